@@ -1,0 +1,1 @@
+"""HostLedger: billing system and client control panel for hosting providers."""

@@ -1,0 +1,80 @@
+"""Every write of accounts and access (ACC). Each action is one transaction and complete.
+
+The actions live in one module per area; they are all importable from here.
+"""
+
+from hostledger.accounts.actions.access import (
+    access_grant_create,
+    access_grant_revoke,
+    clean_scopes,
+)
+from hostledger.accounts.actions.contacts import (
+    clean_contact_data,
+    contact_archive,
+    contact_create,
+    contact_update,
+)
+from hostledger.accounts.actions.payers import (
+    clean_payer_data,
+    payer_archive,
+    payer_create,
+    payer_update,
+)
+from hostledger.accounts.actions.registration import (
+    POLICY_KINDS,
+    check_age_declaration,
+    check_policies_accepted,
+    check_policies_published,
+    clean_client_data,
+    client_profile_update,
+    client_register,
+)
+from hostledger.accounts.actions.signin import (
+    login_attempt_record,
+    login_identifier_index,
+    login_lock_remaining,
+)
+from hostledger.accounts.actions.staff import (
+    staff_role_change,
+    staff_roles_ensure_defaults,
+    staff_user_access_change,
+    staff_user_create,
+)
+from hostledger.accounts.actions.tokens import (
+    TOKEN_SCOPES,
+    api_token_authenticate,
+    api_token_create,
+    api_token_revoke,
+)
+
+__all__ = [
+    "POLICY_KINDS",
+    "TOKEN_SCOPES",
+    "access_grant_create",
+    "access_grant_revoke",
+    "api_token_authenticate",
+    "api_token_create",
+    "api_token_revoke",
+    "check_age_declaration",
+    "check_policies_accepted",
+    "check_policies_published",
+    "clean_client_data",
+    "clean_contact_data",
+    "clean_payer_data",
+    "clean_scopes",
+    "client_profile_update",
+    "client_register",
+    "contact_archive",
+    "contact_create",
+    "contact_update",
+    "login_attempt_record",
+    "login_identifier_index",
+    "login_lock_remaining",
+    "payer_archive",
+    "payer_create",
+    "payer_update",
+    "staff_role_change",
+    "staff_roles_ensure_defaults",
+    "staff_user_access_change",
+    "staff_user_create",
+]

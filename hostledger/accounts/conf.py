@@ -1,0 +1,65 @@
+"""Provider settings of accounts and access (ACC)."""
+
+from hostledger.core.registry import ProviderSetting, declare
+
+declare(
+    ProviderSetting(
+        key="accounts.minimum_age",
+        default=16,
+        kind="int",
+        label="Minimum age to register",
+        help_text="People must declare they are at least this old; no data is kept otherwise.",
+        rule="ACC-03",
+        unit="years",
+        minimum=13,
+        maximum=21,
+    ),
+    ProviderSetting(
+        key="accounts.lockout_failures",
+        default=5,
+        kind="int",
+        label="Failed sign-ins before a lockout",
+        help_text="Consecutive failures of one identifier that lock it.",
+        rule="ACC-08",
+        minimum=1,
+        maximum=100,
+    ),
+    ProviderSetting(
+        key="accounts.lockout_first_seconds",
+        default=60,
+        kind="int",
+        label="First lockout",
+        help_text="Length of the first lockout; each further lockout doubles it.",
+        rule="ACC-08",
+        unit="seconds",
+        minimum=1,
+    ),
+    ProviderSetting(
+        key="accounts.lockout_longest_seconds",
+        default=86400,
+        kind="int",
+        label="Longest lockout",
+        help_text="The doubling lockout never exceeds this.",
+        rule="ACC-08",
+        unit="seconds",
+        minimum=1,
+    ),
+    ProviderSetting(
+        key="accounts.responsible_personnel_email",
+        default="security@localhost",
+        kind="str",
+        label="Responsible personnel address",
+        help_text="Receives a notice of every change to staff users, roles and permissions.",
+        rule="ACC-11",
+    ),
+    ProviderSetting(
+        key="accounts.api_token_days",
+        default=90,
+        kind="int",
+        label="API token lifetime",
+        help_text="Days a new personal API token stays valid unless a shorter time is chosen.",
+        unit="days",
+        minimum=1,
+        maximum=730,
+    ),
+)

@@ -1,0 +1,97 @@
+"""``hostledger demo``: seed the demo data (idempotent): policies, staff roles, the demo catalog
+of every product family, a demo staff user with two-factor sign-in and a demo client.
+
+Run by ``hostledger run`` on every start."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from hostledger.accounts import actions
+from hostledger.accounts.models import User
+from hostledger.catalog.demo import seed_demo_catalog
+from hostledger.core.keyfiles import read_or_create_secret
+from hostledger.privacy.models import PolicyDocument
+from hostledger.privacy.policies import current_policy, policy_publish
+
+DEMO_STAFF_EMAIL = "admin@demo.hostledger.test"
+DEMO_CLIENT_EMAIL = "client@demo.hostledger.test"
+
+TERMS_BODY = """These are the demo terms of service of a hosting provider running HostLedger.
+Replace them with your own in the staff area before you open sign-up to the public."""
+PRIVACY_BODY = """This is the demo privacy policy of a hosting provider running HostLedger.
+It must say who the controller is, what data is processed, why, on which legal basis, for how
+long, who the processors are and how people exercise their rights."""
+
+
+class Command(BaseCommand):
+    help = "Seed the demo data; safe to run any number of times."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            actions.staff_roles_ensure_defaults()
+            seed_demo_catalog()
+            for kind, title, body in (
+                (PolicyDocument.Kind.TERMS, "Terms of service", TERMS_BODY),
+                (PolicyDocument.Kind.PRIVACY, "Privacy policy", PRIVACY_BODY),
+            ):
+                if current_policy(kind) is None:
+                    policy_publish(kind=kind, version="1.0", title=title, body=body)
+        password = read_or_create_secret(
+            settings.VAR_DIR, "demo_password", generate=lambda: secrets.token_urlsafe(12)
+        )
+        totp_secret = read_or_create_secret(
+            settings.VAR_DIR, "demo_staff_totp_secret", generate=_new_totp_secret
+        )
+        with transaction.atomic():
+            if not User.objects.filter(email=DEMO_STAFF_EMAIL).exists():
+                staff = actions.staff_user_create(
+                    actor=None,
+                    email=DEMO_STAFF_EMAIL,
+                    full_name="Demo Administrator",
+                    role_slugs=["administrator"],
+                    password=password,
+                )
+                from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+                from allauth.mfa.totp.internal.auth import TOTP
+
+                TOTP.activate(staff, totp_secret)
+                RecoveryCodes.activate(staff)
+            if not User.objects.filter(email=DEMO_CLIENT_EMAIL).exists():
+                from allauth.account.models import EmailAddress
+
+                user = User.objects.create_user(email=DEMO_CLIENT_EMAIL, password=password)
+                EmailAddress.objects.create(
+                    user=user, email=DEMO_CLIENT_EMAIL, verified=True, primary=True
+                )
+                actions.client_register(
+                    user=user,
+                    data={
+                        "kind": "natural",
+                        "first_name": "Mari",
+                        "last_name": "Maasikas",
+                        "street": "Ahtri 12",
+                        "city": "Tallinn",
+                        "postal_code": "10151",
+                        "country": "EE",
+                        "phone": "+372 5555 0101",
+                    },
+                    declared_old_enough=True,
+                    accepted_policies=True,
+                    ip_address=None,
+                )
+        self.stdout.write(
+            "Demo sign-in (password in var/demo_password):\n"
+            f"  staff  {DEMO_STAFF_EMAIL}  two-factor secret {totp_secret}\n"
+            f"  client {DEMO_CLIENT_EMAIL}"
+        )
+
+
+def _new_totp_secret() -> str:
+    from allauth.mfa.totp.internal.auth import generate_totp_secret
+
+    return generate_totp_secret()

@@ -1,0 +1,261 @@
+"""Users, clients, payers, contacts, trusted access, staff roles, login log, API tokens (ACC)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from hostledger.core.fields import BlindIndexField, EncryptedTextField
+from hostledger.core.ids import new_public_id
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        if not email:
+            raise ValueError("email: an email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: a client's owner, a trusted user of a client, or staff.
+
+    The email is the login identifier (allauth keeps its verified copy in EmailAddress).
+    """
+
+    public_id = models.CharField(
+        max_length=24, unique=True, default=partial(new_public_id, "usr"), editable=False
+    )
+    email = models.EmailField(unique=True)
+    full_name = EncryptedTextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    preferred_language = models.CharField(max_length=8, default="en")
+    staff_roles = models.ManyToManyField("accounts.StaffRole", blank=True, related_name="members")
+    extra_permissions = models.JSONField(default=list, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class StaffRole(models.Model):
+    """A staff role (support, billing, abuse, privacy officer, administrator) with the explicit
+    permission codes it grants (ACC-11). Codes are listed in ``accounts.permissions``."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=80)
+    permissions = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Client(models.Model):
+    """A customer account: a natural or a legal person (ACC-01) owned by one user."""
+
+    class Kind(models.TextChoices):
+        NATURAL = "natural", "Natural person"
+        LEGAL = "legal", "Legal person"
+
+    public_id = models.CharField(
+        max_length=24, unique=True, default=partial(new_public_id, "cli"), editable=False
+    )
+    owner = models.OneToOneField(User, on_delete=models.PROTECT, related_name="client")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    first_name = EncryptedTextField(blank=True)
+    last_name = EncryptedTextField(blank=True)
+    company_name = EncryptedTextField(blank=True)
+    registry_code = EncryptedTextField(blank=True)
+    vat_number = EncryptedTextField(blank=True)
+    street = EncryptedTextField(blank=True)
+    city = EncryptedTextField(blank=True)
+    postal_code = EncryptedTextField(blank=True)
+    country = models.CharField(max_length=2)
+    phone = EncryptedTextField(blank=True)
+    phone_index = BlindIndexField(source="phone", purpose="phone")
+    age_declared_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.public_id
+
+    @property
+    def display_name(self) -> str:
+        if self.kind == self.Kind.LEGAL:
+            return self.company_name
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Payer(models.Model):
+    """A billing identity of a client, printed on invoices (ACC-04)."""
+
+    class Kind(models.TextChoices):
+        NATURAL = "natural", "Natural person"
+        LEGAL = "legal", "Legal person"
+
+    public_id = models.CharField(
+        max_length=24, unique=True, default=partial(new_public_id, "pay"), editable=False
+    )
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="payers")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    name = EncryptedTextField()
+    registry_code = EncryptedTextField(blank=True)
+    vat_number = EncryptedTextField(blank=True)
+    vat_number_format_valid = models.BooleanField(default=False)
+    street = EncryptedTextField()
+    city = EncryptedTextField()
+    postal_code = EncryptedTextField(blank=True)
+    country = models.CharField(max_length=2)
+    invoice_email = EncryptedTextField(blank=True)
+    is_default = models.BooleanField(default=False)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+
+class Contact(models.Model):
+    """A contact person of a client: technical, billing or abuse (ACC-05); history kept."""
+
+    class Role(models.TextChoices):
+        TECHNICAL = "technical", "Technical"
+        BILLING = "billing", "Billing"
+        ABUSE = "abuse", "Abuse"
+
+    public_id = models.CharField(
+        max_length=24, unique=True, default=partial(new_public_id, "con"), editable=False
+    )
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="contacts")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    name = EncryptedTextField()
+    email = EncryptedTextField()
+    phone = EncryptedTextField(blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+
+class AccessGrant(models.Model):
+    """Access of a trusted user to a client's account with scoped permissions (ACC-06)."""
+
+    class Scope(models.TextChoices):
+        BILLING = "billing", "Billing"
+        SERVICES = "services", "Services"
+        TICKETS = "tickets", "Tickets"
+        READ_ONLY = "read_only", "Read only"
+
+    public_id = models.CharField(
+        max_length=24, unique=True, default=partial(new_public_id, "grt"), editable=False
+    )
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="access_grants")
+    grantee = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_grants")
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "grantee"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="accounts_one_active_grant_per_grantee",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+
+class LoginAttempt(models.Model):
+    """Every sign-in attempt, successful or not, with time, identifier and IP (ACC-08)."""
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    identifier = EncryptedTextField()
+    identifier_index = BlindIndexField(source="identifier", purpose="login-identifier")
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="login_attempts"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    succeeded = models.BooleanField()
+    reason = models.CharField(max_length=40, blank=True)
+    method = models.CharField(max_length=20, default="password")
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        outcome = "succeeded" if self.succeeded else f"failed ({self.reason})"
+        return f"sign-in {outcome} at {self.occurred_at:%Y-%m-%d %H:%M:%S}"
+
+
+class LoginLockout(models.Model):
+    """Consecutive failures of one identifier and the time it is locked until (ACC-08)."""
+
+    identifier_index = models.CharField(max_length=64, unique=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    lockouts = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"lockout {self.identifier_index[:8]}… until {self.locked_until}"
+
+
+class ApiToken(models.Model):
+    """A personal API token: only its SHA-256 is stored; scoped, expiring, revocable."""
+
+    public_id = models.CharField(
+        max_length=24, unique=True, default=partial(new_public_id, "tok"), editable=False
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, db_index=True)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

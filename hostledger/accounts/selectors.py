@@ -1,0 +1,253 @@
+"""Ownership-checked reads of accounts data (habit 6): another client's object is a 404.
+
+Client-facing code never loads a client object directly; it asks :func:`client_access` for
+the access a user has to a client (as owner or as a trusted entity, ACC-06) and loads the
+client's objects through the returned :class:`ClientAccess`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from hostledger.accounts import permissions as perms
+from hostledger.accounts.models import (
+    AccessGrant,
+    ApiToken,
+    Client,
+    Contact,
+    LoginAttempt,
+    Payer,
+    StaffRole,
+    User,
+)
+from hostledger.core.errors import NotFound, PermissionDenied
+
+OWNER = "owner"
+
+
+@dataclass(frozen=True)
+class ClientAccess:
+    """What one user may do in one client's account.
+
+    ``scopes`` is {"owner"} for the owner, else the scopes of the trusted-entity grant.
+    Read access is implied by any scope; writes need the area's scope (billing for payers).
+    Profile, contacts and access grants are the owner's alone.
+    """
+
+    client: Client
+    user: User
+    scopes: frozenset[str]
+
+    @property
+    def is_owner(self) -> bool:
+        return OWNER in self.scopes
+
+    def can_write(self, area: str) -> bool:
+        if self.is_owner:
+            return True
+        return area in self.scopes and AccessGrant.Scope.READ_ONLY not in self.scopes
+
+    def require_write(self, area: str) -> None:
+        if not self.can_write(area):
+            raise PermissionDenied("Your access to this account does not allow this change.")
+
+    def require_owner(self) -> None:
+        if not self.is_owner:
+            raise PermissionDenied("Only the account owner can do this.")
+
+    def payers(self, *, include_archived: bool = False) -> QuerySet[Payer]:
+        queryset = Payer.objects.filter(client=self.client)
+        return queryset if include_archived else queryset.filter(archived_at__isnull=True)
+
+    def payer(self, public_id: str) -> Payer:
+        payer = self.payers(include_archived=True).filter(public_id=public_id).first()
+        if payer is None:
+            raise NotFound("payer")
+        return payer
+
+    def contacts(self) -> QuerySet[Contact]:
+        return Contact.objects.filter(client=self.client, archived_at__isnull=True)
+
+    def contact(self, public_id: str) -> Contact:
+        contact = Contact.objects.filter(client=self.client, public_id=public_id).first()
+        if contact is None:
+            raise NotFound("contact")
+        return contact
+
+    def grants(self) -> QuerySet[AccessGrant]:
+        self.require_owner()
+        return AccessGrant.objects.filter(client=self.client).select_related("grantee")
+
+    def grant(self, public_id: str) -> AccessGrant:
+        if not self.is_owner:
+            raise NotFound("access grant")
+        grant = self.grants().filter(public_id=public_id).first()
+        if grant is None:
+            raise NotFound("access grant")
+        return grant
+
+
+def accessible_clients(user: User) -> list[tuple[Client, frozenset[str]]]:
+    """The accounts a user may act in: their own, then those granted to them (ACC-06)."""
+    if not user.is_authenticated:
+        return []
+    result: list[tuple[Client, frozenset[str]]] = []
+    own = Client.objects.filter(owner=user).first()
+    if own is not None:
+        result.append((own, frozenset({OWNER})))
+    grants = AccessGrant.objects.filter(
+        grantee=user, revoked_at__isnull=True, client__owner__is_active=True
+    ).select_related("client")
+    result.extend((grant.client, frozenset(grant.scopes)) for grant in grants)
+    return result
+
+
+def client_access(user: User, client_public_id: str | None = None) -> ClientAccess:
+    """The user's access to the named client (default: their own); NotFound otherwise."""
+    if not user.is_authenticated or not user.is_active:
+        raise NotFound("client")
+    for client, scopes in accessible_clients(user):
+        if client_public_id is None or client.public_id == client_public_id:
+            return ClientAccess(client=client, user=user, scopes=scopes)
+    raise NotFound("client")
+
+
+def login_history(user: User, *, limit: int | None = 50):
+    """The user's own sign-in attempts, newest first (ACC-08); all of them when limit is None."""
+    attempts = user.login_attempts.order_by("-occurred_at", "-id")
+    return attempts if limit is None else attempts[:limit]
+
+
+def contact_history(contact: Contact) -> QuerySet:
+    """Every recorded version of a contact, newest first (ACC-05). The contact must come from
+    ``ClientAccess.contact``, which applies the ownership check."""
+    return contact.history.select_related("history_user").order_by("-history_date", "-history_id")
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user)
+
+
+def api_token_of(user: User, public_id: str) -> ApiToken:
+    token = api_tokens_of(user).filter(public_id=public_id).first()
+    if token is None:
+        raise NotFound("token")
+    return token
+
+
+# ----------------------------------------------------------------------------- staff
+
+
+def require_staff_permission(user: User, code: str) -> None:
+    if not perms.has_permission(user, code):
+        raise PermissionDenied("Your staff roles do not include this permission.")
+
+
+def staff_client_search(query: str, *, limit: int | None = 50) -> QuerySet[Client]:
+    """Clients matching a public id, an exact email or an exact phone number.
+
+    Names and addresses are encrypted at rest (GDPR-11) and so are found only by the exact
+    look-ups that have a blind index.
+    """
+    from hostledger.core.crypto import blind_index
+
+    queryset = Client.objects.select_related("owner").order_by("-created_at", "-id")
+    query = (query or "").strip()
+    if not query:
+        return queryset if limit is None else queryset[:limit]
+    condition = Q(public_id=query) | Q(owner__email__iexact=query)
+    phone = _as_phone_number(query)
+    if phone:
+        condition |= Q(phone_index=blind_index(phone, purpose="phone"))
+    found = queryset.filter(condition)
+    return found if limit is None else found[:limit]
+
+
+def _as_phone_number(text: str) -> str:
+    """The E.164 form of a searched phone number, the form phones are stored in."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(text if text.startswith("+") else "+" + text, None)
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_possible_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def staff_client(public_id: str) -> Client:
+    client = Client.objects.select_related("owner").filter(public_id=public_id).first()
+    if client is None:
+        raise NotFound("client")
+    return client
+
+
+def staff_members() -> QuerySet[User]:
+    return User.objects.filter(is_staff=True).prefetch_related("staff_roles").order_by("email")
+
+
+def staff_member(public_id: str) -> User:
+    user = staff_members().filter(public_id=public_id).first()
+    if user is None:
+        raise NotFound("staff user")
+    return user
+
+
+def staff_roles() -> QuerySet[StaffRole]:
+    """The staff roles and the permission codes each grants (ACC-11), by slug."""
+    return StaffRole.objects.order_by("slug")
+
+
+def staff_role(slug: str) -> StaffRole:
+    role = StaffRole.objects.filter(slug=slug).first()
+    if role is None:
+        raise NotFound("staff role")
+    return role
+
+
+def staff_roles_with_member_counts() -> list[StaffRole]:
+    """The staff roles by name, each with ``member_count`` (ACC-11)."""
+    from django.db.models import Count
+
+    return list(
+        StaffRole.objects.annotate(member_count=Count("members", distinct=True)).order_by("name")
+    )
+
+
+def staff_role_members(role: StaffRole) -> list[User]:
+    return list(User.objects.filter(staff_roles=role).order_by("email"))
+
+
+def users_with_authenticator_app(users) -> set[int]:
+    """Ids of the given users who have an authenticator app (ACC-09), in one query."""
+    from allauth.mfa.models import Authenticator
+
+    return set(
+        Authenticator.objects.filter(
+            user__in=[user.pk for user in users], type=Authenticator.Type.TOTP
+        ).values_list("user_id", flat=True)
+    )
+
+
+def staff_client_personal_data(client: Client, *, sign_ins: int) -> dict:
+    """Everything personal the staff client page shows, in a fixed number of queries.
+
+    The caller records the read in the audit trail (GDPR-12).
+    """
+    return {
+        "payers": list(client.payers.order_by("archived_at", "created_at", "id")),
+        "contacts": list(client.contacts.order_by("archived_at", "role", "created_at", "id")),
+        "grants": list(
+            AccessGrant.objects.filter(client=client)
+            .select_related("grantee")
+            .order_by("revoked_at", "-created_at")
+        ),
+        "sign_ins": list(
+            LoginAttempt.objects.filter(user_id=client.owner_id).order_by("-occurred_at", "-id")[
+                :sign_ins
+            ]
+        ),
+    }

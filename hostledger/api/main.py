@@ -1,0 +1,78 @@
+"""API v1 (django-ninja): OpenAPI 3.1 at /api/v1/openapi.json, docs at /api/v1/docs.
+
+Every operation accepts a personal API token (``Authorization: Bearer hl_…``) or the browser
+session of the client area, answers errors in one format (see :mod:`hostledger.api.errors`)
+and documents every status it answers. Paths carry opaque public ids, never database keys;
+another client's object answers 404 (habit 6).
+"""
+
+from ninja import NinjaAPI
+
+from hostledger.api.auth import BearerToken, BrowserSession
+from hostledger.api.docs import ApiDocs
+from hostledger.api.errors import install_handlers
+from hostledger.api.routers import contacts, grants, me, payers, staff
+
+DESCRIPTION = """\
+The HostLedger API: the client's profile, payers, contact persons and trusted access, and
+staff client management.
+
+**Authentication.** Send a personal API token as `Authorization: Bearer hl_…` (create one in
+the client area; the secret is shown once). A token with scope `read` may use GET; POST,
+PATCH and DELETE need scope `write`. In the browser, the client-area session works too, with
+the CSRF token in the `X-CSRFToken` header on changes. Staff need two-factor sign-in turned on.
+
+**Acting for another client.** A user who was granted access to another client's account
+passes `?client=<client id>` to act in it, within the scopes granted.
+
+**Errors** always have the shape `{"code": "...", "message": "...", "fields": {...}}`:
+`fields` names each input field at fault. Bad input answers 400 (`invalid_input`), a missing
+or invalid credential 401, a denied permission 403, an unknown object or one of another
+client 404.
+
+**Lists** take `limit` (1-100, default 50) and `offset` and answer
+`{"items": [...], "count": n, "limit": l, "offset": o}` in a stable order.
+"""
+
+
+ERROR_DESCRIPTIONS = {
+    "400": "Bad input (code `invalid_input`: `fields` names each field at fault) or a "
+    "business rule refused the change.",
+    "401": "No valid credential: no token or session, or the token is unknown, expired or revoked.",
+    "403": "Not allowed: a missing permission or token scope, a failed CSRF check, or a staff "
+    "member without two-factor sign-in.",
+    "404": "No such object, or not one of this client's: another client's object answers 404.",
+}
+
+
+class HostLedgerApi(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """Operation ids are the handler names (``payer_list``), short and stable."""
+        return operation.view_func.__name__
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Ninja's document, with the error answers described in HostLedger's words."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, answer in operation.get("responses", {}).items():
+                    if str(status) in ERROR_DESCRIPTIONS:
+                        answer["description"] = ERROR_DESCRIPTIONS[str(status)]
+        return schema
+
+
+api = HostLedgerApi(
+    title="HostLedger API",
+    version="1.0.0",
+    urls_namespace="api",
+    description=DESCRIPTION,
+    auth=[BearerToken(), BrowserSession()],
+    docs=ApiDocs(),
+)
+install_handlers(api)
+
+api.add_router("", me.router)
+api.add_router("", payers.router)
+api.add_router("", contacts.router)
+api.add_router("", grants.router)
+api.add_router("", staff.router)

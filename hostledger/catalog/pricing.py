@@ -1,0 +1,140 @@
+"""Exact prices of the catalog: reading fees from input and pricing metered usage (CAT-02).
+
+Fees are whole cents; metered unit prices and quantities are whole millionths (micro-units),
+because a GB-hour costs a fraction of a cent. A metered total is computed exactly and rounded
+once, with :func:`hostledger.core.money.round_half_up`, to cents: 1234 GB-hours at €0.0043
+is €5.3062, billed as €5.31. Floats are refused everywhere with a DomainError naming the
+field, so a caller learns which input to fix.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from hostledger.core.errors import DomainError
+from hostledger.core.money import DEFAULT_CURRENCY, Money, minor_unit_places, round_half_up
+
+from .models import MICRO_PLACES, MeteredItem, from_micro
+
+CATALOG_CURRENCY = DEFAULT_CURRENCY
+"""The catalog is priced in EUR (CAT-02)."""
+
+
+def _exact_decimal(value: object, *, field: str) -> Decimal:
+    """A finite Decimal from a Decimal, int or str; floats and bools are refused."""
+    if isinstance(value, float):
+        raise DomainError(
+            "float_not_accepted",
+            f"{field}: give an exact decimal such as '12.34', not the float {value!r}.",
+            fields={field: "must be an exact decimal, not a float"},
+        )
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        raise DomainError(
+            "invalid_amount",
+            f"{field}: a number is required.",
+            fields={field: "a number is required"},
+        )
+    try:
+        number = Decimal(value.strip() if isinstance(value, str) else value)
+    except InvalidOperation:
+        raise DomainError(
+            "invalid_amount", f"{field}: '{value}' is not a number.", fields={field: "not a number"}
+        ) from None
+    if not number.is_finite() or (number and number.adjusted() >= 15):
+        raise DomainError(
+            "invalid_amount",
+            f"{field}: '{value}' is not a usable number.",
+            fields={field: "not a usable number"},
+        )
+    return number
+
+
+def _refuse_negative(number: Decimal, *, field: str) -> None:
+    if number < 0:
+        raise DomainError(
+            "negative_price",
+            f"{field}: a price cannot be negative.",
+            fields={field: "cannot be negative"},
+        )
+
+
+def parse_fee(value: object, *, field: str) -> Money:
+    """A monthly fee in EUR from a Money, Decimal, int (whole euros) or str ("9.90").
+
+    Refuses floats, negative amounts, more decimals than cents and other currencies, each
+    with a DomainError naming ``field`` (CAT-02).
+    """
+    if isinstance(value, Money):
+        if value.currency != CATALOG_CURRENCY:
+            raise DomainError(
+                "invalid_currency",
+                f"{field}: catalog prices are in {CATALOG_CURRENCY}, not {value.currency}.",
+                fields={field: f"must be in {CATALOG_CURRENCY}"},
+            )
+        _refuse_negative(value.amount, field=field)
+        return value
+    number = _exact_decimal(value, field=field)
+    _refuse_negative(number, field=field)
+    return Money.of(number, CATALOG_CURRENCY, field=field)
+
+
+def parse_unit_price(value: object, *, field: str) -> int:
+    """A metered unit price as whole micro-units (``"0.0043"`` → 4300), exact or refused."""
+    number = _exact_decimal(value.amount if isinstance(value, Money) else value, field=field)
+    _refuse_negative(number, field=field)
+    return _to_micro(number, field=field, what="a unit price")
+
+
+def parse_quantity(value: object, *, field: str) -> Decimal:
+    """A metered quantity (usage or included amount): exact, not negative, ≤ 6 decimals."""
+    number = _exact_decimal(value, field=field)
+    if number < 0:
+        raise DomainError(
+            "negative_quantity",
+            f"{field}: a quantity cannot be negative.",
+            fields={field: "cannot be negative"},
+        )
+    _to_micro(number, field=field, what="a quantity")
+    return number
+
+
+def _to_micro(number: Decimal, *, field: str, what: str) -> int:
+    scaled = number.scaleb(MICRO_PLACES)
+    if scaled != scaled.to_integral_value():
+        raise DomainError(
+            "too_many_decimals",
+            f"{field}: {what} has at most {MICRO_PLACES} decimals; got '{number}'.",
+            fields={field: f"at most {MICRO_PLACES} decimals"},
+        )
+    return int(scaled)
+
+
+def quantity_to_micro(value: object, *, field: str) -> int:
+    """A quantity as stored: whole millionths of a unit."""
+    return _to_micro(parse_quantity(value, field=field), field=field, what="a quantity")
+
+
+def price_quantity(
+    *, quantity: object, unit_price_micro: int, currency: str = CATALOG_CURRENCY
+) -> Money:
+    """``quantity`` units at ``unit_price_micro`` millionths each, rounded once half up (BIL-02).
+
+    The product is exact (both factors have at most six decimals); only the total is
+    rounded to the currency's minor unit.
+    """
+    number = parse_quantity(quantity, field="quantity")
+    total = number * from_micro(unit_price_micro)
+    return Money.of(round_half_up(total, minor_unit_places(currency)), currency)
+
+
+def metered_charge(item: MeteredItem, *, quantity: object) -> Money:
+    """The charge for ``quantity`` units of ``item`` used in one billing period (CAT-02, BIL-08).
+
+    The period's included quantity is free; only the excess is priced, and the total is
+    rounded once, half up, to cents.
+    """
+    used = parse_quantity(quantity, field="quantity")
+    billable = max(used - item.included_quantity, Decimal(0))
+    return price_quantity(
+        quantity=billable, unit_price_micro=item.unit_price_micro, currency=item.currency
+    )

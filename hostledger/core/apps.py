@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+
+
+class CoreConfig(AppConfig):
+    name = "hostledger.core"
+    label = "core"
+    verbose_name = "HostLedger core"
+
+    def ready(self) -> None:
+        # Each app declares its provider settings in conf.py and its personal data in
+        # personal_data.py; load them all so the registries are complete.
+        autodiscover_modules("conf")
+        autodiscover_modules("personal_data")
+        # Core's own and third-party declarations; the field history tables copy the
+        # declarations above, so this comes last.
+        from hostledger.core import declarations  # noqa: F401

@@ -1,0 +1,1 @@
+"""HostLedger core management commands (run as ``hostledger <command>``)."""

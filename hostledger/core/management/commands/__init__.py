@@ -1,0 +1,1 @@
+"""Management commands of the core app: audit, key rotation, worker, scheduler, run."""

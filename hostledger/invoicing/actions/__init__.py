@@ -1,0 +1,19 @@
+"""Every write of invoicing: one transaction each, keyword-only, SPEC ids in the docstrings."""
+
+from hostledger.invoicing.actions.credit_notes import credit_note_issue
+from hostledger.invoicing.actions.invoices import (
+    invoice_finalise,
+    payer_vat_decision,
+    proforma_cancel,
+    proforma_create,
+)
+from hostledger.invoicing.actions.vat_rates import vat_rate_schedule
+
+__all__ = [
+    "credit_note_issue",
+    "invoice_finalise",
+    "payer_vat_decision",
+    "proforma_cancel",
+    "proforma_create",
+    "vat_rate_schedule",
+]

@@ -1,0 +1,47 @@
+"""Reads of invoices and credit notes shared by web, API and jobs (habit 6).
+
+Client-facing code passes the client it obtained from
+``hostledger.accounts.selectors.client_access``; every look-up here is scoped to that
+client, so another client's document is a 404 (``NotFound``), never a 403. Drafts are never
+shown: they exist only inside the transaction of the action that issues them.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet, Sum
+
+from hostledger.core.errors import NotFound
+from hostledger.core.money import Money
+from hostledger.invoicing.models import CreditNote, Invoice
+
+
+def client_invoices(client) -> QuerySet[Invoice]:
+    """The client's issued proformas and invoices, newest first."""
+    return Invoice.objects.filter(client=client).exclude(status=Invoice.Status.DRAFT)
+
+
+def client_invoice(client, public_id: str) -> Invoice:
+    """One of the client's invoices by its public id; another client's is not found."""
+    invoice = client_invoices(client).filter(public_id=public_id).first()
+    if invoice is None:
+        raise NotFound("invoice")
+    return invoice
+
+
+def client_credit_notes(client) -> QuerySet[CreditNote]:
+    """The client's issued credit notes, newest first."""
+    return CreditNote.objects.filter(client=client, status=CreditNote.Status.ISSUED)
+
+
+def client_credit_note(client, public_id: str) -> CreditNote:
+    """One of the client's credit notes by its public id; another client's is not found."""
+    note = client_credit_notes(client).filter(public_id=public_id).first()
+    if note is None:
+        raise NotFound("credit note")
+    return note
+
+
+def invoice_credited(invoice: Invoice) -> Money:
+    """How much of the invoice its credit notes took back, as a positive amount (BIL-04)."""
+    total = CreditNote.objects.filter(invoice=invoice).aggregate(total=Sum("gross_minor"))["total"]
+    return Money(-(total or 0), invoice.currency)

@@ -1,0 +1,270 @@
+"""Payments: recorded once per (source, external id), posted to the client's balance, or
+kept in the review queue until staff assign them (BIL-06).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from hostledger.accounts.models import Client
+from hostledger.core.audit import record_audit_event
+from hostledger.core.errors import DomainError
+from hostledger.core.money import DEFAULT_CURRENCY, Money
+from hostledger.core.registry import setting_value
+from hostledger.ledger.actions.balance import positive_amount
+from hostledger.ledger.actions.posting import post_transaction
+from hostledger.ledger.chart import provider_account
+from hostledger.ledger.conf import REFERENCE_NUMBER_PREFIX
+from hostledger.ledger.locks import lock_client_balance, lock_payment
+from hostledger.ledger.models import (
+    BankStatementImport,
+    ClientPaymentReference,
+    LedgerAccount,
+    LedgerTransaction,
+    Payment,
+)
+from hostledger.ledger.references import creditor_reference_from_base, reference_number_from_base
+
+RECEIVED_INTO = (LedgerAccount.Kind.BANK, LedgerAccount.Kind.CASH)
+
+
+def _payment_post(payment: Payment, actor: Any) -> LedgerTransaction:
+    """Post a payment to its client's balance, once (the key is the payment's own id)."""
+    client_account = lock_client_balance(payment.client).account
+    return post_transaction(
+        client=payment.client,
+        kind=LedgerTransaction.Kind.PAYMENT,
+        idempotency_key=f"payment:{payment.public_id}",
+        lines=[(client_account, payment.amount), (payment.counter_account, -payment.amount)],
+        actor=actor,
+        memo=f"Payment {payment.public_id} ({payment.source})",
+        payment=payment,
+    )
+
+
+def _limited(value: str, field: str, *, required: bool = False) -> str:
+    text = (value or "").strip()
+    limit = Payment._meta.get_field(field).max_length
+    if required and not text:
+        raise DomainError("required", f"{field} is required.", fields={field: "required"})
+    if limit and len(text) > limit:
+        raise DomainError(
+            "too_long", f"{field} is at most {limit} characters.", fields={field: "too long"}
+        )
+    return text
+
+
+@transaction.atomic
+def payment_receive(
+    *,
+    source: str,
+    external_id: str,
+    amount: Money,
+    counter_account: LedgerAccount,
+    client: Client | None = None,
+    value_date: date | None = None,
+    booking_date: date | None = None,
+    reference: str = "",
+    payer_name: str = "",
+    payer_account: str = "",
+    remittance_information: str = "",
+    review_note: str = "",
+    statement_import: BankStatementImport | None = None,
+    actor: Any = None,
+) -> tuple[Payment, bool]:
+    """Record money received once per (``source``, ``external_id``) (BIL-06).
+
+    Returns the payment and whether it is new. When the pair was recorded before, the stored
+    payment is returned and nothing is written, however many times the statement line or
+    notification arrives. With a ``client`` (and in EUR) the payment is posted to that
+    client's balance; otherwise it waits in the review queue with ``review_note`` saying why.
+    """
+    source = _limited(source, "source", required=True)
+    external_id = _limited(external_id, "external_id", required=True)
+    if not isinstance(amount, Money):
+        raise TypeError(f"amount is a Money, not {type(amount).__name__}.")
+    if not amount.is_positive():
+        raise DomainError(
+            "invalid_amount", "A payment is above zero.", fields={"amount": "must be above zero"}
+        )
+    if client is not None and amount.currency != DEFAULT_CURRENCY:
+        client, review_note = None, f"paid in {amount.currency}, not {DEFAULT_CURRENCY}"
+    if client is not None:
+        lock_client_balance(client)
+    existing = Payment.objects.filter(source=source, external_id=external_id).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                source=source,
+                external_id=external_id,
+                amount_minor=amount.minor,
+                currency=amount.currency,
+                value_date=value_date,
+                booking_date=booking_date,
+                reference=_limited(reference, "reference"),
+                payer_name=payer_name or "",
+                payer_account=payer_account or "",
+                remittance_information=remittance_information or "",
+                counter_account=counter_account,
+                client=client,
+                status=Payment.Status.MATCHED if client else Payment.Status.UNMATCHED,
+                review_note="" if client else _limited(review_note, "review_note"),
+                statement_import=statement_import,
+                recorded_by=actor,
+                matched_at=timezone.now() if client else None,
+            )
+    except IntegrityError:
+        # Recorded meanwhile by a writer that did not share this client's lock.
+        return Payment.objects.get(source=source, external_id=external_id), False
+    if client is not None:
+        _payment_post(payment, actor)
+    return payment, True
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    client: Client,
+    amount: Money,
+    value_date: date,
+    reference: str,
+    actor: Any,
+    received_into: str = LedgerAccount.Kind.BANK,
+    payer_name: str = "",
+) -> Payment:
+    """Staff record a payment the client made by bank transfer or in cash (BIL-01, BIL-06).
+
+    ``reference`` is the bank's reference of the transfer or the cash receipt number; the same
+    reference entered again for the same account returns the payment already recorded (a
+    double-submitted form posts once), and for another client or amount it is refused.
+    """
+    positive_amount(amount)
+    if received_into not in RECEIVED_INTO:
+        raise DomainError(
+            "invalid_account",
+            "A payment entered by staff arrives in the bank or in cash.",
+            fields={"received_into": "bank or cash"},
+        )
+    if not isinstance(value_date, date):
+        raise DomainError(
+            "required", "The payment date is required.", fields={"value_date": "required"}
+        )
+    if value_date > timezone.localdate():
+        raise DomainError(
+            "invalid_date",
+            "A payment date cannot be in the future.",
+            fields={"value_date": "future"},
+        )
+    reference = (reference or "").strip()
+    if not reference or len(reference) > 150:
+        raise DomainError(
+            "required",
+            "Give the bank's reference of the transfer or the receipt number.",
+            fields={"reference": "required, at most 150 characters"},
+        )
+    lock_client_balance(client)  # before the bank or cash account, in the order of locks.py
+    payment, created = payment_receive(
+        source=Payment.Source.STAFF,
+        external_id=f"{received_into}:{reference}",
+        amount=amount,
+        counter_account=provider_account(received_into),
+        client=client,
+        value_date=value_date,
+        booking_date=value_date,
+        reference=reference[:40],
+        payer_name=payer_name,
+        actor=actor,
+    )
+    if not created:
+        if payment.client_id != client.pk or payment.amount != amount:
+            raise DomainError(
+                "duplicate_payment_reference",
+                "A different payment was already recorded with this reference.",
+                fields={"reference": "already recorded"},
+                status=409,
+            )
+        return payment
+    record_audit_event(
+        action="ledger.payment_recorded",
+        actor=actor,
+        obj=payment,
+        subject_client_id=client.pk,
+        data={"amount": str(amount.amount), "received_into": received_into},
+    )
+    return payment
+
+
+@transaction.atomic
+def payment_assign(*, payment: Payment, client: Client, actor: Any) -> Payment:
+    """Staff assign a payment from the review queue to its client; it is posted once (BIL-06).
+
+    Assigning it again to the same client changes nothing; a payment already posted to
+    another client is refused (correct that with a refund or a correction instead).
+    """
+    lock_client_balance(client)
+    payment = lock_payment(payment.pk)
+    if payment.status != Payment.Status.UNMATCHED:
+        if payment.client_id == client.pk:
+            return payment
+        raise DomainError(
+            "payment_already_assigned",
+            "This payment is already posted to another client.",
+            fields={"client": "payment already assigned"},
+            status=409,
+        )
+    if payment.currency != DEFAULT_CURRENCY:
+        raise DomainError(
+            "invalid_currency",
+            f"The payment is in {payment.currency}; the balance is kept in {DEFAULT_CURRENCY}. "
+            "Refund it to the payer instead.",
+            fields={"payment": f"not in {DEFAULT_CURRENCY}"},
+        )
+    payment.client = client
+    payment.status = Payment.Status.MATCHED
+    payment.matched_at = timezone.now()
+    payment.matched_by = actor
+    payment.save(update_fields=["client", "status", "matched_at", "matched_by"])
+    _payment_post(payment, actor)
+    record_audit_event(
+        action="ledger.payment_assigned",
+        actor=actor,
+        obj=payment,
+        subject_client_id=client.pk,
+        data={"amount": str(payment.amount.amount)},
+    )
+    return payment
+
+
+@transaction.atomic
+def client_payment_reference_ensure(*, client: Client) -> ClientPaymentReference:
+    """The client's payment references, made on first use (BIL-06).
+
+    The base is the provider's reference prefix followed by the client's row id; the
+    Estonian reference number adds the 7-3-1 check digit and the RF creditor reference is
+    built on the reference number. Once made they never change, even if the prefix does.
+    """
+    existing = ClientPaymentReference.objects.filter(client=client).first()
+    if existing is not None:
+        return existing
+    prefix = str(setting_value(REFERENCE_NUMBER_PREFIX) or "").strip()
+    if prefix and not (prefix.isascii() and prefix.isdigit()):
+        raise DomainError(
+            "invalid_setting",
+            "The reference number prefix must be digits.",
+            fields={REFERENCE_NUMBER_PREFIX: "digits only"},
+        )
+    number = reference_number_from_base(f"{prefix}{client.pk}")
+    reference, _ = ClientPaymentReference.objects.get_or_create(
+        client=client,
+        defaults={
+            "reference_number": number,
+            "creditor_reference": creditor_reference_from_base(number),
+        },
+    )
+    return reference

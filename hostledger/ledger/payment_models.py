@@ -1,0 +1,205 @@
+"""Payments, client payment references, bank statement imports and gateway top-ups (BIL-06).
+
+Imported by ``hostledger.ledger.models``, so Django sees these as models of the ledger app.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.conf import settings
+from django.db import models
+
+from hostledger.core.fields import EncryptedTextField
+from hostledger.core.ids import new_public_id
+from hostledger.core.money import DEFAULT_CURRENCY, Money
+
+
+class Payment(models.Model):
+    """Money received for a client, recorded once per (source, external id) (BIL-06).
+
+    ``source`` is ``staff`` (entered by staff), ``bank_statement`` (a camt.053 line) or the
+    name of a payment gateway; ``external_id`` is the bank's or gateway's own id of the
+    payment, so the same notification or statement line arriving again finds this row and
+    records nothing. A payment whose client is not known waits in the review queue
+    (status ``unmatched``) until staff assign it; only then is it posted to a balance.
+    """
+
+    class Status(models.TextChoices):
+        MATCHED = "matched", "Matched and posted"
+        UNMATCHED = "unmatched", "Waiting for review"
+        REFUNDED = "refunded", "Refunded in full"
+
+    class Source:
+        STAFF = "staff"
+        BANK_STATEMENT = "bank_statement"
+
+    public_id = models.CharField(
+        max_length=24, unique=True, default=partial(new_public_id, "pmt"), editable=False
+    )
+    source = models.CharField(max_length=40)
+    external_id = models.CharField(max_length=200)
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3, default=DEFAULT_CURRENCY)
+    value_date = models.DateField(null=True, blank=True)
+    booking_date = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=40, blank=True)
+    payer_name = EncryptedTextField(blank=True)
+    payer_account = EncryptedTextField(blank=True)
+    remittance_information = EncryptedTextField(blank=True)
+    counter_account = models.ForeignKey(
+        "ledger.LedgerAccount", on_delete=models.PROTECT, related_name="+"
+    )
+    client = models.ForeignKey(
+        "accounts.Client",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices)
+    review_note = models.CharField(max_length=200, blank=True)
+    statement_import = models.ForeignKey(
+        "ledger.BankStatementImport",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    matched_at = models.DateTimeField(null=True, blank=True)
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"], name="ledger_payment_once_per_source_id"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_minor__gt=0), name="ledger_payment_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="unmatched") | models.Q(client__isnull=False),
+                name="ledger_payment_posted_has_client",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "recorded_at"])]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+    @property
+    def amount(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
+
+
+class ClientPaymentReference(models.Model):
+    """The references a client writes on a bank transfer so that it is matched (BIL-06).
+
+    ``reference_number`` is an Estonian reference number (viitenumber, check digit by the
+    7-3-1 method) and ``creditor_reference`` the ISO 11649 RF creditor reference built on the
+    same digits; both are derived from the client's row id and never change.
+    """
+
+    client = models.OneToOneField(
+        "accounts.Client", on_delete=models.PROTECT, related_name="payment_reference"
+    )
+    reference_number = models.CharField(max_length=20, unique=True)
+    creditor_reference = models.CharField(max_length=25, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.reference_number
+
+
+class BankStatementImport(models.Model):
+    """One import of a camt.053 bank statement file and what it did (BIL-06).
+
+    Every attempt is kept with the file's SHA-256 and its counts; importing the same file
+    again is allowed and shows every credit line as a duplicate.
+    """
+
+    public_id = models.CharField(
+        max_length=24, unique=True, default=partial(new_public_id, "imp"), editable=False
+    )
+    file_name = models.CharField(max_length=255, blank=True)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    message_id = models.CharField(max_length=100, blank=True)
+    statement_ids = models.JSONField(default=list, blank=True)
+    account_iban = models.CharField(max_length=34, blank=True)
+    schema_version = models.CharField(max_length=20)
+    credit_lines = models.PositiveIntegerField(default=0)
+    payments_recorded = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    matched = models.PositiveIntegerField(default=0)
+    unmatched = models.PositiveIntegerField(default=0)
+    debit_lines_skipped = models.PositiveIntegerField(default=0)
+    not_booked_skipped = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+
+class GatewayTopUp(models.Model):
+    """A client's top-up through a payment gateway: started here, paid at the gateway (BIL-06).
+
+    ``external_id`` is the gateway's transaction id; the verified notification for it records
+    one :class:`Payment` (source = gateway name), however often it is delivered.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for payment"
+        PAID = "paid", "Paid"
+        FAILED = "failed", "Failed or cancelled"
+
+    public_id = models.CharField(
+        max_length=24, unique=True, default=partial(new_public_id, "top"), editable=False
+    )
+    gateway = models.CharField(max_length=40)
+    client = models.ForeignKey("accounts.Client", on_delete=models.PROTECT, related_name="+")
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3, default=DEFAULT_CURRENCY)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    external_id = models.CharField(max_length=200, blank=True)
+    redirect_url = models.CharField(max_length=500, blank=True)
+    payment = models.OneToOneField(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="top_up"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gateway", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="ledger_top_up_once_per_gateway_id",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_minor__gt=0), name="ledger_top_up_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+    @property
+    def amount(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)

@@ -1,0 +1,114 @@
+"""Reads of the ledger shared by web, API and jobs (BIL-01, BIL-06)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from hostledger.accounts.models import Client
+from hostledger.core.money import Money
+from hostledger.ledger.models import (
+    ClientBalance,
+    ClientPaymentReference,
+    Entry,
+    LedgerTransaction,
+    Payment,
+)
+
+
+def balance_of(client: Client) -> Money:
+    """The client's prepaid balance from the cached row (zero before the first movement)."""
+    minor = (
+        ClientBalance.objects.filter(client_id=client.pk)
+        .values_list("balance_minor", flat=True)
+        .first()
+    )
+    return Money.from_minor(minor or 0)
+
+
+def balance_from_entries(client: Client) -> Money:
+    """The client's prepaid balance summed from the entries themselves (BIL-01)."""
+    total = Entry.objects.filter(
+        client_id=client.pk, account__kind="client_balance", account__client_id=client.pk
+    ).aggregate(total=Sum("amount_minor"))["total"]
+    return Money.from_minor(total or 0)
+
+
+@dataclass(frozen=True)
+class BalanceMismatch:
+    """A client whose cached balance differs from the sum of its entries."""
+
+    client_id: int
+    cached: Money
+    from_entries: Money
+
+
+def verify_balances() -> list[BalanceMismatch]:
+    """Every client whose cached balance is not the sum of its entries; empty when all agree.
+
+    One query over all balances, so it can run as a nightly check (``hostledger ledger
+    verify``).
+    """
+    entry_sums = (
+        Entry.objects.filter(account_id=OuterRef("account_id"))
+        .order_by()
+        .values("account_id")
+        .annotate(total=Sum("amount_minor"))
+        .values("total")
+    )
+    rows = (
+        ClientBalance.objects.annotate(from_entries=Coalesce(Subquery(entry_sums), Value(0)))
+        .exclude(balance_minor=F("from_entries"))
+        .order_by("client_id")
+        .values_list("client_id", "balance_minor", "from_entries")
+    )
+    return [
+        BalanceMismatch(client_id, Money.from_minor(cached), Money.from_minor(summed))
+        for client_id, cached, summed in rows
+    ]
+
+
+def unbalanced_transactions() -> list[str]:
+    """Public ids of transactions whose entries do not sum to zero (none, unless the database
+    was changed behind the application's back)."""
+    return list(
+        LedgerTransaction.objects.annotate(total=Coalesce(Sum("entries__amount_minor"), Value(0)))
+        .exclude(total=0)
+        .order_by("id")
+        .values_list("public_id", flat=True)
+    )
+
+
+def transactions_of(client: Client) -> QuerySet[LedgerTransaction]:
+    """The client's transactions, oldest first, with their entries."""
+    return LedgerTransaction.objects.filter(client_id=client.pk).prefetch_related("entries")
+
+
+def payments_of(client: Client) -> QuerySet[Payment]:
+    """The payments posted to the client's balance."""
+    return Payment.objects.filter(client_id=client.pk)
+
+
+def unmatched_payments() -> QuerySet[Payment]:
+    """The review queue: payments nobody has assigned to a client yet, oldest first (BIL-06)."""
+    return Payment.objects.filter(status=Payment.Status.UNMATCHED).order_by("recorded_at", "id")
+
+
+def clients_for_references(references: Iterable[str]) -> dict[str, Client]:
+    """The clients named by payment references (7-3-1 reference numbers or RF creditor
+    references), keyed by the reference as given; unknown references are left out."""
+    wanted = {reference for reference in references if reference}
+    if not wanted:
+        return {}
+    rows = ClientPaymentReference.objects.filter(
+        reference_number__in=wanted
+    ) | ClientPaymentReference.objects.filter(creditor_reference__in=wanted)
+    found: dict[str, Client] = {}
+    for row in rows.select_related("client"):
+        for reference in (row.reference_number, row.creditor_reference):
+            if reference in wanted:
+                found[reference] = row.client
+    return found

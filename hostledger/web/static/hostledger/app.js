@@ -1,0 +1,69 @@
+/* HostLedger: small progressive enhancements. Every page works without this file. */
+(function () {
+  "use strict";
+
+  function onReady(callback) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", callback);
+    } else {
+      callback();
+    }
+  }
+
+  // Forms that change something for good ask first: <form data-confirm="Revoke this token?">
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+
+  // The account switcher submits as soon as another account is chosen.
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.matches && field.matches("[data-autosubmit]") && field.form) {
+      if (field.form.requestSubmit) {
+        field.form.requestSubmit();
+      } else {
+        field.form.submit();
+      }
+    }
+  });
+
+  // Copy buttons: <button data-copy="id-of-input">Copy</button>
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) {
+      return;
+    }
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) {
+      return;
+    }
+    var text = source.value !== undefined ? source.value : source.textContent;
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = "Copied";
+      window.setTimeout(function () {
+        button.textContent = label;
+      }, 1800);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done);
+    } else {
+      source.select();
+      document.execCommand("copy");
+      done();
+    }
+  });
+
+  onReady(function () {
+    document.querySelectorAll("[data-autosubmit-button]").forEach(function (button) {
+      button.hidden = true;
+    });
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      button.hidden = false;
+    });
+  });
+})();

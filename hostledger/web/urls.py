@@ -1,0 +1,46 @@
+from django.urls import path
+
+from hostledger.web.views import client, public, staff
+
+app_name = "web"
+urlpatterns = [
+    # Client area (ACC-01…09)
+    path("", client.dashboard, name="dashboard"),
+    path("profile/", client.profile, name="profile"),
+    path("profile/edit/", client.profile_edit, name="profile_edit"),
+    path("payers/", client.payer_list, name="payer_list"),
+    path("payers/new/", client.payer_create, name="payer_create"),
+    path("payers/<str:public_id>/edit/", client.payer_edit, name="payer_edit"),
+    path("payers/<str:public_id>/archive/", client.payer_archive, name="payer_archive"),
+    path("payers/<str:public_id>/default/", client.payer_make_default, name="payer_make_default"),
+    path("contacts/", client.contact_list, name="contact_list"),
+    path("contacts/new/", client.contact_create, name="contact_create"),
+    path("contacts/<str:public_id>/", client.contact_detail, name="contact_detail"),
+    path("contacts/<str:public_id>/edit/", client.contact_edit, name="contact_edit"),
+    path("contacts/<str:public_id>/archive/", client.contact_archive, name="contact_archive"),
+    path("access/", client.access_grant_list, name="access_grant_list"),
+    path("access/<str:public_id>/revoke/", client.access_grant_revoke, name="access_grant_revoke"),
+    path("switch/", client.account_switch, name="account_switch"),
+    path("sign-ins/", client.sign_in_history, name="sign_in_history"),
+    path("api-tokens/", client.api_token_list, name="api_token_list"),
+    path("api-tokens/<str:public_id>/revoke/", client.api_token_revoke, name="api_token_revoke"),
+    # Public pages
+    path("policies/<str:kind>/", public.policy, name="policy"),
+    # Staff area (ACC-09, ACC-11)
+    path("staff/", staff.staff_home, name="staff_home"),
+    path("staff/clients/", staff.client_search, name="staff_client_search"),
+    path("staff/clients/<str:public_id>/", staff.client_detail, name="staff_client_detail"),
+    path("staff/users/", staff.staff_user_list, name="staff_user_list"),
+    path("staff/users/new/", staff.staff_user_create, name="staff_user_create"),
+    path("staff/users/<str:public_id>/", staff.staff_user_detail, name="staff_user_detail"),
+    path("staff/roles/", staff.role_list, name="role_list"),
+    path("staff/roles/<slug:slug>/", staff.role_detail, name="role_detail"),
+    path("staff/settings/", staff.setting_list, name="setting_list"),
+    path("staff/settings/history/", staff.setting_history, name="setting_history"),
+    path("staff/settings/<str:key>/", staff.setting_detail, name="setting_detail"),
+    path("staff/settings/<str:key>/reset/", staff.setting_reset, name="setting_reset"),
+    path("staff/jobs/", staff.job_list, name="job_list"),
+    path("staff/jobs/run/", staff.job_run_now, name="job_run_now"),
+    path("staff/jobs/runs/<int:run_id>/", staff.job_run_detail, name="job_run_detail"),
+    path("staff/jobs/runs/<int:run_id>/progress/", staff.job_run_progress, name="job_run_progress"),
+]
