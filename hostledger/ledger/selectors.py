@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from hostledger.accounts.models import Client
 from hostledger.core.money import Money
@@ -112,3 +114,113 @@ def clients_for_references(references: Iterable[str]) -> dict[str, Client]:
             if reference in wanted:
                 found[reference] = row.client
     return found
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One movement of the client's balance with the balance after it."""
+
+    posted_at: datetime
+    transaction_id: str
+    kind: str
+    kind_label: str
+    memo: str
+    amount: Money
+    running_balance: Money
+
+
+@dataclass(frozen=True)
+class AccountStatement:
+    """The client's balance movements in ``[date_from, date_to]`` (both days included), with
+    the balance before the first and after the last (BIL-01)."""
+
+    date_from: date | None
+    date_to: date | None
+    opening_balance: Money
+    lines: list[StatementLine]
+    closing_balance: Money
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def account_statement(
+    client: Client, *, date_from: date | None = None, date_to: date | None = None
+) -> AccountStatement:
+    """The client's statement with a running balance, summed from the entries (BIL-01).
+
+    Two queries: the sum of the entries before ``date_from`` and the entries of the range in
+    posting order. Days are the provider's local calendar days.
+    """
+    entries = Entry.objects.filter(
+        client_id=client.pk, account__kind="client_balance", account__client_id=client.pk
+    )
+    opening_minor = 0
+    if date_from is not None:
+        opening_minor = (
+            entries.filter(transaction__created_at__lt=_day_start(date_from)).aggregate(
+                total=Sum("amount_minor")
+            )["total"]
+            or 0
+        )
+        entries = entries.filter(transaction__created_at__gte=_day_start(date_from))
+    if date_to is not None:
+        entries = entries.filter(
+            transaction__created_at__lt=_day_start(date_to + timedelta(days=1))
+        )
+    labels = dict(LedgerTransaction.Kind.choices)
+    running = opening_minor
+    lines = []
+    rows = entries.order_by("transaction__created_at", "id").values_list(
+        "transaction__created_at",
+        "transaction__public_id",
+        "transaction__kind",
+        "transaction__memo",
+        "amount_minor",
+    )
+    for posted_at, public_id, kind, memo, amount_minor in rows:
+        running += amount_minor
+        lines.append(
+            StatementLine(
+                posted_at=posted_at,
+                transaction_id=public_id,
+                kind=kind,
+                kind_label=labels.get(kind, kind),
+                memo=memo,
+                amount=Money.from_minor(amount_minor),
+                running_balance=Money.from_minor(running),
+            )
+        )
+    return AccountStatement(
+        date_from=date_from,
+        date_to=date_to,
+        opening_balance=Money.from_minor(opening_minor),
+        lines=lines,
+        closing_balance=Money.from_minor(running),
+    )
+
+
+STATEMENT_CSV_HEADER = ("date", "transaction", "kind", "description", "amount", "balance")
+
+
+def account_statement_csv_rows(statement: AccountStatement) -> list[tuple[str, ...]]:
+    """The statement as CSV rows (header first): amounts as plain decimals with a point, in
+    EUR, so that spreadsheets and bookkeeping imports read them the same everywhere."""
+    rows: list[tuple[str, ...]] = [STATEMENT_CSV_HEADER]
+    opening_day = statement.date_from.isoformat() if statement.date_from else ""
+    rows.append(
+        (opening_day, "", "opening", "Opening balance", "", str(statement.opening_balance.amount))
+    )
+    for line in statement.lines:
+        rows.append(
+            (
+                timezone.localtime(line.posted_at).date().isoformat(),
+                line.transaction_id,
+                line.kind,
+                line.memo,
+                str(line.amount.amount),
+                str(line.running_balance.amount),
+            )
+        )
+    return rows

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from hostledger.web import urls_client_money, urls_staff_money
 from hostledger.web.views import client, public, staff
 
 app_name = "web"
@@ -44,3 +45,5 @@ urlpatterns = [
     path("staff/jobs/runs/<int:run_id>/", staff.job_run_detail, name="job_run_detail"),
     path("staff/jobs/runs/<int:run_id>/progress/", staff.job_run_progress, name="job_run_progress"),
 ]
+# Money: catalog, orders, services, balance, payments, invoices (their own modules)
+urlpatterns += urls_client_money.urlpatterns + urls_staff_money.urlpatterns

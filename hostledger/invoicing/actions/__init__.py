@@ -7,11 +7,19 @@ from hostledger.invoicing.actions.invoices import (
     proforma_cancel,
     proforma_create,
 )
+from hostledger.invoicing.actions.settlement import (
+    client_proformas_settle,
+    invoice_charge_key,
+    invoice_pay_from_balance,
+)
 from hostledger.invoicing.actions.vat_rates import vat_rate_schedule
 
 __all__ = [
+    "client_proformas_settle",
     "credit_note_issue",
+    "invoice_charge_key",
     "invoice_finalise",
+    "invoice_pay_from_balance",
     "payer_vat_decision",
     "proforma_cancel",
     "proforma_create",
