@@ -130,6 +130,7 @@ class LedgerTransaction(AppendOnlyModel):
         PENALTY = "penalty", "Penalty"
         CREDIT = "credit", "Credit"
         CORRECTION = "correction", "Correction"
+        CREDIT_NOTE = "credit_note", "Credit note"
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "txn"), editable=False

@@ -103,3 +103,40 @@ def test_settling_pays_oldest_first_and_stops_at_the_first_not_covered__ORD_03_B
     assert balance_of(estonian_client) == eur("1.56")
     assert client_proformas_settle(client=estonian_client, paid_on=ISSUED) == []
     assert balance_from_entries(estonian_client) == eur("1.56")
+
+
+def test_a_credit_note_gives_back_to_the_balance_what_it_takes_off__BIL_01_BIL_04(
+    estonian_client, estonian_payer, staff
+):
+    from hostledger.invoicing.actions import credit_note_issue
+
+    _top_up(estonian_client, staff, "50.00", "BANK-1")
+    invoice = invoice_pay_from_balance(
+        proforma=_proforma(estonian_client, estonian_payer, "10.00"), paid_on=ISSUED
+    )
+    assert balance_of(estonian_client) == eur("37.60")
+
+    partial = credit_note_issue(
+        invoice=invoice,
+        reason="Two days of downtime",
+        lines=[line(description="Downtime", price="2.50")],
+        issued_on=ISSUED,
+        actor=staff,
+    )
+    assert partial.gross_minor == -310  # 2.50 + 0.60 VAT
+    assert balance_of(estonian_client) == eur("40.70")
+
+    rest = credit_note_issue(
+        invoice=invoice,
+        reason="Service cancelled",
+        lines=[line(description="Rest of the month", price="7.50")],
+        issued_on=ISSUED,
+        actor=staff,
+    )
+    assert rest.gross_minor == -930
+    assert balance_of(estonian_client) == eur("50.00")
+    assert balance_from_entries(estonian_client) == eur("50.00")
+    reversals = LedgerTransaction.objects.filter(kind=LedgerTransaction.Kind.CREDIT_NOTE)
+    assert sorted(reversals.values_list("idempotency_key", flat=True)) == sorted(
+        [f"credit_note:{partial.public_id}", f"credit_note:{rest.public_id}"]
+    )

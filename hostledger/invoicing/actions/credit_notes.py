@@ -14,11 +14,15 @@ from hostledger.core.money import Money
 from hostledger.core.registry import setting_value
 from hostledger.invoicing import conf
 from hostledger.invoicing.actions.invoices import clean_date, locked_invoice
+from hostledger.invoicing.actions.settlement import invoice_charge_key
 from hostledger.invoicing.lines import price_lines
 from hostledger.invoicing.models import CreditNote, CreditNoteLine, Invoice
 from hostledger.invoicing.numbering import series_next_number
 from hostledger.invoicing.selectors import invoice_credited
 from hostledger.invoicing.snapshots import provider_snapshot
+from hostledger.ledger.actions import charge_reverse_post
+from hostledger.ledger.locks import lock_client_balance
+from hostledger.ledger.models import LedgerTransaction
 
 MAX_REASON_LENGTH = 1000
 
@@ -70,7 +74,9 @@ def credit_note_issue(
     ``lines`` (positive quantities and unit prices, as on an invoice) are credited at the
     invoice's VAT rate with line-level rounding (BIL-02). Credit notes of one invoice never
     take back more than its gross amount. The invoice is locked while this runs, so two
-    credit notes at once cannot together exceed it; the invoice itself never changes.
+    credit notes at once cannot together exceed it; the invoice itself never changes. What the
+    credit note takes off an invoice that was paid from the balance goes back to the balance
+    in the same transaction (BIL-01).
     """
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if not reason or len(reason) > MAX_REASON_LENGTH:
@@ -86,6 +92,8 @@ def credit_note_issue(
             fields={"lines": "either lines or full=True"},
         )
     issued_on = clean_date(issued_on or timezone.localdate(), "issued_on")
+    # Locks in the ledger's order: the client's balance, then the invoice, then the series.
+    lock_client_balance(invoice.client)
     locked = locked_invoice(invoice)
     if locked.kind != Invoice.Kind.FINAL:
         raise DomainError(
@@ -161,5 +169,17 @@ def credit_note_issue(
             "gross_minor": gross_minor,
         },
     )
+    paid_from_balance = LedgerTransaction.objects.filter(
+        idempotency_key=invoice_charge_key(locked)
+    ).exists()
+    if gross_minor and paid_from_balance:
+        charge_reverse_post(
+            client=locked.client,
+            amount=Money(-gross_minor, locked.currency),
+            vat_amount=Money(-vat_minor, locked.currency),
+            idempotency_key=f"credit_note:{note.public_id}",
+            actor=actor,
+            memo=f"Credit note {taken.display} for invoice {locked.number_display}",
+        )
     note.refresh_from_db()
     return note

@@ -2,6 +2,7 @@
 
 from hostledger.ledger.actions.balance import (
     charge_post,
+    charge_reverse_post,
     correction_post,
     credit_post,
     penalty_post,
@@ -24,6 +25,7 @@ from hostledger.ledger.actions.topups import (
 __all__ = [
     "bank_statement_import",
     "charge_post",
+    "charge_reverse_post",
     "client_payment_reference_ensure",
     "correction_post",
     "credit_post",

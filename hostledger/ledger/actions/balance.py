@@ -131,6 +131,44 @@ def _client_side(client: Client, amount: Money, other: LedgerAccount | str, sign
 
 
 @transaction.atomic
+def charge_reverse_post(
+    *,
+    client: Client,
+    amount: Money,
+    idempotency_key: str,
+    vat_amount: Money | None = None,
+    actor: Any = None,
+    memo: str = "",
+) -> LedgerTransaction:
+    """Give back to the balance what a credit note takes off a paid invoice, once per key
+    (BIL-01, BIL-04): the mirror of :func:`charge_post`, out of revenue and VAT payable."""
+    positive_amount(amount)
+    vat = vat_amount if vat_amount is not None else Money.zero()
+    if not isinstance(vat, Money) or vat.is_negative() or vat > amount:
+        raise DomainError(
+            "invalid_amount",
+            "VAT is a EUR amount between zero and the amount given back.",
+            fields={"vat_amount": "invalid"},
+        )
+    client_account = lock_client_balance(client).account
+    lines = [(client_account, amount)]
+    if amount - vat:
+        lines.append((provider_account(AccountKind.REVENUE), -(amount - vat)))
+    if vat:
+        lines.append((provider_account(AccountKind.VAT_PAYABLE), -vat))
+    posted = post_transaction(
+        client=client,
+        kind=Kind.CREDIT_NOTE,
+        idempotency_key=idempotency_key,
+        lines=lines,
+        actor=actor,
+        memo=memo,
+    )
+    _audit("ledger.charge_reversed", actor, posted, client, amount)
+    return posted
+
+
+@transaction.atomic
 def credit_post(
     *, client: Client, amount: Money, idempotency_key: str, actor: Any = None, memo: str = ""
 ) -> LedgerTransaction:
