@@ -13,6 +13,7 @@ BANK_STATEMENT_MAX_BYTES = "ledger.bank_statement_max_bytes"
 TOP_UP_MINIMUM = "ledger.top_up_minimum"
 TOP_UP_MAXIMUM = "ledger.top_up_maximum"
 LOCAL_GATEWAY_ENABLED = "ledger.local_gateway_enabled"
+COMPENSATION_CAP_PERCENT = "ledger.compensation_cap_percent"
 
 declare(
     ProviderSetting(
@@ -66,5 +67,70 @@ declare(
             "development and demonstration installations."
         ),
         rule="BIL-06",
+    ),
+    ProviderSetting(
+        key=COMPENSATION_CAP_PERCENT,
+        default=Decimal("100"),
+        kind="decimal",
+        label="Compensation cap",
+        help_text=(
+            "Compensation for the provider's fault credited in a month is at most this share "
+            "of the client's charges in the month before (seed 003 §7.6)."
+        ),
+        rule="BIL-09",
+        unit="%",
+        minimum=Decimal("0"),
+    ),
+)
+
+# Stripe card payments (hostledger.ledger.gateways.stripe). The API key and the webhook
+# signing secret are not provider settings: they come from the environment variables
+# HOSTLEDGER_STRIPE_SECRET_KEY and HOSTLEDGER_STRIPE_WEBHOOK_SECRET.
+STRIPE_WEBHOOK_TOLERANCE = "ledger.stripe_webhook_tolerance"
+STRIPE_REQUEST_TIMEOUT = "ledger.stripe_request_timeout"
+STRIPE_NETWORK_RETRIES = "ledger.stripe_network_retries"
+
+declare(
+    ProviderSetting(
+        key=STRIPE_WEBHOOK_TOLERANCE,
+        default=300,
+        kind="int",
+        label="Oldest Stripe notification accepted",
+        help_text=(
+            "A Stripe webhook whose signature timestamp is older than this is refused, so a "
+            "captured notification cannot be replayed later. 300 seconds is Stripe's own "
+            "default."
+        ),
+        rule="BIL-06",
+        unit="seconds",
+        minimum=1,
+    ),
+    ProviderSetting(
+        key=STRIPE_REQUEST_TIMEOUT,
+        default=15,
+        kind="int",
+        label="Stripe request timeout",
+        help_text=(
+            "How long one call to Stripe's API may take before it is given up; the client "
+            "or Stripe's webhook delivery then tries again later."
+        ),
+        rule="BIL-06",
+        unit="seconds",
+        minimum=1,
+        maximum=120,
+    ),
+    ProviderSetting(
+        key=STRIPE_NETWORK_RETRIES,
+        default=1,
+        kind="int",
+        label="Stripe request retries",
+        help_text=(
+            "How many times a call to Stripe that timed out or met a server error is repeated "
+            "at once (with the same idempotency key, so nothing is done twice)."
+        ),
+        rule="BIL-06",
+        unit="retries",
+        minimum=0,
+        maximum=5,
     ),
 )

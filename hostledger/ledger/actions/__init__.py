@@ -8,6 +8,7 @@ from hostledger.ledger.actions.balance import (
     penalty_post,
     refund_post,
 )
+from hostledger.ledger.actions.compensation import compensation_credit_post, compensation_room
 from hostledger.ledger.actions.payments import (
     client_payment_reference_ensure,
     payment_assign,
@@ -27,6 +28,8 @@ __all__ = [
     "charge_post",
     "charge_reverse_post",
     "client_payment_reference_ensure",
+    "compensation_credit_post",
+    "compensation_room",
     "correction_post",
     "credit_post",
     "gateway_notification_handle",
