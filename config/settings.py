@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "hostledger.catalog",
     "hostledger.ledger",
     "hostledger.invoicing",
+    "hostledger.subscriptions",
+    "hostledger.provisioning",
+    "hostledger.metering",
     "hostledger.api",
 ]
 
@@ -268,5 +271,11 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The PDF renderer reports every step of every document at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "factur-x": {"level": "WARNING"},
+    },
 }

@@ -18,6 +18,7 @@ ABUSE_MANAGE = "abuse.manage"
 PRIVACY_MANAGE = "privacy.manage"
 AUDIT_VIEW = "audit.view"
 CATALOG_MANAGE = "catalog.manage"
+SERVICES_MANAGE = "services.manage"
 
 ALL_PERMISSIONS: dict[str, str] = {
     CLIENTS_VIEW: "See the list of clients and their accounts",
@@ -32,10 +33,11 @@ ALL_PERMISSIONS: dict[str, str] = {
     PRIVACY_MANAGE: "Handle data-subject requests and personal-data records",
     AUDIT_VIEW: "Read the audit trail",
     CATALOG_MANAGE: "Manage products, tariffs, add-ons, OS images and announced prices",
+    SERVICES_MANAGE: "Activate, suspend, resume and terminate clients' services",
 }
 
 DEFAULT_ROLES: dict[str, tuple[str, list[str]]] = {
-    "support": ("Support", [CLIENTS_VIEW, CLIENTS_VIEW_PERSONAL_DATA]),
+    "support": ("Support", [CLIENTS_VIEW, CLIENTS_VIEW_PERSONAL_DATA, SERVICES_MANAGE]),
     "billing": ("Billing", [CLIENTS_VIEW, CLIENTS_VIEW_PERSONAL_DATA, BILLING_MANAGE, JOBS_VIEW]),
     "abuse": ("Abuse", [CLIENTS_VIEW, ABUSE_MANAGE]),
     "privacy_officer": (

@@ -101,7 +101,7 @@ def _field_name(location: tuple, body_parameters: frozenset[str]) -> str:
     """The input field an error location points at: ``("body", "payload", "name")`` → name,
     ``("query", "limit")`` → limit; a whole missing body → body."""
     parts = [str(part) for part in location]
-    if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form"}:
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form", "file"}:
         source = parts.pop(0)
         if source == "body" and parts and parts[0] in body_parameters:
             parts.pop(0)

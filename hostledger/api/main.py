@@ -11,11 +11,31 @@ from ninja import NinjaAPI
 from hostledger.api.auth import BearerToken, BrowserSession
 from hostledger.api.docs import ApiDocs
 from hostledger.api.errors import install_handlers
-from hostledger.api.routers import contacts, grants, me, payers, staff
+from hostledger.api.routers import (
+    acts,
+    billing,
+    catalog,
+    catalog_staff,
+    contacts,
+    grants,
+    invoices,
+    me,
+    orders,
+    payers,
+    service_changes,
+    services,
+    staff,
+    usage,
+)
 
 DESCRIPTION = """\
-The HostLedger API: the client's profile, payers, contact persons and trusted access, and
-staff client management.
+The HostLedger API: the client's profile, payers, contact persons and trusted access; the
+catalog; the prepaid balance, payments and top-ups; invoices and credit notes with PDF and
+e-invoice downloads; and staff client, catalog and billing management.
+
+**Money** is `{"amount": "12.40", "currency": "EUR"}`: the amount is a decimal string with
+the currency's decimals, never a JSON number. Staff money movements take an
+`idempotency_key`: the same request sent again moves money once.
 
 **Authentication.** Send a personal API token as `Authorization: Bearer hl_…` (create one in
 the client area; the secret is shown once). A token with scope `read` may use GET; POST,
@@ -76,3 +96,12 @@ api.add_router("", payers.router)
 api.add_router("", contacts.router)
 api.add_router("", grants.router)
 api.add_router("", staff.router)
+api.add_router("", catalog.router)
+api.add_router("", catalog_staff.router)
+api.add_router("", billing.router)
+api.add_router("", invoices.router)
+api.add_router("", orders.router)
+api.add_router("", services.router)
+api.add_router("", service_changes.router)
+api.add_router("", acts.router)
+api.add_router("", usage.router)

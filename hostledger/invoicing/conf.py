@@ -129,3 +129,128 @@ declare(
         maximum=60,
     ),
 )
+
+# Provider details printed on invoice and credit-note documents (BIL-10). The defaults are
+# demonstration values (an example IBAN, a "Demo Bank", addresses under the reserved
+# ``.example`` domain): replace them in the provider settings before issuing real documents.
+PROVIDER_IBAN = "invoicing.provider_iban"
+PROVIDER_BIC = "invoicing.provider_bic"
+PROVIDER_BANK_NAME = "invoicing.provider_bank_name"
+PROVIDER_EMAIL = "invoicing.provider_email"
+PROVIDER_PHONE = "invoicing.provider_phone"
+PROVIDER_WEBSITE = "invoicing.provider_website"
+DOCUMENT_FOOTER = "invoicing.document_footer"
+
+declare(
+    ProviderSetting(
+        key=PROVIDER_IBAN,
+        default="EE382200221020145685",
+        kind="str",
+        label="Provider's bank account (IBAN)",
+        help_text=(
+            "Printed on proformas as the account to pay to. The default is the published "
+            "example IBAN of Estonia, a demonstration value: replace it."
+        ),
+        rule="BIL-10",
+    ),
+    ProviderSetting(
+        key=PROVIDER_BIC,
+        default="DEMOEE22",
+        kind="str",
+        label="Provider's bank BIC",
+        help_text="BIC (SWIFT code) of the provider's bank; the default is a demonstration value.",
+        rule="BIL-10",
+    ),
+    ProviderSetting(
+        key=PROVIDER_BANK_NAME,
+        default="Demo Bank AS",
+        kind="str",
+        label="Provider's bank",
+        help_text="Name of the bank holding the provider's account; a demonstration value.",
+        rule="BIL-10",
+    ),
+    ProviderSetting(
+        key=PROVIDER_EMAIL,
+        default="billing@provider.example",
+        kind="str",
+        label="Provider's billing e-mail",
+        help_text="Contact address printed on invoices and sent as the seller's e-mail in "
+        "e-invoices; the default is a demonstration value.",
+        rule="BIL-10",
+    ),
+    ProviderSetting(
+        key=PROVIDER_PHONE,
+        default="+372 5555 0100",
+        kind="str",
+        label="Provider's phone",
+        help_text="Phone number printed on invoices (may be empty); a demonstration value.",
+        rule="BIL-10",
+    ),
+    ProviderSetting(
+        key=PROVIDER_WEBSITE,
+        default="https://provider.example",
+        kind="str",
+        label="Provider's website",
+        help_text="Web address printed in the footer of invoices (may be empty).",
+        rule="BIL-10",
+    ),
+    ProviderSetting(
+        key=DOCUMENT_FOOTER,
+        default="Thank you for choosing us.",
+        kind="str",
+        label="Invoice footer text",
+        help_text="A short line printed at the foot of every invoice and credit note.",
+        rule="BIL-10",
+    ),
+)
+
+# Closing documents (DOC-01..03): acts of acceptance formed monthly, the client's dispute
+# period (seed 003 §3.5: 3 working days) and paper acts posted quarterly on request (§3.3).
+ACT_DISPUTE_WORKING_DAYS = "invoicing.act_dispute_working_days"
+PAPER_ACTS_OFFERED = "invoicing.paper_acts_offered"
+PAPER_ACT_PERIOD_MONTHS = "invoicing.paper_act_period_months"
+
+declare(
+    ProviderSetting(
+        key=ACT_DISPUTE_WORKING_DAYS,
+        default=3,
+        kind="int",
+        label="Act dispute period",
+        help_text=(
+            "A client may dispute an act of acceptance, with reasons, for this many working "
+            "days after it is formed; after that an undisputed act counts as accepted."
+        ),
+        rule="DOC-02",
+        unit="working days",
+        minimum=1,
+        maximum=60,
+    ),
+    ProviderSetting(
+        key=PAPER_ACTS_OFFERED,
+        default=True,
+        kind="bool",
+        label="Offer paper acts by post",
+        help_text="When on, clients can ask to receive their acts of acceptance on paper.",
+        rule="DOC-03",
+    ),
+    ProviderSetting(
+        key=PAPER_ACT_PERIOD_MONTHS,
+        default="3",
+        kind="choice",
+        choices=(
+            ("1", "Every month"),
+            ("2", "Every two months"),
+            ("3", "Every quarter"),
+            ("4", "Every four months"),
+            ("6", "Every half year"),
+            ("12", "Every year"),
+        ),
+        label="Paper acts are posted",
+        help_text=(
+            "How often paper acts are posted, each time for the period before; a client "
+            "files one request per payer and period."
+        ),
+        rule="DOC-03",
+        unit="months",
+    ),
+)

@@ -432,3 +432,11 @@ class CreditNoteLine(_DocumentLine):
 
     def __str__(self) -> str:
         return f"{self.credit_note_id}#{self.position}"
+
+
+from hostledger.invoicing.act_models import (  # noqa: E402, F401  (one models module for Django)
+    AcceptanceAct,
+    AcceptanceActLine,
+    ActDispute,
+    PaperActRequest,
+)

@@ -144,3 +144,82 @@ _LINE = {
 
 declare("invoicing.InvoiceLine", {**_LINE, "invoice": REFERENCE})
 declare("invoicing.CreditNoteLine", {**_LINE, "credit_note": REFERENCE, "invoice_line": REFERENCE})
+
+# Acts of acceptance (DOC-01..03) are closing documents kept with the invoices they list.
+declare(
+    "invoicing.AcceptanceAct",
+    {
+        "id": ROW_KEY,
+        "public_id": PUBLIC_ID,
+        "client": REFERENCE,
+        "payer": REFERENCE,
+        "period_start": RECORD_TIME,
+        "period_end": RECORD_TIME,
+        "currency": AMOUNT,
+        "net_minor": AMOUNT,
+        "vat_minor": AMOUNT,
+        "gross_minor": AMOUNT,
+        "payer_snapshot": _billing(Category.IDENTITY, encrypted=True),
+        "provider_snapshot": PROVIDER,
+        "formed_on": RECORD_TIME,
+        "formed_at": RECORD_TIME,
+        "dispute_deadline": RECORD_TIME,
+        "status": STATE,
+        "acceptance": STATE,
+        "accepted_at": RECORD_TIME,
+        "accepted_by": REFERENCE,
+    },
+)
+declare(
+    "invoicing.AcceptanceActLine",
+    {
+        "id": ROW_KEY,
+        "act": REFERENCE,
+        "position": NOT_PERSONAL,
+        "invoice_line": REFERENCE,
+        "credit_note_line": REFERENCE,
+        "document_number": NUMBERING,
+        "description": _LINE["description"],
+        "service_month": NOT_PERSONAL,
+        "period_start": NOT_PERSONAL,
+        "period_end": NOT_PERSONAL,
+        "vat_rate": AMOUNT,
+        "net_minor": AMOUNT,
+        "vat_minor": AMOUNT,
+    },
+)
+declare(
+    "invoicing.ActDispute",
+    {
+        "id": ROW_KEY,
+        "public_id": PUBLIC_ID,
+        "act": REFERENCE,
+        # The client's and the staff's own words about the services: may name people.
+        "reasons": _billing(Category.COMMUNICATION, encrypted=True),
+        "raised_by": REFERENCE,
+        "raised_at": RECORD_TIME,
+        "outcome": STATE,
+        "resolution_note": _billing(Category.COMMUNICATION, encrypted=True),
+        "resolved_by": REFERENCE,
+        "resolved_at": RECORD_TIME,
+    },
+)
+declare(
+    "invoicing.PaperActRequest",
+    {
+        "id": ROW_KEY,
+        "public_id": PUBLIC_ID,
+        "client": REFERENCE,
+        "payer": REFERENCE,
+        "period_start": RECORD_TIME,
+        "period_end": RECORD_TIME,
+        "postal_snapshot": _billing(Category.CONTACT, encrypted=True),
+        "status": STATE,
+        "requested_by": REFERENCE,
+        "requested_at": RECORD_TIME,
+        "sent_by": REFERENCE,
+        "sent_at": RECORD_TIME,
+        "sent_note": NotPersonal("the provider's postal tracking number"),
+        "withdrawn_at": RECORD_TIME,
+    },
+)

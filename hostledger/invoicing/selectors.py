@@ -45,3 +45,27 @@ def invoice_credited(invoice: Invoice) -> Money:
     """How much of the invoice its credit notes took back, as a positive amount (BIL-04)."""
     total = CreditNote.objects.filter(invoice=invoice).aggregate(total=Sum("gross_minor"))["total"]
     return Money(-(total or 0), invoice.currency)
+
+
+def staff_invoices(
+    *,
+    client=None,
+    status: str | None = None,
+    kind: str | None = None,
+    issued_from=None,
+    issued_to=None,
+) -> QuerySet[Invoice]:
+    """Issued proformas and invoices of every client for staff, newest first, optionally of
+    one client, in one status or kind, issued within ``[issued_from, issued_to]``."""
+    invoices = Invoice.objects.exclude(status=Invoice.Status.DRAFT).select_related("client")
+    if client is not None:
+        invoices = invoices.filter(client=client)
+    if status:
+        invoices = invoices.filter(status=status)
+    if kind:
+        invoices = invoices.filter(kind=kind)
+    if issued_from is not None:
+        invoices = invoices.filter(issued_on__gte=issued_from)
+    if issued_to is not None:
+        invoices = invoices.filter(issued_on__lte=issued_to)
+    return invoices.order_by("-issued_on", "-id")

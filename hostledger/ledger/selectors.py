@@ -11,11 +11,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hostledger.accounts.models import Client
+from hostledger.core.errors import NotFound
 from hostledger.core.money import Money
 from hostledger.ledger.models import (
     ClientBalance,
     ClientPaymentReference,
     Entry,
+    GatewayTopUp,
     LedgerTransaction,
     Payment,
 )
@@ -92,6 +94,15 @@ def transactions_of(client: Client) -> QuerySet[LedgerTransaction]:
 def payments_of(client: Client) -> QuerySet[Payment]:
     """The payments posted to the client's balance."""
     return Payment.objects.filter(client_id=client.pk)
+
+
+def client_top_up(client: Client, public_id: str) -> GatewayTopUp:
+    """One of the client's gateway top-ups by its public id; another client's is not found
+    (habit 6)."""
+    top_up = GatewayTopUp.objects.filter(client_id=client.pk, public_id=public_id).first()
+    if top_up is None:
+        raise NotFound("top-up")
+    return top_up
 
 
 def unmatched_payments() -> QuerySet[Payment]:

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from hostledger.web import urls_client_money, urls_staff_money
+from hostledger.web import (
+    urls_client_acts,
+    urls_client_money,
+    urls_client_service_changes,
+    urls_client_services,
+    urls_staff_acts,
+    urls_staff_money,
+    urls_staff_service_changes,
+    urls_staff_services,
+)
 from hostledger.web.views import client, public, staff
 
 app_name = "web"
@@ -47,3 +56,7 @@ urlpatterns = [
 ]
 # Money: catalog, orders, services, balance, payments, invoices (their own modules)
 urlpatterns += urls_client_money.urlpatterns + urls_staff_money.urlpatterns
+# Orders and services; acts of acceptance
+urlpatterns += urls_client_services.urlpatterns + urls_staff_services.urlpatterns
+urlpatterns += urls_client_service_changes.urlpatterns + urls_staff_service_changes.urlpatterns
+urlpatterns += urls_client_acts.urlpatterns + urls_staff_acts.urlpatterns

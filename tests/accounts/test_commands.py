@@ -19,6 +19,8 @@ from hostledger.accounts.actions import api_token_authenticate
 from hostledger.accounts.management.commands.demo import DEMO_CLIENT_EMAIL, DEMO_STAFF_EMAIL
 from hostledger.accounts.models import ApiToken, Client, StaffRole, User
 from hostledger.core.models import AuditEvent
+from hostledger.core.registry import provider_setting_change, setting_value
+from hostledger.ledger.conf import LOCAL_GATEWAY_ENABLED
 from hostledger.privacy.models import PolicyAcceptance, PolicyDocument
 from tests.accounts.conftest import PASSWORD, make_client_user, table_counts
 
@@ -63,6 +65,17 @@ def test_demo_seeds_accounts__ACC_11(db, var_dir, django_capture_on_commit_callb
     assert StaffRole.objects.count() == 5
     assert password not in output
     assert len(mail.outbox) == 1  # the staff-change notice of the demo administrator
+
+
+def test_demo_switches_the_local_gateway_on_once__BIL_06(db, var_dir):
+    """A demo client can top up; a staff member who switches the gateway off keeps it off."""
+    _run("demo")
+    assert setting_value(LOCAL_GATEWAY_ENABLED) is True
+
+    provider_setting_change(key=LOCAL_GATEWAY_ENABLED, raw_value=False, reason="Going live")
+    _run("demo")
+
+    assert setting_value(LOCAL_GATEWAY_ENABLED) is False
 
 
 def test_demo_is_idempotent__ACC_11(db, var_dir):

@@ -52,7 +52,7 @@ def test_default_roles_exist__ACC_11(db):
 
     roles = {role.slug: (role.name, role.permissions) for role in StaffRole.objects.all()}
     assert roles == {
-        "support": ("Support", ["clients.view", "clients.view_personal_data"]),
+        "support": ("Support", ["clients.view", "clients.view_personal_data", "services.manage"]),
         "billing": (
             "Billing",
             ["clients.view", "clients.view_personal_data", "billing.manage", "jobs.view"],
@@ -148,7 +148,11 @@ def test_access_change_is_recorded_and_mailed_once__ACC_11(
     member = actions.staff_user_create(
         actor=admin, email="tugi@provider.example", full_name="Tugi", role_slugs=["support"]
     )
-    assert perms.permissions_of(member) == {"clients.view", "clients.view_personal_data"}
+    assert perms.permissions_of(member) == {
+        "clients.view",
+        "clients.view_personal_data",
+        "services.manage",
+    }
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -280,6 +284,7 @@ def test_permissions_are_the_union_of_roles_and_extras__ACC_11(admin):
     assert perms.permissions_of(User.objects.get(pk=member.pk)) == {
         "clients.view",
         "clients.view_personal_data",
+        "services.manage",
         "abuse.manage",
         "jobs.run",
     }

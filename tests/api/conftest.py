@@ -32,6 +32,10 @@ def _fresh_cache():
 @pytest.fixture
 def policies(db):
     """The terms of service and the privacy policy every registration accepts (ACC-02)."""
+    return publish_policies()
+
+
+def publish_policies() -> dict:
     return {
         "terms": policy_publish(
             kind=PolicyDocument.Kind.TERMS, version="1.0", title="Terms", body="Terms v1"
@@ -147,6 +151,12 @@ class Api:
 
     def delete(self, path, **headers):
         return self.call("DELETE", path, **headers)
+
+    def upload(self, path, files: dict, **headers):
+        """POST ``files`` (name → uploaded file) as multipart/form-data."""
+        if self.token:
+            headers.setdefault("Authorization", f"Bearer {self.token}")
+        return self.http.post(API + path, data=files, headers=headers)
 
 
 def api_by_token(user: User, scopes=("read", "write")) -> Api:

@@ -17,13 +17,19 @@ from hostledger.ledger.gateways.interface import (
     TopUpRequest,
     TopUpStarted,
 )
-from hostledger.ledger.gateways.registry import gateway_names, get_gateway
+from hostledger.ledger.gateways.registry import get_gateway, registered_gateway_names
 from hostledger.ledger.models import GatewayTopUp, Payment
+from tests.ledger.stripe_api import fake_stripe_for
+
+# Gateways that call a provider get test credentials and the provider faked at the HTTP layer.
+_SET_UP = {"stripe": fake_stripe_for}
 
 
-@pytest.fixture(params=gateway_names())
+@pytest.fixture(params=registered_gateway_names())
 def gateway(request, settings) -> PaymentGateway:
     settings.LEDGER_LOCAL_GATEWAY_KEY = "contract-test-key"
+    if request.param in _SET_UP:
+        _SET_UP[request.param](request)
     return get_gateway(request.param)
 
 

@@ -79,8 +79,10 @@ class Journey:
 
 
 @pytest.fixture
-def browser_page():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+def browser_page(monkeypatch):
+    # Playwright's sync API runs an event loop; the test's own database calls are safe.
+    # Set for this test only, so that no later subprocess inherits it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

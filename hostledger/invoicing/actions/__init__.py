@@ -1,11 +1,23 @@
 """Every write of invoicing: one transaction each, keyword-only, SPEC ids in the docstrings."""
 
+from hostledger.invoicing.actions.acts import (
+    act_confirm,
+    act_dispute,
+    act_dispute_resolve,
+    acts_accept_overdue,
+    acts_form,
+)
 from hostledger.invoicing.actions.credit_notes import credit_note_issue
 from hostledger.invoicing.actions.invoices import (
     invoice_finalise,
     payer_vat_decision,
     proforma_cancel,
     proforma_create,
+)
+from hostledger.invoicing.actions.paper_acts import (
+    paper_act_request_file,
+    paper_act_request_mark_sent,
+    paper_act_request_withdraw,
 )
 from hostledger.invoicing.actions.settlement import (
     client_proformas_settle,
@@ -15,11 +27,19 @@ from hostledger.invoicing.actions.settlement import (
 from hostledger.invoicing.actions.vat_rates import vat_rate_schedule
 
 __all__ = [
+    "act_confirm",
+    "act_dispute",
+    "act_dispute_resolve",
+    "acts_accept_overdue",
+    "acts_form",
     "client_proformas_settle",
     "credit_note_issue",
     "invoice_charge_key",
     "invoice_finalise",
     "invoice_pay_from_balance",
+    "paper_act_request_file",
+    "paper_act_request_mark_sent",
+    "paper_act_request_withdraw",
     "payer_vat_decision",
     "proforma_cancel",
     "proforma_create",

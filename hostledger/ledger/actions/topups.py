@@ -25,6 +25,9 @@ from hostledger.ledger.gateways.registry import get_gateway
 from hostledger.ledger.locks import lock_client_balance
 from hostledger.ledger.models import GatewayTopUp, LedgerAccount, Payment
 
+TOP_UP_ID_PLACEHOLDER = "{top_up_id}"
+"""Written in a ``return_url`` where the top-up's public id goes (it exists only once started)."""
+
 
 def _usable_gateway(name: str) -> PaymentGateway:
     gateway = get_gateway(name)
@@ -45,7 +48,8 @@ def top_up_start(
     The top-up is stored first, then the gateway is asked for the payment page (outside any
     transaction, since it may be a slow outbound call), then its transaction id and the URL
     to send the client to are stored. A gateway failure marks the top-up failed and says
-    whether trying again can help.
+    whether trying again can help. ``{top_up_id}`` in ``return_url`` is replaced by the new
+    top-up's public id, so the client comes back to the page of this very top-up.
     """
     gateway = _usable_gateway(gateway_name)
     positive_amount(amount)
@@ -71,7 +75,7 @@ def top_up_start(
                 top_up_id=top_up.public_id,
                 client_id=client.public_id,
                 amount=amount,
-                return_url=return_url,
+                return_url=return_url.replace(TOP_UP_ID_PLACEHOLDER, top_up.public_id),
             )
         )
     except GatewayError as error:
@@ -101,10 +105,13 @@ def gateway_notification_handle(
     is not genuine raises GatewayError and records nothing. A paid notification records one
     payment per (gateway, transaction id) and posts it to the top-up's client, however many
     times it arrives; the amount posted is what the gateway says was paid. A failed one marks
-    a pending top-up failed. Returns the payment, or None for a failure.
+    a pending top-up failed. Returns the payment, or None for a failure or for a genuine
+    notification the gateway says to ignore (answer it as received; nothing is recorded).
     """
     gateway = _usable_gateway(gateway_name)
     event = gateway.verify_notification(GatewayNotification(body=body, headers=headers))
+    if event is None:
+        return None
     return _record_event(gateway, event)
 
 

@@ -67,9 +67,26 @@ class VerifiedPaymentEvent:
     occurred_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class GatewayRefund:
+    """A refund the gateway accepted: its own id of the refund and its status there
+    (for example "succeeded" or "pending")."""
+
+    external_id: str
+    status: str
+
+
 @runtime_checkable
 class PaymentGateway(Protocol):
-    """One payment gateway. Outbound calls carry a timeout; errors are GatewayError."""
+    """One payment gateway. Outbound calls carry a timeout; errors are GatewayError.
+
+    Optional members, looked up with ``getattr``:
+
+    * ``is_configured() -> bool``: False while the gateway lacks its credentials; the
+      registry then leaves it out of the gateways offered (a gateway without it is always
+      configured).
+    * ``refund(...)``: see :class:`RefundingGateway`.
+    """
 
     name: str
     label: str
@@ -78,7 +95,24 @@ class PaymentGateway(Protocol):
         """Open a transaction at the gateway and say where the client pays it."""
         ...
 
-    def verify_notification(self, notification: GatewayNotification) -> VerifiedPaymentEvent:
+    def verify_notification(self, notification: GatewayNotification) -> VerifiedPaymentEvent | None:
         """Check the notification's signature and read it; raise GatewayError when it is not
-        genuine or not understood. Never writes anything."""
+        genuine or not understood. Return None for a genuine notification that says nothing
+        to record yet (an event type the ledger does not use, a payment still processing):
+        the caller acknowledges it and records nothing. Never writes anything."""
+        ...
+
+
+@runtime_checkable
+class RefundingGateway(Protocol):
+    """A gateway that can send money back to where a payment came from.
+
+    Separate from :class:`PaymentGateway` so that a gateway without refunds still is one.
+    ``refund`` only moves the money at the gateway; the ledger side is
+    ``hostledger.ledger.actions.refund_post``. The same ``idempotency_key`` never refunds
+    twice.
+    """
+
+    def refund(self, *, external_id: str, amount: Money, idempotency_key: str) -> GatewayRefund:
+        """Refund ``amount`` of the gateway transaction ``external_id``."""
         ...

@@ -25,20 +25,40 @@ def register_gateway(gateway: PaymentGateway) -> PaymentGateway:
 
 
 def get_gateway(name: str) -> PaymentGateway:
-    """The registered gateway called ``name``."""
+    """The registered gateway called ``name``, if it is configured on this installation."""
     _load_builtin()
     try:
-        return _GATEWAYS[name]
+        gateway = _GATEWAYS[name]
     except KeyError:
         raise DomainError(
             "unknown_gateway", f"No payment gateway {name!r}.", fields={"gateway": "unknown"}
         ) from None
+    if not is_configured(gateway):
+        raise DomainError(
+            "gateway_not_configured",
+            f"The payment gateway {name!r} is not configured on this installation.",
+            fields={"gateway": "not configured"},
+        )
+    return gateway
 
 
 def gateway_names() -> list[str]:
+    """The gateways offered on this installation: registered and configured."""
+    _load_builtin()
+    return sorted(name for name, gateway in _GATEWAYS.items() if is_configured(gateway))
+
+
+def registered_gateway_names() -> list[str]:
+    """Every registered gateway module, configured or not (for contract tests and overviews)."""
     _load_builtin()
     return sorted(_GATEWAYS)
 
 
+def is_configured(gateway: PaymentGateway) -> bool:
+    """Whether ``gateway`` has what it needs to run; one without ``is_configured`` always has."""
+    check = getattr(gateway, "is_configured", None)
+    return bool(check()) if callable(check) else True
+
+
 def _load_builtin() -> None:
-    from hostledger.ledger.gateways import local  # noqa: F401  (registers itself)
+    from hostledger.ledger.gateways import local, stripe  # noqa: F401  (they register themselves)

@@ -1,5 +1,7 @@
 """``hostledger demo``: seed the demo data (idempotent): policies, staff roles, the demo catalog
-of every product family, a demo staff user with two-factor sign-in and a demo client.
+of every product family, a demo staff user with two-factor sign-in and a demo client; the
+local payment gateway is switched on (once, so staff may switch it off again) so that a demo
+client can top up and pay.
 
 Run by ``hostledger run`` on every start."""
 
@@ -15,6 +17,9 @@ from hostledger.accounts import actions
 from hostledger.accounts.models import User
 from hostledger.catalog.demo import seed_demo_catalog
 from hostledger.core.keyfiles import read_or_create_secret
+from hostledger.core.models import ProviderSettingChange
+from hostledger.core.registry import provider_setting_change
+from hostledger.ledger.conf import LOCAL_GATEWAY_ENABLED
 from hostledger.privacy.models import PolicyDocument
 from hostledger.privacy.policies import current_policy, policy_publish
 
@@ -41,6 +46,12 @@ class Command(BaseCommand):
             ):
                 if current_policy(kind) is None:
                     policy_publish(kind=kind, version="1.0", title=title, body=body)
+            if not ProviderSettingChange.objects.filter(key=LOCAL_GATEWAY_ENABLED).exists():
+                provider_setting_change(
+                    key=LOCAL_GATEWAY_ENABLED,
+                    raw_value=True,
+                    reason="Demo installation: top-ups without real money.",
+                )
         password = read_or_create_secret(
             settings.VAR_DIR, "demo_password", generate=lambda: secrets.token_urlsafe(12)
         )

@@ -26,6 +26,7 @@ from hostledger.core.money import Money
 from hostledger.ledger.gateways.interface import (
     GatewayError,
     GatewayNotification,
+    GatewayRefund,
     TopUpRequest,
     TopUpStarted,
     VerifiedPaymentEvent,
@@ -74,6 +75,14 @@ class LocalGateway:
             sort_keys=True,
         ).encode("utf-8")
         return GatewayNotification(body=body, headers={SIGNATURE_HEADER: sign(body)})
+
+    def refund(self, *, external_id: str, amount: Money, idempotency_key: str) -> GatewayRefund:
+        """Pretend to send ``amount`` back: no money moved, so nothing is to be returned. The
+        same key gives the same refund id, as a real gateway would."""
+        if not idempotency_key:
+            raise ValueError("A refund needs an idempotency key.")
+        digest = hashlib.sha256(idempotency_key.encode("utf-8")).hexdigest()
+        return GatewayRefund(external_id=f"lrf_{digest[:16]}", status="succeeded")
 
     def verify_notification(self, notification: GatewayNotification) -> VerifiedPaymentEvent:
         headers = {key.lower(): value for key, value in notification.headers.items()}

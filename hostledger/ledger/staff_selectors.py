@@ -1,0 +1,84 @@
+"""Reads of payments and bank-statement imports for the staff area (BIL-01, BIL-06).
+
+Staff see payments of every client; each list costs a fixed number of queries and is capped
+at ``limit`` rows, newest first.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hostledger.core.errors import NotFound
+from hostledger.ledger.models import BankStatementImport, Payment
+
+PAYMENT_LIST_LIMIT = 200
+IMPORT_LIST_LIMIT = 20
+
+
+def payments_for_staff(
+    *,
+    source: str = "",
+    status: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    limit: int = PAYMENT_LIST_LIMIT,
+) -> list[Payment]:
+    """Payments of all clients, newest first, filtered by source (``staff``,
+    ``bank_statement`` or a gateway's name), status and value date (both days included)."""
+    payments = Payment.objects.select_related("client").order_by("-recorded_at", "-id")
+    if source:
+        payments = payments.filter(source=source)
+    if status:
+        payments = payments.filter(status=status)
+    if date_from is not None:
+        payments = payments.filter(value_date__gte=date_from)
+    if date_to is not None:
+        payments = payments.filter(value_date__lte=date_to)
+    return list(payments[:limit])
+
+
+def unmatched_payments_for_staff(*, limit: int = PAYMENT_LIST_LIMIT) -> list[Payment]:
+    """The review queue (BIL-06): payments nobody has assigned yet, oldest first, with the
+    statement import each came from."""
+    return list(
+        Payment.objects.filter(status=Payment.Status.UNMATCHED)
+        .select_related("statement_import")
+        .order_by("recorded_at", "id")[:limit]
+    )
+
+
+def unmatched_payment_count() -> int:
+    return Payment.objects.filter(status=Payment.Status.UNMATCHED).count()
+
+
+def payment_for_staff(public_id: str) -> Payment:
+    """Any client's payment by its public id; NotFound when there is none."""
+    payment = Payment.objects.select_related("client").filter(public_id=public_id).first()
+    if payment is None:
+        raise NotFound("payment")
+    return payment
+
+
+def bank_statement_imports(*, limit: int = IMPORT_LIST_LIMIT) -> list[BankStatementImport]:
+    """The latest statement imports with who imported them, newest first."""
+    return list(BankStatementImport.objects.select_related("imported_by")[:limit])
+
+
+def bank_statement_import_for_staff(public_id: str) -> BankStatementImport:
+    found = (
+        BankStatementImport.objects.select_related("imported_by")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound("bank statement import")
+    return found
+
+
+def payments_of_import(statement_import: BankStatementImport) -> list[Payment]:
+    """The payments an import recorded (duplicates of earlier imports are not among them)."""
+    return list(
+        Payment.objects.filter(statement_import=statement_import)
+        .select_related("client")
+        .order_by("id")
+    )

@@ -1,0 +1,135 @@
+"""What a provisioning module provides (PRV-01, habit 4).
+
+A module builds and runs the real resource behind a service: it creates it once the period
+is paid, suspends and resumes it, terminates it and changes its plan. Each module lives in
+its own package under ``hostledger.provisioning.modules``, registers itself in
+:mod:`hostledger.provisioning.modules.registry` and passes the same contract tests.
+
+Every call gets a :class:`ServiceRequest` whose ``operation_key`` is unique per (service,
+operation): HostLedger may deliver the same call more than once (a retry after a timeout, a
+worker that died), so a module must treat a second call with the same key as the first
+(for example by naming the resource after the key, or by looking it up before creating it).
+
+A call answers with a :class:`ModuleResult`: done, waiting for staff (the manual module,
+or a resource that needs a person), or failed, saying whether a retry can help. A module may
+also raise :class:`ModuleError`; any other exception counts as a failure a retry may cure.
+Every outbound call of a module must have a timeout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol, runtime_checkable
+
+
+class Operation(StrEnum):
+    """The calls HostLedger makes of a module (PRV-01)."""
+
+    CREATE = "create"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    TERMINATE = "terminate"
+    CHANGE_PLAN = "change_plan"
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    WAITING = "waiting"
+    FAILED = "failed"
+
+
+class ModuleError(Exception):
+    """A module call failed. ``retry_can_help`` says whether the same call may succeed later
+    (a timeout, the hypervisor busy) or never will (an unknown template, a refused plan)."""
+
+    def __init__(self, message: str, *, retry_can_help: bool, code: str = "module_error"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.retry_can_help = retry_can_help
+
+
+@dataclass(frozen=True)
+class AddOnRequest:
+    """An add-on of the service and how many of it."""
+
+    code: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class ServiceRequest:
+    """Everything a module needs to act on one service.
+
+    ``specs`` are the resources ordered (``cpu``, ``ram_gb``, ``disk_gb`` for virtual
+    servers and cloud pools); ``module_service_id`` and ``module_data`` are what this module
+    reported for the service earlier (empty before it was created). ``changes`` describes the
+    new plan of a ``change_plan`` call.
+    """
+
+    operation: Operation
+    operation_key: str
+    service_id: str
+    client_id: str
+    family: str
+    tariff: str
+    specs: Mapping[str, Any] = field(default_factory=dict)
+    add_ons: tuple[AddOnRequest, ...] = ()
+    os_image: str = ""
+    module_service_id: str = ""
+    module_data: Mapping[str, Any] = field(default_factory=dict)
+    changes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ModuleResult:
+    """How a call went.
+
+    ``DONE``: the resource is in the asked state; ``module_service_id`` and ``module_data``
+    (technical identifiers of the provider's resources, never credentials or personal data)
+    are stored on the service. ``WAITING``: a person must finish the work; staff see the call
+    in their queue and complete it. ``FAILED``: nothing or not everything was done;
+    ``retry_can_help`` says whether HostLedger should try again later.
+    """
+
+    outcome: Outcome
+    message: str = ""
+    retry_can_help: bool = False
+    module_service_id: str = ""
+    module_data: Mapping[str, Any] | None = None
+
+    @classmethod
+    def done(
+        cls, message: str = "", *, module_service_id: str = "", module_data=None
+    ) -> ModuleResult:
+        return cls(
+            Outcome.DONE, message, module_service_id=module_service_id, module_data=module_data
+        )
+
+    @classmethod
+    def waiting(cls, message: str) -> ModuleResult:
+        return cls(Outcome.WAITING, message)
+
+    @classmethod
+    def failed(cls, message: str, *, retry_can_help: bool) -> ModuleResult:
+        return cls(Outcome.FAILED, message, retry_can_help=retry_can_help)
+
+
+@runtime_checkable
+class ProvisioningModule(Protocol):
+    """A provisioning module: a name, a label for staff, and the five calls (PRV-01)."""
+
+    name: str
+    label: str
+
+    def create(self, request: ServiceRequest) -> ModuleResult: ...
+
+    def suspend(self, request: ServiceRequest) -> ModuleResult: ...
+
+    def resume(self, request: ServiceRequest) -> ModuleResult: ...
+
+    def terminate(self, request: ServiceRequest) -> ModuleResult: ...
+
+    def change_plan(self, request: ServiceRequest) -> ModuleResult: ...

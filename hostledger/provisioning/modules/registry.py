@@ -1,0 +1,79 @@
+"""The provisioning modules HostLedger knows, by name, and which one runs each family (habit 4).
+
+A module registers itself when its package is imported; the built-in modules are imported
+on first use. Which module provisions a product family is a provider setting
+(``provisioning.family_modules``, falling back to ``provisioning.default_module``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from hostledger.core.errors import DomainError
+from hostledger.core.registry import setting_value
+from hostledger.provisioning import conf
+from hostledger.provisioning.modules.interface import ProvisioningModule
+
+_MODULES: dict[str, ProvisioningModule] = {}
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def register_module(module: ProvisioningModule) -> ProvisioningModule:
+    """Make ``module`` available under its name; registering another module under a taken
+    name is a programming error."""
+    name = getattr(module, "name", "")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ValueError(f"{name!r} cannot name a provisioning module.")
+    if not isinstance(module, ProvisioningModule):
+        raise TypeError(f"{module!r} does not provide the provisioning module interface.")
+    existing = _MODULES.get(name)
+    if existing is not None and existing is not module:
+        raise RuntimeError(f"Provisioning module {name!r} is registered twice.")
+    _MODULES[name] = module
+    return module
+
+
+def get_module(name: str) -> ProvisioningModule:
+    """The registered module called ``name``; DomainError ``unknown_module`` otherwise."""
+    _load_builtin()
+    try:
+        return _MODULES[name]
+    except KeyError:
+        raise DomainError(
+            "unknown_module",
+            f"No provisioning module {name!r} is installed.",
+            fields={"module": "unknown"},
+        ) from None
+
+
+def module_names() -> list[str]:
+    """Every registered module, by name."""
+    _load_builtin()
+    return sorted(_MODULES)
+
+
+def family_modules() -> dict[str, str]:
+    """The family → module pairs of ``provisioning.family_modules``."""
+    pairs: dict[str, str] = {}
+    for part in str(setting_value(conf.FAMILY_MODULES)).split(","):
+        if not part.strip():
+            continue
+        family, separator, module = part.partition("=")
+        if not separator or not family.strip() or not module.strip():
+            raise DomainError(
+                "invalid_setting",
+                f"{conf.FAMILY_MODULES}: '{part.strip()}' is not a family=module pair.",
+                fields={conf.FAMILY_MODULES: "comma-separated family=module pairs"},
+            )
+        pairs[family.strip()] = module.strip()
+    return pairs
+
+
+def module_for(family_code: str) -> ProvisioningModule:
+    """The module that provisions services of the family ``family_code`` (PRV-01)."""
+    name = family_modules().get(family_code) or str(setting_value(conf.DEFAULT_MODULE)).strip()
+    return get_module(name)
+
+
+def _load_builtin() -> None:
+    from hostledger.provisioning.modules import manual  # noqa: F401  (registers itself)

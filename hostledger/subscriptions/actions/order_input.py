@@ -1,0 +1,288 @@
+"""Checking what a client orders and pricing it at the moment of the order (ORD-01, CAT-02).
+
+:func:`check_order_input` checks every input of an order and reports all problems at once,
+each under the name of its field; :func:`price_items` prices the tariff, the add-ons and a
+paid OS licence with the fees in force for the first period (CAT-06).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from hostledger.accounts.models import Client, Payer
+from hostledger.accounts.validation import FieldErrors
+from hostledger.catalog.models import AddOn, FamilyCode, OsImage, ProductFamily, Tariff
+from hostledger.catalog.selectors import (
+    add_on_price_in_force,
+    check_add_on_offered,
+    check_os_image_offered,
+    price_in_force,
+)
+from hostledger.core.errors import DomainError
+from hostledger.core.money import Money
+from hostledger.subscriptions.conf import allowed_periods
+from hostledger.subscriptions.models import OrderItem
+
+OS_IMAGE_REQUIRED_FAMILIES = (FamilyCode.VPS, FamilyCode.DEDICATED)
+"""Families installed with the operating system chosen in the order (seed 003 annex 4 §2.1,
+annex 6). A cloud pool takes none: each server in it gets its own (annex 5 §2.4)."""
+
+
+@dataclass(frozen=True)
+class AddOnChoice:
+    """An add-on chosen in an order and how many of it (at most its ``max_quantity``)."""
+
+    add_on: AddOn
+    quantity: int = 1
+
+
+@dataclass(frozen=True)
+class CheckedOrder:
+    """The checked input of an order; the period is ``starts_on`` to ``ends_on`` inclusive."""
+
+    client: Client
+    payer: Payer
+    family: ProductFamily
+    tariff: Tariff
+    period_months: int
+    add_ons: tuple[AddOnChoice, ...]
+    os_image: OsImage | None
+    start_at_once: bool
+    starts_on: date
+    ends_on: date
+
+
+@dataclass(frozen=True)
+class PricedItem:
+    """One item of an order with its monthly fee for the first period (ORD-01)."""
+
+    kind: str
+    code: str
+    name: str
+    monthly_fee: Money
+    quantity: int
+    months: int
+    tariff: Tariff | None = None
+    add_on: AddOn | None = None
+    os_image: OsImage | None = None
+
+    @property
+    def amount(self) -> Money:
+        """The net amount of the whole period: fee times quantity times months (exact in cents)."""
+        return Money(
+            self.monthly_fee.minor * self.quantity * self.months, self.monthly_fee.currency
+        )
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved ``months`` calendar months on, on the same day of the month or the last
+    day of a shorter month (31 January + 1 month = 28 or 29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def period_end(starts_on: date, months: int) -> date:
+    """The last day (inclusive) of a period of ``months`` months starting on ``starts_on``."""
+    return add_months(starts_on, months) - timedelta(days=1)
+
+
+def clean_order_date(value, field: str = "today") -> date:
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise DomainError(
+            "invalid_date", f"{field}: expected a date.", fields={field: "expected a date"}
+        )
+    return value
+
+
+def fresh(instance):
+    """``instance`` as stored now (None if it is gone), so that a check never trusts an
+    object the caller read before a concurrent change (a payer archived, a tariff withdrawn)."""
+    manager = type(instance)._default_manager
+    if isinstance(instance, Tariff):
+        manager = manager.select_related("family")
+    return manager.filter(pk=instance.pk).first()
+
+
+def _is_whole_number(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_payer(client, payer, errors: FieldErrors) -> None:
+    """The payer must be one of the client's billing identities and not archived (ACC-04)."""
+    payer = fresh(payer) if isinstance(payer, Payer) else None
+    if payer is None or payer.client_id != getattr(client, "pk", None):
+        errors.add("payer", "Choose one of your payers.")
+    elif payer.archived_at is not None:
+        errors.add("payer", "This payer is archived; choose another.")
+
+
+def check_period(period_months, errors: FieldErrors) -> int:
+    offered = allowed_periods()
+    if not _is_whole_number(period_months) or period_months not in offered:
+        listed = ", ".join(str(months) for months in offered)
+        errors.add("period_months", f"Choose a period of {listed} months.")
+        return 0
+    return period_months
+
+
+def _add_on_choices(raw, tariff: Tariff | None, errors: FieldErrors) -> tuple[AddOnChoice, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, (str, bytes, dict)) or not isinstance(raw, Iterable):
+        errors.add("add_ons", "Give a list of add-ons.")
+        return ()
+    choices: list[AddOnChoice] = []
+    seen: set[int] = set()
+    for item in raw:
+        choice = AddOnChoice(item) if isinstance(item, AddOn) else item
+        if isinstance(choice, tuple) and len(choice) == 2:
+            choice = AddOnChoice(*choice)
+        add_on = None
+        if isinstance(choice, AddOnChoice) and isinstance(choice.add_on, AddOn):
+            add_on = fresh(choice.add_on)
+        if add_on is None:
+            errors.add("add_ons", "Each add-on is an add-on of the catalog.")
+            return ()
+        choice = AddOnChoice(add_on, choice.quantity)
+        if add_on.pk in seen:
+            errors.add("add_ons", f"{add_on.name} is chosen twice; give its quantity instead.")
+            return ()
+        seen.add(add_on.pk)
+        if not _is_whole_number(choice.quantity) or not 1 <= choice.quantity <= add_on.max_quantity:
+            errors.add("add_ons", f"{add_on.name}: choose from 1 to {add_on.max_quantity}.")
+            return ()
+        if tariff is not None:
+            try:
+                check_add_on_offered(tariff=tariff, add_on=add_on)
+            except DomainError as refused:
+                errors.add("add_ons", refused.message)
+                return ()
+        choices.append(choice)
+    return tuple(choices)
+
+
+def check_os_image(os_image, family: ProductFamily | None, errors: FieldErrors) -> None:
+    """An image offered for the family where the family is installed with one (CAT-05)."""
+    if family is None:
+        return
+    if os_image is None:
+        if family.code in OS_IMAGE_REQUIRED_FAMILIES:
+            errors.add("os_image", f"Choose the operating system of the {family.name}.")
+        return
+    if isinstance(os_image, OsImage):
+        os_image = fresh(os_image)
+    if not isinstance(os_image, OsImage):
+        errors.add("os_image", "Choose an operating system of the list.")
+    elif family.code not in OS_IMAGE_REQUIRED_FAMILIES:
+        errors.add("os_image", f"{family.name} takes no operating system in the order.")
+    else:
+        try:
+            check_os_image_offered(family=family, os_image=os_image)
+        except DomainError as refused:
+            errors.add("os_image", refused.message)
+
+
+def check_order_input(
+    *,
+    client,
+    payer,
+    tariff,
+    period_months,
+    add_ons,
+    os_image,
+    start_at_once,
+    today: date,
+    errors: FieldErrors,
+) -> CheckedOrder | None:
+    """Check the inputs of a new order, adding each problem to ``errors`` under its field.
+
+    Returns the checked order, or None when a problem was found (the caller raises).
+    """
+    if not isinstance(client, Client):
+        errors.add("client", "An order is placed for a client.")
+    check_payer(client, payer, errors)
+    if isinstance(payer, Payer):
+        payer = fresh(payer)
+    if isinstance(os_image, OsImage):
+        os_image = fresh(os_image)
+    family = None
+    if isinstance(tariff, Tariff):
+        tariff = fresh(tariff)
+    if not isinstance(tariff, Tariff):
+        errors.add("tariff", "Choose a tariff of the catalog.")
+        tariff = None
+    elif not (tariff.is_active and tariff.family.is_active):
+        errors.add("tariff", f"{tariff.name} is not offered.")
+    else:
+        family = tariff.family
+    months = check_period(period_months, errors)
+    choices = _add_on_choices(add_ons, tariff if family is not None else None, errors)
+    check_os_image(os_image, family, errors)
+    if not isinstance(start_at_once, bool):
+        errors.add("start_at_once", "Say yes or no.")
+    if errors.errors:
+        return None
+    return CheckedOrder(
+        client=client,
+        payer=payer,
+        family=family,
+        tariff=tariff,
+        period_months=months,
+        add_ons=choices,
+        os_image=os_image,
+        start_at_once=start_at_once,
+        starts_on=today,
+        ends_on=period_end(today, months),
+    )
+
+
+def price_items(
+    *,
+    tariff: Tariff,
+    add_ons: Iterable[AddOnChoice],
+    os_image: OsImage | None,
+    months: int,
+    starts_on: date,
+) -> list[PricedItem]:
+    """The items of an order with the monthly fees in force for a period starting on
+    ``starts_on`` (CAT-06): the tariff, each add-on, and the licence of a paid OS image."""
+    items = [
+        PricedItem(
+            kind=OrderItem.Kind.TARIFF,
+            code=tariff.code,
+            name=tariff.name,
+            monthly_fee=price_in_force(tariff, period_start=starts_on),
+            quantity=1,
+            months=months,
+            tariff=tariff,
+        )
+    ]
+    for choice in add_ons:
+        items.append(
+            PricedItem(
+                kind=OrderItem.Kind.ADD_ON,
+                code=choice.add_on.code,
+                name=choice.add_on.name,
+                monthly_fee=add_on_price_in_force(choice.add_on, period_start=starts_on),
+                quantity=choice.quantity,
+                months=months,
+                add_on=choice.add_on,
+            )
+        )
+    if os_image is not None and os_image.requires_paid_licence:
+        items.append(
+            PricedItem(
+                kind=OrderItem.Kind.OS_LICENCE,
+                code=os_image.code,
+                name=f"{os_image.name} licence",
+                monthly_fee=os_image.licence_monthly_fee,
+                quantity=1,
+                months=months,
+                os_image=os_image,
+            )
+        )
+    return items

@@ -1,0 +1,350 @@
+"""Placing orders (ORD-01, CAT-02, CAT-04, CAT-05).
+
+An order records what the client asked for and the prices in force for its first period,
+creates the service in ``pending`` and bills the whole period on a proforma, then pays it
+from the balance at once if the balance covers it (``payments.py``: ORD-03).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from hostledger.accounts.models import Client
+from hostledger.accounts.validation import FieldErrors
+from hostledger.catalog.models import Tariff
+from hostledger.catalog.terms import check_trial_request
+from hostledger.core.errors import DomainError
+from hostledger.core.registry import setting_value
+from hostledger.invoicing.actions import proforma_create
+from hostledger.invoicing.lines import LineInput
+from hostledger.invoicing.models import Invoice
+from hostledger.ledger.locks import lock_client_balance
+from hostledger.provisioning.modules.registry import module_for
+from hostledger.subscriptions import conf
+from hostledger.subscriptions.models import (
+    Order,
+    OrderItem,
+    Service,
+    ServiceAddOn,
+    ServiceStatus,
+    ServiceStatusChange,
+)
+
+from ._common import audit, locked_service
+from .lifecycle import service_trial_start
+from .order_input import (
+    AddOnChoice,
+    PricedItem,
+    check_order_input,
+    check_payer,
+    check_period,
+    clean_order_date,
+    period_end,
+    price_items,
+)
+from .payments import client_payments_apply
+
+
+def _months_text(months: int) -> str:
+    return "1 month" if months == 1 else f"{months} months"
+
+
+def _line(item: PricedItem, starts_on: date, ends_on: date) -> LineInput:
+    """One proforma line of an item for the whole period: quantity = units times months at the
+    monthly fee (ORD-01, BIL-02)."""
+    units = f"{item.quantity} x " if item.quantity > 1 else ""
+    return LineInput(
+        description=f"{units}{item.name}, {_months_text(item.months)}",
+        quantity=item.quantity * item.months,
+        unit_price=item.monthly_fee,
+        period_start=starts_on,
+        period_end=ends_on,
+    )
+
+
+def _order_create(
+    *,
+    client,
+    payer,
+    family,
+    tariff,
+    tariff_specs: dict,
+    os_image,
+    months: int,
+    starts_on: date,
+    items: list[PricedItem],
+    status: str,
+    actor,
+    start_at_once: bool = False,
+    trial_days: int | None = None,
+    trial_service: Service | None = None,
+) -> Order:
+    currency = items[0].monthly_fee.currency
+    net_minor = 0 if trial_days else sum(item.amount.minor for item in items)
+    order = Order.objects.create(
+        client=client,
+        payer=payer,
+        family=family,
+        tariff=tariff,
+        tariff_specs=dict(tariff_specs or {}),
+        os_image=os_image,
+        period_months=months,
+        period_starts_on=starts_on,
+        period_ends_on=period_end(starts_on, months),
+        is_trial=trial_days is not None,
+        trial_days=trial_days,
+        start_at_once=start_at_once,
+        trial_service=trial_service,
+        currency=currency,
+        net_minor=net_minor,
+        status=status,
+        placed_at=timezone.now(),
+        placed_by=actor,
+    )
+    OrderItem.objects.bulk_create(
+        OrderItem(
+            order=order,
+            position=position,
+            kind=item.kind,
+            tariff=item.tariff,
+            add_on=item.add_on,
+            os_image=item.os_image,
+            code=item.code,
+            name=item.name,
+            monthly_fee_minor=item.monthly_fee.minor,
+            currency=item.monthly_fee.currency,
+            quantity=item.quantity,
+            months=item.months,
+            amount_minor=item.amount.minor,
+        )
+        for position, item in enumerate(items, start=1)
+    )
+    return order
+
+
+def _bill(order: Order, items: list[PricedItem], *, actor, today: date) -> Invoice:
+    """Issue the order's proforma, one line per item for the whole period, and link it."""
+    lines = [_line(item, order.period_starts_on, order.period_ends_on) for item in items]
+    proforma = proforma_create(
+        client=order.client, payer=order.payer, lines=lines, actor=actor, issued_on=today
+    )
+    Order.objects.filter(pk=order.pk, proforma__isnull=True).update(proforma=proforma)
+    return proforma
+
+
+def _earlier_trials(client: Client, family) -> int:
+    return Service.objects.filter(client=client, family=family, is_trial=True).count()
+
+
+def _check_trial(client, family, trial, trial_days, errors: FieldErrors) -> int | None:
+    """The length of the free trial asked for, or None for a paid order (CAT-04)."""
+    if not isinstance(trial, bool):
+        errors.add("trial", "Say yes or no.")
+        return None
+    if not trial:
+        if trial_days is not None:
+            errors.add("trial_days", "A length is given for a free trial only.")
+        return None
+    if family is None:
+        return None
+    try:
+        return check_trial_request(
+            family=family, days=trial_days, earlier_trials=_earlier_trials(client, family)
+        )
+    except DomainError as refused:
+        for field, problem in refused.fields.items():
+            errors.add("trial_days" if field == "days" else "trial", problem)
+        return None
+
+
+@transaction.atomic
+def order_place(
+    *,
+    client,
+    payer,
+    tariff,
+    period_months,
+    add_ons=(),
+    os_image=None,
+    trial=False,
+    start_at_once=False,
+    actor,
+    today: date | None = None,
+    trial_days: int | None = None,
+) -> Order:
+    """Place an order for a new service (ORD-01, ORD-03, CAT-02, CAT-04, CAT-05).
+
+    Checks every input and names each bad field (nothing is written on refusal): the payer is
+    the client's own and not archived; the tariff is offered; the period is one of
+    ``subscriptions.allowed_periods``; each add-on (an ``AddOn`` or ``AddOnChoice(add_on,
+    quantity)``) is offered with the tariff; the OS image is offered for the family that
+    takes one (a paid-licence image adds its licence fee). Stores the order with the fees in
+    force for the first period, a ``pending`` service and a proforma with one line per item
+    for the whole period, then pays the proforma from the balance if it covers it and, if
+    paid, starts provisioning (ORD-03) — all in one transaction.
+
+    ``trial=True`` asks for the free trial of the family (CAT-04, once per client by default;
+    ``trial_days`` up to the family's longest trial): nothing is billed, and the service goes
+    to ``trial`` and is provisioned at once. ``start_at_once`` records the consumer's explicit
+    request to start before the withdrawal period ends (ORD-07).
+    """
+    today = clean_order_date(today or timezone.localdate())
+    if not isinstance(client, Client):
+        raise DomainError(
+            "invalid_input",
+            "client: an order is placed for a client.",
+            fields={"client": "not a client"},
+        )
+    lock_client_balance(client)  # one order of a client at a time: trials, settlement
+    errors = FieldErrors()
+    checked = check_order_input(
+        client=client,
+        payer=payer,
+        tariff=tariff,
+        period_months=period_months,
+        add_ons=add_ons,
+        os_image=os_image,
+        start_at_once=start_at_once,
+        today=today,
+        errors=errors,
+    )
+    family = tariff.family if isinstance(tariff, Tariff) else None
+    trial_length = _check_trial(client, family, trial, trial_days, errors)
+    errors.raise_if_any()
+    assert checked is not None
+    items = price_items(
+        tariff=checked.tariff,
+        add_ons=checked.add_ons,
+        os_image=checked.os_image,
+        months=checked.period_months,
+        starts_on=checked.starts_on,
+    )
+    is_trial = trial_length is not None
+    order = _order_create(
+        client=client,
+        payer=checked.payer,
+        family=checked.family,
+        tariff=checked.tariff,
+        tariff_specs=checked.tariff.specs,
+        os_image=checked.os_image,
+        months=checked.period_months,
+        starts_on=checked.starts_on,
+        items=items,
+        status=Order.Status.FREE_TRIAL if is_trial else Order.Status.PLACED,
+        actor=actor,
+        start_at_once=checked.start_at_once,
+        trial_days=trial_length,
+    )
+    service = _service_create(order, checked.add_ons, actor=actor)
+    audit(
+        "order_placed",
+        actor=actor,
+        obj=order,
+        client_id=client.pk,
+        data={"net_minor": order.net_minor, "trial": is_trial, "service": service.public_id},
+    )
+    if is_trial:
+        service_trial_start(service=service, starts_on=today, days=trial_length, actor=actor)
+    else:
+        _bill(order, items, actor=actor, today=today)
+        client_payments_apply(client=client, actor=actor, today=today)
+    return Order.objects.get(pk=order.pk)
+
+
+def _service_create(order: Order, add_ons: tuple[AddOnChoice, ...], *, actor) -> Service:
+    now = timezone.now()
+    service = Service.objects.create(
+        client=order.client,
+        payer=order.payer,
+        order=order,
+        family=order.family,
+        tariff=order.tariff,
+        specs=dict(order.tariff_specs or {}),
+        os_image=order.os_image,
+        status=ServiceStatus.PENDING,
+        status_changed_at=now,
+        contract_started_on=order.period_starts_on,
+        contract_ends_on=period_end(
+            order.period_starts_on, setting_value(conf.CONTRACT_TERM_MONTHS)
+        ),
+        module_name=module_for(order.family.code).name,
+    )
+    ServiceAddOn.objects.bulk_create(
+        ServiceAddOn(service=service, add_on=choice.add_on, quantity=choice.quantity)
+        for choice in add_ons
+    )
+    ServiceStatusChange.objects.create(
+        service=service,
+        from_status="",
+        to_status=ServiceStatus.PENDING,
+        reason=f"Order {order.public_id} placed.",
+        actor=actor,
+        changed_at=now,
+    )
+    return service
+
+
+@transaction.atomic
+def order_place_for_trial(
+    *, service: Service, payer, period_months, actor, today: date | None = None
+) -> Order:
+    """Order the paid continuation of a free trial (CAT-04, ORD-01, ORD-02).
+
+    The order repeats the trial service's tariff, add-ons and OS image at the fees in force
+    for its period, which starts the day after the trial ends (or today, if it already
+    ended). When it is paid the service goes ``trial → active`` and keeps its resource.
+    """
+    today = clean_order_date(today or timezone.localdate())
+    if not isinstance(service, Service):
+        raise DomainError(
+            "invalid_input", "service: no such service.", fields={"service": "not a service"}
+        )
+    lock_client_balance(service.client)
+    locked = locked_service(service)
+    errors = FieldErrors()
+    check_payer(locked.client, payer, errors)
+    months = check_period(period_months, errors)
+    if locked.status != ServiceStatus.TRIAL:
+        errors.add("service", f"The service is {locked.status}, not on a free trial.")
+    elif Order.objects.filter(trial_service=locked, status=Order.Status.PLACED).exists():
+        errors.add("service", "The continuation of this trial is already ordered.")
+    errors.raise_if_any()
+    starts_on = max(today, locked.trial_ends_on + timedelta(days=1))
+    add_ons = tuple(
+        AddOnChoice(item.add_on, item.quantity)
+        for item in locked.add_ons.select_related("add_on").order_by("id")
+    )
+    items = price_items(
+        tariff=locked.tariff,
+        add_ons=add_ons,
+        os_image=locked.os_image,
+        months=months,
+        starts_on=starts_on,
+    )
+    order = _order_create(
+        client=locked.client,
+        payer=payer,
+        family=locked.family,
+        tariff=locked.tariff,
+        tariff_specs=locked.specs,
+        os_image=locked.os_image,
+        months=months,
+        starts_on=starts_on,
+        items=items,
+        status=Order.Status.PLACED,
+        actor=actor,
+        trial_service=locked,
+    )
+    audit(
+        "order_placed",
+        actor=actor,
+        obj=order,
+        client_id=locked.client_id,
+        data={"net_minor": order.net_minor, "trial_service": locked.public_id},
+    )
+    _bill(order, items, actor=actor, today=today)
+    client_payments_apply(client=locked.client, actor=actor, today=today)
+    return Order.objects.get(pk=order.pk)

@@ -1,0 +1,254 @@
+"""Forms of the staff catalog pages (CAT-01 … CAT-06).
+
+They only collect input: fees and unit prices stay text and go to the catalog actions as
+entered, and the actions check them exactly (no floats) and name the field they refuse.
+Field names are those of the actions, so a DomainError lands next to its field.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+from hostledger.accounts.forms import DomainErrorFormMixin
+from hostledger.catalog.models import OS_IMAGE_FAMILIES
+
+SPEC_LINE = re.compile(r"^\s*([^=:\s]+)\s*[=:]\s*(.*?)\s*$")
+YES_NO = [("yes", "Offered to new orders"), ("no", "Not offered")]
+
+
+def _amount_field(label: str, help_text: str = "", required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        max_length=30,
+        label=label,
+        help_text=help_text,
+        required=required,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+def _text_area(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def specs_as_text(specs: dict) -> str:
+    """A tariff's resources as the lines of the specs field ("cpu = 2")."""
+    return "\n".join(f"{key} = {value}" for key, value in (specs or {}).items())
+
+
+class CatalogFormMixin(DomainErrorFormMixin):
+    """The cleaned values of the fields that were on the form, for an ``*_update`` action."""
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class FamilyForm(CatalogFormMixin, forms.Form):
+    """A family's name, visibility, order and its own terms (CAT-01, CAT-03)."""
+
+    name = forms.CharField(max_length=100)
+    description = forms.CharField(required=False, widget=_text_area())
+    minimum_service_months = forms.IntegerField(
+        required=False,
+        min_value=0,
+        label="Minimum service period (months)",
+        help_text="Empty: the provider setting applies.",
+    )
+    commencement_working_days = forms.IntegerField(
+        required=False,
+        min_value=0,
+        label="Commencement term (working days)",
+        help_text="Working days after payment within which a service starts. Empty: the "
+        "provider setting applies.",
+    )
+    sort_order = forms.IntegerField(min_value=0, initial=0, label="Display order")
+    is_active = forms.BooleanField(required=False, label="Offered to clients")
+
+
+class SpecsField(forms.CharField):
+    """Resources of a tariff, one ``name = value`` per line; whole numbers stay numbers."""
+
+    widget = _text_area(4)
+
+    def to_python(self, value) -> dict:
+        text = super().to_python(value) or ""
+        specs: dict = {}
+        for line in text.splitlines():
+            if not line.strip():
+                continue
+            match = SPEC_LINE.match(line)
+            if not match:
+                raise forms.ValidationError(f"Write each resource as name = value: {line!r}.")
+            key, item = match.groups()
+            specs[key] = int(item) if item.isascii() and item.isdigit() else item
+        return specs
+
+
+class TariffForm(CatalogFormMixin, forms.Form):
+    """A tariff's details; its fee is set once here and later changed by announcement."""
+
+    code = forms.CharField(
+        max_length=60, help_text="Lower-case letters, digits, '-' and '_'; fixed once created."
+    )
+    name = forms.CharField(max_length=120)
+    monthly_fee = _amount_field("Monthly fee (EUR)", "VAT excluded, e.g. 9.90.")
+    description = forms.CharField(required=False, widget=_text_area())
+    specs = SpecsField(
+        required=False,
+        label="Resources",
+        help_text="One per line, e.g. cpu = 2. Virtual servers and cloud pools state cpu, "
+        "ram_gb and disk_gb.",
+    )
+    sort_order = forms.IntegerField(min_value=0, initial=0, label="Display order")
+    is_active = forms.BooleanField(required=False, initial=True, label="Offered to new orders")
+
+    EDITABLE = ("name", "description", "specs", "sort_order")
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            for name in list(self.fields):
+                if name not in self.EDITABLE:
+                    del self.fields[name]
+
+
+class AddOnForm(CatalogFormMixin, forms.Form):
+    """An optional extra of a family or of one of its tariffs (CAT-02)."""
+
+    tariff = forms.ChoiceField(
+        required=False,
+        label="Offered with",
+        help_text="Every tariff of the family, or one tariff only. Fixed once created.",
+    )
+    code = forms.CharField(
+        max_length=60, help_text="Lower-case letters, digits, '-' and '_'; fixed once created."
+    )
+    name = forms.CharField(max_length=120)
+    monthly_fee = _amount_field("Monthly fee (EUR)", "VAT excluded, e.g. 1.50.")
+    description = forms.CharField(required=False, widget=_text_area())
+    max_quantity = forms.IntegerField(
+        min_value=1, initial=1, label="Most per service", help_text="How many one service may take."
+    )
+    sort_order = forms.IntegerField(min_value=0, initial=0, label="Display order")
+
+    EDITABLE = ("name", "description", "max_quantity", "sort_order")
+
+    def __init__(self, *args, tariffs=(), editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tariff"].choices = [("", "Every tariff of the family")] + [
+            (tariff.public_id, tariff.name) for tariff in tariffs
+        ]
+        self.tariffs = {tariff.public_id: tariff for tariff in tariffs}
+        if editing:
+            for name in list(self.fields):
+                if name not in self.EDITABLE:
+                    del self.fields[name]
+
+    def clean_tariff(self):
+        return self.tariffs.get(self.cleaned_data.get("tariff") or "")
+
+
+class MeteredItemForm(CatalogFormMixin, forms.Form):
+    """A resource billed from usage, priced per unit finer than a cent (CAT-02, BIL-08)."""
+
+    tariff = forms.ChoiceField(
+        required=False,
+        label="Billed with",
+        help_text="Every tariff of the family, or one tariff only. Fixed once created.",
+    )
+    code = forms.CharField(
+        max_length=60, help_text="Lower-case letters, digits, '-' and '_'; fixed once created."
+    )
+    name = forms.CharField(max_length=120)
+    unit = forms.CharField(max_length=30, help_text="What one unit is, e.g. GB-hour.")
+    unit_price = _amount_field(
+        "Unit price (EUR)",
+        "Up to six decimals, e.g. 0.0043. Fixed once offered: to change it, add a new item.",
+    )
+    included_quantity = forms.CharField(
+        max_length=30,
+        initial="0",
+        label="Included per period",
+        help_text="Units the fee already covers each period.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    sort_order = forms.IntegerField(min_value=0, initial=0, label="Display order")
+
+    EDITABLE = ("name", "unit", "included_quantity", "sort_order")
+
+    def __init__(self, *args, tariffs=(), editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tariff"].choices = [("", "Every tariff of the family")] + [
+            (tariff.public_id, tariff.name) for tariff in tariffs
+        ]
+        self.tariffs = {tariff.public_id: tariff for tariff in tariffs}
+        if editing:
+            for name in list(self.fields):
+                if name not in self.EDITABLE:
+                    del self.fields[name]
+
+    def clean_tariff(self):
+        return self.tariffs.get(self.cleaned_data.get("tariff") or "")
+
+
+class OsImageForm(CatalogFormMixin, forms.Form):
+    """An operating system offered for servers, free or with a paid licence (CAT-05)."""
+
+    code = forms.CharField(
+        max_length=60, help_text="Lower-case letters, digits, '-' and '_'; fixed once created."
+    )
+    name = forms.CharField(max_length=120)
+    families = forms.MultipleChoiceField(
+        choices=[(code.value, code.label) for code in OS_IMAGE_FAMILIES],
+        widget=forms.CheckboxSelectMultiple,
+        label="Offered for",
+    )
+    requires_paid_licence = forms.BooleanField(required=False, label="Needs a paid licence")
+    licence_monthly_fee = _amount_field(
+        "Licence fee per month (EUR)", "Only for an image that needs a paid licence.", False
+    )
+    sort_order = forms.IntegerField(min_value=0, initial=0, label="Display order")
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["code"]
+
+    def changes(self) -> dict:
+        data = super().changes()
+        if not data["requires_paid_licence"]:
+            data["licence_monthly_fee"] = None
+        return data
+
+
+class PriceChangeForm(DomainErrorFormMixin, forms.Form):
+    """A new monthly fee and the day it applies from (CAT-06)."""
+
+    new_fee = _amount_field("New monthly fee (EUR)", "VAT excluded.")
+    effective_from = forms.DateField(
+        label="Applies from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Note for clients",
+        widget=_text_area(2),
+    )
+
+    def __init__(self, *args, earliest=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if earliest is not None:
+            self.fields["effective_from"].help_text = (
+                f"Clients get the notice of the provider's terms: the earliest date is "
+                f"{earliest:%-d %B %Y}. It applies from each client's next period starting "
+                "on or after it."
+            )
+            self.fields["effective_from"].widget.attrs["min"] = earliest.isoformat()
+
+
+class AvailabilityForm(forms.Form):
+    """Offer an item to new orders again, or stop offering it."""
+
+    offered = forms.ChoiceField(choices=YES_NO)
