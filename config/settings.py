@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "hostledger.subscriptions",
     "hostledger.provisioning",
     "hostledger.metering",
+    "hostledger.notifications",
+    "hostledger.automation",
     "hostledger.api",
 ]
 
@@ -224,6 +226,13 @@ else:  # e.g. an anymail backend, configured by its own ANYMAIL settings
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": _mailer_options}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "HostLedger <billing@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_NAME = env("SITE_NAME", "HostLedger")
+
+# Text messages (NTF-01): "console" writes them to the log; "twilio" sends them.
+SMS_BACKEND = env("SMS_BACKEND", "console")
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN")
+TWILIO_FROM = env("TWILIO_FROM")
 
 TASKS = {
     "default": {

@@ -12,7 +12,11 @@ import os
 import sys
 
 # Spellings accepted on the command line for management commands with another name.
-ALIASES = {"rotate-keys": "rotate_keys", "create-staff": "createstaff"}
+ALIASES = {
+    "rotate-keys": "rotate_keys",
+    "create-staff": "createstaff",
+    "billing-run": "billing_run",
+}
 
 USAGE = """\
 Usage: hostledger <command> [options]
@@ -27,6 +31,7 @@ HostLedger's commands:
   token         manage API tokens
   audit         verify the audit trail
   ledger        verify that every cached balance equals the sum of its entries
+  billing-run   run the billing run now (--as-of TIMESTAMP: as of that moment)
   rotate-keys   re-encrypt personal data with the newest key
 
 Django's commands (migrate, shell, check, ...) work too; `hostledger help` lists them all

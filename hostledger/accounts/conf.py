@@ -2,6 +2,10 @@
 
 from hostledger.core.registry import ProviderSetting, declare
 
+VERIFICATION_ANSWER_DAYS = "accounts.verification_answer_days"
+VERIFICATION_LIFT_WORKING_DAYS = "accounts.verification_lift_working_days"
+VERIFICATION_TERMINATION_DAYS = "accounts.verification_termination_days"
+
 declare(
     ProviderSetting(
         key="accounts.minimum_age",
@@ -61,5 +65,47 @@ declare(
         unit="days",
         minimum=1,
         maximum=730,
+    ),
+    ProviderSetting(
+        key=VERIFICATION_ANSWER_DAYS,
+        default=3,
+        kind="int",
+        label="Time to answer a data verification request",
+        help_text=(
+            "Calendar days after the request within which the client answers; after them the "
+            "client cannot order, upgrade or extend services and staff may suspend them."
+        ),
+        rule="ACC-10",
+        unit="days",
+        minimum=1,
+        maximum=60,
+    ),
+    ProviderSetting(
+        key=VERIFICATION_LIFT_WORKING_DAYS,
+        default=3,
+        kind="int",
+        label="Lifting restrictions after an answer",
+        help_text=(
+            "Working days after the client's answer by which the restrictions of an overdue "
+            "verification request lift, if staff have not accepted the answer sooner."
+        ),
+        rule="ACC-10",
+        unit="working days",
+        minimum=0,
+        maximum=30,
+    ),
+    ProviderSetting(
+        key=VERIFICATION_TERMINATION_DAYS,
+        default=10,
+        kind="int",
+        label="Termination after an unanswered verification request",
+        help_text=(
+            "Calendar days after the first request from which, still unanswered, the "
+            "contract may be terminated."
+        ),
+        rule="ACC-10",
+        unit="days",
+        minimum=1,
+        maximum=365,
     ),
 )

@@ -259,3 +259,80 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class VerificationRequest(models.Model):
+    """A question staff ask a client to confirm or complete their data (ACC-10, 003 §2.2.9).
+
+    The request goes to the client by email and shows in the client area. Unanswered after
+    ``accounts.verification_answer_days`` calendar days (``answer_due_on`` is the last day to
+    answer), the client is restricted: no new orders, no upgrades or extensions, and staff
+    may suspend services. The restriction lifts when staff accept the answer, or at the
+    latest on ``lift_due_on`` (``accounts.verification_lift_working_days`` working days after
+    the answer). Unanswered until ``terminable_on``, the contract may be terminated.
+
+    Rejecting an answer asks again with a new deadline: ``round`` counts the askings and keys
+    the messages of each one. ``restricted_at`` and ``restriction_lifted_at`` record when the
+    deadline step applied and lifted the restriction of the current round.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", "Awaiting the answer"
+        ANSWERED = "answered", "Answered, awaiting review"
+        ACCEPTED = "accepted", "Answer accepted"
+        REJECTED = "rejected", "Answer rejected, asked again"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    AWAITING_ANSWER = (State.OPEN, State.REJECTED)
+    """States in which the client still owes an answer."""
+
+    public_id = models.CharField(
+        max_length=24, unique=True, default=partial(new_public_id, "vrq"), editable=False
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="verification_requests"
+    )
+    question = models.TextField()
+    answer = EncryptedTextField(blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    round = models.PositiveIntegerField(default=1)
+    staff_note = models.TextField(blank=True)
+    opened_at = models.DateTimeField()
+    opened_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_on = models.DateField()
+    answer_due_on = models.DateField()
+    terminable_on = models.DateField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_on = models.DateField(null=True, blank=True)
+    lift_due_on = models.DateField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    restricted_at = models.DateTimeField(null=True, blank=True)
+    restriction_lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "answer_due_on"], name="accounts_vrq_due_idx"),
+            models.Index(fields=["client", "state"], name="accounts_vrq_client_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    state__in=["open", "answered", "accepted", "rejected", "withdrawn"]
+                ),
+                name="accounts_vrq_state_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+    @property
+    def awaits_answer(self) -> bool:
+        return self.state in self.AWAITING_ANSWER

@@ -259,3 +259,42 @@ declare(
         "revoked_at": RECORD_TIME,
     },
 )
+
+_VERIFICATION = "verifying the client's data (ACC-10, 003 §2.2.9)"
+
+declare(
+    "accounts.VerificationRequest",
+    {
+        "id": ROW_KEY,
+        "public_id": PUBLIC_ID,
+        "client": REFERENCE,
+        "question": Personal(
+            Category.COMMUNICATION, _VERIFICATION, LegalBasis.CONTRACT, Retention.ACCOUNT_LIFETIME
+        ),
+        "answer": Personal(
+            Category.COMMUNICATION,
+            _VERIFICATION,
+            LegalBasis.CONTRACT,
+            Retention.ACCOUNT_LIFETIME,
+            encrypted=True,
+        ),
+        "state": STATE,
+        "round": STATE,
+        "staff_note": Personal(
+            Category.COMMUNICATION, _VERIFICATION, LegalBasis.CONTRACT, Retention.ACCOUNT_LIFETIME
+        ),
+        "opened_at": RECORD_TIME,
+        "opened_by": REFERENCE,
+        "opened_on": RECORD_TIME,
+        "answer_due_on": NotPersonal("deadline of the answer"),
+        "terminable_on": NotPersonal("first day the contract may be terminated"),
+        "answered_at": RECORD_TIME,
+        "answered_by": REFERENCE,
+        "answered_on": RECORD_TIME,
+        "lift_due_on": NotPersonal("last day of a restriction after the answer"),
+        "resolved_at": RECORD_TIME,
+        "resolved_by": REFERENCE,
+        "restricted_at": RECORD_TIME,
+        "restriction_lifted_at": RECORD_TIME,
+    },
+)

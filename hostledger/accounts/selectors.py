@@ -8,8 +8,9 @@ client's objects through the returned :class:`ClientAccess`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from hostledger.accounts import permissions as perms
 from hostledger.accounts.models import (
@@ -21,8 +22,9 @@ from hostledger.accounts.models import (
     Payer,
     StaffRole,
     User,
+    VerificationRequest,
 )
-from hostledger.core.errors import NotFound, PermissionDenied
+from hostledger.core.errors import DomainError, NotFound, PermissionDenied
 
 OWNER = "owner"
 
@@ -251,3 +253,71 @@ def staff_client_personal_data(client: Client, *, sign_ins: int) -> dict:
             ]
         ),
     }
+
+
+# ----------------------------------------------------------------------------- verification
+
+
+def verification_restricting(on: date) -> Q:
+    """The verification requests that restrict their client on day ``on`` (ACC-10).
+
+    Awaiting an answer after the last day to answer; or answered only after that day, until
+    the day the restriction lifts (``lift_due_on``) unless staff accepted the answer sooner.
+    Read from the dates, so a restriction holds from the first day after the deadline
+    whether or not the deadline step has run yet.
+    """
+    State = VerificationRequest.State
+    overdue = Q(state__in=VerificationRequest.AWAITING_ANSWER, answer_due_on__lt=on)
+    answered_late = Q(state=State.ANSWERED, answered_on__gt=F("answer_due_on"), lift_due_on__gt=on)
+    return overdue | answered_late
+
+
+def client_is_restricted(client: Client, *, on: date) -> bool:
+    """Whether an overdue data verification request restricts ``client`` on day ``on``: no
+    new orders, no upgrades or extensions, and staff may suspend services (ACC-10)."""
+    return (
+        VerificationRequest.objects.filter(client=client)
+        .filter(verification_restricting(on))
+        .exists()
+    )
+
+
+def check_client_not_restricted(client: Client, *, on: date, field: str = "client") -> None:
+    """Refuse, with DomainError ``verification_pending`` naming ``field``, an order, upgrade
+    or extension of a client an overdue verification request restricts (ACC-10)."""
+    if client_is_restricted(client, on=on):
+        raise DomainError(
+            "verification_pending",
+            f"{field}: the account has an unanswered data verification request; ordering, "
+            "upgrading and extending services are blocked until it is answered.",
+            fields={field: "answer the data verification request in the client area first"},
+        )
+
+
+def client_verification_requests(client: Client) -> QuerySet[VerificationRequest]:
+    """The client's verification requests, newest first (ACC-10)."""
+    return VerificationRequest.objects.filter(client=client).order_by("-opened_at", "-id")
+
+
+def client_verification_requests_awaiting_answer(
+    client: Client,
+) -> QuerySet[VerificationRequest]:
+    """The client's requests still owing an answer, the earliest deadline first."""
+    return VerificationRequest.objects.filter(
+        client=client, state__in=VerificationRequest.AWAITING_ANSWER
+    ).order_by("answer_due_on", "id")
+
+
+def client_verification_request(client: Client, public_id: str) -> VerificationRequest:
+    """One of ``client``'s verification requests; another client's is NotFound (habit 6)."""
+    found = client_verification_requests(client).filter(public_id=public_id).first()
+    if found is None:
+        raise NotFound("verification request")
+    return found
+
+
+def staff_verification_request(public_id: str) -> VerificationRequest:
+    found = VerificationRequest.objects.select_related("client").filter(public_id=public_id).first()
+    if found is None:
+        raise NotFound("verification request")
+    return found

@@ -20,12 +20,14 @@ from hostledger.api.routers import (
     grants,
     invoices,
     me,
+    notifications,
     orders,
     payers,
     service_changes,
     services,
     staff,
     usage,
+    verification,
 )
 
 DESCRIPTION = """\
@@ -105,3 +107,5 @@ api.add_router("", services.router)
 api.add_router("", service_changes.router)
 api.add_router("", acts.router)
 api.add_router("", usage.router)
+api.add_router("", notifications.router)
+api.add_router("", verification.router)

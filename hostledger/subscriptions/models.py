@@ -266,6 +266,14 @@ class NoticeKind(models.TextChoices):
     TERMINATION = "termination", "Termination with notice"
 
 
+class SuspensionReason(models.TextChoices):
+    """Why a service is suspended: only a suspension for debt ends by itself when the debt is
+    paid (AUT-03)."""
+
+    DEBT = "debt", "Unpaid renewal"
+    OTHER = "other", "Suspended by staff"
+
+
 class Service(models.Model):
     """One ordered instance of a product and where it stands in its life (ORD-02).
 
@@ -282,6 +290,10 @@ class Service(models.Model):
     moved on by one term when it ends without notice (ORD-08). A notice against renewal or a
     termination notice records who gave it (``notice_party``, ``notice_given_by``), when, and
     ``notice_effective_on``, the first day the contract no longer runs.
+
+    The billing run renews the service period after period (AUT-01): ``invoiced_through``
+    is the last day billed and ``paid_through`` the last day paid; each renewal lasts
+    ``renewal_months`` and repeats the payer data and VAT treatment of ``billing_invoice``.
     """
 
     public_id = models.CharField(
@@ -329,6 +341,28 @@ class Service(models.Model):
         null=True,
         blank=True,
         help_text="First day on which the contract no longer runs because of the notice.",
+    )
+    renewal_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Length of each renewal period, from the order."
+    )
+    invoiced_through = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Last day (inclusive) of the last period billed, by the order or a renewal.",
+    )
+    paid_through = models.DateField(
+        null=True, blank=True, help_text="Last day (inclusive) of the last period paid."
+    )
+    billing_invoice = models.ForeignKey(
+        "invoicing.Invoice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The invoice whose payer data and VAT treatment the next renewal repeats.",
+    )
+    suspension_reason = models.CharField(
+        max_length=12, choices=SuspensionReason.choices, blank=True
     )
     module_name = models.CharField(max_length=40)
     module_service_id = models.CharField(max_length=200, blank=True)

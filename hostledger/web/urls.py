@@ -3,12 +3,17 @@ from django.urls import path
 from hostledger.web import (
     urls_client_acts,
     urls_client_money,
+    urls_client_notifications,
     urls_client_service_changes,
     urls_client_services,
+    urls_client_verification,
+    urls_public_notifications,
     urls_staff_acts,
     urls_staff_money,
+    urls_staff_notifications,
     urls_staff_service_changes,
     urls_staff_services,
+    urls_staff_verification,
 )
 from hostledger.web.views import client, public, staff
 
@@ -60,3 +65,8 @@ urlpatterns += urls_client_money.urlpatterns + urls_staff_money.urlpatterns
 urlpatterns += urls_client_services.urlpatterns + urls_staff_services.urlpatterns
 urlpatterns += urls_client_service_changes.urlpatterns + urls_staff_service_changes.urlpatterns
 urlpatterns += urls_client_acts.urlpatterns + urls_staff_acts.urlpatterns
+urlpatterns += urls_public_notifications.urlpatterns  # links in messages, without sign-in
+# Messages, notification settings; staff templates, outbox and announcements
+urlpatterns += urls_client_notifications.urlpatterns + urls_staff_notifications.urlpatterns
+# Data verification requests (ACC-10)
+urlpatterns += urls_client_verification.urlpatterns + urls_staff_verification.urlpatterns

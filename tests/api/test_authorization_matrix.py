@@ -4,7 +4,8 @@ Callers: nobody (anonymous), client A (who owns the objects addressed), client B
 client), a read-only trusted user of A (ACC-06), and one staff member of each default role
 (ACC-11) with two-factor sign-in on (ACC-09). Client-scoped rows act in A's account with
 ``?client=<A>``: B and staff have no access to it and get 404, as for any other client's
-object (habit 6). Every refused call must leave the database exactly as it was.
+object (habit 6). Every refused call must leave the database exactly as it was: no statement
+that changes data may run and be kept (tests/write_detection.py).
 
 Each row runs once with a browser session and once with a read+write API token. The one
 difference: a token cannot create tokens (403 ``session_required``), so a leaked token cannot
@@ -18,7 +19,6 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.utils import timezone
 
 from hostledger.accounts import actions
@@ -34,8 +34,11 @@ from tests.api.conftest import (
     make_user,
     publish_policies,
 )
+from tests.api.test_notifications_api import make_notifications
 from tests.api.test_service_changes_api import make_service_changes
 from tests.ledger.camt import Line, camt053
+from tests.module_world import kept_for_the_module
+from tests.write_detection import recorded_writes
 
 ACTORS = (
     "anonymous",
@@ -59,6 +62,9 @@ CLIENT_SCOPED = (
     "/services",
     "/acts",
     "/paper-act-requests",
+    "/verification-requests",
+    "/notifications",
+    "/notification-preferences",
 )
 """Rows under these paths act in A's account: ``?client=<A>`` is added to them."""
 
@@ -226,6 +232,29 @@ TABLE = [
     ("GET",    "/staff/cancellations",          401, 403, 403, 403, 200, 200, 200, 200, 200),
     ("POST",   "/staff/cancellations/{due_cancellation}/carry-out",
                                                 401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("GET",    "/verification-requests",        401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("POST",   "/verification-requests/{verification_request}/answer",
+                                                401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("POST",   "/staff/clients/{client}/verification-requests",
+                                                401, 403, 403, 403, 403, 403, 403, 201, 201),
+    ("POST",   "/staff/verification-requests/{answered_verification}/accept",
+                                                401, 403, 403, 403, 403, 403, 403, 200, 200),
+    ("POST",   "/staff/verification-requests/{answered_verification}/reject",
+                                                401, 403, 403, 403, 403, 403, 403, 200, 200),
+    ("GET",    "/notifications",                401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("POST",   "/notifications/{notification}/read",
+                                                401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("POST",   "/notifications/read-all",       401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/notification-preferences",     401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("PUT",    "/notification-preferences",     401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/staff/outbox",                 401, 403, 403, 403, 200, 200, 403, 200, 200),
+    ("POST",   "/staff/outbox/{failed_delivery}/resend",
+                                                401, 403, 403, 403, 200, 200, 403, 200, 200),
+    ("GET",    "/staff/notification-templates", 401, 403, 403, 403, 403, 403, 403, 403, 200),
+    ("PUT",    "/staff/notification-templates/payment_reminder/et",
+                                                401, 403, 403, 403, 403, 403, 403, 403, 200),
+    ("POST",   "/staff/notification-templates/payment_reminder/et/preview",
+                                                401, 403, 403, 403, 403, 403, 403, 403, 200),
 ]  # fmt: skip
 
 COMPANY = {
@@ -238,6 +267,15 @@ COMPANY = {
 }
 TECHNICAL = {"role": "technical", "name": "Jaan Tamm", "email": "jaan@example.com"}
 BODIES = {
+    ("PUT", "/notification-preferences"): {"sms": {"billing": True}},
+    ("PUT", "/staff/notification-templates/payment_reminder/et"): {
+        "subject": "Meeldetuletus: arve {{ invoice_number }}",
+        "body": "Tere, {{ client_name }}!",
+    },
+    ("POST", "/staff/notification-templates/payment_reminder/et/preview"): {
+        "subject": "Arve {{ invoice_number }}",
+        "body": "Tere!",
+    },
     ("POST", "/staff/usage-records"): {
         "rows": [
             {
@@ -360,6 +398,12 @@ BODIES = {
         "note": "Outage confirmed.",
     },
     ("POST", "/staff/paper-act-requests/{paper_request}/sent"): {"note": "RR123456789EE"},
+    ("POST", "/verification-requests/{verification_request}/answer"): {"answer": "Pikk 1"},
+    ("POST", "/staff/clients/{client}/verification-requests"): {"question": "Confirm your name."},
+    ("POST", "/staff/verification-requests/{answered_verification}/accept"): {"note": ""},
+    ("POST", "/staff/verification-requests/{answered_verification}/reject"): {
+        "note": "The number does not answer."
+    },
 }
 UPLOADS = {
     ("POST", "/staff/bank-statements"): lambda: {
@@ -384,6 +428,9 @@ def filled(body, ids: dict[str, str]):
     return body
 
 
+READS_BY_POST = {("POST", "/staff/notification-templates/payment_reminder/et/preview")}
+"""Rows that POST a body to compute an answer and change nothing."""
+
 CODE_OF_STATUS = {401: {"not_authenticated"}, 403: {"permission_denied"}, 404: {"not_found"}}
 
 
@@ -398,14 +445,11 @@ class World:
 
 @pytest.fixture(scope="module")
 def built_world(django_db_setup, django_db_blocker) -> Iterator[World]:
-    """The world, built once for this module's thousands of cases inside a transaction that
-    is rolled back when the module is done. Each case runs in a savepoint of it (the
-    per-test transaction of pytest-django), so whatever a case writes is undone before the
-    next one starts from the same world."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    """The world, built once for this module's thousands of cases (tests/module_world.py):
+    whatever a case writes is undone before the next one starts from the same world."""
+    with kept_for_the_module(django_db_blocker):
         publish_policies()
         yield build_world()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
@@ -441,6 +485,7 @@ def build_world() -> World:
     proforma = money.make_proforma(account, payer)
     invoice = money.make_final_invoice(account, payer)
     credit_note = money.make_credit_note(invoice)
+    verifications = make_verification_requests(account, owner)
     return World(
         client_a=owner,
         ids={
@@ -459,8 +504,31 @@ def build_world() -> World:
             **{name: item.public_id for name, item in services.items()},
             **{name: item.public_id for name, item in acts.items()},
             "usage_moment": timezone.localtime().replace(microsecond=0).isoformat(),
+            **verifications,
+            **make_notifications(account),
         },
     )
+
+
+def make_verification_requests(account, owner) -> dict[str, str]:
+    """One data verification request of A awaiting an answer and one answered (ACC-10)."""
+    verifier = actions.staff_user_create(
+        actor=None,
+        email="verifier@provider.example",
+        full_name="Verifier",
+        role_slugs=["privacy_officer"],
+    )
+    awaiting = actions.verification_request_open(
+        client=account, question="Please confirm your address.", actor=verifier
+    )
+    answered = actions.verification_request_open(
+        client=account, question="Please confirm your phone number.", actor=verifier
+    )
+    actions.verification_request_answer(request=answered, answer="+372 5123 4567", actor=owner)
+    return {
+        "verification_request": awaiting.public_id,
+        "answered_verification": answered.public_id,
+    }
 
 
 def make_actor(actor: str, world: World) -> User | None:
@@ -526,6 +594,11 @@ def test_the_table_covers_every_operation_of_the_api(anonymous, db):
         "{act}": "{act_id}",
         "{paper_request}": "{request_id}",
         "{due_cancellation}": "{cancellation_id}",
+        "{verification_request}": "{request_id}",
+        "{answered_verification}": "{request_id}",
+        "{notification}": "{notification_id}",
+        "{failed_delivery}": "{delivery_id}",
+        "/payment_reminder/et": "/{event}/{language}",
     }
     covered = set()
     for method, path, *_ in TABLE:
@@ -549,18 +622,19 @@ def test_authorization_matrix__ACC_06_ACC_09_ACC_11(world, method, path, actor, 
     if by == "token" and (method, path) == ("POST", "/tokens") and expected == 201:
         expected, expected_codes = 403, {"session_required"}
     address = path + ("?client={client}" if path.startswith(CLIENT_SCOPED) else "")
-    compared = expected >= 400 or method != "GET"
-    before = database_state() if compared else None
+    allowed_write = expected < 400 and method != "GET" and (method, path) not in READS_BY_POST
+    before = database_state() if allowed_write else None
 
-    if (method, path) in UPLOADS:
-        response = api.upload(address.format(**world.ids), UPLOADS[(method, path)]())
-    else:
-        body = filled(BODIES.get((method, path)), world.ids)
-        response = api.call(method, address.format(**world.ids), body)
+    with recorded_writes() as writes:
+        if (method, path) in UPLOADS:
+            response = api.upload(address.format(**world.ids), UPLOADS[(method, path)]())
+        else:
+            body = filled(BODIES.get((method, path)), world.ids)
+            response = api.call(method, address.format(**world.ids), body)
 
     assert response.status_code == expected, response.content
     if expected >= 400:
         assert error_of(response)["code"] in expected_codes
-        assert database_state() == before
-    elif method != "GET":
+        assert writes.kept == [], "a refused call changed data"
+    elif allowed_write:
         assert database_state() != before

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 
 import pytest
+from django.test import Client as HttpClient
 
 from hostledger.api.routers import me
-from tests.api.conftest import API, api_by_token, error_of
+from tests.api.conftest import API, Api, api_by_token, error_of
+from tests.module_world import kept_for_the_module
 
 
 def test_a_business_rule_refusal_answers_400_with_its_fields__ACC_01(client_a):
@@ -169,9 +171,12 @@ def test_an_unexpected_error_answers_500_without_details_and_is_logged(
 # ----------------------------------------------------------------------------- OpenAPI
 
 
-@pytest.fixture
-def openapi(anonymous, db) -> dict:
-    response = anonymous.get("/openapi.json")
+@pytest.fixture(scope="module")
+def openapi(django_db_setup, django_db_blocker) -> dict:
+    """The document, fetched once for the module's tests: it takes seconds to build and
+    does not depend on the data."""
+    with kept_for_the_module(django_db_blocker):
+        response = Api(HttpClient()).get("/openapi.json")
     assert response.status_code == 200
     return response.json()
 

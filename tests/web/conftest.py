@@ -17,6 +17,11 @@ STAFF_ROLES = ("support", "billing", "abuse", "privacy_officer", "administrator"
 
 @pytest.fixture
 def policies(db):
+    return publish_policies()
+
+
+def publish_policies() -> dict:
+    """The terms of service and the privacy policy every registration accepts (ACC-02)."""
     return {
         kind: policy_publish(kind=kind, version="1.0", title=title, body=f"The {title.lower()}.")
         for kind, title in (("terms", "Terms of service"), ("privacy", "Privacy policy"))

@@ -9,7 +9,7 @@ to have left the database as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -27,7 +27,14 @@ from hostledger.accounts.models import (
 )
 from hostledger.core.jobs import run_job_now
 from hostledger.core.models import AuditEvent, JobRun, ProviderSettingChange, ProviderSettingValue
-from tests.web.conftest import STAFF_ROLES, login, make_client_user, make_staff_user
+from tests.module_world import kept_for_the_module
+from tests.web.conftest import (
+    STAFF_ROLES,
+    login,
+    make_client_user,
+    make_staff_user,
+    publish_policies,
+)
 
 CLIENT_ACTORS = ("owner_a", "owner_b", "readonly_a")
 ACTORS = ("anonymous", *CLIENT_ACTORS, *STAFF_ROLES)
@@ -63,8 +70,21 @@ class World:
         return login(http, getattr(self, actor))
 
 
+@pytest.fixture(scope="module")
+def built_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """The world, built once per module that uses it (tests/module_world.py): whatever a
+    case writes is undone before the next one starts from the same world."""
+    with kept_for_the_module(django_db_blocker):
+        yield build_world()
+
+
 @pytest.fixture
-def world(policies) -> World:
+def world(built_world, db) -> World:
+    return built_world
+
+
+def build_world() -> World:
+    publish_policies()
     owner_a = make_client_user("anna@example.com", first_name="Anna", last_name="Tamm")
     owner_b = make_client_user("bert@example.com", first_name="Bert", last_name="Kask")
     readonly_a = make_client_user("rita@example.com", first_name="Rita", last_name="Loe")
@@ -416,12 +436,17 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
         urls,
         urls_client_acts,
         urls_client_money,
+        urls_client_notifications,
         urls_client_service_changes,
         urls_client_services,
+        urls_client_verification,
+        urls_public_notifications,
         urls_staff_acts,
         urls_staff_money,
+        urls_staff_notifications,
         urls_staff_service_changes,
         urls_staff_services,
+        urls_staff_verification,
     )
 
     listed = {endpoint.name for endpoint in ENDPOINTS}
@@ -432,12 +457,17 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
         for module in (
             urls_client_acts,
             urls_client_money,
+            urls_client_notifications,
             urls_client_service_changes,
             urls_client_services,
+            urls_client_verification,
+            urls_public_notifications,
             urls_staff_acts,
             urls_staff_money,
+            urls_staff_notifications,
             urls_staff_service_changes,
             urls_staff_services,
+            urls_staff_verification,
         )
         for pattern in module.urlpatterns
     }

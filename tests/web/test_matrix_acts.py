@@ -33,14 +33,14 @@ from hostledger.invoicing.models import (
 from tests.invoicing.act_factories import JANUARY, at, form, paid_invoice
 from tests.invoicing.conftest import line
 from tests.web.conftest import STAFF_ROLES
-from tests.web.test_authorization_matrix import (  # noqa: F401  (world is a fixture)
+from tests.web.test_authorization_matrix import (  # noqa: F401  (built_world is a fixture)
     ACTORS,
     Endpoint,
     World,
+    built_world,
     client_page,
     database_state,
     staff_page,
-    world,
 )
 
 NOW = at(2025, 2, 4, 10)
@@ -61,14 +61,25 @@ class ActsWorld:
         return self.world.sign_in(http, actor)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def frozen_now():
+    """The whole module, its world included, runs at ``NOW``."""
     with time_machine.travel(NOW, tick=False):
         yield
 
 
+@pytest.fixture(scope="module")
+def built_acts_world(frozen_now, built_world) -> ActsWorld:  # noqa: F811  (imported fixture)
+    """Built once for the module, in the transaction of ``built_world``."""
+    return build_acts_world(built_world)
+
+
 @pytest.fixture
-def acts_world(world) -> ActsWorld:  # noqa: F811  (the imported fixture)
+def acts_world(built_acts_world, db) -> ActsWorld:
+    return built_acts_world
+
+
+def build_acts_world(world: World) -> ActsWorld:
     client_a = world.client_a
     default_payer = client_a.payers.get(is_default=True)
     for payer in (default_payer, world.payer_a):

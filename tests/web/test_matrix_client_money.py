@@ -9,9 +9,12 @@ the proof. Every refused POST is checked to have left the database as it was.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,13 +24,13 @@ from hostledger.invoicing.models import CreditNote, Invoice
 from hostledger.ledger.actions import top_up_start
 from hostledger.ledger.models import GatewayTopUp
 from tests.web.conftest import STAFF_ROLES
-from tests.web.test_authorization_matrix import (  # noqa: F401  (world is a fixture)
+from tests.web.test_authorization_matrix import (  # noqa: F401  (built_world is a fixture)
     ACTORS,
     Endpoint,
     World,
+    built_world,
     client_page,
     database_state,
-    world,
 )
 from tests.web.test_client_money_pages import (
     bank_payment,
@@ -53,9 +56,21 @@ class MoneyWorld:
         return self.world.sign_in(http, actor)
 
 
+@pytest.fixture(scope="module")
+def built_money_world(built_world) -> Iterator[MoneyWorld]:  # noqa: F811  (imported fixture)
+    """Built once for the module, in the transaction of ``built_world``; the local gateway's
+    key stays set until the module is done."""
+    with override_settings():
+        enable_local_gateway(settings)
+        yield build_money_world(built_world)
+
+
 @pytest.fixture
-def money_world(world, settings) -> MoneyWorld:  # noqa: F811  (the imported fixture)
-    enable_local_gateway(settings)
+def money_world(built_money_world, db) -> MoneyWorld:
+    return built_money_world
+
+
+def build_money_world(world: World) -> MoneyWorld:
     client_a = world.client_a
     today = timezone.localdate()
     bank_payment(client_a, "50.00", reference="MATRIX-0001")

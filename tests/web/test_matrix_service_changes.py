@@ -29,13 +29,13 @@ from hostledger.subscriptions.actions import (
 from hostledger.subscriptions.models import Service, ServiceCancellation
 from tests.subscriptions.factories import Catalog, build_catalog, fund, written_rows
 from tests.web.conftest import STAFF_ROLES
-from tests.web.test_authorization_matrix import (  # noqa: F401  (world is a fixture)
+from tests.web.test_authorization_matrix import (  # noqa: F401  (built_world is a fixture)
     ACTORS,
     World,
+    built_world,
     client_page,
     database_state,
     staff_page,
-    world,
 )
 
 MANAGE_ROLES = ("support", "administrator")
@@ -70,8 +70,18 @@ def _paid_vps(client, shop) -> Service:
     ).services.get()
 
 
+@pytest.fixture(scope="module")
+def built_changes_world(built_world) -> ChangesWorld:  # noqa: F811  (the imported fixture)
+    """Built once for the module, in the transaction of ``built_world``."""
+    return build_changes_world(built_world)
+
+
 @pytest.fixture
-def changes_world(world) -> ChangesWorld:  # noqa: F811  (the imported fixture)
+def changes_world(built_changes_world, db) -> ChangesWorld:
+    return built_changes_world
+
+
+def build_changes_world(world: World) -> ChangesWorld:
     shop = build_catalog()
     client_a = world.client_a
     running = _paid_vps(client_a, shop)

@@ -28,13 +28,13 @@ from hostledger.subscriptions.actions import (
 from hostledger.subscriptions.models import Order, PoolServer, Service
 from tests.subscriptions.factories import Catalog, build_catalog, fund, written_rows
 from tests.web.conftest import STAFF_ROLES
-from tests.web.test_authorization_matrix import (  # noqa: F401  (world is a fixture)
+from tests.web.test_authorization_matrix import (  # noqa: F401  (built_world is a fixture)
     ACTORS,
     World,
+    built_world,
     client_page,
     database_state,
     staff_page,
-    world,
 )
 
 MANAGE_ROLES = ("support", "administrator")
@@ -71,8 +71,18 @@ def _place(client, shop, tariff, **extra) -> Order:
     )
 
 
+@pytest.fixture(scope="module")
+def built_services_world(built_world) -> ServicesWorld:  # noqa: F811  (the imported fixture)
+    """Built once for the module, in the transaction of ``built_world``."""
+    return build_services_world(built_world)
+
+
 @pytest.fixture
-def services_world(world) -> ServicesWorld:  # noqa: F811  (the imported fixture)
+def services_world(built_services_world, db) -> ServicesWorld:
+    return built_services_world
+
+
+def build_services_world(world: World) -> ServicesWorld:
     admin = world.staff["administrator"]
     shop = build_catalog()
     client_a, client_b = world.client_a, world.owner_b.client

@@ -34,12 +34,12 @@ from tests.web.staff_money_helpers import (
     vps_add_on,
     vps_tariff,
 )
-from tests.web.test_authorization_matrix import (  # noqa: F401  (world is a fixture)
+from tests.web.test_authorization_matrix import (  # noqa: F401  (built_world is a fixture)
     ACTORS,
     World,
+    built_world,
     database_state,
     staff_page,
-    world,
 )
 
 CATALOG_ROLES = ("administrator",)
@@ -79,8 +79,18 @@ def _statement(reference: str, prefix: str) -> bytes:
     )
 
 
+@pytest.fixture(scope="module")
+def built_money_world(built_world) -> MoneyWorld:  # noqa: F811  (the imported fixture)
+    """Built once for the module, in the transaction of ``built_world``."""
+    return build_money_world(built_world)
+
+
 @pytest.fixture
-def money_world(world) -> MoneyWorld:  # noqa: F811  (the imported fixture)
+def money_world(built_money_world, db) -> MoneyWorld:
+    return built_money_world
+
+
+def build_money_world(world: World) -> MoneyWorld:
     admin = world.staff["administrator"]
     tariff = vps_tariff()
     imported = bank_statement_import(

@@ -46,6 +46,15 @@ from hostledger.accounts.actions.tokens import (
     api_token_create,
     api_token_revoke,
 )
+from hostledger.accounts.actions.verification import (
+    verification_deadlines_apply,
+    verification_request_accept,
+    verification_request_answer,
+    verification_request_open,
+    verification_request_reject,
+    verification_request_withdraw,
+    verification_termination_candidates,
+)
 
 __all__ = [
     "POLICY_KINDS",
@@ -77,4 +86,11 @@ __all__ = [
     "staff_roles_ensure_defaults",
     "staff_user_access_change",
     "staff_user_create",
+    "verification_deadlines_apply",
+    "verification_request_accept",
+    "verification_request_answer",
+    "verification_request_open",
+    "verification_request_reject",
+    "verification_request_withdraw",
+    "verification_termination_candidates",
 ]

@@ -16,6 +16,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from hostledger.accounts.selectors import check_client_not_restricted
 from hostledger.accounts.validation import FieldErrors
 from hostledger.catalog.models import Tariff
 from hostledger.catalog.selectors import add_on_price_in_force, price_in_force
@@ -241,6 +242,8 @@ def service_plan_change(
         if amount < 0
         else ServiceChange.Direction.EVEN
     )
+    if direction == ServiceChange.Direction.UPGRADE:
+        check_client_not_restricted(locked.client, on=today)  # verification overdue (ACC-10)
     change = ServiceChange.objects.create(
         service=locked,
         direction=direction,

@@ -21,7 +21,7 @@ from hostledger.provisioning.actions import (
     provisioning_operation_queue,
 )
 from hostledger.provisioning.modules.interface import Operation
-from hostledger.subscriptions.models import PoolServer, Service, ServiceStatus
+from hostledger.subscriptions.models import PoolServer, Service, ServiceStatus, SuspensionReason
 
 from ._common import (
     audit,
@@ -181,6 +181,7 @@ def service_suspend(*, service: Service, actor, reason: str) -> Service:
         reason=reason,
         actor=actor,
         from_status=ServiceStatus.ACTIVE,
+        suspension_reason=SuspensionReason.OTHER,
     )
     provisioning_operation_queue(
         service=locked, operation=Operation.SUSPEND, key=f"suspend:{change.pk}"
@@ -202,6 +203,7 @@ def service_resume(*, service: Service, actor, reason: str) -> Service:
         reason=reason,
         actor=actor,
         from_status=ServiceStatus.SUSPENDED,
+        suspension_reason="",
     )
     provisioning_operation_queue(
         service=locked, operation=Operation.RESUME, key=f"resume:{change.pk}"
@@ -236,6 +238,9 @@ def terminate(service: Service, *, actor, reason: str) -> Service:
     now = timezone.now()
     transition(locked, ServiceStatus.TERMINATED, reason=reason, actor=actor, terminated_at=now)
     open_orders_cancel(service=locked, actor=actor, reason=reason)
+    from hostledger.automation.actions import future_renewals_cancel
+
+    future_renewals_cancel(service=locked, actor=actor, reason=reason)
     PoolServer.objects.filter(service=locked, deleted_at__isnull=True).update(
         deleted_at=now, updated_at=now
     )

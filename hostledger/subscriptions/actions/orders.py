@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hostledger.accounts.models import Client
+from hostledger.accounts.selectors import check_client_not_restricted
 from hostledger.accounts.validation import FieldErrors
 from hostledger.catalog.models import Tariff
 from hostledger.catalog.terms import check_trial_request
@@ -198,6 +199,7 @@ def order_place(
             "client: an order is placed for a client.",
             fields={"client": "not a client"},
         )
+    check_client_not_restricted(client, on=today)  # an overdue verification request (ACC-10)
     lock_client_balance(client)  # one order of a client at a time: trials, settlement
     errors = FieldErrors()
     checked = check_order_input(
@@ -302,6 +304,7 @@ def order_place_for_trial(
         raise DomainError(
             "invalid_input", "service: no such service.", fields={"service": "not a service"}
         )
+    check_client_not_restricted(service.client, on=today)  # verification overdue (ACC-10)
     lock_client_balance(service.client)
     locked = locked_service(service)
     errors = FieldErrors()

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from hostledger.accounts.models import Client
@@ -29,7 +31,19 @@ from .order_input import clean_order_date
 
 
 def _period_record(service: Service, order: Order) -> None:
-    """Store the period the order billed, once per (service, start) (habit 1)."""
+    """Store the period the order billed, once per (service, start) (habit 1), and make the
+    billing run renew it from the end of that period (AUT-01)."""
+    Service.objects.filter(pk=service.pk).update(
+        renewal_months=order.period_months,
+        invoiced_through=Greatest(
+            Coalesce("invoiced_through", Value(order.period_ends_on)), Value(order.period_ends_on)
+        ),
+        paid_through=Greatest(
+            Coalesce("paid_through", Value(order.period_ends_on)), Value(order.period_ends_on)
+        ),
+        billing_invoice_id=order.proforma_id,
+    )
+    service.refresh_from_db(fields=["renewal_months", "invoiced_through", "paid_through"])
     ServicePeriod.objects.get_or_create(
         service=service,
         starts_on=order.period_starts_on,
@@ -104,6 +118,9 @@ def _payments_apply(client, *, actor, today: date) -> list[Service]:
     from .changes import pending_changes_settle
 
     pending_changes_settle(client, actor=actor)  # upgrades whose proforma is now paid (ORD-04)
+    from hostledger.automation.run import client_renewals_apply
+
+    client_renewals_apply(client=client, today=today)  # renewals paid, debt cleared (AUT-03)
     return started
 
 

@@ -30,6 +30,7 @@ from hostledger.accounts.selectors import (
     api_token_of,
     api_tokens_of,
     client_access,
+    client_verification_requests_awaiting_answer,
     login_history,
 )
 from hostledger.core.errors import DomainError
@@ -87,6 +88,9 @@ def dashboard(request, access):
         "missing_contact_roles": missing_roles,
         "mfa_enabled": is_mfa_enabled(request.user),
         "recent_sign_ins": login_history(request.user, limit=RECENT_SIGN_INS),
+        # Open data verification requests show as a banner (ACC-10).
+        "verification_requests": list(client_verification_requests_awaiting_answer(access.client)),
+        "today": timezone.localdate(),
     }
     return render(request, "web/client/dashboard.html", context)
 

@@ -93,13 +93,14 @@ def client_detail(request, public_id):
     client = staff_client(public_id)
     shows_personal_data = perms.has_permission(request.user, perms.CLIENTS_VIEW_PERSONAL_DATA)
     context = {"client": client, "shows_personal_data": shows_personal_data}
+    context.update(_verification_context(request, client, shows_personal_data))
     if shows_personal_data:
         context.update(selectors.staff_client_personal_data(client, sign_ins=CLIENT_SIGN_INS_SHOWN))
         record_personal_data_read(
             actor=request.user,
             client=client,
             what="client detail: identity, address, phone, email, payers, contacts, "
-            "trusted users, sign-ins",
+            "trusted users, sign-ins, verification requests",
             request=request,
         )
     else:
@@ -108,6 +109,24 @@ def client_detail(request, public_id):
             "contacts": client.contacts.filter(archived_at=None).count(),
         }
     return render(request, "web/staff/client_detail.html", context)
+
+
+def _verification_context(request, client, shows_personal_data: bool) -> dict:
+    """The data verification section of the client page (ACC-10): whether the client is
+    restricted, and the requests with their questions and answers for readers of personal
+    data; acting on them needs clients.edit (pages in staff_verification)."""
+    from django.utils import timezone
+
+    from hostledger.web.forms_verification import VerificationOpenForm
+
+    return {
+        "verification_restricted": selectors.client_is_restricted(client, on=timezone.localdate()),
+        "verification_requests": (
+            list(selectors.client_verification_requests(client)) if shows_personal_data else []
+        ),
+        "can_verify": perms.has_permission(request.user, perms.CLIENTS_EDIT),
+        "verification_form": VerificationOpenForm(),
+    }
 
 
 # ----------------------------------------------------------------------------- staff users

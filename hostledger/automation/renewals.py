@@ -1,0 +1,557 @@
+# ruff: noqa: S608 - table names come from model metadata and every value is a parameter
+"""Renewal invoices and their payment, for a range of clients at a time (AUT-01, BIL-07).
+
+Each function here works on the clients with ids in ``(low, high]`` inside the caller's
+transaction, which holds their balance rows locked, with a handful of statements whatever
+the number of services: scratch tables filled with ``INSERT … SELECT`` (or one
+``executemany`` for rows priced in Python), then ``INSERT … SELECT`` and ``UPDATE … FROM``
+into the real tables. The billing run calls them chunk by chunk; a payment calls
+:func:`paid_renewals_apply` for one client (``low = client - 1``, ``high = client``).
+
+Exactly once: a renewal row is unique per (service, period start) and is written in the
+same transaction that moves ``Service.invoiced_through`` past its period; a proforma moves
+from issued to paid in the transaction that writes its ledger charge (keyed
+``invoice:<public id>``); a period is stored once per (service, start); a penalty is posted
+once per invoice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+
+from hostledger.accounts.models import Client
+from hostledger.automation import sql
+from hostledger.automation.models import PenaltyAccrual, ServiceRenewal
+from hostledger.catalog.models import AddOn, OsImage, Tariff
+from hostledger.catalog.selectors import fees_in_force
+from hostledger.core.money import Money
+from hostledger.invoicing.lines import LineInput, price_line
+from hostledger.invoicing.models import Invoice, InvoiceLine, InvoiceSeriesCounter
+from hostledger.invoicing.numbering import series_lock
+from hostledger.invoicing.vat import vat_rate_on
+from hostledger.ledger.chart import provider_account
+from hostledger.ledger.models import ClientBalance, Entry, LedgerAccount, LedgerTransaction
+from hostledger.notifications.bulk import notifications_enqueue_select
+from hostledger.subscriptions.actions.order_input import period_end
+from hostledger.subscriptions.models import (
+    ServiceAddOn,
+    ServiceCancellation,
+    ServicePeriod,
+)
+
+SERVICE = "subscriptions_service"
+RENEWAL = sql.table(ServiceRenewal)
+INVOICE = sql.table(Invoice)
+LINE = sql.table(InvoiceLine)
+BALANCE = sql.table(ClientBalance)
+TXN = sql.table(LedgerTransaction)
+ENTRY = sql.table(Entry)
+PERIOD = sql.table(ServicePeriod)
+PENALTY = sql.table(PenaltyAccrual)
+PPM = Decimal(1_000_000)
+
+
+@dataclass
+class Pricing:
+    """What one run needs to price renewals, read once and kept for all chunks: names,
+    fees in force per period start, VAT rates per country, the provider's snapshot."""
+
+    today: date
+    due_on: date
+    provider_snapshot: dict
+    names: dict[tuple[str, int], str] = field(default_factory=dict)
+    licence_fees: dict[int, tuple[int, str, str]] = field(default_factory=dict)
+    _fees: dict[date, dict[tuple[str, int], Money]] = field(default_factory=dict)
+    _rates: dict[str, Decimal] = field(default_factory=dict)
+    _lines: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+
+    def load_names(self) -> None:
+        self.names.update(
+            {("tariff", pk): name for pk, name in Tariff.objects.values_list("pk", "name")}
+        )
+        self.names.update(
+            {("add_on", pk): name for pk, name in AddOn.objects.values_list("pk", "name")}
+        )
+        self.licence_fees = {
+            pk: (fee, currency, name)
+            for pk, fee, currency, name in OsImage.objects.filter(
+                requires_paid_licence=True
+            ).values_list("pk", "licence_monthly_fee_minor", "currency", "name")
+        }
+
+    def fee(self, kind: str, pk: int, starts_on: date) -> Money:
+        fees = self._fees.get(starts_on)
+        if fees is None:
+            fees = fees_in_force(
+                period_start=starts_on,
+                tariff_ids=[pk for kind_, pk in self.names if kind_ == "tariff"],
+                add_on_ids=[pk for kind_, pk in self.names if kind_ == "add_on"],
+            )
+            self._fees[starts_on] = fees
+        return fees[(kind, pk)]
+
+    def vat_rate(self, billed_rate: Decimal, country: str) -> Decimal:
+        """The rate of the renewal: none where the last invoice charged none (reverse charge,
+        outside the EU), otherwise the rate of the same country in force today (BIL-05)."""
+        if not billed_rate:
+            return Decimal("0.00")
+        if country not in self._rates:
+            self._rates[country] = vat_rate_on(country, self.today)
+        return self._rates[country]
+
+    def line_amounts(self, fee: Money, quantity: int, rate: Decimal) -> tuple[int, int]:
+        key = (fee.minor, quantity, rate)
+        amounts = self._lines.get(key)
+        if amounts is None:
+            net, vat = price_line(quantity=Decimal(quantity), unit_price=fee, vat_rate=rate)
+            amounts = self._lines[key] = (net.minor, vat.minor)
+        return amounts
+
+
+def months_text(months: int) -> str:
+    return "1 month" if months == 1 else f"{months} months"
+
+
+def renewal_lines(pricing: Pricing, service: dict, starts_on: date, ends_on: date):
+    """The lines of one renewal: the tariff, each add-on and a paid OS licence, each for the
+    whole period at the monthly fee in force on its first day (CAT-06), as orders bill them
+    (ORD-01)."""
+    months = service["months"]
+    items = [("tariff", service["tariff_id"], 1)]
+    items += [("add_on", add_on_id, quantity) for add_on_id, quantity in service["add_ons"]]
+    lines = []
+    for kind, pk, quantity in items:
+        lines.append(
+            LineInput(
+                description=(
+                    f"{f'{quantity} x ' if quantity > 1 else ''}{pricing.names[(kind, pk)]}, "
+                    f"{months_text(months)}"
+                ),
+                quantity=Decimal(quantity * months),
+                unit_price=pricing.fee(kind, pk, starts_on),
+                period_start=starts_on,
+                period_end=ends_on,
+            )
+        )
+    licence = pricing.licence_fees.get(service["os_image_id"])
+    if licence is not None:
+        fee, currency, name = licence
+        lines.append(
+            LineInput(
+                description=f"{name} licence, {months_text(months)}",
+                quantity=Decimal(months),
+                unit_price=Money(fee, currency),
+                period_start=starts_on,
+                period_end=ends_on,
+            )
+        )
+    return lines
+
+
+NEW_RENEWALS = "automation_new_renewal"
+NEW_LINES = "automation_new_line"
+
+
+def _candidates(low: int, high: int, horizon: date) -> list[dict]:
+    """Live services of the clients in (low, high] whose billed periods end before
+    ``horizon``, with what their last invoice says about the payer and VAT."""
+    rows = sql.fetchall(
+        f"""
+        SELECT s.id, s.client_id, s.payer_id, s.tariff_id, s.os_image_id, s.invoiced_through,
+               s.renewal_months, s.notice_effective_on, bi.payer_id, bi.payer_snapshot,
+               bi.vat_scheme, bi.vat_rate, bi.vat_country, bi.vat_reason,
+               bi.vat_number_check_id, bi.currency, bi.created_at,
+               (SELECT MAX(h.history_date) FROM accounts_historicalpayer h
+                 WHERE h.id = s.payer_id),
+               (SELECT MIN(c.effective_on) FROM {sql.table(ServiceCancellation)} c
+                 WHERE c.service_id = s.id AND c.state = 'requested')
+        FROM {SERVICE} s JOIN {INVOICE} bi ON bi.id = s.billing_invoice_id
+        WHERE s.client_id > %s AND s.client_id <= %s
+          AND s.status IN ('provisioning', 'active', 'suspended')
+          AND s.renewal_months IS NOT NULL
+          AND s.invoiced_through < %s
+        ORDER BY s.id
+        """,
+        [low, high, sql.day(horizon)],
+    )
+    services = []
+    for row in rows:
+        (
+            service_id,
+            client_id,
+            payer_id,
+            tariff_id,
+            os_image_id,
+            invoiced_through,
+            months,
+            notice_effective_on,
+            billed_payer_id,
+            snapshot,
+            scheme,
+            rate,
+            country,
+            reason,
+            check_id,
+            currency,
+            billed_at,
+            payer_changed_at,
+            cancellation_on,
+        ) = row
+        invoiced_through = _as_date(invoiced_through)
+        starts_on = invoiced_through + timedelta(days=1)
+        ends = [_as_date(day) for day in (notice_effective_on, cancellation_on) if day]
+        if any(end <= starts_on for end in ends):
+            continue  # the service ends before this period would start (ORD-06, ORD-08)
+        services.append(
+            {
+                "id": service_id,
+                "client_id": client_id,
+                "payer_id": payer_id,
+                "tariff_id": tariff_id,
+                "os_image_id": os_image_id,
+                "starts_on": starts_on,
+                "months": months,
+                "snapshot": snapshot,
+                "scheme": scheme,
+                "rate": Decimal(str(rate)),
+                "country": country,
+                "reason": reason,
+                "check_id": check_id,
+                "currency": currency,
+                "add_ons": [],
+                "payer_same": billed_payer_id == payer_id
+                and (
+                    payer_changed_at is None
+                    or _as_datetime(payer_changed_at) <= _as_datetime(billed_at)
+                ),
+            }
+        )
+    by_id = {service["id"]: service for service in services}
+    if by_id:
+        add_ons = ServiceAddOn.objects.filter(
+            service__client_id__gt=low, service__client_id__lte=high
+        ).values_list("service_id", "add_on_id", "quantity")
+        for service_id, add_on_id, quantity in add_ons.order_by("service_id", "id"):
+            if service_id in by_id:
+                by_id[service_id]["add_ons"].append((add_on_id, quantity))
+    return services
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _as_datetime(value) -> datetime:
+    """A timestamp read by a raw query: SQLite returns text in UTC, PostgreSQL a datetime."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def renewals_issue(
+    *, low: int, high: int, pricing: Pricing, horizon: date, now: datetime
+) -> tuple[int, int]:
+    """Issue the next renewal proforma of every service of the clients in (low, high] whose
+    billed periods end before ``horizon`` (AUT-01); a service behind by several periods gets
+    one per pass until it is billed up to ``horizon``. Returns (issued, errors)."""
+    issued = 0
+    failed: set[int] = set()
+    while True:
+        services = [
+            service for service in _candidates(low, high, horizon) if service["id"] not in failed
+        ]
+        if not services:
+            return issued, len(failed)
+        for service in services:
+            if not service["payer_same"]:
+                if _issue_one(service, pricing, now):
+                    issued += 1
+                else:
+                    failed.add(service["id"])
+        issued += _issue_many(
+            [service for service in services if service["payer_same"]], pricing, now
+        )
+
+
+def _issue_many(services: list[dict], pricing: Pricing, now: datetime) -> int:
+    """Issue renewal proformas for ``services`` with a fixed number of statements."""
+    if not services:
+        return 0
+    sql.temp_table(
+        NEW_RENEWALS,
+        "public_id varchar(24), service_id bigint, client_id bigint, payer_id bigint, "
+        "starts_on date, ends_on date, due_on date, net_minor bigint, vat_minor bigint, "
+        "vat_scheme varchar(24), vat_rate decimal(5,2), vat_country varchar(2), "
+        "vat_reason text, vat_number_check_id bigint, payer_snapshot text, currency varchar(3)",
+    )
+    sql.temp_table(
+        NEW_LINES,
+        "public_id varchar(24), position integer, description text, quantity decimal(14,4), "
+        "unit_price_minor bigint, net_minor bigint, vat_rate decimal(5,2), vat_minor bigint, "
+        "period_start date, period_end date",
+    )
+    from hostledger.core.ids import new_public_id
+
+    renewal_rows = []
+    line_rows = []
+    for service in services:
+        starts_on = service["starts_on"]
+        ends_on = period_end(starts_on, service["months"])
+        rate = pricing.vat_rate(service["rate"], service["country"])
+        public_id = new_public_id("inv")
+        net_total = vat_total = 0
+        for position, line in enumerate(
+            renewal_lines(pricing, service, starts_on, ends_on), start=1
+        ):
+            net, vat = pricing.line_amounts(line.unit_price, int(line.quantity), rate)
+            net_total += net
+            vat_total += vat
+            line_rows.append(
+                (
+                    public_id,
+                    position,
+                    line.description,
+                    line.quantity,
+                    line.unit_price.minor,
+                    net,
+                    rate,
+                    vat,
+                    sql.day(starts_on),
+                    sql.day(ends_on),
+                )
+            )
+        renewal_rows.append(
+            (
+                public_id,
+                service["id"],
+                service["client_id"],
+                service["payer_id"],
+                sql.day(starts_on),
+                sql.day(ends_on),
+                sql.day(min(pricing.due_on, starts_on)),
+                net_total,
+                vat_total,
+                service["scheme"],
+                rate,
+                service["country"],
+                service["reason"],
+                service["check_id"],
+                service["snapshot"],
+                service["currency"],
+            )
+        )
+    sql.executemany(f"INSERT INTO {NEW_RENEWALS} VALUES ({', '.join(['%s'] * 16)})", renewal_rows)
+    sql.executemany(f"INSERT INTO {NEW_LINES} VALUES ({', '.join(['%s'] * 10)})", line_rows)
+    stamp = sql.timestamp(now)
+    sql.execute(
+        f"""
+        INSERT INTO {INVOICE} (public_id, kind, status, client_id, payer_id, payer_snapshot,
+            provider_snapshot, number_display, issued_on, due_on, currency, net_minor,
+            vat_minor, gross_minor, vat_scheme, vat_rate, vat_country, vat_reason,
+            vat_number_check_id, created_at)
+        SELECT public_id, 'proforma', 'issued', client_id, payer_id, payer_snapshot,
+            {sql.json_parameter()}, '', %s, due_on, currency, net_minor, vat_minor,
+            net_minor + vat_minor, vat_scheme, vat_rate, vat_country, vat_reason,
+            vat_number_check_id, %s
+        FROM {NEW_RENEWALS}
+        """,
+        [sql.json_value(pricing.provider_snapshot), sql.day(pricing.today), stamp],
+    )
+    sql.execute(
+        f"""
+        INSERT INTO {LINE} (invoice_id, position, description, quantity, unit_price_minor,
+            net_minor, vat_rate, vat_minor, period_start, period_end)
+        SELECT i.id, l.position, l.description, l.quantity, l.unit_price_minor, l.net_minor,
+            l.vat_rate, l.vat_minor, l.period_start, l.period_end
+        FROM {NEW_LINES} l JOIN {INVOICE} i ON i.public_id = l.public_id
+        """
+    )
+    sql.execute(
+        f"""
+        INSERT INTO {RENEWAL} (service_id, client_id, starts_on, ends_on, invoice_id,
+            net_minor, currency, state, issued_at)
+        SELECT n.service_id, n.client_id, n.starts_on, n.ends_on, i.id, n.net_minor,
+            n.currency, 'invoiced', %s
+        FROM {NEW_RENEWALS} n JOIN {INVOICE} i ON i.public_id = n.public_id
+        """,
+        [stamp],
+    )
+    sql.execute(
+        f"""
+        UPDATE {SERVICE} SET invoiced_through = n.ends_on, billing_invoice_id = i.id,
+            updated_at = %s
+        FROM {NEW_RENEWALS} n JOIN {INVOICE} i ON i.public_id = n.public_id
+        WHERE {SERVICE}.id = n.service_id
+        """,
+        [stamp],
+    )
+    notifications_enqueue_select(
+        event="renewal_invoice_issued",
+        select_sql=(
+            "SELECT 'renewal_invoice_issued:' || i.public_id, i.client_id, n.service_id, "
+            f"i.id, i.gross_minor, i.due_on FROM {NEW_RENEWALS} n "
+            f"JOIN {INVOICE} i ON i.public_id = n.public_id"
+        ),
+        params=[],
+        now=now,
+    )
+    return len(renewal_rows)
+
+
+def _issue_one(service: dict, pricing: Pricing, now: datetime) -> bool:
+    """Issue one renewal through ``proforma_create`` when the payer changed since the last
+    invoice, so that the payer is snapshotted and VAT decided afresh (BIL-05)."""
+    from hostledger.accounts.models import Payer
+    from hostledger.core.errors import DomainError
+    from hostledger.invoicing.actions import proforma_create
+    from hostledger.subscriptions.models import Service
+
+    starts_on = service["starts_on"]
+    ends_on = period_end(starts_on, service["months"])
+    try:
+        with transaction.atomic():
+            payer = Payer.objects.get(pk=service["payer_id"])
+            client = Client.objects.get(pk=service["client_id"])
+            invoice = proforma_create(
+                client=client,
+                payer=payer,
+                lines=renewal_lines(pricing, service, starts_on, ends_on),
+                issued_on=pricing.today,
+            )
+            Invoice.objects.filter(pk=invoice.pk).update(due_on=min(invoice.due_on, starts_on))
+            ServiceRenewal.objects.create(
+                service_id=service["id"],
+                client=client,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                invoice=invoice,
+                net_minor=invoice.net_minor,
+                currency=invoice.currency,
+                issued_at=now,
+            )
+            Service.objects.filter(pk=service["id"]).update(
+                invoiced_through=ends_on, billing_invoice=invoice, updated_at=now
+            )
+            from hostledger.notifications.actions import notification_enqueue
+
+            notification_enqueue(
+                key=f"renewal_invoice_issued:{invoice.public_id}",
+                client=client,
+                event="renewal_invoice_issued",
+                service=Service.objects.get(pk=service["id"]),
+                invoice=invoice,
+                amount_minor=invoice.gross_minor,
+                on_date=invoice.due_on,
+                now=now,
+            )
+    except DomainError:
+        return False
+    return True
+
+
+CHARGES = "automation_charge"
+
+
+def renewals_charge(*, low: int, high: int, today: date, now: datetime) -> int:
+    """Pay from the balance every renewal proforma of the clients in (low, high] that is due
+    by ``today``, oldest first, while the balance covers it (AUT-01, BIL-01, BIL-04): each
+    becomes a final invoice with the next number of its series, and one ledger charge keyed
+    by the invoice moves its gross amount to revenue and VAT. Returns how many were paid.
+    The caller holds the clients' balance rows locked."""
+    sql.temp_table(
+        CHARGES,
+        "invoice_id bigint, client_id bigint, public_id varchar(24), gross_minor bigint, "
+        "net_minor bigint, vat_minor bigint, seq bigint",
+    )
+    count = sql.execute(
+        f"""
+        INSERT INTO {CHARGES}
+        SELECT d.invoice_id, d.client_id, d.public_id, d.gross_minor, d.net_minor,
+            d.vat_minor, ROW_NUMBER() OVER (ORDER BY d.client_id, d.due_on, d.invoice_id)
+        FROM (
+            SELECT i.id AS invoice_id, i.client_id, i.public_id, i.gross_minor, i.net_minor,
+                i.vat_minor, i.due_on,
+                SUM(i.gross_minor) OVER (PARTITION BY i.client_id
+                    ORDER BY i.due_on, i.issued_on, i.id ROWS UNBOUNDED PRECEDING) AS running
+            FROM {RENEWAL} r JOIN {INVOICE} i ON i.id = r.invoice_id
+            JOIN {SERVICE} s ON s.id = r.service_id
+            WHERE r.client_id > %s AND r.client_id <= %s AND r.state = 'invoiced'
+              AND i.status = 'issued' AND i.kind = 'proforma' AND i.due_on <= %s
+              AND s.status <> 'terminated'
+        ) d JOIN {BALANCE} b ON b.client_id = d.client_id
+        WHERE d.running <= b.balance_minor
+        """,
+        [low, high, sql.day(today)],
+    )
+    if not count:
+        return 0
+    from hostledger.core.registry import setting_value
+    from hostledger.invoicing import conf as invoicing_conf
+
+    series = series_lock(setting_value(invoicing_conf.INVOICE_SERIES))
+    year = today.year if series.restart_yearly else 0
+    counter, _ = InvoiceSeriesCounter.objects.get_or_create(series=series, year=year)
+    base = InvoiceSeriesCounter.objects.get(pk=counter.pk).last_number
+    InvoiceSeriesCounter.objects.filter(pk=counter.pk).update(last_number=base + count)
+    prefix = series.prefix.replace("{year}", str(today.year))
+    number = f"({base} + c.seq)"
+    stamp = sql.timestamp(now)
+    moved = sql.execute(
+        f"""
+        UPDATE {INVOICE} SET kind = 'final', status = 'paid', series_id = %s,
+            number_year = %s, number = {number},
+            number_display = %s || {sql.padded_number(number, series.digits)},
+            finalised_on = %s
+        FROM {CHARGES} c
+        WHERE {INVOICE}.id = c.invoice_id AND {INVOICE}.status = 'issued'
+        """,
+        [series.pk, year, prefix, sql.day(today)],
+    )
+    if moved != count:
+        raise RuntimeError(f"{count - moved} renewal proformas changed while being paid.")
+    sql.execute(
+        f"""
+        INSERT INTO {TXN} (public_id, kind, idempotency_key, client_id, memo, created_at)
+        SELECT {sql.random_public_id_sql("txn_")}, 'charge', 'invoice:' || c.public_id,
+            c.client_id, 'Payment of proforma ' || c.public_id, %s
+        FROM {CHARGES} c WHERE c.gross_minor > 0
+        """,
+        [stamp],
+    )
+    revenue = provider_account(LedgerAccount.Kind.REVENUE).pk
+    vat = provider_account(LedgerAccount.Kind.VAT_PAYABLE).pk
+    _charge_entries(revenue, vat)
+    sql.execute(
+        f"""
+        UPDATE {BALANCE} SET balance_minor = {BALANCE}.balance_minor - s.total, updated_at = %s
+        FROM (SELECT client_id, SUM(gross_minor) AS total FROM {CHARGES} GROUP BY client_id) s
+        WHERE {BALANCE}.client_id = s.client_id
+        """,
+        [stamp],
+    )
+    return count
+
+
+def _charge_entries(revenue: int, vat: int) -> None:
+    """The entries of the charges just posted: the client's balance gives the gross amount,
+    revenue takes the net and VAT payable the VAT; zero amounts get no entry (BIL-01)."""
+    sql.execute(
+        f"""
+        INSERT INTO {ENTRY} (transaction_id, account_id, client_id, amount_minor, currency)
+        SELECT t.id, CASE p.part WHEN 1 THEN b.account_id WHEN 2 THEN %s ELSE %s END,
+            c.client_id,
+            CASE p.part WHEN 1 THEN -c.gross_minor WHEN 2 THEN c.net_minor ELSE c.vat_minor END,
+            'EUR'
+        FROM {CHARGES} c
+        JOIN {TXN} t ON t.idempotency_key = 'invoice:' || c.public_id
+        JOIN {BALANCE} b ON b.client_id = c.client_id
+        CROSS JOIN (SELECT 1 AS part UNION ALL SELECT 2 UNION ALL SELECT 3) p
+        WHERE CASE p.part WHEN 1 THEN c.gross_minor WHEN 2 THEN c.net_minor
+            ELSE c.vat_minor END <> 0
+        ORDER BY t.id, p.part
+        """,
+        [revenue, vat],
+    )

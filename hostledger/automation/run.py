@@ -1,0 +1,318 @@
+# ruff: noqa: S608 - table names come from model metadata and every value is a parameter
+"""The billing run (AUT-01): everything that falls due, as of a moment, exactly once.
+
+:func:`billing_run` first does the few things that concern whole contracts (contract terms,
+cancellations that fall due, data verification deadlines), then walks the clients in chunks
+of about ``automation.chunk_clients`` services. Each chunk is one transaction that locks the
+:class:`~hostledger.automation.models.BillingClock` row, then the chunk's balance rows in
+client order, then does, for those clients only and with a few statements each:
+
+1. end free trials that ran out (CAT-04);
+2. issue renewal proformas ``automation.renewal_invoice_days_ahead`` days ahead;
+3. pay due renewals from the balance, oldest first, while it covers them;
+4. record the periods paid (by the run or by payments since) and post settled penalties;
+5. resume services suspended for debt that are paid up (AUT-03);
+6. suspend services whose current period is unpaid (AUT-02);
+7. accrue penalties on unpaid renewals (BIL-07);
+8. remind before the due date and warn before suspension (AUT-04);
+9. propose (or make) terminations for debt older than ``automation.termination_after_days``
+   (AUT-02, AUT-06).
+
+A chunk commits whole or not at all, and every effect is keyed, so a run killed at any
+point and started again, a second run at the same time (it waits for the clock row chunk by
+chunk and then finds nothing left), or the same run repeated, all end as one clean run.
+Memory holds one chunk. Messages are only stored here; the outbox job sends them, so a
+failing channel never holds up billing (NTF-02).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from hostledger.automation import conf, sql
+from hostledger.automation.dunning import (
+    debt_services_resume,
+    debt_terminations_propose,
+    paid_renewals_apply,
+    penalties_accrue,
+    penalty_ppm,
+    reminders_send,
+    trials_end,
+    unpaid_services_suspend,
+)
+from hostledger.automation.models import BillingClock
+from hostledger.automation.renewals import SERVICE, Pricing, renewals_charge, renewals_issue
+from hostledger.core.audit import record_audit_event
+from hostledger.core.calendar import add_working_days
+from hostledger.core.errors import DomainError
+from hostledger.core.registry import setting_value
+from hostledger.invoicing import conf as invoicing_conf
+from hostledger.invoicing.snapshots import provider_snapshot
+from hostledger.ledger.models import ClientBalance
+
+CLOCK_ID = 1
+LIVE = "('trial', 'provisioning', 'active', 'suspended')"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """The provider settings in force for one run, read once at its start."""
+
+    days_ahead: int
+    before_due: int
+    before_suspension: int
+    termination_after_days: int
+    auto_terminate: bool
+    ppm: int
+    trial_notice_days: int
+    chunk: int
+
+    @classmethod
+    def read(cls) -> RunSettings:
+        return cls(
+            days_ahead=setting_value(conf.RENEWAL_INVOICE_DAYS_AHEAD),
+            before_due=setting_value(conf.REMINDER_DAYS_BEFORE_DUE),
+            before_suspension=setting_value(conf.SUSPENSION_WARNING_DAYS_BEFORE),
+            termination_after_days=setting_value(conf.TERMINATION_AFTER_DAYS),
+            auto_terminate=setting_value(conf.AUTO_TERMINATE_FOR_DEBT),
+            ppm=penalty_ppm(setting_value(conf.PENALTY_PERCENT_PER_DAY)),
+            trial_notice_days=setting_value(conf.TRIAL_ENDING_NOTICE_DAYS),
+            chunk=setting_value(conf.CHUNK_CLIENTS),
+        )
+
+
+class Report:
+    """Counts and progress of a run; a :class:`~hostledger.core.jobs.JobContext` when the
+    run is a job, so staff watch it on the jobs page."""
+
+    def __init__(self, context=None, on_chunk: Callable[[int], None] | None = None):
+        self.context = context
+        self.counts: dict[str, int] = {}
+        self.on_chunk = on_chunk
+
+    def count(self, name: str, n: int) -> None:
+        if n:
+            self.counts[name] = self.counts.get(name, 0) + n
+            if self.context is not None:
+                self.context.count(name, n)
+
+    def progress(self, done: int, total: int) -> None:
+        if self.context is not None:
+            self.context.progress(done, total)
+
+    def log(self, line: str) -> None:
+        if self.context is not None:
+            self.context.log(line)
+
+
+def _lock_clock() -> BillingClock:
+    BillingClock.objects.get_or_create(pk=CLOCK_ID)
+    return BillingClock.objects.select_for_update().get(pk=CLOCK_ID)
+
+
+def clock_advance(as_of: datetime) -> None:
+    """Record ``as_of`` as the run's moment; a moment before the latest one is refused,
+    because time only moves forward (a run to catch up after downtime is later, not
+    earlier)."""
+    if timezone.is_naive(as_of):
+        raise DomainError(
+            "invalid_as_of", "as_of: a moment with a time zone is needed.", {"as_of": "naive"}
+        )
+    with transaction.atomic():
+        clock = _lock_clock()
+        if clock.as_of is not None and as_of < clock.as_of:
+            raise DomainError(
+                "as_of_in_the_past",
+                f"as_of: the billing run has already run as of {clock.as_of.isoformat()}; "
+                "time only moves forward.",
+                fields={"as_of": f"before {clock.as_of.isoformat()}"},
+                status=409,
+            )
+        BillingClock.objects.filter(pk=CLOCK_ID).update(as_of=as_of)
+
+
+def _chunks(size: int):
+    """(low, high] client id ranges covering every client with a live service, each holding
+    about ``size`` services (a client's services are never split)."""
+    low = 0
+    while True:
+        row = sql.fetchone(
+            f"SELECT MAX(client_id) FROM (SELECT client_id FROM {SERVICE} "
+            f"WHERE client_id > %s AND status IN {LIVE} "
+            "ORDER BY client_id LIMIT %s) AS chunk",
+            [low, size],
+        )
+        high = row[0] if row else None
+        if high is None:
+            return
+        yield low, high
+        low = high
+
+
+def _lock_balances(low: int, high: int) -> None:
+    """Lock the chunk's balance rows in client order, the ledger's lock order (locks.py)."""
+    if connection.vendor == "postgresql":
+        list(
+            ClientBalance.objects.select_for_update()
+            .filter(client_id__gt=low, client_id__lte=high)
+            .order_by("client_id")
+            .values_list("pk", flat=True)
+        )
+
+
+def chunk_run(
+    *, low: int, high: int, today: date, now: datetime, settings: RunSettings, pricing: Pricing
+) -> dict[str, int]:
+    """All the run's steps for the clients in (low, high], in one transaction."""
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        _lock_clock()
+        _lock_balances(low, high)
+        counts["trials_ended"] = trials_end(
+            low=low, high=high, today=today, now=now, notice_days=settings.trial_notice_days
+        )
+        issued, errors = renewals_issue(
+            low=low,
+            high=high,
+            pricing=pricing,
+            horizon=today + timedelta(days=settings.days_ahead),
+            now=now,
+        )
+        counts["renewals_issued"] = issued
+        counts["renewal_errors"] = errors
+        counts["renewals_charged"] = renewals_charge(low=low, high=high, today=today, now=now)
+        counts["periods_paid"] = paid_renewals_apply(low=low, high=high, now=now, ppm=settings.ppm)
+        counts["resumed"] = debt_services_resume(low=low, high=high, today=today, now=now)
+        counts["suspended"] = unpaid_services_suspend(low=low, high=high, today=today, now=now)
+        counts["penalties_accrued"] = penalties_accrue(
+            low=low, high=high, today=today, ppm=settings.ppm
+        )
+        counts["reminders"] = reminders_send(
+            low=low,
+            high=high,
+            today=today,
+            now=now,
+            before_due=settings.before_due,
+            before_suspension=settings.before_suspension,
+        )
+        counts["terminations_proposed"] = debt_terminations_propose(
+            low=low,
+            high=high,
+            today=today,
+            now=now,
+            after_days=settings.termination_after_days,
+            automatic=settings.auto_terminate,
+        )
+        written = {name: value for name, value in counts.items() if value}
+        if written:
+            record_audit_event(
+                action="automation.billing_chunk",
+                data={"clients": [low, high], "as_of": today.isoformat(), **written},
+            )
+    return counts
+
+
+def client_renewals_apply(*, client, today: date) -> dict[str, int]:
+    """After money reached one client: record the renewals just paid and resume what they
+    cover (AUT-03). Runs in the caller's transaction, which holds the client's balance."""
+    now = timezone.now()
+    low, high = client.pk - 1, client.pk
+    ppm = penalty_ppm(setting_value(conf.PENALTY_PERCENT_PER_DAY))
+    return {
+        "periods_paid": paid_renewals_apply(low=low, high=high, now=now, ppm=ppm),
+        "resumed": debt_services_resume(low=low, high=high, today=today, now=now),
+    }
+
+
+def _contracts_step(today: date, as_of: datetime, report: Report) -> None:
+    """Contract terms (ORD-08) and cancellations that fall due (ORD-06, ORD-08), then data
+    verification deadlines (ACC-10)."""
+    from hostledger.subscriptions.actions import contracts_renew, service_cancellation_carry_out
+    from hostledger.subscriptions.models import ServiceCancellation
+
+    with transaction.atomic():
+        _lock_clock()
+        report.count("contract_terms_renewed", contracts_renew(today=today))
+    due = ServiceCancellation.objects.filter(
+        state=ServiceCancellation.State.REQUESTED, effective_on__lte=today
+    ).order_by("effective_on", "id")
+    for cancellation_id in due.values_list("pk", flat=True).iterator():
+        try:
+            with transaction.atomic():
+                _lock_clock()
+                cancellation = ServiceCancellation.objects.get(pk=cancellation_id)
+                if cancellation.state != ServiceCancellation.State.REQUESTED:
+                    continue
+                service_cancellation_carry_out(cancellation=cancellation, actor=None, today=today)
+                report.count("cancellations_carried_out", 1)
+        except DomainError as error:
+            report.count("errors", 1)
+            report.log(f"Cancellation {cancellation_id}: {error.message}")
+    _verification_step(as_of, report)
+
+
+def _verification_step(as_of: datetime, report: Report) -> None:
+    """Data verification deadlines (ACC-10): restrict clients who did not answer in time,
+    lift restrictions after an answer, and propose ending the contract of a client who has
+    not answered by the termination day (AUT-06)."""
+    from hostledger.accounts.actions.verification import (
+        verification_deadlines_apply,
+        verification_termination_candidates,
+    )
+    from hostledger.automation.actions import verification_terminations_propose
+
+    with transaction.atomic():
+        _lock_clock()
+        for name, value in verification_deadlines_apply(as_of=as_of).items():
+            report.count(f"verification_{name}", value)
+        report.count(
+            "verification_terminations_proposed",
+            verification_terminations_propose(
+                verification_termination_candidates(as_of=as_of), as_of=as_of
+            ),
+        )
+
+
+def billing_run(*, as_of: datetime | None = None, context=None, after_chunk=None) -> dict[str, int]:
+    """Run everything due as of ``as_of`` (default now) once (AUT-01); return the counts.
+
+    ``context`` is the JobContext of the job run, if any; ``after_chunk`` is called with the
+    chunk number after each chunk commits (the crash test uses it)."""
+    as_of = as_of or timezone.now()
+    clock_advance(as_of)
+    today = timezone.localtime(as_of).date()
+    now = timezone.now()
+    report = Report(context)
+    settings = RunSettings.read()
+    _contracts_step(today, as_of, report)
+    pricing = Pricing(
+        today=today,
+        due_on=add_working_days(today, setting_value(invoicing_conf.DUE_WORKING_DAYS)),
+        provider_snapshot=provider_snapshot(),
+    )
+    pricing.load_names()
+    total = sql.fetchone(f"SELECT COUNT(*) FROM {SERVICE} WHERE status IN {LIVE}")[0]
+    done = 0
+    for number, (low, high) in enumerate(_chunks(settings.chunk), start=1):
+        counts = chunk_run(
+            low=low, high=high, today=today, now=now, settings=settings, pricing=pricing
+        )
+        for name, value in counts.items():
+            report.count(name, value)
+        done += sql.fetchone(
+            f"SELECT COUNT(*) FROM {SERVICE} WHERE client_id > %s AND client_id <= %s",
+            [low, high],
+        )[0]
+        report.progress(min(done, total), total)
+        if after_chunk is not None:
+            after_chunk(number)
+    from hostledger.automation.actions import decisions_apply_automatic
+
+    report.count("terminated", decisions_apply_automatic(today=today))
+    report.progress(total, total)
+    return report.counts

@@ -1,0 +1,1 @@
+"""Notifications: templates, the outbox, channels, preferences and marketing opt-ins (NTF)."""

@@ -1,0 +1,47 @@
+"""Every write of the notifications app (NTF-01, NTF-02, NTF-03, SUP-04)."""
+
+from hostledger.notifications.actions.announcements import (
+    announcement_create,
+    announcement_publish,
+)
+from hostledger.notifications.actions.consents import (
+    channel_preference_set,
+    marketing_consent_confirm,
+    marketing_consent_request,
+    marketing_consent_withdraw,
+    marketing_unsubscribe,
+)
+from hostledger.notifications.actions.messages import (
+    notification_enqueue,
+    notification_mark_read,
+    notifications_mark_all_read,
+)
+from hostledger.notifications.actions.outbox import (
+    deliveries_fan_out,
+    deliveries_mark_interrupted,
+    deliveries_send_due,
+    delivery_resend,
+)
+from hostledger.notifications.actions.templates import (
+    message_template_restore_default,
+    message_template_save,
+)
+
+__all__ = [
+    "announcement_create",
+    "announcement_publish",
+    "channel_preference_set",
+    "deliveries_fan_out",
+    "deliveries_mark_interrupted",
+    "deliveries_send_due",
+    "delivery_resend",
+    "marketing_consent_confirm",
+    "marketing_consent_request",
+    "marketing_consent_withdraw",
+    "marketing_unsubscribe",
+    "message_template_restore_default",
+    "message_template_save",
+    "notification_enqueue",
+    "notification_mark_read",
+    "notifications_mark_all_read",
+]

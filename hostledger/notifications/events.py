@@ -1,0 +1,192 @@
+"""The catalogue of events a client is told about: code → category, rule, description and
+the default texts in English, Estonian and Russian (NTF-02).
+
+Staff override a text per event and language with a :class:`MessageTemplate` row; these
+defaults apply where there is none. Texts are Django templates rendered with the context
+built in :mod:`hostledger.notifications.rendering`, whose variables are listed in
+:data:`CONTEXT_VARIABLES`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hostledger.core.errors import DomainError
+from hostledger.notifications.models import LANGUAGES, Category
+from hostledger.notifications.texts_en import TEXTS as TEXTS_EN
+from hostledger.notifications.texts_et import TEXTS as TEXTS_ET
+from hostledger.notifications.texts_ru import TEXTS as TEXTS_RU
+
+
+@dataclass(frozen=True)
+class MessageText:
+    """One event's message in one language: email subject and body, and the SMS text."""
+
+    subject: str
+    body: str
+    sms: str
+
+
+@dataclass(frozen=True)
+class EventDefinition:
+    code: str
+    category: str
+    rule: str
+    description: str
+
+
+CONTEXT_VARIABLES = {
+    "provider_name": "the provider's name",
+    "client_name": "the client's name",
+    "client_id": "the client's account id",
+    "service_name": "the service's tariff name",
+    "service_id": "the service's id",
+    "invoice_number": "the invoice's number",
+    "invoice_total": "the invoice's total, formatted",
+    "amount": "the amount of the message, formatted as money",
+    "on_date": "the date of the message (due date, suspension day, term end …)",
+    "client_area_url": "link to the client area",
+    "invoice_url": "link to the invoice",
+    "service_url": "link to the service",
+    "preferences_url": "link to the client's notification settings",
+    "announcement_subject": "the announcement's subject",
+    "announcement_body": "the announcement's text",
+    "starts_at": "start of a maintenance window",
+    "ends_at": "end of a maintenance window",
+    "confirm_url": "link confirming a marketing opt-in",
+    "unsubscribe_url": "link withdrawing the marketing consent (marketing messages only)",
+    "question": "the question of a data verification request",
+}
+
+MARKETING_ANNOUNCEMENT = "marketing_announcement"
+OPT_IN_CONFIRM = "marketing_opt_in_confirm"
+POLICY_CHANGED = "policy_changed"
+MAINTENANCE_PLANNED = "maintenance_planned"
+
+EVENTS: dict[str, EventDefinition] = {
+    item.code: item
+    for item in (
+        EventDefinition(
+            "renewal_invoice_issued",
+            Category.BILLING,
+            "AUT-04",
+            "A renewal invoice was issued; on_date is its due date.",
+        ),
+        EventDefinition(
+            "payment_reminder",
+            Category.BILLING,
+            "AUT-04",
+            "Reminder before an invoice's due date; on_date is the due date.",
+        ),
+        EventDefinition(
+            "suspension_warning",
+            Category.BILLING,
+            "AUT-04",
+            "An unpaid invoice will suspend services; on_date is the day of suspension.",
+        ),
+        EventDefinition(
+            "service_renewed",
+            Category.SERVICE,
+            "AUT-01",
+            "A service's next period was charged; on_date is the end of the new period.",
+        ),
+        EventDefinition(
+            "service_suspended",
+            Category.SERVICE,
+            "AUT-02",
+            "A service was suspended for non-payment.",
+        ),
+        EventDefinition(
+            "service_resumed", Category.SERVICE, "AUT-03", "A suspended service was resumed."
+        ),
+        EventDefinition(
+            "service_terminated",
+            Category.SERVICE,
+            "AUT-02",
+            "A service's contract was terminated; amount is the debt that remains (AUT-06).",
+        ),
+        EventDefinition(
+            "trial_ending",
+            Category.SERVICE,
+            "CAT-04",
+            "A free trial ends soon; on_date is its last day.",
+        ),
+        EventDefinition("trial_ended", Category.SERVICE, "CAT-04", "A free trial ended."),
+        EventDefinition(
+            "contract_renewed",
+            Category.SERVICE,
+            "ORD-08",
+            "A contract was renewed for another term; on_date is the new term's end.",
+        ),
+        EventDefinition(
+            "contract_ended",
+            Category.SERVICE,
+            "ORD-08",
+            "A contract ends after notice; on_date is its last day.",
+        ),
+        EventDefinition(
+            "verification_requested",
+            Category.ACCOUNT,
+            "ACC-10",
+            "Staff ask the client to confirm or complete their data; on_date is the last day "
+            "to answer.",
+        ),
+        EventDefinition(
+            "verification_overdue",
+            Category.ACCOUNT,
+            "ACC-10",
+            "A data verification request is unanswered; ordering and renewals are blocked.",
+        ),
+        EventDefinition(
+            OPT_IN_CONFIRM,
+            Category.ACCOUNT,
+            "NTF-01",
+            "Asks the client to confirm a marketing opt-in by email (double opt-in).",
+        ),
+        EventDefinition(
+            POLICY_CHANGED,
+            Category.ANNOUNCEMENTS,
+            "NTF-03",
+            "The terms or a policy change; on_date is when the change takes effect.",
+        ),
+        EventDefinition(
+            MAINTENANCE_PLANNED,
+            Category.ANNOUNCEMENTS,
+            "SUP-04",
+            "Planned maintenance affecting the client's services.",
+        ),
+        EventDefinition(
+            MARKETING_ANNOUNCEMENT,
+            Category.MARKETING,
+            "NTF-01",
+            "An offer or news, sent only to clients who opted in.",
+        ),
+    )
+}
+
+_TEXTS = {"en": TEXTS_EN, "et": TEXTS_ET, "ru": TEXTS_RU}
+
+
+def event_definition(code: str) -> EventDefinition:
+    """The definition of event ``code``; DomainError ``unknown_event`` if there is none."""
+    try:
+        return EVENTS[code]
+    except KeyError:
+        raise DomainError(
+            "unknown_event",
+            f"No message event is called {code!r}.",
+            fields={"event": "unknown event"},
+        ) from None
+
+
+def normalised_language(language: str | None) -> str:
+    """``language`` if messages exist in it (``"et-ee"`` counts as ``"et"``), else English."""
+    code = (language or "").lower().split("-")[0]
+    return code if code in LANGUAGES else LANGUAGES[0]
+
+
+def default_text(code: str, language: str) -> MessageText:
+    """The text from the code for event ``code`` in ``language``."""
+    event_definition(code)
+    subject, body, sms = _TEXTS[normalised_language(language)][code]
+    return MessageText(subject=subject, body=body, sms=sms)

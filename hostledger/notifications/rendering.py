@@ -1,0 +1,241 @@
+"""Rendering of messages from templates per language (NTF-02).
+
+The text in force for an event and language is the newest :class:`MessageTemplate` version
+staff saved, or the default from :mod:`hostledger.notifications.events`. Texts are Django
+templates rendered from a string without HTML escaping (they are plain text). The context
+holds only plain strings built from the notification, never model instances, so a template
+cannot reach anything but what :data:`~hostledger.notifications.events.CONTEXT_VARIABLES`
+lists and the notification's own ``context``.
+
+Every marketing message carries the link that withdraws the consent (NTF-01): when a
+template leaves it out, it is appended.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.template import Context, Engine, TemplateSyntaxError
+from django.utils import formats, timezone, translation
+
+from hostledger.core.errors import DomainError
+from hostledger.core.money import DEFAULT_CURRENCY, Money, format_money
+from hostledger.notifications.events import (
+    EVENTS,
+    MessageText,
+    default_text,
+    event_definition,
+    normalised_language,
+)
+from hostledger.notifications.models import Category, Channel, MessageTemplate, Notification
+from hostledger.notifications.tokens import absolute_url, unsubscribe_url
+
+_ENGINE = Engine(autoescape=False)
+
+UNSUBSCRIBE_LINE = {
+    "en": "Unsubscribe: {url}",
+    "et": "Loobu: {url}",
+    "ru": "Отписаться: {url}",
+}
+
+SUBJECT_MAX_CHARS = 250
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    body: str
+    sms: str
+
+
+def provider_name() -> str:
+    return getattr(settings, "SITE_NAME", "") or "HostLedger"
+
+
+def template_in_force(event: str, language: str) -> MessageText:
+    """The text used now for ``event`` in ``language``: staff's newest version, or the
+    default from the code."""
+    language = normalised_language(language)
+    latest = (
+        MessageTemplate.objects.filter(event=event, language=language).order_by("-version").first()
+    )
+    if latest is None or latest.restores_default:
+        return default_text(event, language)
+    return MessageText(subject=latest.subject, body=latest.body, sms=latest.sms_text)
+
+
+def render_text(source: str, context: dict, *, field: str = "body") -> str:
+    """``source`` rendered as a template with ``context``; DomainError naming ``field`` when
+    it is not a valid template."""
+    try:
+        template = _ENGINE.from_string(source or "")
+        return template.render(Context(context, autoescape=False))
+    except TemplateSyntaxError as error:
+        raise DomainError(
+            "invalid_template",
+            f"The {field} is not a valid template: {error}",
+            fields={field: str(error)},
+        ) from None
+
+
+def check_template_source(source: str, *, field: str) -> None:
+    """DomainError naming ``field`` when ``source`` does not compile as a template."""
+    render_text(source, sample_context("en", event=None), field=field)
+
+
+def _formatted_date(value: date | None, language: str) -> str:
+    if value is None:
+        return ""
+    with translation.override(language):
+        return formats.date_format(value, "DATE_FORMAT")
+
+
+def _formatted_datetime(value: datetime | None, language: str) -> str:
+    if value is None:
+        return ""
+    with translation.override(language):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def _formatted_money(minor: int | None, currency: str, language: str) -> str:
+    if minor is None:
+        return ""
+    return format_money(Money.from_minor(int(minor), currency or DEFAULT_CURRENCY), language)
+
+
+def notification_context(notification: Notification, *, language: str, channel: str) -> dict:
+    """The template context of ``notification`` in ``language`` for ``channel``."""
+    client = notification.client
+    language = normalised_language(language)
+    context: dict = {
+        key: value
+        for key, value in (notification.context or {}).items()
+        if isinstance(key, str) and isinstance(value, str | int | float | bool)
+    }
+    context.update(
+        provider_name=provider_name(),
+        client_name=client.display_name or client.public_id,
+        client_id=client.public_id,
+        client_area_url=absolute_url("web:dashboard"),
+        preferences_url=absolute_url("web:notification_preferences"),
+        amount=_formatted_money(notification.amount_minor, notification.currency, language),
+        on_date=_formatted_date(notification.on_date, language),
+        service_name="",
+        service_id="",
+        service_url="",
+        invoice_number="",
+        invoice_total="",
+        invoice_url="",
+        announcement_subject="",
+        announcement_body="",
+        starts_at="",
+        ends_at="",
+        unsubscribe_url="",
+    )
+    service = notification.service
+    if service is not None:
+        context.update(
+            service_name=service.tariff.name,
+            service_id=service.public_id,
+            service_url=absolute_url("web:service_detail", service.public_id),
+        )
+    invoice = notification.invoice
+    if invoice is not None:
+        context.update(
+            invoice_number=invoice.number_display or invoice.public_id,
+            invoice_total=_formatted_money(invoice.gross_minor, invoice.currency, language),
+            invoice_url=absolute_url("web:invoice_detail", invoice.public_id),
+        )
+        if notification.amount_minor is None:
+            context["amount"] = context["invoice_total"]
+    announcement = notification.announcement
+    if announcement is not None:
+        subject, body = announcement.text_in(language)
+        context.update(
+            announcement_subject=subject,
+            announcement_body=body,
+            starts_at=_formatted_datetime(announcement.starts_at, language),
+            ends_at=_formatted_datetime(announcement.ends_at, language),
+        )
+    if notification.category == Category.MARKETING:
+        context["unsubscribe_url"] = unsubscribe_url(
+            client_public_id=client.public_id, channel=channel
+        )
+    return context
+
+
+def _finished(text: MessageText, context: dict, *, language: str, marketing: bool):
+    subject = " ".join(render_text(text.subject, context, field="subject").split())
+    body = render_text(text.body, context, field="body").strip()
+    sms = " ".join(render_text(text.sms, context, field="sms_text").split())
+    if marketing:
+        line = UNSUBSCRIBE_LINE[language].format(url=context["unsubscribe_url"])
+        if context["unsubscribe_url"] not in body:
+            body = f"{body}\n\n{line}"
+        if sms and context["unsubscribe_url"] not in sms:
+            sms = f"{sms} {line}"
+    return RenderedMessage(subject=subject[:SUBJECT_MAX_CHARS], body=body, sms=sms)
+
+
+def render_notification(
+    notification: Notification, *, language: str, channel: str = Channel.EMAIL
+) -> RenderedMessage:
+    """The message of ``notification`` as it goes out in ``language`` by ``channel``."""
+    language = normalised_language(language)
+    context = notification_context(notification, language=language, channel=channel)
+    text = template_in_force(notification.event, language)
+    return _finished(
+        text,
+        context,
+        language=language,
+        marketing=notification.category == Category.MARKETING,
+    )
+
+
+def sample_context(language: str, *, event: str | None) -> dict:
+    """A context with example values of every variable, for previews."""
+    language = normalised_language(language)
+    example_day = date(2027, 3, 15)
+    marketing = event is not None and EVENTS[event].category == Category.MARKETING
+    return {
+        "provider_name": provider_name(),
+        "client_name": "Mari Tamm",
+        "client_id": "cli_example000000000",
+        "service_name": "VPS Start",
+        "service_id": "svc_example000000000",
+        "invoice_number": "2027-000123",
+        "invoice_total": _formatted_money(1234, DEFAULT_CURRENCY, language),
+        "amount": _formatted_money(1234, DEFAULT_CURRENCY, language),
+        "on_date": _formatted_date(example_day, language),
+        "client_area_url": settings.SITE_URL + "/",
+        "invoice_url": settings.SITE_URL + "/invoices/inv_example/",
+        "service_url": settings.SITE_URL + "/services/svc_example/",
+        "preferences_url": settings.SITE_URL + "/settings/notifications/",
+        "announcement_subject": "Example announcement",
+        "announcement_body": "The text of the announcement.",
+        "starts_at": _formatted_date(example_day, language) + " 02:00",
+        "ends_at": _formatted_date(example_day, language) + " 04:00",
+        "confirm_url": settings.SITE_URL + "/notifications/opt-in/example/",
+        "unsubscribe_url": (
+            settings.SITE_URL + "/notifications/unsubscribe/example/" if marketing else ""
+        ),
+    }
+
+
+def template_preview(
+    *, event: str, language: str, subject: str, body: str, sms_text: str = ""
+) -> RenderedMessage:
+    """``subject``, ``body`` and ``sms_text`` of ``event`` rendered in ``language`` with
+    example values, without saving anything (NTF-02). DomainError naming the field when a
+    text is not a valid template."""
+    definition = event_definition(event)
+    language = normalised_language(language)
+    context = sample_context(language, event=event)
+    return _finished(
+        MessageText(subject=subject, body=body, sms=sms_text),
+        context,
+        language=language,
+        marketing=definition.category == Category.MARKETING,
+    )

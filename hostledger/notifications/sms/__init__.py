@@ -1,0 +1,1 @@
+"""SMS backends behind one small interface (NTF-01): console for development, Twilio."""

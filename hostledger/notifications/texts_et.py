@@ -1,0 +1,156 @@
+"""Default message texts in Estonian: event code → (subject, email body, SMS text)."""
+# ruff: noqa: RUF001  (Cyrillic letters and dashes are meant)
+
+SIGNATURE = "\n\nLugupidamisega\n{{ provider_name }}"
+
+TEXTS: dict[str, tuple[str, str, str]] = {
+    "renewal_invoice_issued": (
+        "Arve {{ invoice_number }} teenuste pikendamiseks",
+        "Tere, {{ client_name }}!\n\n"
+        "Koostasime teie teenuste järgmise perioodi eest arve {{ invoice_number }} summas "
+        "{{ amount }}. Palun tasuge see hiljemalt {{ on_date }}.\n\n"
+        "Arve vaatamine ja tasumine: {{ invoice_url }}" + SIGNATURE,
+        "Arve {{ invoice_number }}: {{ amount }}, maksetähtaeg {{ on_date }}. {{ invoice_url }}",
+    ),
+    "payment_reminder": (
+        "Meeldetuletus: arve {{ invoice_number }} maksetähtaeg on {{ on_date }}",
+        "Tere, {{ client_name }}!\n\n"
+        "Arve {{ invoice_number }} summas {{ amount }} maksetähtaeg on {{ on_date }} ja see on "
+        "veel tasumata. Kui olete arve juba tasunud, pole sellele kirjale vaja vastata.\n\n"
+        "Arve vaatamine ja tasumine: {{ invoice_url }}" + SIGNATURE,
+        "Meeldetuletus: arve {{ invoice_number }}, {{ amount }}, tähtaeg {{ on_date }}.",
+    ),
+    "suspension_warning": (
+        "Teie teenused peatatakse {{ on_date }}",
+        "Tere, {{ client_name }}!\n\n"
+        "Arve {{ invoice_number }} summas {{ amount }} on tähtajaks tasumata. Kui arvet ei "
+        "tasuta, peatatakse sellega seotud teenused {{ on_date }}. Teenuse peatamise aeg on "
+        "samuti tasuline.\n\n"
+        "Arve tasumine: {{ invoice_url }}" + SIGNATURE,
+        "Arve {{ invoice_number }} ({{ amount }}) on tasumata: teenused peatatakse "
+        "{{ on_date }}, kui arvet ei tasuta.",
+    ),
+    "service_renewed": (
+        "{{ service_name }} on pikendatud kuni {{ on_date }}",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie teenus {{ service_name }} ({{ service_id }}) on pikendatud kuni {{ on_date }}; "
+        "tasu {{ amount }} on arvestatud.\n\n"
+        "Teie teenus: {{ service_url }}" + SIGNATURE,
+        "{{ service_name }} on pikendatud kuni {{ on_date }} ({{ amount }}).",
+    ),
+    "service_suspended": (
+        "{{ service_name }} on maksmata arve tõttu peatatud",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie teenus {{ service_name }} ({{ service_id }}) on peatatud, sest arve "
+        "{{ invoice_number }} summas {{ amount }} on tasumata. Teenus taastub automaatselt "
+        "pärast võla tasumist; peatamise aeg on samuti tasuline.\n\n"
+        "Arve tasumine: {{ invoice_url }}" + SIGNATURE,
+        "{{ service_name }} on peatatud: arve {{ invoice_number }} ({{ amount }}) on tasumata.",
+    ),
+    "service_resumed": (
+        "{{ service_name }} töötab taas",
+        "Tere, {{ client_name }}!\n\n"
+        "Täname makse eest. Teie teenus {{ service_name }} ({{ service_id }}) on taastatud.\n\n"
+        "Teie teenus: {{ service_url }}" + SIGNATURE,
+        "{{ service_name }} on taastatud. Täname makse eest.",
+    ),
+    "service_terminated": (
+        "Teenuse {{ service_name }} leping on lõpetatud",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie teenuse {{ service_name }} ({{ service_id }}) leping on maksete puudumise tõttu "
+        "lõpetatud.{% if amount %} Võlg summas {{ amount }} jääb tasumisele.{% endif %}\n\n"
+        "Otsus valmistati ette automaatselt ja kinnitati meie tingimuste alusel. Teil on "
+        "õigus nõuda, et otsuse vaataks üle inimene: vastake sellele kirjale või kirjutage "
+        "meile kliendikeskkonnast.\n\n"
+        "Kliendikeskkond: {{ client_area_url }}" + SIGNATURE,
+        "Teenuse {{ service_name }} leping on lõpetatud.{% if amount %} Võlg: {{ amount }}."
+        "{% endif %} Võite nõuda otsuse ülevaatamist inimese poolt.",
+    ),
+    "trial_ending": (
+        "Teenuse {{ service_name }} tasuta prooviperiood lõpeb {{ on_date }}",
+        "Tere, {{ client_name }}!\n\n"
+        "Teenuse {{ service_name }} ({{ service_id }}) tasuta prooviperiood lõpeb "
+        "{{ on_date }}. Teenuse jätkamiseks valige kliendikeskkonnas tasuline jätkamine.\n\n"
+        "Teie teenus: {{ service_url }}" + SIGNATURE,
+        "Teenuse {{ service_name }} prooviperiood lõpeb {{ on_date }}.",
+    ),
+    "trial_ended": (
+        "Teenuse {{ service_name }} tasuta prooviperiood on lõppenud",
+        "Tere, {{ client_name }}!\n\n"
+        "Teenuse {{ service_name }} ({{ service_id }}) tasuta prooviperiood on lõppenud. "
+        "Täname, et proovisite.\n\n"
+        "Kliendikeskkond: {{ client_area_url }}" + SIGNATURE,
+        "Teenuse {{ service_name }} prooviperiood on lõppenud.",
+    ),
+    "contract_renewed": (
+        "Teenuse {{ service_name }} leping on pikendatud kuni {{ on_date }}",
+        "Tere, {{ client_name }}!\n\n"
+        "Teenuse {{ service_name }} ({{ service_id }}) leping on pikendatud järgmiseks "
+        "perioodiks kuni {{ on_date }}. Kumbki pool võib lepingu üles öelda 30 päeva enne "
+        "perioodi lõppu.\n\n"
+        "Teie teenus: {{ service_url }}" + SIGNATURE,
+        "Teenuse {{ service_name }} leping on pikendatud kuni {{ on_date }}.",
+    ),
+    "contract_ended": (
+        "Teenuse {{ service_name }} leping lõpeb {{ on_date }}",
+        "Tere, {{ client_name }}!\n\n"
+        "Vastavalt ülesütlemisele lõpeb teenuse {{ service_name }} ({{ service_id }}) leping "
+        "{{ on_date }}.\n\n"
+        "Teie teenus: {{ service_url }}" + SIGNATURE,
+        "Teenuse {{ service_name }} leping lõpeb {{ on_date }}.",
+    ),
+    "verification_requested": (
+        "Palun kinnitage oma konto andmed hiljemalt {{ on_date }}",
+        "Tere, {{ client_name }}!\n\n"
+        "Palume teil kinnitada või täiendada oma konto ({{ client_id }}) andmeid:\n\n"
+        "{{ question }}\n\n"
+        "Palun vastake kliendikeskkonnas hiljemalt {{ on_date }}. Kui vastust selleks ajaks "
+        "ei ole, ei saa te kuni vastamiseni teenuseid tellida ega pikendada ning teenuseid "
+        "võidakse peatada.\n\n"
+        "Vastake kliendikeskkonnas: {{ client_area_url }}" + SIGNATURE,
+        "Palun vastake kliendikeskkonnas meie andmete kontrollimise päringule hiljemalt "
+        "{{ on_date }}.",
+    ),
+    "verification_overdue": (
+        "Palun vastake meie andmete kontrollimise päringule",
+        "Tere, {{ client_name }}!\n\n"
+        "Palusime teil kinnitada oma konto andmed, kuid vastust pole saabunud. Kuni vastuse "
+        "saamiseni ei saa te teenuseid tellida ega pikendada ning teenuseid võidakse peatada. "
+        "Piirangud kaovad pärast teie vastust.\n\n"
+        "Kliendikeskkond: {{ client_area_url }}" + SIGNATURE,
+        "Palun vastake kliendikeskkonnas meie andmete kontrollimise päringule.",
+    ),
+    "marketing_opt_in_confirm": (
+        "Palun kinnitage, et soovite meie pakkumisi ja uudiseid",
+        "Tere, {{ client_name }}!\n\n"
+        "Soovisite saada meilt e-postiga pakkumisi ja uudiseid. Palun kinnitage see, avades "
+        "lingi:\n\n{{ confirm_url }}\n\n"
+        "Kui te seda ei soovinud, jätke kiri tähelepanuta: te ei saa meilt pakkumisi." + SIGNATURE,
+        "",
+    ),
+    "policy_changed": (
+        "{{ announcement_subject }}",
+        "Tere, {{ client_name }}!\n\n"
+        "{{ announcement_body }}\n\n"
+        "{% if on_date %}Muudatus jõustub {{ on_date }}.\n\n{% endif %}"
+        "Kliendikeskkond: {{ client_area_url }}" + SIGNATURE,
+        "{{ announcement_subject }}{% if on_date %} (alates {{ on_date }}){% endif %}",
+    ),
+    "maintenance_planned": (
+        "Planeeritud hooldustööd: {{ announcement_subject }}",
+        "Tere, {{ client_name }}!\n\n"
+        "{{ announcement_body }}\n\n"
+        "{% if starts_at %}Hooldusaeg: {{ starts_at }}"
+        "{% if ends_at %} – {{ ends_at }}{% endif %}\n\n{% endif %}"
+        "Kliendikeskkond: {{ client_area_url }}" + SIGNATURE,
+        "Planeeritud hooldustööd{% if starts_at %} alates {{ starts_at }}{% endif %}: "
+        "{{ announcement_subject }}",
+    ),
+    "marketing_announcement": (
+        "{{ announcement_subject }}",
+        "Tere, {{ client_name }}!\n\n{{ announcement_body }}" + SIGNATURE + "\n\n"
+        "Saate selle kirja, sest nõustusite meie pakkumiste ja uudistega. "
+        "Loobu: {{ unsubscribe_url }}",
+        "{{ announcement_subject }}",
+    ),
+}
