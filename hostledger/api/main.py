@@ -17,6 +17,7 @@ from hostledger.api.routers import (
     catalog,
     catalog_staff,
     contacts,
+    decisions,
     grants,
     invoices,
     me,
@@ -109,3 +110,4 @@ api.add_router("", acts.router)
 api.add_router("", usage.router)
 api.add_router("", notifications.router)
 api.add_router("", verification.router)
+api.add_router("", decisions.router)

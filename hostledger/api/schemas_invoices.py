@@ -8,7 +8,9 @@ from typing import Literal
 from ninja import Field, Schema
 
 from hostledger.api.schemas import PUBLIC_ID_PATTERN, InputSchema
+from hostledger.api.schemas_decisions import PenaltyOut, penalty_row
 from hostledger.api.schemas_money import MoneyIn, MoneyOut, day, multiline_text
+from hostledger.automation.selectors import invoice_penalty
 from hostledger.core.money import Money
 from hostledger.invoicing.models import CreditNote, Invoice
 
@@ -85,6 +87,9 @@ class InvoiceOut(InvoiceSummaryOut):
     lines: list[DocumentLineOut]
     credited: MoneyOut = Field(description="Taken back by credit notes so far (BIL-04).")
     credit_note_ids: list[str] = Field(description="Public ids of its credit notes.")
+    penalty: PenaltyOut | None = Field(
+        description="The late-payment penalty, apart from the total (BIL-07); null when none."
+    )
 
 
 class CreditNoteSummaryOut(Schema):
@@ -225,6 +230,7 @@ def invoice_detail(invoice: Invoice, *, credited: Money, with_payer: bool = True
             .order_by("issued_on", "id")
             .values_list("public_id", flat=True)
         ),
+        "penalty": penalty_row(invoice_penalty(invoice)),
     }
 
 

@@ -188,7 +188,9 @@ def _settle(decision, state: str, actor, note: str) -> None:
 
 @transaction.atomic
 def decision_confirm(*, decision: AutomatedDecision, actor, note: str = "", today=None):
-    """Staff confirm a proposed termination and it is carried out (AUT-06)."""
+    """Staff confirm a proposed termination and it is carried out (AUT-06). If its ground
+    no longer holds (the debt was paid, the client answered), nothing is terminated and the
+    decision is returned lapsed."""
     require_services_manage(actor, system_allowed=False)
     note = _clean_text(note, "note", required=False)
     locked = _locked(decision)
@@ -200,14 +202,9 @@ def decision_confirm(*, decision: AutomatedDecision, actor, note: str = "", toda
             status=409,
         )
     if not _still_owed(locked):
+        # Nothing to carry out: the decision lapses, which the caller sees in its state.
         _settle(locked, AutomatedDecision.State.LAPSED, actor, LAPSED_NOTE)
-        raise DomainError(
-            "decision_lapsed",
-            "What this decision rested on no longer holds (the debt was paid or the client "
-            "answered); nothing was terminated.",
-            fields={"decision": "debt paid"},
-            status=409,
-        )
+        return AutomatedDecision.objects.get(pk=locked.pk)
     _carry_out(locked, actor=actor, today=today or timezone.localdate())
     _settle(locked, AutomatedDecision.State.APPLIED, actor, note or "Confirmed by staff.")
     return AutomatedDecision.objects.get(pk=locked.pk)

@@ -66,7 +66,7 @@ def _accrue(*, low: int, high: int, through: str, where: str, ppm: int) -> int:
             amount_minor = ({PENALTY}.base_minor * {PENALTY}.rate_ppm * excluded.days
                 + 500000) / 1000000,
             accrued_through = excluded.accrued_through
-        WHERE {PENALTY}.settled = false
+        WHERE {PENALTY}.settled = false AND excluded.days <> {PENALTY}.days
         """,
         [low, high],
     )
@@ -110,6 +110,7 @@ def paid_renewals_apply(*, low: int, high: int, now: datetime, ppm: int) -> int:
     )
     if not count:
         return 0
+    sql.analyze(PAID)
     stamp = sql.timestamp(now)
     sql.execute(
         f"""
@@ -236,6 +237,7 @@ def _move(
     count = sql.execute(f"INSERT INTO {MOVED} {select_sql}", params)
     if not count:
         return 0
+    sql.analyze(MOVED)
     stamp = sql.timestamp(now)
     terminated = ", terminated_at = %s" if to_status == "terminated" else ""
     moved = sql.execute(
@@ -298,10 +300,10 @@ def _move(
 
 
 def _hand_to_workers(operation_ids: list[int]) -> None:
-    from hostledger.provisioning.actions import _hand_to_worker
+    if operation_ids:
+        from hostledger.provisioning.tasks import hand_operations_to_workers
 
-    for operation_id in operation_ids:
-        _hand_to_worker(operation_id)
+        hand_operations_to_workers.enqueue(operation_ids)
 
 
 def debt_services_resume(*, low: int, high: int, today: date, now: datetime) -> int:

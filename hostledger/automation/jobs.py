@@ -18,7 +18,12 @@ def run_interval() -> timedelta:
 
 @periodic_job(JOB_NAME, every=run_interval)
 def run_billing(run: JobContext) -> None:
-    """Charge, renew, remind, suspend, resume and accrue penalties for everything due now."""
-    from hostledger.automation.run import billing_run
+    """Charge, renew, remind, suspend, resume and accrue penalties for everything due now.
 
-    billing_run(as_of=run.now, context=run)
+    If a run was made as of a later moment (a catch-up with ``--as-of``), the scheduled run
+    goes as of that moment, since time only moves forward."""
+    from hostledger.automation.models import BillingClock
+    from hostledger.automation.run import CLOCK_ID, billing_run
+
+    latest = BillingClock.objects.filter(pk=CLOCK_ID).values_list("as_of", flat=True).first()
+    billing_run(as_of=max(run.now, latest) if latest else run.now, context=run)

@@ -68,6 +68,7 @@ class Pricing:
     _fees: dict[date, dict[tuple[str, int], Money]] = field(default_factory=dict)
     _rates: dict[str, Decimal] = field(default_factory=dict)
     _lines: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    shapes: dict[tuple, tuple] = field(default_factory=dict)
 
     def load_names(self) -> None:
         self.names.update(
@@ -253,27 +254,74 @@ def _as_datetime(value) -> datetime:
 
 def renewals_issue(
     *, low: int, high: int, pricing: Pricing, horizon: date, now: datetime
-) -> tuple[int, int]:
+) -> tuple[int, list[str]]:
     """Issue the next renewal proforma of every service of the clients in (low, high] whose
     billed periods end before ``horizon`` (AUT-01); a service behind by several periods gets
-    one per pass until it is billed up to ``horizon``. Returns (issued, errors)."""
+    one per pass until it is billed up to ``horizon``. Returns how many were issued and what
+    went wrong with the services that could not be renewed (they are left for staff)."""
     issued = 0
-    failed: set[int] = set()
+    failed: dict[int, str] = {}
     while True:
         services = [
             service for service in _candidates(low, high, horizon) if service["id"] not in failed
         ]
         if not services:
-            return issued, len(failed)
+            return issued, list(failed.values())
         for service in services:
             if not service["payer_same"]:
-                if _issue_one(service, pricing, now):
-                    issued += 1
+                problem = _issue_one(service, pricing, now)
+                if problem:
+                    failed[service["id"]] = problem
                 else:
-                    failed.add(service["id"])
-        issued += _issue_many(
-            [service for service in services if service["payer_same"]], pricing, now
-        )
+                    issued += 1
+        fast = [service for service in services if service["payer_same"]]
+        issued += _issue_many(fast, pricing, now)
+
+
+def _priced_shape(pricing: Pricing, service: dict, rate: Decimal, day):
+    """The period end, the priced lines (without the invoice id) and the net and VAT totals
+    of a renewal, computed once per distinct shape (tariff, add-ons, licence, start, length,
+    VAT rate): most services of a run share a handful of shapes."""
+    key = (
+        service["tariff_id"],
+        tuple(service["add_ons"]),
+        service["os_image_id"],
+        service["starts_on"],
+        service["months"],
+        rate,
+    )
+    shape = pricing.shapes.get(key)
+    if shape is None:
+        starts_on = service["starts_on"]
+        ends_on = period_end(starts_on, service["months"])
+        lines = []
+        net_total = vat_total = 0
+        for position, line in enumerate(
+            renewal_lines(pricing, service, starts_on, ends_on), start=1
+        ):
+            net, vat = pricing.line_amounts(line.unit_price, int(line.quantity), rate)
+            net_total += net
+            vat_total += vat
+            lines.append(
+                (
+                    position,
+                    line.description,
+                    line.quantity,
+                    line.unit_price.minor,
+                    net,
+                    rate,
+                    vat,
+                    day(starts_on),
+                    day(ends_on),
+                )
+            )
+        shape = pricing.shapes[key] = (ends_on, tuple(lines), net_total, vat_total)
+    return shape
+
+
+def _day_writer():
+    """``sql.day`` with the database vendor looked up once, for loops over many rows."""
+    return (lambda value: value) if sql.is_postgres() else date.isoformat
 
 
 def _issue_many(services: list[dict], pricing: Pricing, now: datetime) -> int:
@@ -297,41 +345,22 @@ def _issue_many(services: list[dict], pricing: Pricing, now: datetime) -> int:
 
     renewal_rows = []
     line_rows = []
+    day = _day_writer()
     for service in services:
         starts_on = service["starts_on"]
-        ends_on = period_end(starts_on, service["months"])
         rate = pricing.vat_rate(service["rate"], service["country"])
+        ends_on, lines, net_total, vat_total = _priced_shape(pricing, service, rate, day)
         public_id = new_public_id("inv")
-        net_total = vat_total = 0
-        for position, line in enumerate(
-            renewal_lines(pricing, service, starts_on, ends_on), start=1
-        ):
-            net, vat = pricing.line_amounts(line.unit_price, int(line.quantity), rate)
-            net_total += net
-            vat_total += vat
-            line_rows.append(
-                (
-                    public_id,
-                    position,
-                    line.description,
-                    line.quantity,
-                    line.unit_price.minor,
-                    net,
-                    rate,
-                    vat,
-                    sql.day(starts_on),
-                    sql.day(ends_on),
-                )
-            )
+        line_rows.extend((public_id, *line) for line in lines)
         renewal_rows.append(
             (
                 public_id,
                 service["id"],
                 service["client_id"],
                 service["payer_id"],
-                sql.day(starts_on),
-                sql.day(ends_on),
-                sql.day(min(pricing.due_on, starts_on)),
+                day(starts_on),
+                day(ends_on),
+                day(min(pricing.due_on, starts_on)),
                 net_total,
                 vat_total,
                 service["scheme"],
@@ -343,8 +372,8 @@ def _issue_many(services: list[dict], pricing: Pricing, now: datetime) -> int:
                 service["currency"],
             )
         )
-    sql.executemany(f"INSERT INTO {NEW_RENEWALS} VALUES ({', '.join(['%s'] * 16)})", renewal_rows)
-    sql.executemany(f"INSERT INTO {NEW_LINES} VALUES ({', '.join(['%s'] * 10)})", line_rows)
+    sql.load(NEW_RENEWALS, renewal_rows)
+    sql.load(NEW_LINES, line_rows)
     stamp = sql.timestamp(now)
     sql.execute(
         f"""
@@ -358,7 +387,7 @@ def _issue_many(services: list[dict], pricing: Pricing, now: datetime) -> int:
             vat_number_check_id, %s
         FROM {NEW_RENEWALS}
         """,
-        [sql.json_value(pricing.provider_snapshot), sql.day(pricing.today), stamp],
+        [sql.json_value(pricing.provider_snapshot), day(pricing.today), stamp],
     )
     sql.execute(
         f"""
@@ -401,7 +430,7 @@ def _issue_many(services: list[dict], pricing: Pricing, now: datetime) -> int:
     return len(renewal_rows)
 
 
-def _issue_one(service: dict, pricing: Pricing, now: datetime) -> bool:
+def _issue_one(service: dict, pricing: Pricing, now: datetime) -> str:
     """Issue one renewal through ``proforma_create`` when the payer changed since the last
     invoice, so that the payer is snapshotted and VAT decided afresh (BIL-05)."""
     from hostledger.accounts.models import Payer
@@ -447,9 +476,9 @@ def _issue_one(service: dict, pricing: Pricing, now: datetime) -> bool:
                 on_date=invoice.due_on,
                 now=now,
             )
-    except DomainError:
-        return False
-    return True
+    except DomainError as error:
+        return f"Service {service['id']}: renewal from {starts_on} not issued: {error.message}"
+    return ""
 
 
 CHARGES = "automation_charge"
@@ -488,6 +517,7 @@ def renewals_charge(*, low: int, high: int, today: date, now: datetime) -> int:
     )
     if not count:
         return 0
+    sql.analyze(CHARGES)
     from hostledger.core.registry import setting_value
     from hostledger.invoicing import conf as invoicing_conf
 

@@ -27,6 +27,7 @@ failing channel never holds up billing (NTF-02).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -54,6 +55,8 @@ from hostledger.core.registry import setting_value
 from hostledger.invoicing import conf as invoicing_conf
 from hostledger.invoicing.snapshots import provider_snapshot
 from hostledger.ledger.models import ClientBalance
+
+logger = logging.getLogger("hostledger.automation")
 
 CLOCK_ID = 1
 LIVE = "('trial', 'provisioning', 'active', 'suspended')"
@@ -167,8 +170,9 @@ def _lock_balances(low: int, high: int) -> None:
 
 def chunk_run(
     *, low: int, high: int, today: date, now: datetime, settings: RunSettings, pricing: Pricing
-) -> dict[str, int]:
-    """All the run's steps for the clients in (low, high], in one transaction."""
+) -> tuple[dict[str, int], list[str]]:
+    """All the run's steps for the clients in (low, high], in one transaction; returns the
+    counts and the problems met (services that could not be renewed)."""
     counts: dict[str, int] = {}
     with transaction.atomic():
         _lock_clock()
@@ -184,7 +188,7 @@ def chunk_run(
             now=now,
         )
         counts["renewals_issued"] = issued
-        counts["renewal_errors"] = errors
+        counts["renewal_errors"] = len(errors)
         counts["renewals_charged"] = renewals_charge(low=low, high=high, today=today, now=now)
         counts["periods_paid"] = paid_renewals_apply(low=low, high=high, now=now, ppm=settings.ppm)
         counts["resumed"] = debt_services_resume(low=low, high=high, today=today, now=now)
@@ -209,12 +213,13 @@ def chunk_run(
             automatic=settings.auto_terminate,
         )
         written = {name: value for name, value in counts.items() if value}
+
         if written:
             record_audit_event(
                 action="automation.billing_chunk",
                 data={"clients": [low, high], "as_of": today.isoformat(), **written},
             )
-    return counts
+    return counts, errors
 
 
 def client_renewals_apply(*, client, today: date) -> dict[str, int]:
@@ -299,11 +304,14 @@ def billing_run(*, as_of: datetime | None = None, context=None, after_chunk=None
     total = sql.fetchone(f"SELECT COUNT(*) FROM {SERVICE} WHERE status IN {LIVE}")[0]
     done = 0
     for number, (low, high) in enumerate(_chunks(settings.chunk), start=1):
-        counts = chunk_run(
+        counts, problems = chunk_run(
             low=low, high=high, today=today, now=now, settings=settings, pricing=pricing
         )
         for name, value in counts.items():
             report.count(name, value)
+        for problem in problems:
+            logger.warning("%s", problem)
+            report.log(problem)
         done += sql.fetchone(
             f"SELECT COUNT(*) FROM {SERVICE} WHERE client_id > %s AND client_id <= %s",
             [low, high],

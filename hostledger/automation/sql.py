@@ -92,6 +92,28 @@ def executemany(statement: str, rows: Iterable[Sequence]) -> None:
             cursor.executemany(statement, rows)
 
 
+def load(name: str, rows: Sequence[Sequence]) -> None:
+    """Fill the scratch table ``name`` with ``rows``: COPY on PostgreSQL, one
+    ``executemany`` on SQLite; then let the planner know its size."""
+    if not rows:
+        return
+    if is_postgres():
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {name} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        executemany(f"INSERT INTO {name} VALUES ({', '.join(['%s'] * len(rows[0]))})", rows)
+    analyze(name)
+
+
+def analyze(name: str) -> None:
+    """Give PostgreSQL's planner the size of a scratch table just filled (it keeps no
+    statistics of temporary tables by itself, and guesses badly for joins)."""
+    if is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {name}")
+
+
 def fetchall(statement: str, params: Sequence = ()) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(statement, list(params))
@@ -112,10 +134,9 @@ def timestamp(moment):
 
 
 def day(value):
-    """A date as the database adapter stores a DateField."""
-    from django.db.models import DateField
-
-    return DateField().get_db_prep_value(value, connection)
+    """A date as the database stores a DateField: the date itself for PostgreSQL, ISO text
+    for SQLite (what Django's adapter writes)."""
+    return value if is_postgres() else value.isoformat()
 
 
 def date_literal(value) -> str:
@@ -130,6 +151,6 @@ def date_literal(value) -> str:
 def json_object(*pairs: str) -> str:
     """An SQL JSON object from alternating key literals and value expressions."""
     inner = ", ".join(pairs)
-    return (
-        f"CAST(json_build_object({inner}) AS jsonb)" if is_postgres() else f"json_object({inner})"
-    )
+    if is_postgres():
+        return f"CAST(json_build_object({inner}) AS jsonb)"
+    return f"json_object({inner})"

@@ -35,13 +35,14 @@ DELIVERY_PREFIX = "dlv_"
 
 
 def random_public_id_sql(prefix: str, vendor: str | None = None) -> str:
-    """An SQL expression giving ``prefix`` + 20 random hexadecimal digits (80 bits), evaluated
-    once per row."""
+    """An SQL expression giving ``prefix`` + 16 random hexadecimal digits (64 bits), evaluated
+    once per row: the same shape as :func:`hostledger.core.ids.new_public_id` (16 characters
+    of its alphabet), so the API's id checks accept both."""
     vendor = vendor or connection.vendor
     if vendor == "postgresql":
-        return f"'{prefix}' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 20)"
+        return f"'{prefix}' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 16)"
     if vendor == "sqlite":
-        return f"'{prefix}' || lower(hex(randomblob(10)))"
+        return f"'{prefix}' || lower(hex(randomblob(8)))"
     raise NotImplementedError(f"Random public ids are not written for {vendor}.")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django import forms
 
 from hostledger.accounts.forms import DomainErrorFormMixin
+from hostledger.core.errors import DomainError
 from hostledger.notifications.events import EVENTS
 from hostledger.notifications.models import (
     SYSTEM_CATEGORIES,
@@ -192,8 +193,14 @@ class AnnouncementForm(DomainErrorFormMixin, forms.Form):
             "ends_at": data["ends_at"],
         }
 
-    def add_domain_error(self, error) -> None:
-        # The action names the stored lists; the form's fields hold them as text.
+    def add_domain_error(self, error: DomainError) -> None:
+        # The action names the stored list of families; the form's field holds their codes.
         renamed = {"family_ids": "family_codes"}
-        error.fields = {renamed.get(name, name): problem for name, problem in error.fields.items()}
-        super().add_domain_error(error)
+        super().add_domain_error(
+            DomainError(
+                error.code,
+                error.message,
+                fields={renamed.get(name, name): problem for name, problem in error.fields.items()},
+                status=error.status,
+            )
+        )

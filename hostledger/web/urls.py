@@ -2,6 +2,7 @@ from django.urls import path
 
 from hostledger.web import (
     urls_client_acts,
+    urls_client_decisions,
     urls_client_money,
     urls_client_notifications,
     urls_client_service_changes,
@@ -9,6 +10,7 @@ from hostledger.web import (
     urls_client_verification,
     urls_public_notifications,
     urls_staff_acts,
+    urls_staff_decisions,
     urls_staff_money,
     urls_staff_notifications,
     urls_staff_service_changes,
@@ -70,3 +72,5 @@ urlpatterns += urls_public_notifications.urlpatterns  # links in messages, witho
 urlpatterns += urls_client_notifications.urlpatterns + urls_staff_notifications.urlpatterns
 # Data verification requests (ACC-10)
 urlpatterns += urls_client_verification.urlpatterns + urls_staff_verification.urlpatterns
+# Decisions of the billing run and their human review (AUT-06)
+urlpatterns += urls_client_decisions.urlpatterns + urls_staff_decisions.urlpatterns

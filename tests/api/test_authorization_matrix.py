@@ -65,6 +65,7 @@ CLIENT_SCOPED = (
     "/verification-requests",
     "/notifications",
     "/notification-preferences",
+    "/decisions",
 )
 """Rows under these paths act in A's account: ``?client=<A>`` is added to them."""
 
@@ -255,6 +256,15 @@ TABLE = [
                                                 401, 403, 403, 403, 403, 403, 403, 403, 200),
     ("POST",   "/staff/notification-templates/payment_reminder/et/preview",
                                                 401, 403, 403, 403, 403, 403, 403, 403, 200),
+    ("GET",    "/decisions",                    401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("POST",   "/decisions/{decision}/review",  401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/staff/decisions",              401, 403, 403, 403, 200, 200, 200, 200, 200),
+    ("POST",   "/staff/decisions/{decision}/confirm",
+                                                401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("POST",   "/staff/decisions/{decision}/reject",
+                                                401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("POST",   "/staff/decisions/{reviewed_decision}/review-answer",
+                                                401, 403, 403, 403, 200, 403, 403, 403, 200),
 ]  # fmt: skip
 
 COMPANY = {
@@ -404,6 +414,12 @@ BODIES = {
     ("POST", "/staff/verification-requests/{answered_verification}/reject"): {
         "note": "The number does not answer."
     },
+    ("POST", "/decisions/{decision}/review"): {"reason": "I answered by phone."},
+    ("POST", "/staff/decisions/{decision}/confirm"): {"note": "Unanswered for weeks."},
+    ("POST", "/staff/decisions/{decision}/reject"): {"note": "The client called us."},
+    ("POST", "/staff/decisions/{reviewed_decision}/review-answer"): {
+        "outcome": "The call is on record."
+    },
 }
 UPLOADS = {
     ("POST", "/staff/bank-statements"): lambda: {
@@ -506,6 +522,7 @@ def build_world() -> World:
             "usage_moment": timezone.localtime().replace(microsecond=0).isoformat(),
             **verifications,
             **make_notifications(account),
+            **make_decisions(account, owner),
         },
     )
 
@@ -529,6 +546,34 @@ def make_verification_requests(account, owner) -> dict[str, str]:
         "verification_request": awaiting.public_id,
         "answered_verification": answered.public_id,
     }
+
+
+def make_decisions(account, owner) -> dict[str, str]:
+    """Two terminations of A's contract proposed by the run on unanswered data verification
+    requests (AUT-06), one of which A asked to have reviewed."""
+    from hostledger.automation.actions import (
+        decision_review_request,
+        verification_terminations_propose,
+    )
+    from hostledger.automation.models import AutomatedDecision
+
+    officer = actions.staff_user_create(
+        actor=None,
+        email="decisions@provider.example",
+        full_name="Decision Officer",
+        role_slugs=["privacy_officer"],
+    )
+    requests = [
+        actions.verification_request_open(client=account, question=question, actor=officer)
+        for question in ("Please confirm your name.", "Please confirm your email.")
+    ]
+    verification_terminations_propose(requests, as_of=timezone.now())
+    proposed, reviewed = (
+        AutomatedDecision.objects.get(subject_key=f"verification:{request.public_id}")
+        for request in requests
+    )
+    decision_review_request(decision=reviewed, client=account, reason="I answered by email.")
+    return {"decision": proposed.public_id, "reviewed_decision": reviewed.public_id}
 
 
 def make_actor(actor: str, world: World) -> User | None:
@@ -599,6 +644,8 @@ def test_the_table_covers_every_operation_of_the_api(anonymous, db):
         "{notification}": "{notification_id}",
         "{failed_delivery}": "{delivery_id}",
         "/payment_reminder/et": "/{event}/{language}",
+        "{decision}": "{decision_id}",
+        "{reviewed_decision}": "{decision_id}",
     }
     covered = set()
     for method, path, *_ in TABLE:

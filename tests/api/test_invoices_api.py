@@ -111,6 +111,7 @@ def test_a_proforma_reads_with_exact_amounts_due_date_and_payer__BIL_02_BIL_03_A
         ],
         "credited": money("0.00"),
         "credit_note_ids": [],
+        "penalty": None,
     }
 
 

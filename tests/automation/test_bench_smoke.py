@@ -35,9 +35,7 @@ def test_benchmark_small_world_charges_and_suspends_its_mix__AUT_01():
     for name, value in world.expected().items():
         assert counts.get(name, 0) == value, name
     assert result["run"]["transactions"] == world.kinds["covered"]
-    statuses = dict(
-        Service.objects.values_list("status").order_by().annotate(n=Count("id"))
-    )
+    statuses = dict(Service.objects.values_list("status").order_by().annotate(n=Count("id")))
     assert statuses.get("suspended", 0) == world.kinds["short"] + world.kinds["overdue"]
     assert statuses.get("terminated", 0) == world.trials_ended
     idle = result["idle"]["counts"]

@@ -105,7 +105,7 @@ def test_bulk_enqueue_inserts_new_keys_and_ignores_stored_ones__NTF_02():
             NOW,
             {},
         )
-        assert row.public_id.startswith("ntf_") and len(row.public_id) == 24
+        assert row.public_id.startswith("ntf_") and len(row.public_id) == 20
         assert row.service_id is None and row.invoice_id is None and row.on_date is None
     assert len({row.public_id for row in rows.values()}) == 3
 

@@ -435,6 +435,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
     from hostledger.web import (
         urls,
         urls_client_acts,
+        urls_client_decisions,
         urls_client_money,
         urls_client_notifications,
         urls_client_service_changes,
@@ -442,6 +443,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
         urls_client_verification,
         urls_public_notifications,
         urls_staff_acts,
+        urls_staff_decisions,
         urls_staff_money,
         urls_staff_notifications,
         urls_staff_service_changes,
@@ -456,6 +458,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
         pattern.name
         for module in (
             urls_client_acts,
+            urls_client_decisions,
             urls_client_money,
             urls_client_notifications,
             urls_client_service_changes,
@@ -463,6 +466,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
             urls_client_verification,
             urls_public_notifications,
             urls_staff_acts,
+            urls_staff_decisions,
             urls_staff_money,
             urls_staff_notifications,
             urls_staff_service_changes,

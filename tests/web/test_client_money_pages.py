@@ -376,7 +376,7 @@ def test_top_up_through_the_local_gateway_raises_the_balance_once__BIL_06(
     done = html_of(owner.get(done_url))
     assert "€25.00 reached your balance" in done
     assert "Your balance is now <strong>€25.00</strong>" in done
-    assert "hx-get" not in done, "a paid top-up is not asked about again"
+    assert 'hx-trigger="every 2s"' not in done, "a paid top-up is not asked about again"
     forwarded_again = owner.get(done_url, {"forward": "1"})
     assert "http-equiv" not in html_of(forwarded_again), "a paid top-up is not paid again"
 

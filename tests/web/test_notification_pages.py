@@ -130,6 +130,29 @@ def test_mark_all_read_marks_only_this_clients_messages__NTF_01(
 
 
 @pytest.mark.django_db
+def test_a_message_shows_its_text_in_the_owners_language_with_the_settings_link__NTF_02(
+    client, owner_a, client_a
+):
+    owner_a.preferred_language = "ru"
+    owner_a.save(update_fields=["preferred_language"])
+    MessageTemplate.objects.create(
+        event="verification_overdue",
+        language="ru",
+        version=1,
+        subject="Проверка данных",
+        body="Настройки: {{ preferences_url }}",
+        created_at=timezone.now(),
+    )
+    shown = message(client_a)
+    login(client, owner_a)
+
+    page = html(client.get(reverse("web:notification", args=[shown.public_id])))
+
+    assert "Проверка данных" in page
+    assert reverse("web:notification_preferences") in page
+
+
+@pytest.mark.django_db
 def test_the_inbox_has_a_fixed_query_count__NTF_01(client, owner_a, client_a):
     login(client, owner_a)
     message(client_a, minutes_ago=100)

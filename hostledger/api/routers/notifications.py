@@ -57,17 +57,8 @@ router = Router(tags=["Notifications"])
 STAFF_TAGS = ["Staff: notifications"]
 CONSENT_SOURCE = "api"
 
-BULK_PUBLIC_ID_PATTERN = r"^[a-z]{3}_[0-9a-z]{16,20}$"
-"""Messages and deliveries written in bulk (hostledger.notifications.bulk) get 20 hexadecimal
-digits after the prefix instead of the usual 16 base32 characters; paths take both."""
-
-
-def _bulk_path_id(kind: str, example: str) -> dict:
-    return {**path_id(kind, example), "pattern": BULK_PUBLIC_ID_PATTERN}
-
-
-NotificationId = Annotated[str, Path(**_bulk_path_id("message", "ntf_3k9d2m7q8w1x4z6v"))]
-DeliveryId = Annotated[str, Path(**_bulk_path_id("delivery", "dlv_3k9d2m7q8w1x4z6v"))]
+NotificationId = Annotated[str, Path(**path_id("message", "ntf_3k9d2m7q8w1x4z6v"))]
+DeliveryId = Annotated[str, Path(**path_id("delivery", "dlv_3k9d2m7q8w1x4z6v"))]
 EventCode = Annotated[
     str,
     Path(

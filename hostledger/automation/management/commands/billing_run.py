@@ -30,6 +30,9 @@ def parse_moment(text: str) -> datetime:
 
 class Command(BaseCommand):
     help = "Run the billing run now, or as of a moment (time only moves forward)."
+    # A batch job started by cron or an operator: Django's system checks (which import every
+    # URL and page module) would only delay it; `hostledger check` runs them.
+    requires_system_checks: list = []
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(

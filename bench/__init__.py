@@ -1,0 +1,1 @@
+"""Benchmarks of HostLedger, run by hand; not part of the test suite (see bench/RESULTS.md)."""

@@ -1,0 +1,1280 @@
+"""A world of clients and services for the billing run, built fast with bulk SQL.
+
+Shared by ``bench/billing_run.py`` and the billing-run tests (crash, concurrency, benchmark
+smoke). :func:`build_world` writes, for each client, the rows the order and payment path
+leaves behind (a user, a client and its default payer with encrypted personal data, an
+order with its items, the order's proforma paid and finalised with its lines, the service
+with its status changes, provisioning call and first period, the client's ledger account and
+balance, one bank payment and the charge of the order), but with ``COPY`` on PostgreSQL and
+one ``executemany`` per table on SQLite instead of the actions, so a million services take
+minutes, not hours. Encrypted values are encrypted once per variant and reused.
+
+Not written: audit events and the history tables of clients and services, which the run
+does not read (the payer history, which it reads, is written).
+
+The mix, each service due on :data:`RUN_DAY`:
+
+* ``covered`` (~80 %): the balance covers the renewal, which the run issues and charges;
+* ``short`` (~10 %): it does not, and the run suspends the service (AUT-02);
+* ``overdue`` (~5 %): last month's renewal is unpaid and the service suspended for debt; the
+  run accrues the penalty (BIL-07) and proposes termination (AUT-02, AUT-06);
+* ``trial`` (~5 %): a free trial ending a few days before or after the run day (CAT-04).
+
+:func:`state_snapshot` reads the money and service state of a database with plain SQL, keyed
+on what stays the same between two runs (public ids of rows written before the run, periods,
+idempotency keys), so a crashed and rerun database can be compared with a clean run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import shutil
+import sqlite3
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN_DAY = date(2027, 4, 1)
+"""The day every service of the world is due; the run is made as of 06:00 on it."""
+POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
+KINDS = ("covered", "short", "overdue", "trial")
+MIX = {"covered": 0.80, "short": 0.10, "overdue": 0.05, "trial": 0.05}
+BLOCK = 20_000  # clients written per round of bulk inserts; bounds the builder's memory
+
+
+# -- databases -------------------------------------------------------------------------------
+
+
+def configure(database_url: str, var_dir: Path) -> None:
+    """Point HostLedger at ``database_url`` and ``var_dir`` and set Django up."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.environ["HOSTLEDGER_DATABASE_URL"] = database_url
+    os.environ["HOSTLEDGER_VAR_DIR"] = str(var_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def postgres_url(name: str) -> str:
+    return f"{POSTGRES_SERVER}/{name}"
+
+
+def _postgres_admin():
+    import psycopg
+
+    return psycopg.connect(postgres_url("postgres"), autocommit=True)
+
+
+def postgres_create(name: str, template: str | None = None) -> str:
+    """A fresh PostgreSQL database (a copy of ``template`` if given); returns its URL."""
+    with _postgres_admin() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return postgres_url(name)
+
+
+def postgres_drop(name: str) -> None:
+    with _postgres_admin() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def sqlite_copy(source: Path, target: Path) -> None:
+    """Copy a SQLite database file that no process is writing, its WAL folded in first."""
+    with sqlite3.connect(source) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    shutil.copyfile(source, target)
+
+
+def database_name(url: str) -> str:
+    return url.rsplit("/", 1)[1]
+
+
+def is_postgres_url(url: str) -> bool:
+    return url.startswith(("postgres://", "postgresql://"))
+
+
+# -- what the world is made of ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A product a client has: tariff code, months per period, add-ons, OS image."""
+
+    tariff: str
+    months: int
+    add_ons: tuple[tuple[str, int], ...]
+    os_image: str | None
+    weight: int
+
+
+SHAPES = (
+    Shape("vps-start", 1, (), "debian-12", 50),
+    Shape("vps-large", 1, (("vps-backups", 1),), "debian-12", 15),
+    Shape("hosting-start", 12, (), None, 15),
+    Shape("vps-start", 3, (("vps-extra-ipv4", 2),), "windows-2022", 10),
+    Shape("cloud-pool", 1, (("cloud-backups", 1),), "debian-12", 10),
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A payer: kind and country, which decide VAT (BIL-05)."""
+
+    code: str
+    kind: str
+    country: str
+    weight: int
+    registry_code: str = ""
+
+
+PROFILES = (
+    Profile("ee", "natural", "EE", 70),
+    Profile("ee-company", "legal", "EE", 10, registry_code="16124380"),
+    Profile("fi", "natural", "FI", 10),
+    Profile("lv", "natural", "LV", 5),
+    Profile("us", "natural", "US", 5),
+)
+
+
+@dataclass
+class Priced:
+    """One shape billed to one profile: the lines of a period and the totals."""
+
+    lines: list[tuple[str, Decimal, int, int, Decimal, int]]  # description, qty, unit, net…
+    net: int
+    vat: int
+    rate: Decimal
+    scheme: str
+    reason: str
+    country: str
+    items: list[tuple[str, int | None, int | None, int | None, str, str, int, int, int]]
+
+    @property
+    def gross(self) -> int:
+        return self.net + self.vat
+
+
+@dataclass
+class World:
+    """What :func:`build_world` made: the kind of each client and the counts by kind."""
+
+    services: int
+    run_day: date
+    kinds: Counter = field(default_factory=Counter)
+    trials_ended: int = 0
+    trials_ending_notice: int = 0
+    overdue_renewals_due: int = 0
+    first_client_id: int = 0
+
+    def expected(self) -> dict[str, int]:
+        """The counts the run must report for this world, as of :data:`RUN_DAY`."""
+        return {
+            "renewals_charged": self.kinds["covered"],
+            "periods_paid": self.kinds["covered"],
+            "suspended": self.kinds["short"],
+            "trials_ended": self.trials_ended,
+            "terminations_proposed": self.kinds["overdue"],
+            "penalties_accrued": self.kinds["overdue"],
+        }
+
+
+def _months_back(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _at(day: date, hour: int = 8, seconds: float = 0.0) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=UTC) + timedelta(seconds=seconds)
+
+
+_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+
+
+def _public_id(prefix: str, number: int, salt: int) -> str:
+    """A public id in the project's format, unique per (prefix, number) and different per
+    world (``salt``)."""
+    value = (number * 0x9E3779B1 + salt) & ((1 << 80) - 1)
+    value ^= number << 40
+    chars = []
+    for _ in range(16):
+        value, digit = divmod(value, 32)
+        chars.append(_ALPHABET[digit])
+    return f"{prefix}_{''.join(chars)}"
+
+
+# -- bulk writing ----------------------------------------------------------------------------
+
+
+class Writer:
+    """Bulk inserts into the tables of models, by column name, for the database in use."""
+
+    def __init__(self):
+        from django.db import connection
+
+        self.connection = connection
+        self.postgres = connection.vendor == "postgresql"
+
+    def columns(self, model) -> list[str]:
+        return [f.column for f in model._meta.concrete_fields]
+
+    def check(self, model, columns: Sequence[str]) -> None:
+        wanted = set(self.columns(model))
+        if set(columns) != wanted:
+            raise RuntimeError(
+                f"{model._meta.db_table}: the builder writes {sorted(set(columns))} but the "
+                f"table has {sorted(wanted)}; update bench/world.py."
+            )
+
+    def _sqlite_value(self, value):
+        if isinstance(value, datetime):
+            return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, dict | list):
+            return json.dumps(value)
+        return value
+
+    def _postgres_value(self, value):
+        if isinstance(value, dict | list):
+            return json.dumps(value)
+        return value
+
+    def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+        count = 0
+        with self.connection.cursor() as cursor:
+            if self.postgres:
+                names = ", ".join(f'"{c}"' for c in columns)
+                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row([self._postgres_value(v) for v in row])
+                        count += 1
+            else:
+                names = ", ".join(f'"{c}"' for c in columns)
+                marks = ", ".join("?" * len(columns))
+                converted = [[self._sqlite_value(v) for v in row] for row in rows]
+                cursor.cursor.executemany(
+                    f"INSERT INTO {table} ({names}) VALUES ({marks})", converted
+                )
+                count = len(converted)
+        return count
+
+    def next_id(self, model) -> int:
+        pk = model._meta.pk.column
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT COALESCE(MAX({pk}), 0) + 1 FROM {model._meta.db_table}")
+            return cursor.fetchone()[0]
+
+    def reset_sequences(self, models) -> None:
+        if not self.postgres:
+            return  # SQLite's AUTOINCREMENT follows the largest id inserted
+        from django.core.management.color import no_style
+
+        with self.connection.cursor() as cursor:
+            for statement in self.connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
+
+
+class Table:
+    """Rows for one model, collected per block and written in one bulk insert."""
+
+    def __init__(self, writer: Writer, model, columns: Sequence[str]):
+        writer.check(model, columns)
+        self.writer = writer
+        self.model = model
+        self.columns = list(columns)
+        self.pk = model._meta.pk.column
+        self.ids = itertools.count(writer.next_id(model))
+        self.rows: list[tuple] = []
+
+    def add(self, **values) -> int:
+        if self.pk not in values:
+            values[self.pk] = next(self.ids)
+        self.rows.append(tuple(values[c] for c in self.columns))
+        return values[self.pk]
+
+    def flush(self) -> None:
+        if self.rows:
+            self.writer.insert(self.model._meta.db_table, self.columns, self.rows)
+            self.rows = []
+
+
+# -- the builder -----------------------------------------------------------------------------
+
+
+def _catalog():
+    """The catalog of the subscriptions tests, made through the catalog actions, once."""
+    from hostledger.catalog.models import Tariff
+
+    if not Tariff.objects.filter(code="vps-start").exists():
+        from tests.subscriptions.factories import build_catalog
+
+        build_catalog()
+
+
+def _price(shape: Shape, profile: Profile, pricing, catalog) -> Priced:
+    from hostledger.automation.renewals import renewal_lines
+    from hostledger.invoicing.vat import vat_decision
+
+    tariffs, add_ons, images = catalog
+    decision = vat_decision(
+        buyer_country=profile.country,
+        buyer_is_business=profile.kind == "legal",
+        buyer_vat_number=None,
+        supply_date=RUN_DAY,
+    )
+    tariff = tariffs[shape.tariff]
+    image = images.get(shape.os_image)
+    service = {
+        "months": shape.months,
+        "tariff_id": tariff.pk,
+        "add_ons": [(add_ons[code].pk, quantity) for code, quantity in shape.add_ons],
+        "os_image_id": image.pk if image else None,
+    }
+    lines, net_total, vat_total = [], 0, 0
+    for line in renewal_lines(pricing, service, RUN_DAY, RUN_DAY):
+        net, vat = pricing.line_amounts(line.unit_price, int(line.quantity), decision.rate)
+        lines.append((line.description, line.quantity, line.unit_price.minor, net, vat))
+        net_total += net
+        vat_total += vat
+    items = [
+        (
+            "tariff",
+            tariff.pk,
+            None,
+            None,
+            tariff.code,
+            tariff.name,
+            pricing.fee("tariff", tariff.pk, RUN_DAY).minor,
+            1,
+        )
+    ]
+    for code, quantity in shape.add_ons:
+        add_on = add_ons[code]
+        fee = pricing.fee("add_on", add_on.pk, RUN_DAY).minor
+        items.append(("add_on", None, add_on.pk, None, add_on.code, add_on.name, fee, quantity))
+    if image is not None and image.requires_paid_licence:
+        items.append(
+            (
+                "os_licence",
+                None,
+                None,
+                image.pk,
+                image.code,
+                f"{image.name} licence",
+                image.licence_monthly_fee_minor,
+                1,
+            )
+        )
+    return Priced(
+        lines=lines,
+        net=net_total,
+        vat=vat_total,
+        rate=decision.rate,
+        scheme=str(decision.scheme),
+        reason=decision.reason,
+        country=decision.country,
+        items=items,
+    )
+
+
+def _kind_of(rng: random.Random) -> str:
+    roll = rng.random()
+    for kind in KINDS:
+        roll -= MIX[kind]
+        if roll < 0:
+            return kind
+    return "covered"
+
+
+def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> World:
+    """Write ``services`` clients, each with one payer and one service due on ``run_day``,
+    in the mix of :data:`MIX`; returns what was made."""
+    if run_day != RUN_DAY:
+        raise ValueError("The world is priced for RUN_DAY.")
+    from django.db import transaction
+
+    from hostledger.accounts.models import Client, HistoricalPayer, Payer, User
+    from hostledger.automation.models import ServiceRenewal
+    from hostledger.automation.renewals import Pricing
+    from hostledger.catalog.models import AddOn, OsImage, Tariff
+    from hostledger.core.calendar import add_working_days
+    from hostledger.core.crypto import encrypt_text
+    from hostledger.core.registry import setting_value
+    from hostledger.invoicing import conf as invoicing_conf
+    from hostledger.invoicing.models import Invoice, InvoiceLine, InvoiceSeriesCounter
+    from hostledger.invoicing.numbering import series_lock
+    from hostledger.invoicing.snapshots import PAYER_SNAPSHOT_FIELDS, provider_snapshot
+    from hostledger.ledger.chart import provider_account
+    from hostledger.ledger.models import (
+        ClientBalance,
+        Entry,
+        LedgerAccount,
+        LedgerTransaction,
+        Payment,
+    )
+    from hostledger.provisioning.models import ProvisioningOperation
+    from hostledger.subscriptions.actions.order_input import period_end
+    from hostledger.subscriptions.models import (
+        Order,
+        OrderItem,
+        Service,
+        ServiceAddOn,
+        ServicePeriod,
+        ServiceStatusChange,
+    )
+
+    _catalog()
+    rng = random.Random(seed)
+    salt = rng.getrandbits(64)
+    writer = Writer()
+    tariffs = {t.code: t for t in Tariff.objects.all()}
+    add_ons = {a.code: a for a in AddOn.objects.all()}
+    images = {i.code: i for i in OsImage.objects.all()}
+    pricing = Pricing(today=RUN_DAY, due_on=RUN_DAY, provider_snapshot={})
+    pricing.load_names()
+    priced = {
+        (s, p): _price(shape, profile, pricing, (tariffs, add_ons, images))
+        for s, shape in enumerate(SHAPES)
+        for p, profile in enumerate(PROFILES)
+    }
+    provider = provider_snapshot()
+    due_days = setting_value(invoicing_conf.DUE_WORKING_DAYS)
+    with transaction.atomic():
+        bank = provider_account(LedgerAccount.Kind.BANK).pk
+        revenue = provider_account(LedgerAccount.Kind.REVENUE).pk
+        vat_payable = provider_account(LedgerAccount.Kind.VAT_PAYABLE).pk
+        provider_account(LedgerAccount.Kind.PENALTIES)
+        series = series_lock(setting_value(invoicing_conf.INVOICE_SERIES))
+
+    # Encrypted personal data: a few variants, each encrypted once.
+    first_names = [encrypt_text(n) for n in ("Mari", "Jaan", "Kadri", "Andres", "Liis")]
+    last_names = [encrypt_text(n) for n in ("Tamm", "Saar", "Sepp", "Mägi", "Kask")]
+    streets = [encrypt_text(n) for n in ("Pikk 1", "Narva mnt 5", "Tartu mnt 12")]
+    cities = {p.code: encrypt_text({"EE": "Tallinn"}.get(p.country, "Capital")) for p in PROFILES}
+    payer_fields = {}
+    for profile in PROFILES:
+        plain = {
+            "public_id": "",
+            "kind": profile.kind,
+            "name": "Mari Tamm" if profile.kind == "natural" else "Näidis OÜ",
+            "registry_code": profile.registry_code,
+            "vat_number": "",
+            "street": "Pikk 1",
+            "city": "Tallinn" if profile.country == "EE" else "Capital",
+            "postal_code": "10123",
+            "country": profile.country,
+            "invoice_email": "billing@example.com",
+        }
+        payer_fields[profile.code] = {
+            "name": encrypt_text(plain["name"]),
+            "street": encrypt_text(plain["street"]),
+            "city": encrypt_text(plain["city"]),
+            "postal_code": encrypt_text(plain["postal_code"]),
+            "invoice_email": encrypt_text(plain["invoice_email"]),
+            "snapshot": encrypt_text(
+                json.dumps(
+                    {k: plain[k] for k in PAYER_SNAPSHOT_FIELDS}, ensure_ascii=False, sort_keys=True
+                )
+            ),
+        }
+
+    t = {
+        "user": Table(
+            writer,
+            User,
+            [
+                "id",
+                "password",
+                "last_login",
+                "is_superuser",
+                "public_id",
+                "email",
+                "full_name",
+                "is_active",
+                "is_staff",
+                "date_joined",
+                "preferred_language",
+                "extra_permissions",
+            ],
+        ),
+        "client": Table(writer, Client, writer.columns(Client)),
+        "payer": Table(writer, Payer, writer.columns(Payer)),
+        "payer_history": Table(writer, HistoricalPayer, writer.columns(HistoricalPayer)),
+        "account": Table(writer, LedgerAccount, writer.columns(LedgerAccount)),
+        "balance": Table(writer, ClientBalance, writer.columns(ClientBalance)),
+        "payment": Table(writer, Payment, writer.columns(Payment)),
+        "txn": Table(writer, LedgerTransaction, writer.columns(LedgerTransaction)),
+        "entry": Table(writer, Entry, writer.columns(Entry)),
+        "invoice": Table(writer, Invoice, writer.columns(Invoice)),
+        "line": Table(writer, InvoiceLine, writer.columns(InvoiceLine)),
+        "order": Table(writer, Order, writer.columns(Order)),
+        "item": Table(writer, OrderItem, writer.columns(OrderItem)),
+        "service": Table(writer, Service, writer.columns(Service)),
+        "service_add_on": Table(writer, ServiceAddOn, writer.columns(ServiceAddOn)),
+        "change": Table(writer, ServiceStatusChange, writer.columns(ServiceStatusChange)),
+        "operation": Table(writer, ProvisioningOperation, writer.columns(ProvisioningOperation)),
+        "period": Table(writer, ServicePeriod, writer.columns(ServicePeriod)),
+        "renewal": Table(writer, ServiceRenewal, writer.columns(ServiceRenewal)),
+    }
+    # Flush order follows the foreign keys (SQLite checks them row by row).
+    order_of_flush = [
+        "user",
+        "client",
+        "payer",
+        "payer_history",
+        "account",
+        "balance",
+        "payment",
+        "txn",
+        "entry",
+        "invoice",
+        "line",
+        "order",
+        "item",
+        "service",
+        "service_add_on",
+        "change",
+        "operation",
+        "period",
+        "renewal",
+    ]
+    numbers: dict[int, int] = {}
+    world = World(services=services, run_day=run_day)
+    shape_weights = [s.weight for s in SHAPES]
+    profile_weights = [p.weight for p in PROFILES]
+    password = "!" + "x" * 40
+    shapes_index = range(len(SHAPES))
+    profiles_index = range(len(PROFILES))
+
+    def invoice_row(**values):
+        base = {
+            "kind": "final",
+            "status": "paid",
+            "payer_snapshot": None,
+            "provider_snapshot": provider,
+            "number_year": None,
+            "number": None,
+            "number_display": "",
+            "issued_on": None,
+            "due_on": None,
+            "finalised_on": None,
+            "currency": "EUR",
+            "vat_number_check_id": None,
+            "created_by_id": None,
+            "series_id": None,
+        }
+        base.update(values)
+        return t["invoice"].add(**base)
+
+    def lines_of(invoice_id, bill: Priced, starts_on, ends_on):
+        for position, (description, quantity, unit, net, vat) in enumerate(bill.lines, 1):
+            t["line"].add(
+                invoice_id=invoice_id,
+                position=position,
+                description=description,
+                quantity=quantity,
+                unit_price_minor=unit,
+                net_minor=net,
+                vat_rate=bill.rate,
+                vat_minor=vat,
+                period_start=starts_on,
+                period_end=ends_on,
+            )
+
+    with transaction.atomic():
+        first_client = t["client"].ids
+        for start in range(0, services, BLOCK):
+            for i in range(start, min(services, start + BLOCK)):
+                kind = _kind_of(rng)
+                s = rng.choices(shapes_index, shape_weights)[0] if kind != "trial" else 0
+                p = rng.choices(profiles_index, profile_weights)[0]
+                shape, profile, bill = SHAPES[s], PROFILES[p], priced[(s, p)]
+                world.kinds[kind] += 1
+                n = i + 1
+                # The paid period before the run day; overdue ones paid a period less.
+                if kind == "trial":
+                    trial_ends_on = run_day + timedelta(days=rng.randint(-3, 4))
+                    order_day = trial_ends_on - timedelta(days=9)
+                    if trial_ends_on < run_day:
+                        world.trials_ended += 1
+                elif kind == "overdue":
+                    renewal_start = _months_back(run_day, 1)
+                    order_day = _months_back(renewal_start, shape.months)
+                else:
+                    order_day = _months_back(run_day, shape.months)
+                placed = _at(order_day, 7, n % 3600)
+                paid_at = placed + timedelta(seconds=1)
+                user_id = t["user"].add(
+                    password=password,
+                    last_login=None,
+                    is_superuser=False,
+                    public_id=_public_id("usr", n, salt),
+                    email=f"client{n}.{salt % 100000}@bench.example",
+                    full_name="",
+                    is_active=True,
+                    is_staff=False,
+                    date_joined=placed - timedelta(days=1),
+                    preferred_language="en",
+                    extra_permissions=[],
+                )
+                client_id = t["client"].add(
+                    public_id=_public_id("cli", n, salt),
+                    kind=profile.kind,
+                    first_name=first_names[n % len(first_names)],
+                    last_name=last_names[n % len(last_names)],
+                    company_name="",
+                    registry_code="",
+                    vat_number="",
+                    street=streets[n % len(streets)],
+                    city=cities[profile.code],
+                    postal_code="",
+                    country=profile.country,
+                    phone="",
+                    phone_index="",
+                    age_declared_at=None,
+                    created_at=placed - timedelta(days=1),
+                    owner_id=user_id,
+                )
+                if kind != "trial" and not world.first_client_id:
+                    world.first_client_id = client_id
+                encrypted = payer_fields[profile.code]
+                payer_public_id = _public_id("pay", n, salt)
+                payer_values = {
+                    "public_id": payer_public_id,
+                    "kind": profile.kind,
+                    "name": encrypted["name"],
+                    "registry_code": profile.registry_code,
+                    "vat_number": "",
+                    "vat_number_format_valid": False,
+                    "street": encrypted["street"],
+                    "city": encrypted["city"],
+                    "postal_code": encrypted["postal_code"],
+                    "country": profile.country,
+                    "invoice_email": encrypted["invoice_email"],
+                    "is_default": True,
+                    "archived_at": None,
+                    "created_at": placed - timedelta(days=1),
+                    "client_id": client_id,
+                }
+                payer_id = t["payer"].add(**payer_values)
+                t["payer_history"].add(
+                    **{**payer_values, "id": payer_id},
+                    history_date=placed - timedelta(days=1),
+                    history_change_reason=None,
+                    history_type="+",
+                    history_user_id=None,
+                )
+                account_id = t["account"].add(
+                    public_id=_public_id("acc", n, salt),
+                    code=f"client:{client_id}",
+                    kind="client_balance",
+                    currency="EUR",
+                    created_at=placed - timedelta(hours=1),
+                    client_id=client_id,
+                )
+                # Money: one bank payment, the order's charge, what is left on the balance.
+                order_gross = 0 if kind == "trial" else bill.gross
+                if kind == "covered":
+                    left = bill.gross + rng.randint(0, 3000)
+                elif kind == "trial":
+                    left = rng.choice((500, 1500, 3000))
+                else:
+                    left = rng.randint(0, bill.gross - 1)
+                paid_in = order_gross + left
+                payment_public_id = _public_id("pmt", n, salt)
+                payment_id = t["payment"].add(
+                    public_id=payment_public_id,
+                    source="staff",
+                    external_id=f"bank:BENCH-{n}-{salt % 100000}",
+                    amount_minor=paid_in,
+                    currency="EUR",
+                    value_date=order_day,
+                    booking_date=order_day,
+                    reference=f"BENCH-{n}",
+                    payer_name="",
+                    payer_account="",
+                    remittance_information="",
+                    status="matched",
+                    review_note="",
+                    recorded_at=placed - timedelta(minutes=30),
+                    matched_at=placed - timedelta(minutes=30),
+                    client_id=client_id,
+                    counter_account_id=bank,
+                    matched_by_id=None,
+                    recorded_by_id=None,
+                    statement_import_id=None,
+                )
+                txn_id = t["txn"].add(
+                    public_id=_public_id("txn", 2 * n, salt),
+                    kind="payment",
+                    idempotency_key=f"payment:{payment_public_id}",
+                    memo=f"Payment {payment_public_id} (staff)",
+                    created_at=placed - timedelta(minutes=30),
+                    actor_id=None,
+                    client_id=client_id,
+                    payment_id=payment_id,
+                )
+                for account, amount in ((account_id, paid_in), (bank, -paid_in)):
+                    t["entry"].add(
+                        amount_minor=amount,
+                        currency="EUR",
+                        client_id=client_id,
+                        account_id=account,
+                        transaction_id=txn_id,
+                    )
+                t["balance"].add(
+                    balance_minor=left,
+                    currency="EUR",
+                    updated_at=paid_at,
+                    client_id=client_id,
+                    account_id=account_id,
+                )
+                # The order's proforma, paid from the balance and finalised with a number.
+                invoice_id = None
+                ends_on = period_end(order_day, shape.months)
+                if kind != "trial":
+                    year = order_day.year if series.restart_yearly else 0
+                    numbers[year] = numbers.get(year, 0) + 1
+                    prefix = series.prefix.replace("{year}", str(order_day.year))
+                    invoice_public_id = _public_id("inv", 2 * n, salt)
+                    invoice_id = invoice_row(
+                        public_id=invoice_public_id,
+                        payer_snapshot=encrypted["snapshot"],
+                        number_year=year,
+                        number=numbers[year],
+                        number_display=f"{prefix}{str(numbers[year]).zfill(series.digits)}",
+                        issued_on=order_day,
+                        due_on=add_working_days(order_day, due_days),
+                        finalised_on=order_day,
+                        net_minor=bill.net,
+                        vat_minor=bill.vat,
+                        gross_minor=bill.gross,
+                        vat_scheme=bill.scheme,
+                        vat_rate=bill.rate,
+                        vat_country=bill.country,
+                        vat_reason=bill.reason,
+                        created_at=placed + timedelta(milliseconds=500),
+                        client_id=client_id,
+                        created_by_id=user_id,
+                        payer_id=payer_id,
+                        series_id=series.pk,
+                    )
+                    lines_of(invoice_id, bill, order_day, ends_on)
+                    charge_id = t["txn"].add(
+                        public_id=_public_id("txn", 2 * n + 1, salt),
+                        kind="charge",
+                        idempotency_key=f"invoice:{invoice_public_id}",
+                        memo=f"Payment of proforma {invoice_public_id}",
+                        created_at=paid_at,
+                        actor_id=user_id,
+                        client_id=client_id,
+                        payment_id=None,
+                    )
+                    for account, amount in (
+                        (account_id, -bill.gross),
+                        (revenue, bill.net),
+                        (vat_payable, bill.vat),
+                    ):
+                        if amount:
+                            t["entry"].add(
+                                amount_minor=amount,
+                                currency="EUR",
+                                client_id=client_id,
+                                account_id=account,
+                                transaction_id=charge_id,
+                            )
+                tariff = tariffs[shape.tariff]
+                image = images.get(shape.os_image)
+                order_public_id = _public_id("ord", n, salt)
+                order_id = t["order"].add(
+                    public_id=order_public_id,
+                    tariff_specs=tariff.specs,
+                    period_months=shape.months,
+                    period_starts_on=order_day,
+                    period_ends_on=ends_on,
+                    is_trial=kind == "trial",
+                    trial_days=10 if kind == "trial" else None,
+                    start_at_once=False,
+                    currency="EUR",
+                    net_minor=0 if kind == "trial" else bill.net,
+                    status="free_trial" if kind == "trial" else "paid",
+                    placed_at=placed,
+                    paid_at=None if kind == "trial" else paid_at,
+                    cancelled_at=None,
+                    client_id=client_id,
+                    family_id=tariff.family_id,
+                    os_image_id=image.pk if image else None,
+                    payer_id=payer_id,
+                    placed_by_id=user_id,
+                    proforma_id=invoice_id,
+                    tariff_id=tariff.pk,
+                    trial_service_id=None,
+                )
+                for position, item in enumerate(bill.items, 1):
+                    item_kind, tariff_id, add_on_id, image_id, code, name, fee, qty = item
+                    t["item"].add(
+                        position=position,
+                        kind=item_kind,
+                        code=code,
+                        name=name,
+                        monthly_fee_minor=fee,
+                        currency="EUR",
+                        quantity=qty,
+                        months=shape.months,
+                        amount_minor=fee * qty * shape.months,
+                        add_on_id=add_on_id,
+                        order_id=order_id,
+                        os_image_id=image_id,
+                        tariff_id=tariff_id,
+                    )
+                service_values = {
+                    "public_id": _public_id("svc", n, salt),
+                    "specs": tariff.specs,
+                    "status": "active",
+                    "status_changed_at": paid_at + timedelta(seconds=1),
+                    "is_trial": False,
+                    "trial_ends_on": None,
+                    "contract_started_on": order_day,
+                    "commencement_deadline": order_day + timedelta(days=1),
+                    "activated_at": paid_at + timedelta(seconds=1),
+                    "terminated_at": None,
+                    "module_name": "manual",
+                    "module_service_id": "",
+                    "module_data": {},
+                    "created_at": placed,
+                    "updated_at": paid_at + timedelta(seconds=1),
+                    "client_id": client_id,
+                    "family_id": tariff.family_id,
+                    "order_id": order_id,
+                    "os_image_id": image.pk if image else None,
+                    "payer_id": payer_id,
+                    "tariff_id": tariff.pk,
+                    "contract_ends_on": period_end(order_day, 12),
+                    "notice_effective_on": None,
+                    "notice_given_at": None,
+                    "notice_given_by_id": None,
+                    "notice_kind": "",
+                    "notice_party": "",
+                    "billing_invoice_id": invoice_id,
+                    "invoiced_through": ends_on,
+                    "paid_through": ends_on,
+                    "renewal_months": shape.months,
+                    "suspension_reason": "",
+                }
+                changes = [
+                    ("", "pending", f"Order {order_public_id} placed.", placed, user_id),
+                    (
+                        "pending",
+                        "provisioning",
+                        "Period paid; provisioning started.",
+                        paid_at,
+                        None,
+                    ),
+                    ("provisioning", "active", "Activated by staff.", paid_at, None),
+                ]
+                if kind == "trial":
+                    service_values.update(
+                        status="trial",
+                        is_trial=True,
+                        trial_ends_on=trial_ends_on,
+                        activated_at=None,
+                        billing_invoice_id=None,
+                        invoiced_through=None,
+                        paid_through=None,
+                        renewal_months=None,
+                    )
+                    changes[1:] = [
+                        (
+                            "pending",
+                            "trial",
+                            f"Free trial of 10 days, until {trial_ends_on}.",
+                            placed,
+                            user_id,
+                        )
+                    ]
+                service_id = t["service"].add(**service_values)
+                for code, quantity in shape.add_ons:
+                    t["service_add_on"].add(
+                        service_id=service_id, add_on_id=add_ons[code].pk, quantity=quantity
+                    )
+                for from_status, to_status, reason, changed_at, actor in changes:
+                    t["change"].add(
+                        from_status=from_status,
+                        to_status=to_status,
+                        reason=reason,
+                        changed_at=changed_at,
+                        actor_id=actor,
+                        service_id=service_id,
+                    )
+                operation = {
+                    "public_id": _public_id("pop", 2 * n, salt),
+                    "operation": "create",
+                    "key": "create",
+                    "module_name": "manual",
+                    "changes": {},
+                    "status": "done",
+                    "attempts": 0,
+                    "next_attempt_at": None,
+                    "handed_to_worker_at": paid_at,
+                    "message": "Done by staff.",
+                    "retry_can_help": False,
+                    "created_at": paid_at,
+                    "updated_at": paid_at,
+                    "finished_at": paid_at,
+                    "completed_by_id": None,
+                    "service_id": service_id,
+                }
+                t["operation"].add(**operation)
+                if invoice_id is not None:
+                    t["period"].add(
+                        starts_on=order_day,
+                        ends_on=ends_on,
+                        amount_minor=bill.net,
+                        currency="EUR",
+                        created_at=paid_at,
+                        invoice_id=invoice_id,
+                        order_id=order_id,
+                        service_id=service_id,
+                    )
+                if kind == "overdue":
+                    # Last month's renewal, issued ten days ahead, unpaid; the service was
+                    # suspended for it when its period began (AUT-02).
+                    issued_on = renewal_start - timedelta(days=10)
+                    renewal_ends = period_end(renewal_start, shape.months)
+                    renewal_invoice = invoice_row(
+                        public_id=_public_id("inv", 2 * n + 1, salt),
+                        kind="proforma",
+                        status="issued",
+                        payer_snapshot=encrypted["snapshot"],
+                        issued_on=issued_on,
+                        due_on=min(add_working_days(issued_on, due_days), renewal_start),
+                        net_minor=bill.net,
+                        vat_minor=bill.vat,
+                        gross_minor=bill.gross,
+                        vat_scheme=bill.scheme,
+                        vat_rate=bill.rate,
+                        vat_country=bill.country,
+                        vat_reason=bill.reason,
+                        created_at=_at(issued_on, 4),
+                        client_id=client_id,
+                        payer_id=payer_id,
+                    )
+                    lines_of(renewal_invoice, bill, renewal_start, renewal_ends)
+                    t["renewal"].add(
+                        service_id=service_id,
+                        client_id=client_id,
+                        starts_on=renewal_start,
+                        ends_on=renewal_ends,
+                        invoice_id=renewal_invoice,
+                        net_minor=bill.net,
+                        currency="EUR",
+                        state="invoiced",
+                        issued_at=_at(issued_on, 4),
+                        paid_on=None,
+                    )
+                    suspended_at = _at(renewal_start, 4)
+                    t["service"].rows[-1] = tuple(
+                        {
+                            **service_values,
+                            "id": service_id,
+                            "status": "suspended",
+                            "status_changed_at": suspended_at,
+                            "suspension_reason": "debt",
+                            "billing_invoice_id": renewal_invoice,
+                            "invoiced_through": renewal_ends,
+                            "updated_at": suspended_at,
+                        }[c]
+                        for c in t["service"].columns
+                    )
+                    change_id = t["change"].add(
+                        from_status="active",
+                        to_status="suspended",
+                        reason="The renewal invoice is unpaid and the period is not covered "
+                        "(AUT-02).",
+                        changed_at=suspended_at,
+                        actor_id=None,
+                        service_id=service_id,
+                    )
+                    t["operation"].add(
+                        **{
+                            **operation,
+                            "public_id": _public_id("pop", 2 * n + 1, salt),
+                            "operation": "suspend",
+                            "key": f"suspend:{change_id}",
+                            "handed_to_worker_at": suspended_at,
+                            "created_at": suspended_at,
+                            "updated_at": suspended_at,
+                            "finished_at": suspended_at,
+                        }
+                    )
+            for name in order_of_flush:
+                t[name].flush()
+        for year, last in numbers.items():
+            counter, _ = InvoiceSeriesCounter.objects.get_or_create(series=series, year=year)
+            InvoiceSeriesCounter.objects.filter(pk=counter.pk).update(
+                last_number=counter.last_number + last
+            )
+        writer.reset_sequences([table.model for table in t.values()])
+    del first_client
+    if writer.postgres:
+        with writer.connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return world
+
+
+def set_chunk_clients(value: int) -> None:
+    """Store the provider setting ``automation.chunk_clients`` (many chunks in small tests)."""
+    from hostledger.automation import conf
+    from hostledger.core.registry import provider_setting_change
+
+    provider_setting_change(key=conf.CHUNK_CLIENTS, raw_value=value, reason="benchmark world")
+
+
+# -- comparing states ------------------------------------------------------------------------
+
+
+STATE_QUERIES = {
+    # Invoices by a key that is the same in every run: their own public id if they existed
+    # before the run, else (service, period start) of their renewal.
+    "invoice_keys": """
+        SELECT i.id, COALESCE(s.public_id || '@' || CAST(r.starts_on AS varchar(10)),
+            i.public_id)
+        FROM invoicing_invoice i
+        LEFT JOIN automation_servicerenewal r ON r.invoice_id = i.id
+        LEFT JOIN subscriptions_service s ON s.id = r.service_id
+    """,
+    "invoices": """
+        SELECT i.id, i.kind, i.status, i.number_display, i.number, i.number_year, i.net_minor,
+            i.vat_minor, i.gross_minor, CAST(i.vat_rate AS varchar(10)), i.vat_scheme,
+            CAST(i.issued_on AS varchar(10)), CAST(i.due_on AS varchar(10)),
+            CAST(i.finalised_on AS varchar(10)), c.public_id, i.payer_snapshot
+        FROM invoicing_invoice i JOIN accounts_client c ON c.id = i.client_id
+    """,
+    "lines": """
+        SELECT invoice_id, position, description, CAST(quantity AS varchar(20)),
+            unit_price_minor, net_minor, CAST(vat_rate AS varchar(10)), vat_minor,
+            CAST(period_start AS varchar(10)), CAST(period_end AS varchar(10))
+        FROM invoicing_invoiceline
+    """,
+    "transactions": """
+        SELECT t.id, t.kind, t.idempotency_key, c.public_id, t.memo
+        FROM ledger_ledgertransaction t LEFT JOIN accounts_client c ON c.id = t.client_id
+    """,
+    "entries": """
+        SELECT e.transaction_id, a.code, e.amount_minor, e.currency
+        FROM ledger_entry e JOIN ledger_ledgeraccount a ON a.id = e.account_id
+    """,
+    "balances": """
+        SELECT c.public_id, b.balance_minor FROM ledger_clientbalance b
+        JOIN accounts_client c ON c.id = b.client_id
+    """,
+    "services": """
+        SELECT id, public_id, status, CAST(paid_through AS varchar(10)),
+            CAST(invoiced_through AS varchar(10)), suspension_reason, billing_invoice_id,
+            terminated_at IS NOT NULL
+        FROM subscriptions_service
+    """,
+    "renewals": """
+        SELECT id, service_id, CAST(starts_on AS varchar(10)), CAST(ends_on AS varchar(10)),
+            invoice_id, net_minor, state, CAST(paid_on AS varchar(10))
+        FROM automation_servicerenewal
+    """,
+    "periods": """
+        SELECT service_id, CAST(starts_on AS varchar(10)), CAST(ends_on AS varchar(10)),
+            invoice_id, amount_minor FROM subscriptions_serviceperiod
+    """,
+    "penalties": """
+        SELECT invoice_id, base_minor, rate_ppm, days, amount_minor,
+            CAST(delay_from AS varchar(10)), CAST(accrued_through AS varchar(10)), settled,
+            transaction_id IS NOT NULL
+        FROM automation_penaltyaccrual
+    """,
+    "changes": """
+        SELECT id, service_id, from_status, to_status, reason FROM subscriptions_servicestatuschange
+    """,
+    "operations": """
+        SELECT service_id, operation, key, status FROM provisioning_provisioningoperation
+    """,
+    "notifications": """
+        SELECT key, event, client_id, service_id, invoice_id, amount_minor,
+            CAST(on_date AS varchar(10)) FROM notifications_notification
+    """,
+    "decisions": """
+        SELECT kind, subject_key, state, automatic, service_id, invoice_id
+        FROM automation_automateddecision
+    """,
+    "counter": "SELECT series_id, year, last_number FROM invoicing_invoiceseriescounter",
+}
+
+
+def _rows(connection, query: str) -> list[tuple]:
+    cursor = connection.cursor()
+    cursor.execute(query)
+    return [tuple(row) for row in cursor.fetchall()]
+
+
+def open_database(url: str):
+    """A plain DB-API connection to the database at ``url`` (no Django)."""
+    if is_postgres_url(url):
+        import psycopg
+
+        return psycopg.connect(url)
+    return sqlite3.connect(url.removeprefix("sqlite:///"))
+
+
+def state_snapshot(url: str) -> dict:
+    """The money and service state of the database at ``url``, on keys that are the same for
+    two runs that did the same things (ids and public ids of rows written by the run differ,
+    and so do timestamps)."""
+    connection = open_database(url)
+    try:
+        raw = {name: _rows(connection, query) for name, query in STATE_QUERIES.items()}
+    finally:
+        connection.close()
+    invoice_key = dict(raw["invoice_keys"])
+    service_key = {row[0]: row[1] for row in raw["services"]}
+    renewal_key = {row[0]: (service_key[row[1]], row[2]) for row in raw["renewals"]}
+    invoices = {}
+    for row in raw["invoices"]:
+        key = invoice_key[row[0]]
+        invoices[key] = row[1:]
+    # A ledger key names an invoice by public id; the run's invoices are named by renewal.
+    run_invoice_public = {}
+    connection = open_database(url)
+    try:
+        for invoice_id, public_id in _rows(
+            connection, "SELECT id, public_id FROM invoicing_invoice"
+        ):
+            run_invoice_public[public_id] = invoice_key[invoice_id]
+    finally:
+        connection.close()
+
+    def stable(text: str) -> str:
+        prefix, _, rest = text.partition(":")
+        if rest in run_invoice_public:
+            return f"{prefix}:{run_invoice_public[rest]}"
+        return text
+
+    lines = {}
+    for row in raw["lines"]:
+        lines.setdefault(invoice_key[row[0]], []).append(row[1:])
+    entries: dict[int, list] = {}
+    for row in raw["entries"]:
+        entries.setdefault(row[0], []).append(row[1:])
+    transactions = {}
+    for txn_id, kind, key, client, _memo in raw["transactions"]:
+        stable_key = stable(key)
+        if stable_key in transactions:
+            raise AssertionError(f"Two ledger transactions with the key {stable_key}.")
+        transactions[stable_key] = (kind, client, sorted(entries.get(txn_id, [])))
+    changes_per_service: dict[str, Counter] = {}
+    change_key = {}
+    for change_id, service_id, from_status, to_status, _reason in sorted(raw["changes"]):
+        counter = changes_per_service.setdefault(service_key[service_id], Counter())
+        counter[(from_status, to_status)] += 1
+        change_key[change_id] = (
+            f"{service_key[service_id]}:{from_status}>{to_status}"
+            f"#{counter[(from_status, to_status)]}"
+        )
+
+    def operation_key(key: str) -> str:
+        name, _, ref = key.partition(":")
+        return f"{name}:{change_key[int(ref)]}" if ref.isdigit() else key
+
+    def notification_key(key: str) -> str:
+        event, _, ref = key.partition(":")
+        if ref in run_invoice_public:
+            return f"{event}:{run_invoice_public[ref]}"
+        if ref.isdigit():
+            if event == "service_renewed":
+                return f"{event}:{renewal_key[int(ref)]}"
+            if int(ref) in change_key:
+                return f"{event}:{change_key[int(ref)]}"
+        return key
+
+    notification_keys = [notification_key(row[0]) for row in raw["notifications"]]
+    if len(set(notification_keys)) != len(notification_keys):
+        raise AssertionError("Two notifications with the same key.")
+    numbers = [row[3] for row in raw["invoices"] if row[3]]
+    if len(set(numbers)) != len(numbers):
+        raise AssertionError("Two invoices with the same number.")
+    return {
+        "invoices": invoices,
+        "lines": {key: sorted(value) for key, value in lines.items()},
+        "transactions": transactions,
+        "balances": dict(raw["balances"]),
+        "services": {
+            row[1]: (*row[2:6], invoice_key.get(row[6]), row[7]) for row in raw["services"]
+        },
+        "renewals": {
+            (service_key[row[1]], row[2]): (row[3], invoice_key[row[4]], *row[5:])
+            for row in raw["renewals"]
+        },
+        "periods": {
+            (service_key[row[0]], row[1]): (row[2], invoice_key.get(row[3]), row[4])
+            for row in raw["periods"]
+        },
+        "penalties": {invoice_key[row[0]]: row[1:] for row in raw["penalties"]},
+        "changes": {key: dict(counter) for key, counter in changes_per_service.items()},
+        "operations": sorted(
+            (service_key[row[0]], row[1], operation_key(row[2]), row[3])
+            for row in raw["operations"]
+        ),
+        "notifications": sorted(
+            (
+                notification_key(row[0]),
+                row[1],
+                service_key.get(row[3]),
+                invoice_key.get(row[4]),
+                row[5],
+                row[6],
+            )
+            for row in raw["notifications"]
+        ),
+        "decisions": sorted(
+            (row[0], stable(row[1]), row[2], bool(row[3]), service_key.get(row[4]))
+            for row in raw["decisions"]
+        ),
+        "counter": sorted(raw["counter"]),
+    }
+
+
+def state_differences(expected: dict, actual: dict, limit: int = 5) -> list[str]:
+    """Human-readable differences between two :func:`state_snapshot` results."""
+    problems = []
+    for part in expected:
+        want, got = expected[part], actual.get(part)
+        if want == got:
+            continue
+        if isinstance(want, dict) and isinstance(got, dict):
+            keys = sorted(set(want) | set(got), key=str)
+            bad = [k for k in keys if want.get(k) != got.get(k)]
+            for k in bad[:limit]:
+                problems.append(f"{part}[{k}]: clean {want.get(k)!r} != {got.get(k)!r}")
+            problems.append(f"{part}: {len(bad)} keys differ")
+        else:
+            problems.append(f"{part}: clean {str(want)[:300]} != {str(got)[:300]}")
+    return problems

@@ -1,0 +1,219 @@
+"""The billing run killed at random points, and two runs at once, end as one clean run
+(AUT-01: every effect has a unique key and each chunk commits whole or not at all).
+
+A small world (bench/world.py) is built in the test database and copied: a SQLite file, or
+a PostgreSQL database made from it as a template. ``hostledger billing-run`` runs in a
+subprocess on a copy, with ``automation.chunk_clients`` at its minimum so the run has many
+chunks; the full money and service state of each copy is compared on stable keys with that of
+a clean run on another copy.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from bench import world as bench_world
+
+AS_OF = "2027-04-01T06:00"
+SERVICES = 60
+CHUNK = 10  # the setting's minimum: six chunks
+TRIALS = 10
+HOSTLEDGER = str(Path(sys.executable).parent / "hostledger")
+
+
+class Copies:
+    """Copies of the world built in the test database, each a database of its own."""
+
+    def __init__(self, tmp_path: Path):
+        self.tmp_path = tmp_path
+        self.postgres = connection.vendor == "postgresql"
+        self.prefix = f"hl_crash_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        self.made: list[str] = []
+        if self.postgres:
+            self.template = f"{self.prefix}_world"
+            connection.close()  # a template database must have no other sessions
+            bench_world.postgres_create(
+                self.template, template=settings.DATABASES["default"]["NAME"]
+            )
+            self.made.append(self.template)
+        else:
+            self.template = tmp_path / "world.sqlite3"
+            connection.ensure_connection()
+            target = sqlite3.connect(self.template)
+            connection.connection.backup(target)
+            target.close()
+
+    def new(self, name: str) -> str:
+        if self.postgres:
+            database = f"{self.prefix}_{name}"
+            url = bench_world.postgres_create(database, template=self.template)
+            self.made.append(database)
+            return url
+        path = self.tmp_path / f"{name}.sqlite3"
+        bench_world.sqlite_copy(self.template, path)
+        return bench_world.sqlite_url(path)
+
+    def drop(self, url: str) -> None:
+        if self.postgres:
+            bench_world.postgres_drop(bench_world.database_name(url))
+
+    def close(self) -> None:
+        for database in self.made if self.postgres else []:
+            bench_world.postgres_drop(database)
+
+
+def start_run(url: str) -> subprocess.Popen:
+    env = {
+        **{name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"},
+        # Compiled modules are kept for the next run, so each start costs imports only.
+        "PYTHONPYCACHEPREFIX": str(Path(settings.VAR_DIR) / "pycache"),
+        "HOSTLEDGER_DATABASE_URL": url,
+        "HOSTLEDGER_VAR_DIR": str(settings.VAR_DIR),
+        "HOSTLEDGER_LOG_LEVEL": "WARNING",
+    }
+    return subprocess.Popen(
+        [HOSTLEDGER, "billing-run", "--as-of", AS_OF],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(process: subprocess.Popen) -> str:
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err[-3000:]
+    return out
+
+
+def run_window(url: str) -> float:
+    """Seconds the last billing run of the database spent in the run itself (its job row)."""
+    db = bench_world.open_database(url)
+    try:
+        cursor = db.cursor()
+        cursor.execute("SELECT started_at, finished_at FROM core_jobrun ORDER BY id DESC LIMIT 1")
+        started, finished = cursor.fetchone()
+    finally:
+        db.close()
+    if isinstance(started, str):
+        started, finished = datetime.fromisoformat(started), datetime.fromisoformat(finished)
+    return (finished - started).total_seconds()
+
+
+def wait_for_job_row(url: str, process: subprocess.Popen) -> bool:
+    """Wait until the command has stored its job row (the run has begun); False if the
+    process ended first."""
+    while process.poll() is None:
+        db = bench_world.open_database(url)
+        try:
+            cursor = db.cursor()
+            cursor.execute("SELECT COUNT(*) FROM core_jobrun")
+            if cursor.fetchone()[0]:
+                return True
+        except Exception:  # the database may be busy while the command starts
+            pass
+        finally:
+            db.close()
+        time.sleep(0.01)
+    return False
+
+
+def work_done(url: str) -> int:
+    """How many renewals the database holds: a measure of how far a killed run got."""
+    db = bench_world.open_database(url)
+    try:
+        cursor = db.cursor()
+        cursor.execute("SELECT COUNT(*) FROM automation_servicerenewal")
+        return cursor.fetchone()[0]
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def copies(transactional_db, tmp_path):
+    world = bench_world.build_world(SERVICES, seed=7)
+    assert all(world.kinds[kind] for kind in bench_world.KINDS), world.kinds
+    bench_world.set_chunk_clients(CHUNK)
+    made = Copies(tmp_path)
+    made.world = world
+    yield made
+    made.close()
+
+
+def test_run_killed_at_random_points_then_rerun_equals_clean_run__AUT_01(copies):
+    before = work_done(copies.new("before"))
+    clean_url = copies.new("clean")
+    finish(start_run(clean_url))
+    clean = bench_world.state_snapshot(clean_url)
+    window = run_window(clean_url)
+    clean_done = work_done(clean_url)
+    assert clean_done > before
+
+    rng = random.Random(20270401)
+    interrupted = 0
+    for trial in range(TRIALS):
+        url = copies.new(f"trial{trial}")
+        # Killed at a random point of the run: once the committed work has reached a random
+        # share of what the clean run does, after a further random pause so the kill falls
+        # inside a chunk as well as between chunks.
+        target = before + 1 + rng.randrange(max(clean_done - before - 1, 1))
+        pause = rng.random() * window / 10
+        process = start_run(url)
+        begun = wait_for_job_row(url, process)
+        while process.poll() is None and work_done(url) < target:
+            time.sleep(0.002)
+        time.sleep(pause)
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=120)
+        done = work_done(url)
+        if begun and process.returncode == -signal.SIGKILL and before < done < clean_done:
+            interrupted += 1
+        finish(start_run(url))
+        differences = bench_world.state_differences(clean, bench_world.state_snapshot(url))
+        assert not differences, f"trial {trial} (killed at {done} renewals): {differences}"
+        copies.drop(url)
+    assert interrupted >= 3, f"only {interrupted} trials were killed half-way"
+
+
+def test_two_concurrent_runs_write_each_effect_once__AUT_01(copies):
+    if not copies.postgres:
+        pytest.skip("Two runs at once are serialised by SQLite's single writer; PostgreSQL only.")
+    clean_url = copies.new("clean")
+    finish(start_run(clean_url))
+    clean = bench_world.state_snapshot(clean_url)
+    for attempt in range(2):
+        url = copies.new(f"concurrent{attempt}")
+        first, second = start_run(url), start_run(url)
+        finish(first)
+        finish(second)
+        state = bench_world.state_snapshot(url)  # raises on a duplicate key or number
+        differences = bench_world.state_differences(clean, state)
+        assert not differences, differences
+        db = bench_world.open_database(url)
+        try:
+            cursor = db.cursor()
+            for query in (
+                "SELECT idempotency_key FROM ledger_ledgertransaction GROUP BY idempotency_key "
+                "HAVING COUNT(*) > 1",
+                "SELECT number_display FROM invoicing_invoice WHERE number IS NOT NULL "
+                "GROUP BY number_display HAVING COUNT(*) > 1",
+                "SELECT key FROM notifications_notification GROUP BY key HAVING COUNT(*) > 1",
+            ):
+                cursor.execute(query)
+                assert cursor.fetchall() == [], query
+        finally:
+            db.close()
