@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
+from django.utils import timezone
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from hostledger.api.schemas import InputSchema, text
 from hostledger.notifications.models import Channel
@@ -206,6 +208,17 @@ class OutboxFilter(Schema):
         None, max_length=60, pattern=r"^[a-z_]+$", description="Only messages of this event."
     )
     since: datetime | None = Field(None, description="Only deliveries queued from then on.")
+
+    @field_validator("since")
+    @classmethod
+    def _in_utc(cls, value: datetime | None) -> datetime | None:
+        """The moment in UTC (a time without an offset is read in the provider's zone), so
+        that any offset the client sent reaches the database as the same instant."""
+        if value is None:
+            return None
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value.astimezone(UTC)
 
 
 class TemplateRowOut(Schema):

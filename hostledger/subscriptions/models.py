@@ -359,6 +359,7 @@ class Service(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # only read through the service; moving it must stay a cheap update
         help_text="The invoice whose payer data and VAT treatment the next renewal repeats.",
     )
     suspension_reason = models.CharField(
@@ -376,6 +377,13 @@ class Service(models.Model):
         indexes = [
             models.Index(fields=["client", "status"], name="subscriptions_svc_cli_idx"),
             models.Index(fields=["status", "family"], name="subscriptions_svc_status_idx"),
+            # The billing run's "what needs a renewal invoice" (AUT-01): on a day with little
+            # due it reads a few index entries instead of every live service.
+            models.Index(
+                fields=["invoiced_through", "client"],
+                condition=Q(status__in=["provisioning", "active", "suspended"]),
+                name="subscriptions_svc_renew_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -45,6 +45,7 @@ class Copies:
         if self.postgres:
             self.template = f"{self.prefix}_world"
             connection.close()  # a template database must have no other sessions
+            _close_other_sessions(settings.DATABASES["default"]["NAME"])
             bench_world.postgres_create(
                 self.template, template=settings.DATABASES["default"]["NAME"]
             )
@@ -73,6 +74,17 @@ class Copies:
     def close(self) -> None:
         for database in self.made if self.postgres else []:
             bench_world.postgres_drop(database)
+
+
+def _close_other_sessions(database: str) -> None:
+    """End the sessions left open on the test database by earlier tests of this worker (a
+    live server's thread, say): PostgreSQL copies a database only when no one is in it."""
+    with bench_world._postgres_admin() as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database],
+        )
 
 
 def start_run(url: str) -> subprocess.Popen:
