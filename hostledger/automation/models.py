@@ -30,6 +30,11 @@ class BillingClock(models.Model):
     """The single row (``id = 1``) that orders billing runs (AUT-01)."""
 
     as_of = models.DateTimeField(null=True, blank=True, help_text="Latest moment run as of.")
+    completed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Billing day of the latest run that went through every client to the end.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

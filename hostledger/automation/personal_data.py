@@ -30,7 +30,10 @@ DECISION = Personal(
     Retention.BILLING_RECORDS,
 )
 
-declare("automation.BillingClock", {"id": ROW_KEY, "as_of": RECORD_TIME, "updated_at": RECORD_TIME})
+declare(
+    "automation.BillingClock",
+    {"id": ROW_KEY, "as_of": RECORD_TIME, "completed_on": RECORD_TIME, "updated_at": RECORD_TIME},
+)
 
 declare(
     "automation.ServiceRenewal",

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from hostledger.automation import conf, sql
@@ -47,7 +48,15 @@ from hostledger.automation.dunning import (
     unpaid_services_suspend,
 )
 from hostledger.automation.models import BillingClock
-from hostledger.automation.renewals import SERVICE, Pricing, renewals_charge, renewals_issue
+from hostledger.automation.renewals import (
+    BALANCE,
+    INVOICE,
+    RENEWAL,
+    SERVICE,
+    Pricing,
+    renewals_charge,
+    renewals_issue,
+)
 from hostledger.core.audit import record_audit_event
 from hostledger.core.calendar import add_working_days
 from hostledger.core.errors import DomainError
@@ -60,6 +69,7 @@ logger = logging.getLogger("hostledger.automation")
 
 CLOCK_ID = 1
 LIVE = "('trial', 'provisioning', 'active', 'suspended')"
+LIVE_BILLED = "('provisioning', 'active', 'suspended')"  # renewed period after period
 
 
 @dataclass(frozen=True)
@@ -283,11 +293,50 @@ def _verification_step(as_of: datetime, report: Report) -> None:
         )
 
 
-def billing_run(*, as_of: datetime | None = None, context=None, after_chunk=None) -> dict[str, int]:
+def _day_settled(today: date, settings: RunSettings) -> bool:
+    """Whether a run as of ``today`` can leave the clients alone: an earlier run already went
+    through every client on this billing day, and none of the few things that can fall due
+    later on the same day has (a renewal to invoice, a due renewal the balance now covers,
+    a trial run out, a debt-suspended service paid up). Each check reads an index.
+
+    What the run does for a day depends only on the day, and payments apply their own
+    renewals (:func:`client_renewals_apply`), so an hourly run after the first of the day
+    finishes in moments however many services there are."""
+    clock = BillingClock.objects.filter(pk=CLOCK_ID).values_list("completed_on", flat=True)
+    if clock.first() != today:
+        return False
+    horizon = sql.day(today + timedelta(days=settings.days_ahead))
+    day = sql.day(today)
+    pending = sql.fetchone(
+        f"""
+        SELECT
+          EXISTS (SELECT 1 FROM {SERVICE} WHERE status IN {LIVE_BILLED}
+                  AND invoiced_through < %s),
+          EXISTS (SELECT 1 FROM {RENEWAL} r JOIN {INVOICE} i ON i.id = r.invoice_id
+                  JOIN {BALANCE} b ON b.client_id = r.client_id
+                  WHERE r.state = 'invoiced' AND i.status = 'issued' AND i.due_on <= %s
+                  AND i.gross_minor <= b.balance_minor),
+          EXISTS (SELECT 1 FROM {RENEWAL} r JOIN {INVOICE} i ON i.id = r.invoice_id
+                  WHERE r.state = 'invoiced' AND i.status = 'paid'),
+          EXISTS (SELECT 1 FROM {SERVICE} WHERE status = 'trial' AND trial_ends_on < %s),
+          EXISTS (SELECT 1 FROM {SERVICE} WHERE status = 'suspended'
+                  AND suspension_reason = 'debt' AND paid_through >= %s)
+        """,
+        [horizon, day, day, day],
+    )
+    return not any(pending)
+
+
+def _day_complete(today: date) -> None:
+    BillingClock.objects.filter(pk=CLOCK_ID).filter(
+        Q(completed_on__isnull=True) | Q(completed_on__lt=today)
+    ).update(completed_on=today)
+
+
+def billing_run(*, as_of: datetime | None = None, context=None) -> dict[str, int]:
     """Run everything due as of ``as_of`` (default now) once (AUT-01); return the counts.
 
-    ``context`` is the JobContext of the job run, if any; ``after_chunk`` is called with the
-    chunk number after each chunk commits (the crash test uses it)."""
+    ``context`` is the JobContext of the job run, if any."""
     as_of = as_of or timezone.now()
     clock_advance(as_of)
     today = timezone.localtime(as_of).date()
@@ -295,15 +344,19 @@ def billing_run(*, as_of: datetime | None = None, context=None, after_chunk=None
     report = Report(context)
     settings = RunSettings.read()
     _contracts_step(today, as_of, report)
+    total = sql.fetchone(f"SELECT COUNT(*) FROM {SERVICE} WHERE status IN {LIVE}")[0]
+    if _day_settled(today, settings):
+        report.log(f"Every client was already billed for {today.isoformat()}; nothing new due.")
+        report.progress(total, total)
+        return report.counts
     pricing = Pricing(
         today=today,
         due_on=add_working_days(today, setting_value(invoicing_conf.DUE_WORKING_DAYS)),
         provider_snapshot=provider_snapshot(),
     )
     pricing.load_names()
-    total = sql.fetchone(f"SELECT COUNT(*) FROM {SERVICE} WHERE status IN {LIVE}")[0]
     done = 0
-    for number, (low, high) in enumerate(_chunks(settings.chunk), start=1):
+    for low, high in _chunks(settings.chunk):
         counts, problems = chunk_run(
             low=low, high=high, today=today, now=now, settings=settings, pricing=pricing
         )
@@ -317,10 +370,9 @@ def billing_run(*, as_of: datetime | None = None, context=None, after_chunk=None
             [low, high],
         )[0]
         report.progress(min(done, total), total)
-        if after_chunk is not None:
-            after_chunk(number)
     from hostledger.automation.actions import decisions_apply_automatic
 
     report.count("terminated", decisions_apply_automatic(today=today))
+    _day_complete(today)
     report.progress(total, total)
     return report.counts

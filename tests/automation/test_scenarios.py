@@ -285,3 +285,20 @@ def test_unanswered_verification_restricts_then_proposes_termination__ACC_10_AUT
     assert AutomatedDecision.objects.count() == 1
     decision_confirm(decision=decision, actor=staff, today=TODAY + timedelta(days=11))
     assert Service.objects.get(pk=service.pk).status == "terminated"
+
+
+def test_a_second_run_on_the_same_day_finds_nothing_unless_something_fell_due__AUT_01(
+    active_service, client_record, run_as_of
+):
+    service = active_service()  # the balance is spent on the first month
+    run_as_of(ISSUE_DAY)
+    run_as_of(DUE_DAY)
+    renewal = _renewal(service)
+    assert renewal.state == ServiceRenewal.State.INVOICED
+    assert run_as_of(DUE_DAY) == {}  # the day is settled: nothing read but a few indexes
+    fund(client_record, "20.00", on=DUE_DAY)  # money recorded without applying it
+    counts = run_as_of(DUE_DAY)
+    assert counts["renewals_charged"] == 1
+    assert _renewal(service).state == ServiceRenewal.State.PAID
+    assert run_as_of(DUE_DAY) == {}
+    assert verify_balances() == []
