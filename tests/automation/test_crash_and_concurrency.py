@@ -2,10 +2,10 @@
 (AUT-01: every effect has a unique key and each chunk commits whole or not at all).
 
 A small world (bench/world.py) is built in the test database and copied: a SQLite file, or
-a PostgreSQL database made from it as a template. ``hostledger billing-run`` runs in a
-subprocess on a copy, with ``automation.chunk_clients`` at its minimum so the run has many
-chunks; the full money and service state of each copy is compared on stable keys with that of
-a clean run on another copy.
+a PostgreSQL database it is dumped into (pg_dump), used as the template of each copy.
+``hostledger billing-run`` runs in a subprocess on a copy, with ``automation.chunk_clients``
+at its minimum so the run has many chunks; the full money and service state of each copy is
+compared on stable keys with that of a clean run on another copy.
 """
 
 from __future__ import annotations
@@ -44,12 +44,11 @@ class Copies:
         self.made: list[str] = []
         if self.postgres:
             self.template = f"{self.prefix}_world"
-            connection.close()  # a template database must have no other sessions
-            _close_other_sessions(settings.DATABASES["default"]["NAME"])
-            bench_world.postgres_create(
-                self.template, template=settings.DATABASES["default"]["NAME"]
-            )
+            # The test database stays in use by this worker, so it is copied with pg_dump
+            # into a database of our own, which then serves as the template of each copy.
+            bench_world.postgres_create(self.template)
             self.made.append(self.template)
+            _postgres_copy(settings.DATABASES["default"]["NAME"], self.template)
         else:
             self.template = tmp_path / "world.sqlite3"
             connection.ensure_connection()
@@ -76,15 +75,19 @@ class Copies:
             bench_world.postgres_drop(database)
 
 
-def _close_other_sessions(database: str) -> None:
-    """End the sessions left open on the test database by earlier tests of this worker (a
-    live server's thread, say): PostgreSQL copies a database only when no one is in it."""
-    with bench_world._postgres_admin() as admin:
-        admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = %s AND pid <> pg_backend_pid()",
-            [database],
-        )
+def _postgres_copy(source: str, target: str) -> None:
+    """Copy the PostgreSQL database ``source`` into the empty ``target`` (schema and rows)."""
+    dump = subprocess.run(
+        ["pg_dump", "-h", "127.0.0.1", "-U", "postgres", "--no-owner", source],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-v", "ON_ERROR_STOP=1", target],
+        input=dump.stdout,
+        check=True,
+        capture_output=True,
+    )
 
 
 def start_run(url: str) -> subprocess.Popen:
