@@ -184,8 +184,8 @@ def test_run_killed_at_random_points_then_rerun_equals_clean_run__AUT_01(copies)
         # Killed at a random point of the run: once the committed work has reached a random
         # share of what the clean run does, after a further random pause so the kill falls
         # inside a chunk as well as between chunks.
-        target = before + 1 + rng.randrange(max(clean_done - before - 1, 1))
-        pause = rng.random() * window / 10
+        target = before + 1 + rng.randrange(max((clean_done - before) * 2 // 3, 1))
+        pause = rng.random() * window / 20
         process = start_run(url)
         begun = wait_for_job_row(url, process)
         while process.poll() is None and work_done(url) < target:
