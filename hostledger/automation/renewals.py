@@ -37,6 +37,7 @@ from hostledger.ledger.chart import provider_account
 from hostledger.ledger.models import ClientBalance, Entry, LedgerAccount, LedgerTransaction
 from hostledger.notifications.bulk import notifications_enqueue_select
 from hostledger.subscriptions.actions.order_input import period_end
+from hostledger.subscriptions.actions.orders import _months_text
 from hostledger.subscriptions.models import (
     ServiceAddOn,
     ServiceCancellation,
@@ -113,10 +114,6 @@ class Pricing:
         return amounts
 
 
-def months_text(months: int) -> str:
-    return "1 month" if months == 1 else f"{months} months"
-
-
 def renewal_lines(pricing: Pricing, service: dict, starts_on: date, ends_on: date):
     """The lines of one renewal: the tariff, each add-on and a paid OS licence, each for the
     whole period at the monthly fee in force on its first day (CAT-06), as orders bill them
@@ -130,7 +127,7 @@ def renewal_lines(pricing: Pricing, service: dict, starts_on: date, ends_on: dat
             LineInput(
                 description=(
                     f"{f'{quantity} x ' if quantity > 1 else ''}{pricing.names[(kind, pk)]}, "
-                    f"{months_text(months)}"
+                    f"{_months_text(months)}"
                 ),
                 quantity=Decimal(quantity * months),
                 unit_price=pricing.fee(kind, pk, starts_on),
@@ -143,7 +140,7 @@ def renewal_lines(pricing: Pricing, service: dict, starts_on: date, ends_on: dat
         fee, currency, name = licence
         lines.append(
             LineInput(
-                description=f"{name} licence, {months_text(months)}",
+                description=f"{name} licence, {_months_text(months)}",
                 quantity=Decimal(months),
                 unit_price=Money(fee, currency),
                 period_start=starts_on,
