@@ -28,7 +28,6 @@ failing channel never holds up billing (NTF-02).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -103,10 +102,9 @@ class Report:
     """Counts and progress of a run; a :class:`~hostledger.core.jobs.JobContext` when the
     run is a job, so staff watch it on the jobs page."""
 
-    def __init__(self, context=None, on_chunk: Callable[[int], None] | None = None):
+    def __init__(self, context=None):
         self.context = context
         self.counts: dict[str, int] = {}
-        self.on_chunk = on_chunk
 
     def count(self, name: str, n: int) -> None:
         if n:
