@@ -18,12 +18,23 @@ The last line is ``services=N seconds=S rate=R/s baseline_ratio=X peak_rss_mb=M
 idle_rerun_seconds=T``, where baseline_ratio is the baseline's seconds divided by the run's
 (1.0: the run is as fast as the bare writes). ``--profile FILE`` writes cProfile statistics of
 the first run to FILE and prints its top functions by cumulative time.
+
+``--keep-world`` (PostgreSQL only) keeps the built and migrated world as a template database
+``hl_bench_world_<services>_<hash>``, the hash taken over the migrations, ``bench/world.py``
+and the catalog factories it uses; a later run with the option and the same ``--services``
+clones that template (``CREATE DATABASE ... TEMPLATE``) instead of building, and says which
+it did. The measured database is always a fresh copy, dropped at the end; the templates stay
+until ``--drop-worlds`` drops every ``hl_bench_world_*`` database:
+
+    .venv/bin/python bench/billing_run.py --services 1000000 --database postgres --keep-world
+    .venv/bin/python bench/billing_run.py --drop-worlds
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import hashlib
 import io
 import os
 import pstats
@@ -40,6 +51,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import world as bench_world
+
+ROOT = bench_world.ROOT
 
 
 class PeakRss:
@@ -252,8 +265,8 @@ def summary_line(services: int, run: dict, idle: dict, baseline_seconds: float) 
     )
 
 
-def measure(services: int, *, profile: str | None = None, out=sys.stdout) -> dict:
-    """Build the world in the configured database, run, rerun, baseline; print the report."""
+def build_world(services: int, *, out=sys.stdout) -> bench_world.World:
+    """Build the world in the configured database and say how long it took."""
     started = time.perf_counter()
     world = bench_world.build_world(services)
     print(
@@ -262,6 +275,25 @@ def measure(services: int, *, profile: str | None = None, out=sys.stdout) -> dic
         + f" (trials ending before the run day: {world.trials_ended})",
         file=out,
     )
+    return world
+
+
+def keep_world(name: str, template: str) -> None:
+    """Copy the database ``name``, just built, into the template ``template``."""
+    from django.db import connections
+
+    connections.close_all()  # CREATE DATABASE ... TEMPLATE needs the source unused
+    started = time.perf_counter()
+    bench_world.postgres_create(template, template=name)
+    print(f"world: kept as {template} in {time.perf_counter() - started:.1f} s")
+
+
+def measure(
+    services: int, *, profile: str | None = None, out=sys.stdout, build: bool = True
+) -> dict:
+    """Build the world in the configured database (unless ``build`` is false: it is there
+    already), run, rerun, baseline; print the report."""
+    world = build_world(services, out=out) if build else None
     run = timed_run(profile)
     print(
         "run counts: "
@@ -290,26 +322,101 @@ def measure(services: int, *, profile: str | None = None, out=sys.stdout) -> dic
     return {"world": world, "run": run, "idle": idle, "baseline": baseline_seconds}
 
 
+WORLD_PREFIX = "hl_bench_world_"
+
+
+def world_template_name(services: int) -> str:
+    """The template database of a kept world of ``services`` services, named after the
+    migrations and the builder's source (``bench/world.py`` and the catalog factories), so a
+    change to either makes a new one."""
+    digest = hashlib.sha256()
+    sources = [
+        ROOT / "bench" / "world.py",
+        ROOT / "tests" / "subscriptions" / "factories.py",
+        *sorted(ROOT.glob("hostledger/*/migrations/*.py")),
+    ]
+    for path in sources:
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"{WORLD_PREFIX}{services}_{digest.hexdigest()[:12]}"
+
+
+def postgres_databases(prefix: str) -> list[str]:
+    """The PostgreSQL databases whose names start with ``prefix``."""
+    import psycopg
+
+    with psycopg.connect(bench_world.postgres_url("postgres"), autocommit=True) as admin:
+        rows = admin.execute(
+            "SELECT datname FROM pg_database WHERE starts_with(datname, %s) ORDER BY datname",
+            [prefix],
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def drop_worlds() -> int:
+    """Drop every kept world (``hl_bench_world_*``); prints each."""
+    names = postgres_databases(WORLD_PREFIX)
+    for name in names:
+        bench_world.postgres_drop(name)
+        print(f"dropped {name}")
+    if not names:
+        print("no kept worlds")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--services", type=int, required=True)
+    parser.add_argument("--services", type=int)
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--profile", metavar="FILE", help="write cProfile stats of the run")
+    parser.add_argument(
+        "--keep-world",
+        action="store_true",
+        help="PostgreSQL only: keep the built world as a template database and clone it on "
+        "later runs of the same size instead of building again",
+    )
+    parser.add_argument(
+        "--drop-worlds",
+        action="store_true",
+        help=f"drop every kept world ({WORLD_PREFIX}* databases) and exit",
+    )
     args = parser.parse_args(argv)
+    if args.drop_worlds:
+        return drop_worlds()
+    if args.services is None:
+        parser.error("--services is required.")
     if args.services < 1:
         parser.error("--services: at least 1.")
+    if args.keep_world and args.database != "postgres":
+        parser.error(
+            "--keep-world: only with --database postgres (the world is kept as a template "
+            "database and cloned with CREATE DATABASE ... TEMPLATE)."
+        )
     workdir = Path(tempfile.mkdtemp(prefix="hl_bench_"))
     name = f"hl_bench_{os.getpid()}"
+    template = world_template_name(args.services) if args.keep_world else None
     try:
-        if args.database == "postgres":
-            url = bench_world.postgres_create(name)
+        cloned = bool(template) and template in postgres_databases(template)
+        if cloned:
+            started = time.perf_counter()
+            url = bench_world.postgres_create(name, template=template)
+            print(
+                f"world: cloned {template} in {time.perf_counter() - started:.1f} s "
+                "(kept by an earlier --keep-world run; --drop-worlds drops it)"
+            )
+            bench_world.configure(url, workdir)
         else:
-            url = bench_world.sqlite_url(workdir / "bench.sqlite3")
-        bench_world.configure(url, workdir)
-        started = time.perf_counter()
-        bench_world.migrate()
-        print(f"{args.database}: migrated in {time.perf_counter() - started:.1f} s")
-        measure(args.services, profile=args.profile)
+            if args.database == "postgres":
+                url = bench_world.postgres_create(name)
+            else:
+                url = bench_world.sqlite_url(workdir / "bench.sqlite3")
+            bench_world.configure(url, workdir)
+            started = time.perf_counter()
+            bench_world.migrate()
+            print(f"{args.database}: migrated in {time.perf_counter() - started:.1f} s")
+        if template and not cloned:
+            build_world(args.services)
+            keep_world(name, template)
+        measure(args.services, profile=args.profile, build=not template)
     finally:
         if args.database == "postgres":
             from django.db import connections

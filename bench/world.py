@@ -7,7 +7,8 @@ order with its items, the order's proforma paid and finalised with its lines, th
 with its status changes, provisioning call and first period, the client's ledger account and
 balance, one bank payment and the charge of the order), but with ``COPY`` on PostgreSQL and
 one ``executemany`` per table on SQLite instead of the actions, so a million services take
-minutes, not hours. Encrypted values are encrypted once per variant and reused.
+minutes, not hours. The rows are made as COPY text from templates per variant (kind, shape,
+profile), and encrypted values are encrypted once per variant.
 
 Not written: audit events and the history tables of clients and services, which the run
 does not read (the payer history, which it reads, is written).
@@ -34,8 +35,9 @@ import random
 import shutil
 import sqlite3
 import sys
+from base64 import b32encode
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -209,25 +211,69 @@ def _at(day: date, hour: int = 8, seconds: float = 0.0) -> datetime:
 
 
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+_FROM_BASE32 = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", _ALPHABET.encode())
+_ID_BITS = (1 << 80) - 1
 
 
 def _public_id(prefix: str, number: int, salt: int) -> str:
     """A public id in the project's format, unique per (prefix, number) and different per
-    world (``salt``)."""
-    value = (number * 0x9E3779B1 + salt) & ((1 << 80) - 1)
-    value ^= number << 40
-    chars = []
-    for _ in range(16):
-        value, digit = divmod(value, 32)
-        chars.append(_ALPHABET[digit])
-    return f"{prefix}_{''.join(chars)}"
+    world (``salt``): 80 bits in 16 base-32 digits, the least significant first."""
+    value = ((number * 0x9E3779B1 + salt) & _ID_BITS) ^ (number << 40)
+    digits = b32encode((value & _ID_BITS).to_bytes(10, "big")).translate(_FROM_BASE32)
+    return f"{prefix}_{digits[::-1].decode()}"
+
+
+_CLOCK = [f"{s // 3600:02}:{s // 60 % 60:02}:{s % 60:02}" for s in range(86_400)]
+"""``HH:MM:SS`` of each second of a day, for writing timestamps without datetime objects."""
 
 
 # -- bulk writing ----------------------------------------------------------------------------
 
+NULL = r"\N"
+"""NULL in the COPY text format."""
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_COPY_UNESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+
+
+def copy_text(value) -> str:
+    """``value`` as one field of PostgreSQL's COPY text format, which the SQLite path reads
+    back: NULL as ``\\N``, booleans as ``1``/``0`` (both databases read them), timestamps as
+    naive UTC (``YYYY-MM-DD HH:MM:SS[.ffffff]``, what Django stores on SQLite; the PostgreSQL
+    session writing them is in UTC), JSON as ``json.dumps``, backslashes and control
+    characters escaped."""
+    if value is None:
+        return NULL
+    if value is True or value is False:
+        return "1" if value else "0"
+    if isinstance(value, datetime):
+        value = value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    elif isinstance(value, date):
+        value = value.isoformat()
+    elif isinstance(value, dict | list):
+        value = json.dumps(value)
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def _unescape(field: str) -> str:
+    out, chars = [], iter(field)
+    for char in chars:
+        out.append(_COPY_UNESCAPES[next(chars)] if char == "\\" else char)
+    return "".join(out)
+
+
+def _sqlite_row(line: str) -> list[str | None]:
+    """One COPY text line as the values of a SQLite insert (column affinity turns ``"12"``
+    into 12 in integer, boolean and decimal columns, as Django stores them)."""
+    fields = line[:-1].split("\t")
+    if "\\" in line:
+        return [None if f == NULL else _unescape(f) if "\\" in f else f for f in fields]
+    return [None if f == NULL else f for f in fields]
+
 
 class Writer:
-    """Bulk inserts into the tables of models, by column name, for the database in use."""
+    """Bulk inserts of COPY text lines into the tables of models, for the database in use:
+    ``COPY`` on PostgreSQL, ``executemany`` on SQLite."""
 
     def __init__(self):
         from django.db import connection
@@ -238,48 +284,38 @@ class Writer:
     def columns(self, model) -> list[str]:
         return [f.column for f in model._meta.concrete_fields]
 
-    def check(self, model, columns: Sequence[str]) -> None:
-        wanted = set(self.columns(model))
-        if set(columns) != wanted:
-            raise RuntimeError(
-                f"{model._meta.db_table}: the builder writes {sorted(set(columns))} but the "
-                f"table has {sorted(wanted)}; update bench/world.py."
+    def insert(self, cursor, table: str, columns: Sequence[str], lines: list[str]) -> None:
+        """Write ``lines`` (COPY text, one row each, newline included) with ``cursor`` (a
+        DB-API cursor of the connection)."""
+        names = ", ".join(f'"{c}"' for c in columns)
+        if self.postgres:
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for at in range(0, len(lines), 10_000):
+                    copy.write("".join(lines[at : at + 10_000]))
+        else:
+            marks = ", ".join("?" * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({marks})", map(_sqlite_row, lines)
             )
 
-    def _sqlite_value(self, value):
-        if isinstance(value, datetime):
-            return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, Decimal):
-            return str(value)
-        if isinstance(value, dict | list):
-            return json.dumps(value)
-        return value
+    def database(self):
+        """The DB-API connection under Django's, for :meth:`write`."""
+        self.connection.ensure_connection()
+        return self.connection.connection
 
-    def _postgres_value(self, value):
-        if isinstance(value, dict | list):
-            return json.dumps(value)
-        return value
-
-    def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
-        count = 0
-        with self.connection.cursor() as cursor:
+    def write(self, database, tables: Sequence[Table], blocks: Sequence[list[str]]) -> None:
+        """Write each table's block of lines with ``database`` (from :meth:`database`), in the
+        given order (that of the foreign keys: SQLite checks them row by row)."""
+        cursor = database.cursor()
+        try:
             if self.postgres:
-                names = ", ".join(f'"{c}"' for c in columns)
-                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row([self._postgres_value(v) for v in row])
-                        count += 1
-            else:
-                names = ", ".join(f'"{c}"' for c in columns)
-                marks = ", ".join("?" * len(columns))
-                converted = [[self._sqlite_value(v) for v in row] for row in rows]
-                cursor.cursor.executemany(
-                    f"INSERT INTO {table} ({names}) VALUES ({marks})", converted
-                )
-                count = len(converted)
-        return count
+                # The timestamps are naive UTC text; Django keeps the session in UTC anyway.
+                cursor.execute("SET LOCAL TIME ZONE 'UTC'")
+            for table, lines in zip(tables, blocks, strict=True):
+                if lines:
+                    self.insert(cursor, table.name, table.columns, lines)
+        finally:
+            cursor.close()
 
     def next_id(self, model) -> int:
         pk = model._meta.pk.column
@@ -298,27 +334,56 @@ class Writer:
 
 
 class Table:
-    """Rows for one model, collected per block and written in one bulk insert."""
+    """The rows of one model's table, collected per block as COPY text lines.
 
-    def __init__(self, writer: Writer, model, columns: Sequence[str]):
-        writer.check(model, columns)
-        self.writer = writer
+    ``constants`` are the values every row of the world has in that column; the other
+    columns are given per row, to :meth:`Template.add`, already as COPY text (str, int, or a
+    date, which formats as ISO). ``ids`` hands out primary keys after those in the table.
+    """
+
+    def __init__(self, writer: Writer, model, **constants):
         self.model = model
-        self.columns = list(columns)
-        self.pk = model._meta.pk.column
+        self.name = model._meta.db_table
+        self.columns = writer.columns(model)
+        unknown = set(constants) - set(self.columns)
+        if unknown:
+            raise RuntimeError(
+                f"{self.name}: the builder writes {sorted(unknown)}, which the table does not "
+                f"have ({sorted(self.columns)}); update bench/world.py."
+            )
+        self.constants = constants
         self.ids = itertools.count(writer.next_id(model))
-        self.rows: list[tuple] = []
+        self.lines: list[str] = []
 
-    def add(self, **values) -> int:
-        if self.pk not in values:
-            values[self.pk] = next(self.ids)
-        self.rows.append(tuple(values[c] for c in self.columns))
-        return values[self.pk]
+    def template(self, **constants) -> Template:
+        """Rows with these values (besides the table's constants) in these columns."""
+        return Template(self, {**self.constants, **constants})
 
-    def flush(self) -> None:
-        if self.rows:
-            self.writer.insert(self.model._meta.db_table, self.columns, self.rows)
-            self.rows = []
+    def take(self) -> list[str]:
+        """The lines collected so far; the table starts a new block."""
+        lines, self.lines = self.lines, []
+        return lines
+
+
+class Template:
+    """A row format of a :class:`Table`: the constant fields already in COPY text, the others
+    ``str.format`` fields named after their columns, so a missing value raises KeyError."""
+
+    def __init__(self, table: Table, constants: dict):
+        unknown = set(constants) - set(table.columns)
+        if unknown:
+            raise RuntimeError(f"{table.name}: no columns {sorted(unknown)}.")
+        self.table = table
+        fields = [
+            copy_text(constants[c]).replace("{", "{{").replace("}", "}}")
+            if c in constants
+            else f"{{{c}}}"
+            for c in table.columns
+        ]
+        self._format = ("\t".join(fields) + "\n").format
+
+    def add(self, **values) -> None:
+        self.table.lines.append(self._format(**values))
 
 
 # -- the builder -----------------------------------------------------------------------------
@@ -409,9 +474,44 @@ def _kind_of(rng: random.Random) -> str:
     return "covered"
 
 
+@dataclass
+class _Day:
+    """The text of the dates and times that follow from one order day."""
+
+    iso: str
+    day_before: str
+    due_on: str
+    contract_ends_on: date
+
+    def at(self, second: int) -> str:
+        """A timestamp on this day, ``second`` seconds after midnight UTC."""
+        return f"{self.iso} {_CLOCK[second]}"
+
+
+@dataclass
+class _Variant:
+    """One kind of client with one shape and one profile: what all its rows share, as row
+    templates with those values filled in, and its amounts."""
+
+    kind: str
+    shape: Shape
+    profile: Profile
+    bill: Priced
+    order_day: date | None  # None for trials, whose day is drawn per client
+    templates: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
+
+
 def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> World:
     """Write ``services`` clients, each with one payer and one service due on ``run_day``,
-    in the mix of :data:`MIX`; returns what was made."""
+    in the mix of :data:`MIX`; returns what was made.
+
+    The rows are made as COPY text, :data:`BLOCK` clients at a time, from row templates per
+    variant (kind, shape, profile) in which all but the per-client values are filled in; on
+    PostgreSQL most of the time is then the database's (COPY, indexes, the deferred foreign
+    key checks at commit), and making the next block in a second thread while one is
+    copied did not shorten the build.
+    """
     if run_day != RUN_DAY:
         raise ValueError("The world is priced for RUN_DAY.")
     from django.db import transaction
@@ -470,10 +570,13 @@ def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> Wor
         series = series_lock(setting_value(invoicing_conf.INVOICE_SERIES))
 
     # Encrypted personal data: a few variants, each encrypted once.
-    first_names = [encrypt_text(n) for n in ("Mari", "Jaan", "Kadri", "Andres", "Liis")]
-    last_names = [encrypt_text(n) for n in ("Tamm", "Saar", "Sepp", "Mägi", "Kask")]
-    streets = [encrypt_text(n) for n in ("Pikk 1", "Narva mnt 5", "Tartu mnt 12")]
-    cities = {p.code: encrypt_text({"EE": "Tallinn"}.get(p.country, "Capital")) for p in PROFILES}
+    first_names = [copy_text(encrypt_text(n)) for n in ("Mari", "Jaan", "Kadri", "Andres", "Liis")]
+    last_names = [copy_text(encrypt_text(n)) for n in ("Tamm", "Saar", "Sepp", "Mägi", "Kask")]
+    streets = [copy_text(encrypt_text(n)) for n in ("Pikk 1", "Narva mnt 5", "Tartu mnt 12")]
+    cities = {
+        p.code: copy_text(encrypt_text({"EE": "Tallinn"}.get(p.country, "Capital")))
+        for p in PROFILES
+    }
     payer_fields = {}
     for profile in PROFILES:
         plain = {
@@ -501,98 +604,161 @@ def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> Wor
             ),
         }
 
-    t = {
-        "user": Table(
-            writer,
-            User,
-            [
-                "id",
-                "password",
-                "last_login",
-                "is_superuser",
-                "public_id",
-                "email",
-                "full_name",
-                "is_active",
-                "is_staff",
-                "date_joined",
-                "preferred_language",
-                "extra_permissions",
-            ],
-        ),
-        "client": Table(writer, Client, writer.columns(Client)),
-        "payer": Table(writer, Payer, writer.columns(Payer)),
-        "payer_history": Table(writer, HistoricalPayer, writer.columns(HistoricalPayer)),
-        "account": Table(writer, LedgerAccount, writer.columns(LedgerAccount)),
-        "balance": Table(writer, ClientBalance, writer.columns(ClientBalance)),
-        "payment": Table(writer, Payment, writer.columns(Payment)),
-        "txn": Table(writer, LedgerTransaction, writer.columns(LedgerTransaction)),
-        "entry": Table(writer, Entry, writer.columns(Entry)),
-        "invoice": Table(writer, Invoice, writer.columns(Invoice)),
-        "line": Table(writer, InvoiceLine, writer.columns(InvoiceLine)),
-        "order": Table(writer, Order, writer.columns(Order)),
-        "item": Table(writer, OrderItem, writer.columns(OrderItem)),
-        "service": Table(writer, Service, writer.columns(Service)),
-        "service_add_on": Table(writer, ServiceAddOn, writer.columns(ServiceAddOn)),
-        "change": Table(writer, ServiceStatusChange, writer.columns(ServiceStatusChange)),
-        "operation": Table(writer, ProvisioningOperation, writer.columns(ProvisioningOperation)),
-        "period": Table(writer, ServicePeriod, writer.columns(ServicePeriod)),
-        "renewal": Table(writer, ServiceRenewal, writer.columns(ServiceRenewal)),
+    # The tables, in the order of their foreign keys, with what all their rows share.
+    user = Table(
+        writer,
+        User,
+        password="!" + "x" * 40,
+        last_login=None,
+        is_superuser=False,
+        full_name="",
+        is_active=True,
+        is_staff=False,
+        preferred_language="en",
+        extra_permissions=[],
+    )
+    client = Table(
+        writer,
+        Client,
+        company_name="",
+        registry_code="",
+        vat_number="",
+        postal_code="",
+        phone="",
+        phone_index="",
+        age_declared_at=None,
+    )
+    payer_constants = {
+        "vat_number": "",
+        "vat_number_format_valid": False,
+        "is_default": True,
+        "archived_at": None,
     }
-    # Flush order follows the foreign keys (SQLite checks them row by row).
-    order_of_flush = [
-        "user",
-        "client",
-        "payer",
-        "payer_history",
-        "account",
-        "balance",
-        "payment",
-        "txn",
-        "entry",
-        "invoice",
-        "line",
-        "order",
-        "item",
-        "service",
-        "service_add_on",
-        "change",
-        "operation",
-        "period",
-        "renewal",
+    payer = Table(writer, Payer, **payer_constants)
+    payer_history = Table(
+        writer,
+        HistoricalPayer,
+        **payer_constants,
+        history_change_reason=None,
+        history_type="+",
+        history_user_id=None,
+    )
+    account = Table(writer, LedgerAccount, kind="client_balance", currency="EUR")
+    balance = Table(writer, ClientBalance, currency="EUR")
+    payment = Table(
+        writer,
+        Payment,
+        source="staff",
+        currency="EUR",
+        payer_name="",
+        payer_account="",
+        remittance_information="",
+        status="matched",
+        review_note="",
+        counter_account_id=bank,
+        matched_by_id=None,
+        recorded_by_id=None,
+        statement_import_id=None,
+    )
+    txn = Table(writer, LedgerTransaction)
+    entry = Table(writer, Entry, currency="EUR")
+    invoice = Table(
+        writer,
+        Invoice,
+        provider_snapshot=provider,
+        currency="EUR",
+        vat_number_check_id=None,
+    )
+    line = Table(writer, InvoiceLine)
+    order = Table(
+        writer,
+        Order,
+        start_at_once=False,
+        currency="EUR",
+        cancelled_at=None,
+        trial_service_id=None,
+    )
+    item = Table(writer, OrderItem, currency="EUR")
+    service = Table(
+        writer,
+        Service,
+        terminated_at=None,
+        module_name="manual",
+        module_service_id="",
+        module_data={},
+        notice_effective_on=None,
+        notice_given_at=None,
+        notice_given_by_id=None,
+        notice_kind="",
+        notice_party="",
+    )
+    service_add_on = Table(writer, ServiceAddOn)
+    change = Table(writer, ServiceStatusChange)
+    operation = Table(
+        writer,
+        ProvisioningOperation,
+        module_name="manual",
+        changes={},
+        status="done",
+        attempts=0,
+        next_attempt_at=None,
+        message="Done by staff.",
+        retry_can_help=False,
+        completed_by_id=None,
+    )
+    period = Table(writer, ServicePeriod, currency="EUR")
+    renewal = Table(writer, ServiceRenewal, currency="EUR", state="invoiced", paid_on=None)
+    tables = [
+        user,
+        client,
+        payer,
+        payer_history,
+        account,
+        balance,
+        payment,
+        txn,
+        entry,
+        invoice,
+        line,
+        order,
+        item,
+        service,
+        service_add_on,
+        change,
+        operation,
+        period,
+        renewal,
     ]
-    numbers: dict[int, int] = {}
-    world = World(services=services, run_day=run_day)
-    shape_weights = [s.weight for s in SHAPES]
-    profile_weights = [p.weight for p in PROFILES]
-    password = "!" + "x" * 40
-    shapes_index = range(len(SHAPES))
-    profiles_index = range(len(PROFILES))
 
-    def invoice_row(**values):
-        base = {
-            "kind": "final",
-            "status": "paid",
-            "payer_snapshot": None,
-            "provider_snapshot": provider,
-            "number_year": None,
-            "number": None,
-            "number_display": "",
-            "issued_on": None,
-            "due_on": None,
-            "finalised_on": None,
-            "currency": "EUR",
-            "vat_number_check_id": None,
-            "created_by_id": None,
-            "series_id": None,
-        }
-        base.update(values)
-        return t["invoice"].add(**base)
+    # Row templates shared by every client.
+    user_row = user.template()
+    client_row = client.template()
+    account_row = account.template()
+    balance_row = balance.template()
+    payment_row = payment.template()
+    payment_txn_row = txn.template(kind="payment", actor_id=None)
+    charge_txn_row = txn.template(kind="charge", payment_id=None)
+    entry_row = entry.template()
+    period_row = period.template()
+    create_row = operation.template(operation="create", key="create")
+    suspend_row = operation.template(operation="suspend")
+    change_row = change.template()
 
-    def lines_of(invoice_id, bill: Priced, starts_on, ends_on):
-        for position, (description, quantity, unit, net, vat) in enumerate(bill.lines, 1):
-            t["line"].add(
-                invoice_id=invoice_id,
+    days: dict[date, _Day] = {}
+
+    def day_of(order_day: date) -> _Day:
+        if order_day not in days:
+            days[order_day] = _Day(
+                iso=order_day.isoformat(),
+                day_before=(order_day - timedelta(days=1)).isoformat(),
+                due_on=add_working_days(order_day, due_days).isoformat(),
+                contract_ends_on=period_end(order_day, 12),
+            )
+        return days[order_day]
+
+    def lines_of(bill: Priced, starts_on: date, ends_on: date) -> list[Template]:
+        return [
+            line.template(
                 position=position,
                 description=description,
                 quantity=quantity,
@@ -603,442 +769,497 @@ def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> Wor
                 period_start=starts_on,
                 period_end=ends_on,
             )
+            for position, (description, quantity, unit, net, vat) in enumerate(bill.lines, 1)
+        ]
+
+    def variant_of(kind: str, s: int, p: int) -> _Variant:
+        """The templates and amounts of one variant."""
+        shape, profile, bill = SHAPES[s], PROFILES[p], priced[(s, p)]
+        tariff, image = tariffs[shape.tariff], images.get(shape.os_image)
+        trial = kind == "trial"
+        if trial:
+            order_day = None
+        elif kind == "overdue":
+            order_day = _months_back(_months_back(run_day, 1), shape.months)
+        else:
+            order_day = _months_back(run_day, shape.months)
+        v = _Variant(kind, shape, profile, bill, order_day)
+        encrypted = payer_fields[profile.code]
+        payer_values = {
+            "kind": profile.kind,
+            "name": encrypted["name"],
+            "registry_code": profile.registry_code,
+            "street": encrypted["street"],
+            "city": encrypted["city"],
+            "postal_code": encrypted["postal_code"],
+            "country": profile.country,
+            "invoice_email": encrypted["invoice_email"],
+        }
+        v.templates["payer"] = payer.template(**payer_values)
+        v.templates["payer_history"] = payer_history.template(**payer_values)
+        bill_values = {
+            "payer_snapshot": encrypted["snapshot"],
+            "net_minor": bill.net,
+            "vat_minor": bill.vat,
+            "gross_minor": bill.gross,
+            "vat_scheme": bill.scheme,
+            "vat_rate": bill.rate,
+            "vat_country": bill.country,
+            "vat_reason": bill.reason,
+        }
+        order_values = {
+            "tariff_specs": tariff.specs,
+            "period_months": shape.months,
+            "is_trial": trial,
+            "trial_days": 10 if trial else None,
+            "net_minor": 0 if trial else bill.net,
+            "status": "free_trial" if trial else "paid",
+            "family_id": tariff.family_id,
+            "os_image_id": image.pk if image else None,
+            "tariff_id": tariff.pk,
+        }
+        service_values = {
+            "specs": tariff.specs,
+            "family_id": tariff.family_id,
+            "os_image_id": image.pk if image else None,
+            "tariff_id": tariff.pk,
+            "is_trial": trial,
+            "suspension_reason": "",
+        }
+        if trial:
+            order_values.update(proforma_id=None, paid_at=None)
+            service_values.update(
+                status="trial",
+                activated_at=None,
+                billing_invoice_id=None,
+                invoiced_through=None,
+                paid_through=None,
+                renewal_months=None,
+            )
+        else:
+            service_values.update(renewal_months=shape.months, trial_ends_on=None)
+            ends_on = period_end(order_day, shape.months)
+            v.values["ends_on"] = ends_on.isoformat()
+            v.templates["invoice"] = invoice.template(
+                **bill_values,
+                kind="final",
+                status="paid",
+                issued_on=order_day,
+                finalised_on=order_day,
+                series_id=series.pk,
+            )
+            v.templates["lines"] = lines_of(bill, order_day, ends_on)
+            # The charge's entries: (provider account, or None for the client's, amount).
+            v.values["charges"] = [
+                (account_id, amount)
+                for account_id, amount in (
+                    (None, -bill.gross),
+                    (revenue, bill.net),
+                    (vat_payable, bill.vat),
+                )
+                if amount
+            ]
+        if kind == "overdue":
+            # Last month's renewal, issued ten days ahead, unpaid; the service was suspended
+            # for it when its period began (AUT-02).
+            renewal_start = _months_back(run_day, 1)
+            issued_on = renewal_start - timedelta(days=10)
+            renewal_ends = period_end(renewal_start, shape.months)
+            suspended_at = _at(renewal_start, 4)
+            v.templates["renewal_invoice"] = invoice.template(
+                **bill_values,
+                kind="proforma",
+                status="issued",
+                number_year=None,
+                number=None,
+                number_display="",
+                issued_on=issued_on,
+                due_on=min(add_working_days(issued_on, due_days), renewal_start),
+                finalised_on=None,
+                created_by_id=None,
+                series_id=None,
+                created_at=_at(issued_on, 4),
+            )
+            v.templates["renewal_lines"] = lines_of(bill, renewal_start, renewal_ends)
+            v.templates["renewal"] = renewal.template(
+                starts_on=renewal_start,
+                ends_on=renewal_ends,
+                net_minor=bill.net,
+                issued_at=_at(issued_on, 4),
+            )
+            service_values.update(
+                status="suspended",
+                status_changed_at=suspended_at,
+                suspension_reason="debt",
+                invoiced_through=renewal_ends,
+                updated_at=suspended_at,
+            )
+            v.templates["suspension"] = change.template(
+                from_status="active",
+                to_status="suspended",
+                reason="The renewal invoice is unpaid and the period is not covered (AUT-02).",
+                changed_at=suspended_at,
+                actor_id=None,
+            )
+            v.values["suspended_at"] = copy_text(suspended_at)
+        elif not trial:
+            service_values.update(status="active")
+        v.templates["order"] = order.template(**order_values)
+        v.templates["items"] = [
+            item.template(
+                position=position,
+                kind=item_kind,
+                code=code,
+                name=name,
+                monthly_fee_minor=fee,
+                quantity=qty,
+                months=shape.months,
+                amount_minor=fee * qty * shape.months,
+                add_on_id=add_on_id,
+                os_image_id=image_id,
+                tariff_id=tariff_id,
+            )
+            for position, (item_kind, tariff_id, add_on_id, image_id, code, name, fee, qty) in (
+                enumerate(bill.items, 1)
+            )
+        ]
+        v.templates["service"] = service.template(**service_values)
+        v.templates["add_ons"] = [
+            service_add_on.template(add_on_id=add_ons[code].pk, quantity=quantity)
+            for code, quantity in shape.add_ons
+        ]
+        return v
+
+    # Every variant and order day up front: making the rows then reads nothing from the
+    # database.
+    variants = {
+        (kind, s, p): variant_of(kind, s, p)
+        for kind in KINDS
+        for s in range(len(SHAPES))
+        for p in range(len(PROFILES))
+    }
+    for v in variants.values():
+        if v.order_day is not None:
+            day_of(v.order_day)
+    for offset in range(-3, 5):
+        day_of(run_day + timedelta(days=offset - 9))
+
+    numbers: dict[int, int] = {}
+    world = World(services=services, run_day=run_day)
+    shape_weights = list(itertools.accumulate(s.weight for s in SHAPES))
+    profile_weights = list(itertools.accumulate(p.weight for p in PROFILES))
+    shapes_index = range(len(SHAPES))
+    profiles_index = range(len(PROFILES))
+    world_tag = salt % 100000
+    ids = {table.name: table.ids for table in tables}
+    user_ids, client_ids, payer_ids = ids[user.name], ids[client.name], ids[payer.name]
+    history_ids, account_ids, balance_ids = (
+        ids[payer_history.name],
+        ids[account.name],
+        ids[balance.name],
+    )
+    payment_ids, txn_ids, entry_ids = ids[payment.name], ids[txn.name], ids[entry.name]
+    invoice_ids, line_ids, order_ids = ids[invoice.name], ids[line.name], ids[order.name]
+    item_ids, service_ids, add_on_ids = ids[item.name], ids[service.name], ids[service_add_on.name]
+    change_ids, operation_ids = ids[change.name], ids[operation.name]
+    period_ids, renewal_ids = ids[period.name], ids[renewal.name]
+
+    def make_client(n: int) -> None:
+        """The rows of client number ``n`` (from 1), appended to the tables' blocks."""
+        kind = _kind_of(rng)
+        s = rng.choices(shapes_index, cum_weights=shape_weights)[0] if kind != "trial" else 0
+        p = rng.choices(profiles_index, cum_weights=profile_weights)[0]
+        v = variants[(kind, s, p)]
+        bill, templates = v.bill, v.templates
+        world.kinds[kind] += 1
+        # The paid period before the run day; overdue ones paid a period less.
+        if kind == "trial":
+            trial_ends_on = run_day + timedelta(days=rng.randint(-3, 4))
+            order_day = trial_ends_on - timedelta(days=9)
+            if trial_ends_on < run_day:
+                world.trials_ended += 1
+        else:
+            order_day = v.order_day
+        day = days[order_day]
+        second = 7 * 3600 + n % 3600
+        clock = _CLOCK[second]
+        placed = f"{day.iso} {clock}"
+        day_before = f"{day.day_before} {clock}"
+        paid_at = day.at(second + 1)
+        active_at = day.at(second + 2)
+        user_id = next(user_ids)
+        user_row.add(
+            id=user_id,
+            public_id=_public_id("usr", n, salt),
+            email=f"client{n}.{world_tag}@bench.example",
+            date_joined=day_before,
+        )
+        client_id = next(client_ids)
+        client_row.add(
+            id=client_id,
+            public_id=_public_id("cli", n, salt),
+            kind=v.profile.kind,
+            first_name=first_names[n % 5],
+            last_name=last_names[n % 5],
+            street=streets[n % 3],
+            city=cities[v.profile.code],
+            country=v.profile.country,
+            created_at=day_before,
+            owner_id=user_id,
+        )
+        if kind != "trial" and not world.first_client_id:
+            world.first_client_id = client_id
+        payer_id = next(payer_ids)
+        payer_public_id = _public_id("pay", n, salt)
+        templates["payer"].add(
+            id=payer_id, public_id=payer_public_id, created_at=day_before, client_id=client_id
+        )
+        templates["payer_history"].add(
+            id=payer_id,
+            public_id=payer_public_id,
+            created_at=day_before,
+            client_id=client_id,
+            history_id=next(history_ids),
+            history_date=day_before,
+        )
+        account_id = next(account_ids)
+        account_row.add(
+            id=account_id,
+            public_id=_public_id("acc", n, salt),
+            code=f"client:{client_id}",
+            created_at=day.at(second - 3600),
+            client_id=client_id,
+        )
+        # Money: one bank payment, the order's charge, what is left on the balance.
+        if kind == "covered":
+            left = bill.gross + rng.randint(0, 3000)
+        elif kind == "trial":
+            left = rng.choice((500, 1500, 3000))
+        else:
+            left = rng.randint(0, bill.gross - 1)
+        paid_in = left if kind == "trial" else bill.gross + left
+        payment_id = next(payment_ids)
+        payment_public_id = _public_id("pmt", n, salt)
+        half_hour_before = day.at(second - 1800)
+        payment_row.add(
+            id=payment_id,
+            public_id=payment_public_id,
+            external_id=f"bank:BENCH-{n}-{world_tag}",
+            amount_minor=paid_in,
+            value_date=day.iso,
+            booking_date=day.iso,
+            reference=f"BENCH-{n}",
+            recorded_at=half_hour_before,
+            matched_at=half_hour_before,
+            client_id=client_id,
+        )
+        txn_id = next(txn_ids)
+        payment_txn_row.add(
+            id=txn_id,
+            public_id=_public_id("txn", 2 * n, salt),
+            idempotency_key=f"payment:{payment_public_id}",
+            memo=f"Payment {payment_public_id} (staff)",
+            created_at=half_hour_before,
+            client_id=client_id,
+            payment_id=payment_id,
+        )
+        for account_of_entry, amount in ((account_id, paid_in), (bank, -paid_in)):
+            entry_row.add(
+                id=next(entry_ids),
+                amount_minor=amount,
+                client_id=client_id,
+                account_id=account_of_entry,
+                transaction_id=txn_id,
+            )
+        balance_row.add(
+            id=next(balance_ids),
+            balance_minor=left,
+            updated_at=paid_at,
+            client_id=client_id,
+            account_id=account_id,
+        )
+        # The order's proforma, paid from the balance and finalised with a number.
+        if kind != "trial":
+            year = order_day.year if series.restart_yearly else 0
+            number = numbers[year] = numbers.get(year, 0) + 1
+            prefix = series.prefix.replace("{year}", str(order_day.year))
+            invoice_public_id = _public_id("inv", 2 * n, salt)
+            invoice_id = next(invoice_ids)
+            templates["invoice"].add(
+                id=invoice_id,
+                public_id=invoice_public_id,
+                number_year=year,
+                number=number,
+                number_display=f"{prefix}{str(number).zfill(series.digits)}",
+                due_on=day.due_on,
+                created_at=f"{placed}.500000",
+                client_id=client_id,
+                created_by_id=user_id,
+                payer_id=payer_id,
+            )
+            for line_row in templates["lines"]:
+                line_row.add(id=next(line_ids), invoice_id=invoice_id)
+            charge_id = next(txn_ids)
+            charge_txn_row.add(
+                id=charge_id,
+                public_id=_public_id("txn", 2 * n + 1, salt),
+                idempotency_key=f"invoice:{invoice_public_id}",
+                memo=f"Payment of proforma {invoice_public_id}",
+                created_at=paid_at,
+                actor_id=user_id,
+                client_id=client_id,
+            )
+            for provider_account_id, amount in v.values["charges"]:
+                entry_row.add(
+                    id=next(entry_ids),
+                    amount_minor=amount,
+                    client_id=client_id,
+                    account_id=provider_account_id or account_id,
+                    transaction_id=charge_id,
+                )
+            ends_on = v.values["ends_on"]
+        else:
+            invoice_id = NULL
+            ends_on = period_end(order_day, v.shape.months).isoformat()
+        order_id = next(order_ids)
+        order_public_id = _public_id("ord", n, salt)
+        order_values = {
+            "id": order_id,
+            "public_id": order_public_id,
+            "period_starts_on": day.iso,
+            "period_ends_on": ends_on,
+            "placed_at": placed,
+            "client_id": client_id,
+            "payer_id": payer_id,
+            "placed_by_id": user_id,
+        }
+        if kind != "trial":
+            order_values.update(paid_at=paid_at, proforma_id=invoice_id)
+        templates["order"].add(**order_values)
+        for item_row in templates["items"]:
+            item_row.add(id=next(item_ids), order_id=order_id)
+        service_id = next(service_ids)
+        service_values = {
+            "id": service_id,
+            "public_id": _public_id("svc", n, salt),
+            "contract_started_on": day.iso,
+            "commencement_deadline": order_day + timedelta(days=1),
+            "contract_ends_on": day.contract_ends_on,
+            "created_at": placed,
+            "client_id": client_id,
+            "order_id": order_id,
+            "payer_id": payer_id,
+            "status_changed_at": active_at,
+            "updated_at": active_at,
+            "activated_at": active_at,
+            "billing_invoice_id": invoice_id,
+            "invoiced_through": ends_on,
+            "paid_through": ends_on,
+        }
+        if kind == "trial":
+            service_values["trial_ends_on"] = trial_ends_on
+        renewal_invoice_id = None
+        if kind == "overdue":
+            renewal_invoice_id = next(invoice_ids)
+            service_values["billing_invoice_id"] = renewal_invoice_id
+        templates["service"].add(**service_values)
+        for add_on_row in templates["add_ons"]:
+            add_on_row.add(id=next(add_on_ids), service_id=service_id)
+        order_placed = f"Order {order_public_id} placed."
+        change_row.add(
+            id=next(change_ids),
+            from_status="",
+            to_status="pending",
+            reason=order_placed,
+            changed_at=placed,
+            actor_id=user_id,
+            service_id=service_id,
+        )
+        if kind == "trial":
+            change_row.add(
+                id=next(change_ids),
+                from_status="pending",
+                to_status="trial",
+                reason=f"Free trial of 10 days, until {trial_ends_on}.",
+                changed_at=placed,
+                actor_id=user_id,
+                service_id=service_id,
+            )
+        else:
+            for from_status, to_status, reason in (
+                ("pending", "provisioning", "Period paid; provisioning started."),
+                ("provisioning", "active", "Activated by staff."),
+            ):
+                change_row.add(
+                    id=next(change_ids),
+                    from_status=from_status,
+                    to_status=to_status,
+                    reason=reason,
+                    changed_at=paid_at,
+                    actor_id=NULL,
+                    service_id=service_id,
+                )
+        create_row.add(
+            id=next(operation_ids),
+            public_id=_public_id("pop", 2 * n, salt),
+            handed_to_worker_at=paid_at,
+            created_at=paid_at,
+            updated_at=paid_at,
+            finished_at=paid_at,
+            service_id=service_id,
+        )
+        if kind != "trial":
+            period_row.add(
+                id=next(period_ids),
+                starts_on=day.iso,
+                ends_on=ends_on,
+                amount_minor=bill.net,
+                created_at=paid_at,
+                invoice_id=invoice_id,
+                order_id=order_id,
+                service_id=service_id,
+            )
+        if kind == "overdue":
+            templates["renewal_invoice"].add(
+                id=renewal_invoice_id,
+                public_id=_public_id("inv", 2 * n + 1, salt),
+                client_id=client_id,
+                payer_id=payer_id,
+            )
+            for line_row in templates["renewal_lines"]:
+                line_row.add(id=next(line_ids), invoice_id=renewal_invoice_id)
+            templates["renewal"].add(
+                id=next(renewal_ids),
+                service_id=service_id,
+                client_id=client_id,
+                invoice_id=renewal_invoice_id,
+            )
+            change_id = next(change_ids)
+            templates["suspension"].add(id=change_id, service_id=service_id)
+            suspended_at = v.values["suspended_at"]
+            suspend_row.add(
+                id=next(operation_ids),
+                public_id=_public_id("pop", 2 * n + 1, salt),
+                key=f"suspend:{change_id}",
+                handed_to_worker_at=suspended_at,
+                created_at=suspended_at,
+                updated_at=suspended_at,
+                finished_at=suspended_at,
+                service_id=service_id,
+            )
 
     with transaction.atomic():
-        first_client = t["client"].ids
+        database = writer.database()
         for start in range(0, services, BLOCK):
-            for i in range(start, min(services, start + BLOCK)):
-                kind = _kind_of(rng)
-                s = rng.choices(shapes_index, shape_weights)[0] if kind != "trial" else 0
-                p = rng.choices(profiles_index, profile_weights)[0]
-                shape, profile, bill = SHAPES[s], PROFILES[p], priced[(s, p)]
-                world.kinds[kind] += 1
-                n = i + 1
-                # The paid period before the run day; overdue ones paid a period less.
-                if kind == "trial":
-                    trial_ends_on = run_day + timedelta(days=rng.randint(-3, 4))
-                    order_day = trial_ends_on - timedelta(days=9)
-                    if trial_ends_on < run_day:
-                        world.trials_ended += 1
-                elif kind == "overdue":
-                    renewal_start = _months_back(run_day, 1)
-                    order_day = _months_back(renewal_start, shape.months)
-                else:
-                    order_day = _months_back(run_day, shape.months)
-                placed = _at(order_day, 7, n % 3600)
-                paid_at = placed + timedelta(seconds=1)
-                user_id = t["user"].add(
-                    password=password,
-                    last_login=None,
-                    is_superuser=False,
-                    public_id=_public_id("usr", n, salt),
-                    email=f"client{n}.{salt % 100000}@bench.example",
-                    full_name="",
-                    is_active=True,
-                    is_staff=False,
-                    date_joined=placed - timedelta(days=1),
-                    preferred_language="en",
-                    extra_permissions=[],
-                )
-                client_id = t["client"].add(
-                    public_id=_public_id("cli", n, salt),
-                    kind=profile.kind,
-                    first_name=first_names[n % len(first_names)],
-                    last_name=last_names[n % len(last_names)],
-                    company_name="",
-                    registry_code="",
-                    vat_number="",
-                    street=streets[n % len(streets)],
-                    city=cities[profile.code],
-                    postal_code="",
-                    country=profile.country,
-                    phone="",
-                    phone_index="",
-                    age_declared_at=None,
-                    created_at=placed - timedelta(days=1),
-                    owner_id=user_id,
-                )
-                if kind != "trial" and not world.first_client_id:
-                    world.first_client_id = client_id
-                encrypted = payer_fields[profile.code]
-                payer_public_id = _public_id("pay", n, salt)
-                payer_values = {
-                    "public_id": payer_public_id,
-                    "kind": profile.kind,
-                    "name": encrypted["name"],
-                    "registry_code": profile.registry_code,
-                    "vat_number": "",
-                    "vat_number_format_valid": False,
-                    "street": encrypted["street"],
-                    "city": encrypted["city"],
-                    "postal_code": encrypted["postal_code"],
-                    "country": profile.country,
-                    "invoice_email": encrypted["invoice_email"],
-                    "is_default": True,
-                    "archived_at": None,
-                    "created_at": placed - timedelta(days=1),
-                    "client_id": client_id,
-                }
-                payer_id = t["payer"].add(**payer_values)
-                t["payer_history"].add(
-                    **{**payer_values, "id": payer_id},
-                    history_date=placed - timedelta(days=1),
-                    history_change_reason=None,
-                    history_type="+",
-                    history_user_id=None,
-                )
-                account_id = t["account"].add(
-                    public_id=_public_id("acc", n, salt),
-                    code=f"client:{client_id}",
-                    kind="client_balance",
-                    currency="EUR",
-                    created_at=placed - timedelta(hours=1),
-                    client_id=client_id,
-                )
-                # Money: one bank payment, the order's charge, what is left on the balance.
-                order_gross = 0 if kind == "trial" else bill.gross
-                if kind == "covered":
-                    left = bill.gross + rng.randint(0, 3000)
-                elif kind == "trial":
-                    left = rng.choice((500, 1500, 3000))
-                else:
-                    left = rng.randint(0, bill.gross - 1)
-                paid_in = order_gross + left
-                payment_public_id = _public_id("pmt", n, salt)
-                payment_id = t["payment"].add(
-                    public_id=payment_public_id,
-                    source="staff",
-                    external_id=f"bank:BENCH-{n}-{salt % 100000}",
-                    amount_minor=paid_in,
-                    currency="EUR",
-                    value_date=order_day,
-                    booking_date=order_day,
-                    reference=f"BENCH-{n}",
-                    payer_name="",
-                    payer_account="",
-                    remittance_information="",
-                    status="matched",
-                    review_note="",
-                    recorded_at=placed - timedelta(minutes=30),
-                    matched_at=placed - timedelta(minutes=30),
-                    client_id=client_id,
-                    counter_account_id=bank,
-                    matched_by_id=None,
-                    recorded_by_id=None,
-                    statement_import_id=None,
-                )
-                txn_id = t["txn"].add(
-                    public_id=_public_id("txn", 2 * n, salt),
-                    kind="payment",
-                    idempotency_key=f"payment:{payment_public_id}",
-                    memo=f"Payment {payment_public_id} (staff)",
-                    created_at=placed - timedelta(minutes=30),
-                    actor_id=None,
-                    client_id=client_id,
-                    payment_id=payment_id,
-                )
-                for account, amount in ((account_id, paid_in), (bank, -paid_in)):
-                    t["entry"].add(
-                        amount_minor=amount,
-                        currency="EUR",
-                        client_id=client_id,
-                        account_id=account,
-                        transaction_id=txn_id,
-                    )
-                t["balance"].add(
-                    balance_minor=left,
-                    currency="EUR",
-                    updated_at=paid_at,
-                    client_id=client_id,
-                    account_id=account_id,
-                )
-                # The order's proforma, paid from the balance and finalised with a number.
-                invoice_id = None
-                ends_on = period_end(order_day, shape.months)
-                if kind != "trial":
-                    year = order_day.year if series.restart_yearly else 0
-                    numbers[year] = numbers.get(year, 0) + 1
-                    prefix = series.prefix.replace("{year}", str(order_day.year))
-                    invoice_public_id = _public_id("inv", 2 * n, salt)
-                    invoice_id = invoice_row(
-                        public_id=invoice_public_id,
-                        payer_snapshot=encrypted["snapshot"],
-                        number_year=year,
-                        number=numbers[year],
-                        number_display=f"{prefix}{str(numbers[year]).zfill(series.digits)}",
-                        issued_on=order_day,
-                        due_on=add_working_days(order_day, due_days),
-                        finalised_on=order_day,
-                        net_minor=bill.net,
-                        vat_minor=bill.vat,
-                        gross_minor=bill.gross,
-                        vat_scheme=bill.scheme,
-                        vat_rate=bill.rate,
-                        vat_country=bill.country,
-                        vat_reason=bill.reason,
-                        created_at=placed + timedelta(milliseconds=500),
-                        client_id=client_id,
-                        created_by_id=user_id,
-                        payer_id=payer_id,
-                        series_id=series.pk,
-                    )
-                    lines_of(invoice_id, bill, order_day, ends_on)
-                    charge_id = t["txn"].add(
-                        public_id=_public_id("txn", 2 * n + 1, salt),
-                        kind="charge",
-                        idempotency_key=f"invoice:{invoice_public_id}",
-                        memo=f"Payment of proforma {invoice_public_id}",
-                        created_at=paid_at,
-                        actor_id=user_id,
-                        client_id=client_id,
-                        payment_id=None,
-                    )
-                    for account, amount in (
-                        (account_id, -bill.gross),
-                        (revenue, bill.net),
-                        (vat_payable, bill.vat),
-                    ):
-                        if amount:
-                            t["entry"].add(
-                                amount_minor=amount,
-                                currency="EUR",
-                                client_id=client_id,
-                                account_id=account,
-                                transaction_id=charge_id,
-                            )
-                tariff = tariffs[shape.tariff]
-                image = images.get(shape.os_image)
-                order_public_id = _public_id("ord", n, salt)
-                order_id = t["order"].add(
-                    public_id=order_public_id,
-                    tariff_specs=tariff.specs,
-                    period_months=shape.months,
-                    period_starts_on=order_day,
-                    period_ends_on=ends_on,
-                    is_trial=kind == "trial",
-                    trial_days=10 if kind == "trial" else None,
-                    start_at_once=False,
-                    currency="EUR",
-                    net_minor=0 if kind == "trial" else bill.net,
-                    status="free_trial" if kind == "trial" else "paid",
-                    placed_at=placed,
-                    paid_at=None if kind == "trial" else paid_at,
-                    cancelled_at=None,
-                    client_id=client_id,
-                    family_id=tariff.family_id,
-                    os_image_id=image.pk if image else None,
-                    payer_id=payer_id,
-                    placed_by_id=user_id,
-                    proforma_id=invoice_id,
-                    tariff_id=tariff.pk,
-                    trial_service_id=None,
-                )
-                for position, item in enumerate(bill.items, 1):
-                    item_kind, tariff_id, add_on_id, image_id, code, name, fee, qty = item
-                    t["item"].add(
-                        position=position,
-                        kind=item_kind,
-                        code=code,
-                        name=name,
-                        monthly_fee_minor=fee,
-                        currency="EUR",
-                        quantity=qty,
-                        months=shape.months,
-                        amount_minor=fee * qty * shape.months,
-                        add_on_id=add_on_id,
-                        order_id=order_id,
-                        os_image_id=image_id,
-                        tariff_id=tariff_id,
-                    )
-                service_values = {
-                    "public_id": _public_id("svc", n, salt),
-                    "specs": tariff.specs,
-                    "status": "active",
-                    "status_changed_at": paid_at + timedelta(seconds=1),
-                    "is_trial": False,
-                    "trial_ends_on": None,
-                    "contract_started_on": order_day,
-                    "commencement_deadline": order_day + timedelta(days=1),
-                    "activated_at": paid_at + timedelta(seconds=1),
-                    "terminated_at": None,
-                    "module_name": "manual",
-                    "module_service_id": "",
-                    "module_data": {},
-                    "created_at": placed,
-                    "updated_at": paid_at + timedelta(seconds=1),
-                    "client_id": client_id,
-                    "family_id": tariff.family_id,
-                    "order_id": order_id,
-                    "os_image_id": image.pk if image else None,
-                    "payer_id": payer_id,
-                    "tariff_id": tariff.pk,
-                    "contract_ends_on": period_end(order_day, 12),
-                    "notice_effective_on": None,
-                    "notice_given_at": None,
-                    "notice_given_by_id": None,
-                    "notice_kind": "",
-                    "notice_party": "",
-                    "billing_invoice_id": invoice_id,
-                    "invoiced_through": ends_on,
-                    "paid_through": ends_on,
-                    "renewal_months": shape.months,
-                    "suspension_reason": "",
-                }
-                changes = [
-                    ("", "pending", f"Order {order_public_id} placed.", placed, user_id),
-                    (
-                        "pending",
-                        "provisioning",
-                        "Period paid; provisioning started.",
-                        paid_at,
-                        None,
-                    ),
-                    ("provisioning", "active", "Activated by staff.", paid_at, None),
-                ]
-                if kind == "trial":
-                    service_values.update(
-                        status="trial",
-                        is_trial=True,
-                        trial_ends_on=trial_ends_on,
-                        activated_at=None,
-                        billing_invoice_id=None,
-                        invoiced_through=None,
-                        paid_through=None,
-                        renewal_months=None,
-                    )
-                    changes[1:] = [
-                        (
-                            "pending",
-                            "trial",
-                            f"Free trial of 10 days, until {trial_ends_on}.",
-                            placed,
-                            user_id,
-                        )
-                    ]
-                service_id = t["service"].add(**service_values)
-                for code, quantity in shape.add_ons:
-                    t["service_add_on"].add(
-                        service_id=service_id, add_on_id=add_ons[code].pk, quantity=quantity
-                    )
-                for from_status, to_status, reason, changed_at, actor in changes:
-                    t["change"].add(
-                        from_status=from_status,
-                        to_status=to_status,
-                        reason=reason,
-                        changed_at=changed_at,
-                        actor_id=actor,
-                        service_id=service_id,
-                    )
-                operation = {
-                    "public_id": _public_id("pop", 2 * n, salt),
-                    "operation": "create",
-                    "key": "create",
-                    "module_name": "manual",
-                    "changes": {},
-                    "status": "done",
-                    "attempts": 0,
-                    "next_attempt_at": None,
-                    "handed_to_worker_at": paid_at,
-                    "message": "Done by staff.",
-                    "retry_can_help": False,
-                    "created_at": paid_at,
-                    "updated_at": paid_at,
-                    "finished_at": paid_at,
-                    "completed_by_id": None,
-                    "service_id": service_id,
-                }
-                t["operation"].add(**operation)
-                if invoice_id is not None:
-                    t["period"].add(
-                        starts_on=order_day,
-                        ends_on=ends_on,
-                        amount_minor=bill.net,
-                        currency="EUR",
-                        created_at=paid_at,
-                        invoice_id=invoice_id,
-                        order_id=order_id,
-                        service_id=service_id,
-                    )
-                if kind == "overdue":
-                    # Last month's renewal, issued ten days ahead, unpaid; the service was
-                    # suspended for it when its period began (AUT-02).
-                    issued_on = renewal_start - timedelta(days=10)
-                    renewal_ends = period_end(renewal_start, shape.months)
-                    renewal_invoice = invoice_row(
-                        public_id=_public_id("inv", 2 * n + 1, salt),
-                        kind="proforma",
-                        status="issued",
-                        payer_snapshot=encrypted["snapshot"],
-                        issued_on=issued_on,
-                        due_on=min(add_working_days(issued_on, due_days), renewal_start),
-                        net_minor=bill.net,
-                        vat_minor=bill.vat,
-                        gross_minor=bill.gross,
-                        vat_scheme=bill.scheme,
-                        vat_rate=bill.rate,
-                        vat_country=bill.country,
-                        vat_reason=bill.reason,
-                        created_at=_at(issued_on, 4),
-                        client_id=client_id,
-                        payer_id=payer_id,
-                    )
-                    lines_of(renewal_invoice, bill, renewal_start, renewal_ends)
-                    t["renewal"].add(
-                        service_id=service_id,
-                        client_id=client_id,
-                        starts_on=renewal_start,
-                        ends_on=renewal_ends,
-                        invoice_id=renewal_invoice,
-                        net_minor=bill.net,
-                        currency="EUR",
-                        state="invoiced",
-                        issued_at=_at(issued_on, 4),
-                        paid_on=None,
-                    )
-                    suspended_at = _at(renewal_start, 4)
-                    t["service"].rows[-1] = tuple(
-                        {
-                            **service_values,
-                            "id": service_id,
-                            "status": "suspended",
-                            "status_changed_at": suspended_at,
-                            "suspension_reason": "debt",
-                            "billing_invoice_id": renewal_invoice,
-                            "invoiced_through": renewal_ends,
-                            "updated_at": suspended_at,
-                        }[c]
-                        for c in t["service"].columns
-                    )
-                    change_id = t["change"].add(
-                        from_status="active",
-                        to_status="suspended",
-                        reason="The renewal invoice is unpaid and the period is not covered "
-                        "(AUT-02).",
-                        changed_at=suspended_at,
-                        actor_id=None,
-                        service_id=service_id,
-                    )
-                    t["operation"].add(
-                        **{
-                            **operation,
-                            "public_id": _public_id("pop", 2 * n + 1, salt),
-                            "operation": "suspend",
-                            "key": f"suspend:{change_id}",
-                            "handed_to_worker_at": suspended_at,
-                            "created_at": suspended_at,
-                            "updated_at": suspended_at,
-                            "finished_at": suspended_at,
-                        }
-                    )
-            for name in order_of_flush:
-                t[name].flush()
+            for n in range(start + 1, min(services, start + BLOCK) + 1):
+                make_client(n)
+            writer.write(database, tables, [table.take() for table in tables])
         for year, last in numbers.items():
             counter, _ = InvoiceSeriesCounter.objects.get_or_create(series=series, year=year)
             InvoiceSeriesCounter.objects.filter(pk=counter.pk).update(
                 last_number=counter.last_number + last
             )
-        writer.reset_sequences([table.model for table in t.values()])
-    del first_client
+        writer.reset_sequences([table.model for table in tables])
     if writer.postgres:
         with writer.connection.cursor() as cursor:
             cursor.execute("ANALYZE")

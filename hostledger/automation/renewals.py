@@ -414,16 +414,6 @@ def _issue_many(services: list[dict], pricing: Pricing, now: datetime) -> int:
         """,
         [stamp],
     )
-    notifications_enqueue_select(
-        event="renewal_invoice_issued",
-        select_sql=(
-            "SELECT 'renewal_invoice_issued:' || i.public_id, i.client_id, n.service_id, "
-            f"i.id, i.gross_minor, i.due_on FROM {NEW_RENEWALS} n "
-            f"JOIN {INVOICE} i ON i.public_id = n.public_id"
-        ),
-        params=[],
-        now=now,
-    )
     return len(renewal_rows)
 
 
@@ -461,21 +451,28 @@ def _issue_one(service: dict, pricing: Pricing, now: datetime) -> str:
             Service.objects.filter(pk=service["id"]).update(
                 invoiced_through=ends_on, billing_invoice=invoice, updated_at=now
             )
-            from hostledger.notifications.actions import notification_enqueue
-
-            notification_enqueue(
-                key=f"renewal_invoice_issued:{invoice.public_id}",
-                client=client,
-                event="renewal_invoice_issued",
-                service=Service.objects.get(pk=service["id"]),
-                invoice=invoice,
-                amount_minor=invoice.gross_minor,
-                on_date=invoice.due_on,
-                now=now,
-            )
     except DomainError as error:
         return f"Service {service['id']}: renewal from {starts_on} not issued: {error.message}"
     return ""
+
+
+def issued_renewals_announce(*, low: int, high: int, now: datetime) -> int:
+    """Tell the clients in (low, high] about the renewal proformas this run issued them and
+    did not pay at once from their balance (AUT-01, NTF-01): a proforma issued and paid in
+    the same run is announced once, by the "renewed" message that carries its invoice.
+    ``now`` is the run's moment, stored on the renewals it issued."""
+    return notifications_enqueue_select(
+        event="renewal_invoice_issued",
+        select_sql=(
+            "SELECT 'renewal_invoice_issued:' || i.public_id, r.client_id, r.service_id, "
+            f"i.id, i.gross_minor, i.due_on FROM {RENEWAL} r "
+            f"JOIN {INVOICE} i ON i.id = r.invoice_id "
+            "WHERE r.client_id > %s AND r.client_id <= %s AND r.issued_at = %s "
+            "AND r.state = 'invoiced' AND i.status = 'issued'"
+        ),
+        params=[low, high, sql.timestamp(now)],
+        now=now,
+    )
 
 
 CHARGES = "automation_charge"

@@ -9,7 +9,8 @@ client order, then does, for those clients only and with a few statements each:
 
 1. end free trials that ran out (CAT-04);
 2. issue renewal proformas ``automation.renewal_invoice_days_ahead`` days ahead;
-3. pay due renewals from the balance, oldest first, while it covers them;
+3. pay due renewals from the balance, oldest first, while it covers them, and send the
+   proformas just issued that are left to pay;
 4. record the periods paid (by the run or by payments since) and post settled penalties;
 5. resume services suspended for debt that are paid up (AUT-03);
 6. suspend services whose current period is unpaid (AUT-02);
@@ -53,6 +54,7 @@ from hostledger.automation.renewals import (
     RENEWAL,
     SERVICE,
     Pricing,
+    issued_renewals_announce,
     renewals_charge,
     renewals_issue,
 )
@@ -198,6 +200,7 @@ def chunk_run(
         counts["renewals_issued"] = issued
         counts["renewal_errors"] = len(errors)
         counts["renewals_charged"] = renewals_charge(low=low, high=high, today=today, now=now)
+        issued_renewals_announce(low=low, high=high, now=now)
         counts["periods_paid"] = paid_renewals_apply(low=low, high=high, now=now, ppm=settings.ppm)
         counts["resumed"] = debt_services_resume(low=low, high=high, today=today, now=now)
         counts["suspended"] = unpaid_services_suspend(low=low, high=high, today=today, now=now)

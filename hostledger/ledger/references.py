@@ -87,8 +87,10 @@ def references_in_text(text: str) -> list[str]:
 
     Used on the unstructured remittance information of a bank transfer, where payers type
     "arve 1234561", "viitenumber 1234 561" or "RF18 5390 0754 7034". Digit groups separated
-    by single spaces count as one number when they make a valid one together; otherwise each
-    valid group counts on its own.
+    by spaces are read both ways: as one number when together they make a valid one, and each
+    valid group on its own. "1009 1012" is two valid numbers and, joined, a third; all three
+    are returned, so a line whose readings name more than one client goes to review instead
+    of being credited by a guess.
     """
     found: list[str] = []
     upper = (text or "").upper()
@@ -100,9 +102,9 @@ def references_in_text(text: str) -> list[str]:
     for match in _DIGIT_RUN.finditer(without_rf):
         run = match.group(0)
         joined = run.replace(" ", "")
-        if is_valid_reference_number(joined):
-            candidates = [joined]
-        else:
-            candidates = [group for group in run.split() if is_valid_reference_number(group)]
+        groups = run.split()
+        candidates = [joined] if is_valid_reference_number(joined) else []
+        if len(groups) > 1:
+            candidates += [group for group in groups if is_valid_reference_number(group)]
         found.extend(candidate for candidate in candidates if candidate not in found)
     return found

@@ -69,6 +69,7 @@ def test_references_found_in_free_text__BIL_06():
         "12345672",
     ]
     assert references_in_text("invoice 1234562 of 2026-11-20") == []
+    assert references_in_text("1009 1012") == ["10091012", "1009", "1012"]
     assert references_in_text("") == []
 
 
