@@ -31,6 +31,7 @@ STEPS = {
         "paid_renewals_apply",
         "debt_services_resume",
         "unpaid_services_suspend",
+        "restricted_services_suspend",
         "penalties_accrue",
         "reminders_send",
         "debt_terminations_propose",

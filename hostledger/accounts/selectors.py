@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 
 from django.db.models import F, Q, QuerySet
 
@@ -280,6 +281,15 @@ def client_is_restricted(client: Client, *, on: date) -> bool:
         .filter(verification_restricting(on))
         .exists()
     )
+
+
+def restricted_clients_sql(on: date) -> tuple[str, list]:
+    """SQL selecting the ids of the clients restricted on day ``on`` (ACC-10) and its
+    parameters, for set-based statements (``client_id NOT IN (…)``): the same rule as
+    :func:`verification_restricting`."""
+    restricting = VerificationRequest.objects.filter(verification_restricting(on))
+    query, params = restricting.order_by().values("client_id").query.sql_with_params()
+    return query, [param.value if isinstance(param, Enum) else param for param in params]
 
 
 def check_client_not_restricted(client: Client, *, on: date, field: str = "client") -> None:

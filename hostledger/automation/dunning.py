@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from hostledger.accounts.selectors import restricted_clients_sql
 from hostledger.automation import sql
 from hostledger.automation.models import AutomatedDecision
 from hostledger.automation.renewals import (
@@ -307,16 +308,20 @@ def _hand_to_workers(operation_ids: list[int]) -> None:
 
 
 def debt_services_resume(*, low: int, high: int, today: date, now: datetime) -> int:
-    """Resume the services suspended for debt whose periods are paid up to today (AUT-03)."""
+    """Resume the services suspended for debt, or for an overdue data verification whose
+    restriction has lifted, whose periods are paid up to today (AUT-03, ACC-10)."""
+    restricted, restricted_params = restricted_clients_sql(today)
     return _move(
         select_sql=f"""
             SELECT s.id, s.client_id FROM {SERVICE} s
             WHERE s.client_id > %s AND s.client_id <= %s AND s.status = 'suspended'
-              AND s.suspension_reason = 'debt' AND s.paid_through >= %s
+              AND (s.suspension_reason = 'debt' OR (s.suspension_reason = 'verification'
+                   AND s.client_id NOT IN ({restricted})))
+              AND s.paid_through >= %s
               AND NOT EXISTS (SELECT 1 FROM {RENEWAL} r WHERE r.service_id = s.id
                   AND r.state = 'invoiced' AND r.starts_on <= %s)
         """,
-        params=[low, high, sql.day(today), sql.day(today)],
+        params=[low, high, *restricted_params, sql.day(today), sql.day(today)],
         from_status="suspended",
         to_status="active",
         reason="The unpaid renewal has been paid; resumed automatically (AUT-03).",
@@ -345,6 +350,31 @@ def unpaid_services_suspend(*, low: int, high: int, today: date, now: datetime) 
         event="service_suspended",
         now=now,
         suspension_reason="debt",
+    )
+
+
+def restricted_services_suspend(*, low: int, high: int, today: date, now: datetime) -> int:
+    """Suspend the active services whose current period has begun without being renewed
+    because an overdue data verification request restricts their client (ACC-10, 003
+    §2.2.9: no extension until the answer). The suspension time stays payable (§2.2.10):
+    when the restriction lifts the missed periods are invoiced from where billing stopped,
+    and the service resumes once they are paid."""
+    restricted, restricted_params = restricted_clients_sql(today)
+    return _move(
+        select_sql=f"""
+            SELECT s.id, s.client_id FROM {SERVICE} s
+            WHERE s.client_id > %s AND s.client_id <= %s AND s.status = 'active'
+              AND s.renewal_months IS NOT NULL AND s.invoiced_through < %s
+              AND s.client_id IN ({restricted})
+        """,
+        params=[low, high, sql.day(today), *restricted_params],
+        from_status="active",
+        to_status="suspended",
+        reason="Not renewed while a data verification request is unanswered (ACC-10).",
+        operation="suspend",
+        event="service_suspended_verification",
+        now=now,
+        suspension_reason="verification",
     )
 
 

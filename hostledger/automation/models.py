@@ -35,6 +35,12 @@ class BillingClock(models.Model):
         blank=True,
         help_text="Billing day of the latest run that went through every client to the end.",
     )
+    seen_transaction_id = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text="Highest ledger transaction id when that run began going through the "
+        "clients: money posted after it is looked at again on the same day.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

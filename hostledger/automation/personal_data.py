@@ -32,7 +32,13 @@ DECISION = Personal(
 
 declare(
     "automation.BillingClock",
-    {"id": ROW_KEY, "as_of": RECORD_TIME, "completed_on": RECORD_TIME, "updated_at": RECORD_TIME},
+    {
+        "id": ROW_KEY,
+        "as_of": RECORD_TIME,
+        "completed_on": RECORD_TIME,
+        "seen_transaction_id": REFERENCE,
+        "updated_at": RECORD_TIME,
+    },
 )
 
 declare(

@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from hostledger.accounts.models import Client
+from hostledger.accounts.selectors import restricted_clients_sql
 from hostledger.automation import sql
 from hostledger.automation.models import PenaltyAccrual, ServiceRenewal
 from hostledger.catalog.models import AddOn, OsImage, Tariff
@@ -84,6 +85,14 @@ class Pricing:
                 requires_paid_licence=True
             ).values_list("pk", "licence_monthly_fee_minor", "currency", "name")
         }
+
+    def renewal_due_on(self, starts_on: date) -> date:
+        """The due date of the renewal of a period starting on ``starts_on``: the usual
+        term, never after the period starts, and never before the day it is invoiced. A
+        period that has already begun (billed late, after downtime or a lifted verification
+        restriction) is due the day it is invoiced, so no penalty runs for days before the
+        invoice existed (BIL-07)."""
+        return max(self.today, min(self.due_on, starts_on))
 
     def fee(self, kind: str, pk: int, starts_on: date) -> Money:
         fees = self._fees.get(starts_on)
@@ -154,9 +163,12 @@ NEW_RENEWALS = "automation_new_renewal"
 NEW_LINES = "automation_new_line"
 
 
-def _candidates(low: int, high: int, horizon: date) -> list[dict]:
+def _candidates(low: int, high: int, horizon: date, today: date) -> list[dict]:
     """Live services of the clients in (low, high] whose billed periods end before
-    ``horizon``, with what their last invoice says about the payer and VAT."""
+    ``horizon``, with what their last invoice says about the payer and VAT; not those of a
+    client an overdue data verification request restricts ``today`` (ACC-10: no extension
+    until the answer; the periods missed are billed when the restriction lifts, §2.2.10)."""
+    restricted, restricted_params = restricted_clients_sql(today)
     rows = sql.fetchall(
         f"""
         SELECT s.id, s.client_id, s.payer_id, s.tariff_id, s.os_image_id, s.invoiced_through,
@@ -172,9 +184,10 @@ def _candidates(low: int, high: int, horizon: date) -> list[dict]:
           AND s.status IN ('provisioning', 'active', 'suspended')
           AND s.renewal_months IS NOT NULL
           AND s.invoiced_through < %s
+          AND s.client_id NOT IN ({restricted})
         ORDER BY s.id
         """,
-        [low, high, sql.day(horizon)],
+        [low, high, sql.day(horizon), *restricted_params],
     )
     services = []
     for row in rows:
@@ -260,7 +273,9 @@ def renewals_issue(
     failed: dict[int, str] = {}
     while True:
         services = [
-            service for service in _candidates(low, high, horizon) if service["id"] not in failed
+            service
+            for service in _candidates(low, high, horizon, pricing.today)
+            if service["id"] not in failed
         ]
         if not services:
             return issued, list(failed.values())
@@ -357,7 +372,7 @@ def _issue_many(services: list[dict], pricing: Pricing, now: datetime) -> int:
                 service["payer_id"],
                 day(starts_on),
                 day(ends_on),
-                day(min(pricing.due_on, starts_on)),
+                day(pricing.renewal_due_on(starts_on)),
                 net_total,
                 vat_total,
                 service["scheme"],
@@ -437,7 +452,7 @@ def _issue_one(service: dict, pricing: Pricing, now: datetime) -> str:
                 lines=renewal_lines(pricing, service, starts_on, ends_on),
                 issued_on=pricing.today,
             )
-            Invoice.objects.filter(pk=invoice.pk).update(due_on=min(invoice.due_on, starts_on))
+            Invoice.objects.filter(pk=invoice.pk).update(due_on=pricing.renewal_due_on(starts_on))
             ServiceRenewal.objects.create(
                 service_id=service["id"],
                 client=client,

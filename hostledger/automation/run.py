@@ -8,12 +8,15 @@ of about ``automation.chunk_clients`` services. Each chunk is one transaction th
 client order, then does, for those clients only and with a few statements each:
 
 1. end free trials that ran out (CAT-04);
-2. issue renewal proformas ``automation.renewal_invoice_days_ahead`` days ahead;
+2. issue renewal proformas ``automation.renewal_invoice_days_ahead`` days ahead, except
+   to clients an overdue data verification request restricts (ACC-10);
 3. pay due renewals from the balance, oldest first, while it covers them, and send the
    proformas just issued that are left to pay;
 4. record the periods paid (by the run or by payments since) and post settled penalties;
-5. resume services suspended for debt that are paid up (AUT-03);
-6. suspend services whose current period is unpaid (AUT-02);
+5. resume services suspended for debt, or for a verification whose restriction has
+   lifted, that are paid up (AUT-03, ACC-10);
+6. suspend services whose current period is unpaid (AUT-02), or was not renewed because
+   of an overdue verification (ACC-10);
 7. accrue penalties on unpaid renewals (BIL-07);
 8. remind before the due date and warn before suspension (AUT-04);
 9. propose (or make) terminations for debt older than ``automation.termination_after_days``
@@ -36,6 +39,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from hostledger.accounts.selectors import restricted_clients_sql
 from hostledger.automation import conf, sql
 from hostledger.automation.dunning import (
     debt_services_resume,
@@ -44,6 +48,7 @@ from hostledger.automation.dunning import (
     penalties_accrue,
     penalty_ppm,
     reminders_send,
+    restricted_services_suspend,
     trials_end,
     unpaid_services_suspend,
 )
@@ -53,6 +58,7 @@ from hostledger.automation.renewals import (
     INVOICE,
     RENEWAL,
     SERVICE,
+    TXN,
     Pricing,
     issued_renewals_announce,
     renewals_charge,
@@ -204,6 +210,9 @@ def chunk_run(
         counts["periods_paid"] = paid_renewals_apply(low=low, high=high, now=now, ppm=settings.ppm)
         counts["resumed"] = debt_services_resume(low=low, high=high, today=today, now=now)
         counts["suspended"] = unpaid_services_suspend(low=low, high=high, today=today, now=now)
+        counts["suspended_for_verification"] = restricted_services_suspend(
+            low=low, high=high, today=today, now=now
+        )
         counts["penalties_accrued"] = penalties_accrue(
             low=low, high=high, today=today, ppm=settings.ppm
         )
@@ -245,15 +254,16 @@ def client_renewals_apply(*, client, today: date) -> dict[str, int]:
     }
 
 
-def _contracts_step(today: date, as_of: datetime, report: Report) -> None:
-    """Contract terms (ORD-08) and cancellations that fall due (ORD-06, ORD-08), then data
-    verification deadlines (ACC-10)."""
+def _contracts_step(today: date, as_of: datetime, report: Report, *, terms: bool) -> None:
+    """Contract terms (ORD-08) unless ``terms`` is false, cancellations that fall due (ORD-06,
+    ORD-08), then data verification deadlines (ACC-10)."""
     from hostledger.subscriptions.actions import contracts_renew, service_cancellation_carry_out
     from hostledger.subscriptions.models import ServiceCancellation
 
-    with transaction.atomic():
-        _lock_clock()
-        report.count("contract_terms_renewed", contracts_renew(today=today))
+    if terms:
+        with transaction.atomic():
+            _lock_clock()
+            report.count("contract_terms_renewed", contracts_renew(today=today))
     due = ServiceCancellation.objects.filter(
         state=ServiceCancellation.State.REQUESTED, effective_on__lte=today
     ).order_by("effective_on", "id")
@@ -294,44 +304,63 @@ def _verification_step(as_of: datetime, report: Report) -> None:
         )
 
 
-def _day_settled(today: date, settings: RunSettings) -> bool:
-    """Whether a run as of ``today`` can leave the clients alone: an earlier run already went
-    through every client on this billing day, and none of the few things that can fall due
-    later on the same day has (a renewal to invoice, a due renewal the balance now covers,
-    a trial run out, a debt-suspended service paid up). Each check reads an index.
+def _day_completed(today: date) -> int | None:
+    """The ledger transaction id recorded by the latest run that went through every client
+    on ``today`` (:func:`_day_complete`), or None if no run has yet."""
+    clock = BillingClock.objects.filter(pk=CLOCK_ID, completed_on=today)
+    return clock.values_list("seen_transaction_id", flat=True).first()
 
-    What the run does for a day depends only on the day, and payments apply their own
-    renewals (:func:`client_renewals_apply`), so an hourly run after the first of the day
-    finishes in moments however many services there are."""
-    clock = BillingClock.objects.filter(pk=CLOCK_ID).values_list("completed_on", flat=True)
-    if clock.first() != today:
-        return False
+
+def _day_settled(today: date, settings: RunSettings, seen: int) -> bool:
+    """Whether a run as of ``today`` can leave the clients alone, when an earlier run went
+    through every client on this billing day after ledger transaction ``seen``: none of the
+    few things that can fall due later on the same day has (a renewal to invoice for a
+    client no verification restricts, which includes one whose restriction lifted, a trial
+    run out, or money posted since to a client with a due renewal it now covers, a renewal
+    paid but not applied, or a debt-suspended service paid up). Each check reads a few
+    index entries: the money check looks only at the clients with a transaction other than
+    a charge (charges spend, and the payment that makes one applies its renewals at once)
+    posted after ``seen``.
+
+    What the run does for a day depends only on the day and the money, and payments apply
+    their own renewals (:func:`client_renewals_apply`), so an hourly run after the first of
+    the day finishes in moments however many services there are."""
     horizon = sql.day(today + timedelta(days=settings.days_ahead))
     day = sql.day(today)
+    restricted, restricted_params = restricted_clients_sql(today)
     pending = sql.fetchone(
         f"""
         SELECT
           EXISTS (SELECT 1 FROM {SERVICE} WHERE status IN {LIVE_BILLED}
-                  AND invoiced_through < %s),
-          EXISTS (SELECT 1 FROM {RENEWAL} r JOIN {INVOICE} i ON i.id = r.invoice_id
-                  JOIN {BALANCE} b ON b.client_id = r.client_id
-                  WHERE r.state = 'invoiced' AND i.status = 'issued' AND i.due_on <= %s
-                  AND i.gross_minor <= b.balance_minor),
-          EXISTS (SELECT 1 FROM {RENEWAL} r JOIN {INVOICE} i ON i.id = r.invoice_id
-                  WHERE r.state = 'invoiced' AND i.status = 'paid'),
+                  AND invoiced_through < %s AND client_id NOT IN ({restricted})),
           EXISTS (SELECT 1 FROM {SERVICE} WHERE status = 'trial' AND trial_ends_on < %s),
-          EXISTS (SELECT 1 FROM {SERVICE} WHERE status = 'suspended'
-                  AND suspension_reason = 'debt' AND paid_through >= %s)
+          EXISTS (SELECT 1 FROM {TXN} t JOIN {RENEWAL} r ON r.client_id = t.client_id
+                  JOIN {INVOICE} i ON i.id = r.invoice_id
+                  JOIN {BALANCE} b ON b.client_id = r.client_id
+                  WHERE t.id > %s AND NOT (t.kind = 'charge') AND r.state = 'invoiced'
+                  AND (i.status = 'paid' OR (i.status = 'issued' AND i.due_on <= %s
+                       AND i.gross_minor <= b.balance_minor))),
+          EXISTS (SELECT 1 FROM {TXN} t JOIN {SERVICE} s ON s.client_id = t.client_id
+                  WHERE t.id > %s AND NOT (t.kind = 'charge') AND s.status = 'suspended'
+                  AND s.suspension_reason = 'debt' AND s.paid_through >= %s)
         """,
-        [horizon, day, day, day],
+        [horizon, *restricted_params, day, seen, day, seen, day],
     )
     return not any(pending)
 
 
-def _day_complete(today: date) -> None:
+def _transactions_seen() -> int:
+    """The highest ledger transaction id now. Read before the run goes through the clients:
+    a posting locks the client's balance before it takes its id, and each chunk locks the
+    balances it works on, so every transaction with a lower id is seen by the chunk of its
+    client; money posted later has a higher id and is looked at again (:func:`_day_settled`)."""
+    return sql.fetchone(f"SELECT COALESCE(MAX(id), 0) FROM {TXN}")[0]
+
+
+def _day_complete(today: date, seen: int) -> None:
     BillingClock.objects.filter(pk=CLOCK_ID).filter(
-        Q(completed_on__isnull=True) | Q(completed_on__lt=today)
-    ).update(completed_on=today)
+        Q(completed_on__isnull=True) | Q(completed_on__lte=today)
+    ).update(completed_on=today, seen_transaction_id=seen)
 
 
 def billing_run(*, as_of: datetime | None = None, context=None) -> dict[str, int]:
@@ -344,12 +373,15 @@ def billing_run(*, as_of: datetime | None = None, context=None) -> dict[str, int
     now = timezone.now()
     report = Report(context)
     settings = RunSettings.read()
-    _contracts_step(today, as_of, report)
-    total = sql.fetchone(f"SELECT COUNT(*) FROM {SERVICE} WHERE status IN {LIVE}")[0]
-    if _day_settled(today, settings):
+    seen = _day_completed(today)
+    # Contract terms depend on the day alone: a completed day has renewed them already.
+    _contracts_step(today, as_of, report, terms=seen is None)
+    if seen is not None and _day_settled(today, settings, seen):
         report.log(f"Every client was already billed for {today.isoformat()}; nothing new due.")
-        report.progress(total, total)
+        report.progress(0, 0)
         return report.counts
+    seen = _transactions_seen()
+    total = sql.fetchone(f"SELECT COUNT(*) FROM {SERVICE} WHERE status IN {LIVE}")[0]
     pricing = Pricing(
         today=today,
         due_on=add_working_days(today, setting_value(invoicing_conf.DUE_WORKING_DAYS)),
@@ -374,6 +406,6 @@ def billing_run(*, as_of: datetime | None = None, context=None) -> dict[str, int
     from hostledger.automation.actions import decisions_apply_automatic
 
     report.count("terminated", decisions_apply_automatic(today=today))
-    _day_complete(today)
+    _day_complete(today, seen)
     report.progress(total, total)
     return report.counts

@@ -164,7 +164,17 @@ class LedgerTransaction(AppendOnlyModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["client", "created_at"])]
+        indexes = [
+            models.Index(fields=["client", "created_at"]),
+            # Money that can make more due after the billing run went through a client (all
+            # but charges, which only spend): the run's "anything new since?" reads a few
+            # entries of this index instead of the day's charges (AUT-01).
+            models.Index(
+                fields=["id"],
+                condition=~models.Q(kind="charge"),
+                name="ledger_txn_not_charge_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.kind}"

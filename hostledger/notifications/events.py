@@ -97,6 +97,13 @@ EVENTS: dict[str, EventDefinition] = {
             "A service was suspended for non-payment.",
         ),
         EventDefinition(
+            "service_suspended_verification",
+            Category.SERVICE,
+            "ACC-10",
+            "A service was suspended because it could not be renewed while a data "
+            "verification request is unanswered.",
+        ),
+        EventDefinition(
             "service_resumed", Category.SERVICE, "AUT-03", "A suspended service was resumed."
         ),
         EventDefinition(

@@ -47,6 +47,17 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Pay the invoice: {{ invoice_url }}" + SIGNATURE,
         "{{ service_name }} is suspended: invoice {{ invoice_number }} ({{ amount }}) unpaid.",
     ),
+    "service_suspended_verification": (
+        "{{ service_name }} is suspended until you answer our data verification request",
+        "Hello {{ client_name }},\n\n"
+        "the period of your service {{ service_name }} ({{ service_id }}) has ended and it "
+        "could not be renewed, because our request to verify the data of your account is "
+        "unanswered. The service is suspended. After your answer the restriction is lifted, "
+        "the renewal from the end of the last paid period is invoiced (the time the service "
+        "is suspended stays payable) and the service resumes once it is paid.\n\n"
+        "Answer the request: {{ client_area_url }}" + SIGNATURE,
+        "{{ service_name }} is suspended: please answer our data verification request.",
+    ),
     "service_resumed": (
         "{{ service_name }} is running again",
         "Hello {{ client_name }},\n\n"

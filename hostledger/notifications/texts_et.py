@@ -47,6 +47,17 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Arve tasumine: {{ invoice_url }}" + SIGNATURE,
         "{{ service_name }} on peatatud: arve {{ invoice_number }} ({{ amount }}) on tasumata.",
     ),
+    "service_suspended_verification": (
+        "{{ service_name }} on peatatud kuni vastate andmete kontrollimise päringule",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie teenuse {{ service_name }} ({{ service_id }}) periood on lõppenud ja seda ei "
+        "saanud pikendada, sest meie päring teie konto andmete kontrollimiseks on vastuseta. "
+        "Teenus on peatatud. Pärast teie vastust piirang kaob, pikendus arveldatakse alates "
+        "viimase tasutud perioodi lõpust (peatamise aeg on samuti tasuline) ja teenus taastub "
+        "pärast selle tasumist.\n\n"
+        "Päringule vastamine: {{ client_area_url }}" + SIGNATURE,
+        "{{ service_name }} on peatatud: palun vastake andmete kontrollimise päringule.",
+    ),
     "service_resumed": (
         "{{ service_name }} töötab taas",
         "Tere, {{ client_name }}!\n\n"

@@ -267,10 +267,12 @@ class NoticeKind(models.TextChoices):
 
 
 class SuspensionReason(models.TextChoices):
-    """Why a service is suspended: only a suspension for debt ends by itself when the debt is
-    paid (AUT-03)."""
+    """Why a service is suspended: a suspension for debt ends by itself when the debt is paid
+    (AUT-03), one for an overdue data verification when the restriction has lifted and the
+    periods missed are paid (ACC-10); staff end their own."""
 
     DEBT = "debt", "Unpaid renewal"
+    VERIFICATION = "verification", "Not renewed: data verification overdue"
     OTHER = "other", "Suspended by staff"
 
 
@@ -383,6 +385,12 @@ class Service(models.Model):
                 fields=["invoiced_through", "client"],
                 condition=Q(status__in=["provisioning", "active", "suspended"]),
                 name="subscriptions_svc_renew_idx",
+            ),
+            # Trials that ran out (CAT-04): the few trial rows, not every service.
+            models.Index(
+                fields=["trial_ends_on"],
+                condition=Q(status="trial"),
+                name="subscriptions_svc_trial_idx",
             ),
         ]
 

@@ -227,6 +227,8 @@ def test_catch_up_after_downtime_bills_each_missed_period_once__AUT_01(
         date(2027, 6, 1),
     ]
     assert {r.state for r in renewals} == {"paid"}
+    assert {r.invoice.due_on for r in renewals} == {date(2027, 6, 5)}  # due when invoiced
+    assert not PenaltyAccrual.objects.exists()  # not late for the provider's downtime
     assert Service.objects.get(pk=service.pk).paid_through == date(2027, 6, 30)
     run_as_of(date(2027, 6, 5))
     assert ServiceRenewal.objects.filter(service=service).count() == 3
@@ -287,6 +289,59 @@ def test_unanswered_verification_restricts_then_proposes_termination__ACC_10_AUT
     assert Service.objects.get(pk=service.pk).status == "terminated"
 
 
+def test_no_renewal_while_verification_is_overdue_then_the_suspension_is_billed__ACC_10(
+    active_service, client_record, run_as_of
+):
+    from hostledger.accounts.actions.verification import (
+        verification_request_accept,
+        verification_request_answer,
+        verification_request_open,
+    )
+    from tests.subscriptions.factories import NOW, new_staff
+
+    service = active_service("100.00")
+    officer = new_staff("clients.edit", "clients.view_personal_data")
+    request = verification_request_open(
+        client=client_record, question="Please confirm your address.", actor=officer, now=NOW
+    )
+    before = _balance(client_record)
+    assert run_as_of(ISSUE_DAY).get("renewals_issued", 0) == 0  # restricted since 5 March
+    assert not ServiceRenewal.objects.filter(service=service).exists()
+    assert run_as_of(DUE_DAY) == {}  # nothing due, nothing charged
+    counts = run_as_of(PERIOD_START)
+    assert counts["suspended_for_verification"] == 1
+    service.refresh_from_db()
+    assert (service.status, service.suspension_reason) == ("suspended", "verification")
+    assert len(_events(client_record, "service_suspended_verification")) == 1
+    assert _events(client_record, "service_suspended") == []  # it is not a debt
+    assert run_as_of(date(2027, 4, 2)) == {}  # suspended once, still not renewed
+    assert _balance(client_record) == before
+
+    lifted = date(2027, 4, 6)
+    request = verification_request_answer(
+        request=request, answer="Same address.", actor=client_record.owner, now=moment(lifted)
+    )
+    verification_request_accept(request=request, actor=officer, now=moment(lifted))
+    counts = run_as_of(lifted)
+    assert counts["renewals_issued"] == 1 and counts["renewals_charged"] == 1
+    assert counts["resumed"] == 1
+    renewal = _renewal(service)  # from where billing stopped: the suspension is payable
+    assert (renewal.starts_on, renewal.ends_on, renewal.state) == (
+        PERIOD_START,
+        date(2027, 4, 30),
+        ServiceRenewal.State.PAID,
+    )
+    service.refresh_from_db()
+    assert (service.status, service.suspension_reason, service.paid_through) == (
+        "active",
+        "",
+        date(2027, 4, 30),
+    )
+    assert _balance(client_record) == before - renewal.invoice.gross_minor
+    assert len(_events(client_record, "service_resumed")) == 1
+    assert verify_balances() == []
+
+
 def test_a_second_run_on_the_same_day_finds_nothing_unless_something_fell_due__AUT_01(
     active_service, client_record, run_as_of
 ):
@@ -295,10 +350,36 @@ def test_a_second_run_on_the_same_day_finds_nothing_unless_something_fell_due__A
     run_as_of(DUE_DAY)
     renewal = _renewal(service)
     assert renewal.state == ServiceRenewal.State.INVOICED
-    assert run_as_of(DUE_DAY) == {}  # the day is settled: nothing read but a few indexes
+    watch = _JobPage()
+    assert run_as_of(DUE_DAY, context=watch) == {}  # settled: nothing read but a few indexes
+    assert watch.settled and watch.reported == [(0, 0)]
     fund(client_record, "20.00", on=DUE_DAY)  # money recorded without applying it
-    counts = run_as_of(DUE_DAY)
-    assert counts["renewals_charged"] == 1
+    watch = _JobPage()
+    counts = run_as_of(DUE_DAY, context=watch)
+    assert not watch.settled and counts["renewals_charged"] == 1
     assert _renewal(service).state == ServiceRenewal.State.PAID
-    assert run_as_of(DUE_DAY) == {}
+    watch = _JobPage()
+    assert run_as_of(DUE_DAY, context=watch) == {}
+    assert watch.settled  # the money seen by the last walk is not looked at again
     assert verify_balances() == []
+
+
+class _JobPage:
+    """What a run reports to the staff jobs page (a JobContext's count, progress and log)."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+        self.reported: list[tuple[int, int]] = []
+
+    def count(self, name: str, n: int = 1) -> None:
+        pass
+
+    def progress(self, done: int, total: int) -> None:
+        self.reported.append((done, total))
+
+    def log(self, line: str) -> None:
+        self.lines.append(line)
+
+    @property
+    def settled(self) -> bool:
+        return any("already billed" in line for line in self.lines)
