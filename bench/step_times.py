@@ -35,6 +35,7 @@ STEPS = {
         "penalties_accrue",
         "reminders_send",
         "debt_terminations_propose",
+        "_contract_terms_step",
         "_contracts_step",
     ],
 }

@@ -254,16 +254,21 @@ def client_renewals_apply(*, client, today: date) -> dict[str, int]:
     }
 
 
-def _contracts_step(today: date, as_of: datetime, report: Report, *, terms: bool) -> None:
-    """Contract terms (ORD-08) unless ``terms`` is false, cancellations that fall due (ORD-06,
-    ORD-08), then data verification deadlines (ACC-10)."""
-    from hostledger.subscriptions.actions import contracts_renew, service_cancellation_carry_out
+def _contract_terms_step(today: date, report: Report) -> None:
+    """Extend the contracts whose term ended (ORD-08)."""
+    from hostledger.subscriptions.actions import contracts_renew
+
+    with transaction.atomic():
+        _lock_clock()
+        report.count("contract_terms_renewed", contracts_renew(today=today))
+
+
+def _contracts_step(today: date, as_of: datetime, report: Report) -> None:
+    """Cancellations that fall due (ORD-06, ORD-08), then data verification deadlines
+    (ACC-10)."""
+    from hostledger.subscriptions.actions import service_cancellation_carry_out
     from hostledger.subscriptions.models import ServiceCancellation
 
-    if terms:
-        with transaction.atomic():
-            _lock_clock()
-            report.count("contract_terms_renewed", contracts_renew(today=today))
     due = ServiceCancellation.objects.filter(
         state=ServiceCancellation.State.REQUESTED, effective_on__lte=today
     ).order_by("effective_on", "id")
@@ -330,21 +335,23 @@ def _day_settled(today: date, settings: RunSettings, seen: int) -> bool:
     restricted, restricted_params = restricted_clients_sql(today)
     pending = sql.fetchone(
         f"""
+        WITH funded AS (SELECT DISTINCT client_id FROM {TXN}
+                        WHERE id > %s AND NOT (kind = 'charge'))
         SELECT
           EXISTS (SELECT 1 FROM {SERVICE} WHERE status IN {LIVE_BILLED}
                   AND invoiced_through < %s AND client_id NOT IN ({restricted})),
           EXISTS (SELECT 1 FROM {SERVICE} WHERE status = 'trial' AND trial_ends_on < %s),
-          EXISTS (SELECT 1 FROM {TXN} t JOIN {RENEWAL} r ON r.client_id = t.client_id
+          EXISTS (SELECT 1 FROM funded f JOIN {RENEWAL} r ON r.client_id = f.client_id
                   JOIN {INVOICE} i ON i.id = r.invoice_id
                   JOIN {BALANCE} b ON b.client_id = r.client_id
-                  WHERE t.id > %s AND NOT (t.kind = 'charge') AND r.state = 'invoiced'
+                  WHERE r.state = 'invoiced'
                   AND (i.status = 'paid' OR (i.status = 'issued' AND i.due_on <= %s
                        AND i.gross_minor <= b.balance_minor))),
-          EXISTS (SELECT 1 FROM {TXN} t JOIN {SERVICE} s ON s.client_id = t.client_id
-                  WHERE t.id > %s AND NOT (t.kind = 'charge') AND s.status = 'suspended'
-                  AND s.suspension_reason = 'debt' AND s.paid_through >= %s)
+          EXISTS (SELECT 1 FROM funded f JOIN {SERVICE} s ON s.client_id = f.client_id
+                  WHERE s.status = 'suspended' AND s.suspension_reason = 'debt'
+                  AND s.paid_through >= %s)
         """,
-        [horizon, *restricted_params, day, seen, day, seen, day],
+        [seen, horizon, *restricted_params, day, day, day],
     )
     return not any(pending)
 
@@ -374,8 +381,9 @@ def billing_run(*, as_of: datetime | None = None, context=None) -> dict[str, int
     report = Report(context)
     settings = RunSettings.read()
     seen = _day_completed(today)
-    # Contract terms depend on the day alone: a completed day has renewed them already.
-    _contracts_step(today, as_of, report, terms=seen is None)
+    if seen is None:  # contract terms depend on the day alone: a completed day renewed them
+        _contract_terms_step(today, report)
+    _contracts_step(today, as_of, report)
     if seen is not None and _day_settled(today, settings, seen):
         report.log(f"Every client was already billed for {today.isoformat()}; nothing new due.")
         report.progress(0, 0)
