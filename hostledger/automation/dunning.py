@@ -13,8 +13,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db import transaction
-
 from hostledger.accounts.selectors import restricted_clients_sql
 from hostledger.automation import sql
 from hostledger.automation.models import AutomatedDecision
@@ -29,10 +27,12 @@ from hostledger.automation.renewals import (
     SERVICE,
     TXN,
 )
+from hostledger.core.jobs import enqueue_in_transaction
 from hostledger.ledger.chart import provider_account
 from hostledger.ledger.models import LedgerAccount
 from hostledger.notifications.bulk import notifications_enqueue_select
 from hostledger.provisioning.models import ProvisioningOperation
+from hostledger.provisioning.tasks import hand_operations_to_workers
 from hostledger.subscriptions.models import ServiceStatusChange
 
 STATUS_CHANGE = sql.table(ServiceStatusChange)
@@ -287,7 +287,10 @@ def _move(
             [stamp],
         )
     ]
-    transaction.on_commit(lambda: _hand_to_workers(operation_ids))
+    # Enqueued in the chunk's own transaction: a process killed right after the COMMIT
+    # must not leave the chunk's module calls queued with no task to carry them out.
+    if operation_ids:
+        enqueue_in_transaction(hand_operations_to_workers, operation_ids)
     notifications_enqueue_select(
         event=event,
         select_sql=(
@@ -298,13 +301,6 @@ def _move(
         now=now,
     )
     return count
-
-
-def _hand_to_workers(operation_ids: list[int]) -> None:
-    if operation_ids:
-        from hostledger.provisioning.tasks import hand_operations_to_workers
-
-        hand_operations_to_workers.enqueue(operation_ids)
 
 
 def debt_services_resume(*, low: int, high: int, today: date, now: datetime) -> int:

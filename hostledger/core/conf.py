@@ -54,3 +54,22 @@ declare(
         rule="AUT-05",
     ),
 )
+
+JOB_HEARTBEAT_LAPSE_MINUTES = "core.job_heartbeat_lapse_minutes"
+
+declare(
+    ProviderSetting(
+        key=JOB_HEARTBEAT_LAPSE_MINUTES,
+        default=60,
+        kind="int",
+        unit="minutes",
+        minimum=5,
+        maximum=24 * 60,
+        label="Minutes without news before a running job counts as abandoned",
+        help_text=(
+            "A running job reports at least whenever its progress moves. A run on another "
+            "machine that has not reported for this long is marked abandoned; a run on this "
+            "machine is marked abandoned as soon as its process is gone."
+        ),
+    ),
+)

@@ -101,6 +101,9 @@ declare(
         "counts": NOT_PERSONAL,
         "log": NotPersonal("job log; jobs log record ids, never personal data"),
         "error": NotPersonal("job error; jobs log record ids, never personal data"),
+        "host": NotPersonal("name of the provider's machine running the job"),
+        "process_id": NOT_PERSONAL,
+        "heartbeat_at": RECORD_TIME,
         "triggered_by": REFERENCE,
     },
 )

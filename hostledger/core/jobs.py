@@ -22,6 +22,8 @@ task by its import path; the JobRun row says which job to call.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
 import traceback
@@ -34,9 +36,13 @@ from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+from django_tasks_db import DatabaseBackend
 
+from hostledger.core import conf
+from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError, NotFound
 from hostledger.core.models import JobRun
+from hostledger.core.registry import setting_value
 
 logger = logging.getLogger("hostledger.jobs")
 
@@ -262,8 +268,107 @@ class JobContext:
             and moment - self._last_write < self._write_interval
         ):
             return
-        JobRun.objects.filter(pk=self.job_run.pk).update(**self.report_fields())
+        JobRun.objects.filter(pk=self.job_run.pk).update(
+            heartbeat_at=timezone.now(), **self.report_fields()
+        )
         self._last_write = moment
+
+
+def _this_host() -> str:
+    return socket.gethostname()[:255]
+
+
+def _here(now: datetime) -> dict:
+    """The JobRun fields that say a run is alive in this process now."""
+    return {"host": _this_host(), "process_id": os.getpid(), "heartbeat_at": now}
+
+
+def job_run_begin(job_name: str) -> JobRun:
+    """Store a run of ``job_name`` that starts now in this process (a command run by hand or
+    by cron rather than by a worker), after marking earlier runs whose process is gone."""
+    job_runs_mark_abandoned()
+    now = timezone.now()
+    return JobRun.objects.create(
+        job_name=job_name, status=JobRun.Status.RUNNING, started_at=now, **_here(now)
+    )
+
+
+def _process_gone(process_id: int | None) -> bool:
+    if not process_id:
+        return False
+    try:
+        os.kill(process_id, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # a process of another user has that id: it exists
+        return False
+    return False
+
+
+def job_runs_mark_abandoned(*, now: datetime | None = None) -> int:
+    """Mark every running job run whose process is gone as abandoned; return how many.
+
+    A run on this machine is gone as soon as its process is (killed, crashed); a run on
+    another machine when it has sent no news for ``core.job_heartbeat_lapse_minutes``. The
+    time it was last seen stays in ``heartbeat_at``. A run marked by mistake (a long silent
+    step on a far machine) still stores its outcome when it ends. Called by the scheduler on
+    every pass and by every run the billing-run command starts.
+    """
+    now = now or timezone.now()
+    lapsed_before = now - timedelta(minutes=setting_value(conf.JOB_HEARTBEAT_LAPSE_MINUTES))
+    host = _this_host()
+    running = JobRun.objects.filter(status=JobRun.Status.RUNNING).only(
+        "pk", "host", "process_id", "heartbeat_at", "started_at"
+    )
+    abandoned = 0
+    for run in running:
+        last_seen = run.heartbeat_at or run.started_at
+        gone = (run.host == host and _process_gone(run.process_id)) or (
+            last_seen is not None and last_seen < lapsed_before
+        )
+        if not gone:
+            continue
+        with transaction.atomic():
+            moved = JobRun.objects.filter(pk=run.pk, status=JobRun.Status.RUNNING).update(
+                status=JobRun.Status.ABANDONED,
+                error=(
+                    "The process running this job stopped before it finished "
+                    f"(last seen {last_seen.isoformat() if last_seen else 'never'}, "
+                    f"process {run.process_id or '?'} on {run.host or 'an unknown machine'})."
+                ),
+            )
+            if moved:
+                record_audit_event(
+                    action="job.run_abandoned",
+                    obj=run,
+                    data={"last_seen": last_seen.isoformat() if last_seen else None},
+                )
+                abandoned += moved
+    if abandoned:
+        logger.warning("Marked %s job run(s) abandoned: their process is gone.", abandoned)
+    return abandoned
+
+
+def enqueue_in_transaction(task_to_enqueue, *args, work: Callable[[], None] | None = None):
+    """Enqueue ``task_to_enqueue`` so that it is queued exactly when the caller's transaction
+    commits, even if the process dies right after the COMMIT; ``work`` (e.g. marking what the
+    task was handed) goes with the enqueue.
+
+    The database task backend writes its row in the caller's transaction, so the task is
+    enqueued at once: it commits with the work it carries or not at all. A backend outside the
+    database (Redis) cannot join the transaction; there the task is enqueued after the commit,
+    and the periodic sweeps redo what a death between the two would lose.
+    """
+
+    def enqueue() -> None:
+        if work is not None:
+            work()
+        task_to_enqueue.enqueue(*args)
+
+    if isinstance(task_to_enqueue.get_backend(), DatabaseBackend):
+        enqueue()
+    else:
+        transaction.on_commit(enqueue)
 
 
 @task()
@@ -276,7 +381,7 @@ def execute_job_run(job_run_id: int) -> dict:
     """
     started_at = timezone.now()
     claimed = JobRun.objects.filter(pk=job_run_id, status=JobRun.Status.QUEUED).update(
-        status=JobRun.Status.RUNNING, started_at=started_at
+        status=JobRun.Status.RUNNING, started_at=started_at, **_here(started_at)
     )
     if not claimed:
         logger.warning("JobRun %s is not queued any more; nothing to do.", job_run_id)
@@ -322,7 +427,9 @@ def schedule_due_jobs(now: datetime) -> list[JobRun]:
 
     One transaction per job: the JobRun insert (in a savepoint, so another scheduler's row
     for the same slot makes it a no-op) and the task row commit together or not at all.
+    Runs whose process is gone are marked abandoned first.
     """
+    job_runs_mark_abandoned(now=now)
     due: dict[str, tuple[Job, datetime]] = {}
     for item in registered_jobs():
         if not item.is_periodic:
@@ -363,8 +470,6 @@ def _schedule_slot(item: Job, slot: datetime) -> JobRun | None:
 @transaction.atomic
 def run_job_now(name: str, *, actor=None) -> JobRun:
     """Queue a run of the job ``name`` outside its schedule (staff "run now")."""
-    from hostledger.core.audit import record_audit_event
-
     item = get_job(name)
     with transaction.atomic():
         job_run = JobRun.objects.create(

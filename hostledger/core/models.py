@@ -130,6 +130,8 @@ class JobRun(models.Model):
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
+        # The process running it stopped (killed, crashed, machine lost) before it finished.
+        ABANDONED = "abandoned", "Abandoned"
 
     job_name = models.CharField(max_length=120, db_index=True)
     slot = models.DateTimeField(null=True, blank=True)
@@ -143,6 +145,11 @@ class JobRun(models.Model):
     counts = models.JSONField(default=dict, blank=True)
     log = models.TextField(blank=True)
     error = models.TextField(blank=True)
+    # Where a running job runs (host name and process id) and when it last reported, so a run
+    # whose process is gone can be told from one that is still working.
+    host = models.CharField(max_length=255, blank=True)
+    process_id = models.PositiveIntegerField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     triggered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,8 +1,9 @@
 """Every write of provisioning: queue a module call, run it, let staff finish or retry it
 (PRV-01, PRV-02).
 
-A call is queued inside the transaction that changes the service and handed to a background
-task with ``transaction.on_commit``, so a rolled-back change never reaches a module. The
+A call is queued inside the transaction that changes the service and its task is enqueued in
+that same transaction (the database task backend stores it as a row), so a rolled-back change
+never reaches a module and a process killed right after the COMMIT loses no call. The
 module runs outside any transaction (it waits on the network); its answer is stored in a
 short transaction of its own. A temporary failure is retried with a doubling delay by the
 periodic sweep (:func:`provisioning_operations_sweep`), which also re-hands calls whose task
@@ -22,6 +23,7 @@ from django.utils import timezone
 from hostledger.accounts import permissions as perms
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError, PermissionDenied
+from hostledger.core.jobs import enqueue_in_transaction
 from hostledger.core.registry import setting_value
 from hostledger.provisioning import conf
 from hostledger.provisioning.models import ProvisioningOperation
@@ -34,6 +36,7 @@ from hostledger.provisioning.modules.interface import (
     ServiceRequest,
 )
 from hostledger.provisioning.modules.registry import get_module
+from hostledger.provisioning.tasks import run_provisioning_operation
 
 logger = logging.getLogger("hostledger.provisioning")
 
@@ -47,11 +50,14 @@ def _require_services_manage(actor) -> None:
 
 
 def _hand_to_worker(operation_id: int) -> None:
-    """Enqueue the task that runs the call (after the queuing transaction committed)."""
-    from hostledger.provisioning.tasks import run_provisioning_operation
-
-    ProvisioningOperation.objects.filter(pk=operation_id).update(handed_to_worker_at=timezone.now())
-    run_provisioning_operation.enqueue(operation_id)
+    """Enqueue the task that runs the call, in the caller's transaction."""
+    enqueue_in_transaction(
+        run_provisioning_operation,
+        operation_id,
+        work=lambda: ProvisioningOperation.objects.filter(pk=operation_id).update(
+            handed_to_worker_at=timezone.now()
+        ),
+    )
 
 
 def provisioning_operation_queue(
@@ -79,7 +85,7 @@ def provisioning_operation_queue(
             )
     except IntegrityError:
         return ProvisioningOperation.objects.get(service=service, key=key)
-    transaction.on_commit(lambda: _hand_to_worker(queued.pk))
+    _hand_to_worker(queued.pk)
     return queued
 
 
@@ -301,7 +307,7 @@ def provisioning_operation_retry(
         subject_client_id=locked.service.client_id,
         data={"operation": locked.operation, "service": locked.service.public_id},
     )
-    transaction.on_commit(lambda: _hand_to_worker(locked.pk))
+    _hand_to_worker(locked.pk)
     locked.refresh_from_db()
     return locked
 
@@ -327,6 +333,6 @@ def provisioning_operations_sweep(*, now: datetime | None = None) -> int:
                 .update(status=Status.QUEUED, next_attempt_at=None, handed_to_worker_at=now)
             )
             if moved:
-                transaction.on_commit(lambda pk=operation_id: _hand_to_worker(pk))
+                _hand_to_worker(operation_id)
                 handed += 1
     return handed

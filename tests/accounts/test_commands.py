@@ -23,6 +23,7 @@ from hostledger.core.registry import provider_setting_change, setting_value
 from hostledger.ledger.conf import LOCAL_GATEWAY_ENABLED
 from hostledger.privacy.models import PolicyAcceptance, PolicyDocument
 from tests.accounts.conftest import PASSWORD, make_client_user, table_counts
+from tests.queued_tasks import run_queued_tasks
 
 
 def _run(*args, **options) -> str:
@@ -64,6 +65,7 @@ def test_demo_seeds_accounts__ACC_11(db, var_dir, django_capture_on_commit_callb
     assert PolicyAcceptance.objects.filter(user=client_user).count() == 2
     assert StaffRole.objects.count() == 5
     assert password not in output
+    run_queued_tasks()
     assert len(mail.outbox) == 1  # the staff-change notice of the demo administrator
 
 
@@ -114,6 +116,7 @@ def test_createstaff_reads_the_password_from_stdin__ACC_11(
     assert user.password.startswith("argon2")
     assert sorted(user.staff_roles.values_list("slug", flat=True)) == ["billing", "support"]
     assert AuditEvent.objects.filter(action="staff.created", object_id=user.public_id).count() == 1
+    run_queued_tasks()
     (message,) = mail.outbox
     assert message.to == ["security@localhost"]
     assert PASSWORD not in message.body

@@ -14,6 +14,7 @@ from hostledger.core.errors import DomainError
 from hostledger.core.models import AuditEvent
 from hostledger.core.registry import provider_setting_change
 from tests.accounts.conftest import PASSWORD, make_client_user
+from tests.queued_tasks import run_queued_tasks
 
 RESPONSIBLE = "dpo@provider.example"
 
@@ -34,6 +35,7 @@ def admin(responsible, django_capture_on_commit_callbacks):
             full_name="Ada Admin",
             role_slugs=["administrator"],
         )
+    run_queued_tasks()
     mail.outbox.clear()
     return user
 
@@ -103,6 +105,7 @@ def test_staff_user_create_is_recorded_and_mailed_once__ACC_11(
     event = AuditEvent.objects.get(action="staff.created", object_id=user.public_id)
     assert event.actor_id == admin.pk
     assert event.data == {"roles": ["billing", "support"], "extra_permissions": ["audit.view"]}
+    run_queued_tasks()
     (message,) = mail.outbox
     assert message.to == [RESPONSIBLE]
     assert message.subject == "[HostLedger] Staff user tiina@provider.example created"
@@ -139,6 +142,7 @@ def test_invalid_staff_user_is_refused_naming_the_field__ACC_11(
     assert set(refused.value.fields) == {field}
     assert User.objects.count() == users
     assert AuditEvent.objects.count() == events
+    run_queued_tasks()
     assert mail.outbox == []
 
 
@@ -153,6 +157,7 @@ def test_access_change_is_recorded_and_mailed_once__ACC_11(
         "clients.view_personal_data",
         "services.manage",
     }
+    run_queued_tasks()
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -169,6 +174,7 @@ def test_access_change_is_recorded_and_mailed_once__ACC_11(
         "before": {"roles": ["support"], "extra_permissions": [], "is_active": True},
         "after": {"roles": ["abuse"], "extra_permissions": ["jobs.view"], "is_active": True},
     }
+    run_queued_tasks()
     (message,) = mail.outbox
     assert message.to == [RESPONSIBLE]
     assert message.subject == "[HostLedger] Staff access of tugi@provider.example changed"
@@ -178,6 +184,7 @@ def test_deactivation_is_recorded_and_mailed__ACC_11(admin, django_capture_on_co
     member = actions.staff_user_create(
         actor=admin, email="tugi@provider.example", full_name="Tugi", role_slugs=["support"]
     )
+    run_queued_tasks()
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -186,6 +193,7 @@ def test_deactivation_is_recorded_and_mailed__ACC_11(admin, django_capture_on_co
     assert _staff_state(member) == (["support"], [], False)
     assert perms.permissions_of(User.objects.get(pk=member.pk)) == set()
     assert AuditEvent.objects.get(action="staff.access_changed").data["after"]["is_active"] is False
+    run_queued_tasks()
     assert len(mail.outbox) == 1
 
 
@@ -200,6 +208,7 @@ def test_access_change_without_a_difference_is_silent__ACC_11(
         )
 
     assert AuditEvent.objects.count() == events
+    run_queued_tasks()
     assert mail.outbox == []
 
 
@@ -223,6 +232,7 @@ def test_refused_access_change_changes_nothing__ACC_11(
     assert set(refused.value.fields) == {field}
     assert _staff_state(admin) == before
     assert AuditEvent.objects.count() == events
+    run_queued_tasks()
     assert mail.outbox == []
 
 
@@ -253,6 +263,7 @@ def test_role_change_is_recorded_and_mailed_once__ACC_11(admin, django_capture_o
         "before": ["abuse.manage", "clients.view"],
         "after": ["abuse.manage", "clients.view", "jobs.view"],
     }
+    run_queued_tasks()
     (message,) = mail.outbox
     assert message.to == [RESPONSIBLE]
     assert message.subject == "[HostLedger] Staff role Abuse changed"
@@ -269,6 +280,7 @@ def test_role_change_with_an_unknown_permission_changes_nothing__ACC_11(
     assert set(refused.value.fields) == {"permissions"}
     assert StaffRole.objects.get(slug="abuse").permissions == ["clients.view", "abuse.manage"]
     assert not AuditEvent.objects.filter(action="staff.role_changed").exists()
+    run_queued_tasks()
     assert mail.outbox == []
 
 

@@ -10,6 +10,13 @@ from hostledger.accounts.models import StaffRole, User
 from hostledger.core.audit import PERSONAL_DATA_READ
 from hostledger.core.models import AuditEvent
 from tests.api.conftest import api_by_token, database_state, error_of, iso
+from tests.queued_tasks import run_queued_tasks
+
+
+def settle_setup_notices() -> None:
+    """Send the notices of the staff the fixtures created, so each test sees its own."""
+    run_queued_tasks()
+    mail.outbox.clear()
 
 
 @pytest.fixture
@@ -107,6 +114,7 @@ def test_clients_cannot_use_the_staff_endpoints__ACC_11(client_a):
 def test_an_administrator_creates_a_staff_user_and_the_change_is_mailed__ACC_11(
     administrator, django_capture_on_commit_callbacks
 ):
+    settle_setup_notices()
     with django_capture_on_commit_callbacks(execute=True):
         response = api_by_token(administrator).post(
             "/staff/users",
@@ -128,6 +136,7 @@ def test_an_administrator_creates_a_staff_user_and_the_change_is_mailed__ACC_11(
         "extra_permissions": [],
     }
     assert anna.is_staff and not anna.has_usable_password()
+    run_queued_tasks()
     assert [message.subject for message in mail.outbox] == [
         "[HostLedger] Staff user anna@provider.example created"
     ]
@@ -138,6 +147,7 @@ def test_an_administrator_creates_a_staff_user_and_the_change_is_mailed__ACC_11(
 def test_an_administrator_changes_a_staff_members_access__ACC_11(
     administrator, staff, django_capture_on_commit_callbacks
 ):
+    settle_setup_notices()
     support = staff["support"]
     api = api_by_token(administrator)
 
@@ -152,6 +162,7 @@ def test_an_administrator_changes_a_staff_members_access__ACC_11(
         ["abuse"],
         ["audit.view"],
     )
+    run_queued_tasks()
     assert [message.subject for message in mail.outbox] == [
         "[HostLedger] Staff access of support@provider.example changed"
     ]
@@ -183,6 +194,7 @@ def test_a_client_user_is_not_a_staff_member_to_change(administrator, client_a):
 def test_an_administrator_changes_what_a_role_grants__ACC_11(
     administrator, staff, django_capture_on_commit_callbacks
 ):
+    settle_setup_notices()
     api = api_by_token(administrator)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -191,6 +203,7 @@ def test_an_administrator_changes_what_a_role_grants__ACC_11(
     assert response.status_code == 200
     assert response.json() == {"slug": "abuse", "name": "Abuse", "permissions": ["clients.view"]}
     assert StaffRole.objects.get(slug="abuse").permissions == ["clients.view"]
+    run_queued_tasks()
     assert [message.subject for message in mail.outbox] == ["[HostLedger] Staff role Abuse changed"]
     roles = api.get("/staff/roles").json()
     assert [role["slug"] for role in roles["items"]] == [
@@ -221,6 +234,7 @@ def test_an_unknown_role_answers_404(administrator):
 
 @pytest.mark.parametrize("role", ["support", "billing", "abuse", "privacy_officer"])
 def test_only_staff_managers_manage_staff_and_a_refusal_changes_nothing__ACC_11(staff, role):
+    settle_setup_notices()
     api = api_by_token(staff[role])
     before = database_state()
 
@@ -235,4 +249,5 @@ def test_only_staff_managers_manage_staff_and_a_refusal_changes_nothing__ACC_11(
 
     assert [answer.status_code for answer in answers] == [403, 403, 403]
     assert database_state() == before
+    run_queued_tasks()
     assert mail.outbox == []

@@ -10,6 +10,7 @@ compared on stable keys with that of a clean run on another copy.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -91,7 +92,61 @@ def _postgres_copy(source: str, target: str) -> None:
 
 
 def start_run(url: str) -> subprocess.Popen:
-    env = {
+    return subprocess.Popen(
+        [HOSTLEDGER, "billing-run", "--as-of", AS_OF],
+        env=_environment(url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+KILL_AFTER_SUSPENDING_CHUNK = """
+import os, signal, sys
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+from django.db import transaction
+from hostledger.automation import run
+
+moved = []
+
+
+def counting(step):
+    def counted(**arguments):
+        count = step(**arguments)
+        moved.append(count)
+        return count
+    return counted
+
+
+def die_if_the_chunk_moved_services():
+    if any(moved):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+original_lock_clock = run._lock_clock
+
+
+def lock_clock_and_arm():
+    # The first thing each chunk's transaction does; the callback registered here is the first
+    # to run once that transaction has committed, before anything the chunk queued after it.
+    clock = original_lock_clock()
+    moved.clear()
+    transaction.on_commit(die_if_the_chunk_moved_services)
+    return clock
+
+
+run._lock_clock = lock_clock_and_arm
+run.trials_end = counting(run.trials_end)
+run.unpaid_services_suspend = counting(run.unpaid_services_suspend)
+from django.core.management import call_command
+call_command("billing_run", as_of=sys.argv[1])
+"""
+
+
+def _environment(url: str) -> dict[str, str]:
+    return {
         **{name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"},
         # Compiled modules are kept for the next run, so each start costs imports only.
         "PYTHONPYCACHEPREFIX": str(Path(settings.VAR_DIR) / "pycache"),
@@ -99,13 +154,48 @@ def start_run(url: str) -> subprocess.Popen:
         "HOSTLEDGER_VAR_DIR": str(settings.VAR_DIR),
         "HOSTLEDGER_LOG_LEVEL": "WARNING",
     }
-    return subprocess.Popen(
-        [HOSTLEDGER, "billing-run", "--as-of", AS_OF],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+
+
+def operations_without_task(url: str) -> list[tuple[int, str]]:
+    """Module calls still queued that no queued task will carry out: each must be named by a
+    ready hand-over task (not yet handed to a worker) or a ready run task (handed)."""
+    db = bench_world.open_database(url)
+    try:
+        cursor = db.cursor()
+        cursor.execute(
+            "SELECT task_path, args_kwargs FROM django_tasks_database_dbtaskresult "
+            "WHERE status = 'READY'"
+        )
+        handed_over, to_run = set(), set()
+        for task_path, arguments in cursor.fetchall():
+            if isinstance(arguments, str):
+                arguments = json.loads(arguments)
+            (first,) = arguments["args"]
+            if task_path.endswith(".hand_operations_to_workers"):
+                handed_over.update(first)
+            elif task_path.endswith(".run_provisioning_operation"):
+                to_run.add(first)
+        cursor.execute(
+            "SELECT id, operation, handed_to_worker_at FROM provisioning_provisioningoperation "
+            "WHERE status = 'queued'"
+        )
+        return [
+            (pk, operation)
+            for pk, operation, handed_at in cursor.fetchall()
+            if pk not in (to_run if handed_at else handed_over)
+        ]
+    finally:
+        db.close()
+
+
+def job_runs_left_running(url: str) -> list[int]:
+    db = bench_world.open_database(url)
+    try:
+        cursor = db.cursor()
+        cursor.execute("SELECT id FROM core_jobrun WHERE status = 'running'")
+        return [row[0] for row in cursor.fetchall()]
+    finally:
+        db.close()
 
 
 def finish(process: subprocess.Popen) -> str:
@@ -200,8 +290,72 @@ def test_run_killed_at_random_points_then_rerun_equals_clean_run__AUT_01(copies)
         finish(start_run(url))
         differences = bench_world.state_differences(clean, bench_world.state_snapshot(url))
         assert not differences, f"trial {trial} (killed at {done} renewals): {differences}"
+        # Nothing a killed run began is left hanging: every module call has its task, and the
+        # killed run's job row is marked abandoned by the rerun (issue: after a kill).
+        assert operations_without_task(url) == [], f"trial {trial}"
+        assert job_runs_left_running(url) == [], f"trial {trial}"
         copies.drop(url)
     assert interrupted >= 3, f"only {interrupted} trials were killed half-way"
+
+
+def test_a_run_killed_right_after_a_chunk_commit_hands_its_module_calls_over__AUT_01_PRV_02(
+    copies,
+):
+    """The first chunk that suspends services or ends trials commits, then the process is
+    killed at once, before any other after-commit work runs. The chunk's module calls were
+    enqueued in its own transaction, so a worker (not the periodic sweep) carries them to the
+    module, and the next run marks the killed run abandoned."""
+    url = copies.new("killed_after_commit")
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_AFTER_SUSPENDING_CHUNK, AS_OF],
+        env=_environment(url),
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
+    db = bench_world.open_database(url)
+    try:
+        cursor = db.cursor()
+        cursor.execute(
+            "SELECT id FROM provisioning_provisioningoperation "
+            "WHERE status = 'queued' AND operation IN ('suspend', 'terminate')"
+        )
+        queued = {row[0] for row in cursor.fetchall()}
+    finally:
+        db.close()
+    assert queued, "the killed chunk queued no module call"
+    assert operations_without_task(url) == []
+    assert len(job_runs_left_running(url)) == 1
+
+    worker = subprocess.run(
+        [HOSTLEDGER, "worker", "--batch", "--no-startup-delay", "--no-reload"],
+        env=_environment(url),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert worker.returncode == 0, worker.stderr[-3000:]
+    db = bench_world.open_database(url)
+    try:
+        cursor = db.cursor()
+        cursor.execute("SELECT id, status FROM provisioning_provisioningoperation")
+        statuses = dict(cursor.fetchall())
+    finally:
+        db.close()
+    # The manual module answers every call with a task for staff: the call reached it.
+    assert {statuses[pk] for pk in queued} == {"waiting"}
+
+    finish(start_run(url))
+    assert job_runs_left_running(url) == []
+    db = bench_world.open_database(url)
+    try:
+        cursor = db.cursor()
+        cursor.execute("SELECT COUNT(*) FROM core_jobrun WHERE status = 'abandoned'")
+        assert cursor.fetchone()[0] == 1
+    finally:
+        db.close()
 
 
 def test_two_concurrent_runs_write_each_effect_once__AUT_01(copies):
@@ -215,6 +369,8 @@ def test_two_concurrent_runs_write_each_effect_once__AUT_01(copies):
         first, second = start_run(url), start_run(url)
         finish(first)
         finish(second)
+        assert operations_without_task(url) == []
+        assert job_runs_left_running(url) == []
         state = bench_world.state_snapshot(url)  # raises on a duplicate key or number
         differences = bench_world.state_differences(clean, state)
         assert not differences, differences

@@ -3,14 +3,18 @@ settings and job runs."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from hostledger.accounts.models import StaffRole, User
 from hostledger.core.audit import PERSONAL_DATA_READ
 from hostledger.core.models import AuditEvent, JobRun, ProviderSettingChange
 from hostledger.core.registry import provider_setting_change, setting_value
+from tests.queued_tasks import run_queued_tasks
 from tests.web.conftest import login, make_staff_user
 
 
@@ -132,11 +136,14 @@ def test_staff_user_is_created_with_roles_and_the_change_is_mailed__ACC_11(admin
 def test_staff_change_notice_goes_out_after_commit__ACC_11(
     admin, client, django_capture_on_commit_callbacks
 ):
+    run_queued_tasks()  # the notice of the administrator's own creation
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("web:staff_user_create"),
             {"email": "mart@staff.example", "full_name": "Mart Abi", "roles": ["support"]},
         )
+    run_queued_tasks()
     assert [message.subject for message in mail.outbox] == [
         "[HostLedger] Staff user mart@staff.example created"
     ]
@@ -253,6 +260,25 @@ def test_job_list_shows_registered_jobs_and_runs(admin, client):
     html = client.get(reverse("web:job_list")).content.decode()
     assert "privacy.purge_access_logs" in html and "every day" in html
     assert "Run now" in html
+
+
+def test_the_jobs_pages_say_a_run_was_abandoned_and_when_it_was_last_seen__AUT_01(admin, client):
+    last_seen = timezone.now() - timedelta(minutes=3)
+    run = JobRun.objects.create(
+        job_name="automation.billing_run",
+        status=JobRun.Status.ABANDONED,
+        started_at=last_seen - timedelta(minutes=1),
+        heartbeat_at=last_seen,
+        host="billing-1",
+        process_id=4242,
+    )
+    listing = client.get(reverse("web:job_list")).content.decode()
+    assert "Abandoned" in listing
+    detail = client.get(reverse("web:job_run_detail", args=[run.pk])).content.decode()
+    assert "Abandoned" in detail
+    assert f"Last seen</dt><dd>{timezone.localtime(last_seen):%-d %b %Y, %H:%M:%S}" in detail
+    assert "process 4242 on billing-1" in detail
+    assert "hx-trigger" not in detail
 
 
 def test_run_now_queues_a_run_and_opens_it(admin, client):

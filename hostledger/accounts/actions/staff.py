@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
-from django.core.mail import send_mail
 from django.db import transaction
 
 from hostledger.accounts import permissions as perms
@@ -12,6 +9,7 @@ from hostledger.accounts.models import (
     StaffRole,
     User,
 )
+from hostledger.accounts.tasks import send_staff_change_notice
 from hostledger.accounts.validation import (
     FieldErrors,
     clean_email,
@@ -19,23 +17,17 @@ from hostledger.accounts.validation import (
 )
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
+from hostledger.core.jobs import enqueue_in_transaction
 from hostledger.core.registry import setting_value
-
-logger = logging.getLogger(__name__)
 
 
 def _notify_responsible_personnel(subject: str, lines: list[str]) -> None:
-    """ACC-11: every change to staff users, roles or permissions is mailed after commit."""
+    """ACC-11: every change to staff users, roles or permissions is mailed. The mail is a task
+    enqueued in the change's own transaction, so it is sent exactly when the change commits,
+    even if the process dies right after the COMMIT."""
     recipient = setting_value("accounts.responsible_personnel_email")
     body = "\n".join(lines) + "\n\nThis notice is sent for every change of staff access.\n"
-
-    def send() -> None:
-        try:
-            send_mail(f"[HostLedger] {subject}", body, None, [recipient])
-        except OSError:
-            logger.exception("Could not mail the staff-change notice to %s", recipient)
-
-    transaction.on_commit(send)
+    enqueue_in_transaction(send_staff_change_notice, recipient, f"[HostLedger] {subject}", body)
 
 
 def _clean_roles(role_slugs) -> list[StaffRole]:

@@ -16,6 +16,7 @@ STATUS_BADGES = {
     "failed": "danger",
     "revoked": "danger",
     "expired": "warning",
+    "abandoned": "warning",
     "running": "info",
     "queued": "neutral",
     "archived": "neutral",

@@ -2,7 +2,8 @@
 
 Without ``--as-of`` it runs as of now. With it, as of that moment, to catch up after
 downtime or to drive tests; a moment before the latest run is refused, since time only
-moves forward. The run is stored as a job run, so staff see it on the jobs page.
+moves forward. The run is stored as a job run, so staff see it on the jobs page; a run
+whose process was killed is marked abandoned when the next one starts.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from hostledger.automation.jobs import JOB_NAME
 from hostledger.core.errors import DomainError
-from hostledger.core.jobs import JobContext
+from hostledger.core.jobs import JobContext, job_run_begin
 from hostledger.core.models import JobRun
 
 
@@ -45,9 +46,7 @@ class Command(BaseCommand):
         from hostledger.automation.run import billing_run
 
         moment = parse_moment(as_of) if as_of else timezone.now()
-        job_run = JobRun.objects.create(
-            job_name=JOB_NAME, status=JobRun.Status.RUNNING, started_at=timezone.now()
-        )
+        job_run = job_run_begin(JOB_NAME)
         context = JobContext(job_run, now=moment)
         try:
             counts = billing_run(as_of=moment, context=context)
