@@ -154,13 +154,24 @@ class PaymentAssignForm(DomainErrorFormMixin, forms.Form):
         return find_client(self.cleaned_data["client"])
 
 
+class PaymentReverseForm(DomainErrorFormMixin, forms.Form):
+    """Why a wrongly recorded payment is reversed (BIL-01, BIL-06)."""
+
+    reason = forms.CharField(
+        max_length=500,
+        label="Reason",
+        help_text="Why the payment is taken back; kept with the correction and in the audit log.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class BankStatementUploadForm(DomainErrorFormMixin, forms.Form):
-    """A camt.053 statement file exported by the bank (BIL-06)."""
+    """A bank file: camt.053 statement, camt.052 report or camt.054 notification (BIL-06)."""
 
     file = forms.FileField(
         label="Statement file",
-        help_text="camt.053 XML as exported by the bank. Every line is recorded once, however "
-        "often the file is uploaded.",
+        help_text="camt.053, camt.052 or camt.054 XML as exported by the bank. Every line is "
+        "recorded once, however often the file is uploaded.",
         widget=forms.ClearableFileInput(attrs={"accept": ".xml,application/xml,text/xml"}),
     )
 

@@ -88,6 +88,11 @@ urlpatterns: list = [
         name="staff_payment_assign",
     ),
     path(
+        "staff/payments/<str:public_id>/reverse/",
+        staff_money.payment_reverse,
+        name="staff_payment_reverse",
+    ),
+    path(
         "staff/payments/statements/",
         staff_money.bank_statement_upload,
         name="staff_payment_statements",
