@@ -51,6 +51,8 @@ MESSAGES = {
 }
 TRANSACTION_REFERENCES = ("AcctSvcrRef", "EndToEndId", "TxId", "InstrId", "UETR")
 """The references of ``TxDtls/Refs`` that identify one transaction, in key order."""
+KEY_REFERENCES = ("AcctSvcrRef", "UETR", "EndToEndId", "TxId", "InstrId")
+"""The reference that keys a transaction: the first of these it carries."""
 NO_REFERENCE = {"NOTPROVIDED", "NONREF", "NONE", "NOREF"}
 """Placeholders banks write where the payer gave no reference; never part of a key."""
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})?$")
@@ -389,16 +391,24 @@ def _entry_date(reader: _Reader, entry: Element, name: str, where: str) -> date 
 def _line_key(
     line: StatementLine, position: int, direction: str, occurrences: dict[str, int]
 ) -> str:
-    """The line's identity: account and booking date, then the transaction's own references
-    with its position and amount, or — without any reference — everything the line says;
-    followed by the occurrence of that identity in this statement."""
-    references = line.transaction_references or (
-        {"AcctSvcrRef": line.entry_reference} if line.entry_reference else {}
+    """The line's identity: account and booking date, then the transaction's own reference
+    with its position in the entry and its amount, or — without any reference — everything
+    the line says; followed by the occurrence of that identity in this statement.
+
+    The reference is the first the transaction has of :data:`KEY_REFERENCES` (the bank's own
+    ``AcctSvcrRef`` first: a bank repeats it in its 052, 054 and 053, while later schema
+    versions add a ``UETR`` the older ones of the same message lack), else the entry's."""
+    reference = next(
+        (
+            f"{name}={line.transaction_references[name]}"
+            for name in KEY_REFERENCES
+            if line.transaction_references.get(name)
+        ),
+        f"AcctSvcrRef={line.entry_reference}" if line.entry_reference else "",
     )
     money = f"{line.amount.minor}{line.amount.currency}"
-    if references:
-        kind = "ref"
-        parts = [line.references_text or f"AcctSvcrRef={line.entry_reference};", str(position)]
+    if reference:
+        kind, parts = "ref", [reference, str(position)]
     else:
         kind = "content"
         parts = [
