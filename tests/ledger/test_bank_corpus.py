@@ -39,7 +39,7 @@ def expected_credits(content: bytes) -> tuple[list[str], Counter, Counter]:
     details); a lone transaction carries the entry's amount."""
     root = etree.fromstring(content)
     containers = root.xpath(
-        f"/*/*/*[local-name()='Stmt' or local-name()='Rpt' or local-name()='Ntfctn']"
+        "/*/*/*[local-name()='Stmt' or local-name()='Rpt' or local-name()='Ntfctn']"
     )
     accounts, count, total = [], Counter(), Counter()
     for container in containers:

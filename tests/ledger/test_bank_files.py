@@ -107,7 +107,7 @@ def test_overlapping_statement_records_nothing_twice_and_names_the_import__BIL_0
     assert (monthly.payments_recorded, monthly.duplicates) == (1, 1)
     [duplicate] = [row for row in monthly.not_recorded if "duplicate" in row["reason"]]
     assert daily.public_id in duplicate["reason"]
-    assert "statement MONTH, entry 1 (reference D-1)" == duplicate["line"]
+    assert duplicate["line"] == "statement MONTH, entry 1 (reference D-1)"
     assert balance_of(client) == eur("30.00")
 
 
