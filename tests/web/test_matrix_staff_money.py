@@ -299,6 +299,7 @@ ENDPOINTS = [
         billing_page(),
         lambda mw: [mw.statement_import.public_id],
     ),
+    Endpoint("staff_payment_reverse", billing_page(), lambda mw: [mw.unmatched.public_id]),
     Endpoint("staff_client_balance", billing_page(), client_a_id),
     Endpoint("staff_invoices", billing_page()),
     Endpoint("staff_invoice", billing_page(), invoice_id),
@@ -319,6 +320,11 @@ ENDPOINTS = [
         "staff_payment_assign",
         lambda mw: [mw.unmatched.public_id],
         lambda mw: {"client": mw.client_a.public_id},
+    ),
+    billing_write(
+        "staff_payment_reverse",
+        lambda mw: [mw.unmatched.public_id],
+        lambda mw: {"reason": "Recorded by mistake"},
     ),
     billing_write(
         "staff_payment_statements",
