@@ -131,3 +131,27 @@ def test_assigning_leaves_nothing_changed_when_applying_the_money_fails__BIL_06(
     assert money_state() == before
     waiting.refresh_from_db()
     assert waiting.status == Payment.Status.UNMATCHED
+
+
+def test_bank_reversal_waiting_in_the_queue_is_applied_by_staff__BIL_06(billing, client, client_a):
+    payment = pay(client_a, "25.00", "PAID-25", billing)
+    bank_statement_import(
+        content=camt053(
+            [Line("25.00", "BACK-1", direction="DBIT", reversal=True, end_to_end_id="E-NONE")]
+        ),
+        actor=billing,
+    )
+    [waiting] = PaymentReversal.objects.all()
+    page = client.get(reverse("web:staff_payments_unmatched")).content.decode()
+    assert waiting.public_id in page and "no recorded payment carries" in page
+
+    url = reverse("web:staff_reversal_resolve", args=[waiting.public_id])
+    before = money_state()
+    unknown = client.post(url, {"payment": "pmt_doesnotexist"})
+    assert unknown["Location"] == reverse("web:staff_payments_unmatched")
+    assert money_state() == before
+
+    client.post(url, {"payment": payment.public_id})
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.payment) == (PaymentReversal.Status.APPLIED, payment)
+    assert balance_of(client_a) == eur("0.00")

@@ -27,6 +27,7 @@ from hostledger.core.registry import setting_value
 from hostledger.flows.payments import (
     bank_file_import,
     payment_assign_apply,
+    payment_reversal_resolve_notify,
     payment_reverse_notify,
 )
 from hostledger.ledger import actions, selectors, staff_selectors
@@ -43,6 +44,7 @@ from hostledger.web.forms_staff_money import (
     PaymentRecordForm,
     PaymentReverseForm,
     RefundForm,
+    ReversalResolveForm,
     StatementPeriodForm,
 )
 from hostledger.web.views.common import form_data, render_form_page
@@ -161,6 +163,7 @@ def _unmatched_page(request, *, bound_form=None, bound_payment_id: str = ""):
     ]
     context = {
         "rows": rows,
+        "reversals": staff_selectors.waiting_reversals(),
         "shows_payer_data": shows_payer_data,
         "limit": staff_selectors.PAYMENT_LIST_LIMIT,
     }
@@ -230,6 +233,27 @@ def payment_reverse(request, public_id):
         "reversals": staff_selectors.reversals_of(payment),
     }
     return render_form_page(request, "web/staff/money/payment_reverse.html", context, form=form)
+
+
+@require_POST
+@staff_area(BILLING)
+def reversal_resolve(request, public_id):
+    """Apply a bank reversal waiting in the queue to the payment staff name (BIL-06)."""
+    reversal = staff_selectors.reversal_for_staff(public_id)
+    form = ReversalResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            payment_reversal_resolve_notify(
+                reversal=reversal, payment=form.cleaned_data["payment"], actor=request.user
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"Reversal {reversal.public_id} is applied.")
+            return redirect("web:staff_payments_unmatched")
+    problems = [problem for errors in form.errors.values() for problem in errors]
+    messages.error(request, "; ".join(problems) or "The reversal was not applied.")
+    return redirect("web:staff_payments_unmatched")
 
 
 # ----------------------------------------------------------------------------- statements
