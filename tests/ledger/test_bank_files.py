@@ -16,7 +16,11 @@ from hostledger.ledger.actions import (
     bank_statement_import,
     charge_post,
     client_payment_reference_ensure,
+    credit_post,
+    payment_record,
     payment_reversal_resolve,
+    payment_reverse,
+    refund_post,
 )
 from hostledger.ledger.gateways.bank_statement.camt import parse_bank_file
 from hostledger.ledger.models import BankStatementImport, Payment, PaymentReversal
@@ -373,3 +377,28 @@ def test_zero_amount_says_above_zero__BIL_06(staff):
         "statement ST-0, entry 1 (reference ZERO): amount: must be above zero (got '0.00')."
     )
     assert PROVIDER_IBAN not in refused.value.message
+
+
+def test_a_reversed_payment_cannot_be_refunded__BIL_01_BIL_06(referenced_client, staff):
+    client, _ = referenced_client
+    payment = payment_record(
+        client=client,
+        amount=eur("30.00"),
+        value_date=date.today(),
+        reference="REFUND-ME",
+        actor=staff,
+    )
+    payment_reverse(payment=payment, reason="Recorded for the wrong client", actor=staff)
+    credit_post(client=client, amount=eur("30.00"), idempotency_key="c-1", actor=staff, memo="x")
+    before = _nothing_stored()
+    with pytest.raises(DomainError) as refused:
+        refund_post(
+            client=client,
+            amount=eur("10.00"),
+            payment=payment,
+            idempotency_key="r-1",
+            actor=staff,
+            memo="back",
+        )
+    assert refused.value.code == "payment_reversed"
+    assert _nothing_stored() == before
