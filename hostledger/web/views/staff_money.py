@@ -4,8 +4,10 @@ balance with refunds, credits and corrections (BIL-01, BIL-06).
 Every page needs ``billing.manage`` (ACC-11) and two-factor sign-in (ACC-09). Each write is
 one ledger action, which records its own audit event; a DomainError is shown next to the
 field it names and nothing is written. Money that arrives for a client pays its open
-proformas and starts the services paid for: :func:`client_money_apply` is the one place that
-takes that next step.
+proformas and starts the services paid for: bank files, assignments from the queue and
+reversals go through :mod:`hostledger.flows.payments`, which takes that next step (a
+transfer naming a proforma pays it first); a payment staff record here uses
+:func:`client_money_apply`.
 Payers' names, accounts and payment texts are personal data: they are shown only to holders
 of ``clients.view_personal_data`` and each showing is recorded (GDPR-12).
 """
