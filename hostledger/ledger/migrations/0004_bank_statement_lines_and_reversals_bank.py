@@ -8,132 +8,222 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_verificationrequest'),
-        ('ledger', '0003_ledgertransaction_ledger_txn_not_charge_idx'),
+        ("accounts", "0002_verificationrequest"),
+        ("ledger", "0003_ledgertransaction_ledger_txn_not_charge_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PaymentReversal',
+            name="PaymentReversal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=functools.partial(hostledger.core.ids.new_public_id, 'rev'), editable=False, max_length=24, unique=True)),
-                ('source', models.CharField(max_length=40)),
-                ('external_id', models.CharField(max_length=200)),
-                ('amount_minor', models.BigIntegerField()),
-                ('currency', models.CharField(default='EUR', max_length=3)),
-                ('booking_date', models.DateField(blank=True, null=True)),
-                ('bank_account', models.CharField(blank=True, max_length=34)),
-                ('bank_references', models.CharField(blank=True, max_length=500)),
-                ('reason', models.TextField()),
-                ('status', models.CharField(choices=[('applied', 'Payment reversed'), ('waiting', 'Waiting for staff')], max_length=10)),
-                ('review_note', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('applied_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=functools.partial(hostledger.core.ids.new_public_id, "rev"),
+                        editable=False,
+                        max_length=24,
+                        unique=True,
+                    ),
+                ),
+                ("source", models.CharField(max_length=40)),
+                ("external_id", models.CharField(max_length=200)),
+                ("amount_minor", models.BigIntegerField()),
+                ("currency", models.CharField(default="EUR", max_length=3)),
+                ("booking_date", models.DateField(blank=True, null=True)),
+                ("bank_account", models.CharField(blank=True, max_length=34)),
+                ("bank_references", models.CharField(blank=True, max_length=500)),
+                ("reason", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("applied", "Payment reversed"), ("waiting", "Waiting for staff")],
+                        max_length=10,
+                    ),
+                ),
+                ("review_note", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("applied_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='payment',
-            name='ledger_payment_posted_has_client',
+            model_name="payment",
+            name="ledger_payment_posted_has_client",
         ),
         migrations.AddField(
-            model_name='bankstatementimport',
-            name='accounts',
+            model_name="bankstatementimport",
+            name="accounts",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='bankstatementimport',
-            name='message_type',
-            field=models.CharField(default='camt.053', max_length=12),
+            model_name="bankstatementimport",
+            name="message_type",
+            field=models.CharField(default="camt.053", max_length=12),
         ),
         migrations.AddField(
-            model_name='bankstatementimport',
-            name='not_recorded',
-            field=models.JSONField(blank=True, default=list, help_text='Every line not recorded as a payment: where it is, its amount and why.'),
+            model_name="bankstatementimport",
+            name="not_recorded",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Every line not recorded as a payment: where it is, its amount and why.",
+            ),
         ),
         migrations.AddField(
-            model_name='bankstatementimport',
-            name='reversals_applied',
+            model_name="bankstatementimport",
+            name="reversals_applied",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='bankstatementimport',
-            name='reversals_waiting',
+            model_name="bankstatementimport",
+            name="reversals_waiting",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='bank_account',
+            model_name="payment",
+            name="bank_account",
             field=models.CharField(blank=True, max_length=34),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='bank_references',
-            field=models.CharField(blank=True, help_text="The transaction's own references in the statement, 'Name=value;' each.", max_length=500),
+            model_name="payment",
+            name="bank_references",
+            field=models.CharField(
+                blank=True,
+                help_text="The transaction's own references in the statement, 'Name=value;' each.",
+                max_length=500,
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='named_invoice',
-            field=models.CharField(blank=True, help_text='Public id of the invoice or proforma the remittance text names.', max_length=24),
+            model_name="payment",
+            name="named_invoice",
+            field=models.CharField(
+                blank=True,
+                help_text="Public id of the invoice or proforma the remittance text names.",
+                max_length=24,
+            ),
         ),
         migrations.AlterField(
-            model_name='payment',
-            name='status',
-            field=models.CharField(choices=[('matched', 'Matched and posted'), ('unmatched', 'Waiting for review'), ('refunded', 'Refunded in full'), ('reversed', 'Reversed')], max_length=10),
+            model_name="payment",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("matched", "Matched and posted"),
+                    ("unmatched", "Waiting for review"),
+                    ("refunded", "Refunded in full"),
+                    ("reversed", "Reversed"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['unmatched', 'reversed']), ('client__isnull', False), _connector='OR'), name='ledger_payment_posted_has_client'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["unmatched", "reversed"]),
+                    ("client__isnull", False),
+                    _connector="OR",
+                ),
+                name="ledger_payment_posted_has_client",
+            ),
         ),
         migrations.AddField(
-            model_name='paymentreversal',
-            name='applied_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="paymentreversal",
+            name="applied_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='paymentreversal',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="paymentreversal",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='paymentreversal',
-            name='ledger_transaction',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payment_reversal', to='ledger.ledgertransaction'),
+            model_name="paymentreversal",
+            name="ledger_transaction",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="payment_reversal",
+                to="ledger.ledgertransaction",
+            ),
         ),
         migrations.AddField(
-            model_name='paymentreversal',
-            name='payment',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversals', to='ledger.payment'),
+            model_name="paymentreversal",
+            name="payment",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reversals",
+                to="ledger.payment",
+            ),
         ),
         migrations.AddField(
-            model_name='paymentreversal',
-            name='statement_import',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversals', to='ledger.bankstatementimport'),
+            model_name="paymentreversal",
+            name="statement_import",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reversals",
+                to="ledger.bankstatementimport",
+            ),
         ),
         migrations.AddIndex(
-            model_name='paymentreversal',
-            index=models.Index(fields=['status', 'created_at'], name='ledger_paym_status_3276b5_idx'),
+            model_name="paymentreversal",
+            index=models.Index(
+                fields=["status", "created_at"], name="ledger_paym_status_3276b5_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentreversal',
-            constraint=models.UniqueConstraint(fields=('source', 'external_id'), name='ledger_reversal_once_per_source_id'),
+            model_name="paymentreversal",
+            constraint=models.UniqueConstraint(
+                fields=("source", "external_id"), name="ledger_reversal_once_per_source_id"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentreversal',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'applied')), fields=('payment',), name='ledger_payment_reversed_once'),
+            model_name="paymentreversal",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "applied")),
+                fields=("payment",),
+                name="ledger_payment_reversed_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentreversal',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_minor__gt', 0)), name='ledger_reversal_amount_positive'),
+            model_name="paymentreversal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_minor__gt", 0)), name="ledger_reversal_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentreversal',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'waiting'), ('payment__isnull', False), _connector='OR'), name='ledger_applied_reversal_has_payment'),
+            model_name="paymentreversal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "waiting"), ("payment__isnull", False), _connector="OR"
+                ),
+                name="ledger_applied_reversal_has_payment",
+            ),
         ),
     ]
