@@ -24,6 +24,7 @@ from hostledger.api.routers import (
     notifications,
     orders,
     payers,
+    payment_reversals,
     service_changes,
     services,
     staff,
@@ -102,6 +103,7 @@ api.add_router("", staff.router)
 api.add_router("", catalog.router)
 api.add_router("", catalog_staff.router)
 api.add_router("", billing.router)
+api.add_router("", payment_reversals.router)
 api.add_router("", invoices.router)
 api.add_router("", orders.router)
 api.add_router("", services.router)

@@ -76,7 +76,7 @@ class PaymentOut(Schema):
         description="staff, bank_statement or the name of a payment gateway.",
         examples=["bank_statement"],
     )
-    status: Literal["matched", "unmatched", "refunded"]
+    status: Literal["matched", "unmatched", "refunded", "reversed"]
     value_date: date | None
     booking_date: date | None
     reference: str = Field(examples=["1000016"])
@@ -165,9 +165,24 @@ class PaymentAssignIn(InputSchema):
     )
 
 
+class NotRecordedLineOut(Schema):
+    """A line of a bank file that is not recorded as a payment, and why (BIL-06)."""
+
+    line: str = Field(
+        description="Where it is: statement, entry and bank reference.",
+        examples=["statement 2026-11-20-1, entry 3 (reference 2026112000003)"],
+    )
+    amount: str = Field(examples=["55.50 EUR"])
+    reason: str = Field(
+        description="Why: an outgoing payment, not booked, another account, or a duplicate "
+        "naming the import that recorded it.",
+        examples=["duplicate: recorded by import imp_3k9d2m7q8w1x4z6v as pmt_7m2k9d3q8w1x4z6v"],
+    )
+
+
 class BankStatementImportOut(Schema):
-    """What importing one camt.053 file did (BIL-06). Importing a file again records nothing
-    new: its lines count as duplicates."""
+    """What importing one camt.053, camt.052 or camt.054 file did (BIL-06). Importing a file
+    again records nothing new: its lines are listed as duplicates of the earlier import."""
 
     id: str = Field(examples=["imp_3k9d2m7q8w1x4z6v"])
     file_name: str = Field(examples=["statement-2026-11-20.xml"])
@@ -183,11 +198,63 @@ class BankStatementImportOut(Schema):
     unmatched: int = Field(description="New payments put in the review queue.")
     debit_lines_skipped: int
     not_booked_skipped: int
+    message_type: str = Field(examples=["camt.053"])
+    accounts: list[str] = Field(description="The provider's accounts the file reported.")
+    reversals_applied: int = Field(description="Payments reversed by the bank's reversals.")
+    reversals_waiting: int = Field(description="Bank reversals waiting for staff.")
+    not_recorded: list[NotRecordedLineOut] = Field(
+        description="Every line not recorded as a payment, with the reason."
+    )
     imported_at: datetime
 
     @staticmethod
     def resolve_id(record) -> str:
         return record.public_id
+
+
+class PaymentReverseIn(InputSchema):
+    reason: str = Field(
+        min_length=1,
+        max_length=500,
+        description="Why the payment is reversed; kept with the correction and audited.",
+        examples=["Recorded twice by mistake"],
+    )
+
+
+class ReversalResolveIn(InputSchema):
+    payment: str = Field(
+        pattern=PUBLIC_ID_PATTERN,
+        description="Public id of the payment the bank's reversal takes back.",
+        examples=["pmt_3k9d2m7q8w1x4z6v"],
+    )
+
+
+class PaymentReversalOut(Schema):
+    """A payment taken back by the bank or by staff (BIL-06): applied (a correction took it
+    off the balance) or waiting for staff to name the payment."""
+
+    id: str = Field(examples=["rev_3k9d2m7q8w1x4z6v"])
+    source: str = Field(examples=["bank_statement"])
+    status: Literal["applied", "waiting"]
+    payment_id: str | None = Field(description="The payment reversed, or believed reversed.")
+    amount: MoneyOut
+    booking_date: date | None
+    reason: str
+    review_note: str = Field(description="Why it waits for staff.")
+    statement_import_id: str | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_id(reversal) -> str:
+        return reversal.public_id
+
+    @staticmethod
+    def resolve_payment_id(reversal) -> str | None:
+        return reversal.payment.public_id if reversal.payment_id else None
+
+    @staticmethod
+    def resolve_statement_import_id(reversal) -> str | None:
+        return reversal.statement_import.public_id if reversal.statement_import_id else None
 
 
 class IdempotentIn(InputSchema):

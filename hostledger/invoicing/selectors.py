@@ -69,3 +69,26 @@ def staff_invoices(
     if issued_to is not None:
         invoices = invoices.filter(issued_on__lte=issued_to)
     return invoices.order_by("-issued_on", "-id")
+
+
+def invoices_named(words: set[str]) -> dict[str, Invoice]:
+    """The invoices that words of a bank transfer's remittance text name (BIL-06): a final
+    invoice by its number (``INV-2026-000123``) or a proforma awaiting payment by the id it
+    prints as the payment description (``inv_…``). ``words`` are upper case; the result is
+    keyed by the word. Cancelled and draft invoices name nothing."""
+    upper = {word.upper() for word in words if word}
+    if not upper:
+        return {}
+    ids = {word.lower() for word in upper if word.startswith("INV_")}
+    found: dict[str, Invoice] = {}
+    proformas = Invoice.objects.filter(
+        public_id__in=ids, kind=Invoice.Kind.PROFORMA, status=Invoice.Status.ISSUED
+    )
+    for invoice in proformas.select_related("client"):
+        found[invoice.public_id.upper()] = invoice
+    finals = Invoice.objects.filter(
+        number_display__in=upper, kind=Invoice.Kind.FINAL, status=Invoice.Status.PAID
+    )
+    for invoice in finals.select_related("client"):
+        found[invoice.number_display.upper()] = invoice
+    return found

@@ -14,6 +14,7 @@ TOP_UP_MINIMUM = "ledger.top_up_minimum"
 TOP_UP_MAXIMUM = "ledger.top_up_maximum"
 LOCAL_GATEWAY_ENABLED = "ledger.local_gateway_enabled"
 COMPENSATION_CAP_PERCENT = "ledger.compensation_cap_percent"
+PROVIDER_BANK_ACCOUNTS = "ledger.provider_bank_accounts"
 
 declare(
     ProviderSetting(
@@ -36,6 +37,19 @@ declare(
         rule="BIL-06",
         unit="bytes",
         minimum=10_000,
+    ),
+    ProviderSetting(
+        key=PROVIDER_BANK_ACCOUNTS,
+        default="",
+        kind="str",
+        label="Other bank accounts of the provider",
+        help_text=(
+            "IBANs (or the bank's account ids) of the provider's accounts besides the one "
+            "printed on proformas, separated by spaces or commas. Bank files are imported "
+            "for these accounts and the printed one; statements of any other account in a "
+            "file are listed as skipped."
+        ),
+        rule="BIL-06",
     ),
     ProviderSetting(
         key=TOP_UP_MINIMUM,

@@ -246,4 +246,5 @@ from hostledger.ledger.payment_models import (  # noqa: E402, F401  (one models 
     ClientPaymentReference,
     GatewayTopUp,
     Payment,
+    PaymentReversal,
 )

@@ -29,6 +29,7 @@ class Payment(models.Model):
         MATCHED = "matched", "Matched and posted"
         UNMATCHED = "unmatched", "Waiting for review"
         REFUNDED = "refunded", "Refunded in full"
+        REVERSED = "reversed", "Reversed"
 
     class Source:
         STAFF = "staff"
@@ -59,6 +60,17 @@ class Payment(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices)
     review_note = models.CharField(max_length=200, blank=True)
+    bank_account = models.CharField(max_length=34, blank=True)
+    bank_references = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The transaction's own references in the statement, 'Name=value;' each.",
+    )
+    named_invoice = models.CharField(
+        max_length=24,
+        blank=True,
+        help_text="Public id of the invoice or proforma the remittance text names.",
+    )
     statement_import = models.ForeignKey(
         "ledger.BankStatementImport",
         null=True,
@@ -85,7 +97,8 @@ class Payment(models.Model):
                 condition=models.Q(amount_minor__gt=0), name="ledger_payment_amount_positive"
             ),
             models.CheckConstraint(
-                condition=models.Q(status="unmatched") | models.Q(client__isnull=False),
+                condition=models.Q(status__in=["unmatched", "reversed"])
+                | models.Q(client__isnull=False),
                 name="ledger_payment_posted_has_client",
             ),
         ]
@@ -141,6 +154,15 @@ class BankStatementImport(models.Model):
     unmatched = models.PositiveIntegerField(default=0)
     debit_lines_skipped = models.PositiveIntegerField(default=0)
     not_booked_skipped = models.PositiveIntegerField(default=0)
+    message_type = models.CharField(max_length=12, default="camt.053")
+    accounts = models.JSONField(default=list, blank=True)
+    reversals_applied = models.PositiveIntegerField(default=0)
+    reversals_waiting = models.PositiveIntegerField(default=0)
+    not_recorded = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Every line not recorded as a payment: where it is, its amount and why.",
+    )
     imported_at = models.DateTimeField(auto_now_add=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -151,6 +173,94 @@ class BankStatementImport(models.Model):
 
     def __str__(self) -> str:
         return self.public_id
+
+
+class PaymentReversal(models.Model):
+    """A payment taken back: by the bank (a booked entry with ``RvslInd``) or by staff who
+    recorded it wrongly (BIL-01, BIL-06).
+
+    Applied, it is a new ledger correction that takes the payment's amount off the client's
+    balance (never a deletion; the balance may go below zero, a debt like any other) and
+    the payment is marked reversed. A bank reversal whose payment cannot be found, or cannot
+    be reversed, waits for staff (status ``waiting``), linked to the payment when known.
+    Recorded once per (``source``, ``external_id``): the statement line's key, or the
+    payment for a staff reversal.
+    """
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "Payment reversed"
+        WAITING = "waiting", "Waiting for staff"
+
+    class Source:
+        STAFF = "staff"
+        BANK_STATEMENT = "bank_statement"
+
+    public_id = models.CharField(
+        max_length=24, unique=True, default=partial(new_public_id, "rev"), editable=False
+    )
+    source = models.CharField(max_length=40)
+    external_id = models.CharField(max_length=200)
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="reversals"
+    )
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3, default=DEFAULT_CURRENCY)
+    booking_date = models.DateField(null=True, blank=True)
+    bank_account = models.CharField(max_length=34, blank=True)
+    bank_references = models.CharField(max_length=500, blank=True)
+    reason = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices)
+    review_note = models.CharField(max_length=200, blank=True)
+    statement_import = models.ForeignKey(
+        "ledger.BankStatementImport",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversals",
+    )
+    ledger_transaction = models.OneToOneField(
+        "ledger.LedgerTransaction",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payment_reversal",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"], name="ledger_reversal_once_per_source_id"
+            ),
+            models.UniqueConstraint(
+                fields=["payment"],
+                condition=models.Q(status="applied"),
+                name="ledger_payment_reversed_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_minor__gt=0), name="ledger_reversal_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="waiting") | models.Q(payment__isnull=False),
+                name="ledger_applied_reversal_has_payment",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+    @property
+    def amount(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
 
 
 class GatewayTopUp(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -13,6 +14,10 @@ from django.utils import timezone
 from hostledger.accounts.models import Client
 from hostledger.core.errors import NotFound
 from hostledger.core.money import Money
+from hostledger.core.registry import setting_value
+from hostledger.invoicing.conf import PROVIDER_IBAN
+from hostledger.ledger.conf import PROVIDER_BANK_ACCOUNTS
+from hostledger.ledger.gateways.bank_statement.camt import normalised_account
 from hostledger.ledger.models import (
     ClientBalance,
     ClientPaymentReference,
@@ -108,6 +113,16 @@ def client_top_up(client: Client, public_id: str) -> GatewayTopUp:
 def unmatched_payments() -> QuerySet[Payment]:
     """The review queue: payments nobody has assigned to a client yet, oldest first (BIL-06)."""
     return Payment.objects.filter(status=Payment.Status.UNMATCHED).order_by("recorded_at", "id")
+
+
+def provider_bank_accounts() -> set[str]:
+    """The provider's own bank accounts, normalised: the IBAN printed on proformas and the
+    others listed in the settings (BIL-06)."""
+    listed = [
+        setting_value(PROVIDER_IBAN),
+        *re.split(r"[\s,;]+", str(setting_value(PROVIDER_BANK_ACCOUNTS) or "")),
+    ]
+    return {normalised_account(item) for item in listed if item and item.strip()}
 
 
 def clients_for_references(references: Iterable[str]) -> dict[str, Client]:

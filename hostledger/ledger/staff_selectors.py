@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from hostledger.core.errors import NotFound
-from hostledger.ledger.models import BankStatementImport, Payment
+from hostledger.ledger.models import BankStatementImport, Payment, PaymentReversal
 
 PAYMENT_LIST_LIMIT = 200
 IMPORT_LIST_LIMIT = 20
@@ -82,3 +82,33 @@ def payments_of_import(statement_import: BankStatementImport) -> list[Payment]:
         .select_related("client")
         .order_by("id")
     )
+
+
+def reversals_of_import(statement_import: BankStatementImport) -> list[PaymentReversal]:
+    """The bank reversals an import recorded, applied or waiting for staff (BIL-06)."""
+    return list(
+        PaymentReversal.objects.filter(statement_import=statement_import)
+        .select_related("payment__client")
+        .order_by("id")
+    )
+
+
+def reversals_of(payment: Payment) -> list[PaymentReversal]:
+    """The reversals that name ``payment``: the one applied and any waiting for staff."""
+    return list(PaymentReversal.objects.filter(payment=payment).order_by("id"))
+
+
+def waiting_reversals(*, limit: int = PAYMENT_LIST_LIMIT) -> list[PaymentReversal]:
+    """Bank reversals waiting for staff to name the payment they take back, oldest first."""
+    return list(
+        PaymentReversal.objects.filter(status=PaymentReversal.Status.WAITING)
+        .select_related("payment__client", "statement_import")
+        .order_by("created_at", "id")[:limit]
+    )
+
+
+def reversal_for_staff(public_id: str) -> PaymentReversal:
+    found = PaymentReversal.objects.filter(public_id=public_id).first()
+    if found is None:
+        raise NotFound("payment reversal")
+    return found

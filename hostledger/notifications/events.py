@@ -79,6 +79,13 @@ EVENTS: dict[str, EventDefinition] = {
             "Reminder before an invoice's due date; on_date is the due date.",
         ),
         EventDefinition(
+            "payment_reversed",
+            Category.BILLING,
+            "BIL-06",
+            "A payment was taken back (by the bank or corrected by staff); amount is what "
+            "left the balance, on_date the day.",
+        ),
+        EventDefinition(
             "suspension_warning",
             Category.BILLING,
             "AUT-04",

@@ -20,6 +20,16 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "See and pay the invoice: {{ invoice_url }}" + SIGNATURE,
         "Reminder: invoice {{ invoice_number }}, {{ amount }}, due {{ on_date }}.",
     ),
+    "payment_reversed": (
+        "A payment of {{ amount }} was reversed",
+        "Hello {{ client_name }},\n\n"
+        "a payment of {{ amount }} recorded on your account was reversed on {{ on_date }} "
+        "(the bank took it back, or it had been recorded by mistake), so that amount was taken "
+        "off your balance. If your balance is now below zero, the difference is due like any "
+        "other unpaid amount.\n\n"
+        "Your balance: {{ client_area_url }}" + SIGNATURE,
+        "A payment of {{ amount }} was reversed on {{ on_date }}; see your balance.",
+    ),
     "suspension_warning": (
         "Your services will be suspended on {{ on_date }}",
         "Hello {{ client_name }},\n\n"

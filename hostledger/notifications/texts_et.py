@@ -20,6 +20,16 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Arve vaatamine ja tasumine: {{ invoice_url }}" + SIGNATURE,
         "Meeldetuletus: arve {{ invoice_number }}, {{ amount }}, tähtaeg {{ on_date }}.",
     ),
+    "payment_reversed": (
+        "Makse summas {{ amount }} tühistati",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie kontole kirjendatud makse summas {{ amount }} tühistati {{ on_date }} (pank "
+        "võttis selle tagasi või see oli kirjendatud ekslikult), seega vähendati teie saldot "
+        "selle summa võrra. Kui saldo on nüüd negatiivne, tuleb vahe tasuda nagu iga muu "
+        "tasumata summa.\n\n"
+        "Teie saldo: {{ client_area_url }}" + SIGNATURE,
+        "Makse summas {{ amount }} tühistati {{ on_date }}; vaadake oma saldot.",
+    ),
     "suspension_warning": (
         "Teie teenused peatatakse {{ on_date }}",
         "Tere, {{ client_name }}!\n\n"

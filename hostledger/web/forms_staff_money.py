@@ -15,9 +15,10 @@ from django import forms
 
 from hostledger.accounts.forms import DomainErrorFormMixin
 from hostledger.accounts.selectors import staff_client_search
-from hostledger.core.errors import DomainError
+from hostledger.core.errors import DomainError, NotFound
 from hostledger.core.money import DEFAULT_CURRENCY, Money
 from hostledger.invoicing.models import Invoice
+from hostledger.ledger import staff_selectors
 from hostledger.ledger.gateways.registry import gateway_names
 from hostledger.ledger.models import LedgerAccount, Payment
 
@@ -154,13 +155,37 @@ class PaymentAssignForm(DomainErrorFormMixin, forms.Form):
         return find_client(self.cleaned_data["client"])
 
 
+class PaymentReverseForm(DomainErrorFormMixin, forms.Form):
+    """Why a wrongly recorded payment is reversed (BIL-01, BIL-06)."""
+
+    reason = forms.CharField(
+        max_length=500,
+        label="Reason",
+        help_text="Why the payment is taken back; kept with the correction and in the audit log.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReversalResolveForm(DomainErrorFormMixin, forms.Form):
+    """The payment a bank reversal waiting for staff takes back (BIL-06)."""
+
+    payment = forms.CharField(max_length=40, label="Payment", help_text="Payment id, pmt_…")
+
+    def clean_payment(self):
+        value = self.cleaned_data["payment"].strip()
+        try:
+            return staff_selectors.payment_for_staff(value)
+        except NotFound:
+            raise forms.ValidationError("No payment has this id.") from None
+
+
 class BankStatementUploadForm(DomainErrorFormMixin, forms.Form):
-    """A camt.053 statement file exported by the bank (BIL-06)."""
+    """A bank file: camt.053 statement, camt.052 report or camt.054 notification (BIL-06)."""
 
     file = forms.FileField(
         label="Statement file",
-        help_text="camt.053 XML as exported by the bank. Every line is recorded once, however "
-        "often the file is uploaded.",
+        help_text="camt.053, camt.052 or camt.054 XML as exported by the bank. Every line is "
+        "recorded once, however often the file is uploaded.",
         widget=forms.ClearableFileInput(attrs={"accept": ".xml,application/xml,text/xml"}),
     )
 

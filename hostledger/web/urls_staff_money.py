@@ -88,6 +88,16 @@ urlpatterns: list = [
         name="staff_payment_assign",
     ),
     path(
+        "staff/payments/reversals/<str:public_id>/resolve/",
+        staff_money.reversal_resolve,
+        name="staff_reversal_resolve",
+    ),
+    path(
+        "staff/payments/<str:public_id>/reverse/",
+        staff_money.payment_reverse,
+        name="staff_payment_reverse",
+    ),
+    path(
         "staff/payments/statements/",
         staff_money.bank_statement_upload,
         name="staff_payment_statements",

@@ -166,6 +166,21 @@ def unmatched_payment(amount: str, bank_reference: str) -> Payment:
     return payment
 
 
+def waiting_reversal(amount: str, bank_reference: str):
+    """A bank's reversal of a credit whose payment was not found: it waits for staff."""
+    reversal, _ = ledger.reversal_record(
+        external_id=bank_reference,
+        amount=eur(amount),
+        booking_date=timezone.localdate(),
+        bank_account="EE382200221020145685",
+        bank_references=f"EndToEndId={bank_reference};",
+        reason="Reversed by the bank.",
+        statement_import=None,
+        actor=None,
+    )
+    return reversal
+
+
 def one_line(price: str = "10.00", description: str = "VPS Start, one month") -> list:
     return [LineInput(description=description, quantity=Decimal("1"), unit_price=eur(price))]
 

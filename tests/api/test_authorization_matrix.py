@@ -153,6 +153,12 @@ TABLE = [
     ("POST",   "/staff/payments/{unmatched_payment}/assign",
                                                 401, 403, 403, 403, 403, 200, 403, 403, 200),
     ("POST",   "/staff/bank-statements",        401, 403, 403, 403, 403, 201, 403, 403, 201),
+    ("POST",   "/staff/payments/{payment}/reverse",
+                                                401, 403, 403, 403, 403, 201, 403, 403, 201),
+    ("GET",    "/staff/payment-reversals/waiting",
+                                                401, 403, 403, 403, 403, 200, 403, 403, 200),
+    ("POST",   "/staff/payment-reversals/{waiting_reversal}/resolve",
+                                                401, 403, 403, 403, 403, 200, 403, 403, 200),
     ("POST",   "/staff/clients/{client}/refunds", 401, 403, 403, 403, 403, 201, 403, 403, 201),
     ("POST",   "/staff/clients/{client}/credits", 401, 403, 403, 403, 403, 201, 403, 403, 201),
     ("POST",   "/staff/clients/{client}/corrections",
@@ -357,6 +363,8 @@ BODIES = {
         "reference": "MATRIX-1",
     },
     ("POST", "/staff/payments/{unmatched_payment}/assign"): {"client": "{client}"},
+    ("POST", "/staff/payments/{payment}/reverse"): {"reason": "Recorded by mistake"},
+    ("POST", "/staff/payment-reversals/{waiting_reversal}/resolve"): {"payment": "{payment}"},
     ("POST", "/staff/clients/{client}/refunds"): {
         "amount": money.money("5.00"),
         "reason": "Overpaid",
@@ -498,6 +506,7 @@ def build_world() -> World:
     acts = money.make_acts(account, payer, owner)
     payment = money.record_payment(account, None, "100.00", "WORLD-1")
     unmatched = money.unmatched_payment("30.00", "WORLD-UNMATCHED-1")
+    waiting_reversal = money.waiting_reversal("100.00", "WORLD-REVERSAL-1")
     proforma = money.make_proforma(account, payer)
     invoice = money.make_final_invoice(account, payer)
     credit_note = money.make_credit_note(invoice)
@@ -514,6 +523,7 @@ def build_world() -> World:
             **{name: item.public_id for name, item in items.items()},
             "payment": payment.public_id,
             "unmatched_payment": unmatched.public_id,
+            "waiting_reversal": waiting_reversal.public_id,
             "proforma": proforma.public_id,
             "invoice": invoice.public_id,
             "credit_note": credit_note.public_id,
@@ -626,6 +636,8 @@ def test_the_table_covers_every_operation_of_the_api(anonymous, db):
         "{old_os_image}": "{os_image_id}",
         "{os_image}": "{os_image_id}",
         "{unmatched_payment}": "{payment_id}",
+        "{payment}": "{payment_id}",
+        "{waiting_reversal}": "{reversal_id}",
         "{proforma}": "{invoice_id}",
         "{invoice}": "{invoice_id}",
         "{credit_note}": "{credit_note_id}",

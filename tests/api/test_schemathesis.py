@@ -83,7 +83,7 @@ def run_every_operation(app, token: str, known: dict[str, str]) -> list[str]:
     headers = {"Authorization": f"Bearer {token}"}
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 146, [operation.label for operation in operations]
+    assert len(operations) == 149, [operation.label for operation in operations]
     for operation in operations:
         for mode, examples in EXAMPLES_PER_OPERATION.items():
 
@@ -115,6 +115,7 @@ def money_world(account, payer) -> dict[str, str]:
     acts = money.make_acts(account, payer, account.owner)
     payment = money.record_payment(account, None, "100.00", "FUZZ-1")
     unmatched = money.unmatched_payment("30.00", "FUZZ-UNMATCHED-1")
+    reversal = money.waiting_reversal("100.00", "FUZZ-REVERSAL-1")
     money.make_proforma(account, payer)
     invoice = money.make_final_invoice(account, payer)
     credit_note = money.make_credit_note(invoice)
@@ -132,6 +133,7 @@ def money_world(account, payer) -> dict[str, str]:
         "server_id": services["server"].public_id,
         "act_id": acts["act"].public_id,
         "request_id": acts["paper_request"].public_id,
+        "reversal_id": reversal.public_id,
     }
 
 

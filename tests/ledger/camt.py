@@ -35,14 +35,17 @@ class Line:
     currency: str = "EUR"
     booking_date: date = date(2026, 11, 20)
     transfers: list[Line] = field(default_factory=list)
+    end_to_end_id: str = "NOTPROVIDED"
+    reversal: bool = False
+    counter_value_eur: str = ""
 
 
 def _transfer(line: Line, version: str, *, own_reference: bool) -> str:
+    end_to_end = f"<EndToEndId>{escape(line.end_to_end_id)}</EndToEndId>"
     refs = (
-        f"<Refs><AcctSvcrRef>{escape(line.bank_reference)}</AcctSvcrRef>"
-        f"<EndToEndId>NOTPROVIDED</EndToEndId></Refs>"
+        f"<Refs><AcctSvcrRef>{escape(line.bank_reference)}</AcctSvcrRef>{end_to_end}</Refs>"
         if own_reference
-        else "<Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs>"
+        else f"<Refs>{end_to_end}</Refs>"
     )
     if version >= "08":
         parties = (
@@ -56,6 +59,12 @@ def _transfer(line: Line, version: str, *, own_reference: bool) -> str:
             f"<DbtrAcct><Id><IBAN>{line.payer_iban}</IBAN></Id></DbtrAcct></RltdPties>"
         )
         amount = f'<AmtDtls><TxAmt><Amt Ccy="{line.currency}">{line.amount}</Amt></TxAmt></AmtDtls>'
+    if line.counter_value_eur:
+        counter = f'<CntrValAmt><Amt Ccy="EUR">{line.counter_value_eur}</Amt></CntrValAmt>'
+        if "<AmtDtls>" in amount:
+            amount = amount.replace("</AmtDtls>", counter + "</AmtDtls>")
+        else:
+            amount += f"<AmtDtls>{counter}</AmtDtls>"
     remittance = ""
     if line.structured_reference or line.text:
         remittance = "<RmtInf>"
@@ -80,7 +89,8 @@ def _entry(line: Line, version: str) -> str:
     day = line.booking_date.isoformat()
     return (
         f'<Ntry><Amt Ccy="{line.currency}">{line.amount}</Amt>'
-        f"<CdtDbtInd>{line.direction}</CdtDbtInd>{status_xml}"
+        f"<CdtDbtInd>{line.direction}</CdtDbtInd>"
+        f"{'<RvslInd>true</RvslInd>' if line.reversal else ''}{status_xml}"
         f"<BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt>"
         f"<AcctSvcrRef>{escape(line.bank_reference)}</AcctSvcrRef>"
         "<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>BOOK</SubFmlyCd></Fmly>"
@@ -120,3 +130,18 @@ def camt053(
         f"{entries}</Stmt></BkToCstmrStmt></Document>"
     )
     return document.encode("utf-8")
+
+
+MESSAGE_ELEMENTS = {
+    "052": ("BkToCstmrAcctRpt", "Rpt"),
+    "054": ("BkToCstmrDbtCdtNtfctn", "Ntfctn"),
+}
+
+
+def as_message(content: bytes, kind: str) -> bytes:
+    """The same file as a camt.052 account report or camt.054 notification: the entries
+    stay as they are, only the message and its container are named accordingly."""
+    body, container = MESSAGE_ELEMENTS[kind]
+    text = content.decode("utf-8").replace("camt.053.001.", f"camt.{kind}.001.")
+    text = text.replace("BkToCstmrStmt>", f"{body}>").replace("Stmt>", f"{container}>")
+    return text.encode("utf-8")

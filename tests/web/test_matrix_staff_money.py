@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from hostledger.invoicing.models import Invoice
 from hostledger.ledger.actions import bank_statement_import
-from hostledger.ledger.models import BankStatementImport, Payment
+from hostledger.ledger.models import BankStatementImport, Payment, PaymentReversal
+from tests.api.money_factories import waiting_reversal
 from tests.ledger.camt import Line, camt053
 from tests.web.staff_money_helpers import (
     announce,
@@ -58,6 +59,7 @@ class MoneyWorld:
     image: object
     price_change: object
     unmatched: Payment
+    waiting_reversal: PaymentReversal
     statement_import: BankStatementImport
     invoice: Invoice
     proforma: Invoice
@@ -104,6 +106,7 @@ def build_money_world(world: World) -> MoneyWorld:
         image=os_image(),
         price_change=announce(tariff, actor=admin),
         unmatched=Payment.objects.get(status=Payment.Status.UNMATCHED),
+        waiting_reversal=waiting_reversal("7.00", "WORLD-REVERSAL"),
         statement_import=imported,
         invoice=final_invoice(world.client_a, actor=admin),
         proforma=proforma(world.client_a),
@@ -299,6 +302,7 @@ ENDPOINTS = [
         billing_page(),
         lambda mw: [mw.statement_import.public_id],
     ),
+    Endpoint("staff_payment_reverse", billing_page(), lambda mw: [mw.unmatched.public_id]),
     Endpoint("staff_client_balance", billing_page(), client_a_id),
     Endpoint("staff_invoices", billing_page()),
     Endpoint("staff_invoice", billing_page(), invoice_id),
@@ -319,6 +323,16 @@ ENDPOINTS = [
         "staff_payment_assign",
         lambda mw: [mw.unmatched.public_id],
         lambda mw: {"client": mw.client_a.public_id},
+    ),
+    billing_write(
+        "staff_reversal_resolve",
+        lambda mw: [mw.waiting_reversal.public_id],
+        lambda mw: {"payment": mw.unmatched.public_id},
+    ),
+    billing_write(
+        "staff_payment_reverse",
+        lambda mw: [mw.unmatched.public_id],
+        lambda mw: {"reason": "Recorded by mistake"},
     ),
     billing_write(
         "staff_payment_statements",

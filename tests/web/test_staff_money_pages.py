@@ -475,7 +475,12 @@ def busy_money(billing, client, client_a):
         final_invoice(other.client, actor=billing)
         proforma(other.client)
         bank_statement_import(
-            content=camt053([Line(f"{number + 1}.00", f"REF{number}", text="no reference")]),
+            content=camt053(
+                [
+                    Line(f"{number + 1}.00", f"REF{number}", text="no reference"),
+                    Line("1.00", f"BACK{number}", direction="DBIT", reversal=True),
+                ]
+            ),
             actor=billing,
         )
         pay(client_a, f"{number + 1}.00", f"A-{number}", billing)
@@ -491,7 +496,7 @@ def busy_money(billing, client, client_a):
 
 MONEY_LIST_PAGES = [
     ("web:staff_payments", lambda client_a: [], 6),
-    ("web:staff_payments_unmatched", lambda client_a: [], 10),
+    ("web:staff_payments_unmatched", lambda client_a: [], 11),
     ("web:staff_payment_statements", lambda client_a: [], 5),
     ("web:staff_invoices", lambda client_a: [], 5),
     ("web:staff_client_balance", lambda client_a: [client_a.public_id], 14),

@@ -47,6 +47,7 @@ from hostledger.api.schemas_invoices import invoice_summary
 from hostledger.api.schemas_money import check_date_range, referenced, to_money
 from hostledger.core.errors import NotFound
 from hostledger.core.registry import setting_value
+from hostledger.flows.payments import bank_file_import, payment_assign_apply
 from hostledger.invoicing import selectors as invoices
 from hostledger.ledger import actions, selectors, staff_selectors
 from hostledger.ledger.conf import BANK_STATEMENT_MAX_BYTES, LOCAL_GATEWAY_ENABLED
@@ -339,14 +340,14 @@ def staff_unmatched_payment_list(request: HttpRequest, page: Query[PageParams]):
 )
 def staff_payment_assign(request: HttpRequest, payment_id: PaymentId, payload: PaymentAssignIn):
     """Assign a payment from the review queue to its client; it is posted to the balance
-    once (BIL-06). Assigning it again to the same client changes nothing; a payment already
-    posted to another client answers 409 ``payment_already_assigned``. Needs
-    billing.manage."""
+    once and applied to open proformas in the same transaction, so an error answer leaves
+    nothing changed (BIL-06). Assigning it again to the same client changes nothing; a
+    payment already posted to another client answers 409 ``payment_already_assigned``.
+    Needs billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     payment = staff_selectors.payment_for_staff(payment_id)
     client = referenced(lambda: accounts.staff_client(payload.client), "client")
-    assigned = actions.payment_assign(payment=payment, client=client, actor=request.user)
-    _money_arrived(client, request.user)
+    assigned = payment_assign_apply(payment=payment, client=client, actor=request.user)
     readable = staff_may_read_personal_data(
         request, client=client, what=f"payer of payment {payment_id} (API)"
     )
@@ -356,25 +357,26 @@ def staff_payment_assign(request: HttpRequest, payment_id: PaymentId, payload: P
 @router.post(
     "/staff/bank-statements",
     response=responses({201: BankStatementImportOut}, 400, 401, 403),
-    summary="Import a camt.053 bank statement",
+    summary="Import a bank statement (camt.053, camt.052 or camt.054)",
     tags=STAFF_TAGS,
 )
 def staff_bank_statement_import(request: HttpRequest, file: File[UploadedFile]):
-    """Upload a camt.053 statement (multipart/form-data, field ``file``). Each credit line
-    becomes a payment once (BIL-06): one whose reference names a client is posted to that
-    balance, any other waits in the review queue. Needs billing.manage."""
+    """Upload a camt.053 statement, camt.052 report or camt.054 notification
+    (multipart/form-data, field ``file``). Each booked credit line of the provider's accounts
+    becomes a payment once (BIL-06): one whose payment reference, or else an invoice named in
+    its text, points to a client is posted to that balance and pays the named proforma; any
+    other waits in the review queue. The bank's reversals reverse their payments. Every line
+    not recorded is listed with the reason; a refused file names the statement, entry and
+    reference. Needs billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     # Read one byte past the limit, so that the import refuses an oversized file without
     # this request holding all of it in memory.
     content = file.read(setting_value(BANK_STATEMENT_MAX_BYTES) + 1)
-    record = actions.bank_statement_import(
+    record = bank_file_import(
         content=content,
         actor=request.user,
         file_name=FILE_NAME_UNSAFE.sub("", file.name or ""),
     )
-    paid = {p.client_id: p.client for p in staff_selectors.payments_of_import(record) if p.client}
-    for client in paid.values():
-        _money_arrived(client, request.user)
     return Status(201, record)
 
 

@@ -14,6 +14,9 @@ from hostledger.ledger.actions.payments import (
     payment_assign,
     payment_receive,
     payment_record,
+    payment_reversal_resolve,
+    payment_reverse,
+    reversal_record,
 )
 from hostledger.ledger.actions.posting import post_transaction
 from hostledger.ledger.actions.statements import bank_statement_import
@@ -37,8 +40,11 @@ __all__ = [
     "payment_assign",
     "payment_receive",
     "payment_record",
+    "payment_reversal_resolve",
+    "payment_reverse",
     "penalty_post",
     "post_transaction",
     "refund_post",
+    "reversal_record",
     "top_up_start",
 ]

@@ -273,6 +273,13 @@ def refund_post(
                 "Assign the payment to its client before refunding it.",
                 fields={"payment": "not posted"},
             )
+        if payment.status == Payment.Status.REVERSED:
+            raise DomainError(
+                "payment_reversed",
+                "That payment was reversed; there is nothing of it to refund.",
+                fields={"payment": "reversed"},
+                status=409,
+            )
         if payment.client_id != client.pk:
             raise DomainError(
                 "payment_of_another_client",

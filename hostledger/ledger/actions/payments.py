@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from hostledger.accounts.models import Client
@@ -26,6 +27,7 @@ from hostledger.ledger.models import (
     LedgerAccount,
     LedgerTransaction,
     Payment,
+    PaymentReversal,
 )
 from hostledger.ledger.references import creditor_reference_from_base, reference_number_from_base
 
@@ -75,6 +77,9 @@ def payment_receive(
     review_note: str = "",
     statement_import: BankStatementImport | None = None,
     actor: Any = None,
+    bank_account: str = "",
+    bank_references: str = "",
+    named_invoice: str = "",
 ) -> tuple[Payment, bool]:
     """Record money received once per (``source``, ``external_id``) (BIL-06).
 
@@ -116,6 +121,9 @@ def payment_receive(
                 status=Payment.Status.MATCHED if client else Payment.Status.UNMATCHED,
                 review_note="" if client else _limited(review_note, "review_note"),
                 statement_import=statement_import,
+                bank_account=_limited(bank_account, "bank_account"),
+                bank_references=(bank_references or "")[:500],
+                named_invoice=_limited(named_invoice, "named_invoice") if client else "",
                 recorded_by=actor,
                 matched_at=timezone.now() if client else None,
             )
@@ -268,3 +276,226 @@ def client_payment_reference_ensure(*, client: Client) -> ClientPaymentReference
         },
     )
     return reference
+
+
+REVERSAL_REASON_MAX_CHARS = 500
+
+
+def _reversal_apply(reversal: PaymentReversal, payment: Payment, actor: Any) -> PaymentReversal:
+    """Reverse ``payment`` for ``reversal``: a posted payment gets a correction taking its
+    amount off the client's balance (which may go below zero: a debt like any other), a
+    payment still in the review queue is only marked reversed. Caller holds the locks."""
+    posted = None
+    if payment.status == Payment.Status.MATCHED:
+        client_account = lock_client_balance(payment.client).account
+        posted = post_transaction(
+            client=payment.client,
+            kind=LedgerTransaction.Kind.CORRECTION,
+            idempotency_key=f"payment-reversal:{payment.public_id}",
+            lines=[(client_account, -payment.amount), (payment.counter_account, payment.amount)],
+            actor=actor,
+            memo=f"Reversal of payment {payment.public_id}: {reversal.reason}"[:500],
+            payment=payment,
+        )
+    Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.REVERSED)
+    payment.status = Payment.Status.REVERSED
+    reversal.payment = payment
+    reversal.status = PaymentReversal.Status.APPLIED
+    reversal.ledger_transaction = posted
+    reversal.review_note = ""
+    reversal.applied_at = timezone.now()
+    reversal.applied_by = actor
+    reversal.save(
+        update_fields=[
+            "payment",
+            "status",
+            "ledger_transaction",
+            "review_note",
+            "applied_at",
+            "applied_by",
+        ]
+    )
+    record_audit_event(
+        action="ledger.payment_reversed",
+        actor=actor,
+        obj=payment,
+        subject_client_id=payment.client_id,
+        data={
+            "reversal": reversal.public_id,
+            "amount": str(payment.amount.amount),
+            "reason": reversal.reason,
+            "source": reversal.source,
+        },
+    )
+    return reversal
+
+
+def _why_not_reversible(payment: Payment, amount: Money | None = None) -> str:
+    if payment.status == Payment.Status.REVERSED:
+        return "the payment is already reversed"
+    if payment.status == Payment.Status.REFUNDED:
+        return "the payment was refunded"
+    if amount is not None and amount != payment.amount:
+        return f"the payment is {payment.amount}, the reversal {amount}"
+    return ""
+
+
+def _reversed_payment(
+    bank_account: str, bank_references: str, amount: Money
+) -> tuple[Payment | None, str]:
+    """The payment a bank's reversal takes back: a statement payment into the same account,
+    of the same amount, sharing one of the transaction's references."""
+    pairs = [item for item in bank_references.split(";") if "=" in item]
+    if not pairs:
+        return None, "the reversal carries no reference of the payment it reverses"
+    shares = Q()
+    for pair in pairs:
+        shares |= Q(bank_references__contains=f"{pair};")
+    found = list(
+        Payment.objects.filter(
+            shares,
+            source=Payment.Source.BANK_STATEMENT,
+            bank_account=bank_account,
+            amount_minor=amount.minor,
+            currency=amount.currency,
+        )
+        .exclude(status=Payment.Status.REVERSED)
+        .order_by("id")[:2]
+    )
+    if len(found) > 1:
+        return None, "several payments carry the reversal's references"
+    if not found:
+        return None, "no recorded payment carries the reversal's references"
+    return found[0], ""
+
+
+@transaction.atomic
+def reversal_record(
+    *,
+    external_id: str,
+    amount: Money,
+    booking_date: date | None,
+    bank_account: str,
+    bank_references: str,
+    reason: str,
+    statement_import: BankStatementImport | None,
+    actor: Any,
+) -> tuple[PaymentReversal, bool]:
+    """Record a bank's reversal of a credit once per statement line (BIL-06).
+
+    The payment it reverses (same account and amount, a shared reference) is reversed at
+    once; when there is none, or it cannot be reversed (already refunded), the reversal waits
+    for staff, linked to the payment when one was found. Returns the reversal and whether it
+    is new; a reversal recorded before is returned and nothing is written.
+    """
+    existing = PaymentReversal.objects.filter(
+        source=PaymentReversal.Source.BANK_STATEMENT, external_id=external_id
+    ).first()
+    if existing is not None:
+        return existing, False
+    payment, note = _reversed_payment(bank_account, bank_references, amount)
+    if payment is not None:
+        if payment.client is not None:
+            lock_client_balance(payment.client)
+        payment = lock_payment(payment.pk)
+        note = _why_not_reversible(payment, amount)
+    reversal = PaymentReversal.objects.create(
+        source=PaymentReversal.Source.BANK_STATEMENT,
+        external_id=external_id[:200],
+        payment=payment,
+        amount_minor=amount.minor,
+        currency=amount.currency,
+        booking_date=booking_date,
+        bank_account=bank_account[:34],
+        bank_references=bank_references[:500],
+        reason=reason,
+        status=PaymentReversal.Status.WAITING,
+        review_note=note[:200],
+        statement_import=statement_import,
+        created_by=actor,
+    )
+    if payment is not None and not note:
+        _reversal_apply(reversal, payment, actor)
+    return reversal, True
+
+
+def _clean_reason(reason: Any) -> str:
+    text = (reason if isinstance(reason, str) else "").strip()
+    if not text or len(text) > REVERSAL_REASON_MAX_CHARS:
+        raise DomainError(
+            "required",
+            f"Say why the payment is reversed (at most {REVERSAL_REASON_MAX_CHARS} characters).",
+            fields={"reason": f"required, at most {REVERSAL_REASON_MAX_CHARS} characters"},
+        )
+    return text
+
+
+def _locked_for_reversal(payment: Payment) -> Payment:
+    if not isinstance(payment, Payment):
+        raise DomainError("not_found", "No such payment.", fields={"payment": "not found"})
+    stored = Payment.objects.filter(pk=payment.pk).first()
+    if stored is not None and stored.client is not None:
+        lock_client_balance(stored.client)
+    return lock_payment(payment.pk)
+
+
+@transaction.atomic
+def payment_reverse(*, payment: Payment, reason: str, actor: Any) -> PaymentReversal:
+    """Staff reverse a wrongly recorded payment with a reason (BIL-01, BIL-06).
+
+    A new correction takes the amount off the client's balance (the payment stays, marked
+    reversed, and the ledger keeps both movements); the balance may go below zero. Audited.
+    A payment already reversed or refunded is refused with ``payment_not_reversible`` and
+    nothing changes.
+    """
+    reason = _clean_reason(reason)
+    locked = _locked_for_reversal(payment)
+    why_not = _why_not_reversible(locked)
+    if why_not:
+        raise DomainError(
+            "payment_not_reversible",
+            f"Payment {locked.public_id} cannot be reversed: {why_not}.",
+            fields={"payment": why_not},
+            status=409,
+        )
+    reversal = PaymentReversal.objects.create(
+        source=PaymentReversal.Source.STAFF,
+        external_id=f"payment:{locked.public_id}",
+        payment=locked,
+        amount_minor=locked.amount_minor,
+        currency=locked.currency,
+        booking_date=timezone.localdate(),
+        bank_account=locked.bank_account,
+        bank_references=locked.bank_references,
+        reason=reason,
+        status=PaymentReversal.Status.WAITING,
+        created_by=actor,
+    )
+    return _reversal_apply(reversal, locked, actor)
+
+
+@transaction.atomic
+def payment_reversal_resolve(
+    *, reversal: PaymentReversal, payment: Payment, actor: Any
+) -> PaymentReversal:
+    """Staff settle a bank reversal waiting in the queue by naming the payment it takes back
+    (BIL-06). The payment must be of the reversal's amount and reversible; otherwise the
+    request is refused and nothing changes."""
+    locked = _locked_for_reversal(payment)
+    waiting = PaymentReversal.objects.select_for_update().get(pk=reversal.pk)
+    if waiting.status != PaymentReversal.Status.WAITING:
+        raise DomainError(
+            "reversal_already_applied",
+            f"Reversal {waiting.public_id} was already applied.",
+            fields={"reversal": "already applied"},
+            status=409,
+        )
+    why_not = _why_not_reversible(locked, waiting.amount)
+    if why_not:
+        raise DomainError(
+            "payment_not_reversible",
+            f"Payment {locked.public_id} cannot be reversed: {why_not}.",
+            fields={"payment": why_not},
+            status=409,
+        )
+    return _reversal_apply(waiting, locked, actor)

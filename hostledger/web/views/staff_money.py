@@ -4,8 +4,10 @@ balance with refunds, credits and corrections (BIL-01, BIL-06).
 Every page needs ``billing.manage`` (ACC-11) and two-factor sign-in (ACC-09). Each write is
 one ledger action, which records its own audit event; a DomainError is shown next to the
 field it names and nothing is written. Money that arrives for a client pays its open
-proformas and starts the services paid for: :func:`client_money_apply` is the one place that
-takes that next step.
+proformas and starts the services paid for: bank files, assignments from the queue and
+reversals go through :mod:`hostledger.flows.payments`, which takes that next step (a
+transfer naming a proforma pays it first); a payment staff record here uses
+:func:`client_money_apply`.
 Payers' names, accounts and payment texts are personal data: they are shown only to holders
 of ``clients.view_personal_data`` and each showing is recorded (GDPR-12).
 """
@@ -24,6 +26,12 @@ from hostledger.accounts.selectors import staff_client
 from hostledger.core.audit import PERSONAL_DATA_READ, record_audit_event, record_personal_data_read
 from hostledger.core.errors import DomainError
 from hostledger.core.registry import setting_value
+from hostledger.flows.payments import (
+    bank_file_import,
+    payment_assign_apply,
+    payment_reversal_resolve_notify,
+    payment_reverse_notify,
+)
 from hostledger.ledger import actions, selectors, staff_selectors
 from hostledger.ledger.conf import BANK_STATEMENT_MAX_BYTES
 from hostledger.ledger.models import Payment
@@ -36,7 +44,9 @@ from hostledger.web.forms_staff_money import (
     PaymentAssignForm,
     PaymentFilterForm,
     PaymentRecordForm,
+    PaymentReverseForm,
     RefundForm,
+    ReversalResolveForm,
     StatementPeriodForm,
 )
 from hostledger.web.views.common import form_data, render_form_page
@@ -155,6 +165,7 @@ def _unmatched_page(request, *, bound_form=None, bound_payment_id: str = ""):
     ]
     context = {
         "rows": rows,
+        "reversals": staff_selectors.waiting_reversals(),
         "shows_payer_data": shows_payer_data,
         "limit": staff_selectors.PAYMENT_LIST_LIMIT,
     }
@@ -172,28 +183,79 @@ def unmatched_payments(request):
 @require_POST
 @staff_area(BILLING)
 def payment_assign(request, public_id):
-    """Assign a payment of the review queue to its client; it is posted once (BIL-06)."""
+    """Assign a payment of the review queue to its client; it is posted once and the money
+    is applied in the same transaction, so a refusal leaves nothing changed (BIL-06)."""
     payment = staff_selectors.payment_for_staff(public_id)
     form = PaymentAssignForm(request.POST, auto_id=f"id_{payment.public_id}_%s")
     if form.is_valid():
         client = form.cleaned_data["client"]
         try:
-            actions.payment_assign(payment=payment, client=client, actor=request.user)
+            payment_assign_apply(payment=payment, client=client, actor=request.user)
         except DomainError as error:
             form.add_domain_error(error)
         else:
             messages.success(
                 request,
                 f"Payment {payment.public_id} of {payment.amount.amount} {payment.currency} "
-                f"is on the balance of {client.public_id}.",
+                f"is on the balance of {client.public_id}; open invoices it covers are paid.",
             )
-            _apply_and_tell(request, client)
             return redirect("web:staff_payments_unmatched")
+    payment.refresh_from_db()
     if payment.status != Payment.Status.UNMATCHED:
         problems = [problem for errors in form.errors.values() for problem in errors]
         messages.error(request, "; ".join(problems) or "The payment was not moved.")
         return redirect("web:staff_payments_unmatched")
     return _unmatched_page(request, bound_form=form, bound_payment_id=payment.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_area(BILLING)
+def payment_reverse(request, public_id):
+    """Reverse a wrongly recorded payment with a reason: a new correction takes it off the
+    client's balance, the client is told, and it is audited (BIL-01, BIL-06)."""
+    payment = staff_selectors.payment_for_staff(public_id)
+    form = PaymentReverseForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment_reverse_notify(
+                payment=payment, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(
+                request,
+                f"Payment {payment.public_id} of {payment.amount.amount} {payment.currency} "
+                "is reversed.",
+            )
+            return redirect("web:staff_payments")
+    context = {
+        "form": form,
+        "payment": payment,
+        "reversals": staff_selectors.reversals_of(payment),
+    }
+    return render_form_page(request, "web/staff/money/payment_reverse.html", context, form=form)
+
+
+@require_POST
+@staff_area(BILLING)
+def reversal_resolve(request, public_id):
+    """Apply a bank reversal waiting in the queue to the payment staff name (BIL-06)."""
+    reversal = staff_selectors.reversal_for_staff(public_id)
+    form = ReversalResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            payment_reversal_resolve_notify(
+                reversal=reversal, payment=form.cleaned_data["payment"], actor=request.user
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"Reversal {reversal.public_id} is applied.")
+            return redirect("web:staff_payments_unmatched")
+    problems = [problem for errors in form.errors.values() for problem in errors]
+    messages.error(request, "; ".join(problems) or "The reversal was not applied.")
+    return redirect("web:staff_payments_unmatched")
 
 
 # ----------------------------------------------------------------------------- statements
@@ -202,7 +264,8 @@ def payment_assign(request, public_id):
 @require_http_methods(["GET", "POST"])
 @staff_area(BILLING)
 def bank_statement_upload(request):
-    """Upload a camt.053 statement; each credit line is recorded once (BIL-06)."""
+    """Upload a camt.053 statement, camt.052 report or camt.054 notification; each booked
+    credit line is recorded once and the money applied (BIL-06)."""
     form = BankStatementUploadForm(form_data(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -211,19 +274,12 @@ def bank_statement_upload(request):
             form.add_error("file", f"The statement file is larger than {limit} bytes.")
         else:
             try:
-                record = actions.bank_statement_import(
+                record = bank_file_import(
                     content=upload.read(), file_name=upload.name, actor=request.user
                 )
             except DomainError as error:
                 form.add_domain_error(error)
             else:
-                paid_clients = {
-                    payment.client_id: payment.client
-                    for payment in staff_selectors.payments_of_import(record)
-                    if payment.client_id is not None
-                }
-                for client in paid_clients.values():
-                    _apply_and_tell(request, client)
                 return redirect("web:staff_payment_import", public_id=record.public_id)
     context = {"form": form, "imports": staff_selectors.bank_statement_imports()}
     return render_form_page(request, "web/staff/money/statement_upload.html", context, form=form)
@@ -234,7 +290,11 @@ def bank_statement_upload(request):
 def bank_statement_import_detail(request, public_id):
     """What one upload did: lines, matched, unmatched, duplicates, skipped (BIL-06)."""
     record = staff_selectors.bank_statement_import_for_staff(public_id)
-    context = {"record": record, "payments": staff_selectors.payments_of_import(record)}
+    context = {
+        "record": record,
+        "payments": staff_selectors.payments_of_import(record),
+        "reversals": staff_selectors.reversals_of_import(record),
+    }
     return render(request, "web/staff/money/statement_import.html", context)
 
 

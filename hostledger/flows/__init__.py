@@ -1,0 +1,1 @@
+"""Cross-app sequences that the web, the API, webhooks, imports and jobs all call."""
