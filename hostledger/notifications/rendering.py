@@ -107,6 +107,15 @@ def _formatted_datetime(value: datetime | None, language: str) -> str:
         return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
+def _formatted_moment(value: datetime | None, language: str) -> str:
+    """A moment as the date in the language's format and the local time (``1. juuni 2026
+    11:00``): Django has no date-and-time format for every language of the messages."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{_formatted_date(local.date(), language)} {local:%H:%M}"
+
+
 def _formatted_money(minor: int | None, currency: str, language: str) -> str:
     if minor is None:
         return ""
@@ -131,7 +140,7 @@ def notification_context(notification: Notification, *, language: str, channel: 
         context.setdefault(key, "")
     context.update(
         provider_name=provider_name(),
-        occurred_at=_formatted_datetime(notification.created_at, language),
+        occurred_at=_formatted_moment(notification.created_at, language),
         client_name=client.display_name or client.public_id,
         client_id=client.public_id,
         client_area_url=absolute_url("web:dashboard"),
