@@ -58,6 +58,7 @@ CONTEXT_VARIABLES = {
     "question": "the question of a data verification request",
     "occurred_at": "date and time of the event (security notices)",
     "order_id": "the order's id",
+    "order_paid": "whether the balance paid the order at once (true or false)",
     "payment_reference": "the reference the payment arrived with (or its receipt id)",
     "balance": "the client's prepaid balance after the payment",
     "product_name": "the tariff or add-on whose price changes",
@@ -96,7 +97,8 @@ EVENTS: dict[str, EventDefinition] = {
             ORDER_RECEIVED,
             Category.BILLING,
             "ORD-01",
-            "An order was placed; amount is its total with VAT, the invoice its proforma.",
+            "An order was placed; amount is its total with VAT, the invoice its proforma, "
+            "order_paid whether the balance paid it at once.",
         ),
         EventDefinition(
             PROFORMA_ISSUED,

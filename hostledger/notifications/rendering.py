@@ -138,6 +138,7 @@ def notification_context(notification: Notification, *, language: str, channel: 
             )
     for key in STORED_TEXT_VARIABLES:
         context.setdefault(key, "")
+    context.setdefault("order_paid", False)
     context.update(
         provider_name=provider_name(),
         occurred_at=_formatted_moment(notification.created_at, language),
@@ -264,7 +265,8 @@ def sample_context(language: str, *, event: str | None) -> dict:
         "question": "Please confirm the address of your company.",
         "occurred_at": _formatted_date(example_day, language) + " 14:05",
         "order_id": "ord_example000000000",
-        "payment_reference": "RF18539007547034",
+        "order_paid": False,
+        "payment_reference": "RF78100421",
         "balance": _formatted_money(2500, DEFAULT_CURRENCY, language),
         "product_name": "VPS Start",
         "old_fee": _formatted_money(1000, DEFAULT_CURRENCY, language),
@@ -273,8 +275,8 @@ def sample_context(language: str, *, event: str | None) -> dict:
         "bic": "DEMOEE22",
         "bank_name": "Demo Bank AS",
         "beneficiary": "Example OÜ",
-        "reference_number": "539007547034",
-        "creditor_reference": "RF18539007547034",
+        "reference_number": "100421",
+        "creditor_reference": "RF78100421",
     }
 
 

@@ -179,10 +179,10 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "order_received": (
         "Order {{ order_id }} received: {{ service_name }}",
         "Hello {{ client_name }},\n\n"
-        "thank you for your order {{ order_id }} of {{ service_name }}. "
-        "{% if invoice_number %}We have issued proforma {{ invoice_number }} of {{ amount }} "
-        "for its first period; the service is set up once it is paid.{% else %}"
-        "It is a free trial and is being set up now.{% endif %}\n\n"
+        "thank you for your order {{ order_id }} of {{ service_name }}: {{ amount }} for its "
+        "first period. {% if order_paid %}It was paid from your balance and the service is "
+        "being set up now.{% else %}Proforma {{ invoice_number }} waits for payment; the "
+        "service is set up once it is paid.{% endif %}\n\n"
         "Your order and service: {{ service_url }}" + SIGNATURE,
         "Order {{ order_id }} received: {{ service_name }}.",
     ),

@@ -180,11 +180,10 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "order_received": (
         "Tellimus {{ order_id }} on vastu võetud: {{ service_name }}",
         "Tere, {{ client_name }}!\n\n"
-        "Täname tellimuse {{ order_id }} eest: {{ service_name }}. "
-        "{% if invoice_number %}Koostasime esimese perioodi eest ettemaksuarve "
-        "{{ invoice_number }} summas {{ amount }}; teenus seadistatakse pärast selle "
-        "tasumist.{% else %}See on tasuta prooviperiood ja teenust seadistatakse kohe."
-        "{% endif %}\n\n"
+        "Täname tellimuse {{ order_id }} eest: {{ service_name }}, esimese perioodi eest "
+        "{{ amount }}. {% if order_paid %}See tasuti teie saldost ja teenust seadistatakse "
+        "kohe.{% else %}Ettemaksuarve {{ invoice_number }} ootab tasumist; teenus "
+        "seadistatakse pärast selle tasumist.{% endif %}\n\n"
         "Teie tellimus ja teenus: {{ service_url }}" + SIGNATURE,
         "Tellimus {{ order_id }} on vastu võetud: {{ service_name }}.",
     ),

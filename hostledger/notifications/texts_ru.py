@@ -182,10 +182,10 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "order_received": (
         "Заказ {{ order_id }} принят: {{ service_name }}",
         "Здравствуйте, {{ client_name }}!\n\n"
-        "Спасибо за заказ {{ order_id }}: {{ service_name }}. "
-        "{% if invoice_number %}Мы выставили счёт на предоплату {{ invoice_number }} на "
-        "сумму {{ amount }} за первый период; услуга будет настроена после его оплаты."
-        "{% else %}Это бесплатный пробный период, услуга уже настраивается.{% endif %}\n\n"
+        "Спасибо за заказ {{ order_id }}: {{ service_name }}, {{ amount }} за первый "
+        "период. {% if order_paid %}Он оплачен с вашего баланса, услуга уже настраивается."
+        "{% else %}Счёт на предоплату {{ invoice_number }} ожидает оплаты; услуга будет "
+        "настроена после его оплаты.{% endif %}\n\n"
         "Ваш заказ и услуга: {{ service_url }}" + SIGNATURE,
         "Заказ {{ order_id }} принят: {{ service_name }}.",
     ),

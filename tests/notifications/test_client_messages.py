@@ -75,14 +75,14 @@ def _one(event: str) -> tuple[Notification, Delivery]:
     return notification, delivery
 
 
-def _order(client, shop, *, trial: bool = False):
-    payer = new_payer(client)
+def _order(client, shop, *, trial: bool = False, tariff=None):
+    """An order of VPS Start with Debian (or of ``tariff``, which takes no OS image)."""
     return order_place(
         client=client,
-        payer=payer,
-        tariff=shop.vps_start,
+        payer=new_payer(client),
+        tariff=tariff or shop.vps_start,
         period_months=1,
-        os_image=shop.debian,
+        os_image=None if tariff else shop.debian,
         trial=trial,
         actor=client.owner,
         today=TODAY,
@@ -103,7 +103,8 @@ def test_order_received_and_proforma_with_how_to_pay_in_estonian__NTF_01(shop):
     assert delivery.language == "et"
     assert delivery.recipient == client.owner.email
     assert delivery.subject == f"Tellimus {order.public_id} on vastu võetud: VPS Start"
-    assert f"ettemaksuarve {proforma} summas {gross(proforma, 'et')}" in delivery.body
+    assert f"esimese perioodi eest {gross(proforma, 'et')}." in delivery.body
+    assert f"Ettemaksuarve {proforma} ootab tasumist" in delivery.body
     _, proforma_mail = _one("proforma_issued")
     assert proforma_mail.subject == in_subject(
         f"Ettemaksuarve {proforma}: {gross(proforma, 'et')}, tähtaeg {day(proforma.due_on, 'et')}"
@@ -142,6 +143,12 @@ def test_an_order_the_balance_pays_is_received_without_a_proforma_to_pay__NTF_01
     assert order.proforma.status == "paid"
     assert Notification.objects.filter(event="order_received", invoice=order.proforma).count() == 1
     assert not Notification.objects.filter(event="proforma_issued").exists()
+    run_outbox()
+    _, delivery = _one("order_received")
+    assert (
+        f"of VPS Start: {gross(order.proforma, 'en')} for its first period. It was paid from "
+        "your balance and the service is being set up now." in delivery.body
+    )
 
 
 @pytest.mark.django_db
@@ -284,15 +291,7 @@ def test_price_change_is_told_to_each_affected_client_once__CAT_06(shop):
         status=ServiceStatus.TERMINATED
     )
     other_tariff = make_client()
-    payer = new_payer(other_tariff)
-    order_place(
-        client=other_tariff,
-        payer=payer,
-        tariff=shop.hosting_start,
-        period_months=1,
-        actor=other_tariff.owner,
-        today=TODAY,
-    )
+    _order(other_tariff, shop, tariff=shop.hosting_start)
     Notification.objects.all().delete()
 
     version = price_change_announce(

@@ -39,7 +39,7 @@ from hostledger.notifications.events import (
     TWO_FACTOR_ENABLED,
 )
 from hostledger.notifications.models import Channel, Delivery, DeliveryState, Notification
-from hostledger.subscriptions.models import Service, ServiceAddOn
+from hostledger.subscriptions.models import Order, Service, ServiceAddOn, ServiceStatus
 
 SECURITY_EVENTS = (
     PASSWORD_CHANGED,
@@ -50,26 +50,32 @@ SECURITY_EVENTS = (
 )
 
 
+def _tell(event: str, about: str, *, client, **fields) -> Notification:
+    """Queue ``event`` to ``client`` once, keyed by ``event`` and what it is ``about``."""
+    return notification_enqueue(key=f"{event}:{about}", client=client, event=event, **fields)
+
+
 def order_received_notify(*, order, service=None) -> Notification:
-    """Tell the client their order was received (ORD-01, NTF-01): with its proforma when
-    it bills something, as the start of a free trial when not."""
-    return notification_enqueue(
-        key=f"{ORDER_RECEIVED}:{order.public_id}",
+    """Tell the client their order was received (ORD-01, NTF-01), with its proforma and
+    whether the balance already paid it."""
+    paid = order.status == Order.Status.PAID
+    return _tell(
+        ORDER_RECEIVED,
+        order.public_id,
         client=order.client,
-        event=ORDER_RECEIVED,
         service=service,
         invoice=order.proforma,
-        context={"order_id": order.public_id},
+        context={"order_id": order.public_id, "order_paid": paid},
     )
 
 
 def proforma_issued_notify(*, proforma) -> Notification:
     """Tell the client a proforma is waiting to be paid, with how to pay it by bank transfer
     (BIL-03, BIL-06, NTF-01); ``on_date`` is its due date."""
-    return notification_enqueue(
-        key=f"{PROFORMA_ISSUED}:{proforma.public_id}",
+    return _tell(
+        PROFORMA_ISSUED,
+        proforma.public_id,
         client=proforma.client,
-        event=PROFORMA_ISSUED,
         invoice=proforma,
         on_date=proforma.due_on,
     )
@@ -79,16 +85,18 @@ def payment_received_notify(*, payment, balance_minor: int, today: date | None =
     """Send the receipt of a payment posted to the client's balance (BIL-06, NTF-01): the
     amount, the payment date, the reference it arrived with (or the payment's id) and the
     balance after it."""
-    return notification_enqueue(
-        key=f"{PAYMENT_RECEIVED}:{payment.public_id}",
+    paid_on = payment.value_date or payment.booking_date or today or timezone.localdate()
+    context = {
+        "payment_reference": payment.reference or payment.public_id,
+        "balance_minor": int(balance_minor),
+    }
+    return _tell(
+        PAYMENT_RECEIVED,
+        payment.public_id,
         client=payment.client,
-        event=PAYMENT_RECEIVED,
         amount_minor=payment.amount_minor,
-        on_date=payment.value_date or payment.booking_date or today or timezone.localdate(),
-        context={
-            "payment_reference": payment.reference or payment.public_id,
-            "balance_minor": int(balance_minor),
-        },
+        on_date=paid_on,
+        context=context,
     )
 
 
@@ -96,39 +104,23 @@ def service_activated_notify(*, service) -> Notification:
     """Welcome the client to a service that became active, once per service (ORD-02,
     NTF-01). The message links the service's page, where the access details are; it never
     carries them."""
-    return notification_enqueue(
-        key=f"{SERVICE_ACTIVATED}:{service.public_id}",
-        client=service.client,
-        event=SERVICE_ACTIVATED,
-        service=service,
-    )
+    return _tell(SERVICE_ACTIVATED, service.public_id, client=service.client, service=service)
 
 
 def service_moved_by_staff_notify(*, service, change) -> Notification:
     """Tell the client staff suspended or resumed a service (ORD-02, NTF-01), once per
     status change; the reason is on the service's page in the client area."""
-    event = (
-        SERVICE_SUSPENDED_BY_STAFF
-        if change.to_status == "suspended"
-        else (SERVICE_RESUMED_BY_STAFF)
-    )
-    return notification_enqueue(
-        key=f"{event}:{change.pk}",
-        client=service.client,
-        event=event,
-        service=service,
-        on_date=timezone.localdate(change.changed_at),
-    )
+    suspended = change.to_status == ServiceStatus.SUSPENDED
+    event = SERVICE_SUSPENDED_BY_STAFF if suspended else SERVICE_RESUMED_BY_STAFF
+    on_date = timezone.localdate(change.changed_at)
+    return _tell(event, str(change.pk), client=service.client, service=service, on_date=on_date)
 
 
 def trial_started_notify(*, service) -> Notification:
     """Tell the client a free trial started and until when (CAT-04), once per service."""
-    return notification_enqueue(
-        key=f"{TRIAL_STARTED}:{service.public_id}",
-        client=service.client,
-        event=TRIAL_STARTED,
-        service=service,
-        on_date=service.trial_ends_on,
+    ends_on = service.trial_ends_on
+    return _tell(
+        TRIAL_STARTED, service.public_id, client=service.client, service=service, on_date=ends_on
     )
 
 
