@@ -167,6 +167,13 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
+# Confirming the address signs in the person who signed up, in the browser they signed up in
+# (allauth keeps the pending sign-in in that session only; elsewhere the link confirms and
+# the person signs in as usual).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Changes to how a person signs in are notified: a client's through the notifications outbox
+# (hostledger.accounts.adapters), anyone else's by allauth's own mail (NTF-01).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "hostledger.accounts.forms.RegistrationForm"

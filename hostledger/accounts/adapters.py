@@ -1,5 +1,6 @@
 """django-allauth adapters: sign-in logging and lockout (ACC-08), social sign-in that keeps
-only the email address (ACC-12)."""
+only the email address (ACC-12), allauth's mails in the recipient's language with the
+provider's name, and security notices through the notifications outbox (NTF-01, ACC-09)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,32 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.app_settings import EmailVerificationMethod
 from allauth.account.utils import has_verified_email
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
+from django.utils import translation
 
 from hostledger.accounts import actions
-from hostledger.accounts.models import User
+from hostledger.accounts.models import Client, User
 from hostledger.core.middleware import client_ip_of
+from hostledger.notifications.actions import security_notice_send
+from hostledger.notifications.events import (
+    EMAIL_CHANGED,
+    PASSWORD_CHANGED,
+    RECOVERY_CODES_REGENERATED,
+    TWO_FACTOR_DISABLED,
+    TWO_FACTOR_ENABLED,
+    normalised_language,
+)
+
+SECURITY_NOTICE_OF_MAIL = {
+    "account/email/password_changed": PASSWORD_CHANGED,
+    "account/email/password_set": PASSWORD_CHANGED,
+    "account/email/password_reset": PASSWORD_CHANGED,
+    "account/email/email_changed": EMAIL_CHANGED,
+    "mfa/email/totp_activated": TWO_FACTOR_ENABLED,
+    "mfa/email/totp_deactivated": TWO_FACTOR_DISABLED,
+    "mfa/email/recovery_codes_generated": RECOVERY_CODES_REGENERATED,
+}
+"""allauth's notification mails that are security notices of HostLedger (NTF-01, ACC-09)."""
 
 
 def _identifier(credentials: dict) -> str:
@@ -74,6 +97,38 @@ class AccountAdapter(DefaultAccountAdapter):
                 method=_method(kwargs),
             )
         return response
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's mails (sign-up confirmation, password reset, notices to staff) in the
+        recipient's language, signed with the provider's name (``HOSTLEDGER_SITE_NAME``)
+        instead of the host name."""
+        user = context.get("user")
+        if not isinstance(user, User):
+            user = User.objects.filter(email__iexact=email).first()
+        language = (
+            normalised_language(user.preferred_language)
+            if user is not None
+            else normalised_language(translation.get_language())
+        )
+        context = {**context, "site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
+        with translation.override(language):
+            super().send_mail(template_prefix, email, context)
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"{settings.SITE_NAME}: {subject}"
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        """A change to how a client signs in goes out as a security notice through the
+        outbox, always, from an editable template (NTF-01, ACC-09); an e-mail change also to
+        the previous address. Anyone else (staff, trusted users without an account of their
+        own) gets allauth's notice, in the provider's name."""
+        event = SECURITY_NOTICE_OF_MAIL.get(template_prefix)
+        client = Client.objects.filter(owner_id=user.pk).first() if event else None
+        if client is None:
+            super().send_notification_mail(template_prefix, user, context=context, email=email)
+            return
+        previous_email = (context or {}).get("from_email", "") if event == EMAIL_CHANGED else ""
+        security_notice_send(client=client, event=event, previous_email=previous_email)
 
     def post_login(self, request, user, **kwargs):
         actions.login_attempt_record(

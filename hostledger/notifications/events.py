@@ -56,16 +56,126 @@ CONTEXT_VARIABLES = {
     "confirm_url": "link confirming a marketing opt-in",
     "unsubscribe_url": "link withdrawing the marketing consent (marketing messages only)",
     "question": "the question of a data verification request",
+    "occurred_at": "date and time of the event (security notices)",
+    "order_id": "the order's id",
+    "order_paid": "whether the balance paid the order at once (true or false)",
+    "payment_reference": "the reference the payment arrived with (or its receipt id)",
+    "balance": "the client's prepaid balance after the payment",
+    "product_name": "the tariff or add-on whose price changes",
+    "old_fee": "the monthly fee before a price change, without VAT",
+    "new_fee": "the monthly fee after a price change, without VAT",
+    "iban": "the provider's bank account to pay to",
+    "bic": "the BIC of the provider's bank",
+    "bank_name": "the provider's bank",
+    "beneficiary": "the provider's legal name, the beneficiary of a transfer",
+    "reference_number": "the client's reference number for bank transfers",
+    "creditor_reference": "the client's RF creditor reference for transfers from abroad",
 }
 
 MARKETING_ANNOUNCEMENT = "marketing_announcement"
 OPT_IN_CONFIRM = "marketing_opt_in_confirm"
 POLICY_CHANGED = "policy_changed"
 MAINTENANCE_PLANNED = "maintenance_planned"
+ORDER_RECEIVED = "order_received"
+PROFORMA_ISSUED = "proforma_issued"
+PAYMENT_RECEIVED = "payment_received"
+SERVICE_ACTIVATED = "service_activated"
+SERVICE_SUSPENDED_BY_STAFF = "service_suspended_by_staff"
+SERVICE_RESUMED_BY_STAFF = "service_resumed_by_staff"
+TRIAL_STARTED = "trial_started"
+PASSWORD_CHANGED = "password_changed"
+EMAIL_CHANGED = "email_changed"
+TWO_FACTOR_ENABLED = "two_factor_enabled"
+TWO_FACTOR_DISABLED = "two_factor_disabled"
+RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated"
+PRICE_CHANGE_ANNOUNCED = "price_change_announced"
 
 EVENTS: dict[str, EventDefinition] = {
     item.code: item
     for item in (
+        EventDefinition(
+            ORDER_RECEIVED,
+            Category.BILLING,
+            "ORD-01",
+            "An order was placed; amount is its total with VAT, the invoice its proforma, "
+            "order_paid whether the balance paid it at once.",
+        ),
+        EventDefinition(
+            PROFORMA_ISSUED,
+            Category.BILLING,
+            "BIL-03",
+            "A proforma to pay was issued for an order or a plan change; on_date is its due "
+            "date. Prints how to pay by bank transfer.",
+        ),
+        EventDefinition(
+            PAYMENT_RECEIVED,
+            Category.BILLING,
+            "BIL-06",
+            "A receipt: money arrived on the client's balance; on_date is the payment date.",
+        ),
+        EventDefinition(
+            SERVICE_ACTIVATED,
+            Category.SERVICE,
+            "ORD-02",
+            "A service became active (welcome); its access details are in the client area, "
+            "never in the message.",
+        ),
+        EventDefinition(
+            SERVICE_SUSPENDED_BY_STAFF,
+            Category.SERVICE,
+            "ORD-02",
+            "Staff suspended a service.",
+        ),
+        EventDefinition(
+            SERVICE_RESUMED_BY_STAFF,
+            Category.SERVICE,
+            "ORD-02",
+            "Staff resumed a suspended service.",
+        ),
+        EventDefinition(
+            TRIAL_STARTED,
+            Category.SERVICE,
+            "CAT-04",
+            "A free trial started; on_date is its last day.",
+        ),
+        EventDefinition(
+            PASSWORD_CHANGED,
+            Category.ACCOUNT,
+            "NTF-01",
+            "The password of the client's sign-in was changed, set or reset.",
+        ),
+        EventDefinition(
+            EMAIL_CHANGED,
+            Category.ACCOUNT,
+            "NTF-01",
+            "The e-mail address of the client's sign-in was changed; sent to the new and "
+            "the previous address.",
+        ),
+        EventDefinition(
+            TWO_FACTOR_ENABLED,
+            Category.ACCOUNT,
+            "ACC-09",
+            "Two-factor authentication was turned on.",
+        ),
+        EventDefinition(
+            TWO_FACTOR_DISABLED,
+            Category.ACCOUNT,
+            "ACC-09",
+            "Two-factor authentication was turned off.",
+        ),
+        EventDefinition(
+            RECOVERY_CODES_REGENERATED,
+            Category.ACCOUNT,
+            "ACC-09",
+            "New two-factor recovery codes were made; the old ones no longer work.",
+        ),
+        EventDefinition(
+            PRICE_CHANGE_ANNOUNCED,
+            Category.BILLING,
+            "CAT-06",
+            "The monthly fee of a tariff or add-on the client uses changes; on_date is when "
+            "it takes effect (from the client's next period on or after it).",
+        ),
         EventDefinition(
             "renewal_invoice_issued",
             Category.BILLING,

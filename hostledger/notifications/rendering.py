@@ -22,6 +22,7 @@ from django.utils import formats, timezone, translation
 
 from hostledger.core.errors import DomainError
 from hostledger.core.money import DEFAULT_CURRENCY, Money, format_money
+from hostledger.ledger.selectors import bank_transfer_instructions
 from hostledger.notifications.events import (
     EVENTS,
     MessageText,
@@ -41,6 +42,13 @@ UNSUBSCRIBE_LINE = {
 }
 
 SUBJECT_MAX_CHARS = 250
+
+MONEY_SUFFIX = "_minor"
+"""A stored context value named ``x_minor`` (an amount in cents) is offered formatted in the
+message's language as ``x`` (``balance_minor`` → ``balance``)."""
+
+STORED_TEXT_VARIABLES = ("order_id", "payment_reference", "product_name", "question")
+"""Variables that only the stored context of a notification fills; empty when it does not."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,15 @@ def _formatted_datetime(value: datetime | None, language: str) -> str:
         return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
+def _formatted_moment(value: datetime | None, language: str) -> str:
+    """A moment as the date in the language's format and the local time (``1. juuni 2026
+    11:00``): Django has no date-and-time format for every language of the messages."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{_formatted_date(local.date(), language)} {local:%H:%M}"
+
+
 def _formatted_money(minor: int | None, currency: str, language: str) -> str:
     if minor is None:
         return ""
@@ -114,8 +131,17 @@ def notification_context(notification: Notification, *, language: str, channel: 
         for key, value in (notification.context or {}).items()
         if isinstance(key, str) and isinstance(value, str | int | float | bool)
     }
+    for key, value in list(context.items()):
+        if key.endswith(MONEY_SUFFIX) and isinstance(value, int) and not isinstance(value, bool):
+            context[key.removesuffix(MONEY_SUFFIX)] = _formatted_money(
+                value, notification.currency, language
+            )
+    for key in STORED_TEXT_VARIABLES:
+        context.setdefault(key, "")
+    context.setdefault("order_paid", False)
     context.update(
         provider_name=provider_name(),
+        occurred_at=_formatted_moment(notification.created_at, language),
         client_name=client.display_name or client.public_id,
         client_id=client.public_id,
         client_area_url=absolute_url("web:dashboard"),
@@ -150,6 +176,7 @@ def notification_context(notification: Notification, *, language: str, channel: 
         )
         if notification.amount_minor is None:
             context["amount"] = context["invoice_total"]
+    context.update(_bank_transfer_context(client))
     announcement = notification.announcement
     if announcement is not None:
         subject, body = announcement.text_in(language)
@@ -164,6 +191,20 @@ def notification_context(notification: Notification, *, language: str, channel: 
             client_public_id=client.public_id, channel=channel
         )
     return context
+
+
+def _bank_transfer_context(client) -> dict:
+    """How the client pays by bank transfer (AUT-04, BIL-06): the provider's account and the
+    client's references, for the messages that ask for money."""
+    instructions = bank_transfer_instructions(client)
+    return {
+        "iban": instructions.iban,
+        "bic": instructions.bic,
+        "bank_name": instructions.bank_name,
+        "beneficiary": instructions.beneficiary,
+        "reference_number": instructions.reference_number,
+        "creditor_reference": instructions.creditor_reference,
+    }
 
 
 def _finished(text: MessageText, context: dict, *, language: str, marketing: bool):
@@ -221,6 +262,21 @@ def sample_context(language: str, *, event: str | None) -> dict:
         "unsubscribe_url": (
             settings.SITE_URL + "/notifications/unsubscribe/example/" if marketing else ""
         ),
+        "question": "Please confirm the address of your company.",
+        "occurred_at": _formatted_date(example_day, language) + " 14:05",
+        "order_id": "ord_example000000000",
+        "order_paid": False,
+        "payment_reference": "RF78100421",
+        "balance": _formatted_money(2500, DEFAULT_CURRENCY, language),
+        "product_name": "VPS Start",
+        "old_fee": _formatted_money(1000, DEFAULT_CURRENCY, language),
+        "new_fee": _formatted_money(1200, DEFAULT_CURRENCY, language),
+        "iban": "EE382200221020145685",
+        "bic": "DEMOEE22",
+        "bank_name": "Demo Bank AS",
+        "beneficiary": "Example OÜ",
+        "reference_number": "100421",
+        "creditor_reference": "RF78100421",
     }
 
 

@@ -3,13 +3,26 @@
 
 SIGNATURE = "\n\n{{ provider_name }}"
 
+PAY_BY_TRANSFER = (
+    "{% if iban %}\n\nTo pay by bank transfer:\n"
+    "Beneficiary: {{ beneficiary }}\n"
+    "IBAN: {{ iban }}{% if bic %}, BIC {{ bic }}{% endif %}"
+    "{% if bank_name %} ({{ bank_name }}){% endif %}\n"
+    "Amount: {{ amount }}\n"
+    "{% if reference_number %}Reference number: {{ reference_number }}"
+    "{% if creditor_reference %} (from abroad: {{ creditor_reference }}){% endif %}"
+    "{% else %}Description: {{ invoice_number }}{% endif %}{% endif %}"
+)
+
+SECURITY_TAIL = "\n\nYour account: {{ client_area_url }}" + SIGNATURE
+
 TEXTS: dict[str, tuple[str, str, str]] = {
     "renewal_invoice_issued": (
         "Invoice {{ invoice_number }} for the renewal of your services",
         "Hello {{ client_name }},\n\n"
         "we have issued invoice {{ invoice_number }} of {{ amount }} for the next period of "
         "your services. Please pay it by {{ on_date }}.\n\n"
-        "See and pay the invoice: {{ invoice_url }}" + SIGNATURE,
+        "See and pay the invoice: {{ invoice_url }}" + PAY_BY_TRANSFER + SIGNATURE,
         "Invoice {{ invoice_number }}: {{ amount }}, due {{ on_date }}. {{ invoice_url }}",
     ),
     "payment_reminder": (
@@ -17,7 +30,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Hello {{ client_name }},\n\n"
         "invoice {{ invoice_number }} of {{ amount }} is due on {{ on_date }} and is not paid "
         "yet. If you have already paid it, please ignore this message.\n\n"
-        "See and pay the invoice: {{ invoice_url }}" + SIGNATURE,
+        "See and pay the invoice: {{ invoice_url }}" + PAY_BY_TRANSFER + SIGNATURE,
         "Reminder: invoice {{ invoice_number }}, {{ amount }}, due {{ on_date }}.",
     ),
     "payment_reversed": (
@@ -36,7 +49,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "invoice {{ invoice_number }} of {{ amount }} is overdue. Unless it is paid, the "
         "services it covers will be suspended on {{ on_date }}. The time a service is "
         "suspended stays payable.\n\n"
-        "Pay the invoice: {{ invoice_url }}" + SIGNATURE,
+        "Pay the invoice: {{ invoice_url }}" + PAY_BY_TRANSFER + SIGNATURE,
         "Invoice {{ invoice_number }} ({{ amount }}) is overdue: services are suspended on "
         "{{ on_date }} unless paid.",
     ),
@@ -172,5 +185,120 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "You receive this because you agreed to our offers and news. "
         "Unsubscribe: {{ unsubscribe_url }}",
         "{{ announcement_subject }}",
+    ),
+    "order_received": (
+        "Order {{ order_id }} received: {{ service_name }}",
+        "Hello {{ client_name }},\n\n"
+        "thank you for your order {{ order_id }} of {{ service_name }}: {{ amount }} for its "
+        "first period. {% if order_paid %}It was paid from your balance and the service is "
+        "being set up now.{% else %}Proforma {{ invoice_number }} waits for payment; the "
+        "service is set up once it is paid.{% endif %}\n\n"
+        "Your order and service: {{ service_url }}" + SIGNATURE,
+        "Order {{ order_id }} received: {{ service_name }}.",
+    ),
+    "proforma_issued": (
+        "Proforma {{ invoice_number }}: {{ amount }} to pay by {{ on_date }}",
+        "Hello {{ client_name }},\n\n"
+        "we have issued proforma {{ invoice_number }} of {{ amount }}. Please pay it by "
+        "{{ on_date }}; what it bills starts once it is paid.\n\n"
+        "See and pay the proforma: {{ invoice_url }}" + PAY_BY_TRANSFER + SIGNATURE,
+        "Proforma {{ invoice_number }}: {{ amount }}, due {{ on_date }}. {{ invoice_url }}",
+    ),
+    "payment_received": (
+        "Payment received: {{ amount }}",
+        "Hello {{ client_name }},\n\n"
+        "thank you, we have received your payment.\n\n"
+        "Amount: {{ amount }}\n"
+        "Date: {{ on_date }}\n"
+        "Reference: {{ payment_reference }}\n"
+        "Your balance now: {{ balance }}\n\n"
+        "Your account statement: {{ client_area_url }}" + SIGNATURE,
+        "Payment of {{ amount }} received on {{ on_date }}. Balance: {{ balance }}.",
+    ),
+    "service_activated": (
+        "Welcome: {{ service_name }} is active",
+        "Hello {{ client_name }},\n\n"
+        "your service {{ service_name }} ({{ service_id }}) is active. Its access details "
+        "are on the service's page in the client area; for your security we never send "
+        "passwords by e-mail.\n\n"
+        "Your service: {{ service_url }}" + SIGNATURE,
+        "{{ service_name }} is active. Access details: client area.",
+    ),
+    "service_suspended_by_staff": (
+        "{{ service_name }} is suspended",
+        "Hello {{ client_name }},\n\n"
+        "your service {{ service_name }} ({{ service_id }}) was suspended on {{ on_date }}. "
+        "The reason and what to do are on the service's page in the client area; please "
+        "contact us if anything is unclear.\n\n"
+        "Your service: {{ service_url }}" + SIGNATURE,
+        "{{ service_name }} was suspended. See the client area.",
+    ),
+    "service_resumed_by_staff": (
+        "{{ service_name }} is running again",
+        "Hello {{ client_name }},\n\n"
+        "your service {{ service_name }} ({{ service_id }}) was resumed on {{ on_date }}.\n\n"
+        "Your service: {{ service_url }}" + SIGNATURE,
+        "{{ service_name }} was resumed.",
+    ),
+    "trial_started": (
+        "Your free trial of {{ service_name }} has started",
+        "Hello {{ client_name }},\n\n"
+        "your free trial of {{ service_name }} ({{ service_id }}) has started and lasts "
+        "until {{ on_date }}. Its access details are on the service's page in the client "
+        "area. To keep the service after the trial, order its continuation there before the "
+        "trial ends; otherwise it ends on its own and nothing is charged.\n\n"
+        "Your service: {{ service_url }}" + SIGNATURE,
+        "Free trial of {{ service_name }} started, until {{ on_date }}.",
+    ),
+    "password_changed": (
+        "Your password was changed",
+        "Hello {{ client_name }},\n\n"
+        "the password of your account ({{ client_id }}) was changed on {{ occurred_at }}.\n\n"
+        "If you did not do this, reset your password at once and contact us." + SECURITY_TAIL,
+        "Your {{ provider_name }} password was changed. Not you? Contact us at once.",
+    ),
+    "email_changed": (
+        "The e-mail address of your account was changed",
+        "Hello {{ client_name }},\n\n"
+        "the e-mail address you sign in with to your account ({{ client_id }}) was changed "
+        "on {{ occurred_at }}. We send this notice to both the new and the previous "
+        "address.\n\n"
+        "If you did not do this, contact us at once." + SECURITY_TAIL,
+        "The e-mail of your {{ provider_name }} account was changed. Not you? Contact us.",
+    ),
+    "two_factor_enabled": (
+        "Two-factor authentication is on",
+        "Hello {{ client_name }},\n\n"
+        "two-factor authentication was turned on for your account ({{ client_id }}) on "
+        "{{ occurred_at }}. Keep your recovery codes in a safe place.\n\n"
+        "If you did not do this, contact us at once." + SECURITY_TAIL,
+        "Two-factor authentication was turned on. Not you? Contact us.",
+    ),
+    "two_factor_disabled": (
+        "Two-factor authentication was turned off",
+        "Hello {{ client_name }},\n\n"
+        "two-factor authentication was turned off for your account ({{ client_id }}) on "
+        "{{ occurred_at }}. Your account is now protected by the password alone.\n\n"
+        "If you did not do this, change your password and contact us at once." + SECURITY_TAIL,
+        "Two-factor authentication was turned off. Not you? Contact us at once.",
+    ),
+    "recovery_codes_regenerated": (
+        "New two-factor recovery codes were made",
+        "Hello {{ client_name }},\n\n"
+        "new two-factor recovery codes were made for your account ({{ client_id }}) on "
+        "{{ occurred_at }}; the earlier codes no longer work.\n\n"
+        "If you did not do this, change your password and contact us at once." + SECURITY_TAIL,
+        "New recovery codes were made. Not you? Contact us.",
+    ),
+    "price_change_announced": (
+        "Price change of {{ product_name }} from {{ on_date }}",
+        "Hello {{ client_name }},\n\n"
+        "the monthly fee of {{ product_name }}, which you use, changes from {{ old_fee }} to "
+        "{{ new_fee }} (without VAT). The new fee applies to you from your first billing "
+        "period that starts on or after {{ on_date }}.\n\n"
+        "If you do not accept the change, you may terminate the service before it takes "
+        "effect, in the client area.\n\n"
+        "Your services: {{ client_area_url }}" + SIGNATURE,
+        "{{ product_name }}: monthly fee {{ new_fee }} (was {{ old_fee }}) from {{ on_date }}.",
     ),
 }

@@ -3,13 +3,26 @@
 
 SIGNATURE = "\n\nLugupidamisega\n{{ provider_name }}"
 
+PAY_BY_TRANSFER = (
+    "{% if iban %}\n\nPangaülekandega tasumiseks:\n"
+    "Saaja: {{ beneficiary }}\n"
+    "IBAN: {{ iban }}{% if bic %}, BIC {{ bic }}{% endif %}"
+    "{% if bank_name %} ({{ bank_name }}){% endif %}\n"
+    "Summa: {{ amount }}\n"
+    "{% if reference_number %}Viitenumber: {{ reference_number }}"
+    "{% if creditor_reference %} (välismaalt: {{ creditor_reference }}){% endif %}"
+    "{% else %}Selgitus: {{ invoice_number }}{% endif %}{% endif %}"
+)
+
+SECURITY_TAIL = "\n\nTeie konto: {{ client_area_url }}" + SIGNATURE
+
 TEXTS: dict[str, tuple[str, str, str]] = {
     "renewal_invoice_issued": (
         "Arve {{ invoice_number }} teenuste pikendamiseks",
         "Tere, {{ client_name }}!\n\n"
         "Koostasime teie teenuste järgmise perioodi eest arve {{ invoice_number }} summas "
         "{{ amount }}. Palun tasuge see hiljemalt {{ on_date }}.\n\n"
-        "Arve vaatamine ja tasumine: {{ invoice_url }}" + SIGNATURE,
+        "Arve vaatamine ja tasumine: {{ invoice_url }}" + PAY_BY_TRANSFER + SIGNATURE,
         "Arve {{ invoice_number }}: {{ amount }}, maksetähtaeg {{ on_date }}. {{ invoice_url }}",
     ),
     "payment_reminder": (
@@ -17,7 +30,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Tere, {{ client_name }}!\n\n"
         "Arve {{ invoice_number }} summas {{ amount }} maksetähtaeg on {{ on_date }} ja see on "
         "veel tasumata. Kui olete arve juba tasunud, pole sellele kirjale vaja vastata.\n\n"
-        "Arve vaatamine ja tasumine: {{ invoice_url }}" + SIGNATURE,
+        "Arve vaatamine ja tasumine: {{ invoice_url }}" + PAY_BY_TRANSFER + SIGNATURE,
         "Meeldetuletus: arve {{ invoice_number }}, {{ amount }}, tähtaeg {{ on_date }}.",
     ),
     "payment_reversed": (
@@ -36,7 +49,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Arve {{ invoice_number }} summas {{ amount }} on tähtajaks tasumata. Kui arvet ei "
         "tasuta, peatatakse sellega seotud teenused {{ on_date }}. Teenuse peatamise aeg on "
         "samuti tasuline.\n\n"
-        "Arve tasumine: {{ invoice_url }}" + SIGNATURE,
+        "Arve tasumine: {{ invoice_url }}" + PAY_BY_TRANSFER + SIGNATURE,
         "Arve {{ invoice_number }} ({{ amount }}) on tasumata: teenused peatatakse "
         "{{ on_date }}, kui arvet ei tasuta.",
     ),
@@ -173,5 +186,120 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Saate selle kirja, sest nõustusite meie pakkumiste ja uudistega. "
         "Loobu: {{ unsubscribe_url }}",
         "{{ announcement_subject }}",
+    ),
+    "order_received": (
+        "Tellimus {{ order_id }} on vastu võetud: {{ service_name }}",
+        "Tere, {{ client_name }}!\n\n"
+        "Täname tellimuse {{ order_id }} eest: {{ service_name }}, esimese perioodi eest "
+        "{{ amount }}. {% if order_paid %}See tasuti teie saldost ja teenust seadistatakse "
+        "kohe.{% else %}Ettemaksuarve {{ invoice_number }} ootab tasumist; teenus "
+        "seadistatakse pärast selle tasumist.{% endif %}\n\n"
+        "Teie tellimus ja teenus: {{ service_url }}" + SIGNATURE,
+        "Tellimus {{ order_id }} on vastu võetud: {{ service_name }}.",
+    ),
+    "proforma_issued": (
+        "Ettemaksuarve {{ invoice_number }}: {{ amount }}, tähtaeg {{ on_date }}",
+        "Tere, {{ client_name }}!\n\n"
+        "Koostasime ettemaksuarve {{ invoice_number }} summas {{ amount }}. Palun tasuge "
+        "see hiljemalt {{ on_date }}; arvel olev algab pärast tasumist.\n\n"
+        "Arve vaatamine ja tasumine: {{ invoice_url }}" + PAY_BY_TRANSFER + SIGNATURE,
+        "Ettemaksuarve {{ invoice_number }}: {{ amount }}, tähtaeg {{ on_date }}. "
+        "{{ invoice_url }}",
+    ),
+    "payment_received": (
+        "Makse on laekunud: {{ amount }}",
+        "Tere, {{ client_name }}!\n\n"
+        "Täname, teie makse on laekunud.\n\n"
+        "Summa: {{ amount }}\n"
+        "Kuupäev: {{ on_date }}\n"
+        "Viide: {{ payment_reference }}\n"
+        "Teie saldo nüüd: {{ balance }}\n\n"
+        "Teie konto väljavõte: {{ client_area_url }}" + SIGNATURE,
+        "Makse {{ amount }} laekus {{ on_date }}. Saldo: {{ balance }}.",
+    ),
+    "service_activated": (
+        "Tere tulemast: {{ service_name }} on aktiivne",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie teenus {{ service_name }} ({{ service_id }}) on aktiivne. Juurdepääsuandmed "
+        "leiate kliendiala teenuse lehelt; teie turvalisuse huvides ei saada me paroole "
+        "e-postiga.\n\n"
+        "Teie teenus: {{ service_url }}" + SIGNATURE,
+        "{{ service_name }} on aktiivne. Juurdepääsuandmed: kliendialas.",
+    ),
+    "service_suspended_by_staff": (
+        "{{ service_name }} on peatatud",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie teenus {{ service_name }} ({{ service_id }}) peatati {{ on_date }}. Põhjuse "
+        "ja edasised sammud leiate kliendiala teenuse lehelt; küsimuste korral võtke meiega "
+        "ühendust.\n\n"
+        "Teie teenus: {{ service_url }}" + SIGNATURE,
+        "{{ service_name }} on peatatud. Vaadake kliendiala.",
+    ),
+    "service_resumed_by_staff": (
+        "{{ service_name }} töötab taas",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie teenus {{ service_name }} ({{ service_id }}) taastati {{ on_date }}.\n\n"
+        "Teie teenus: {{ service_url }}" + SIGNATURE,
+        "{{ service_name }} on taastatud.",
+    ),
+    "trial_started": (
+        "Teenuse {{ service_name }} tasuta prooviperiood algas",
+        "Tere, {{ client_name }}!\n\n"
+        "Teenuse {{ service_name }} ({{ service_id }}) tasuta prooviperiood algas ja kestab "
+        "kuni {{ on_date }}. Juurdepääsuandmed leiate kliendiala teenuse lehelt. Kui soovite "
+        "teenust pärast prooviperioodi jätkata, tellige jätk seal enne prooviperioodi lõppu; "
+        "muidu teenus lõpeb ise ja tasu ei võeta.\n\n"
+        "Teie teenus: {{ service_url }}" + SIGNATURE,
+        "Teenuse {{ service_name }} prooviperiood algas, kuni {{ on_date }}.",
+    ),
+    "password_changed": (
+        "Teie parool muudeti",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie konto ({{ client_id }}) parool muudeti {{ occurred_at }}.\n\n"
+        "Kui see polnud teie, lähtestage parool kohe ja võtke meiega ühendust." + SECURITY_TAIL,
+        "Teie {{ provider_name }} parool muudeti. Polnud teie? Võtke kohe ühendust.",
+    ),
+    "email_changed": (
+        "Teie konto e-posti aadress muudeti",
+        "Tere, {{ client_name }}!\n\n"
+        "E-posti aadress, millega teie kontole ({{ client_id }}) sisse logite, muudeti "
+        "{{ occurred_at }}. Saadame selle teate nii uuele kui ka varasemale aadressile.\n\n"
+        "Kui see polnud teie, võtke meiega kohe ühendust." + SECURITY_TAIL,
+        "Teie {{ provider_name }} konto e-post muudeti. Polnud teie? Võtke ühendust.",
+    ),
+    "two_factor_enabled": (
+        "Kaheastmeline autentimine on sisse lülitatud",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie konto ({{ client_id }}) kaheastmeline autentimine lülitati sisse "
+        "{{ occurred_at }}. Hoidke taastekoode turvalises kohas.\n\n"
+        "Kui see polnud teie, võtke meiega kohe ühendust." + SECURITY_TAIL,
+        "Kaheastmeline autentimine lülitati sisse. Polnud teie? Võtke ühendust.",
+    ),
+    "two_factor_disabled": (
+        "Kaheastmeline autentimine lülitati välja",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie konto ({{ client_id }}) kaheastmeline autentimine lülitati välja "
+        "{{ occurred_at }}. Kontot kaitseb nüüd ainult parool.\n\n"
+        "Kui see polnud teie, muutke parooli ja võtke meiega kohe ühendust." + SECURITY_TAIL,
+        "Kaheastmeline autentimine lülitati välja. Polnud teie? Võtke kohe ühendust.",
+    ),
+    "recovery_codes_regenerated": (
+        "Loodi uued taastekoodid",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie kontole ({{ client_id }}) loodi {{ occurred_at }} uued kaheastmelise "
+        "autentimise taastekoodid; varasemad koodid enam ei kehti.\n\n"
+        "Kui see polnud teie, muutke parooli ja võtke meiega kohe ühendust." + SECURITY_TAIL,
+        "Loodi uued taastekoodid. Polnud teie? Võtke ühendust.",
+    ),
+    "price_change_announced": (
+        "{{ product_name }} hind muutub alates {{ on_date }}",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie kasutatava teenuse {{ product_name }} kuutasu muutub: {{ old_fee }} asemel "
+        "{{ new_fee }} (käibemaksuta). Uus tasu kehtib teie jaoks alates esimesest "
+        "arveldusperioodist, mis algab {{ on_date }} või hiljem.\n\n"
+        "Kui te muudatusega ei nõustu, võite teenuse enne muudatuse jõustumist kliendialas "
+        "lõpetada.\n\n"
+        "Teie teenused: {{ client_area_url }}" + SIGNATURE,
+        "{{ product_name }}: kuutasu {{ new_fee }} (varem {{ old_fee }}) alates {{ on_date }}.",
     ),
 }

@@ -108,6 +108,7 @@ def test_password_never_appears_anywhere__ACC_07(db, policies, all_logs, capfd):
     (link,) = LINK.findall(mail.outbox[0].body)
     pages.append(browser.post(link))
     assert EmailAddress.objects.get(email=EMAIL).verified is True
+    pages.append(browser.post("/accounts/logout/"))  # confirming signed in (ACC-01)
 
     failed = browser.post(
         "/accounts/login/", {"login": EMAIL, "password": WRONG_PASSWORD}, REMOTE_ADDR=SIGNUP_IP

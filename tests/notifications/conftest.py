@@ -11,6 +11,7 @@ from django.core.mail.backends.locmem import EmailBackend
 
 from hostledger.accounts.models import Client, User
 from hostledger.notifications.actions import deliveries_fan_out, deliveries_send_due
+from hostledger.notifications.models import Notification
 from hostledger.notifications.sms import console
 from hostledger.subscriptions.actions import order_place
 from hostledger.subscriptions.models import Service
@@ -75,7 +76,9 @@ def shop(db):
 @pytest.fixture
 def make_service(shop):
     """A service of ``client`` on ``tariff`` (VPS Start by default) in ``status``, placed
-    through the real order action; its unpaid proforma is ``service.order.proforma``."""
+    through the real order action; its unpaid proforma is ``service.order.proforma``. The
+    messages the order itself queued (order received, proforma issued) are dropped, so each
+    test sees only the messages it makes."""
 
     def _make(client: Client, *, tariff=None, status: str = "active") -> Service:
         payer = client.payers.filter(is_default=True).first() or new_payer(client)
@@ -90,6 +93,8 @@ def make_service(shop):
             today=TODAY,
         )
         service = order.services.get()
+        Notification.objects.filter(key__endswith=f":{order.public_id}").delete()
+        Notification.objects.filter(invoice=order.proforma, event="proforma_issued").delete()
         Service.objects.filter(pk=service.pk).update(status=status)
         service.refresh_from_db()
         return service

@@ -12,6 +12,7 @@ from hostledger.catalog.models import AddOn, PriceVersion, Tariff
 from hostledger.catalog.pricing import parse_fee
 from hostledger.core.errors import DomainError
 from hostledger.core.registry import setting_value
+from hostledger.notifications.actions import price_change_notify
 
 from ._common import audit, locked
 
@@ -31,7 +32,9 @@ def price_change_announce(
     The fee applies to each client from their first billing period starting on or after
     ``effective_from``; a client who does not accept it can terminate before then. The date
     must be at least ``catalog.price_change_notice_days`` after today, so that the
-    announcement gives clients that notice. Recorded in the audit trail.
+    announcement gives clients that notice. Every client with a live service on the tariff
+    or add-on is told the new fee and the date (notifications). Recorded in the audit
+    trail.
     """
     if (tariff is None) == (add_on is None):
         raise DomainError(
@@ -85,6 +88,7 @@ def price_change_announce(
             "notice_days": notice_days,
         },
     )
+    price_change_notify(price_version=version, effective_from=effective_from)
     return version
 
 

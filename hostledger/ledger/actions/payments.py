@@ -30,14 +30,17 @@ from hostledger.ledger.models import (
     PaymentReversal,
 )
 from hostledger.ledger.references import creditor_reference_from_base, reference_number_from_base
+from hostledger.ledger.selectors import balance_of
+from hostledger.notifications.actions import payment_received_notify
 
 RECEIVED_INTO = (LedgerAccount.Kind.BANK, LedgerAccount.Kind.CASH)
 
 
 def _payment_post(payment: Payment, actor: Any) -> LedgerTransaction:
-    """Post a payment to its client's balance, once (the key is the payment's own id)."""
+    """Post a payment to its client's balance, once (the key is the payment's own id), and
+    send the client its receipt with the balance after it (NTF-01)."""
     client_account = lock_client_balance(payment.client).account
-    return post_transaction(
+    posted = post_transaction(
         client=payment.client,
         kind=LedgerTransaction.Kind.PAYMENT,
         idempotency_key=f"payment:{payment.public_id}",
@@ -46,6 +49,8 @@ def _payment_post(payment: Payment, actor: Any) -> LedgerTransaction:
         memo=f"Payment {payment.public_id} ({payment.source})",
         payment=payment,
     )
+    payment_received_notify(payment=payment, balance_minor=balance_of(payment.client).minor)
+    return posted
 
 
 def _limited(value: str, field: str, *, required: bool = False) -> str:

@@ -16,6 +16,16 @@ from hostledger.notifications.actions.messages import (
     notification_mark_read,
     notifications_mark_all_read,
 )
+from hostledger.notifications.actions.notices import (
+    order_received_notify,
+    payment_received_notify,
+    price_change_notify,
+    proforma_issued_notify,
+    security_notice_send,
+    service_activated_notify,
+    service_moved_by_staff_notify,
+    trial_started_notify,
+)
 from hostledger.notifications.actions.outbox import (
     deliveries_fan_out,
     deliveries_mark_interrupted,
@@ -44,4 +54,12 @@ __all__ = [
     "notification_enqueue",
     "notification_mark_read",
     "notifications_mark_all_read",
+    "order_received_notify",
+    "payment_received_notify",
+    "price_change_notify",
+    "proforma_issued_notify",
+    "security_notice_send",
+    "service_activated_notify",
+    "service_moved_by_staff_notify",
+    "trial_started_notify",
 ]

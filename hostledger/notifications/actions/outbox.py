@@ -315,7 +315,9 @@ def _prepare(delivery: Delivery) -> None:
     language = normalised_language(client.owner.preferred_language)
     rendered = render_notification(notification, language=language, channel=delivery.channel)
     if delivery.channel == Channel.EMAIL:
-        recipient, subject, body = client.owner.email, rendered.subject, rendered.body
+        # A delivery made with its address (the previous one, of an e-mail change) keeps it.
+        recipient = delivery.recipient or client.owner.email
+        subject, body = rendered.subject, rendered.body
     else:
         recipient, subject, body = _phone_number(client), "", rendered.sms
         if not body:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from hostledger.accounts import permissions as perms
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError, PermissionDenied
+from hostledger.notifications.actions import service_activated_notify, trial_started_notify
 from hostledger.subscriptions.models import Service, ServiceStatus, ServiceStatusChange
 
 REASON_MAX_LENGTH = ServiceStatusChange._meta.get_field("reason").max_length
@@ -128,4 +129,17 @@ def transition(
         client_id=service.client_id,
         data={"from": from_status, "to": to_status, "reason": reason[:200]},
     )
+    _tell_client(service, from_status, to_status)
     return change
+
+
+def _tell_client(service: Service, from_status: str, to_status: str) -> None:
+    """The messages a move brings the client (NTF-01): a free trial started (CAT-04), a
+    service built or a trial paid became active (the welcome)."""
+    if to_status == ServiceStatus.TRIAL:
+        trial_started_notify(service=service)
+    elif to_status == ServiceStatus.ACTIVE and from_status in (
+        ServiceStatus.PROVISIONING,
+        ServiceStatus.TRIAL,
+    ):
+        service_activated_notify(service=service)

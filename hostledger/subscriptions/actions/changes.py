@@ -26,6 +26,7 @@ from hostledger.invoicing.actions import proforma_cancel, proforma_create
 from hostledger.invoicing.lines import LineInput
 from hostledger.invoicing.models import Invoice
 from hostledger.ledger.locks import lock_client_balance
+from hostledger.notifications.actions import proforma_issued_notify
 from hostledger.provisioning.actions import provisioning_operation_queue
 from hostledger.provisioning.modules.interface import Operation
 from hostledger.subscriptions.models import (
@@ -290,6 +291,9 @@ def service_plan_change(
         )
         ServiceChange.objects.filter(pk=change.pk).update(invoice=proforma)
         client_payments_apply(client=locked.client, actor=actor, today=today)
+        proforma.refresh_from_db(fields=["status"])
+        if proforma.status == Invoice.Status.ISSUED:
+            proforma_issued_notify(proforma=proforma)  # the balance did not pay it (NTF-01)
     else:
         _apply(change, actor=actor)
         if direction == ServiceChange.Direction.DOWNGRADE:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from hostledger.catalog.terms import commencement_deadline
 from hostledger.ledger.locks import lock_client_balance
+from hostledger.notifications.actions import service_moved_by_staff_notify
 from hostledger.provisioning.actions import (
     operation_finish_by_staff,
     operations_close_open,
@@ -170,8 +171,8 @@ def service_activate(*, service: Service, actor, note: str = "", today: date | N
 @transaction.atomic
 def service_suspend(*, service: Service, actor, reason: str) -> Service:
     """Suspend an active service (ORD-02): ``active → suspended``, with the module's
-    ``suspend`` call queued. Staff need ``services.manage``; ``actor=None`` is the system
-    (for example dunning). The reason is required."""
+    ``suspend`` call queued and the client told (NTF-01). Staff need ``services.manage``;
+    ``actor=None`` is the system (for example dunning). The reason is required."""
     require_services_manage(actor, system_allowed=True)
     reason = clean_reason(reason, required=True)
     locked = locked_service(service)
@@ -186,14 +187,16 @@ def service_suspend(*, service: Service, actor, reason: str) -> Service:
     provisioning_operation_queue(
         service=locked, operation=Operation.SUSPEND, key=f"suspend:{change.pk}"
     )
+    service_moved_by_staff_notify(service=locked, change=change)
     return locked
 
 
 @transaction.atomic
 def service_resume(*, service: Service, actor, reason: str) -> Service:
     """Resume a suspended service (ORD-02): ``suspended → active``, with the module's
-    ``resume`` call queued. Staff need ``services.manage``; ``actor=None`` is the system
-    (for example when a debt is paid). The reason is required."""
+    ``resume`` call queued and the client told (NTF-01). Staff need ``services.manage``;
+    ``actor=None`` is the system (for example when a debt is paid). The reason is
+    required."""
     require_services_manage(actor, system_allowed=True)
     reason = clean_reason(reason, required=True)
     locked = locked_service(service)
@@ -208,6 +211,7 @@ def service_resume(*, service: Service, actor, reason: str) -> Service:
     provisioning_operation_queue(
         service=locked, operation=Operation.RESUME, key=f"resume:{change.pk}"
     )
+    service_moved_by_staff_notify(service=locked, change=change)
     return locked
 
 

@@ -23,6 +23,7 @@ from hostledger.invoicing.actions import proforma_create
 from hostledger.invoicing.lines import LineInput
 from hostledger.invoicing.models import Invoice
 from hostledger.ledger.locks import lock_client_balance
+from hostledger.notifications.actions import order_received_notify, proforma_issued_notify
 from hostledger.provisioning.modules.registry import module_for
 from hostledger.subscriptions import conf
 from hostledger.subscriptions.models import (
@@ -253,7 +254,17 @@ def order_place(
     else:
         _bill(order, items, actor=actor, today=today)
         client_payments_apply(client=client, actor=actor, today=today)
+        _tell_order_received(order, service=service)
     return Order.objects.get(pk=order.pk)
+
+
+def _tell_order_received(order: Order, *, service: Service) -> None:
+    """Tell the client the order was received and, when the balance did not pay it, that
+    its proforma waits to be paid (NTF-01). A free trial is told by its start (CAT-04)."""
+    order.refresh_from_db(fields=["proforma", "status"])
+    order_received_notify(order=order, service=service)
+    if order.proforma is not None and order.proforma.status == Invoice.Status.ISSUED:
+        proforma_issued_notify(proforma=order.proforma)
 
 
 def _service_create(order: Order, add_ons: tuple[AddOnChoice, ...], *, actor) -> Service:
@@ -350,4 +361,5 @@ def order_place_for_trial(
     )
     _bill(order, items, actor=actor, today=today)
     client_payments_apply(client=locked.client, actor=actor, today=today)
+    _tell_order_received(order, service=locked)
     return Order.objects.get(pk=order.pk)
