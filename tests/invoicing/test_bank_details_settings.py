@@ -44,9 +44,7 @@ def test_bic_is_stored_in_capitals_and_may_be_empty__BIL_10(db):
         (PROVIDER_BIC, "HABAXX2X"),  # no such country
     ],
 )
-def test_a_bad_iban_or_bic_is_refused_naming_the_setting_and_changes_nothing__BIL_10(
-    db, key, raw
-):
+def test_a_bad_iban_or_bic_is_refused_naming_the_setting_and_changes_nothing__BIL_10(db, key, raw):
     before = setting_value(key)
     with pytest.raises(DomainError) as error:
         provider_setting_change(key=key, raw_value=raw)
