@@ -41,7 +41,7 @@ import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
 from hostledger.core.bank_accounts import clean_bic, clean_iban
-from hostledger.core.money import Money
+from hostledger.core.money import Money, format_money
 from hostledger.ledger.references import compact_creditor_reference
 
 SERVICE_TAG = "BCD"
@@ -179,3 +179,32 @@ def epc_qr_svg(payload: str, *, label: str) -> str:
         f'<rect width="{size}" height="{size}" fill="#fff"/>'
         f'<path d="{path}" fill="#000"/></svg>'
     )
+
+
+def credit_transfer_qr_svg(
+    *,
+    beneficiary_name: str,
+    iban: str,
+    bic: str = "",
+    amount: Money | None = None,
+    creditor_reference: str = "",
+    language: str = "en",
+) -> str:
+    """The EPC QR code of a transfer to the provider, or "" when the details cannot be put
+    in one (no IBAN, an amount in another currency): the page then shows the details in
+    words alone. The text alternative says what the code pays."""
+    try:
+        payload = epc_qr_payload(
+            beneficiary_name=beneficiary_name,
+            iban=iban,
+            bic=bic,
+            amount=amount,
+            creditor_reference=creditor_reference,
+        )
+    except ValueError:
+        return ""
+    what = f"{format_money(amount, language)} " if amount is not None else ""
+    label = f"QR code for a bank transfer of {what}to {beneficiary_name}, IBAN {iban}"
+    if creditor_reference:
+        label += f", reference {creditor_reference}"
+    return epc_qr_svg(payload, label=label)

@@ -8,38 +8,15 @@ from decimal import Decimal
 
 import pytest
 import zxingcpp
-from PIL import Image
 
 from hostledger.core.money import Money
 from hostledger.ledger.epc_qr import epc_qr_matrix, epc_qr_payload, epc_qr_svg
 from hostledger.ledger.references import creditor_reference_from_base
+from tests.qr_decoding import decoded_svg, svg_matrix
 
 IBAN = "EE382200221020145685"
 REFERENCE = "1012"  # prefix 10, client 1, 7-3-1 check digit 2
 RF = creditor_reference_from_base(REFERENCE)
-
-
-def svg_matrix(svg: str) -> list[list[bool]]:
-    """The modules an SVG made by epc_qr_svg draws: its path is one run of dark modules per
-    ``M{x} {y}h{n}v1h-{n}z``."""
-    size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
-    matrix = [[False] * size for _ in range(size)]
-    for x, y, length in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\3z", svg):
-        for column in range(int(x), int(x) + int(length)):
-            matrix[int(y)][column] = True
-    return matrix
-
-
-def decoded(svg: str, scale: int = 6):
-    """What a QR decoder reads from the SVG drawn at ``scale`` pixels per module."""
-    matrix = svg_matrix(svg)
-    image = Image.new("L", (len(matrix) * scale,) * 2, 255)
-    for y, row in enumerate(matrix):
-        for x, dark in enumerate(row):
-            if dark:
-                image.paste(0, (x * scale, y * scale, (x + 1) * scale, (y + 1) * scale))
-    (result,) = zxingcpp.read_barcodes(image)
-    return result
 
 
 def test_the_guidelines_own_example_has_the_field_layout_of_version_002__BIL_06():
@@ -141,7 +118,7 @@ def test_the_svg_decodes_to_the_payload_at_error_correction_m__BIL_06():
     svg = epc_qr_svg(payload, label="Pay €136.39 to SmartApe OÜ")
 
     assert svg_matrix(svg) == epc_qr_matrix(payload)
-    result = decoded(svg)
+    result = decoded_svg(svg)
     assert result.format == zxingcpp.BarcodeFormat.QRCode
     assert result.text == payload
     assert result.ec_level == "M"
@@ -158,7 +135,7 @@ def test_a_payload_of_exactly_331_bytes_is_made_and_decodes__BIL_06():
     text = "x" * (1 + 331 - len(short.encode("utf-8")))
     payload = epc_qr_payload(**fields, remittance_text=text)
     assert len(payload.encode("utf-8")) == 331
-    assert decoded(epc_qr_svg(payload, label="Pay")).text == payload
+    assert decoded_svg(epc_qr_svg(payload, label="Pay")).text == payload
     with pytest.raises(ValueError, match="needs 332"):
         epc_qr_payload(**fields, remittance_text=text + "x")
 
