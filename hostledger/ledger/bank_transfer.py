@@ -35,20 +35,9 @@ class BankTransferInstructions:
     creditor_reference: str
     amount: Money | None = None
 
-    @property
-    def has_reference(self) -> bool:
-        return bool(self.reference_number)
-
     def qr_svg(self, language: str = "en") -> str:
         """The EPC QR code (EPC069-12) as inline SVG, or "" when it cannot be made."""
-        return credit_transfer_qr_svg(
-            beneficiary_name=self.beneficiary,
-            iban=self.iban,
-            bic=self.bic,
-            amount=self.amount,
-            creditor_reference=self.creditor_reference,
-            language=language,
-        )
+        return credit_transfer_qr_svg(self, language)
 
 
 def bank_transfer_instructions(

@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from html import escape
+from typing import Protocol
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
@@ -181,30 +182,34 @@ def epc_qr_svg(payload: str, *, label: str) -> str:
     )
 
 
-def credit_transfer_qr_svg(
-    *,
-    beneficiary_name: str,
-    iban: str,
-    bic: str = "",
-    amount: Money | None = None,
-    creditor_reference: str = "",
-    language: str = "en",
-) -> str:
-    """The EPC QR code of a transfer to the provider, or "" when the details cannot be put
-    in one (no IBAN, an amount in another currency): the page then shows the details in
-    words alone. The text alternative says what the code pays."""
+class CreditTransfer(Protocol):
+    """What a transfer to the provider says: the account, the amount (None for any) and the
+    client's RF reference ("" for none)."""
+
+    beneficiary: str
+    iban: str
+    bic: str
+    amount: Money | None
+    creditor_reference: str
+
+
+def credit_transfer_qr_svg(transfer: CreditTransfer, language: str = "en") -> str:
+    """The EPC QR code of ``transfer``, or "" when its details cannot be put in one (no
+    IBAN, an amount in another currency): the page then shows the details in words alone.
+    The text alternative says what the code pays."""
     try:
         payload = epc_qr_payload(
-            beneficiary_name=beneficiary_name,
-            iban=iban,
-            bic=bic,
-            amount=amount,
-            creditor_reference=creditor_reference,
+            beneficiary_name=transfer.beneficiary,
+            iban=transfer.iban,
+            bic=transfer.bic,
+            amount=transfer.amount,
+            creditor_reference=transfer.creditor_reference,
         )
     except ValueError:
         return ""
+    amount = transfer.amount
     what = f"{format_money(amount, language)} " if amount is not None else ""
-    label = f"QR code for a bank transfer of {what}to {beneficiary_name}, IBAN {iban}"
-    if creditor_reference:
-        label += f", reference {creditor_reference}"
+    label = f"QR code for a bank transfer of {what}to {transfer.beneficiary}, IBAN {transfer.iban}"
+    if transfer.creditor_reference:
+        label += f", reference {transfer.creditor_reference}"
     return epc_qr_svg(payload, label=label)

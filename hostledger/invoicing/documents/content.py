@@ -127,13 +127,7 @@ class PaymentInstructions:
     def qr_svg(self) -> str:
         """The EPC QR code (EPC069-12) of this payment, drawn from the printed details: the
         amount, the account and the client's RF reference (BIL-06)."""
-        return credit_transfer_qr_svg(
-            beneficiary_name=self.beneficiary,
-            iban=self.iban,
-            bic=self.bic,
-            amount=self.amount,
-            creditor_reference=self.creditor_reference,
-        )
+        return credit_transfer_qr_svg(self)
 
 
 @dataclass(frozen=True, slots=True)
