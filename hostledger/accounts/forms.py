@@ -11,6 +11,7 @@ from hostledger.accounts.validation import COUNTRY_NAMES
 from hostledger.core.errors import DomainError
 from hostledger.core.middleware import client_ip_of
 from hostledger.core.registry import setting_value
+from hostledger.flows.registration import client_registered
 
 COUNTRY_CHOICES = [("", "Choose a country"), *COUNTRY_NAMES.items()]
 
@@ -90,7 +91,9 @@ class RegistrationForm(DomainErrorFormMixin, PersonFieldsMixin):
 
     @transaction.atomic
     def signup(self, request, user):
-        actions.client_register(
+        # The sign-up page and the social sign-up (which completes this same form) are entry
+        # points: they call the registration flow, which also gives the payment reference.
+        client_registered(
             user=user,
             data=self.client_data,
             declared_old_enough=bool(self.cleaned_data.get("age_declaration")),

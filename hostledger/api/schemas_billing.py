@@ -104,6 +104,27 @@ class StaffPaymentOut(PaymentOut):
     )
 
 
+class BankTransferOut(Schema):
+    """How the client pays by SEPA credit transfer (BIL-06): the provider's account and the
+    client's own reference. A transfer that quotes the reference number (or the RF creditor
+    reference, the same digits in ISO 11649 form) in its reference field is matched to the
+    client by the bank statement import, without staff."""
+
+    client_id: str = Field(examples=["cli_7m2k9d3q8w1x4z6v"])
+    beneficiary: str = Field(description="Account holder: the provider's legal name.")
+    iban: str = Field(description="Without spaces.", examples=["EE382200221020145685"])
+    bic: str = Field(description="Empty when the provider gives none.", examples=["HABAEE2X"])
+    bank_name: str = Field(examples=["Demo Bank AS"])
+    reference_number: str = Field(
+        description="Estonian reference number (7-3-1 check digit); empty if none was given.",
+        examples=["1012"],
+    )
+    creditor_reference: str = Field(
+        description="ISO 11649 RF creditor reference on the same digits; empty if none.",
+        examples=["RF341012"],
+    )
+
+
 class GatewayOut(Schema):
     """A payment gateway the balance can be topped up through."""
 

@@ -8,6 +8,7 @@ in :class:`~hostledger.core.models.ProviderSettingChange`. Code reads a value wi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -26,6 +27,8 @@ class ProviderSetting:
 
     ``kind`` is one of "int", "decimal", "bool", "str", "choice". ``rule`` names the SPEC
     rule the number comes from; ``unit`` says what the number counts (days, percent, …).
+    ``validator``, when given, checks a parsed value and returns it in its stored form (for
+    example an IBAN without spaces); it raises ValueError with the problem in words.
     """
 
     key: str
@@ -38,6 +41,7 @@ class ProviderSetting:
     minimum: Any = None
     maximum: Any = None
     choices: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    validator: Callable[[Any], Any] | None = None
 
     @property
     def app(self) -> str:
@@ -90,6 +94,13 @@ class ProviderSetting:
                 f"{self.key}: must be at most {self.maximum}.",
                 fields={self.key: f"must be at most {self.maximum}"},
             )
+        if self.validator is not None:
+            try:
+                value = self.validator(value)
+            except ValueError as error:
+                raise DomainError(
+                    "invalid_setting", f"{self.key}: {error}", fields={self.key: str(error)}
+                ) from error
         return value
 
     def to_json(self, value: Any) -> Any:

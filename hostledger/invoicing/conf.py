@@ -6,6 +6,7 @@ number look-up in VIES and the numbering series used for invoices and credit not
 them with ``hostledger.core.registry.setting_value(key)``.
 """
 
+from hostledger.core.bank_accounts import clean_bic, clean_iban
 from hostledger.core.conf import CALENDAR_COUNTRY_CHOICES
 from hostledger.core.registry import ProviderSetting, declare
 
@@ -148,18 +149,25 @@ declare(
         kind="str",
         label="Provider's bank account (IBAN)",
         help_text=(
-            "Printed on proformas as the account to pay to. The default is the published "
-            "example IBAN of Estonia, a demonstration value: replace it."
+            "Printed on proformas, the top-up page and reminders as the account to pay to by "
+            "bank transfer, and put in their EPC QR codes; the check digits are verified. The "
+            "default is the published example IBAN of Estonia, a demonstration value: "
+            "replace it. The account holder is the provider's legal name."
         ),
         rule="BIL-10",
+        validator=clean_iban,
     ),
     ProviderSetting(
         key=PROVIDER_BIC,
         default="DEMOEE22",
         kind="str",
         label="Provider's bank BIC",
-        help_text="BIC (SWIFT code) of the provider's bank; the default is a demonstration value.",
+        help_text=(
+            "BIC (SWIFT code) of the provider's bank, 8 or 11 characters, or empty (a SEPA "
+            "transfer needs none); the default is a demonstration value."
+        ),
         rule="BIL-10",
+        validator=clean_bic,
     ),
     ProviderSetting(
         key=PROVIDER_BANK_NAME,

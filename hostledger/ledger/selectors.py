@@ -15,7 +15,6 @@ from hostledger.accounts.models import Client
 from hostledger.core.errors import NotFound
 from hostledger.core.money import Money
 from hostledger.core.registry import setting_value
-from hostledger.invoicing import conf as invoicing_conf
 from hostledger.invoicing.conf import PROVIDER_IBAN
 from hostledger.ledger.conf import PROVIDER_BANK_ACCOUNTS
 from hostledger.ledger.gateways.bank_statement.camt import normalised_account
@@ -27,42 +26,6 @@ from hostledger.ledger.models import (
     LedgerTransaction,
     Payment,
 )
-
-
-@dataclass(frozen=True)
-class BankTransferInstructions:
-    """What a client needs to pay by bank transfer so that the payment is matched (BIL-06,
-    AUT-04): the provider's account and the client's own references. A reference is empty
-    while the client has none yet; ``amount`` is None when no amount is asked."""
-
-    iban: str
-    bic: str
-    bank_name: str
-    beneficiary: str
-    reference_number: str
-    creditor_reference: str
-    amount: Money | None = None
-
-
-def bank_transfer_instructions(client: Client, amount: Money | None = None):
-    """How ``client`` pays ``amount`` by bank transfer: the provider's IBAN, BIC, bank and
-    legal name from the provider settings, and the client's reference number and RF creditor
-    reference when they have been made (read only: nothing is created here)."""
-    reference = (
-        ClientPaymentReference.objects.filter(client_id=client.pk)
-        .values_list("reference_number", "creditor_reference")
-        .first()
-    )
-    reference_number, creditor_reference = reference or ("", "")
-    return BankTransferInstructions(
-        iban=str(setting_value(invoicing_conf.PROVIDER_IBAN) or ""),
-        bic=str(setting_value(invoicing_conf.PROVIDER_BIC) or ""),
-        bank_name=str(setting_value(invoicing_conf.PROVIDER_BANK_NAME) or ""),
-        beneficiary=str(setting_value(invoicing_conf.PROVIDER_LEGAL_NAME) or ""),
-        reference_number=reference_number,
-        creditor_reference=creditor_reference,
-        amount=amount,
-    )
 
 
 def balance_of(client: Client) -> Money:

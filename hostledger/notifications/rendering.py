@@ -22,7 +22,7 @@ from django.utils import formats, timezone, translation
 
 from hostledger.core.errors import DomainError
 from hostledger.core.money import DEFAULT_CURRENCY, Money, format_money
-from hostledger.ledger.selectors import bank_transfer_instructions
+from hostledger.ledger.bank_transfer import bank_transfer_instructions
 from hostledger.notifications.events import (
     EVENTS,
     MessageText,

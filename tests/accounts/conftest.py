@@ -10,8 +10,8 @@ from django.apps import apps
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.cache import cache
 
-from hostledger.accounts import actions
 from hostledger.accounts.models import Client, User
+from hostledger.flows.registration import client_registered
 from hostledger.privacy.models import PolicyDocument
 from hostledger.privacy.policies import policy_publish
 
@@ -139,7 +139,7 @@ def make_client_user(
         "phone": "+372 5123 4567",
     }
     person.update(data)
-    actions.client_register(
+    client_registered(
         user=user,
         data=person,
         declared_old_enough=True,

@@ -21,6 +21,7 @@ from hostledger.accounts.models import ApiToken, Client, StaffRole, User
 from hostledger.core.models import AuditEvent
 from hostledger.core.registry import provider_setting_change, setting_value
 from hostledger.ledger.conf import LOCAL_GATEWAY_ENABLED
+from hostledger.ledger.models import ClientPaymentReference
 from hostledger.privacy.models import PolicyAcceptance, PolicyDocument
 from tests.accounts.conftest import PASSWORD, make_client_user, table_counts
 from tests.queued_tasks import run_queued_tasks
@@ -58,6 +59,7 @@ def test_demo_seeds_accounts__ACC_11(db, var_dir, django_capture_on_commit_callb
     client = Client.objects.get(owner=client_user)
     assert (client.kind, client.first_name, client.phone) == ("natural", "Mari", "+37255550101")
     assert client.payers.get().is_default is True
+    assert ClientPaymentReference.objects.filter(client=client).count() == 1  # BIL-06
     assert sorted(PolicyDocument.objects.values_list("kind", "version")) == [
         ("privacy", "1.0"),
         ("terms", "1.0"),

@@ -14,6 +14,12 @@ from django.core.cache import cache
 from hostledger.accounts.models import Client, Payer, User
 from hostledger.core.models import AuditEvent
 from hostledger.core.registry import provider_setting_change
+from hostledger.ledger.models import ClientPaymentReference
+from hostledger.ledger.references import (
+    creditor_reference_from_base,
+    is_valid_reference_number,
+    reference_number_from_base,
+)
 from hostledger.privacy.models import PolicyAcceptance, PolicyDocument
 from hostledger.privacy.policies import policy_publish
 from tests.accounts.conftest import (
@@ -81,6 +87,20 @@ def test_natural_person_registers__ACC_01(client, policies):
     assert event.object_id == client_record.public_id
     assert event.ip_address == SIGNUP_IP
     assert event.data == {"kind": "natural"}
+
+
+def test_sign_up_gives_the_client_its_payment_reference__BIL_06(client, policies):
+    """A client can pay by bank transfer from the first day: the reference is made with the
+    account, from the prefix setting and the client's number, in the same transaction."""
+    provider_setting_change(key="ledger.reference_number_prefix", raw_value="42")
+
+    _sign_up(client, natural_signup())
+
+    client_record = Client.objects.get()
+    reference = ClientPaymentReference.objects.get(client=client_record)
+    assert reference.reference_number == reference_number_from_base(f"42{client_record.pk}")
+    assert is_valid_reference_number(reference.reference_number)
+    assert reference.creditor_reference == creditor_reference_from_base(reference.reference_number)
 
 
 def test_legal_person_registers__ACC_01(client, policies):

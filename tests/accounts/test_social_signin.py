@@ -21,6 +21,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client as WebClient
 
 from hostledger.accounts.models import Client, LoginAttempt, Payer, User
+from hostledger.ledger.models import ClientPaymentReference
 from hostledger.privacy.models import PolicyAcceptance
 from tests.accounts.conftest import PASSWORD, drop_empty, make_client_user, natural_signup
 
@@ -178,6 +179,8 @@ def test_first_sign_in_completes_the_registration_form__ACC_12(identity_provider
     client_record = Client.objects.get(owner=user)
     assert (client_record.first_name, client_record.last_name) == ("Anna", "L.")
     assert Payer.objects.get(client=client_record).is_default is True
+    # Like every sign-up, the client gets its bank transfer reference at once (BIL-06).
+    assert ClientPaymentReference.objects.filter(client=client_record).count() == 1
     assert PolicyAcceptance.objects.filter(user=user).count() == 2
     assert EmailAddress.objects.get(user=user).verified is True
     account = SocialAccount.objects.get()

@@ -15,6 +15,7 @@ from django.test import Client as HttpClient
 
 from hostledger.accounts import actions
 from hostledger.accounts.models import User
+from hostledger.flows.registration import client_registered
 from hostledger.privacy.models import PolicyDocument
 from hostledger.privacy.policies import policy_publish
 
@@ -67,7 +68,7 @@ def make_client_user(email: str, **data) -> User:
         "phone": "+372 5123 4567",
     }
     person.update(data)
-    actions.client_register(
+    client_registered(
         user=user,
         data=person,
         declared_old_enough=True,

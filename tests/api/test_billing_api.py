@@ -14,9 +14,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hostledger.accounts import actions as accounts
 from hostledger.core.models import AuditEvent
+from hostledger.core.registry import provider_setting_change
 from hostledger.invoicing.models import Invoice
 from hostledger.ledger import actions as ledger
-from hostledger.ledger.models import BankStatementImport, GatewayTopUp, Payment
+from hostledger.ledger.models import (
+    BankStatementImport,
+    ClientPaymentReference,
+    GatewayTopUp,
+    Payment,
+)
+from hostledger.ledger.references import reference_number_from_base
 from hostledger.ledger.selectors import balance_from_entries, balance_of
 from tests.api import money_factories as factories
 from tests.api.conftest import api_by_token, database_state, error_of, make_staff_user
@@ -59,6 +66,26 @@ def balance(client) -> str:
 
 
 # ----------------------------------------------------------------------------- clients
+
+
+def test_the_client_reads_its_reference_and_the_providers_account__BIL_06(client_a, account):
+    provider_setting_change(key="invoicing.provider_iban", raw_value="EE47 1000 0010 2014 5685")
+    provider_setting_change(key="invoicing.provider_bic", raw_value="eehkee2x")
+    reference = ClientPaymentReference.objects.get(client=account)  # given at registration
+
+    response = api_by_token(client_a).get("/billing/bank-transfer")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "client_id": account.public_id,
+        "beneficiary": "SmartApe OÜ",
+        "iban": "EE471000001020145685",
+        "bic": "EEHKEE2X",
+        "bank_name": "Demo Bank AS",
+        "reference_number": reference.reference_number,
+        "creditor_reference": reference.creditor_reference,
+    }
+    assert reference.reference_number == reference_number_from_base(f"10{account.pk}")
 
 
 def test_the_balance_is_the_sum_of_payments_less_charges__BIL_01(

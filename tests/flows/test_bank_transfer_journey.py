@@ -1,157 +1,247 @@
-"""Bank transfers that match by themselves (BIL-06, BIL-01, ORD-03): the reference printed on
-a proforma, quoted in a camt.053 line, pays that proforma with no staff action; an invoice
-named in the text finds its client; a batch of two clients' payments under one bank
-reference credits both."""
+"""A proforma paid by bank transfer, with no staff action on the payment (BIL-06, BIL-03).
+
+A client orders a VPS; its proforma shows the provider's account, the client's reference
+number and RF reference and an EPC QR code, which a decoder reads back as the transfer the
+banking app would fill in. The client's bank transfer then arrives in the provider's camt.053
+statement, quoting that reference exactly; a member of staff uploads the statement, the
+payment is matched by the reference alone and pays the proforma, and the service, paid for,
+is activated.
+
+Each step is a function of its own, so later checks (the receipt and welcome messages in the
+client area and the outbox) go beside the step they follow. Drives Debian's chromium through
+Playwright against the live test server, with the fixtures of
+tests/web/test_browser_journey.py. Set HOSTLEDGER_SCREENSHOT_DIR to keep a screenshot of every
+page visited.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from xml.etree import ElementTree
 
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
-from hostledger.flows.payments import bank_file_import
-from hostledger.invoicing.actions import proforma_create
-from hostledger.invoicing.documents.content import document_content
-from hostledger.invoicing.lines import LineInput
+from hostledger.core.registry import setting_value
+from hostledger.invoicing.conf import PROVIDER_IBAN
 from hostledger.invoicing.models import Invoice
-from hostledger.ledger.actions import client_payment_reference_ensure
-from hostledger.ledger.models import Payment
-from hostledger.ledger.selectors import balance_of, verify_balances
-from tests.ledger.camt import Line, camt053
-from tests.ledger.helpers import eur
-from tests.subscriptions.factories import new_client, new_payer, new_staff
+from hostledger.ledger.models import BankStatementImport, ClientPaymentReference, Payment
+from hostledger.subscriptions.models import Order, Service, ServiceStatus
+from tests.qr_decoding import decoded_png
+from tests.subscriptions.factories import build_catalog
+from tests.web.conftest import make_client_user, make_staff_user
+from tests.web.test_browser_journey import (  # noqa: F401  (browser_page is a fixture)
+    CHROMIUM,
+    Journey,
+    browser_page,
+    current_totp_code,
+)
+
+CLIENT_EMAIL = "maarja.mets@example.com"
+STAFF_EMAIL = "kadri.kassa@staff.example"
+PASSWORD = "Copper-meadow-8145"
+# Generous: the live server shares a small machine with the rest of the suite.
+PAGE_TIMEOUT_MS = 60_000
+TEMPLATE = Path(__file__).parent / "samples" / "oca-test-camt053.xml"
+CAMT = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
+NS = {"c": CAMT}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's chromium is not installed at "
+        "/usr/bin/chromium; install the chromium package to run browser tests",
+    ),
+]
 
 
-def _client_with_proforma(price: str = "10.00", *, issued_on=None):
-    client = new_client()
-    payer = new_payer(client)
-    client_payment_reference_ensure(client=client)
-    proforma = proforma_create(
-        client=client,
-        payer=payer,
-        lines=[LineInput("VPS Start, one month", "1", eur(price))],
-        issued_on=issued_on,
+def camt053_paying(*, amount: str, reference: str, iban: str, booked_on: date) -> bytes:
+    """The sample bank statement (tests/flows/samples/README.md) as the provider's bank would
+    send it after the client's transfer: the provider's account, one received SEPA credit
+    transfer of ``amount`` booked on ``booked_on`` whose structured remittance information
+    is ``reference``."""
+    ElementTree.register_namespace("", CAMT)
+    document = ElementTree.parse(TEMPLATE).getroot()
+    statement = document.find("c:BkToCstmrStmt/c:Stmt", NS)
+    statement.find("c:Acct/c:Id/c:IBAN", NS).text = iban
+    day = booked_on.isoformat()
+    for element, value in (
+        ("c:FrToDt/c:FrDtTm", f"{day}T00:00:00.000Z"),
+        ("c:FrToDt/c:ToDtTm", f"{day}T23:59:59.999Z"),
+    ):
+        statement.find(element, NS).text = value
+    for balance_day in statement.findall("c:Bal/c:Dt/c:Dt", NS):
+        balance_day.text = day
+    for entry in statement.findall("c:Ntry", NS):
+        if entry.findtext("c:CdtDbtInd", namespaces=NS) != "CRDT":
+            statement.remove(entry)
+    (entry,) = statement.findall("c:Ntry", NS)
+    entry.find("c:Amt", NS).text = amount
+    entry.find("c:BookgDt/c:Dt", NS).text = entry.find("c:ValDt/c:Dt", NS).text = day
+    detail = entry.find("c:NtryDtls/c:TxDtls", NS)
+    detail.find("c:AmtDtls/c:TxAmt/c:Amt", NS).text = amount
+    remittance = ElementTree.Element(f"{{{CAMT}}}RmtInf")
+    structured = ElementTree.SubElement(remittance, f"{{{CAMT}}}Strd")
+    creditor_reference = ElementTree.SubElement(structured, f"{{{CAMT}}}CdtrRefInf")
+    ElementTree.SubElement(creditor_reference, f"{{{CAMT}}}Ref").text = reference
+    # RmtInf comes after RltdAgts in a TxDtls (camt.053.001.02 schema order).
+    position = list(detail).index(detail.find("c:RltdAgts", NS)) + 1
+    detail.insert(position, remittance)
+    return ElementTree.tostring(document, encoding="utf-8", xml_declaration=True)
+
+
+def sign_in(page, email: str) -> None:
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+@dataclass
+class World:
+    """The people and pages of the journey."""
+
+    live_server_url: str
+    client_journey: Journey
+    staff_secret: str
+    shop: object
+
+
+def client_orders_a_vps(world: World) -> Order:
+    page, journey = world.client_journey.page, world.client_journey
+    journey.goto("/accounts/login/")
+    sign_in(page, CLIENT_EMAIL)
+    page.get_by_role("heading", name="Maarja Mets").wait_for()
+    journey.goto(f"/orders/new/?tariff={world.shop.vps_start.public_id}")
+    page.get_by_role("heading", name="Order VPS Start").wait_for()
+    page.locator("label.choice-card", has_text="Debian 12").click()
+    page.locator("#summary-total", has_text="€12.28").wait_for()
+    page.get_by_role("button", name="Place order").click()
+    page.get_by_text("Pay its proforma to start the service.").wait_for()
+    journey.snap("order_placed")
+    order = Order.objects.get(client__owner__email=CLIENT_EMAIL)
+    assert order.status == Order.Status.PLACED and order.proforma.gross_minor == 1228
+    return order
+
+
+def client_reads_how_to_pay_the_proforma(world: World, order: Order) -> ClientPaymentReference:
+    """The proforma page shows the account, the reference and a QR code that decodes to the
+    SEPA credit transfer of the proforma's amount with the client's RF reference."""
+    page, journey = world.client_journey.page, world.client_journey
+    page.get_by_role("link", name="Proforma invoice").first.click()
+    page.get_by_role("heading", name="Pay by bank transfer").wait_for()
+    journey.snap("proforma_bank_transfer")
+    reference = ClientPaymentReference.objects.get(client=order.client)
+    section = page.locator("#bank-transfer")
+    assert section.locator('[data-field="reference-number"]').inner_text() == (
+        reference.reference_number
     )
-    return client, payer, proforma
-
-
-def test_reference_printed_on_a_proforma_pays_it_with_no_staff_action__BIL_06(db):
-    client, _, proforma = _client_with_proforma("10.00")
-    printed = document_content(proforma).payment
-    assert printed.reference_number
-    statement = camt053(
-        [
-            Line(
-                str(printed.amount.amount),
-                "SWED-PROFORMA-1",
-                structured_reference=printed.reference_number,
-            )
-        ],
-        iban=printed.iban,
+    assert section.locator('[data-field="creditor-reference"]').inner_text() == (
+        reference.creditor_reference
     )
-
-    imported = bank_file_import(content=statement, actor=new_staff())
-
-    assert (imported.matched, imported.unmatched) == (1, 0)
-    proforma.refresh_from_db()
-    assert (proforma.kind, proforma.status) == (Invoice.Kind.FINAL, Invoice.Status.PAID)
-    assert balance_of(client) == eur("0.00")
-    assert verify_balances() == []
-
-
-def test_reference_in_the_free_text_pays_the_proforma_it_names_first__BIL_06(db):
-    client, payer, older = _client_with_proforma("50.00")
-    named = proforma_create(
-        client=client,
-        payer=payer,
-        lines=[LineInput("Extra IPv4, one month", "1", eur("2.00"))],
+    assert section.locator('[data-field="iban"]').inner_text() == "EE38 2200 2210 2014 5685"
+    qr = section.get_by_role("img", name=re.compile(r"^QR code for a bank transfer of €12\.28"))
+    (code,) = decoded_png(qr.screenshot())
+    assert code.text == (
+        "BCD\n002\n1\nSCT\nDEMOEE22\nSmartApe OÜ\nEE382200221020145685\nEUR12.28\n\n"
+        + reference.creditor_reference
     )
-    reference = client_payment_reference_ensure(client=client).creditor_reference
-    text = f"{reference} {named.public_id.upper()}"
-    statement = camt053([Line(str(named.gross.amount), "SEB-NAMED-1", text=text)])
-
-    bank_file_import(content=statement, actor=new_staff())
-
-    named.refresh_from_db()
-    older.refresh_from_db()
-    assert named.status == Invoice.Status.PAID
-    assert older.status == Invoice.Status.ISSUED
-    assert Payment.objects.get().named_invoice == named.public_id
+    assert "inv_" not in section.inner_text()
+    return reference
 
 
-def test_without_a_reference_the_proforma_id_in_the_text_finds_the_client__BIL_06(db):
-    client, _, proforma = _client_with_proforma("10.00")
-    statement = camt053(
-        [Line(str(proforma.gross.amount), "LHV-ID-1", text=f"Arve {proforma.public_id}")],
-        bank="lhv",
+def staff_uploads_the_bank_statement(world: World, statement: bytes, staff_page) -> None:
+    staff_journey = Journey(staff_page, world.live_server_url)
+    staff_journey.goto("/accounts/login/")
+    sign_in(staff_page, STAFF_EMAIL)
+    staff_page.get_by_label("Code").fill(current_totp_code(world.staff_secret))
+    staff_page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    staff_page.wait_for_url(re.compile(r"/staff/"))
+    staff_journey.goto("/staff/payments/statements/")
+    staff_page.get_by_label("Statement file").set_input_files(
+        {"name": "statement-2026-11-20.xml", "mimeType": "application/xml", "buffer": statement}
     )
-
-    imported = bank_file_import(content=statement, actor=new_staff())
-
-    assert imported.matched == 1
-    payment = Payment.objects.get()
-    assert (payment.client, payment.reference) == (client, "")
-    proforma.refresh_from_db()
-    assert proforma.status == Invoice.Status.PAID
+    staff_journey.snap("statement_upload")
+    staff_page.get_by_role("button", name="Import statement").click()
+    staff_page.wait_for_url(re.compile(r"/staff/payments/statements/imp_"))
+    staff_journey.snap("statement_imported")
+    assert staff_journey.problems == []
 
 
-def test_an_invoice_number_in_the_text_finds_the_client__BIL_06(db):
-    client, _, proforma = _client_with_proforma("10.00")
-    first = camt053([Line(str(proforma.gross.amount), "PAY-1", text=proforma.public_id)])
-    bank_file_import(content=first, actor=new_staff())
-    proforma.refresh_from_db()
-    number = proforma.number_display
-    assert number
-    extra = camt053(
-        [Line("3.00", "PAY-2", text=f"topping up, invoice {number.lower()}")],
-        statement_id="NEXT",
+def staff_activates_the_service(world: World, service: Service, staff_page) -> None:
+    staff_journey = Journey(staff_page, world.live_server_url)
+    staff_journey.goto("/staff/services/activation-queue/")
+    staff_page.get_by_role("button", name=f"Activate {service.public_id}").click()
+    staff_page.get_by_text(f"Service {service.public_id} is active.").wait_for()
+    staff_journey.snap("service_activated")
+    assert staff_journey.problems == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transfer_quoting_the_printed_reference_pays_the_proforma_by_itself__BIL_06_BIL_03(
+    live_server,
+    browser_page,  # noqa: F811  (the imported fixture)
+    policies,
+):
+    shop = build_catalog()
+    make_client_user(CLIENT_EMAIL, password=PASSWORD, first_name="Maarja", last_name="Mets")
+    staff_user = make_staff_user("administrator", with_authenticator=False, email=STAFF_EMAIL)
+    staff_user.set_password(PASSWORD)
+    staff_user.save(update_fields=["password"])
+    secret = generate_totp_secret()
+    TOTP.activate(staff_user, secret)
+    browser_page.set_default_timeout(PAGE_TIMEOUT_MS)
+    world = World(live_server.url, Journey(browser_page, live_server.url), secret, shop)
+
+    order = client_orders_a_vps(world)
+    reference = client_reads_how_to_pay_the_proforma(world, order)
+
+    statement = camt053_paying(
+        amount="12.28",
+        reference=reference.reference_number,
+        iban=setting_value(PROVIDER_IBAN),
+        booked_on=timezone.localdate(),
     )
-
-    bank_file_import(content=extra, actor=new_staff())
-
-    assert Payment.objects.get(amount_minor=300).client == client
-    assert balance_of(client) == eur("3.00")
-
-
-def test_a_batch_of_two_clients_under_one_bank_reference_credits_both__BIL_06(db):
-    first, _, first_proforma = _client_with_proforma("10.00")
-    second = new_client()
-    second_reference = client_payment_reference_ensure(client=second).reference_number
-    first_reference = client_payment_reference_ensure(client=first).reference_number
-    batch = Line(
-        "37.40",
-        "BATCH-SHARED",
-        transfers=[
-            Line(
-                str(first_proforma.gross.amount),
-                "BATCH-SHARED",
-                structured_reference=first_reference,
-            ),
-            Line("25.00", "BATCH-SHARED", structured_reference=second_reference),
-        ],
+    staff_context = browser_page.context.browser.new_context(
+        viewport={"width": 1280, "height": 900}
     )
+    staff_page = staff_context.new_page()
+    staff_page.set_default_timeout(PAGE_TIMEOUT_MS)
+    try:
+        staff_uploads_the_bank_statement(world, statement, staff_page)
 
-    imported = bank_file_import(content=camt053([batch], bank="lhv"), actor=new_staff())
+        # Matched by the reference alone: no payment waits for review, the proforma is paid.
+        imported = BankStatementImport.objects.get()
+        assert (imported.credit_lines, imported.matched, imported.unmatched) == (1, 1, 0)
+        payment = Payment.objects.get()
+        assert payment.client == order.client and payment.status == Payment.Status.MATCHED
+        assert payment.amount_minor == 1228 and payment.matched_by is None
+        assert payment.value_date == timezone.localdate()
+        order.refresh_from_db()
+        assert order.status == Order.Status.PAID
+        invoice = Invoice.objects.get(pk=order.proforma_id)
+        assert invoice.kind == Invoice.Kind.FINAL and invoice.number_display
+        service = order.services.get()
+        assert service.status == ServiceStatus.PROVISIONING
 
-    assert (imported.payments_recorded, imported.matched, imported.duplicates) == (2, 2, 0)
-    first_proforma.refresh_from_db()
-    assert first_proforma.status == Invoice.Status.PAID
-    assert balance_of(first) == eur("0.00")
-    assert balance_of(second) == eur("25.00")
-    again = bank_file_import(content=camt053([batch], bank="lhv"), actor=new_staff())
-    assert (again.payments_recorded, again.duplicates) == (0, 2)
-    assert balance_of(second) == eur("25.00")
+        staff_activates_the_service(world, service, staff_page)
+    finally:
+        staff_page.goto("about:blank")
+        staff_context.close()
+    service.refresh_from_db()
+    assert service.status == ServiceStatus.ACTIVE
 
+    page, journey = browser_page, world.client_journey
+    journey.goto(f"/services/{service.public_id}/")
+    page.locator("h1 .badge", has_text="Active").wait_for()
+    journey.snap("service_active")
+    journey.goto(f"/invoices/{invoice.public_id}/")
+    page.get_by_role("heading", name=re.compile(re.escape(invoice.number_display))).wait_for()
+    assert page.locator("#bank-transfer").count() == 0
+    journey.snap("invoice_paid")
 
-def test_a_proforma_that_cannot_be_paid_now_never_undoes_the_import__BIL_06(db):
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    client, _, proforma = _client_with_proforma("10.00", issued_on=tomorrow)
-    reference = client_payment_reference_ensure(client=client).reference_number
-    statement = camt053([Line("12.40", "EARLY-1", structured_reference=reference)])
-
-    imported = bank_file_import(content=statement, actor=new_staff())
-
-    assert imported.matched == 1
-    assert balance_of(client) == eur("12.40")
-    proforma.refresh_from_db()
-    assert proforma.status == Invoice.Status.ISSUED
+    assert journey.problems == []

@@ -7,6 +7,7 @@ Factur-X XML embedded, read back with ``facturx.get_xml_from_pdf``.
 from __future__ import annotations
 
 import io
+import re
 
 import facturx
 import pytest
@@ -26,6 +27,7 @@ from hostledger.ledger.actions import client_payment_reference_ensure
 from hostledger.ledger.models import ClientPaymentReference
 from tests.invoicing import document_factories as factories
 from tests.invoicing.conftest import make_client, make_payer
+from tests.qr_decoding import decoded_svg
 
 pytestmark = pytest.mark.django_db
 
@@ -170,10 +172,11 @@ def test_proforma_pdf_is_plain_with_payment_instructions__BIL_10(estonian_client
         "Beneficiary SmartApe OÜ",
         "IBAN EE38 2200 2210 2014 5685",
         "BIC DEMOEE22",
-        f"Payment description {proforma.public_id}",
     ):
         assert expected in text, expected
     assert "Reference number" not in text
+    # The internal id is not a payment reference: nobody is told to quote it (BIL-06).
+    assert "Payment description" not in text and "quote" not in text
     # Printing never creates a payment reference.
     assert not ClientPaymentReference.objects.filter(client=estonian_client).exists()
 
@@ -183,6 +186,23 @@ def test_proforma_pdf_shows_the_clients_payment_reference__BIL_10(estonian_clien
     text = pdf_text(document_pdf(factories.proforma_for(estonian_client, estonian_payer)))
     assert f"Reference number {reference.reference_number}" in text
     assert f"Creditor reference {reference.creditor_reference}" in text
+    assert "Write the reference number in the reference field of your transfer" in text
+    assert "Scan with your banking app" in text
+
+
+def test_proforma_carries_an_epc_qr_code_of_its_amount_and_reference__BIL_06(
+    estonian_client, estonian_payer
+):
+    reference = client_payment_reference_ensure(client=estonian_client)
+    proforma = factories.proforma_for(estonian_client, estonian_payer)
+
+    (svg,) = re.findall(r"<svg.*?</svg>", document_html(proforma), flags=re.DOTALL)
+
+    assert decoded_svg(svg).text == (
+        "BCD\n002\n1\nSCT\nDEMOEE22\nSmartApe OÜ\nEE382200221020145685\n"
+        f"EUR{proforma.gross.amount}\n\n{reference.creditor_reference}"
+    )
+    assert f"reference {reference.creditor_reference}" in svg  # its text alternative
 
 
 def test_document_prints_its_snapshot_not_todays_provider__BIL_04(domestic_invoice):

@@ -9,6 +9,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from hostledger.accounts import actions
 from hostledger.accounts.models import AccessGrant, User
+from hostledger.flows.registration import client_registered
 from hostledger.privacy.policies import policy_publish
 from hostledger.web.decorators import SESSION_CLIENT_KEY
 
@@ -45,7 +46,7 @@ def make_client_user(email: str, *, password: str | None = None, **data) -> User
         "phone": "+372 5555 0101",
     }
     person.update(data)
-    actions.client_register(
+    client_registered(
         user=user, data=person, declared_old_enough=True, accepted_policies=True, ip_address=None
     )
     return user

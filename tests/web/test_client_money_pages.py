@@ -4,6 +4,7 @@ goes through its action, and a refused one leaves the database as it was."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -20,8 +21,15 @@ from hostledger.invoicing.lines import LineInput
 from hostledger.invoicing.models import Invoice
 from hostledger.ledger.actions import charge_post, credit_post, payment_record
 from hostledger.ledger.gateways.local.gateway import SIGNATURE_HEADER, local_gateway
-from hostledger.ledger.models import Entry, GatewayTopUp, LedgerTransaction, Payment
+from hostledger.ledger.models import (
+    ClientPaymentReference,
+    Entry,
+    GatewayTopUp,
+    LedgerTransaction,
+    Payment,
+)
 from hostledger.ledger.selectors import balance_of
+from tests.qr_decoding import decoded_svg
 from tests.web.conftest import login, make_client_user
 
 TALLINN = ZoneInfo("Europe/Tallinn")
@@ -534,6 +542,53 @@ def test_webhook_answers_only_posts(client, db):
 
 
 # ----------------------------------------------------------------------------- invoices
+
+
+def test_proforma_page_shows_how_to_pay_by_bank_transfer_with_reference_and_qr__BIL_06(
+    owner, client_a
+):
+    reference = ClientPaymentReference.objects.get(client=client_a)
+    proforma = issue_proforma(client_a)
+
+    html = html_of(owner.get(reverse("web:invoice_detail", args=[proforma.public_id])))
+
+    assert "Pay by bank transfer" in html
+    assert '<dd class="mono" data-field="iban">EE38 2200 2210 2014 5685</dd>' in html
+    assert (
+        '<dd class="mono" data-field="reference-number">'
+        f"<strong>{reference.reference_number}</strong></dd>"
+    ) in html
+    assert f'data-field="creditor-reference">{reference.creditor_reference}</dd>' in html
+    assert "quote" not in html.lower()
+    (svg,) = re.findall(r"<svg[^>]*class=\"epc-qr\".*?</svg>", html, flags=re.DOTALL)
+    assert decoded_svg(svg).text == (
+        "BCD\n002\n1\nSCT\nDEMOEE22\nSmartApe OÜ\nEE382200221020145685\nEUR12.40\n\n"
+        + reference.creditor_reference
+    )
+
+
+def test_a_paid_invoice_page_asks_for_no_transfer__BIL_06(owner, client_a):
+    proforma = issue_proforma(client_a)
+    bank_payment(client_a, "20.00", reference="BANK-0009")
+    owner.post(reverse("web:invoice_pay", args=[proforma.public_id]))
+    html = html_of(owner.get(reverse("web:invoice_detail", args=[proforma.public_id])))
+    assert "Paid" in html
+    assert "Pay by bank transfer" not in html and "epc-qr" not in html
+
+
+def test_top_up_page_shows_the_bank_transfer_details_for_any_amount__BIL_06(owner, client_a):
+    provider_setting_change(key="invoicing.provider_bic", raw_value="")
+    reference = ClientPaymentReference.objects.get(client=client_a)
+
+    html = html_of(owner.get(reverse("web:top_up")))
+
+    assert "Pay by bank transfer" in html
+    assert f"<strong>{reference.reference_number}</strong>" in html
+    assert "<dt>BIC</dt>" not in html
+    (svg,) = re.findall(r"<svg[^>]*class=\"epc-qr\".*?</svg>", html, flags=re.DOTALL)
+    assert decoded_svg(svg).text == (
+        "BCD\n002\n1\nSCT\n\nSmartApe OÜ\nEE382200221020145685\n\n\n" + reference.creditor_reference
+    )
 
 
 def test_invoice_list_offers_to_pay_from_the_balance_when_it_covers__BIL_03(owner, client_a):

@@ -26,6 +26,7 @@ from hostledger.api.schemas import ActingClient, PageParams, page_of, paginate, 
 from hostledger.api.schemas_billing import (
     BalanceOut,
     BankStatementImportOut,
+    BankTransferOut,
     CorrectionIn,
     CreditIn,
     GatewayOut,
@@ -50,6 +51,7 @@ from hostledger.core.registry import setting_value
 from hostledger.flows.payments import bank_file_import, payment_assign_apply
 from hostledger.invoicing import selectors as invoices
 from hostledger.ledger import actions, selectors, staff_selectors
+from hostledger.ledger.bank_transfer import bank_transfer_instructions
 from hostledger.ledger.conf import BANK_STATEMENT_MAX_BYTES, LOCAL_GATEWAY_ENABLED
 from hostledger.ledger.gateways import registry
 from hostledger.subscriptions.actions import client_payments_apply, proforma_pay_from_balance
@@ -139,6 +141,27 @@ def _ledger_key(kind: str, client, key: str) -> str:
 def billing_balance_read(request: HttpRequest, acting: Query[ActingClient]):
     """The prepaid balance in EUR (BIL-01)."""
     return _balance(accounts.client_access(request.user, acting.client).client)
+
+
+@router.get(
+    "/billing/bank-transfer",
+    response=responses({200: BankTransferOut}, 400, 401, 403, 404),
+    summary="Read the bank transfer details",
+)
+def billing_bank_transfer_read(request: HttpRequest, acting: Query[ActingClient]):
+    """The provider's account and the client's payment reference: a SEPA transfer quoting
+    the reference in its reference field reaches the balance by itself (BIL-06)."""
+    client = accounts.client_access(request.user, acting.client).client
+    transfer = bank_transfer_instructions(client)
+    return {
+        "client_id": client.public_id,
+        "beneficiary": transfer.beneficiary,
+        "iban": transfer.iban,
+        "bic": transfer.bic,
+        "bank_name": transfer.bank_name,
+        "reference_number": transfer.reference_number,
+        "creditor_reference": transfer.creditor_reference,
+    }
 
 
 @router.get(

@@ -24,6 +24,7 @@ from hostledger.core.money import Money
 from hostledger.core.registry import setting_value
 from hostledger.invoicing import conf
 from hostledger.invoicing.models import CreditNote, Invoice, VatScheme
+from hostledger.ledger.epc_qr import credit_transfer_qr_svg
 from hostledger.ledger.models import ClientPaymentReference
 
 INVOICE = "invoice"
@@ -122,6 +123,11 @@ class PaymentInstructions:
     beneficiary: str
     reference_number: str = ""
     creditor_reference: str = ""
+
+    def qr_svg(self) -> str:
+        """The EPC QR code (EPC069-12) of this payment, drawn from the printed details: the
+        amount, the account and the client's RF reference (BIL-06)."""
+        return credit_transfer_qr_svg(self)
 
 
 @dataclass(frozen=True, slots=True)

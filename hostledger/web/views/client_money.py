@@ -33,6 +33,7 @@ from hostledger.core.money import Money
 from hostledger.core.registry import setting_value
 from hostledger.ledger.actions import local_top_up_pay, top_up_start
 from hostledger.ledger.actions.topups import TOP_UP_ID_PLACEHOLDER
+from hostledger.ledger.bank_transfer import bank_transfer_instructions
 from hostledger.ledger.conf import LOCAL_GATEWAY_ENABLED
 from hostledger.ledger.gateways.interface import GatewayError
 from hostledger.ledger.gateways.local import local_gateway
@@ -210,9 +211,10 @@ def _top_up_return_url() -> str:
 @require_http_methods(["GET", "POST"])
 @client_area
 def top_up(request, access):
-    """Pay money into the prepaid balance through a payment gateway (BIL-01). ``?amount=``
-    fills in the amount, as the invoice pages do with what a proforma still needs. A started
-    top-up goes to its own page, which forwards the browser to the gateway."""
+    """Pay money into the prepaid balance through a payment gateway (BIL-01), or by bank
+    transfer with the client's reference (BIL-06). ``?amount=`` fills in the amount, as the
+    invoice pages do with what a proforma still needs. A started top-up goes to its own
+    page, which forwards the browser to the gateway."""
     access.require_write(BILLING)
     form = TopUpForm(form_data(request), initial={"amount": request.GET.get("amount", "")})
     if request.method == "POST" and form.is_valid():
@@ -229,7 +231,12 @@ def top_up(request, access):
         else:
             done = reverse("web:top_up_done", args=[started.public_id])
             return redirect(f"{done}?{FORWARD_PARAMETER}=1")
-    context = {"access": access, "form": form, "balance": balance_of(access.client)}
+    context = {
+        "access": access,
+        "form": form,
+        "balance": balance_of(access.client),
+        "bank_transfer": bank_transfer_instructions(access.client),
+    }
     return render_form_page(request, "web/client/money/top_up.html", context, form=form)
 
 

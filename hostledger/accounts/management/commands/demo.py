@@ -19,6 +19,7 @@ from hostledger.catalog.demo import seed_demo_catalog
 from hostledger.core.keyfiles import read_or_create_secret
 from hostledger.core.models import ProviderSettingChange
 from hostledger.core.registry import provider_setting_change
+from hostledger.flows.registration import client_registered
 from hostledger.ledger.conf import LOCAL_GATEWAY_ENABLED
 from hostledger.privacy.models import PolicyDocument
 from hostledger.privacy.policies import current_policy, policy_publish
@@ -79,7 +80,7 @@ class Command(BaseCommand):
                 EmailAddress.objects.create(
                     user=user, email=DEMO_CLIENT_EMAIL, verified=True, primary=True
                 )
-                actions.client_register(
+                client_registered(
                     user=user,
                     data={
                         "kind": "natural",
