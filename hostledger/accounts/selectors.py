@@ -7,24 +7,28 @@ client's objects through the returned :class:`ClientAccess`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from hostledger.accounts import permissions as perms
 from hostledger.accounts.models import (
     AccessGrant,
     ApiToken,
     Client,
+    ClientSearchToken,
     Contact,
     LoginAttempt,
     Payer,
+    StaffNote,
     StaffRole,
     User,
     VerificationRequest,
 )
+from hostledger.accounts.search import query_tokens
 from hostledger.core.errors import DomainError, NotFound, PermissionDenied
 
 OWNER = "owner"
@@ -148,37 +152,48 @@ def require_staff_permission(user: User, code: str) -> None:
         raise PermissionDenied("Your staff roles do not include this permission.")
 
 
-def staff_client_search(query: str, *, limit: int | None = 50) -> QuerySet[Client]:
-    """Clients matching a public id, an exact email or an exact phone number.
+def staff_client_search(
+    query: str, *, also_client_ids: Iterable[int] = (), limit: int | None = 50
+) -> list[Client]:
+    """Clients matching ``query``, newest first, at most ``limit``; the newest clients when
+    the query is empty (issue 11 §8).
 
-    Names and addresses are encrypted at rest (GDPR-11) and so are found only by the exact
-    look-ups that have a blind index.
+    A client matches by its public id, any word of its name or company (each searched word a
+    prefix of three letters or more of one of its words), the owner's e-mail address or a
+    phone number: the words stay encrypted, the search looks up their keyed hashes in
+    :class:`ClientSearchToken` (see :mod:`hostledger.accounts.search`). ``also_client_ids``
+    are clients the caller found by other numbers (an invoice, order or service). Each way
+    is its own index look-up; the clients are then read by primary key, so no query ORs
+    across a join.
     """
-    from hostledger.core.crypto import blind_index
-
-    queryset = Client.objects.select_related("owner").order_by("-created_at", "-id")
+    newest = Client.objects.select_related("owner").order_by("-created_at", "-id")
     query = (query or "").strip()
     if not query:
-        return queryset if limit is None else queryset[:limit]
-    condition = Q(public_id=query) | Q(owner__email__iexact=query)
-    phone = _as_phone_number(query)
-    if phone:
-        condition |= Q(phone_index=blind_index(phone, purpose="phone"))
-    found = queryset.filter(condition)
-    return found if limit is None else found[:limit]
+        return list(newest[:limit])  # a slice to None is every row
+    found = set(also_client_ids)
+    found.update(Client.objects.filter(public_id=query).values_list("pk", flat=True))
+    found.update(_clients_by_tokens(query_tokens(query), limit=limit))
+    if "@" in query:
+        # The sign-in address is kept by the authentication library as written; an address
+        # changed there since the tokens were made is still found.
+        owners = User.objects.filter(email=query.lower()).values("pk")
+        found.update(Client.objects.filter(owner_id__in=owners).values_list("pk", flat=True))
+    if not found:
+        return []
+    return list(newest.filter(pk__in=sorted(found))[:limit])
 
 
-def _as_phone_number(text: str) -> str:
-    """The E.164 form of a searched phone number, the form phones are stored in."""
-    import phonenumbers
-
-    try:
-        number = phonenumbers.parse(text if text.startswith("+") else "+" + text, None)
-    except phonenumbers.NumberParseException:
-        return ""
-    if not phonenumbers.is_possible_number(number):
-        return ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+def _clients_by_tokens(tokens: list[str], *, limit: int | None) -> list[int]:
+    """The newest ``limit`` clients having every one of ``tokens`` (client ids grow with
+    time, so the newest are the highest), from the (token, client) index alone."""
+    if not tokens:
+        return []
+    matches = ClientSearchToken.objects.filter(token__in=set(tokens)).values("client_id")
+    if len(set(tokens)) > 1:
+        matches = matches.annotate(matched=Count("token", distinct=True)).filter(
+            matched=len(set(tokens))
+        )
+    return list(matches.order_by("-client_id").values_list("client_id", flat=True)[:limit])
 
 
 def staff_client(public_id: str) -> Client:
@@ -331,3 +346,23 @@ def staff_verification_request(public_id: str) -> VerificationRequest:
     if found is None:
         raise NotFound("verification request")
     return found
+
+
+def verification_requests_overdue(*, on: date, limit: int = 5) -> tuple[int, list]:
+    """How many verification requests are past their deadline without an answer on day
+    ``on``, and the ``limit`` most overdue with their client (ACC-10), for the staff
+    overview."""
+    overdue = VerificationRequest.objects.filter(
+        state__in=VerificationRequest.AWAITING_ANSWER, answer_due_on__lt=on
+    )
+    rows = list(overdue.select_related("client").order_by("answer_due_on", "id")[:limit])
+    return overdue.count(), rows
+
+
+def staff_notes_of(client: Client, *, limit: int = 50) -> list[StaffNote]:
+    """Staff notes on ``client``'s account, newest first, with their authors."""
+    return list(
+        StaffNote.objects.filter(client_id=client.pk)
+        .select_related("author")
+        .order_by("-created_at", "-id")[:limit]
+    )

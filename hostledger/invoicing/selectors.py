@@ -8,10 +8,10 @@ shown: they exist only inside the transaction of the action that issues them.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from hostledger.core.errors import NotFound
-from hostledger.core.money import Money
+from hostledger.core.money import DEFAULT_CURRENCY, Money
 from hostledger.invoicing.models import CreditNote, Invoice
 
 
@@ -69,3 +69,33 @@ def staff_invoices(
     if issued_to is not None:
         invoices = invoices.filter(issued_on__lte=issued_to)
     return invoices.order_by("-issued_on", "-id")
+
+
+def client_open_invoices(client, *, limit: int = 10) -> tuple[list[Invoice], int, Money]:
+    """What ``client`` still has to pay: its issued, unpaid proformas and invoices, the
+    earliest due first (at most ``limit``), with how many there are and their gross total."""
+    open_invoices = client_invoices(client).filter(status=Invoice.Status.ISSUED)
+    totals = open_invoices.aggregate(count=Count("id"), gross=Sum("gross_minor"))
+    rows = list(open_invoices.order_by("due_on", "id")[:limit])
+    return rows, totals["count"], Money(totals["gross"] or 0, DEFAULT_CURRENCY)
+
+
+def client_ids_by_invoice_number(text: str) -> list[int]:
+    """Clients of the issued invoice numbered ``text`` ("2026-00042"), or of
+    the proforma or invoice with that public id; each an index look-up (issue 11 §8)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    issued = Invoice.objects.exclude(status=Invoice.Status.DRAFT)
+    found = set(issued.filter(number_display=text).values_list("client_id", flat=True))
+    found.update(issued.filter(public_id=text).values_list("client_id", flat=True))
+    return sorted(found)
+
+
+def client_ids_by_proforma_number(number: int) -> list[int]:
+    """The client of the issued proforma or invoice whose reader number is ``number``."""
+    return list(
+        Invoice.objects.exclude(status=Invoice.Status.DRAFT)
+        .filter(pk=number)
+        .values_list("client_id", flat=True)
+    )

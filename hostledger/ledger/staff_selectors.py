@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Count, Sum
+
 from hostledger.core.errors import NotFound
+from hostledger.core.money import DEFAULT_CURRENCY, Money
 from hostledger.ledger.models import BankStatementImport, Payment
 
 PAYMENT_LIST_LIMIT = 200
@@ -82,3 +85,12 @@ def payments_of_import(statement_import: BankStatementImport) -> list[Payment]:
         .select_related("client")
         .order_by("id")
     )
+
+
+def payments_recorded_between(start, end) -> tuple[int, Money]:
+    """How many payments were recorded in ``[start, end)`` and their sum, the unmatched
+    included (the staff overview's "today's payments"); read from the recorded-time index."""
+    totals = Payment.objects.filter(recorded_at__gte=start, recorded_at__lt=end).aggregate(
+        count=Count("id"), amount=Sum("amount_minor")
+    )
+    return totals["count"], Money(totals["amount"] or 0, DEFAULT_CURRENCY)

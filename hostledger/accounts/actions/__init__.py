@@ -14,6 +14,7 @@ from hostledger.accounts.actions.contacts import (
     contact_create,
     contact_update,
 )
+from hostledger.accounts.actions.notes import staff_note_add
 from hostledger.accounts.actions.payers import (
     clean_payer_data,
     payer_archive,
@@ -28,6 +29,10 @@ from hostledger.accounts.actions.registration import (
     clean_client_data,
     client_profile_update,
     client_register,
+)
+from hostledger.accounts.actions.search import (
+    client_search_index_rebuild,
+    client_search_index_refresh,
 )
 from hostledger.accounts.actions.signin import (
     login_attempt_record,
@@ -72,11 +77,14 @@ __all__ = [
     "clean_payer_data",
     "clean_scopes",
     "client_profile_update",
+    "client_search_index_rebuild",
+    "client_search_index_refresh",
     "client_register",
     "contact_archive",
     "contact_create",
     "contact_update",
     "login_attempt_record",
+    "staff_note_add",
     "login_identifier_index",
     "login_lock_remaining",
     "payer_archive",
