@@ -109,8 +109,8 @@ def client_tokens(values: SearchableText) -> set[str]:
 
 def query_tokens(query: str) -> list[str]:
     """The tokens a client must have all of to match ``query``: the e-mail address, the phone
-    number, or one per word (each word's own form, cut to :data:`LONGEST_PREFIX`). A word shorter than three
-    letters matches only a whole word that short."""
+    number, or one per word (each word's own form, cut to :data:`LONGEST_PREFIX`). A word
+    shorter than three letters matches only a whole word that short."""
     query = (query or "").strip()
     if "@" in query:
         return [_token("email", normalise_for_index(query))]

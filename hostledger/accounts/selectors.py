@@ -30,6 +30,7 @@ from hostledger.accounts.models import (
 )
 from hostledger.accounts.search import query_tokens
 from hostledger.core.errors import DomainError, NotFound, PermissionDenied
+from hostledger.core.fields import encrypted_field_paths
 
 OWNER = "owner"
 
@@ -153,7 +154,11 @@ def require_staff_permission(user: User, code: str) -> None:
 
 
 def staff_client_search(
-    query: str, *, also_client_ids: Iterable[int] = (), limit: int | None = 50
+    query: str,
+    *,
+    also: Iterable[QuerySet] = (),
+    limit: int | None = 50,
+    with_personal_data: bool = True,
 ) -> list[Client]:
     """Clients matching ``query``, newest first, at most ``limit``; the newest clients when
     the query is empty (issue 11 §8).
@@ -161,23 +166,28 @@ def staff_client_search(
     A client matches by its public id, any word of its name or company (each searched word a
     prefix of three letters or more of one of its words), the owner's e-mail address or a
     phone number: the words stay encrypted, the search looks up their keyed hashes in
-    :class:`ClientSearchToken` (see :mod:`hostledger.accounts.search`). ``also_client_ids``
-    are clients the caller found by other numbers (an invoice, order or service). Each way
-    is its own index look-up; the clients are then read by primary key, so no query ORs
-    across a join.
+    :class:`ClientSearchToken` (see :mod:`hostledger.accounts.search`). ``also`` are look-ups
+    of other apps, each a query of one column of client ids (an invoice, order or service
+    number). Three statements whatever the query: the token look-up, one UNION of the exact
+    look-ups (each an index look-up), and the clients by primary key; no statement ORs
+    across a join. Without ``with_personal_data`` the clients' encrypted fields are not read
+    (a list of public ids, kinds and countries need not decrypt fifty names).
     """
     newest = Client.objects.select_related("owner").order_by("-created_at", "-id")
+    if not with_personal_data:
+        newest = newest.defer(*encrypted_field_paths(Client), *encrypted_field_paths(User, "owner"))
     query = (query or "").strip()
     if not query:
         return list(newest[:limit])  # a slice to None is every row
-    found = set(also_client_ids)
-    found.update(Client.objects.filter(public_id=query).values_list("pk", flat=True))
-    found.update(_clients_by_tokens(query_tokens(query), limit=limit))
+    found = set(_clients_by_tokens(query_tokens(query), limit=limit))
+    exact = [Client.objects.filter(public_id=query).values_list("pk"), *also]
     if "@" in query:
         # The sign-in address is kept by the authentication library as written; an address
         # changed there since the tokens were made is still found.
         owners = User.objects.filter(email=query.lower()).values("pk")
-        found.update(Client.objects.filter(owner_id__in=owners).values_list("pk", flat=True))
+        exact.append(Client.objects.filter(owner_id__in=owners).values_list("pk"))
+    exact = [lookup.order_by() for lookup in exact]  # a UNION's parts carry no ordering
+    found.update(pk for (pk,) in exact[0].union(*exact[1:]))
     if not found:
         return []
     return list(newest.filter(pk__in=sorted(found))[:limit])

@@ -80,22 +80,16 @@ def client_open_invoices(client, *, limit: int = 10) -> tuple[list[Invoice], int
     return rows, totals["count"], Money(totals["gross"] or 0, DEFAULT_CURRENCY)
 
 
-def client_ids_by_invoice_number(text: str) -> list[int]:
-    """Clients of the issued invoice numbered ``text`` ("2026-00042"), or of
-    the proforma or invoice with that public id; each an index look-up (issue 11 §8)."""
-    text = (text or "").strip()
-    if not text:
-        return []
+def client_id_lookups_by_invoice_number(text: str, number: int | None) -> list[QuerySet]:
+    """Look-ups (not yet run) of the clients of the issued invoice numbered ``text``
+    ("2026-00042") or with that public id, and of the issued proforma or invoice whose reader
+    number is ``number``; each one index look-up, to be run together in one UNION by the
+    staff search (issue 11 §8)."""
     issued = Invoice.objects.exclude(status=Invoice.Status.DRAFT)
-    found = set(issued.filter(number_display=text).values_list("client_id", flat=True))
-    found.update(issued.filter(public_id=text).values_list("client_id", flat=True))
-    return sorted(found)
-
-
-def client_ids_by_proforma_number(number: int) -> list[int]:
-    """The client of the issued proforma or invoice whose reader number is ``number``."""
-    return list(
-        Invoice.objects.exclude(status=Invoice.Status.DRAFT)
-        .filter(pk=number)
-        .values_list("client_id", flat=True)
-    )
+    lookups = [
+        issued.filter(number_display=text).values_list("client_id"),
+        issued.filter(public_id=text).values_list("client_id"),
+    ]
+    if number is not None:
+        lookups.append(issued.filter(pk=number).values_list("client_id"))
+    return lookups

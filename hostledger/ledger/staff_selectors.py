@@ -10,7 +10,9 @@ from datetime import date
 
 from django.db.models import Count, Sum
 
+from hostledger.accounts.models import Client
 from hostledger.core.errors import NotFound
+from hostledger.core.fields import encrypted_field_paths
 from hostledger.core.money import DEFAULT_CURRENCY, Money
 from hostledger.ledger.models import BankStatementImport, Payment
 
@@ -27,8 +29,16 @@ def payments_for_staff(
     limit: int = PAYMENT_LIST_LIMIT,
 ) -> list[Payment]:
     """Payments of all clients, newest first, filtered by source (``staff``,
-    ``bank_statement`` or a gateway's name), status and value date (both days included)."""
-    payments = Payment.objects.select_related("client").order_by("-recorded_at", "-id")
+    ``bank_statement`` or a gateway's name), status and value date (both days included).
+
+    One query reading the newest-first index (issue 11 §8); the payer's name, account and
+    remittance text and the client's personal data, which the list does not show, are not
+    read (nor decrypted)."""
+    payments = (
+        Payment.objects.select_related("client")
+        .defer(*encrypted_field_paths(Payment), *encrypted_field_paths(Client, "client"))
+        .order_by("-recorded_at", "-id")
+    )
     if source:
         payments = payments.filter(source=source)
     if status:

@@ -303,12 +303,15 @@ def client_service_counts(client) -> list[tuple[str, str, int]]:
         .annotate(count=Count("id"))
         .values_list("status", "count")
     )
-    return [(value, label, counts[value]) for value, label in ServiceStatus.choices if value in counts]
+    return [
+        (value, label, counts[value]) for value, label in ServiceStatus.choices if value in counts
+    ]
 
 
-def client_ids_by_order_or_service_number(number: int) -> list[int]:
-    """The clients of the order and of the service whose reader number is ``number``; two
-    primary-key look-ups (issue 11 §8)."""
-    found = set(Order.objects.filter(pk=number).values_list("client_id", flat=True))
-    found.update(Service.objects.filter(pk=number).values_list("client_id", flat=True))
-    return sorted(found)
+def client_id_lookups_by_number(number: int) -> list[QuerySet]:
+    """Look-ups (not yet run) of the clients of the order and of the service whose reader
+    number is ``number``: primary-key look-ups for the staff search's UNION (issue 11 §8)."""
+    return [
+        Order.objects.filter(pk=number).values_list("client_id"),
+        Service.objects.filter(pk=number).values_list("client_id"),
+    ]

@@ -159,7 +159,7 @@ def staff_overview(granted: set[str] | frozenset[str], *, today: date) -> StaffO
 def staff_client_activity(client) -> dict:
     """One client's services, orders, invoices, payments and messages for its staff page,
     newest first, at most :data:`CLIENT_PAGE_ROWS` of each."""
-    invoices, open_count, open_total = invoice_selectors.client_open_invoices(client, limit=0)
+    _none, open_count, open_total = invoice_selectors.client_open_invoices(client, limit=0)
     return {
         "balance": ledger_selectors.balance_of(client),
         "open_invoice_count": open_count,
@@ -173,7 +173,7 @@ def staff_client_activity(client) -> dict:
         "orders": list(
             service_selectors.client_orders(client)
             .prefetch_related(None)
-            .order_by("-created_at", "-id")[:CLIENT_PAGE_ROWS]
+            .order_by("-placed_at", "-id")[:CLIENT_PAGE_ROWS]
         ),
         "invoices": list(
             invoice_selectors.client_invoices(client).order_by("-issued_on", "-id")[
@@ -181,9 +181,7 @@ def staff_client_activity(client) -> dict:
             ]
         ),
         "payments": list(
-            ledger_selectors.payments_of(client).order_by("-recorded_at", "-id")[
-                :CLIENT_PAGE_ROWS
-            ]
+            ledger_selectors.payments_of(client).order_by("-recorded_at", "-id")[:CLIENT_PAGE_ROWS]
         ),
     }
 
@@ -193,16 +191,18 @@ def staff_client_messages(client) -> list:
     return notification_selectors.client_inbox(client, limit=CLIENT_PAGE_ROWS).messages
 
 
-def find_clients(query: str, *, limit: int = 50) -> list:
+def find_clients(query: str, *, limit: int = 50, with_names: bool = False) -> list:
     """Clients found by staff search: a word of the name or company, e-mail, phone, client
-    id, invoice number, order or service number (issue 11 §8)."""
+    id, invoice number, order or service number (issue 11 §8); their names are read (and
+    decrypted) only ``with_names``."""
     query = (query or "").strip()
-    also: set[int] = set()
+    also: list = []
     if query:
-        also.update(invoice_selectors.client_ids_by_invoice_number(query))
-        number = _NUMBER.fullmatch(query)
-        if number:
-            value = int(number.group(1))
-            also.update(service_selectors.client_ids_by_order_or_service_number(value))
-            also.update(invoice_selectors.client_ids_by_proforma_number(value))
-    return account_selectors.staff_client_search(query, also_client_ids=also, limit=limit)
+        matched = _NUMBER.fullmatch(query)
+        number = int(matched.group(1)) if matched else None
+        also.extend(invoice_selectors.client_id_lookups_by_invoice_number(query, number))
+        if number is not None:
+            also.extend(service_selectors.client_id_lookups_by_number(number))
+    return account_selectors.staff_client_search(
+        query, also=also, limit=limit, with_personal_data=with_names
+    )

@@ -85,9 +85,7 @@ def dashboard(request, access):
     payers = list(access.payers())
     today = timezone.localdate()
     overview = client_overview(access.client, today=today)
-    subjects = inbox_subjects(
-        access.client, overview.messages, message_language(access.client)
-    )
+    subjects = inbox_subjects(access.client, overview.messages, message_language(access.client))
     context = {
         "access": access,
         "client": access.client,

@@ -99,10 +99,10 @@ def client_search(request):
     """
     form = ClientSearchForm(request.POST if request.method == "POST" else None)
     query = form.cleaned_data["q"].strip() if form.is_bound and form.is_valid() else ""
-    clients = find_clients(query, limit=CLIENT_SEARCH_RESULTS)
     shows_names = bool(query) and perms.has_permission(
         request.user, perms.CLIENTS_VIEW_PERSONAL_DATA
     )
+    clients = find_clients(query, limit=CLIENT_SEARCH_RESULTS, with_names=shows_names)
     if shows_names:
         for found in clients:
             record_personal_data_read(
@@ -163,7 +163,9 @@ def staff_note_add(request, public_id):
     form = StaffNoteForm(request.POST)
     if form.is_valid():
         try:
-            actions.staff_note_add(client=client, actor=request.user, text=form.cleaned_data["text"])
+            actions.staff_note_add(
+                client=client, actor=request.user, text=form.cleaned_data["text"]
+            )
         except DomainError as error:
             form.add_error("text", error.message)
         else:
