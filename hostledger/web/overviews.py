@@ -87,7 +87,7 @@ class StaffOverview:
     overdue_verifications: list = field(default_factory=list)
 
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
+def day_bounds(day: date) -> tuple[datetime, datetime]:
     start = timezone.make_aware(datetime.combine(day, time.min))
     return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
@@ -138,7 +138,7 @@ def staff_overview(granted: set[str] | frozenset[str], *, today: date) -> StaffO
                 "Disputed acts of acceptance awaiting a decision",
             )
         )
-        overview.payments_today = payment_selectors.payments_recorded_between(*_day_bounds(today))
+        overview.payments_today = payment_selectors.payments_recorded_between(*day_bounds(today))
     if perms.CLIENTS_VIEW in granted:
         count, rows = account_selectors.verification_requests_overdue(
             on=today, limit=OVERDUE_VERIFICATIONS_SHOWN
