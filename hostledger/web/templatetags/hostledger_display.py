@@ -76,9 +76,13 @@ def order_number(order) -> str:
 
 @register.filter
 def service_name(service) -> str:
-    """The tariff's name with the service's reader number."""
+    """The tariff's name with the service's reader number; "Service no. 311" where the
+    page did not load the tariff (never a query per row)."""
     if service is None:
         return ""
+    tariff_field = type(service)._meta.get_field("tariff")
+    if not tariff_field.is_cached(service):
+        return f"Service no. {service.pk}"
     return f"{service.tariff.name} · no. {service.pk}"
 
 
@@ -143,3 +147,9 @@ def price(context, net, gross=None) -> str:
 def event_title(code) -> str:
     """A message's event code in words: "renewal_invoice_issued" → "Renewal invoice issued"."""
     return str(code or "").replace("_", " ").capitalize()
+
+
+@register.filter
+def service_number(service) -> str:
+    """The service's reader number alone ("no. 311"), beside its tariff's name."""
+    return f"no. {service.pk}" if service is not None else ""
