@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from hostledger.accounts import permissions as perms
 from hostledger.accounts.models import (
@@ -195,15 +195,16 @@ def staff_client_search(
 
 def _clients_by_tokens(tokens: list[str], *, limit: int | None) -> list[int]:
     """The newest ``limit`` clients having every one of ``tokens`` (client ids grow with
-    time, so the newest are the highest), from the (token, client) index alone."""
+    time, so the newest are the highest): one ordered index-only range of the (token,
+    client) index per token, INTERSECTed when there are several."""
     if not tokens:
         return []
-    matches = ClientSearchToken.objects.filter(token__in=set(tokens)).values("client_id")
-    if len(set(tokens)) > 1:
-        matches = matches.annotate(matched=Count("token", distinct=True)).filter(
-            matched=len(set(tokens))
-        )
-    return list(matches.order_by("-client_id").values_list("client_id", flat=True)[:limit])
+    ranges = [
+        ClientSearchToken.objects.filter(token=token).values_list("client_id", flat=True).order_by()
+        for token in sorted(set(tokens))
+    ]
+    matches = ranges[0].intersection(*ranges[1:]) if len(ranges) > 1 else ranges[0]
+    return list(matches.order_by("-client_id")[:limit])
 
 
 def staff_client(public_id: str) -> Client:

@@ -26,6 +26,7 @@ from hostledger.ledger import selectors as ledger_selectors
 from hostledger.ledger import staff_selectors as payment_selectors
 from hostledger.notifications import selectors as notification_selectors
 from hostledger.subscriptions import selectors as service_selectors
+from hostledger.subscriptions.models import ServiceStatus
 from hostledger.subscriptions.web_selectors import services_to_activate
 
 OPEN_INVOICES_SHOWN = 5
@@ -47,6 +48,11 @@ class ClientOverview:
     service_counts: list[tuple[str, str, int]]
     messages: list
     unread_messages: int
+
+    @property
+    def active_services(self) -> int:
+        active = ServiceStatus.ACTIVE
+        return sum(count for state, _label, count in self.service_counts if state == active)
 
 
 def client_overview(client, *, today: date) -> ClientOverview:

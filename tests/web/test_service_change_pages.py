@@ -324,7 +324,7 @@ def test_withdrawal_without_an_early_start_returns_everything__ORD_07(owner, cli
     service.refresh_from_db()
     assert service.status == ServiceStatus.TERMINATED
     assert balance_of(client_a) == eur("12.28")
-    assert "You withdrew from this contract on 1 March 2027." in html_of(
+    assert "You withdrew from this contract on 1 Mar 2027." in html_of(
         owner.get(response["Location"])
     )
 
