@@ -93,7 +93,7 @@ def _consumer_vat_rate(context) -> Decimal | None:
     request = context.get("request")
     if request is not None and hasattr(request, _VAT_CACHE_ATTRIBUTE):
         return getattr(request, _VAT_CACHE_ATTRIBUTE)
-    access = context.get("access")
+    access = context.get("access") or context.get("nav_access")
     client = getattr(access, "client", None)
     rate = None
     if client is not None and client.kind == "natural":
@@ -153,3 +153,17 @@ def event_title(code) -> str:
 def service_number(service) -> str:
     """The service's reader number alone ("no. 311"), beside its tariff's name."""
     return f"no. {service.pk}" if service is not None else ""
+
+
+@register.simple_tag(takes_context=True)
+def price_text(context, net) -> str:
+    """The price the viewer pays as plain text, for places that hold no markup (a select's
+    option): "€12.28 incl. VAT" for a natural person in the client area, else
+    "€9.90 excl. VAT"."""
+    if not isinstance(net, Money):
+        return "" if net is None else str(net)
+    rate = _consumer_vat_rate(context)
+    if rate is None:
+        return f"{format_money(net, DISPLAY_LOCALE)} {EXCLUDING_VAT}"
+    gross = net.multiply(Decimal(1) + rate / Decimal(100))
+    return f"{format_money(gross, DISPLAY_LOCALE)} {INCLUDING_VAT}"
