@@ -325,3 +325,14 @@ def test_overview_pages_have_a_fixed_query_count(client, owner_a, client_a, rows
     assert {page: min(count, OVERVIEW_QUERIES[page]) for page, count in counts.items()} == counts
     if rows:
         assert counts == OVERVIEW_QUERIES
+
+
+def test_the_catalog_shows_a_consumer_the_price_with_vat(client, owner_a, company):
+    make_catalog()
+    login(client, owner_a)
+    html = client.get(reverse("web:catalog")).content.decode()
+    assert '€12.28 <span class="price-vat">incl. VAT</span>' in html  # 9.90 + 24 % VAT
+    login(client, company.owner)
+    html = client.get(reverse("web:catalog")).content.decode()
+    assert '€9.90 <span class="price-vat">excl. VAT</span>' in html
+    assert "incl. VAT" not in html
