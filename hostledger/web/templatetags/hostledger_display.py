@@ -93,7 +93,7 @@ def _consumer_vat_rate(context) -> Decimal | None:
     request = context.get("request")
     if request is not None and hasattr(request, _VAT_CACHE_ATTRIBUTE):
         return getattr(request, _VAT_CACHE_ATTRIBUTE)
-    access = context.get("access") or context.get("nav_access")
+    access = context.get("access")  # client-area views pass it; staff pages never do
     client = getattr(access, "client", None)
     rate = None
     if client is not None and client.kind == "natural":
