@@ -119,6 +119,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "hostledger.web.context_processors.navigation",
             ],
+            # Dates, document numbers and prices are written the same way on every page.
+            "builtins": ["hostledger.web.templatetags.hostledger_display"],
         },
     }
 ]
@@ -199,6 +201,9 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("et", "Eesti"), ("ru", "Русский")]
 TIME_ZONE = env("TIME_ZONE", "Europe/Tallinn")
 USE_I18N = True
+# The one date format and date-and-time format of every page (the |day and |moment filters).
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i"
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -11,7 +11,13 @@ class AccountsConfig(AppConfig):
         # the sign-in log and counts towards the lockout like a wrong password (ACC-08).
         from allauth.mfa.signals import authentication_failed
 
+        from hostledger.accounts.actions.search import client_search_index_rebuild
         from hostledger.accounts.adapters import record_second_factor_failure
+        from hostledger.core.crypto import register_reindexer
+
+        # The staff search tokens are keyed hashes like the blind indexes: rebuilt by
+        # ``hostledger rotate-keys --reindex`` when the key changes.
+        register_reindexer("accounts.ClientSearchToken", client_search_index_rebuild)
 
         authentication_failed.connect(
             record_second_factor_failure, dispatch_uid="hostledger.second_factor_failure"

@@ -96,6 +96,12 @@ class Client(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
+    class Meta:
+        indexes = [
+            # The staff client list, newest first, reads this index in order (issue 11 §8).
+            models.Index(fields=["-created_at", "-id"], name="accounts_client_newest_idx"),
+        ]
+
     def __str__(self) -> str:
         return self.public_id
 
@@ -336,3 +342,49 @@ class VerificationRequest(models.Model):
     @property
     def awaits_answer(self) -> bool:
         return self.state in self.AWAITING_ANSWER
+
+
+class ClientSearchToken(models.Model):
+    """A keyed hash of one searchable word prefix, e-mail address or phone number of a client.
+
+    Staff find a client by any word of its name or company (a prefix of three letters or
+    more), the owner's e-mail address or a phone number, while those stay encrypted (GDPR-11):
+    the searched text is hashed with the blind-index key and looked up here. Written only by
+    :mod:`hostledger.accounts.actions.search`, rebuilt by ``hostledger rotate-keys --reindex``.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "client"], name="accounts_search_token_unique")
+        ]
+        indexes = [models.Index(fields=["client"], name="accounts_search_token_cli_idx")]
+
+    def __str__(self) -> str:
+        return f"search token {self.token[:8]}…"
+
+
+class StaffNote(models.Model):
+    """A note staff keep on a client's account: what was agreed on the phone, a warning for
+    the next colleague. Only staff read them; each note is in the audit trail."""
+
+    public_id = models.CharField(
+        max_length=24, unique=True, default=partial(new_public_id, "note"), editable=False
+    )
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="staff_notes")
+    author = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    text = EncryptedTextField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["client", "-created_at"], name="accounts_staffnote_client_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.public_id

@@ -298,3 +298,29 @@ declare(
         "restriction_lifted_at": RECORD_TIME,
     },
 )
+
+declare(
+    "accounts.ClientSearchToken",
+    {
+        "id": ROW_KEY,
+        "client": REFERENCE,
+        "token": Personal(
+            Category.IDENTITY,
+            "staff finding a client by a word of its name or company, its e-mail or phone "
+            "(keyed hash of a word prefix, never the text)",
+            LegalBasis.CONTRACT,
+            Retention.ACCOUNT_LIFETIME,
+        ),
+    },
+)
+declare(
+    "accounts.StaffNote",
+    {
+        "id": ROW_KEY,
+        "public_id": PUBLIC_ID,
+        "client": REFERENCE,
+        "author": REFERENCE,
+        "created_at": RECORD_TIME,
+        "text": _client_identity(Category.COMMUNICATION, "serving the client: staff notes"),
+    },
+)

@@ -7,6 +7,7 @@ client's objects through the returned :class:`ClientAccess`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -18,14 +19,18 @@ from hostledger.accounts.models import (
     AccessGrant,
     ApiToken,
     Client,
+    ClientSearchToken,
     Contact,
     LoginAttempt,
     Payer,
+    StaffNote,
     StaffRole,
     User,
     VerificationRequest,
 )
+from hostledger.accounts.search import query_tokens
 from hostledger.core.errors import DomainError, NotFound, PermissionDenied
+from hostledger.core.fields import encrypted_field_paths
 
 OWNER = "owner"
 
@@ -148,37 +153,58 @@ def require_staff_permission(user: User, code: str) -> None:
         raise PermissionDenied("Your staff roles do not include this permission.")
 
 
-def staff_client_search(query: str, *, limit: int | None = 50) -> QuerySet[Client]:
-    """Clients matching a public id, an exact email or an exact phone number.
+def staff_client_search(
+    query: str,
+    *,
+    also: Iterable[QuerySet] = (),
+    limit: int | None = 50,
+    with_personal_data: bool = True,
+) -> list[Client]:
+    """Clients matching ``query``, newest first, at most ``limit``; the newest clients when
+    the query is empty (issue 11 §8).
 
-    Names and addresses are encrypted at rest (GDPR-11) and so are found only by the exact
-    look-ups that have a blind index.
+    A client matches by its public id, any word of its name or company (each searched word a
+    prefix of three letters or more of one of its words), the owner's e-mail address or a
+    phone number: the words stay encrypted, the search looks up their keyed hashes in
+    :class:`ClientSearchToken` (see :mod:`hostledger.accounts.search`). ``also`` are look-ups
+    of other apps, each a query of one column of client ids (an invoice, order or service
+    number). Three statements whatever the query: the token look-up, one UNION of the exact
+    look-ups (each an index look-up), and the clients by primary key; no statement ORs
+    across a join. Without ``with_personal_data`` the clients' encrypted fields are not read
+    (a list of public ids, kinds and countries need not decrypt fifty names).
     """
-    from hostledger.core.crypto import blind_index
-
-    queryset = Client.objects.select_related("owner").order_by("-created_at", "-id")
+    newest = Client.objects.select_related("owner").order_by("-created_at", "-id")
+    if not with_personal_data:
+        newest = newest.defer(*encrypted_field_paths(Client), *encrypted_field_paths(User, "owner"))
     query = (query or "").strip()
     if not query:
-        return queryset if limit is None else queryset[:limit]
-    condition = Q(public_id=query) | Q(owner__email__iexact=query)
-    phone = _as_phone_number(query)
-    if phone:
-        condition |= Q(phone_index=blind_index(phone, purpose="phone"))
-    found = queryset.filter(condition)
-    return found if limit is None else found[:limit]
+        return list(newest[:limit])  # a slice to None is every row
+    found = set(_clients_by_tokens(query_tokens(query), limit=limit))
+    exact = [Client.objects.filter(public_id=query).values_list("pk"), *also]
+    if "@" in query:
+        # The sign-in address is kept by the authentication library as written; an address
+        # changed there since the tokens were made is still found.
+        owners = User.objects.filter(email=query.lower()).values("pk")
+        exact.append(Client.objects.filter(owner_id__in=owners).values_list("pk"))
+    exact = [lookup.order_by() for lookup in exact]  # a UNION's parts carry no ordering
+    found.update(pk for (pk,) in exact[0].union(*exact[1:]))
+    if not found:
+        return []
+    return list(newest.filter(pk__in=sorted(found))[:limit])
 
 
-def _as_phone_number(text: str) -> str:
-    """The E.164 form of a searched phone number, the form phones are stored in."""
-    import phonenumbers
-
-    try:
-        number = phonenumbers.parse(text if text.startswith("+") else "+" + text, None)
-    except phonenumbers.NumberParseException:
-        return ""
-    if not phonenumbers.is_possible_number(number):
-        return ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+def _clients_by_tokens(tokens: list[str], *, limit: int | None) -> list[int]:
+    """The newest ``limit`` clients having every one of ``tokens`` (client ids grow with
+    time, so the newest are the highest): one ordered index-only range of the (token,
+    client) index per token, INTERSECTed when there are several."""
+    if not tokens:
+        return []
+    ranges = [
+        ClientSearchToken.objects.filter(token=token).values_list("client_id", flat=True).order_by()
+        for token in sorted(set(tokens))
+    ]
+    matches = ranges[0].intersection(*ranges[1:]) if len(ranges) > 1 else ranges[0]
+    return list(matches.order_by("-client_id")[:limit])
 
 
 def staff_client(public_id: str) -> Client:
@@ -331,3 +357,23 @@ def staff_verification_request(public_id: str) -> VerificationRequest:
     if found is None:
         raise NotFound("verification request")
     return found
+
+
+def verification_requests_overdue(*, on: date, limit: int = 5) -> tuple[int, list]:
+    """How many verification requests are past their deadline without an answer on day
+    ``on``, and the ``limit`` most overdue with their client (ACC-10), for the staff
+    overview."""
+    overdue = VerificationRequest.objects.filter(
+        state__in=VerificationRequest.AWAITING_ANSWER, answer_due_on__lt=on
+    )
+    rows = list(overdue.select_related("client").order_by("answer_due_on", "id")[:limit])
+    return overdue.count(), rows
+
+
+def staff_notes_of(client: Client, *, limit: int = 50) -> list[StaffNote]:
+    """Staff notes on ``client``'s account, newest first, with their authors."""
+    return list(
+        StaffNote.objects.filter(client_id=client.pk)
+        .select_related("author")
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import dateformat
 
 from hostledger.automation import conf
 from hostledger.automation.models import AutomatedDecision, PenaltyAccrual, ServiceRenewal
@@ -91,12 +93,12 @@ def _fact_text(key: str, value) -> str:
             return str(value)
     if key in DATE_FACTS and isinstance(value, str):
         try:
-            return date.fromisoformat(value[:10]).strftime("%-d %B %Y")
+            return dateformat.format(date.fromisoformat(value[:10]), settings.DATE_FORMAT)
         except ValueError:
             return value
     if key == "as_of" and isinstance(value, str):
         try:
-            return datetime.fromisoformat(value).strftime("%-d %B %Y")
+            return dateformat.format(datetime.fromisoformat(value), settings.DATE_FORMAT)
         except ValueError:
             return value
     if isinstance(value, bool):

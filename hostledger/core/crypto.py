@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -73,3 +74,17 @@ def blind_index(value: str, *, purpose: str) -> str:
     """
     key = hmac.new(settings.BLIND_INDEX_KEY.encode(), purpose.encode(), hashlib.sha256).digest()
     return hmac.new(key, normalise_for_index(value).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+_REINDEXERS: dict[str, Callable[[], int]] = {}
+
+
+def register_reindexer(name: str, rebuild: Callable[[], int]) -> None:
+    """Register a rebuild of keyed hashes kept outside :class:`BlindIndexField` columns (a
+    search-token table, say); ``hostledger rotate-keys --reindex`` calls each after
+    ``BLIND_INDEX_KEY`` changed. ``rebuild`` returns how many values it wrote."""
+    _REINDEXERS[name] = rebuild
+
+
+def registered_reindexers() -> dict[str, Callable[[], int]]:
+    return dict(_REINDEXERS)

@@ -78,3 +78,15 @@ class BlindIndexField(models.CharField):
     def index_of(self, plain: str) -> str:
         """The index value to filter on for ``plain``."""
         return blind_index(plain, purpose=self.purpose)
+
+
+def encrypted_field_paths(model, through: str = "") -> list[str]:
+    """The names of ``model``'s encrypted fields, prefixed with ``through__`` when given, for
+    ``QuerySet.defer()``: a list that shows none of them need not decrypt them (each value
+    costs a decryption, which on a list of hundreds of rows costs more than the query)."""
+    prefix = f"{through}__" if through else ""
+    return [
+        prefix + field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedTextField)
+    ]

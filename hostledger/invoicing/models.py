@@ -278,6 +278,12 @@ class Invoice(_IssuedDocument):
 
     class Meta:
         ordering = ["-issued_on", "-id"]
+        indexes = [
+            # The staff invoice list, newest first, and staff search by invoice number
+            # (issue 11 §8).
+            models.Index(fields=["-issued_on", "-id"], name="invoicing_invoice_newest_idx"),
+            models.Index(fields=["number_display"], name="invoicing_invoice_number_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "number_year", "number"],

@@ -8,10 +8,10 @@ shown: they exist only inside the transaction of the action that issues them.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from hostledger.core.errors import NotFound
-from hostledger.core.money import Money
+from hostledger.core.money import DEFAULT_CURRENCY, Money
 from hostledger.invoicing.models import CreditNote, Invoice
 
 
@@ -92,3 +92,27 @@ def invoices_named(words: set[str]) -> dict[str, Invoice]:
     for invoice in finals.select_related("client"):
         found[invoice.number_display.upper()] = invoice
     return found
+
+
+def client_open_invoices(client, *, limit: int = 10) -> tuple[list[Invoice], int, Money]:
+    """What ``client`` still has to pay: its issued, unpaid proformas and invoices, the
+    earliest due first (at most ``limit``), with how many there are and their gross total."""
+    open_invoices = client_invoices(client).filter(status=Invoice.Status.ISSUED)
+    totals = open_invoices.aggregate(count=Count("id"), gross=Sum("gross_minor"))
+    rows = list(open_invoices.order_by("due_on", "id")[:limit])
+    return rows, totals["count"], Money(totals["gross"] or 0, DEFAULT_CURRENCY)
+
+
+def client_id_lookups_by_invoice_number(text: str, number: int | None) -> list[QuerySet]:
+    """Look-ups (not yet run) of the clients of the issued invoice numbered ``text``
+    ("2026-00042") or with that public id, and of the issued proforma or invoice whose reader
+    number is ``number``; each one index look-up, to be run together in one UNION by the
+    staff search (issue 11 §8)."""
+    issued = Invoice.objects.exclude(status=Invoice.Status.DRAFT)
+    lookups = [
+        issued.filter(number_display=text).values_list("client_id"),
+        issued.filter(public_id=text).values_list("client_id"),
+    ]
+    if number is not None:
+        lookups.append(issued.filter(pk=number).values_list("client_id"))
+    return lookups

@@ -102,7 +102,11 @@ class Payment(models.Model):
                 name="ledger_payment_posted_has_client",
             ),
         ]
-        indexes = [models.Index(fields=["status", "recorded_at"])]
+        indexes = [
+            models.Index(fields=["status", "recorded_at"]),
+            # The staff payment list, newest first, and today's payments (issue 11 §8).
+            models.Index(fields=["-recorded_at", "-id"], name="ledger_payment_newest_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.public_id

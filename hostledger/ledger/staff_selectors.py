@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Count, Sum
+
+from hostledger.accounts.models import Client
 from hostledger.core.errors import NotFound
+from hostledger.core.fields import encrypted_field_paths
+from hostledger.core.money import DEFAULT_CURRENCY, Money
 from hostledger.ledger.models import BankStatementImport, Payment, PaymentReversal
 
 PAYMENT_LIST_LIMIT = 200
@@ -24,8 +29,16 @@ def payments_for_staff(
     limit: int = PAYMENT_LIST_LIMIT,
 ) -> list[Payment]:
     """Payments of all clients, newest first, filtered by source (``staff``,
-    ``bank_statement`` or a gateway's name), status and value date (both days included)."""
-    payments = Payment.objects.select_related("client").order_by("-recorded_at", "-id")
+    ``bank_statement`` or a gateway's name), status and value date (both days included).
+
+    One query reading the newest-first index (issue 11 §8); the payer's name, account and
+    remittance text and the client's personal data, which the list does not show, are not
+    read (nor decrypted)."""
+    payments = (
+        Payment.objects.select_related("client")
+        .defer(*encrypted_field_paths(Payment), *encrypted_field_paths(Client, "client"))
+        .order_by("-recorded_at", "-id")
+    )
     if source:
         payments = payments.filter(source=source)
     if status:
@@ -112,3 +125,12 @@ def reversal_for_staff(public_id: str) -> PaymentReversal:
     if found is None:
         raise NotFound("payment reversal")
     return found
+
+
+def payments_recorded_between(start, end) -> tuple[int, Money]:
+    """How many payments were recorded in ``[start, end)`` and their sum, the unmatched
+    included (the staff overview's "today's payments"); read from the recorded-time index."""
+    totals = Payment.objects.filter(recorded_at__gte=start, recorded_at__lt=end).aggregate(
+        count=Count("id"), amount=Sum("amount_minor")
+    )
+    return totals["count"], Money(totals["amount"] or 0, DEFAULT_CURRENCY)

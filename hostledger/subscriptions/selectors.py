@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from hostledger.core.calendar import working_days_between
@@ -292,3 +292,26 @@ def client_pool_server(client, public_id: str) -> PoolServer:
     if server is None:
         raise NotFound("server")
     return server
+
+
+def client_service_counts(client) -> list[tuple[str, str, int]]:
+    """How many of ``client``'s services are in each state, as (state, label, count) in the
+    order of the life cycle, states without services left out (issue 11 §8)."""
+    counts = dict(
+        Service.objects.filter(client=client)
+        .values_list("status")
+        .annotate(count=Count("id"))
+        .values_list("status", "count")
+    )
+    return [
+        (value, label, counts[value]) for value, label in ServiceStatus.choices if value in counts
+    ]
+
+
+def client_id_lookups_by_number(number: int) -> list[QuerySet]:
+    """Look-ups (not yet run) of the clients of the order and of the service whose reader
+    number is ``number``: primary-key look-ups for the staff search's UNION (issue 11 §8)."""
+    return [
+        Order.objects.filter(pk=number).values_list("client_id"),
+        Service.objects.filter(pk=number).values_list("client_id"),
+    ]

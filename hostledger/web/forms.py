@@ -27,9 +27,19 @@ class ClientSearchForm(forms.Form):
         required=False,
         max_length=200,
         label="Find a client",
-        help_text="A client id (cli_…), the exact email address of the owner or a phone number "
-        "with its country code.",
+        help_text="A word of the name or company (three letters or more), the owner's e-mail "
+        "address, a phone number with its country code, an invoice, order or service number, "
+        "or a client id.",
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+class StaffNoteForm(forms.Form):
+    text = forms.CharField(
+        max_length=4000,
+        label="New note",
+        help_text="Seen only by staff; kept with your name and the time.",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

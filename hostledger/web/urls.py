@@ -47,6 +47,7 @@ urlpatterns = [
     path("staff/", staff.staff_home, name="staff_home"),
     path("staff/clients/", staff.client_search, name="staff_client_search"),
     path("staff/clients/<str:public_id>/", staff.client_detail, name="staff_client_detail"),
+    path("staff/clients/<str:public_id>/notes/", staff.staff_note_add, name="staff_note_add"),
     path("staff/users/", staff.staff_user_list, name="staff_user_list"),
     path("staff/users/new/", staff.staff_user_create, name="staff_user_create"),
     path("staff/users/<str:public_id>/", staff.staff_user_detail, name="staff_user_detail"),

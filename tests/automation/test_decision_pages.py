@@ -95,9 +95,9 @@ def test_client_reads_the_decision_in_plain_words_with_its_facts__AUT_06(propose
     for label, value in (
         ("Unpaid invoice", renewal.invoice.public_id),
         ("Invoice amount", euro(renewal.invoice.gross_minor)),
-        ("Invoice date", "22 March 2027"),
-        ("Payment was due on", "30 March 2027"),
-        ("Period starting on", "1 April 2027"),
+        ("Invoice date", "22 Mar 2027"),
+        ("Payment was due on", "30 Mar 2027"),
+        ("Period starting on", "1 Apr 2027"),
         ("Termination allowed after (days from the invoice date)", "20"),
     ):
         assert f"<dt>{label}</dt><dd>{value}</dd>" in page
@@ -176,7 +176,7 @@ def test_staff_detail_shows_the_facts_as_a_table_with_links__AUT_06(proposed, cl
     service, renewal, decision = proposed
     http = staff_http(client, "administrator")
     page = http.get(reverse("web:staff_decision", args=[decision.public_id])).content.decode()
-    assert '<th scope="row">Payment was due on</th><td>30 March 2027</td>' in page
+    assert '<th scope="row">Payment was due on</th><td>30 Mar 2027</td>' in page
     assert reverse("web:staff_service", args=[service.public_id]) in page
     assert reverse("web:staff_invoice", args=[renewal.invoice.public_id]) in page
     assert reverse("web:staff_client_detail", args=[decision.client.public_id]) in page
@@ -272,7 +272,7 @@ def test_invoice_page_shows_the_penalty_apart_from_the_total__BIL_07(
     page = client_http.get(url).content.decode()
     assert f"Late-payment penalty: {euro(amount)}" in page
     assert f"apart from this invoice's total of {euro(invoice.gross_minor)}" in page
-    assert "<dt>Days of delay</dt><dd>6 (from 31 March 2027 through 5 April 2027)</dd>" in page
+    assert "<dt>Days of delay</dt><dd>6 (from 31 Mar 2027 through 5 Apr 2027)</dd>" in page
     assert "<dt>Rate</dt><dd>0.1 % per day</dd>" in page
     assert f"<dt>Accrued so far</dt><dd>{euro(amount)}</dd>" in page
 
@@ -292,16 +292,16 @@ def test_service_page_shows_paid_through_and_the_next_renewal__AUT_01(
     service = active_service()
     url = reverse("web:service_detail", args=[service.public_id])
     page = client_http.get(url).content.decode()
-    assert "Paid through <strong>31 March 2027</strong>" in page
-    assert "Next renewal from <strong>1 April 2027</strong>" in page
-    assert "its invoice is issued on 22 March 2027" in page
+    assert "Paid through <strong>31 Mar 2027</strong>" in page
+    assert "Next renewal from <strong>1 Apr 2027</strong>" in page
+    assert "its invoice is issued on 22 Mar 2027" in page
 
     run_as_of(ISSUE_DAY)
     renewal = ServiceRenewal.objects.select_related("invoice").get(service=service)
     page = client_http.get(url).content.decode()
-    assert "Next renewal: 1 April 2027 \u2013 30 April 2027" in page
+    assert "Next renewal: 1 Apr 2027 \u2013 30 Apr 2027" in page
     assert reverse("web:invoice_detail", args=[renewal.invoice.public_id]) in page
-    assert "due 30 March 2027" in page
+    assert "due 30 Mar 2027" in page
 
 
 # ----------------------------------------------------------------------------- API
@@ -325,7 +325,7 @@ def test_api_lists_the_clients_decisions_and_takes_a_review__AUT_06(
         renewal.invoice.public_id,
     )
     facts = {fact["key"]: fact for fact in item["facts"]}
-    assert facts["due_on"]["text"] == "30 March 2027"
+    assert facts["due_on"]["text"] == "30 Mar 2027"
     assert facts["gross_minor"]["value"] == renewal.invoice.gross_minor
     assert facts["termination_after_days"]["value"] == 20
 

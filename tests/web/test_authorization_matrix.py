@@ -22,6 +22,7 @@ from hostledger.accounts.models import (
     Client,
     Contact,
     Payer,
+    StaffNote,
     StaffRole,
     User,
 )
@@ -155,6 +156,7 @@ def database_state() -> dict:
         "setting_changes": ProviderSettingChange.objects.count(),
         "job_runs": JobRun.objects.count(),
         "audit_events": AuditEvent.objects.count(),
+        "staff_notes": StaffNote.objects.count(),
     }
 
 
@@ -371,6 +373,20 @@ ENDPOINTS = [
         "job_run_progress", staff_page("billing", "administrator"), lambda world: [world.job_run.pk]
     ),
     # ---- staff area, writes
+    Endpoint(
+        "staff_client_search",
+        staff_page(*EVERY_STAFF_ROLE),
+        method="POST",
+        data=lambda world: {"q": "nobody matches this"},
+    ),
+    Endpoint(
+        "staff_note_add",
+        staff_page("privacy_officer", "administrator", granted=302),
+        lambda world: [world.client_a.public_id],
+        method="POST",
+        data=lambda world: {"text": "Called the client; pays on Friday."},
+        writers=frozenset({"privacy_officer", "administrator"}),
+    ),
     Endpoint(
         "staff_user_create",
         staff_page("administrator", granted=302),

@@ -281,7 +281,7 @@ def test_client_reads_the_decision_on_their_dispute__DOC_02(
     )
     html = html_of(owner.get(act_url("act_detail", anna)))
     assert says in html and "Monitoring shows 40 minutes down." in html
-    assert "Decided 4 February 2025" in html
+    assert "Decided 4 Feb 2025" in html
 
 
 def test_act_downloads_as_pdf_with_its_number_payer_and_totals__DOC_01(owner, january_acts):

@@ -184,12 +184,14 @@ def test_catalog_shows_tariffs_with_fees_resources_and_add_ons__CAT_01_CAT_02(ow
     assert response.status_code == 200
     html = html_of(response)
     assert "Virtual server (VPS)" in html and "Cloud data center" in html
-    assert '<span class="tariff-amount">€9.99</span>' in html
-    assert '<span class="tariff-amount">€29.00</span>' in html
+    # A consumer sees the fee with VAT (24 %) and without, labelled (issue 11 §8).
+    assert '€12.39 <span class="price-vat">incl. VAT</span>' in html
+    assert '€9.99 <span class="price-vat">excl. VAT</span>' in html
+    assert '€35.96 <span class="price-vat">incl. VAT</span>' in html
     for spec in ("2 vCPU", "4 GB RAM", "80 GB disk", "200 GB disk"):
         assert spec in html
     assert "Extra IPv4 address" in html
-    assert '<td class="table-num" data-label="Per month">€2.00</td>' in html
+    assert '€2.48 <span class="price-vat">incl. VAT</span>' in html  # 2.00 + VAT
     assert f'href="/orders/new/?tariff={catalog["vps_m"].public_id}"' in html
     assert "Domain registration" not in html, "a family without tariffs is left out"
 
@@ -213,7 +215,7 @@ def test_catalog_marks_os_images_with_a_paid_licence__CAT_05(owner, catalog):
 def test_catalog_shows_announced_price_changes_with_their_date__CAT_06(owner, catalog):
     html = html_of(owner.get(reverse("web:catalog")))
     assert "From 1 Jan 2027: <strong>€10.49</strong> / month" in html
-    assert '<span class="tariff-amount">€9.99</span>' in html, "today's fee stays in force"
+    assert '€9.99 <span class="price-vat">excl. VAT</span>' in html, "today's fee stays"
 
 
 def test_catalog_shows_terms_and_the_free_trial_of_virtual_servers__CAT_03_CAT_04(owner, catalog):
@@ -749,7 +751,8 @@ def test_read_only_user_reads_invoices_but_cannot_pay__ACC_06(readonly, client_a
 # ----------------------------------------------------------------------------- query counts
 
 ROWS = 12
-LIST_PAGES = {"web:catalog": 12, "web:billing": 11, "web:invoice_list": 10}
+# The catalog decides once per page the VAT a consumer sees prices with (3 queries).
+LIST_PAGES = {"web:catalog": 15, "web:billing": 11, "web:invoice_list": 10}
 
 
 @pytest.fixture

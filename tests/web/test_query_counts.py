@@ -15,7 +15,8 @@ from tests.web.conftest import STAFF_ROLES, login, make_client_user, make_staff_
 ROWS = 12
 
 CLIENT_LIST_PAGES = {
-    "web:dashboard": 11,  # with the open data-verification request, if any (ACC-10)
+    "web:dashboard": 19,  # with the open data-verification request, if any (ACC-10), the
+    # balance, what is due, services by state and recent messages (issue 11 §8)
     "web:payer_list": 8,
     "web:contact_list": 7,
     "web:access_grant_list": 7,
@@ -24,7 +25,7 @@ CLIENT_LIST_PAGES = {
     "web:account_switch": 8,
 }
 STAFF_LIST_PAGES = {
-    "web:staff_home": 5,
+    "web:staff_home": 14,  # the queues of an administrator and today's payments
     "web:staff_client_search": 5,
     "web:staff_user_list": 7,
     "web:role_list": 5,

@@ -104,7 +104,8 @@ def test_plan_page_offers_the_tariffs_and_add_ons_of_the_family__ORD_04(owner, c
     assert "<h1>Change plan" in html
     assert f'value="{shop.vps_start.public_id}" checked' in html
     assert f'value="{shop.vps_large.public_id}">' in html
-    assert "€24.00 / month" in html and '<span class="badge badge-info">Current</span>' in html
+    assert "€29.76 incl. VAT / month" in html  # 24.00 + 24 % VAT for a consumer
+    assert '<span class="badge badge-info">Current</span>' in html
     assert "Cloud Pool" not in html, "only tariffs of the service's own family"
     assert "Extra IPv4 address" in html and "Daily backups" in html
     assert "Pool backups" not in html
@@ -324,7 +325,7 @@ def test_withdrawal_without_an_early_start_returns_everything__ORD_07(owner, cli
     service.refresh_from_db()
     assert service.status == ServiceStatus.TERMINATED
     assert balance_of(client_a) == eur("12.28")
-    assert "You withdrew from this contract on 1 March 2027." in html_of(
+    assert "You withdrew from this contract on 1 Mar 2027." in html_of(
         owner.get(response["Location"])
     )
 

@@ -14,6 +14,7 @@ from hostledger.accounts.actions.contacts import (
     contact_create,
     contact_update,
 )
+from hostledger.accounts.actions.notes import staff_note_add
 from hostledger.accounts.actions.payers import (
     clean_payer_data,
     payer_archive,
@@ -28,6 +29,10 @@ from hostledger.accounts.actions.registration import (
     clean_client_data,
     client_profile_update,
     client_register,
+)
+from hostledger.accounts.actions.search import (
+    client_search_index_rebuild,
+    client_search_index_refresh,
 )
 from hostledger.accounts.actions.signin import (
     login_attempt_record,
@@ -73,6 +78,8 @@ __all__ = [
     "clean_scopes",
     "client_profile_update",
     "client_register",
+    "client_search_index_rebuild",
+    "client_search_index_refresh",
     "contact_archive",
     "contact_create",
     "contact_update",
@@ -82,6 +89,7 @@ __all__ = [
     "payer_archive",
     "payer_create",
     "payer_update",
+    "staff_note_add",
     "staff_role_change",
     "staff_roles_ensure_defaults",
     "staff_user_access_change",

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hostledger.accounts.actions.payers import _payer_insert
+from hostledger.accounts.actions.search import client_search_index_refresh
 from hostledger.accounts.models import (
     Client,
     User,
@@ -139,6 +140,7 @@ def client_register(
     full_name = f"{cleaned['first_name']} {cleaned['last_name']}".strip()
     user.full_name = full_name or cleaned["company_name"]
     user.save(update_fields=["full_name"])
+    client_search_index_refresh(client=client)
     payer_name = cleaned["company_name"] if cleaned["kind"] == Client.Kind.LEGAL else full_name
     _payer_insert(
         client=client,
@@ -193,6 +195,7 @@ def client_profile_update(*, client: Client, actor: User, data: dict) -> Client:
         setattr(client, field, value)
     client._history_user = actor
     client.save()
+    client_search_index_refresh(client=client)
     record_audit_event(
         action="client.updated",
         actor=actor,

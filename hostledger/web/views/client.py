@@ -35,6 +35,8 @@ from hostledger.accounts.selectors import (
 )
 from hostledger.core.errors import DomainError
 from hostledger.web.decorators import SESSION_CLIENT_KEY, client_area
+from hostledger.web.overviews import client_overview
+from hostledger.web.views.client_notifications import inbox_subjects, message_language
 from hostledger.web.views.common import form_data, no_store, render_form_page
 
 BILLING = AccessGrant.Scope.BILLING
@@ -75,13 +77,20 @@ SIGN_IN_HISTORY_LENGTH = 100
 @require_GET
 @client_area
 def dashboard(request, access):
-    """The account at a glance: who it is, payers, contacts, two-factor and recent sign-ins."""
+    """The account at a glance (issue 11 §8): the balance, what is due and when, services by
+    state and recent messages; then who the account is, payers, contacts, two-factor and
+    recent sign-ins."""
     contact_roles = Counter(access.contacts().values_list("role", flat=True))
     missing_roles = [label for value, label in Contact.Role.choices if not contact_roles[value]]
     payers = list(access.payers())
+    today = timezone.localdate()
+    overview = client_overview(access.client, today=today)
+    subjects = inbox_subjects(access.client, overview.messages, message_language(access.client))
     context = {
         "access": access,
         "client": access.client,
+        "overview": overview,
+        "recent_messages": [(message, subjects[message.pk]) for message in overview.messages],
         "payers": payers,
         "default_payer": next((payer for payer in payers if payer.is_default), None),
         "contact_count": sum(contact_roles.values()),
@@ -90,7 +99,7 @@ def dashboard(request, access):
         "recent_sign_ins": login_history(request.user, limit=RECENT_SIGN_INS),
         # Open data verification requests show as a banner (ACC-10).
         "verification_requests": list(client_verification_requests_awaiting_answer(access.client)),
-        "today": timezone.localdate(),
+        "today": today,
     }
     return render(request, "web/client/dashboard.html", context)
 

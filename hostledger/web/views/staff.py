@@ -12,19 +12,16 @@ from itertools import groupby
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts import actions, selectors
 from hostledger.accounts import permissions as perms
-from hostledger.accounts.selectors import (
-    staff_client,
-    staff_client_search,
-    staff_member,
-    staff_members,
-)
+from hostledger.accounts.selectors import staff_client, staff_member, staff_members
 from hostledger.core import jobs, registry
 from hostledger.core.audit import record_personal_data_read
-from hostledger.core.errors import DomainError, NotFound
+from hostledger.core.errors import DomainError, NotFound, PermissionDenied
 from hostledger.core.models import JobRun
 from hostledger.web.decorators import staff_area
 from hostledger.web.forms import (
@@ -33,12 +30,20 @@ from hostledger.web.forms import (
     ProviderSettingResetForm,
     RunJobForm,
     StaffAccessForm,
+    StaffNoteForm,
     StaffRoleForm,
     StaffUserCreateForm,
+)
+from hostledger.web.overviews import (
+    find_clients,
+    staff_client_activity,
+    staff_client_messages,
+    staff_overview,
 )
 from hostledger.web.views.common import form_data, render_form_page
 
 RECENT_JOB_RUNS = 50
+CLIENT_SEARCH_RESULTS = 50
 SETTING_HISTORY_LENGTH = 100
 CLIENT_SIGN_INS_SHOWN = 10
 RUNNING_STATUSES = (JobRun.Status.QUEUED, JobRun.Status.RUNNING)
@@ -60,47 +65,83 @@ def _declaration(key: str) -> registry.ProviderSetting:
 @require_GET
 @staff_area()
 def staff_home(request):
-    """Where staff land: the areas their roles open, and job runs that failed lately."""
+    """Where staff land (issue 11 §8): the queues their roles open with their counts (the
+    activation queue, unmatched payments, decisions to confirm, act disputes, verification
+    requests overdue), today's payments, the areas they may open and failed job runs."""
     granted = perms.permissions_of(request.user)
     failed_runs = []
     if perms.JOBS_VIEW in granted:
         failed_runs = [
             run for run in jobs.recent_job_runs(20) if run.status == JobRun.Status.FAILED
         ][:5]
-    context = {"granted": granted, "failed_runs": failed_runs}
+    today = timezone.localdate()
+    context = {
+        "granted": granted,
+        "failed_runs": failed_runs,
+        "overview": staff_overview(granted, today=today),
+        "today": today,
+        "search_form": ClientSearchForm(),
+    }
     return render(request, "web/staff/home.html", context)
 
 
 # ----------------------------------------------------------------------------- clients
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @staff_area(perms.CLIENTS_VIEW)
 def client_search(request):
-    """Find a client by public id, owner's email or phone number."""
-    form = ClientSearchForm(request.GET or None)
-    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    clients = list(staff_client_search(query))
-    context = {"form": form, "query": query, "clients": clients}
+    """The newest clients; a search is posted, so what staff typed (a name, an e-mail
+    address, a phone number) never appears in a URL or an access log (issue 11 §8).
+
+    Results show the clients' names to holders of clients.view_personal_data, and each
+    client shown so is recorded in the audit trail (GDPR-12).
+    """
+    form = ClientSearchForm(request.POST if request.method == "POST" else None)
+    query = form.cleaned_data["q"].strip() if form.is_bound and form.is_valid() else ""
+    shows_names = bool(query) and perms.has_permission(
+        request.user, perms.CLIENTS_VIEW_PERSONAL_DATA
+    )
+    clients = find_clients(query, limit=CLIENT_SEARCH_RESULTS, with_names=shows_names)
+    if shows_names:
+        for found in clients:
+            record_personal_data_read(
+                actor=request.user, client=found, what="client search: name", request=request
+            )
+    context = {"form": form, "query": query, "clients": clients, "shows_names": shows_names}
     return render(request, "web/staff/client_search.html", context)
 
 
 @require_GET
 @staff_area(perms.CLIENTS_VIEW)
 def client_detail(request, public_id):
-    """One client's account. Personal data only with clients.view_personal_data, and each
-    showing is recorded in the audit trail (GDPR-12)."""
+    """One client's account: its money, services, orders, invoices and payments; with
+    clients.view_personal_data also identity, payers, contacts, messages, sign-ins and staff
+    notes, and each showing is recorded in the audit trail (GDPR-12)."""
     client = staff_client(public_id)
+    return _client_page(request, client, note_form=StaffNoteForm())
+
+
+def _client_page(request, client, *, note_form, status=200):
     shows_personal_data = perms.has_permission(request.user, perms.CLIENTS_VIEW_PERSONAL_DATA)
-    context = {"client": client, "shows_personal_data": shows_personal_data}
+    context = {
+        "client": client,
+        "shows_personal_data": shows_personal_data,
+        "note_form": note_form,
+        "can_write_notes": shows_personal_data
+        and perms.has_permission(request.user, perms.CLIENTS_EDIT),
+    }
+    context.update(staff_client_activity(client))
     context.update(_verification_context(request, client, shows_personal_data))
     if shows_personal_data:
         context.update(selectors.staff_client_personal_data(client, sign_ins=CLIENT_SIGN_INS_SHOWN))
+        context["notes"] = selectors.staff_notes_of(client)
+        context["messages_of_client"] = staff_client_messages(client)
         record_personal_data_read(
             actor=request.user,
             client=client,
             what="client detail: identity, address, phone, email, payers, contacts, "
-            "trusted users, sign-ins, verification requests",
+            "trusted users, sign-ins, verification requests, messages, staff notes",
             request=request,
         )
     else:
@@ -108,15 +149,35 @@ def client_detail(request, public_id):
             "payers": client.payers.filter(archived_at=None).count(),
             "contacts": client.contacts.filter(archived_at=None).count(),
         }
-    return render(request, "web/staff/client_detail.html", context)
+    return render(request, "web/staff/client_detail.html", context, status=status)
+
+
+@require_POST
+@staff_area(perms.CLIENTS_EDIT)
+def staff_note_add(request, public_id):
+    """Keep a staff note on the client's account (issue 11 §8); audited. Writing one needs
+    clients.edit and clients.view_personal_data (the notes are personal data)."""
+    client = staff_client(public_id)
+    if not perms.has_permission(request.user, perms.CLIENTS_VIEW_PERSONAL_DATA):
+        raise PermissionDenied("Staff notes are personal data: clients.view_personal_data.")
+    form = StaffNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.staff_note_add(
+                client=client, actor=request.user, text=form.cleaned_data["text"]
+            )
+        except DomainError as error:
+            form.add_error("text", error.message)
+        else:
+            messages.success(request, "Note kept.")
+            return redirect(reverse("web:staff_client_detail", args=[client.public_id]) + "#notes")
+    return _client_page(request, client, note_form=form, status=400)
 
 
 def _verification_context(request, client, shows_personal_data: bool) -> dict:
     """The data verification section of the client page (ACC-10): whether the client is
     restricted, and the requests with their questions and answers for readers of personal
     data; acting on them needs clients.edit (pages in staff_verification)."""
-    from django.utils import timezone
-
     from hostledger.web.forms_verification import VerificationOpenForm
 
     return {

@@ -29,6 +29,7 @@ from hostledger.core.crypto import (
     blind_index,
     decrypt_text,
     is_encrypted_under_current_key,
+    registered_reindexers,
     rotate_token,
 )
 from hostledger.core.fields import BlindIndexField, EncryptedTextField
@@ -256,6 +257,9 @@ class Command(BaseCommand):
                 verb = "stale" if check else "recomputed"
                 count = counts.index_stale if check else counts.index_rewritten
                 self.stdout.write(f"{model._meta.label}: {count} blind index values {verb}")
+            for name, rebuild in registered_reindexers().items():
+                if not check:
+                    self.stdout.write(f"{name}: {rebuild()} values recomputed")
         if unreadable_total:
             raise CommandError(
                 f"{unreadable_total} value(s) could not be opened with any configured key; "
