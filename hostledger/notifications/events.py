@@ -85,6 +85,13 @@ EVENTS: dict[str, EventDefinition] = {
             "An unpaid invoice will suspend services; on_date is the day of suspension.",
         ),
         EventDefinition(
+            "vat_rate_changed",
+            Category.BILLING,
+            "BIL-05",
+            "The VAT rate in force on the payment date raised an invoice's gross; amount is "
+            "the difference that stays due, on_date the invoice date.",
+        ),
+        EventDefinition(
             "service_renewed",
             Category.SERVICE,
             "AUT-01",

@@ -30,6 +30,16 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Invoice {{ invoice_number }} ({{ amount }}) is overdue: services are suspended on "
         "{{ on_date }} unless paid.",
     ),
+    "vat_rate_changed": (
+        "Invoice {{ invoice_number }}: VAT rate changed, {{ amount }} due",
+        "Hello {{ client_name }},\n\n"
+        "your payment was received on {{ on_date }}, when a new VAT rate was in force, so "
+        "invoice {{ invoice_number }} charges VAT at that rate and its total is "
+        "{{ invoice_total }}. The difference of {{ amount }} was not covered by your payment "
+        "and is due on your balance.\n\n"
+        "See the invoice: {{ invoice_url }}" + SIGNATURE,
+        "Invoice {{ invoice_number }}: new VAT rate, {{ amount }} due. {{ invoice_url }}",
+    ),
     "service_renewed": (
         "{{ service_name }} renewed until {{ on_date }}",
         "Hello {{ client_name }},\n\n"

@@ -30,6 +30,16 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Arve {{ invoice_number }} ({{ amount }}) on tasumata: teenused peatatakse "
         "{{ on_date }}, kui arvet ei tasuta.",
     ),
+    "vat_rate_changed": (
+        "Arve {{ invoice_number }}: käibemaksumäär muutus, tasuda {{ amount }}",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie makse laekus {{ on_date }}, kui kehtis uus käibemaksumäär, seega arvestab arve "
+        "{{ invoice_number }} käibemaksu selle määra järgi ja arve summa on "
+        "{{ invoice_total }}. Vahe {{ amount }} jäi makstust katmata ja on tasumisele kuuluv "
+        "võlg teie saldol.\n\n"
+        "Vaata arvet: {{ invoice_url }}" + SIGNATURE,
+        "Arve {{ invoice_number }}: uus käibemaksumäär, tasuda {{ amount }}. {{ invoice_url }}",
+    ),
     "service_renewed": (
         "{{ service_name }} on pikendatud kuni {{ on_date }}",
         "Tere, {{ client_name }}!\n\n"

@@ -23,6 +23,8 @@ from hostledger.invoicing.actions.settlement import (
     client_proformas_settle,
     invoice_charge_key,
     invoice_pay_from_balance,
+    invoice_vat_at_tax_point,
+    proforma_lines_reduce,
 )
 from hostledger.invoicing.actions.vat_rates import vat_rate_schedule
 
@@ -37,11 +39,13 @@ __all__ = [
     "invoice_charge_key",
     "invoice_finalise",
     "invoice_pay_from_balance",
+    "invoice_vat_at_tax_point",
     "paper_act_request_file",
     "paper_act_request_mark_sent",
     "paper_act_request_withdraw",
     "payer_vat_decision",
     "proforma_cancel",
     "proforma_create",
+    "proforma_lines_reduce",
     "vat_rate_schedule",
 ]

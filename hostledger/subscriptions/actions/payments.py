@@ -98,7 +98,7 @@ def _order_mark_cancelled(order: Order, *, actor, reason: str) -> bool:
 
 
 def _payments_apply(client, *, actor, today: date) -> list[Service]:
-    client_proformas_settle(client=client, actor=actor, paid_on=today)
+    client_proformas_settle(client=client, actor=actor, today=today)
     started: list[Service] = []
     now = timezone.now()
     paid = Order.objects.filter(
