@@ -292,7 +292,7 @@ def _move(
     from_status: str,
     to_status: str,
     reason: str,
-    operation: str,
+    operation: str | None,
     event: str,
     now: datetime,
     suspension_reason: str = "",
@@ -329,6 +329,22 @@ def _move(
         f"JOIN {SERVICE} s ON s.id = c.service_id "
         "WHERE c.changed_at = %s AND c.to_status = %s"
     )
+    if operation is not None:
+        _operations_queue(operation=operation, changes=changes, stamp=stamp, to_status=to_status)
+    notifications_enqueue_select(
+        event=event,
+        select_sql=(
+            f"SELECT '{event}:' || CAST(c.id AS varchar(20)), m.client_id, c.service_id, "
+            f"NULL, NULL, NULL {changes}"
+        ),
+        params=[stamp, to_status],
+        now=now,
+    )
+    return count
+
+
+def _operations_queue(*, operation: str, changes: str, stamp, to_status: str) -> None:
+    """Queue the module call of each status change just written, keyed by the change."""
     key = (
         "'terminate'"
         if operation == "terminate"
@@ -354,16 +370,6 @@ def _move(
         )
     ]
     transaction.on_commit(lambda: _hand_to_workers(operation_ids))
-    notifications_enqueue_select(
-        event=event,
-        select_sql=(
-            f"SELECT '{event}:' || CAST(c.id AS varchar(20)), m.client_id, c.service_id, "
-            f"NULL, NULL, NULL {changes}"
-        ),
-        params=[stamp, to_status],
-        now=now,
-    )
-    return count
 
 
 def _hand_to_workers(operation_ids: list[int]) -> None:
@@ -445,9 +451,9 @@ def restricted_services_suspend(*, low: int, high: int, today: date, now: dateti
 
 
 def trials_end(*, low: int, high: int, today: date, now: datetime, notice_days: int) -> int:
-    """Tell clients ``notice_days`` before a free trial ends, and end the trials that ran out
-    without being paid for (CAT-04); a trial paid for has already become active. Returns
-    how many trials ended."""
+    """Tell clients ``notice_days`` before a free trial ends; when it has run out, make a
+    trial whose continuation is paid active (its paid period starts, ORD-02) and end the
+    others (CAT-04). Returns how many trials ended unpaid."""
     notifications_enqueue_select(
         event="trial_ending",
         select_sql=(
@@ -457,6 +463,20 @@ def trials_end(*, low: int, high: int, today: date, now: datetime, notice_days: 
             "AND s.trial_ends_on <= %s"
         ),
         params=[low, high, sql.day(today), sql.day(today + timedelta(days=notice_days))],
+        now=now,
+    )
+    _move(
+        select_sql=f"""
+            SELECT s.id, s.client_id FROM {SERVICE} s
+            WHERE s.client_id > %s AND s.client_id <= %s AND s.status = 'trial'
+              AND s.trial_ends_on < %s AND s.paid_through > s.trial_ends_on
+        """,
+        params=[low, high, sql.day(today)],
+        from_status="trial",
+        to_status="active",
+        reason="The free trial ended and its paid continuation began (ORD-02, CAT-04).",
+        operation=None,  # the resource runs on as it is
+        event="trial_converted",
         now=now,
     )
     ended = _move(

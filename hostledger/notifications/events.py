@@ -127,6 +127,12 @@ EVENTS: dict[str, EventDefinition] = {
         ),
         EventDefinition("trial_ended", Category.SERVICE, "CAT-04", "A free trial ended."),
         EventDefinition(
+            "trial_converted",
+            Category.SERVICE,
+            "ORD-02",
+            "A free trial ended and its paid continuation began; the service is active.",
+        ),
+        EventDefinition(
             "contract_renewed",
             Category.SERVICE,
             "ORD-08",

@@ -97,6 +97,14 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Your service: {{ service_url }}" + SIGNATURE,
         "Your free trial of {{ service_name }} ends on {{ on_date }}.",
     ),
+    "trial_converted": (
+        "{{ service_name }}: your free trial ended, the paid period has begun",
+        "Hello {{ client_name }},\n\n"
+        "the free trial of {{ service_name }} ({{ service_id }}) has ended and the period you "
+        "paid for has begun; the service runs on as it is.\n\n"
+        "Your service: {{ service_url }}" + SIGNATURE,
+        "{{ service_name }}: the trial ended, the paid period has begun.",
+    ),
     "trial_ended": (
         "Your free trial of {{ service_name }} has ended",
         "Hello {{ client_name }},\n\n"

@@ -95,6 +95,14 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Teie teenus: {{ service_url }}" + SIGNATURE,
         "Teenuse {{ service_name }} prooviperiood lõpeb {{ on_date }}.",
     ),
+    "trial_converted": (
+        "{{ service_name }}: tasuta prooviperiood lõppes, tasutud periood algas",
+        "Tere, {{ client_name }}!\n\n"
+        "teenuse {{ service_name }} ({{ service_id }}) tasuta prooviperiood on lõppenud ja "
+        "teie tasutud periood on alanud; teenus töötab edasi nagu seni.\n\n"
+        "Teie teenus: {{ service_url }}" + SIGNATURE,
+        "{{ service_name }}: prooviperiood lõppes, tasutud periood algas.",
+    ),
     "trial_ended": (
         "Teenuse {{ service_name }} tasuta prooviperiood on lõppenud",
         "Tere, {{ client_name }}!\n\n"

@@ -98,6 +98,14 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Ваша услуга: {{ service_url }}" + SIGNATURE,
         "Пробный период {{ service_name }} заканчивается {{ on_date }}.",
     ),
+    "trial_converted": (
+        "{{ service_name }}: бесплатный период закончился, начался оплаченный",
+        "Здравствуйте, {{ client_name }}!\n\n"
+        "бесплатный тестовый период услуги {{ service_name }} ({{ service_id }}) закончился, "
+        "начался оплаченный вами период; услуга работает как прежде.\n\n"
+        "Ваша услуга: {{ service_url }}" + SIGNATURE,
+        "{{ service_name }}: тестовый период закончился, начался оплаченный.",
+    ),
     "trial_ended": (
         "Бесплатный период {{ service_name }} закончился",
         "Здравствуйте, {{ client_name }}!\n\n"

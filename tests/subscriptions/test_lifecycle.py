@@ -3,10 +3,11 @@ and free trials (CAT-04)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from hostledger.automation.run import billing_run
 from hostledger.core.errors import DomainError, PermissionDenied
 from hostledger.core.models import AuditEvent
 from hostledger.invoicing.models import Invoice
@@ -264,7 +265,7 @@ def test_a_licence_trial_lasts_at_most_thirty_days__CAT_04(place, shop):
     assert order.service.trial_ends_on == date(2027, 3, 30)
 
 
-def test_a_paid_trial_becomes_active_and_keeps_its_resource__CAT_04_ORD_02(
+def test_a_paid_trial_stays_a_trial_for_its_free_days_then_becomes_active__CAT_04_ORD_02(
     place, client_record, payer, staff, run_hooks, apply_payments, time_machine
 ):
     service = place(trial=True).service
@@ -290,15 +291,25 @@ def test_a_paid_trial_becomes_active_and_keeps_its_resource__CAT_04_ORD_02(
     assert "service" in refused.value.fields
 
     fund(client_record, "12.28", on=date(2027, 3, 4))
-    started = apply_payments(client_record, today=date(2027, 3, 4))
-    assert [item.pk for item in started] == [service.pk]
+    assert apply_payments(client_record, today=date(2027, 3, 4)) == []
 
+    # Paid ahead, it stays a trial for its free days (up to 10 March) ...
+    service.refresh_from_db()
+    assert (service.status, service.paid_through) == (ServiceStatus.TRIAL, date(2027, 4, 10))
+    for day in (date(2027, 3, 5), date(2027, 3, 10)):
+        time_machine.move_to(datetime.combine(day, time(6), tzinfo=UTC))
+        run_hooks(billing_run, as_of=datetime.combine(day, time(6), tzinfo=UTC))
+        service.refresh_from_db()
+        assert service.status == ServiceStatus.TRIAL
+    # ... and becomes active the day its paid period begins.
+    time_machine.move_to(datetime(2027, 3, 11, 6, 0, tzinfo=UTC))
+    run_hooks(billing_run, as_of=datetime(2027, 3, 11, 6, 0, tzinfo=UTC))
     service.refresh_from_db()
     assert service.status == ServiceStatus.ACTIVE
     assert _changes(service)[-1] == (
         "trial",
         "active",
-        f"Free trial paid by order {order.public_id}.",
+        "The free trial ended and its paid continuation began (ORD-02, CAT-04).",
         None,
     )
     period = ServicePeriod.objects.get(service=service)

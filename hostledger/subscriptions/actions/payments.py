@@ -64,7 +64,9 @@ def _order_paid(order: Order, *, actor, today: date) -> list[Service]:
     if order.trial_service_id is not None:
         service = locked_service(order.trial_service)
         _period_record(service, order)
-        if service.status == ServiceStatus.TRIAL:
+        # A trial paid before it ends stays a trial for its free days (ORD-02, CAT-04); the
+        # billing run makes it active the day its paid period starts.
+        if service.status == ServiceStatus.TRIAL and order.period_starts_on <= today:
             transition(
                 service,
                 ServiceStatus.ACTIVE,
