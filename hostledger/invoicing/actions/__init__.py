@@ -6,6 +6,7 @@ from hostledger.invoicing.actions.acts import (
     act_dispute_resolve,
     acts_accept_overdue,
     acts_form,
+    acts_form_missing,
 )
 from hostledger.invoicing.actions.credit_notes import credit_note_issue
 from hostledger.invoicing.actions.invoices import (
@@ -34,6 +35,7 @@ __all__ = [
     "act_dispute_resolve",
     "acts_accept_overdue",
     "acts_form",
+    "acts_form_missing",
     "client_proformas_settle",
     "credit_note_issue",
     "invoice_charge_key",
