@@ -278,10 +278,15 @@ def _acts_step(as_of: datetime, report: Report) -> None:
 
 
 def _contracts_step(today: date, as_of: datetime, report: Report) -> None:
-    """Cancellations that fall due (ORD-06, ORD-08), then data verification deadlines
-    (ACC-10)."""
+    """Paid consumer services whose withdrawal period is over (ORD-07), cancellations that
+    fall due (ORD-06, ORD-08), then data verification deadlines (ACC-10)."""
     from hostledger.subscriptions.actions import service_cancellation_carry_out
+    from hostledger.subscriptions.actions.payments import paid_services_start
     from hostledger.subscriptions.models import ServiceCancellation
+
+    with transaction.atomic():
+        _lock_clock()
+        report.count("services_started", len(paid_services_start(today=today)))
 
     due = ServiceCancellation.objects.filter(
         state=ServiceCancellation.State.REQUESTED, effective_on__lte=today

@@ -217,14 +217,19 @@ def order_place(
     trial_length = _check_trial(client, family, trial, trial_days, errors)
     errors.raise_if_any()
     assert checked is not None
+    is_trial = trial_length is not None
+    starts_on = (
+        checked.starts_on
+        if is_trial
+        else service_first_day(client, start_at_once=checked.start_at_once, today=today)
+    )
     items = price_items(
         tariff=checked.tariff,
         add_ons=checked.add_ons,
         os_image=checked.os_image,
         months=checked.period_months,
-        starts_on=checked.starts_on,
+        starts_on=starts_on,
     )
-    is_trial = trial_length is not None
     order = _order_create(
         client=client,
         payer=checked.payer,
@@ -233,14 +238,14 @@ def order_place(
         tariff_specs=checked.tariff.specs,
         os_image=checked.os_image,
         months=checked.period_months,
-        starts_on=checked.starts_on,
+        starts_on=starts_on,
         items=items,
         status=Order.Status.FREE_TRIAL if is_trial else Order.Status.PLACED,
         actor=actor,
         start_at_once=checked.start_at_once,
         trial_days=trial_length,
     )
-    service = _service_create(order, checked.add_ons, actor=actor)
+    service = _service_create(order, checked.add_ons, actor=actor, concluded_on=today)
     audit(
         "order_placed",
         actor=actor,
@@ -256,7 +261,19 @@ def order_place(
     return Order.objects.get(pk=order.pk)
 
 
-def _service_create(order: Order, add_ons: tuple[AddOnChoice, ...], *, actor) -> Service:
+def service_first_day(client: Client, *, start_at_once: bool, today: date) -> date:
+    """The first day of the paid period of a new order (ORD-07, 003 §11.6): today, unless
+    the client is a consumer (a natural person) who did not ask explicitly for the service
+    to start before the withdrawal period ends; then the day after that period
+    (``subscriptions.withdrawal_days`` days after the contract is concluded today)."""
+    if start_at_once or client.kind != Client.Kind.NATURAL:
+        return today
+    return today + timedelta(days=setting_value(conf.WITHDRAWAL_DAYS) + 1)
+
+
+def _service_create(
+    order: Order, add_ons: tuple[AddOnChoice, ...], *, actor, concluded_on: date
+) -> Service:
     now = timezone.now()
     service = Service.objects.create(
         client=order.client,
@@ -268,10 +285,8 @@ def _service_create(order: Order, add_ons: tuple[AddOnChoice, ...], *, actor) ->
         os_image=order.os_image,
         status=ServiceStatus.PENDING,
         status_changed_at=now,
-        contract_started_on=order.period_starts_on,
-        contract_ends_on=period_end(
-            order.period_starts_on, setting_value(conf.CONTRACT_TERM_MONTHS)
-        ),
+        contract_started_on=concluded_on,
+        contract_ends_on=period_end(concluded_on, setting_value(conf.CONTRACT_TERM_MONTHS)),
         module_name=module_for(order.family.code).name,
     )
     ServiceAddOn.objects.bulk_create(
