@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 
 from hostledger.automation.run import billing_run
 from hostledger.core.errors import DomainError, PermissionDenied
@@ -255,6 +256,33 @@ def test_a_vps_trial_is_free_and_once_per_client__CAT_04(place, shop, client_rec
 
     neighbour = new_client()
     assert place(client=neighbour, payer=new_payer(neighbour), trial=True).is_trial
+
+
+def test_a_free_trial_needs_a_confirmed_email_and_a_phone__CAT_04(place, shop):
+    """Each missing contact is named under its own field, and nothing is written."""
+    newcomer = new_client(contacts_confirmed=False)
+    payer = new_payer(newcomer)
+    before = written_rows()
+    with pytest.raises(DomainError) as refused:
+        place(client=newcomer, payer=payer, trial=True)
+    assert set(refused.value.fields) == {"email", "phone"}
+    assert "e-mail" in refused.value.fields["email"]
+    assert "phone" in refused.value.fields["phone"]
+    assert written_rows() == before
+
+    EmailAddress.objects.create(
+        user=newcomer.owner, email=newcomer.owner.email, verified=True, primary=True
+    )
+    with pytest.raises(DomainError) as refused:
+        place(client=newcomer, payer=payer, trial=True)
+    assert set(refused.value.fields) == {"phone"}
+
+    newcomer.phone = "+372 5555 1234"
+    newcomer.save()
+    assert place(client=newcomer, payer=payer, trial=True).service.status == ServiceStatus.TRIAL
+    # A paid order needs neither.
+    other = new_client(contacts_confirmed=False)
+    assert not place(client=other, payer=new_payer(other)).is_trial
 
 
 def test_a_licence_trial_lasts_at_most_thirty_days__CAT_04(place, shop):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
@@ -140,6 +141,20 @@ def _earlier_trials(client: Client, family) -> int:
     return Service.objects.filter(client=client, family=family, is_trial=True).count()
 
 
+def _check_trial_contacts(client: Client, errors: FieldErrors) -> None:
+    """A free trial is for a client whose e-mail address is confirmed and who gave a phone
+    number (CAT-04), so that one person cannot take trial after trial; each missing one is
+    named under its own field."""
+    if not EmailAddress.objects.filter(user_id=client.owner_id, verified=True).exists():
+        errors.add(
+            "email",
+            "Confirm your e-mail address (the link in the message we sent you) before "
+            "starting a free trial.",
+        )
+    if not (client.phone or "").strip():
+        errors.add("phone", "Add your phone number to your account before starting a free trial.")
+
+
 def _check_trial(client, family, trial, trial_days, errors: FieldErrors) -> int | None:
     """The length of the free trial asked for, or None for a paid order (CAT-04)."""
     if not isinstance(trial, bool):
@@ -151,6 +166,7 @@ def _check_trial(client, family, trial, trial_days, errors: FieldErrors) -> int 
         return None
     if family is None:
         return None
+    _check_trial_contacts(client, errors)
     try:
         return check_trial_request(
             family=family, days=trial_days, earlier_trials=_earlier_trials(client, family)
