@@ -23,7 +23,11 @@ from django.utils import timezone
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
 from hostledger.core.money import Money
-from hostledger.invoicing.actions.invoices import clean_date, invoice_finalise, locked_invoice
+from hostledger.invoicing.actions.invoices import (
+    clean_date,
+    invoice_finalise,
+    locked_proforma_awaiting_payment,
+)
 from hostledger.invoicing.models import Invoice
 from hostledger.invoicing.vat import tax_point_rate
 from hostledger.ledger.actions import charge_post
@@ -76,15 +80,7 @@ def proforma_lines_reduce(
     becomes ``nets[line id]`` (at most what it was), its VAT that net at the proforma's rate
     rounded once, its period ends on ``period_end`` and ``note`` says which days it bills;
     the totals are the sums. A proforma that is not awaiting payment is refused."""
-    locked = locked_invoice(proforma)
-    if locked.kind != Invoice.Kind.PROFORMA or locked.status != Invoice.Status.ISSUED:
-        raise DomainError(
-            "invoice_not_awaiting_payment",
-            f"Invoice {locked} is {locked.get_status_display().lower()}, not a proforma "
-            "awaiting payment.",
-            fields={"proforma": f"status is {locked.status}"},
-            status=409,
-        )
+    locked = locked_proforma_awaiting_payment(proforma)
     net_total = vat_total = Money.zero(locked.currency)
     for line in locked.lines.order_by("position"):
         net = Money.from_minor(
@@ -143,15 +139,7 @@ def invoice_pay_from_balance(*, proforma: Invoice, actor=None, paid_on: date | N
     ``invoice_not_awaiting_payment``."""
     paid_on = clean_date(paid_on or timezone.localdate(), "paid_on")
     balance = lock_client_balance(proforma.client)
-    locked = locked_invoice(proforma)
-    if locked.kind != Invoice.Kind.PROFORMA or locked.status != Invoice.Status.ISSUED:
-        raise DomainError(
-            "invoice_not_awaiting_payment",
-            f"Invoice {locked} is {locked.get_status_display().lower()}, not a proforma "
-            "awaiting payment.",
-            fields={"proforma": f"status is {locked.status}"},
-            status=409,
-        )
+    locked = locked_proforma_awaiting_payment(proforma)
     gross = Money.from_minor(locked.gross_minor, locked.currency)
     if balance.balance_minor < gross.minor:
         raise DomainError(
