@@ -277,16 +277,21 @@ def _acts_step(as_of: datetime, report: Report) -> None:
         report.count("acts_formed", len(formed))
 
 
-def _contracts_step(today: date, as_of: datetime, report: Report) -> None:
-    """Paid consumer services whose withdrawal period is over (ORD-07), cancellations that
-    fall due (ORD-06, ORD-08), then data verification deadlines (ACC-10)."""
-    from hostledger.subscriptions.actions import service_cancellation_carry_out
+def _paid_starts_step(today: date, report: Report) -> None:
+    """Start the paid consumer services whose withdrawal period is over (ORD-07); this
+    depends on the day alone (a payment starts what may start at once)."""
     from hostledger.subscriptions.actions.payments import paid_services_start
-    from hostledger.subscriptions.models import ServiceCancellation
 
     with transaction.atomic():
         _lock_clock()
         report.count("services_started", len(paid_services_start(today=today)))
+
+
+def _contracts_step(today: date, as_of: datetime, report: Report) -> None:
+    """Cancellations that fall due (ORD-06, ORD-08), then data verification deadlines
+    (ACC-10)."""
+    from hostledger.subscriptions.actions import service_cancellation_carry_out
+    from hostledger.subscriptions.models import ServiceCancellation
 
     due = ServiceCancellation.objects.filter(
         state=ServiceCancellation.State.REQUESTED, effective_on__lte=today
@@ -403,6 +408,7 @@ def billing_run(*, as_of: datetime | None = None, context=None) -> dict[str, int
     if seen is None:  # contract terms depend on the day alone: a completed day renewed them
         _contract_terms_step(today, report)
         _acts_step(as_of, report)
+        _paid_starts_step(today, report)
     _contracts_step(today, as_of, report)
     if seen is not None and _day_settled(today, settings, seen):
         report.log(f"Every client was already billed for {today.isoformat()}; nothing new due.")
