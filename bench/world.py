@@ -597,6 +597,7 @@ def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> Wor
             "city": encrypt_text(plain["city"]),
             "postal_code": encrypt_text(plain["postal_code"]),
             "invoice_email": encrypt_text(plain["invoice_email"]),
+            "registry_code": encrypt_text(plain["registry_code"]) if plain["registry_code"] else "",
             "snapshot": encrypt_text(
                 json.dumps(
                     {k: plain[k] for k in PAYER_SNAPSHOT_FIELDS}, ensure_ascii=False, sort_keys=True
@@ -788,7 +789,7 @@ def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> Wor
         payer_values = {
             "kind": profile.kind,
             "name": encrypted["name"],
-            "registry_code": profile.registry_code,
+            "registry_code": encrypted["registry_code"],
             "street": encrypted["street"],
             "city": encrypted["city"],
             "postal_code": encrypted["postal_code"],

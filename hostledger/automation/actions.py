@@ -8,20 +8,22 @@ withdrawn. Every move is a conditional UPDATE of the decision's state, audited.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from hostledger.automation.models import AutomatedDecision, ServiceRenewal
+from hostledger.automation.dunning import penalty_settle_at
+from hostledger.automation.models import AutomatedDecision, BillingClock, ServiceRenewal
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
-from hostledger.invoicing.actions import proforma_cancel
+from hostledger.invoicing.actions import proforma_cancel, proforma_lines_reduce
 from hostledger.invoicing.models import Invoice
 from hostledger.ledger.locks import lock_client_balance
 from hostledger.subscriptions.actions._common import require_services_manage
 from hostledger.subscriptions.actions.lifecycle import terminate
 from hostledger.subscriptions.models import ServiceStatus
+from hostledger.subscriptions.proration import remaining_share_minor
 
 NOTE_MAX = 2000
 LAPSED_NOTE = "No longer holds: the debt was paid or the client answered."
@@ -116,7 +118,56 @@ def _carry_out(decision: AutomatedDecision, *, actor, today: date) -> None:
 
 def _service_end(service, *, actor, reason: str, today: date) -> None:
     lock_client_balance(service.client)
-    terminate(service, actor=actor, reason=reason)
+    terminate(service, actor=actor, reason=reason, today=today)
+
+
+def begun_renewals_end(*, service, actor, reason: str, ended_on: date) -> int:
+    """Keep as the debt of the terminated ``service`` what its unpaid renewals of periods
+    already begun are owed on ``ended_on`` (AUT-02; 003 §2.2.5: the client is not exempt from
+    the debt; §2.2.10: the suspended time is payable): each proforma is reduced to the days
+    from its period's start to the day before the termination, prorated to the day, and its
+    late-payment penalty is worked out to the termination day and kept with it, to be
+    posted when the debt is paid (BIL-07). A period that begins on the termination day owes
+    nothing and its proforma is withdrawn. Runs in the caller's transaction, which holds the
+    client's balance. Returns how many renewals were kept as debt."""
+    begun = ServiceRenewal.objects.filter(
+        service=service,
+        state=ServiceRenewal.State.INVOICED,
+        starts_on__lte=ended_on,
+        invoice__status=Invoice.Status.ISSUED,
+    ).select_related("invoice")
+    kept = 0
+    for renewal in begun.order_by("starts_on"):
+        last_day = min(ended_on - timedelta(days=1), renewal.ends_on)
+        if last_day < renewal.starts_on:
+            proforma_cancel(proforma=renewal.invoice, actor=actor, reason=reason)
+            ServiceRenewal.objects.filter(pk=renewal.pk).update(
+                state=ServiceRenewal.State.CANCELLED
+            )
+            continue
+        first_unused = last_day + timedelta(days=1)
+        invoice = proforma_lines_reduce(
+            proforma=renewal.invoice,
+            nets={
+                line.pk: line.net_minor
+                - remaining_share_minor(
+                    line.net_minor,
+                    starts_on=renewal.starts_on,
+                    ends_on=renewal.ends_on,
+                    first=first_unused,
+                )
+                for line in renewal.invoice.lines.all()
+            },
+            period_end=last_day,
+            note=f"{renewal.starts_on.isoformat()} to {last_day.isoformat()}, until termination",
+            actor=actor,
+        )
+        ServiceRenewal.objects.filter(pk=renewal.pk).update(
+            ends_on=last_day, net_minor=invoice.net_minor
+        )
+        penalty_settle_at(invoice=invoice, through=ended_on)
+        kept += 1
+    return kept
 
 
 def future_renewals_cancel(*, service, actor, reason: str, today: date | None = None) -> int:
@@ -135,6 +186,16 @@ def future_renewals_cancel(*, service, actor, reason: str, today: date | None = 
             pk=renewal.pk, state=ServiceRenewal.State.INVOICED
         ).update(state=ServiceRenewal.State.CANCELLED)
     return withdrawn
+
+
+def billing_today() -> date:
+    """The day a staff decision takes effect: the local date, or the billing run's day when
+    the run has been made as of a later moment (a catch-up, a scenario driven by ``as_of``),
+    so that a termination never ends periods the run has already begun (AUT-02)."""
+    today = timezone.localdate()
+    as_of = BillingClock.objects.filter(as_of__isnull=False).values_list("as_of", flat=True)
+    latest = as_of.first()
+    return max(today, timezone.localtime(latest).date()) if latest else today
 
 
 def _still_owed(decision: AutomatedDecision) -> bool:
@@ -205,7 +266,7 @@ def decision_confirm(*, decision: AutomatedDecision, actor, note: str = "", toda
         # Nothing to carry out: the decision lapses, which the caller sees in its state.
         _settle(locked, AutomatedDecision.State.LAPSED, actor, LAPSED_NOTE)
         return AutomatedDecision.objects.get(pk=locked.pk)
-    _carry_out(locked, actor=actor, today=today or timezone.localdate())
+    _carry_out(locked, actor=actor, today=today or billing_today())
     _settle(locked, AutomatedDecision.State.APPLIED, actor, note or "Confirmed by staff.")
     return AutomatedDecision.objects.get(pk=locked.pk)
 

@@ -14,12 +14,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from hostledger.accounts.selectors import restricted_clients_sql
-from hostledger.automation import sql
+from hostledger.automation import conf, sql
 from hostledger.automation.models import AutomatedDecision
 from hostledger.automation.renewals import (
     BALANCE,
     ENTRY,
     INVOICE,
+    PAYMENT,
     PENALTY,
     PERIOD,
     PPM,
@@ -28,6 +29,7 @@ from hostledger.automation.renewals import (
     TXN,
 )
 from hostledger.core.jobs import enqueue_in_transaction
+from hostledger.core.registry import setting_value
 from hostledger.ledger.chart import provider_account
 from hostledger.ledger.models import LedgerAccount
 from hostledger.notifications.bulk import notifications_enqueue_select
@@ -47,22 +49,27 @@ def penalty_ppm(percent_per_day: Decimal) -> int:
     return int((Decimal(percent_per_day) * PPM / 100).to_integral_value())
 
 
-def _accrue(*, low: int, high: int, through: str, where: str, ppm: int) -> int:
+def _accrue(*, low: int, high: int, through: str, where: str, ppm: int, covered: str) -> int:
     """Upsert the penalty of every renewal invoice ``where`` selects for the days from its due
-    date to ``through`` (an SQL date expression), at the amount and rate stored when the
-    delay began (BIL-07). The amount is worked out afresh from the days and rounded half up
-    to the cent, never added to, so it is exact however often the run goes."""
+    date to ``through`` (an SQL date expression), on the unpaid amount and at the rate stored
+    when the delay began (BIL-07, 003 §7.9: 0.1 % of the unpaid amount). The unpaid amount is
+    the gross less what the balance covered, ``covered`` (an SQL expression, clamped to
+    between nothing and the gross). The amount is worked out afresh from the days and rounded
+    half up to the cent, never added to, so it is exact however often the run goes, and a
+    payment whose value date is earlier than the last accrual shortens it (§5.2)."""
     days = sql.days_between(through, "i.due_on")
+    base = f"(i.gross_minor - {_clamped(covered)})"
     return sql.execute(
         f"""
         INSERT INTO {PENALTY} (invoice_id, client_id, base_minor, rate_ppm, days, amount_minor,
             currency, delay_from, accrued_through, settled)
-        SELECT i.id, i.client_id, i.gross_minor, {ppm}, {days},
-            (i.gross_minor * {ppm} * {days} + 500000) / 1000000, i.currency,
+        SELECT i.id, i.client_id, {base}, {ppm}, {days},
+            ({base} * {ppm} * {days} + 500000) / 1000000, i.currency,
             {sql.next_day("i.due_on")}, {through}, false
         FROM {RENEWAL} r JOIN {INVOICE} i ON i.id = r.invoice_id
+        LEFT JOIN {BALANCE} b ON b.client_id = i.client_id
         WHERE r.client_id > %s AND r.client_id <= %s AND i.gross_minor > 0
-          AND {days} > 0 AND {where}
+          AND {days} > 0 AND {base} > 0 AND {where}
         ON CONFLICT (invoice_id) DO UPDATE SET days = excluded.days,
             amount_minor = ({PENALTY}.base_minor * {PENALTY}.rate_ppm * excluded.days
                 + 500000) / 1000000,
@@ -73,9 +80,37 @@ def _accrue(*, low: int, high: int, through: str, where: str, ppm: int) -> int:
     )
 
 
+def _clamped(amount: str) -> str:
+    """``amount`` (SQL) held between zero and the invoice's gross."""
+    return (
+        f"(CASE WHEN {amount} <= 0 THEN 0 WHEN {amount} >= i.gross_minor THEN i.gross_minor "
+        f"ELSE {amount} END)"
+    )
+
+
+def _covered_while_unpaid() -> str:
+    """What the balance covers of an unpaid renewal invoice: the balance less the unpaid
+    renewal invoices before it in the order the run pays them (due date, issue date, id)."""
+    return f"""(COALESCE(b.balance_minor, 0) - COALESCE((SELECT SUM(e.gross_minor)
+        FROM {RENEWAL} er JOIN {INVOICE} e ON e.id = er.invoice_id
+        WHERE er.client_id = r.client_id AND er.state = 'invoiced' AND e.status = 'issued'
+          AND (e.due_on < i.due_on OR (e.due_on = i.due_on AND (e.issued_on < i.issued_on
+               OR (e.issued_on = i.issued_on AND e.id < i.id))))), 0))"""
+
+
+def _covered_when_due() -> str:
+    """What the balance covered of a renewal invoice just paid, on its due date: the
+    balance before the invoice was charged less the payments received after the due date
+    (their value dates, §5.2)."""
+    return f"""(COALESCE(b.balance_minor, 0) + i.gross_minor - COALESCE((SELECT
+        SUM(p.amount_minor) FROM {PAYMENT} p WHERE p.client_id = i.client_id
+          AND p.status = 'matched' AND p.value_date > i.due_on), 0))"""
+
+
 def penalties_accrue(*, low: int, high: int, today: date, ppm: int) -> int:
     """Accrue the late-payment penalty of every unpaid renewal invoice past its due date, up
-    to ``today`` (BIL-07). Returns how many invoices' accruals were written."""
+    to ``today``, on the part the balance does not cover (BIL-07). Returns how many
+    invoices' accruals were written."""
     if ppm <= 0:
         return 0
     return _accrue(
@@ -84,6 +119,28 @@ def penalties_accrue(*, low: int, high: int, today: date, ppm: int) -> int:
         through=sql.date_literal(today),
         where="r.state = 'invoiced' AND i.status = 'issued'",
         ppm=ppm,
+        covered=_covered_while_unpaid(),
+    )
+
+
+def penalty_settle_at(*, invoice, through: date) -> None:
+    """Work out the late-payment penalty of the unpaid renewal ``invoice`` to ``through`` and
+    keep it at that (BIL-07): the debt of a terminated service (AUT-02). It is posted to the
+    ledger when the invoice is paid, like every settled penalty. Runs in the caller's
+    transaction, which holds the client's balance."""
+    ppm = penalty_ppm(setting_value(conf.PENALTY_PERCENT_PER_DAY))
+    if ppm > 0:
+        _accrue(
+            low=invoice.client_id - 1,
+            high=invoice.client_id,
+            through=sql.date_literal(through),
+            where=f"i.id = {int(invoice.pk)}",
+            ppm=ppm,
+            covered=_covered_while_unpaid(),
+        )
+    sql.execute(
+        f"UPDATE {PENALTY} SET settled = true WHERE invoice_id = %s AND settled = false",
+        [invoice.pk],
     )
 
 
@@ -145,6 +202,15 @@ def paid_renewals_apply(*, low: int, high: int, now: datetime, ppm: int) -> int:
             through="i.finalised_on",
             where=f"r.id IN (SELECT renewal_id FROM {PAID})",
             ppm=ppm,
+            covered=_covered_when_due(),
+        )
+        # Paid by the due date after all (the value date, §5.2): no day of delay remains.
+        sql.execute(
+            f"""
+            UPDATE {PENALTY} SET days = 0, amount_minor = 0
+            WHERE settled = false AND invoice_id IN (SELECT p.invoice_id FROM {PAID} p
+                JOIN {INVOICE} i ON i.id = p.invoice_id WHERE i.finalised_on <= i.due_on)
+            """
         )
     sql.execute(
         f"UPDATE {PENALTY} SET settled = true WHERE settled = false "
@@ -226,7 +292,7 @@ def _move(
     from_status: str,
     to_status: str,
     reason: str,
-    operation: str,
+    operation: str | None,
     event: str,
     now: datetime,
     suspension_reason: str = "",
@@ -263,6 +329,22 @@ def _move(
         f"JOIN {SERVICE} s ON s.id = c.service_id "
         "WHERE c.changed_at = %s AND c.to_status = %s"
     )
+    if operation is not None:
+        _operations_queue(operation=operation, changes=changes, stamp=stamp, to_status=to_status)
+    notifications_enqueue_select(
+        event=event,
+        select_sql=(
+            f"SELECT '{event}:' || CAST(c.id AS varchar(20)), m.client_id, c.service_id, "
+            f"NULL, NULL, NULL {changes}"
+        ),
+        params=[stamp, to_status],
+        now=now,
+    )
+    return count
+
+
+def _operations_queue(*, operation: str, changes: str, stamp, to_status: str) -> None:
+    """Queue the module call of each status change just written, keyed by the change."""
     key = (
         "'terminate'"
         if operation == "terminate"
@@ -291,16 +373,6 @@ def _move(
     # must not leave the chunk's module calls queued with no task to carry them out.
     if operation_ids:
         enqueue_in_transaction(hand_operations_to_workers, operation_ids)
-    notifications_enqueue_select(
-        event=event,
-        select_sql=(
-            f"SELECT '{event}:' || CAST(c.id AS varchar(20)), m.client_id, c.service_id, "
-            f"NULL, NULL, NULL {changes}"
-        ),
-        params=[stamp, to_status],
-        now=now,
-    )
-    return count
 
 
 def debt_services_resume(*, low: int, high: int, today: date, now: datetime) -> int:
@@ -375,9 +447,9 @@ def restricted_services_suspend(*, low: int, high: int, today: date, now: dateti
 
 
 def trials_end(*, low: int, high: int, today: date, now: datetime, notice_days: int) -> int:
-    """Tell clients ``notice_days`` before a free trial ends, and end the trials that ran out
-    without being paid for (CAT-04); a trial paid for has already become active. Returns
-    how many trials ended."""
+    """Tell clients ``notice_days`` before a free trial ends; when it has run out, make a
+    trial whose continuation is paid active (its paid period starts, ORD-02) and end the
+    others (CAT-04). Returns how many trials ended unpaid."""
     notifications_enqueue_select(
         event="trial_ending",
         select_sql=(
@@ -387,6 +459,20 @@ def trials_end(*, low: int, high: int, today: date, now: datetime, notice_days: 
             "AND s.trial_ends_on <= %s"
         ),
         params=[low, high, sql.day(today), sql.day(today + timedelta(days=notice_days))],
+        now=now,
+    )
+    _move(
+        select_sql=f"""
+            SELECT s.id, s.client_id FROM {SERVICE} s
+            WHERE s.client_id > %s AND s.client_id <= %s AND s.status = 'trial'
+              AND s.trial_ends_on < %s AND s.paid_through > s.trial_ends_on
+        """,
+        params=[low, high, sql.day(today)],
+        from_status="trial",
+        to_status="active",
+        reason="The free trial ended and its paid continuation began (ORD-02, CAT-04).",
+        operation=None,  # the resource runs on as it is
+        event="trial_converted",
         now=now,
     )
     ended = _move(

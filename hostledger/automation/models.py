@@ -41,6 +41,12 @@ class BillingClock(models.Model):
         help_text="Highest ledger transaction id when that run began going through the "
         "clients: money posted after it is looked at again on the same day.",
     )
+    acts_formed_through = models.DateField(
+        null=True,
+        blank=True,
+        help_text="First day of the last finished month whose acts of acceptance the run "
+        "has formed (DOC-01); later finished months are formed by the next run.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -37,6 +37,7 @@ declare(
         "as_of": RECORD_TIME,
         "completed_on": RECORD_TIME,
         "seen_transaction_id": REFERENCE,
+        "acts_formed_through": RECORD_TIME,
         "updated_at": RECORD_TIME,
     },
 )

@@ -30,12 +30,19 @@ from hostledger.automation.models import PenaltyAccrual, ServiceRenewal
 from hostledger.catalog.models import AddOn, OsImage, Tariff
 from hostledger.catalog.selectors import fees_in_force
 from hostledger.core.money import Money
+from hostledger.invoicing.actions.settlement import invoice_vat_at_tax_point, vat_rise_announce
 from hostledger.invoicing.lines import LineInput, price_line
-from hostledger.invoicing.models import Invoice, InvoiceLine, InvoiceSeriesCounter
+from hostledger.invoicing.models import Invoice, InvoiceLine, InvoiceSeriesCounter, VatRate
 from hostledger.invoicing.numbering import series_lock
-from hostledger.invoicing.vat import vat_rate_on
+from hostledger.invoicing.vat import RATED_SCHEMES, vat_rate_on
 from hostledger.ledger.chart import provider_account
-from hostledger.ledger.models import ClientBalance, Entry, LedgerAccount, LedgerTransaction
+from hostledger.ledger.models import (
+    ClientBalance,
+    Entry,
+    LedgerAccount,
+    LedgerTransaction,
+    Payment,
+)
 from hostledger.notifications.bulk import notifications_enqueue_select
 from hostledger.subscriptions.actions.order_input import period_end
 from hostledger.subscriptions.actions.orders import _months_text
@@ -54,6 +61,8 @@ TXN = sql.table(LedgerTransaction)
 ENTRY = sql.table(Entry)
 PERIOD = sql.table(ServicePeriod)
 PENALTY = sql.table(PenaltyAccrual)
+PAYMENT = sql.table(Payment)
+VAT_RATE = sql.table(VatRate)
 PPM = Decimal(1_000_000)
 
 
@@ -502,13 +511,15 @@ def renewals_charge(*, low: int, high: int, today: date, now: datetime) -> int:
     sql.temp_table(
         CHARGES,
         "invoice_id bigint, client_id bigint, public_id varchar(24), gross_minor bigint, "
-        "net_minor bigint, vat_minor bigint, seq bigint",
+        "net_minor bigint, vat_minor bigint, seq bigint, paid_on date",
     )
+    day = sql.day(today)
     count = sql.execute(
         f"""
         INSERT INTO {CHARGES}
         SELECT d.invoice_id, d.client_id, d.public_id, d.gross_minor, d.net_minor,
-            d.vat_minor, ROW_NUMBER() OVER (ORDER BY d.client_id, d.due_on, d.invoice_id)
+            d.vat_minor, ROW_NUMBER() OVER (ORDER BY d.client_id, d.due_on, d.invoice_id),
+            {_paid_on_sql()}
         FROM (
             SELECT i.id AS invoice_id, i.client_id, i.public_id, i.gross_minor, i.net_minor,
                 i.vat_minor, i.due_on,
@@ -522,11 +533,12 @@ def renewals_charge(*, low: int, high: int, today: date, now: datetime) -> int:
         ) d JOIN {BALANCE} b ON b.client_id = d.client_id
         WHERE d.running <= b.balance_minor
         """,
-        [low, high, sql.day(today)],
+        [day, day, day, day, low, high, day],
     )
     if not count:
         return 0
     sql.analyze(CHARGES)
+    rises = _charges_vat_at_tax_point()
     from hostledger.core.registry import setting_value
     from hostledger.invoicing import conf as invoicing_conf
 
@@ -543,14 +555,16 @@ def renewals_charge(*, low: int, high: int, today: date, now: datetime) -> int:
         UPDATE {INVOICE} SET kind = 'final', status = 'paid', series_id = %s,
             number_year = %s, number = {number},
             number_display = %s || {sql.padded_number(number, series.digits)},
-            finalised_on = %s
+            finalised_on = c.paid_on
         FROM {CHARGES} c
         WHERE {INVOICE}.id = c.invoice_id AND {INVOICE}.status = 'issued'
         """,
-        [series.pk, year, prefix, sql.day(today)],
+        [series.pk, year, prefix],
     )
     if moved != count:
         raise RuntimeError(f"{count - moved} renewal proformas changed while being paid.")
+    for invoice in Invoice.objects.filter(pk__in=rises).order_by("id"):
+        vat_rise_announce(invoice=invoice, difference_minor=rises[invoice.pk], now=now)
     sql.execute(
         f"""
         INSERT INTO {TXN} (public_id, kind, idempotency_key, client_id, memo, created_at)
@@ -572,6 +586,51 @@ def renewals_charge(*, low: int, high: int, today: date, now: datetime) -> int:
         [stamp],
     )
     return count
+
+
+def _paid_on_sql() -> str:
+    """The day each charge counts as paid, for ``renewals_charge`` (parameters: today four
+    times): today for a renewal due today; for one past its due date, the value date of the
+    payment that made the balance cover it (003 §5.2), or the due date if the balance already
+    did then, however late the run that applies it. The balance on a day is taken as at
+    least the balance now less the payments received after that day, as
+    :func:`hostledger.ledger.selectors.balance_covered_on` does for one client. This day
+    dates the final invoice, fixes its VAT (BIL-05) and ends its penalty (BIL-07)."""
+    received = f"{PAYMENT} p WHERE p.client_id = d.client_id AND p.status = 'matched'"
+    later = f"{PAYMENT} q WHERE q.client_id = d.client_id AND q.status = 'matched'"
+    return f"""CASE WHEN d.due_on >= %s THEN %s ELSE COALESCE(
+            (SELECT MIN(p.value_date) FROM {received}
+             AND p.value_date > d.due_on AND p.value_date <= %s
+             AND b.balance_minor - (SELECT COALESCE(SUM(q.amount_minor), 0) FROM {later}
+                 AND q.value_date > p.value_date AND q.value_date <= %s) >= d.running),
+            d.due_on) END"""
+
+
+def _charges_vat_at_tax_point() -> dict[int, int]:
+    """Reprice the charges whose VAT rate is not the one in force on their paid day (BIL-05),
+    and carry the new amounts into the charges; returns the gross rise per invoice. Only the
+    few invoices whose rate changed between issue and payment go through Python, one by one,
+    so the amounts are rounded by the money module like every other invoice line."""
+    rated = ", ".join(f"'{scheme}'" for scheme in sorted(RATED_SCHEMES))
+    stale = sql.fetchall(
+        f"""
+        SELECT c.invoice_id, c.paid_on FROM {CHARGES} c JOIN {INVOICE} i ON i.id = c.invoice_id
+        WHERE i.vat_scheme IN ({rated}) AND NOT EXISTS (SELECT 1 FROM {VAT_RATE} v
+            WHERE v.country = i.vat_country AND v.rate = i.vat_rate
+              AND v.valid_from <= c.paid_on AND (v.valid_to IS NULL OR v.valid_to >= c.paid_on))
+        """
+    )
+    rises: dict[int, int] = {}
+    for invoice_id, paid_on in stale:
+        invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
+        difference = invoice_vat_at_tax_point(invoice=invoice, tax_point=_as_date(paid_on))
+        sql.execute(
+            f"UPDATE {CHARGES} SET gross_minor = %s, vat_minor = %s WHERE invoice_id = %s",
+            [invoice.gross_minor, invoice.vat_minor, invoice_id],
+        )
+        if difference > 0:
+            rises[invoice_id] = difference
+    return rises
 
 
 def _charge_entries(revenue: int, vat: int) -> None:

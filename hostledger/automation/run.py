@@ -2,7 +2,8 @@
 """The billing run (AUT-01): everything that falls due, as of a moment, exactly once.
 
 :func:`billing_run` first does the few things that concern whole contracts (contract terms,
-cancellations that fall due, data verification deadlines), then walks the clients in chunks
+acts of acceptance of finished months not formed yet, cancellations that fall due, data
+verification deadlines), then walks the clients in chunks
 of about ``automation.chunk_clients`` services. Each chunk is one transaction that locks the
 :class:`~hostledger.automation.models.BillingClock` row, then the chunk's balance rows in
 client order, then does, for those clients only and with a few statements each:
@@ -69,6 +70,7 @@ from hostledger.core.calendar import add_working_days
 from hostledger.core.errors import DomainError
 from hostledger.core.registry import setting_value
 from hostledger.invoicing import conf as invoicing_conf
+from hostledger.invoicing.actions import acts_form_missing
 from hostledger.invoicing.snapshots import provider_snapshot
 from hostledger.ledger.models import ClientBalance
 
@@ -263,6 +265,28 @@ def _contract_terms_step(today: date, report: Report) -> None:
         report.count("contract_terms_renewed", contracts_renew(today=today))
 
 
+def _acts_step(as_of: datetime, report: Report) -> None:
+    """Form the acts of acceptance of every finished month not formed yet (DOC-01), so a
+    month missed while the scheduler was down is formed by the next run, like the run's
+    other catch-up."""
+    with transaction.atomic():
+        clock = _lock_clock()
+        formed, through = acts_form_missing(formed_through=clock.acts_formed_through, now=as_of)
+        if through != clock.acts_formed_through:
+            BillingClock.objects.filter(pk=CLOCK_ID).update(acts_formed_through=through)
+        report.count("acts_formed", len(formed))
+
+
+def _paid_starts_step(today: date, report: Report) -> None:
+    """Start the paid consumer services whose withdrawal period is over (ORD-07); this
+    depends on the day alone (a payment starts what may start at once)."""
+    from hostledger.subscriptions.actions.payments import paid_services_start
+
+    with transaction.atomic():
+        _lock_clock()
+        report.count("services_started", len(paid_services_start(today=today)))
+
+
 def _contracts_step(today: date, as_of: datetime, report: Report) -> None:
     """Cancellations that fall due (ORD-06, ORD-08), then data verification deadlines
     (ACC-10)."""
@@ -383,6 +407,8 @@ def billing_run(*, as_of: datetime | None = None, context=None) -> dict[str, int
     seen = _day_completed(today)
     if seen is None:  # contract terms depend on the day alone: a completed day renewed them
         _contract_terms_step(today, report)
+        _acts_step(as_of, report)
+        _paid_starts_step(today, report)
     _contracts_step(today, as_of, report)
     if seen is not None and _day_settled(today, settings, seen):
         report.log(f"Every client was already billed for {today.isoformat()}; nothing new due.")

@@ -121,6 +121,22 @@ def vat_rate_on(country: str, day: date) -> Decimal:
     return Decimal(rate).quantize(Decimal("0.01"))
 
 
+RATED_SCHEMES = frozenset(
+    {VatScheme.DOMESTIC, VatScheme.EU_CONSUMER, VatScheme.EU_BUSINESS_UNVERIFIED}
+)
+"""The schemes charged at a country's rate; the others charge none whatever the date."""
+
+
+def tax_point_rate(*, scheme: str, country: str, billed_rate: Decimal, tax_point: date) -> Decimal:
+    """The VAT rate of a sale whose tax point is ``tax_point`` (BIL-05, EU VAT Directive
+    art. 65: for a prepaid period, the day the payment was received): the rate of
+    ``country`` in force that day for a scheme charged at a country's rate, else the rate
+    billed (none for a reverse charge or outside the EU)."""
+    if scheme not in RATED_SCHEMES:
+        return Decimal(billed_rate).quantize(Decimal("0.01"))
+    return vat_rate_on(country, tax_point)
+
+
 def vat_number_format_valid(vat_number: str, country: str) -> bool:
     """Prefix, length and check digits by python-stdnum; the prefix must match ``country``."""
     compact = compact_vat_number(vat_number)

@@ -250,3 +250,35 @@ def account_statement_csv_rows(statement: AccountStatement) -> list[tuple[str, .
             )
         )
     return rows
+
+
+def balance_covered_on(
+    *, client: Client, balance_minor: int, needed_minor: int, not_before: date, today: date
+) -> date:
+    """The day the client's money first covered ``needed_minor`` (BIL-05, BIL-07): the date of
+    receipt of the payment that completed it (its value date, 003 §5.2), not the day the
+    payment was imported or applied.
+
+    The balance as it stood on a day ``d`` is at least ``balance_minor`` (now) less the
+    payments received after ``d``; the answer is the first of ``not_before`` and the value
+    dates of later payments (none after ``today``) on which that covers ``needed_minor``, so a
+    statement imported the next morning does not move the day. ``today`` when nothing
+    received covers it yet."""
+    received = (
+        Payment.objects.filter(
+            client_id=client.pk,
+            status=Payment.Status.MATCHED,
+            value_date__gt=not_before,
+            value_date__lte=today,
+        )
+        .values("value_date")
+        .annotate(total=Sum("amount_minor"))
+        .order_by("value_date")
+    )
+    days = [(not_before, 0), *((row["value_date"], row["total"]) for row in received)]
+    after = sum(total for _, total in days)
+    for day, total in days:
+        after -= total  # received after ``day``
+        if day <= today and balance_minor - after >= needed_minor:
+            return day
+    return today

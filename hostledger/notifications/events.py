@@ -202,6 +202,13 @@ EVENTS: dict[str, EventDefinition] = {
             "An unpaid invoice will suspend services; on_date is the day of suspension.",
         ),
         EventDefinition(
+            "vat_rate_changed",
+            Category.BILLING,
+            "BIL-05",
+            "The VAT rate in force on the payment date raised an invoice's gross; amount is "
+            "the difference that stays due, on_date the invoice date.",
+        ),
+        EventDefinition(
             "service_renewed",
             Category.SERVICE,
             "AUT-01",
@@ -236,6 +243,12 @@ EVENTS: dict[str, EventDefinition] = {
             "A free trial ends soon; on_date is its last day.",
         ),
         EventDefinition("trial_ended", Category.SERVICE, "CAT-04", "A free trial ended."),
+        EventDefinition(
+            "trial_converted",
+            Category.SERVICE,
+            "ORD-02",
+            "A free trial ended and its paid continuation began; the service is active.",
+        ),
         EventDefinition(
             "contract_renewed",
             Category.SERVICE,

@@ -53,6 +53,16 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Invoice {{ invoice_number }} ({{ amount }}) is overdue: services are suspended on "
         "{{ on_date }} unless paid.",
     ),
+    "vat_rate_changed": (
+        "Invoice {{ invoice_number }}: VAT rate changed, {{ amount }} due",
+        "Hello {{ client_name }},\n\n"
+        "your payment was received on {{ on_date }}, when a new VAT rate was in force, so "
+        "invoice {{ invoice_number }} charges VAT at that rate and its total is "
+        "{{ invoice_total }}. The difference of {{ amount }} was not covered by your payment "
+        "and is due on your balance.\n\n"
+        "See the invoice: {{ invoice_url }}" + SIGNATURE,
+        "Invoice {{ invoice_number }}: new VAT rate, {{ amount }} due. {{ invoice_url }}",
+    ),
     "service_renewed": (
         "{{ service_name }} renewed until {{ on_date }}",
         "Hello {{ client_name }},\n\n"
@@ -109,6 +119,14 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "keep the service, continue it as a paid service in the client area.\n\n"
         "Your service: {{ service_url }}" + SIGNATURE,
         "Your free trial of {{ service_name }} ends on {{ on_date }}.",
+    ),
+    "trial_converted": (
+        "{{ service_name }}: your free trial ended, the paid period has begun",
+        "Hello {{ client_name }},\n\n"
+        "the free trial of {{ service_name }} ({{ service_id }}) has ended and the period you "
+        "paid for has begun; the service runs on as it is.\n\n"
+        "Your service: {{ service_url }}" + SIGNATURE,
+        "{{ service_name }}: the trial ended, the paid period has begun.",
     ),
     "trial_ended": (
         "Your free trial of {{ service_name }} has ended",

@@ -53,6 +53,16 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Arve {{ invoice_number }} ({{ amount }}) on tasumata: teenused peatatakse "
         "{{ on_date }}, kui arvet ei tasuta.",
     ),
+    "vat_rate_changed": (
+        "Arve {{ invoice_number }}: käibemaksumäär muutus, tasuda {{ amount }}",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie makse laekus {{ on_date }}, kui kehtis uus käibemaksumäär, seega arvestab arve "
+        "{{ invoice_number }} käibemaksu selle määra järgi ja arve summa on "
+        "{{ invoice_total }}. Vahe {{ amount }} jäi makstust katmata ja on tasumisele kuuluv "
+        "võlg teie saldol.\n\n"
+        "Vaata arvet: {{ invoice_url }}" + SIGNATURE,
+        "Arve {{ invoice_number }}: uus käibemaksumäär, tasuda {{ amount }}. {{ invoice_url }}",
+    ),
     "service_renewed": (
         "{{ service_name }} on pikendatud kuni {{ on_date }}",
         "Tere, {{ client_name }}!\n\n"
@@ -107,6 +117,14 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "{{ on_date }}. Teenuse jätkamiseks valige kliendikeskkonnas tasuline jätkamine.\n\n"
         "Teie teenus: {{ service_url }}" + SIGNATURE,
         "Teenuse {{ service_name }} prooviperiood lõpeb {{ on_date }}.",
+    ),
+    "trial_converted": (
+        "{{ service_name }}: tasuta prooviperiood lõppes, tasutud periood algas",
+        "Tere, {{ client_name }}!\n\n"
+        "teenuse {{ service_name }} ({{ service_id }}) tasuta prooviperiood on lõppenud ja "
+        "teie tasutud periood on alanud; teenus töötab edasi nagu seni.\n\n"
+        "Teie teenus: {{ service_url }}" + SIGNATURE,
+        "{{ service_name }}: prooviperiood lõppes, tasutud periood algas.",
     ),
     "trial_ended": (
         "Teenuse {{ service_name }} tasuta prooviperiood on lõppenud",

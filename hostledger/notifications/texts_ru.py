@@ -53,6 +53,16 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Счёт {{ invoice_number }} ({{ amount }}) просрочен: услуги будут приостановлены "
         "{{ on_date }}, если он не будет оплачен.",
     ),
+    "vat_rate_changed": (
+        "Счёт {{ invoice_number }}: изменилась ставка НДС, к оплате {{ amount }}",
+        "Здравствуйте, {{ client_name }}!\n\n"
+        "ваш платёж поступил {{ on_date }}, когда действовала новая ставка НДС, поэтому "
+        "счёт {{ invoice_number }} начисляет НДС по этой ставке, его сумма "
+        "{{ invoice_total }}. Разница {{ amount }} не покрыта платежом и числится долгом на "
+        "вашем балансе.\n\n"
+        "Счёт: {{ invoice_url }}" + SIGNATURE,
+        "Счёт {{ invoice_number }}: новая ставка НДС, к оплате {{ amount }}. {{ invoice_url }}",
+    ),
     "service_renewed": (
         "Услуга {{ service_name }} продлена до {{ on_date }}",
         "Здравствуйте, {{ client_name }}!\n\n"
@@ -110,6 +120,14 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "кабинете.\n\n"
         "Ваша услуга: {{ service_url }}" + SIGNATURE,
         "Пробный период {{ service_name }} заканчивается {{ on_date }}.",
+    ),
+    "trial_converted": (
+        "{{ service_name }}: бесплатный период закончился, начался оплаченный",
+        "Здравствуйте, {{ client_name }}!\n\n"
+        "бесплатный тестовый период услуги {{ service_name }} ({{ service_id }}) закончился, "
+        "начался оплаченный вами период; услуга работает как прежде.\n\n"
+        "Ваша услуга: {{ service_url }}" + SIGNATURE,
+        "{{ service_name }}: тестовый период закончился, начался оплаченный.",
     ),
     "trial_ended": (
         "Бесплатный период {{ service_name }} закончился",

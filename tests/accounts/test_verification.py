@@ -99,6 +99,7 @@ def place(shop, client, payer, today: date):
         tariff=shop.vps_start,
         period_months=1,
         os_image=shop.debian,
+        start_at_once=True,  # the consumer asks for an early start (ORD-07)
         actor=client.owner,
         today=today,
     )

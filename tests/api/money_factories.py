@@ -244,6 +244,7 @@ def paid_order(client, payer, tariff, *, os_image=None, actor=None):
         tariff=tariff,
         period_months=1,
         os_image=os_image,
+        start_at_once=True,  # the consumer asks for an early start (ORD-07)
         actor=actor or client.owner,
     )
     ledger.payment_record(

@@ -56,6 +56,7 @@ def vps_order(shop, payer, **changes) -> dict:
         "payer": payer.public_id,
         "period_months": 1,
         "os_image": shop["os_image"].public_id,
+        "start_at_once": True,  # the consumer asks for an early start (ORD-07)
     }
     body.update(changes)
     return body

@@ -104,6 +104,7 @@ def place(user, shop, *, tariff=None, months=1, add_ons=(), **extra):
         period_months=months,
         os_image=shop.debian,
         add_ons=list(add_ons),
+        start_at_once=True,  # the consumer asks for an early start (ORD-07)
         actor=user,
         today=TODAY,
         **extra,

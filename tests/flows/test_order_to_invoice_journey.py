@@ -89,6 +89,8 @@ def test_client_orders_pays_staff_activate_and_the_invoice_downloads__ORD_01_ORD
     page.locator("label.choice-card", has_text="Debian 12").click()
     page.locator("#summary-total", has_text="€12.28").wait_for()
     journey.snap("order_summary")
+    # The consumer asks for the service to start before the withdrawal period ends (ORD-07).
+    page.get_by_label("Start the service at once").check()
     page.get_by_role("button", name="Place order").click()
     page.get_by_text("Pay its proforma to start the service.").wait_for()
     journey.snap("order_placed")

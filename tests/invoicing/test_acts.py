@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hostledger.automation.models import BillingClock
+from hostledger.automation.run import billing_run
 from hostledger.core.errors import DomainError, NotFound
 from hostledger.core.jobs import JobContext, get_job
 from hostledger.core.models import JobRun
@@ -224,6 +226,28 @@ def test_the_daily_job_forms_last_month_once__DOC_01(january_invoices):
         assert context.counts == {"acts_formed": 2 if day == 1 else 0}
 
     assert AcceptanceAct.objects.filter(period_start=JANUARY).count() == 2
+
+
+def test_the_billing_run_forms_every_finished_month_not_yet_formed__DOC_01(
+    january_invoices, estonian_payer, time_machine
+):
+    """The scheduler was down in February and March: the first billing run after, on 2 April
+    2025, forms January's two acts and February's one (Mari's domain paid on 3 February),
+    and March has nothing to form; later runs form nothing again."""
+    time_machine.move_to(at(2025, 4, 2, 6), tick=True)
+    counts = billing_run(as_of=at(2025, 4, 2, 6))
+
+    assert counts["acts_formed"] == 3
+    formed = AcceptanceAct.objects.order_by("period_start", "payer_id")
+    assert [(act.period_start, act.payer_id) for act in formed][-1] == (
+        FEBRUARY,
+        estonian_payer.pk,
+    )
+    assert list(formed.values_list("period_start", flat=True)) == [JANUARY, JANUARY, FEBRUARY]
+    assert BillingClock.objects.get().acts_formed_through == MARCH
+    time_machine.move_to(at(2025, 4, 3, 6), tick=True)
+    assert billing_run(as_of=at(2025, 4, 3, 6)).get("acts_formed", 0) == 0
+    assert AcceptanceAct.objects.count() == 3
 
 
 def test_one_payer_can_be_formed_on_its_own_for_catch_up__DOC_01(

@@ -89,7 +89,7 @@ def test_settling_pays_oldest_first_and_stops_at_the_first_not_covered__ORD_03_B
     third = _proforma(estonian_client, estonian_payer, "1.00")  # 1.24
     _top_up(estonian_client, staff, "30.00", "BANK-1")
 
-    paid = client_proformas_settle(client=estonian_client, paid_on=ISSUED)
+    paid = client_proformas_settle(client=estonian_client, today=ISSUED)
 
     assert [invoice.pk for invoice in paid] == [first.pk]
     assert balance_of(estonian_client) == eur("17.60")
@@ -98,10 +98,10 @@ def test_settling_pays_oldest_first_and_stops_at_the_first_not_covered__ORD_03_B
     assert third.status == Invoice.Status.ISSUED
 
     _top_up(estonian_client, staff, "10.00", "BANK-2")
-    paid = client_proformas_settle(client=estonian_client, paid_on=ISSUED)
+    paid = client_proformas_settle(client=estonian_client, today=ISSUED)
     assert [invoice.pk for invoice in paid] == [second.pk, third.pk]
     assert balance_of(estonian_client) == eur("1.56")
-    assert client_proformas_settle(client=estonian_client, paid_on=ISSUED) == []
+    assert client_proformas_settle(client=estonian_client, today=ISSUED) == []
     assert balance_from_entries(estonian_client) == eur("1.56")
 
 

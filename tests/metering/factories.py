@@ -87,6 +87,7 @@ def ordered_service(client, payer, *, tariff, os_image=None, on: date | None = N
         tariff=tariff,
         period_months=1,
         os_image=os_image,
+        start_at_once=True,  # the consumer asks for an early start (ORD-07)
         actor=client.owner,
         today=on or timezone.localdate(),
     )

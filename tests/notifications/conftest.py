@@ -89,6 +89,7 @@ def make_service(shop):
             tariff=tariff,
             period_months=1,
             os_image=shop.debian if tariff.family.code in ("vps", "cloud") else None,
+            start_at_once=True,  # the consumer asks for an early start (ORD-07)
             actor=client.owner,
             today=TODAY,
         )

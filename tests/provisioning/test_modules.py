@@ -230,6 +230,7 @@ def test_a_call_whose_task_was_lost_is_handed_over_again__PRV_02(
             tariff=shop.vps_start,
             period_months=1,
             os_image=shop.debian,
+            start_at_once=True,  # the consumer asks for an early start (ORD-07)
             actor=None,
             today=TODAY,
         )

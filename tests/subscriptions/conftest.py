@@ -68,8 +68,8 @@ def staff_without_permission(db):
 
 @pytest.fixture
 def place(django_capture_on_commit_callbacks, shop, client_record, payer):
-    """Place an order (a one-month VPS Start with Debian unless told otherwise) and run what
-    it hands to the workers."""
+    """Place an order (a one-month VPS Start with Debian, started at once, unless told
+    otherwise) and run what it hands to the workers."""
 
     def _place(**overrides):
         values = {
@@ -80,6 +80,9 @@ def place(django_capture_on_commit_callbacks, shop, client_record, payer):
             "os_image": shop.debian,
             "actor": client_record.owner,
             "today": TODAY,
+            # The consumer asks for the service at once (ORD-07); tests of the withdrawal
+            # period's start say otherwise.
+            "start_at_once": True,
         }
         values.update(overrides)
         with django_capture_on_commit_callbacks(execute=True):

@@ -7,6 +7,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from allauth.account.models import EmailAddress
 from django.apps import apps
 
 from hostledger.accounts import permissions as perms
@@ -132,8 +133,10 @@ def build_catalog(staff: User | None = None) -> Catalog:
     )
 
 
-def new_client(**overrides) -> Client:
-    """A natural-person client in Estonia with an owner user of its own."""
+def new_client(*, contacts_confirmed: bool = True, **overrides) -> Client:
+    """A natural-person client in Estonia with an owner user of its own; unless
+    ``contacts_confirmed`` is False, the owner has confirmed the e-mail address and the
+    client gave a phone number (what a free trial needs, CAT-04)."""
     number = next(_numbers)
     owner = User.objects.create_user(f"orderer{number}@example.com", None)
     fields = {
@@ -145,6 +148,9 @@ def new_client(**overrides) -> Client:
         "city": "Tallinn",
         "country": "EE",
     }
+    if contacts_confirmed:
+        fields["phone"] = f"+372 5{number:07d}"
+        EmailAddress.objects.create(user=owner, email=owner.email, verified=True, primary=True)
     fields.update(overrides)
     return Client.objects.create(**fields)
 

@@ -3,10 +3,12 @@ and free trials (CAT-04)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 
+from hostledger.automation.run import billing_run
 from hostledger.core.errors import DomainError, PermissionDenied
 from hostledger.core.models import AuditEvent
 from hostledger.invoicing.models import Invoice
@@ -256,6 +258,33 @@ def test_a_vps_trial_is_free_and_once_per_client__CAT_04(place, shop, client_rec
     assert place(client=neighbour, payer=new_payer(neighbour), trial=True).is_trial
 
 
+def test_a_free_trial_needs_a_confirmed_email_and_a_phone__CAT_04(place, shop):
+    """Each missing contact is named under its own field, and nothing is written."""
+    newcomer = new_client(contacts_confirmed=False)
+    payer = new_payer(newcomer)
+    before = written_rows()
+    with pytest.raises(DomainError) as refused:
+        place(client=newcomer, payer=payer, trial=True)
+    assert set(refused.value.fields) == {"email", "phone"}
+    assert "e-mail" in refused.value.fields["email"]
+    assert "phone" in refused.value.fields["phone"]
+    assert written_rows() == before
+
+    EmailAddress.objects.create(
+        user=newcomer.owner, email=newcomer.owner.email, verified=True, primary=True
+    )
+    with pytest.raises(DomainError) as refused:
+        place(client=newcomer, payer=payer, trial=True)
+    assert set(refused.value.fields) == {"phone"}
+
+    newcomer.phone = "+372 5555 1234"
+    newcomer.save()
+    assert place(client=newcomer, payer=payer, trial=True).service.status == ServiceStatus.TRIAL
+    # A paid order needs neither.
+    other = new_client(contacts_confirmed=False)
+    assert not place(client=other, payer=new_payer(other)).is_trial
+
+
 def test_a_licence_trial_lasts_at_most_thirty_days__CAT_04(place, shop):
     with pytest.raises(DomainError) as refused:
         place(tariff=shop.windows_licence, os_image=None, trial=True, trial_days=31)
@@ -264,7 +293,7 @@ def test_a_licence_trial_lasts_at_most_thirty_days__CAT_04(place, shop):
     assert order.service.trial_ends_on == date(2027, 3, 30)
 
 
-def test_a_paid_trial_becomes_active_and_keeps_its_resource__CAT_04_ORD_02(
+def test_a_paid_trial_stays_a_trial_for_its_free_days_then_becomes_active__CAT_04_ORD_02(
     place, client_record, payer, staff, run_hooks, apply_payments, time_machine
 ):
     service = place(trial=True).service
@@ -290,15 +319,25 @@ def test_a_paid_trial_becomes_active_and_keeps_its_resource__CAT_04_ORD_02(
     assert "service" in refused.value.fields
 
     fund(client_record, "12.28", on=date(2027, 3, 4))
-    started = apply_payments(client_record, today=date(2027, 3, 4))
-    assert [item.pk for item in started] == [service.pk]
+    assert apply_payments(client_record, today=date(2027, 3, 4)) == []
 
+    # Paid ahead, it stays a trial for its free days (up to 10 March) ...
+    service.refresh_from_db()
+    assert (service.status, service.paid_through) == (ServiceStatus.TRIAL, date(2027, 4, 10))
+    for day in (date(2027, 3, 5), date(2027, 3, 10)):
+        time_machine.move_to(datetime.combine(day, time(6), tzinfo=UTC))
+        run_hooks(billing_run, as_of=datetime.combine(day, time(6), tzinfo=UTC))
+        service.refresh_from_db()
+        assert service.status == ServiceStatus.TRIAL
+    # ... and becomes active the day its paid period begins.
+    time_machine.move_to(datetime(2027, 3, 11, 6, 0, tzinfo=UTC))
+    run_hooks(billing_run, as_of=datetime(2027, 3, 11, 6, 0, tzinfo=UTC))
     service.refresh_from_db()
     assert service.status == ServiceStatus.ACTIVE
     assert _changes(service)[-1] == (
         "trial",
         "active",
-        f"Free trial paid by order {order.public_id}.",
+        "The free trial ended and its paid continuation began (ORD-02, CAT-04).",
         None,
     )
     period = ServicePeriod.objects.get(service=service)

@@ -187,6 +187,7 @@ def test_eight_threads_creating_servers_at_once_never_exceed_the_pool__ORD_05(
         payer=payer,
         tariff=shop.cloud_pool,
         period_months=1,
+        start_at_once=True,  # the consumer asks for an early start (ORD-07)
         actor=None,
         today=TODAY,
     )

@@ -3,10 +3,11 @@ service started at their explicit request (ORD-07)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from hostledger.automation.run import billing_run
 from hostledger.core.errors import DomainError
 from hostledger.invoicing.models import CreditNote
 from hostledger.ledger.selectors import balance_of
@@ -15,7 +16,7 @@ from hostledger.subscriptions.actions import (
     service_provisioned,
     service_withdraw,
 )
-from hostledger.subscriptions.models import ServiceCancellation, ServiceStatus
+from hostledger.subscriptions.models import Service, ServiceCancellation, ServiceStatus
 from tests.subscriptions.factories import (
     TODAY,
     balance_entries,
@@ -73,7 +74,7 @@ def test_without_a_request_to_start_everything_paid_is_returned__ORD_07(
 ):
     fund(client_record, "12.28")
     service = place(start_at_once=False).service
-    service_provisioned(service=service)
+    assert service.status == ServiceStatus.PENDING  # waits for the withdrawal period
 
     withdrawal = _withdraw(run_hooks, service, MARCH_5)
 
@@ -86,6 +87,50 @@ def test_without_a_request_to_start_everything_paid_is_returned__ORD_07(
         ("charge", -1228),
         ("credit_note", 1228),
     ]
+
+
+def test_without_consent_a_consumer_service_starts_after_the_withdrawal_period__ORD_07(
+    place, run_hooks, client_record
+):
+    """Ordered and paid on 1 March 2027 by a consumer who did not ask for an early start:
+    the withdrawal period runs 14 days after the contract is concluded, to 15 March; the
+    service starts on 16 March and its paid month runs from then, 16 March to 15 April."""
+    fund(client_record, "12.28")
+    order = place(start_at_once=False)
+    service = order.service
+    withdrawal_ends = TODAY + timedelta(days=14)
+    first_day = withdrawal_ends + timedelta(days=1)
+    assert first_day == date(2027, 3, 16)
+    assert (order.period_starts_on, order.period_ends_on) == (first_day, date(2027, 4, 15))
+    assert order.proforma.status == "paid"
+    [line] = order.proforma.lines.all()
+    assert (line.period_start, line.period_end) == (first_day, date(2027, 4, 15))
+    service.refresh_from_db()
+    assert (service.status, service.contract_started_on) == (ServiceStatus.PENDING, TODAY)
+    assert service.periods.get().starts_on == first_day
+
+    for day in (date(2027, 3, 2), withdrawal_ends):
+        run_hooks(billing_run, as_of=datetime.combine(day, time(6), tzinfo=UTC))
+        assert Service.objects.get(pk=service.pk).status == ServiceStatus.PENDING
+    run_hooks(billing_run, as_of=datetime.combine(first_day, time(6), tzinfo=UTC))
+    service.refresh_from_db()
+    assert service.status == ServiceStatus.PROVISIONING
+    assert service.paid_through == date(2027, 4, 15)
+
+    with_consent = place(start_at_once=True, today=first_day)
+    assert with_consent.period_starts_on == first_day  # asked for: starts the day it is paid
+
+
+def test_a_legal_person_order_starts_at_once__ORD_07(place, shop):
+    company = new_client(kind="legal", company_name="Näide OÜ", registry_code="12345678")
+    fund(company, "12.28")
+    order = place(
+        client=company,
+        payer=new_payer(company, kind="legal", name="Näide OÜ"),
+        start_at_once=False,
+    )
+    assert order.period_starts_on == TODAY
+    assert order.service.status == ServiceStatus.PROVISIONING
 
 
 def test_a_service_that_never_started_returns_everything_even_when_asked_early__ORD_07(

@@ -72,6 +72,7 @@ def vps_choices(shop, payer, **overrides) -> dict:
         "os_image": shop.windows.public_id,
         "period_months": "3",
         "payer": payer.public_id,
+        "start_at_once": "on",  # the consumer asks for an early start (ORD-07)
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}

@@ -65,6 +65,7 @@ def _paid_vps(client, shop) -> Service:
         payer=client.payers.get(is_default=True),
         tariff=shop.vps_start,
         period_months=1,
+        start_at_once=True,  # the consumer asks for an early start (ORD-07)
         os_image=shop.debian,
         actor=client.owner,
     ).services.get()

@@ -60,6 +60,7 @@ class ServicesWorld:
 
 
 def _place(client, shop, tariff, **extra) -> Order:
+    extra.setdefault("start_at_once", True)  # the consumer asks for an early start (ORD-07)
     return order_place(
         client=client,
         payer=client.payers.get(is_default=True),

@@ -74,7 +74,7 @@ def place(client_record, shop, *, tariff=None, months=1, add_ons=(), **extra):
         add_ons=list(add_ons),
         actor=client_record.owner,
         today=TODAY,
-        **extra,
+        **{"start_at_once": True, **extra},  # an early start unless told (ORD-07)
     ).services.get()
 
 

@@ -53,6 +53,7 @@ def place(client, tariff, *, paid=True, os_image=None, today=None, trial=False):
         tariff=tariff,
         period_months=1,
         os_image=os_image,
+        start_at_once=True,  # the consumer asks for an early start (ORD-07)
         trial=trial,
         actor=client.owner,
         today=today,

@@ -6,6 +6,7 @@ from hostledger.invoicing.actions.acts import (
     act_dispute_resolve,
     acts_accept_overdue,
     acts_form,
+    acts_form_missing,
 )
 from hostledger.invoicing.actions.credit_notes import credit_note_issue
 from hostledger.invoicing.actions.invoices import (
@@ -23,6 +24,8 @@ from hostledger.invoicing.actions.settlement import (
     client_proformas_settle,
     invoice_charge_key,
     invoice_pay_from_balance,
+    invoice_vat_at_tax_point,
+    proforma_lines_reduce,
 )
 from hostledger.invoicing.actions.vat_rates import vat_rate_schedule
 
@@ -32,16 +35,19 @@ __all__ = [
     "act_dispute_resolve",
     "acts_accept_overdue",
     "acts_form",
+    "acts_form_missing",
     "client_proformas_settle",
     "credit_note_issue",
     "invoice_charge_key",
     "invoice_finalise",
     "invoice_pay_from_balance",
+    "invoice_vat_at_tax_point",
     "paper_act_request_file",
     "paper_act_request_mark_sent",
     "paper_act_request_withdraw",
     "payer_vat_decision",
     "proforma_cancel",
     "proforma_create",
+    "proforma_lines_reduce",
     "vat_rate_schedule",
 ]

@@ -17,7 +17,7 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from hostledger.accounts.models import Payer
@@ -27,7 +27,14 @@ from hostledger.core.errors import DomainError
 from hostledger.core.registry import setting_value
 from hostledger.invoicing import conf
 from hostledger.invoicing.actions.invoices import clean_date
-from hostledger.invoicing.acts import act_month_of_part, line_parts, month_end, month_start
+from hostledger.invoicing.acts import (
+    act_month_of_part,
+    line_parts,
+    month_end,
+    month_start,
+    next_month_start,
+    previous_month_start,
+)
 from hostledger.invoicing.models import (
     AcceptanceAct,
     AcceptanceActLine,
@@ -414,3 +421,37 @@ def acts_accept_overdue(*, today: date | None = None) -> int:
         acceptance=AcceptanceAct.Acceptance.DEADLINE_PASSED,
         accepted_at=timezone.now(),
     )
+
+
+def _first_billed_month() -> date | None:
+    """The first month anything an act lists happened in: a billed period of a final
+    invoice's line, a final invoice or a credit note. None before the first."""
+    days = [
+        InvoiceLine.objects.filter(invoice__kind=Invoice.Kind.FINAL).aggregate(
+            day=Min("period_start")
+        )["day"],
+        Invoice.objects.filter(kind=Invoice.Kind.FINAL).aggregate(day=Min("finalised_on"))["day"],
+        CreditNote.objects.aggregate(day=Min("issued_on"))["day"],
+    ]
+    days = [day for day in days if day is not None]
+    return month_start(min(days)) if days else None
+
+
+def acts_form_missing(
+    *, formed_through: date | None, now: datetime | None = None
+) -> tuple[list[AcceptanceAct], date | None]:
+    """Form the acts of every finished month after ``formed_through`` (the first day of the
+    last month already formed, or None: from the first month anything was billed), oldest
+    first, up to the month before the one ``now`` falls in (DOC-01). A month the scheduler
+    or the billing run missed is formed late rather than never. Returns the acts formed and
+    the first day of the last finished month, to pass as ``formed_through`` next time."""
+    now = _clean_now(now)
+    last = previous_month_start(timezone.localdate(now))
+    month = next_month_start(formed_through) if formed_through else _first_billed_month()
+    if month is None:
+        return [], formed_through
+    formed: list[AcceptanceAct] = []
+    while month <= last:
+        formed.extend(acts_form(month=month, now=now))
+        month = next_month_start(month)
+    return formed, max(last, formed_through) if formed_through else last

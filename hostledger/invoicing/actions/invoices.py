@@ -154,6 +154,21 @@ def locked_invoice(invoice: Invoice) -> Invoice:
     return locked
 
 
+def locked_proforma_awaiting_payment(invoice: Invoice) -> Invoice:
+    """The invoice's row, locked, if it is a proforma awaiting payment; otherwise a refusal
+    ``invoice_not_awaiting_payment`` naming its status."""
+    locked = locked_invoice(invoice)
+    if locked.kind != Invoice.Kind.PROFORMA or locked.status != Invoice.Status.ISSUED:
+        raise DomainError(
+            "invoice_not_awaiting_payment",
+            f"Invoice {locked} is {locked.get_status_display().lower()}, not a proforma "
+            "awaiting payment.",
+            fields={"proforma": f"status is {locked.status}"},
+            status=409,
+        )
+    return locked
+
+
 @transaction.atomic
 def invoice_finalise(*, proforma: Invoice, paid_on: date, actor=None) -> Invoice:
     """Turn a paid proforma into the final invoice with the next gapless number (BIL-04).
@@ -165,15 +180,7 @@ def invoice_finalise(*, proforma: Invoice, paid_on: date, actor=None) -> Invoice
     refused and nothing changes.
     """
     paid_on = clean_date(paid_on, "paid_on")
-    locked = locked_invoice(proforma)
-    if locked.kind != Invoice.Kind.PROFORMA or locked.status != Invoice.Status.ISSUED:
-        raise DomainError(
-            "invoice_not_awaiting_payment",
-            f"Invoice {locked} is {locked.get_status_display().lower()}, not a proforma "
-            "awaiting payment.",
-            fields={"proforma": f"status is {locked.status}"},
-            status=409,
-        )
+    locked = locked_proforma_awaiting_payment(proforma)
     if paid_on < locked.issued_on:
         raise DomainError(
             "invalid_date",

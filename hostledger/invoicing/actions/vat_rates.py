@@ -44,8 +44,9 @@ def vat_rate_schedule(
 ) -> VatRate:
     """Record a new standard VAT rate of ``country`` from ``valid_from`` on (BIL-05).
 
-    The rate in force until then is closed the day before; invoices already issued keep the
-    rate they were issued with. A change can only follow the latest recorded one: to correct
+    The rate in force until then is closed the day before. Final invoices keep the rate of
+    their tax point; a proforma paid on or after ``valid_from`` becomes a final invoice at the
+    new rate (docs/decisions/0007). A change can only follow the latest recorded one: to correct
     an earlier period, add the corrected rate as data migration with its reasons.
     """
     code = (country or "").strip().upper()

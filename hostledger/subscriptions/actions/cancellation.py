@@ -1,4 +1,4 @@
-"""Cancelling a service with notice and carrying the cancellation out (ORD-06, CAT-03).
+"""Cancelling a service with notice and carrying the cancellation out (ORD-06, CAT-03, CAT-04).
 
 The client files a cancellation in the panel for a day at least
 ``subscriptions.cancellation_notice_working_days`` working days ahead (seed 003
@@ -7,6 +7,11 @@ The client files a cancellation in the panel for a day at least
 credit notes, except for the days that remain of the minimum service period (CAT-03,
 seed 003 §7.11, §11.4). Until then the client may withdraw the request. Notices that end
 the contract (ORD-08, ``contracts.py``) are carried out the same way.
+
+A cancellation filed while the service is on its free trial is the refusal of the trial
+(CAT-04, annex 11 §4.3): it takes effect the day after the trial, without notice, and the
+continuation paid ahead comes back in full. The minimum service period of a service that
+began as a trial is counted from the first day of its paid continuation.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from hostledger.subscriptions.models import (
     Party,
     Service,
     ServiceCancellation,
+    ServicePeriod,
     ServiceStatus,
 )
 
@@ -37,13 +43,40 @@ from .order_input import clean_order_date, period_end
 ONE_DAY = timedelta(days=1)
 
 
+def paid_service_started_on(service: Service) -> date:
+    """The day the paid service began: the day the contract was concluded, or for a service
+    that began as a free trial the first day of its paid continuation (CAT-04, annex 11
+    §4.3: the trial is free and is not part of the paid service)."""
+    if not service.is_trial:
+        return service.contract_started_on
+    first_paid = (
+        ServicePeriod.objects.filter(service=service)
+        .order_by("starts_on")
+        .values_list("starts_on", flat=True)
+        .first()
+    )
+    if first_paid is not None:
+        return first_paid
+    return (service.trial_ends_on or service.contract_started_on) + ONE_DAY
+
+
 def minimum_period_last_day(service: Service) -> date:
     """The last day of the service's minimum service period (CAT-03), counted from the day
-    the contract was concluded; the day before it when the family has none."""
+    the paid service began (:func:`paid_service_started_on`); the day before it when the
+    family has none."""
+    started_on = paid_service_started_on(service)
     months = family_terms(service.family).minimum_service_months
     if months <= 0:
-        return service.contract_started_on - ONE_DAY
-    return period_end(service.contract_started_on, months)
+        return started_on - ONE_DAY
+    return period_end(started_on, months)
+
+
+def trial_refusal_day(service: Service) -> date | None:
+    """For a service still on its free trial, the day a refusal takes effect: the first day
+    after the trial (CAT-04). None for any other service."""
+    if service.status != ServiceStatus.TRIAL or service.trial_ends_on is None:
+        return None
+    return service.trial_ends_on + ONE_DAY
 
 
 def earliest_cancellation_day(today: date) -> date:
@@ -127,7 +160,14 @@ def service_cancellation_request(
             fields={"service": f"status is {locked.status}"},
             status=409,
         )
-    earliest = earliest_cancellation_day(today)
+    refusal_day = trial_refusal_day(locked)
+    if refusal_day is not None and effective_on >= today:
+        # Refusing a free trial (CAT-04, annex 11 §4.3): it ends with the trial, whatever
+        # the day asked, and no notice period applies; what was paid ahead comes back.
+        effective_on = min(effective_on, refusal_day)
+        earliest = today
+    else:
+        earliest = earliest_cancellation_day(today)
     if effective_on < earliest:
         raise DomainError(
             "cancellation_notice_too_short",
@@ -247,9 +287,14 @@ def service_cancellation_carry_out(
         f"{locked.get_kind_display()} {locked.public_id} filed on "
         f"{locked.requested_on.isoformat()}, effective {locked.effective_on.isoformat()}."
     )
+    refused_trial = trial_refusal_day(service) is not None
     if service.status != ServiceStatus.TERMINATED:
-        service = terminate(service, actor=actor, reason=reason)
-    refund_from = max(locked.effective_on, minimum_period_last_day(service) + ONE_DAY)
+        service = terminate(service, actor=actor, reason=reason, today=today)
+    if refused_trial:
+        # The paid service never began: everything paid ahead for it comes back (CAT-04).
+        refund_from = locked.effective_on
+    else:
+        refund_from = max(locked.effective_on, minimum_period_last_day(service) + ONE_DAY)
     refunded = credit_back(
         service=service,
         portions=unused_portions(service, refund_from),

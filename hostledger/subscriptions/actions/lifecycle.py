@@ -230,10 +230,14 @@ def service_terminate(*, service: Service, actor, reason: str) -> Service:
     return terminate(service, actor=actor, reason=reason)
 
 
-def terminate(service: Service, *, actor, reason: str) -> Service:
-    """Terminate ``service`` as :func:`service_terminate` does, for an action that already
-    decided who may end it (a client's cancellation or withdrawal, ORD-06, ORD-07) and
-    checked the reason. Runs in the caller's transaction."""
+def terminate(service: Service, *, actor, reason: str, today: date | None = None) -> Service:
+    """Terminate ``service`` on ``today`` (default: the local date) as
+    :func:`service_terminate` does, for an action that already decided who may end it (a
+    client's cancellation or withdrawal, ORD-06, ORD-07; a termination for debt, AUT-02) and
+    checked the reason. The unpaid renewal of a period already begun stays as the debt for
+    the days up to the termination, with its penalty (003 §2.2.5, §2.2.10); renewals of
+    periods not begun are withdrawn. Runs in the caller's transaction."""
+    today = today or timezone.localdate()
     from hostledger.subscriptions.actions.payments import open_orders_cancel
 
     lock_client_balance(service.client)  # the ledger's lock order: balance, then the rest
@@ -242,9 +246,10 @@ def terminate(service: Service, *, actor, reason: str) -> Service:
     now = timezone.now()
     transition(locked, ServiceStatus.TERMINATED, reason=reason, actor=actor, terminated_at=now)
     open_orders_cancel(service=locked, actor=actor, reason=reason)
-    from hostledger.automation.actions import future_renewals_cancel
+    from hostledger.automation.actions import begun_renewals_end, future_renewals_cancel
 
-    future_renewals_cancel(service=locked, actor=actor, reason=reason)
+    future_renewals_cancel(service=locked, actor=actor, reason=reason, today=today)
+    begun_renewals_end(service=locked, actor=actor, reason=reason, ended_on=today)
     PoolServer.objects.filter(service=locked, deleted_at__isnull=True).update(
         deleted_at=now, updated_at=now
     )

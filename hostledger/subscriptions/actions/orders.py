@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
@@ -141,6 +142,20 @@ def _earlier_trials(client: Client, family) -> int:
     return Service.objects.filter(client=client, family=family, is_trial=True).count()
 
 
+def _check_trial_contacts(client: Client, errors: FieldErrors) -> None:
+    """A free trial is for a client whose e-mail address is confirmed and who gave a phone
+    number (CAT-04), so that one person cannot take trial after trial; each missing one is
+    named under its own field."""
+    if not EmailAddress.objects.filter(user_id=client.owner_id, verified=True).exists():
+        errors.add(
+            "email",
+            "Confirm your e-mail address (the link in the message we sent you) before "
+            "starting a free trial.",
+        )
+    if not (client.phone or "").strip():
+        errors.add("phone", "Add your phone number to your account before starting a free trial.")
+
+
 def _check_trial(client, family, trial, trial_days, errors: FieldErrors) -> int | None:
     """The length of the free trial asked for, or None for a paid order (CAT-04)."""
     if not isinstance(trial, bool):
@@ -152,6 +167,7 @@ def _check_trial(client, family, trial, trial_days, errors: FieldErrors) -> int 
         return None
     if family is None:
         return None
+    _check_trial_contacts(client, errors)
     try:
         return check_trial_request(
             family=family, days=trial_days, earlier_trials=_earlier_trials(client, family)
@@ -218,14 +234,19 @@ def order_place(
     trial_length = _check_trial(client, family, trial, trial_days, errors)
     errors.raise_if_any()
     assert checked is not None
+    is_trial = trial_length is not None
+    starts_on = (
+        checked.starts_on
+        if is_trial
+        else service_first_day(client, start_at_once=checked.start_at_once, today=today)
+    )
     items = price_items(
         tariff=checked.tariff,
         add_ons=checked.add_ons,
         os_image=checked.os_image,
         months=checked.period_months,
-        starts_on=checked.starts_on,
+        starts_on=starts_on,
     )
-    is_trial = trial_length is not None
     order = _order_create(
         client=client,
         payer=checked.payer,
@@ -234,14 +255,14 @@ def order_place(
         tariff_specs=checked.tariff.specs,
         os_image=checked.os_image,
         months=checked.period_months,
-        starts_on=checked.starts_on,
+        starts_on=starts_on,
         items=items,
         status=Order.Status.FREE_TRIAL if is_trial else Order.Status.PLACED,
         actor=actor,
         start_at_once=checked.start_at_once,
         trial_days=trial_length,
     )
-    service = _service_create(order, checked.add_ons, actor=actor)
+    service = _service_create(order, checked.add_ons, actor=actor, concluded_on=today)
     audit(
         "order_placed",
         actor=actor,
@@ -267,7 +288,19 @@ def _tell_order_received(order: Order, *, service: Service) -> None:
         proforma_issued_notify(proforma=order.proforma)
 
 
-def _service_create(order: Order, add_ons: tuple[AddOnChoice, ...], *, actor) -> Service:
+def service_first_day(client: Client, *, start_at_once: bool, today: date) -> date:
+    """The first day of the paid period of a new order (ORD-07, 003 §11.6): today, unless
+    the client is a consumer (a natural person) who did not ask explicitly for the service
+    to start before the withdrawal period ends; then the day after that period
+    (``subscriptions.withdrawal_days`` days after the contract is concluded today)."""
+    if start_at_once or client.kind != Client.Kind.NATURAL:
+        return today
+    return today + timedelta(days=setting_value(conf.WITHDRAWAL_DAYS) + 1)
+
+
+def _service_create(
+    order: Order, add_ons: tuple[AddOnChoice, ...], *, actor, concluded_on: date
+) -> Service:
     now = timezone.now()
     service = Service.objects.create(
         client=order.client,
@@ -279,10 +312,8 @@ def _service_create(order: Order, add_ons: tuple[AddOnChoice, ...], *, actor) ->
         os_image=order.os_image,
         status=ServiceStatus.PENDING,
         status_changed_at=now,
-        contract_started_on=order.period_starts_on,
-        contract_ends_on=period_end(
-            order.period_starts_on, setting_value(conf.CONTRACT_TERM_MONTHS)
-        ),
+        contract_started_on=concluded_on,
+        contract_ends_on=period_end(concluded_on, setting_value(conf.CONTRACT_TERM_MONTHS)),
         module_name=module_for(order.family.code).name,
     )
     ServiceAddOn.objects.bulk_create(

@@ -64,7 +64,9 @@ def _order_paid(order: Order, *, actor, today: date) -> list[Service]:
     if order.trial_service_id is not None:
         service = locked_service(order.trial_service)
         _period_record(service, order)
-        if service.status == ServiceStatus.TRIAL:
+        # A trial paid before it ends stays a trial for its free days (ORD-02, CAT-04); the
+        # billing run makes it active the day its paid period starts.
+        if service.status == ServiceStatus.TRIAL and order.period_starts_on <= today:
             transition(
                 service,
                 ServiceStatus.ACTIVE,
@@ -75,7 +77,32 @@ def _order_paid(order: Order, *, actor, today: date) -> list[Service]:
         return started
     for service in order.services.filter(status=ServiceStatus.PENDING).order_by("id"):
         _period_record(service, order)
+        if order.period_starts_on > today:
+            continue  # a consumer's service waits for the withdrawal period (ORD-07)
         started.append(service_provisioning_start(service=service, paid_on=paid_on, actor=None))
+    return started
+
+
+@transaction.atomic
+def paid_services_start(*, today: date) -> list[Service]:
+    """Start provisioning the paid services whose period begins by ``today``: a consumer's
+    service that waited for the end of the withdrawal period (ORD-07, 003 §11.6). Called by
+    the billing run; a second call starts nothing more. Returns the services started."""
+    waiting = Service.objects.filter(
+        status=ServiceStatus.PENDING,
+        order__status=Order.Status.PAID,
+        order__period_starts_on__lte=today,
+    ).select_related("order")
+    started = []
+    for service in waiting.order_by("client_id", "id"):
+        lock_client_balance(service.client)
+        locked = locked_service(service)
+        if locked.status == ServiceStatus.PENDING:
+            started.append(
+                service_provisioning_start(
+                    service=locked, paid_on=service.order.period_starts_on, actor=None
+                )
+            )
     return started
 
 
@@ -98,7 +125,7 @@ def _order_mark_cancelled(order: Order, *, actor, reason: str) -> bool:
 
 
 def _payments_apply(client, *, actor, today: date) -> list[Service]:
-    client_proformas_settle(client=client, actor=actor, paid_on=today)
+    client_proformas_settle(client=client, actor=actor, today=today)
     started: list[Service] = []
     now = timezone.now()
     paid = Order.objects.filter(
