@@ -32,6 +32,7 @@ from tests.api.conftest import (
     error_of,
     make_client_user,
 )
+from tests.catalog_helpers import create_published_tariff
 from tests.subscriptions.factories import NOW, TODAY, build_catalog, fund
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def make_service_changes(client, services: dict) -> dict:
     while the balance is 0.00): a larger cloud tariff to upgrade the pool to, an extra IPv4
     address added to the provisioning VPS that waits for its payment, and a cancellation of
     that VPS due today."""
-    large_pool = catalog.tariff_create(
+    large_pool = create_published_tariff(
         family=ProductFamily.objects.get(code="cloud"),
         code="cloud-pool-large",
         name="Cloud Pool Large",
