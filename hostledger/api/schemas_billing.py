@@ -13,6 +13,7 @@ from hostledger.api.schemas_money import (
     MoneyIn,
     MoneyOut,
     SignedMoneyIn,
+    confirm_flag,
     day,
     multiline_text,
 )
@@ -155,6 +156,7 @@ class PaymentRecordIn(InputSchema):
     reference: text(150, "The bank's reference of the transfer or the receipt number.", ["B-1"])
     received_into: Literal["bank", "cash"] = Field("bank", description="Where the money went.")
     payer_name: text(200, "Who paid.", ["Mari Maasikas"]) = ""
+    confirm: bool = confirm_flag()
 
 
 class PaymentAssignIn(InputSchema):
@@ -208,14 +210,17 @@ class RefundIn(IdempotentIn):
         description="The payment to refund, which the money goes back the way of.",
         examples=["pmt_3k9d2m7q8w1x4z6v"],
     )
+    confirm: bool = confirm_flag()
 
 
 class CreditIn(IdempotentIn):
     amount: MoneyIn = Field(description="Compensation credited to the balance, in EUR.")
+    confirm: bool = confirm_flag()
 
 
 class CorrectionIn(IdempotentIn):
     amount: SignedMoneyIn = Field(description="Signed correction: negative lowers the balance.")
+    confirm: bool = confirm_flag()
 
 
 class LedgerTransactionOut(Schema):

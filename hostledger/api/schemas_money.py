@@ -19,7 +19,7 @@ from pydantic import AfterValidator
 
 from hostledger.api.schemas import InputSchema
 from hostledger.core.errors import DomainError, NotFound
-from hostledger.core.money import Money
+from hostledger.core.money import Money, parse_staff_amount, require_confirmation
 
 AMOUNT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,6})?$"
 SIGNED_AMOUNT_PATTERN = r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$"
@@ -97,6 +97,49 @@ def to_money(value: MoneyIn | SignedMoneyIn, field: str) -> Money:
         raise DomainError(
             error.code, f"{field}: {error.message}", fields={field: problem}
         ) from None
+
+
+CONFIRM_DESCRIPTION = (
+    "Set to true to confirm an amount above the provider's confirmation threshold; without "
+    "it such an amount is refused with 400 confirmation_required naming this field."
+)
+
+
+def confirm_flag() -> Any:
+    """The ``confirm`` flag of a staff operation that takes an amount."""
+    return Field(False, description=CONFIRM_DESCRIPTION)
+
+
+def staff_money(
+    value: MoneyIn | SignedMoneyIn,
+    field: str,
+    *,
+    maximum: Money,
+    threshold: Money | None = None,
+    confirmed: bool = False,
+) -> Money:
+    """An amount staff send, read by the one strict parser of staff amounts: digits and at
+    most the currency's decimals, at most ``maximum`` (by size, for a signed correction), and
+    above ``threshold`` only with ``confirm: true``. A refusal names ``field`` or ``confirm``."""
+    try:
+        Money.zero(value.currency)
+        if value.currency != maximum.currency:
+            raise DomainError(
+                "invalid_currency",
+                f"{field}: amounts are in {maximum.currency}, not {value.currency}.",
+                fields={field: f"must be in {maximum.currency}"},
+            )
+        text = value.amount
+        negative = text.startswith("-")
+        amount = parse_staff_amount(
+            text.removeprefix("-"), field=field, currency=value.currency, maximum=maximum
+        )
+    except DomainError as error:
+        problem = error.fields.get(field) or next(iter(error.fields.values()), error.message)
+        raise DomainError(error.code, f"{field}: {problem}", fields={field: problem}) from None
+    if threshold is not None:
+        require_confirmation(amount, threshold=threshold, confirmed=confirmed)
+    return -amount if negative else amount
 
 
 def unit_price_of(micro: int, currency: str) -> dict[str, str]:

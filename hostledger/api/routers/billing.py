@@ -44,8 +44,10 @@ from hostledger.api.schemas_billing import (
     staff_payment_row,
 )
 from hostledger.api.schemas_invoices import invoice_summary
-from hostledger.api.schemas_money import check_date_range, referenced, to_money
+from hostledger.api.schemas_money import check_date_range, referenced, staff_money, to_money
 from hostledger.core.errors import NotFound
+from hostledger.core.limits import staff_payment_confirm_threshold, staff_payment_maximum
+from hostledger.core.money import Money
 from hostledger.core.registry import setting_value
 from hostledger.invoicing import selectors as invoices
 from hostledger.ledger import actions, selectors, staff_selectors
@@ -128,6 +130,18 @@ def _ledger_key(kind: str, client, key: str) -> str:
 
 
 # ----------------------------------------------------------------------------- clients
+
+
+def _staff_amount(payload) -> Money:
+    """The ``amount`` of a staff movement, read strictly, at most ``core.staff_payment_maximum``
+    and confirmed (``confirm``) above ``core.staff_payment_confirm_above``."""
+    return staff_money(
+        payload.amount,
+        "amount",
+        maximum=staff_payment_maximum(),
+        threshold=staff_payment_confirm_threshold(),
+        confirmed=payload.confirm,
+    )
 
 
 @router.get(
@@ -297,7 +311,7 @@ def staff_payment_record(request: HttpRequest, client_id: ClientId, payload: Pay
     client = accounts.staff_client(client_id)
     payment = actions.payment_record(
         client=client,
-        amount=to_money(payload.amount, "amount"),
+        amount=_staff_amount(payload),
         value_date=payload.value_date,
         reference=payload.reference,
         received_into=payload.received_into,
@@ -394,7 +408,7 @@ def staff_refund_post(request: HttpRequest, client_id: ClientId, payload: Refund
     payment = None
     if payload.payment is not None:
         payment = referenced(lambda: _client_payment(client, payload.payment), "payment")
-    amount = to_money(payload.amount, "amount")
+    amount = _staff_amount(payload)
     posted = actions.refund_post(
         client=client,
         amount=amount,
@@ -417,7 +431,7 @@ def staff_credit_post(request: HttpRequest, client_id: ClientId, payload: Credit
     per ``idempotency_key``. Needs billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     client = accounts.staff_client(client_id)
-    amount = to_money(payload.amount, "amount")
+    amount = _staff_amount(payload)
     posted = actions.credit_post(
         client=client,
         amount=amount,
@@ -439,7 +453,7 @@ def staff_correction_post(request: HttpRequest, client_id: ClientId, payload: Co
     an edit. Posted once per ``idempotency_key``. Needs billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     client = accounts.staff_client(client_id)
-    amount = to_money(payload.amount, "amount")
+    amount = _staff_amount(payload)
     posted = actions.correction_post(
         client=client,
         amount=amount,

@@ -37,7 +37,8 @@ from hostledger.api.schemas_invoices import (
     invoice_summary,
     staff_invoice_summary,
 )
-from hostledger.api.schemas_money import binary_download, check_date_range, to_money
+from hostledger.api.schemas_money import binary_download, check_date_range, staff_money
+from hostledger.core.limits import staff_payment_maximum
 from hostledger.invoicing import actions, documents, selectors, staff_selectors
 from hostledger.invoicing.lines import LineInput
 
@@ -263,7 +264,11 @@ def staff_credit_note_issue(
             LineInput(
                 description=line.description,
                 quantity=line.quantity,
-                unit_price=to_money(line.unit_price, f"lines[{index}].unit_price"),
+                unit_price=staff_money(
+                    line.unit_price,
+                    f"lines[{index}].unit_price",
+                    maximum=staff_payment_maximum(),
+                ),
                 period_start=line.period_start,
                 period_end=line.period_end,
             )
