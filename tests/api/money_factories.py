@@ -10,7 +10,7 @@ invoices: every object is made through the real actions, with exact amounts.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -53,6 +53,11 @@ def eur(amount: str) -> Money:
 def money(amount: str, currency: str = "EUR") -> dict[str, str]:
     """An amount as the API takes and gives it."""
     return {"amount": amount, "currency": currency}
+
+
+def later_date(days: int) -> date:
+    """The provider's today plus ``days``."""
+    return timezone.localdate() + timedelta(days=days)
 
 
 def in_days(days: int) -> str:
