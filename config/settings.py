@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hostledger.core.middleware.RequestIdMiddleware",
+    "hostledger.core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -264,6 +265,13 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Request bodies (JSON, form fields) larger than this are refused with 413 before they are read;
+# bank statement uploads have their own, larger limit (provider setting
+# ledger.bank_statement_max_bytes).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+HOSTLEDGER_LARGE_UPLOAD_PATHS = ("/staff/payments/statements/", "/api/v1/staff/bank-statements")
+HOSTLEDGER_LARGE_UPLOAD_LIMIT = "hostledger.web.request_limits.bank_statement_upload_limit"
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -37,6 +38,7 @@ _CODE_OF_STATUS = {
     403: "permission_denied",
     404: "not_found",
     405: "method_not_allowed",
+    413: "request_too_large",
     429: "throttled",
 }
 
@@ -159,6 +161,12 @@ def handle_django_permission_denied(request: HttpRequest, error: Exception) -> H
     return error_response(403, "permission_denied", "You are not allowed to do this.")
 
 
+def handle_request_too_large(request: HttpRequest, error: Exception) -> HttpResponse:
+    """A body Django refused to read whole (no or a wrong Content-Length): 413."""
+    message = "The request body is larger than the server accepts."
+    return error_response(413, "request_too_large", message, {"body": message})
+
+
 def handle_unexpected_error(request: HttpRequest, error: Exception) -> HttpResponse:
     """Log the error with its traceback; the caller learns only the request id to quote."""
     logger.exception("Unexpected error answering %s %s", request.method, request.path)
@@ -177,4 +185,5 @@ def install_handlers(api) -> None:
     api.add_exception_handler(HttpError, handle_http_error)
     api.add_exception_handler(Http404, handle_not_found)
     api.add_exception_handler(DjangoPermissionDenied, handle_django_permission_denied)
+    api.add_exception_handler(RequestDataTooBig, handle_request_too_large)
     api.add_exception_handler(Exception, handle_unexpected_error)

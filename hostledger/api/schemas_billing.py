@@ -10,6 +10,9 @@ from ninja import Field, Schema
 from hostledger.api.schemas import PUBLIC_ID_PATTERN, InputSchema, text
 from hostledger.api.schemas_invoices import InvoiceSummaryOut
 from hostledger.api.schemas_money import (
+    FIRST_DAY,
+    LAST_DAY,
+    InputDate,
     MoneyIn,
     MoneyOut,
     SignedMoneyIn,
@@ -34,8 +37,8 @@ class BalanceOut(Schema):
 
 
 class StatementRange(Schema):
-    date_from: date | None = day("First day, included; omit to start at the first movement.")
-    date_to: date | None = day("Last day, included; omit to run to today.")
+    date_from: InputDate | None = day("First day, included; omit to start at the first movement.")
+    date_to: InputDate | None = day("Last day, included; omit to run to today.")
 
 
 class StatementLineOut(Schema):
@@ -152,7 +155,9 @@ class PaidFromBalanceOut(Schema):
 
 class PaymentRecordIn(InputSchema):
     amount: MoneyIn = Field(description="What the client paid, in EUR.")
-    value_date: date = Field(description="The day the money arrived; not in the future.")
+    value_date: InputDate = Field(
+        ge=FIRST_DAY, le=LAST_DAY, description="The day the money arrived; not in the future."
+    )
     reference: text(150, "The bank's reference of the transfer or the receipt number.", ["B-1"])
     received_into: Literal["bank", "cash"] = Field("bank", description="Where the money went.")
     payer_name: text(200, "Who paid.", ["Mari Maasikas"]) = ""

@@ -12,6 +12,7 @@ from hostledger.api.schemas import PUBLIC_ID_PATTERN, InputSchema, text
 from hostledger.api.schemas_money import (
     FIRST_DAY,
     LAST_DAY,
+    InputDate,
     MoneyIn,
     MoneyOut,
     UnitPriceOut,
@@ -365,7 +366,7 @@ class PriceVersionCreateIn(InputSchema):
     tariff: str | None = Field(None, pattern=PUBLIC_ID_PATTERN, description="The tariff.")
     add_on: str | None = Field(None, pattern=PUBLIC_ID_PATTERN, description="The add-on.")
     new_fee: MoneyIn = Field(description="The new monthly fee in EUR.")
-    effective_from: date = Field(
+    effective_from: InputDate = Field(
         ge=FIRST_DAY,
         le=LAST_DAY,
         description="First day of the fee; at least the notice period from today.",

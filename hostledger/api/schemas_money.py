@@ -19,6 +19,7 @@ from pydantic import AfterValidator
 
 from hostledger.api.schemas import InputSchema
 from hostledger.core.errors import DomainError, NotFound
+from hostledger.core.limits import date_input_bounds
 from hostledger.core.money import Money, parse_staff_amount, require_confirmation
 
 AMOUNT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,6})?$"
@@ -168,8 +169,24 @@ def multiline_text(max_length: int, description: str, examples: list[str]) -> An
     ]
 
 
+def _within_input_years(value: date | None) -> date | None:
+    """A date typed in lies within the provider's input years (``core.date_input_*``)."""
+    if value is None:
+        return None
+    first, last = date_input_bounds()
+    if not first <= value <= last:
+        raise ValueError(f"Give a date between {first.isoformat()} and {last.isoformat()}.")
+    return value
+
+
+InputDate = Annotated[date, AfterValidator(_within_input_years)]
+"""A date in a request: within 1900-01-01 … 2999-12-31 by the document, and within the
+provider's input years (``core.date_input_first_year`` … ``core.date_input_last_year``) when
+the request is read; outside them it is 400 naming the field."""
+
+
 def day(description: str) -> Any:
-    """A calendar date between 1900-01-01 and 2999-12-31."""
+    """A calendar date between 1900-01-01 and 2999-12-31 (use with :data:`InputDate`)."""
     return Field(None, ge=FIRST_DAY, le=LAST_DAY, description=description)
 
 

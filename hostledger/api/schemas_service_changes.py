@@ -9,7 +9,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from hostledger.api.schemas import PUBLIC_ID_PATTERN, InputSchema
-from hostledger.api.schemas_money import FIRST_DAY, LAST_DAY, MoneyOut
+from hostledger.api.schemas_money import FIRST_DAY, LAST_DAY, InputDate, MoneyOut
 from hostledger.api.schemas_orders import AddOnChoiceIn
 from hostledger.core.errors import DomainError
 from hostledger.core.money import Money
@@ -97,7 +97,7 @@ class PlanChangePreviewQuery(Schema):
 class CancellationIn(InputSchema):
     """The day the service is to be deactivated (ORD-06)."""
 
-    effective_on: date = Field(
+    effective_on: InputDate = Field(
         ge=FIRST_DAY,
         le=LAST_DAY,
         description=(
