@@ -276,7 +276,10 @@ HOSTLEDGER_LARGE_UPLOAD_LIMIT = "hostledger.web.request_limits.bank_statement_up
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "hostledger.core.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "hostledger.core.middleware.RequestIdLogFilter"},
+        "no_url_secrets": {"()": "hostledger.core.access_log.SecretRedactingLogFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     },
@@ -284,7 +287,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["request_id"],
+            "filters": ["request_id", "no_url_secrets"],
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},

@@ -105,7 +105,7 @@ def body_too_large_response(request, limit: int) -> HttpResponse:
         )
     return HttpResponse(
         f"<!DOCTYPE html><title>Request too large</title><h1>Request too large</h1>"
-        f"<p>{message}</p><p><a href=\"/\">Back to the start page</a></p>",
+        f'<p>{message}</p><p><a href="/">Back to the start page</a></p>',
         status=413,
         content_type="text/html; charset=utf-8",
     )
