@@ -110,7 +110,7 @@ def act_list(
 ):
     """The client's acts of acceptance, newest month first, each with its status as shown
     today and its dispute deadline (DOC-01, DOC-02)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     acts = selectors.client_acts(access.client, status=filters.status).select_related("payer")
     found = paginate(acts, page)
     found["items"] = [act_summary(act) for act in found["items"]]
@@ -125,7 +125,7 @@ def act_list(
 def act_read(request: HttpRequest, act_id: ActId, acting: Query[ActingClient]):
     """One of the client's acts with its lines (net, VAT and gross each), both parties as
     printed, its status, dispute deadline and dispute, if any (DOC-01, DOC-02)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     return _act_detail(_client_act(access.client, act_id))
 
 
@@ -141,7 +141,7 @@ def act_dispute(
     disputed until staff decide. After the deadline 409 ``dispute_period_over``; an act
     already disputed or accepted 409 ``act_disputed`` or ``act_accepted``. Needs the owner
     or a trusted user with the billing scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     act = _client_act(access.client, act_id)
     access.require_write(BILLING_AREA)
     dispute = actions.act_dispute(act=act, reasons=payload.reasons, actor=request.user)
@@ -157,7 +157,7 @@ def act_confirm(request: HttpRequest, act_id: ActId, acting: Query[ActingClient]
     """Accept an act before its dispute deadline, as signing it would (DOC-02). An act
     already disputed or accepted, or past its deadline, answers 409. Needs the owner or a
     trusted user with the billing scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     act = _client_act(access.client, act_id)
     access.require_write(BILLING_AREA)
     actions.act_confirm(act=act, actor=request.user)
@@ -173,7 +173,7 @@ def paper_act_request_list(
     request: HttpRequest, acting: Query[ActingClient], page: Query[PageParams]
 ):
     """The client's requests for paper acts, newest quarter first (DOC-03)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     requests = selectors.client_paper_act_requests(access.client).select_related("payer")
     found = paginate(requests, page)
     found["items"] = [paper_request_row(item) for item in found["items"]]
@@ -193,7 +193,7 @@ def paper_act_request_file(
     kept as it is now. A quarter that has not begun is refused (400); a second open request
     of the payer for the quarter answers 409 ``paper_acts_already_requested``. Needs the
     owner or a trusted user with the billing scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     access.require_write(BILLING_AREA)
     payer = referenced(lambda: access.payer(payload.payer), "payer")
     filed = actions.paper_act_request_file(
@@ -213,7 +213,7 @@ def paper_act_request_withdraw(
     """Withdraw an open paper-act request (DOC-03); a new one for the quarter may then be
     filed. A request already sent or withdrawn answers 409 ``paper_act_request_closed``.
     Needs the owner or a trusted user with the billing scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     paper_request = selectors.client_paper_act_request(access.client, request_id)
     access.require_write(BILLING_AREA)
     withdrawn = actions.paper_act_request_withdraw(request=paper_request, actor=request.user)

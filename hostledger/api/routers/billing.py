@@ -151,7 +151,9 @@ def _staff_amount(payload) -> Money:
 )
 def billing_balance_read(request: HttpRequest, acting: Query[ActingClient]):
     """The prepaid balance in EUR (BIL-01)."""
-    return _balance(accounts.client_access(request.user, acting.client).client)
+    return _balance(
+        accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE).client
+    )
 
 
 @router.get(
@@ -167,7 +169,9 @@ def billing_statement_read(
 ):
     """Every movement of the balance within the days asked for (both included), oldest
     first, each with the balance after it, and the balances before and after (BIL-01)."""
-    client = accounts.client_access(request.user, acting.client).client
+    client = accounts.client_access(
+        request.user, acting.client, reads=accounts.BILLING_SCOPE
+    ).client
     return _statement(client, period, page)
 
 
@@ -180,7 +184,9 @@ def billing_payment_list(
     request: HttpRequest, acting: Query[ActingClient], page: Query[PageParams]
 ):
     """Payments received for the client, newest first (BIL-06)."""
-    client = accounts.client_access(request.user, acting.client).client
+    client = accounts.client_access(
+        request.user, acting.client, reads=accounts.BILLING_SCOPE
+    ).client
     found = paginate(selectors.payments_of(client).order_by("-recorded_at", "-id"), page)
     found["items"] = [payment_row(payment) for payment in found["items"]]
     return found
@@ -211,7 +217,7 @@ def billing_top_up_start(request: HttpRequest, acting: Query[ActingClient], payl
     ``redirect_url``. The payment is recorded once, when the gateway's signed notification
     arrives (BIL-06). 503 when the gateway is unreachable and trying later may help. Needs
     the owner or a trusted user with the billing scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     access.require_write(BILLING_AREA)
     top_up = actions.top_up_start(
         client=access.client,
@@ -238,7 +244,7 @@ def invoice_pay_from_balance(
     short of
     the amount answers 400 ``insufficient_balance``; a proforma not awaiting payment 409.
     Needs the owner or a trusted user with the billing scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     proforma = invoices.client_invoice(access.client, invoice_id)
     access.require_write(BILLING_AREA)
     paid = proforma_pay_from_balance(proforma=proforma, actor=request.user)

@@ -81,7 +81,7 @@ def invoice_list(
     page: Query[PageParams],
 ):
     """The client's issued proformas and invoices, newest first (BIL-03, BIL-04)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     invoices = selectors.client_invoices(access.client).order_by("-issued_on", "-id")
     if filters.status:
         invoices = invoices.filter(status=filters.status)
@@ -100,7 +100,7 @@ def invoice_list(
 def invoice_read(request: HttpRequest, invoice_id: InvoiceId, acting: Query[ActingClient]):
     """One of the client's invoices with its lines, VAT decision (BIL-05) and what credit
     notes took back (BIL-04)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     invoice = selectors.client_invoice(access.client, invoice_id)
     return invoice_detail(invoice, credited=selectors.invoice_credited(invoice))
 
@@ -114,7 +114,7 @@ def invoice_read(request: HttpRequest, invoice_id: InvoiceId, acting: Query[Acti
 def invoice_pdf(request: HttpRequest, invoice_id: InvoiceId, acting: Query[ActingClient]):
     """The invoice as PDF (BIL-10): PDF/A-3 with the e-invoice embedded for a final
     invoice, a plain PDF with payment instructions for a proforma."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     invoice = selectors.client_invoice(access.client, invoice_id)
     return _download(invoice, documents.document_pdf(invoice), documents.PDF_MEDIA_TYPE, "pdf")
 
@@ -128,7 +128,7 @@ def invoice_pdf(request: HttpRequest, invoice_id: InvoiceId, acting: Query[Actin
 def invoice_xml(request: HttpRequest, invoice_id: InvoiceId, acting: Query[ActingClient]):
     """The EN 16931 e-invoice of a final invoice (BIL-10). A proforma has none: 409
     ``einvoice_not_available``."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     invoice = selectors.client_invoice(access.client, invoice_id)
     content = documents.invoice_einvoice_xml(invoice)
     return _download(invoice, content, documents.XML_MEDIA_TYPE, "xml")
@@ -141,7 +141,7 @@ def invoice_xml(request: HttpRequest, invoice_id: InvoiceId, acting: Query[Actin
 )
 def credit_note_list(request: HttpRequest, acting: Query[ActingClient], page: Query[PageParams]):
     """The client's credit notes, newest first (BIL-04)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     notes = (
         selectors.client_credit_notes(access.client)
         .select_related("invoice")
@@ -161,7 +161,7 @@ def credit_note_read(
     request: HttpRequest, credit_note_id: CreditNoteId, acting: Query[ActingClient]
 ):
     """One of the client's credit notes with its lines (BIL-04)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     return credit_note_detail(selectors.client_credit_note(access.client, credit_note_id))
 
 
@@ -175,7 +175,7 @@ def credit_note_pdf(
     request: HttpRequest, credit_note_id: CreditNoteId, acting: Query[ActingClient]
 ):
     """The credit note as PDF/A-3 with its e-invoice embedded (BIL-10)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     note = selectors.client_credit_note(access.client, credit_note_id)
     return _download(note, documents.document_pdf(note), documents.PDF_MEDIA_TYPE, "pdf")
 
@@ -190,7 +190,7 @@ def credit_note_xml(
     request: HttpRequest, credit_note_id: CreditNoteId, acting: Query[ActingClient]
 ):
     """The EN 16931 e-invoice of the credit note (BIL-10)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     note = selectors.client_credit_note(access.client, credit_note_id)
     content = documents.invoice_einvoice_xml(note)
     return _download(note, content, documents.XML_MEDIA_TYPE, "xml")

@@ -90,7 +90,7 @@ def _add_on_choices(items, field: str):
 
 
 def _writable_service(request: HttpRequest, acting: ActingClient, service_id: str):
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     service = selectors.client_service(access.client, service_id)
     access.require_write(SERVICES_AREA)
     return service
@@ -109,7 +109,7 @@ def service_changes_read(request: HttpRequest, service_id: ServiceId, acting: Qu
     and contract notice (ORD-06, ORD-07, ORD-08), the credit notes that gave money for unused
     days back to the balance, oldest first, and the contract term with the day each notice
     given today would take effect."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     service = selectors.client_service(access.client, service_id)
     today = timezone.localdate()
     return {
@@ -139,7 +139,7 @@ def service_plan_change_preview(
     prorated to the day, VAT as the document will carry it, and whether the balance pays an
     upgrade at once. Nothing is written. A change the plan change would refuse answers 200
     with ``problem`` and ``fields``; an unknown tariff or add-on answers 400."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     service = selectors.client_service(access.client, service_id)
     preview = previews.plan_change_preview(
         service=service,

@@ -99,7 +99,7 @@ def service_list(
     page: Query[PageParams],
 ):
     """The client's services, newest first, terminated ones included (ORD-02)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     services = selectors.client_services(access.client)
     if filters.status:
         services = services.filter(status=filters.status)
@@ -117,7 +117,7 @@ def service_read(request: HttpRequest, service_id: ServiceId, acting: Query[Acti
     """One of the client's services with every change of its status, with reason, who made
     it and when (ORD-02), the periods billed and paid (ORD-03), its commencement deadline
     (CAT-03) and, for a cloud pool, what its servers take (ORD-05)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     return _detail(selectors.client_service(access.client, service_id))
 
 
@@ -136,7 +136,7 @@ def service_trial_continue(
     its tariff, add-ons and OS image at the fees in force for the period, which starts the
     day after the trial. Once paid, the service goes ``trial → active`` and keeps its
     resource (ORD-02). Needs the owner or a trusted user with the services scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     service = selectors.client_service(access.client, service_id)
     access.require_write(SERVICES_AREA)
     payer = referenced(lambda: access.payer(payload.payer), "payer")
@@ -159,7 +159,7 @@ def pool_server_list(
 ):
     """The live servers inside a cloud data-center pool, by name (ORD-05); empty for a
     service that is not a pool."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     service = selectors.client_service(access.client, service_id)
     found = paginate(selectors.pool_servers(service).select_related("service"), page)
     found["items"] = [pool_server_row(server) for server in found["items"]]
@@ -182,7 +182,7 @@ def pool_server_create(
     naming each resource short. A service that is not a pool answers 400 ``not_a_pool``; a
     pool that is not active 409 ``pool_not_active``. Needs the owner or a trusted user with
     the services scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     service = selectors.client_service(access.client, service_id)
     access.require_write(SERVICES_AREA)
     os_image = referenced(lambda: catalog.os_image_by_public_id(payload.os_image), "os_image")
@@ -213,7 +213,7 @@ def pool_server_resize(
     """Change a server's CPU, memory or disk (ORD-05); those not sent stay. The pool's sums
     still may not exceed it (400 ``pool_exceeded``). Needs the owner or a trusted user with
     the services scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     service = selectors.client_service(access.client, service_id)
     server = _server_of(access.client, service, server_id)
     access.require_write(SERVICES_AREA)
@@ -231,7 +231,7 @@ def pool_server_delete(
 ):
     """Delete a server of a cloud pool; its resources are free again at once (ORD-05). Needs
     the owner or a trusted user with the services scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     service = selectors.client_service(access.client, service_id)
     server = _server_of(access.client, service, server_id)
     access.require_write(SERVICES_AREA)

@@ -50,7 +50,9 @@ def service_usage_read(
     ``period`` names another): per item, what was used, what the fee includes, what is
     billable and its amount so far (BIL-08, CAT-02). Once the month is billed, the figures
     billed and the invoice. Another client's service answers 404."""
-    client = accounts.client_access(request.user, acting.client).client
+    client = accounts.client_access(
+        request.user, acting.client, reads=accounts.SERVICES_SCOPE
+    ).client
     service = subscriptions.client_service(client, service_id)
     if month.period is None:
         period = selectors.current_usage_period()
