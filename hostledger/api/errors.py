@@ -135,8 +135,19 @@ def handle_validation_error(request: HttpRequest, error: ValidationError) -> Htt
     return error_response(400, "invalid_input", summary or "The request is not valid.", fields)
 
 
+BUSINESS_REFUSAL_STATUS = 400
+"""Every refusal by a business rule answers 400 with its own ``code`` (decision 0004 and
+docs/decisions/0009-guard-one-status-for-refusals.md): whether a value is wrong or the state
+of an object does not allow the action (an invoice already paid, a key used for another
+movement), the caller fixes its request; ``code`` says which rule refused. Only "who are you"
+(401), "not yours to do" (403), "no such object" (404) keep their own statuses."""
+
+_STATUSES_OF_THEIR_OWN = frozenset({401, 403, 404, 413, 429})
+
+
 def handle_domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
-    return error_response(error.status, error.code, error.message, error.fields)
+    status = error.status if error.status in _STATUSES_OF_THEIR_OWN else BUSINESS_REFUSAL_STATUS
+    return error_response(status, error.code, error.message, error.fields)
 
 
 def handle_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:

@@ -231,7 +231,7 @@ def billing_top_up_start(request: HttpRequest, acting: Query[ActingClient], payl
 
 @router.post(
     "/invoices/{invoice_id}/pay",
-    response=responses({200: PaidFromBalanceOut}, 400, 401, 403, 404, 409),
+    response=responses({200: PaidFromBalanceOut}, 400, 401, 403, 404),
     summary="Pay a proforma from the balance",
     tags=["Invoices"],
 )
@@ -242,7 +242,7 @@ def invoice_pay_from_balance(
     once and it becomes the final invoice with the next number (BIL-04), and what it billed
     follows at once: an order starts provisioning, a plan change applies (ORD-03). A balance
     short of
-    the amount answers 400 ``insufficient_balance``; a proforma not awaiting payment 409.
+    the amount answers 400 ``insufficient_balance``; a proforma not awaiting payment 400.
     Needs the owner or a trusted user with the billing scope."""
     access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     proforma = invoices.client_invoice(access.client, invoice_id)
@@ -305,14 +305,14 @@ def staff_client_payment_list(request: HttpRequest, client_id: ClientId, page: Q
 
 @router.post(
     "/staff/clients/{client_id}/payments",
-    response=responses({201: StaffPaymentOut}, 400, 401, 403, 404, 409),
+    response=responses({201: StaffPaymentOut}, 400, 401, 403, 404),
     summary="Record a payment",
     tags=STAFF_TAGS,
 )
 def staff_payment_record(request: HttpRequest, client_id: ClientId, payload: PaymentRecordIn):
     """Record a bank transfer or cash payment and post it to the client's balance (BIL-01,
     BIL-06). The same reference again returns the payment already recorded; with another
-    amount or client it answers 409 ``duplicate_payment_reference``. Needs billing.manage."""
+    amount or client it answers 400 ``duplicate_payment_reference``. Needs billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     client = accounts.staff_client(client_id)
     payment = actions.payment_record(
@@ -353,14 +353,14 @@ def staff_unmatched_payment_list(request: HttpRequest, page: Query[PageParams]):
 
 @router.post(
     "/staff/payments/{payment_id}/assign",
-    response=responses({200: StaffPaymentOut}, 400, 401, 403, 404, 409),
+    response=responses({200: StaffPaymentOut}, 400, 401, 403, 404),
     summary="Assign an unmatched payment",
     tags=STAFF_TAGS,
 )
 def staff_payment_assign(request: HttpRequest, payment_id: PaymentId, payload: PaymentAssignIn):
     """Assign a payment from the review queue to its client; it is posted to the balance
     once (BIL-06). Assigning it again to the same client changes nothing; a payment already
-    posted to another client answers 409 ``payment_already_assigned``. Needs
+    posted to another client answers 400 ``payment_already_assigned``. Needs
     billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     payment = staff_selectors.payment_for_staff(payment_id)
@@ -400,14 +400,14 @@ def staff_bank_statement_import(request: HttpRequest, file: File[UploadedFile]):
 
 @router.post(
     "/staff/clients/{client_id}/refunds",
-    response=responses({201: LedgerTransactionOut}, 400, 401, 403, 404, 409),
+    response=responses({201: LedgerTransactionOut}, 400, 401, 403, 404),
     summary="Refund from a client's balance",
     tags=STAFF_TAGS,
 )
 def staff_refund_post(request: HttpRequest, client_id: ClientId, payload: RefundIn):
     """Pay money back from the balance (BIL-01): never more than the balance nor than the
     client paid; with ``payment``, it goes back the way that payment came. Posted once per
-    ``idempotency_key`` (409 when the key was used for another movement). Needs
+    ``idempotency_key`` (400 when the key was used for another movement). Needs
     billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     client = accounts.staff_client(client_id)
@@ -428,7 +428,7 @@ def staff_refund_post(request: HttpRequest, client_id: ClientId, payload: Refund
 
 @router.post(
     "/staff/clients/{client_id}/credits",
-    response=responses({201: LedgerTransactionOut}, 400, 401, 403, 404, 409),
+    response=responses({201: LedgerTransactionOut}, 400, 401, 403, 404),
     summary="Credit compensation to a client's balance",
     tags=STAFF_TAGS,
 )
@@ -450,7 +450,7 @@ def staff_credit_post(request: HttpRequest, client_id: ClientId, payload: Credit
 
 @router.post(
     "/staff/clients/{client_id}/corrections",
-    response=responses({201: LedgerTransactionOut}, 400, 401, 403, 404, 409),
+    response=responses({201: LedgerTransactionOut}, 400, 401, 403, 404),
     summary="Correct a client's balance",
     tags=STAFF_TAGS,
 )

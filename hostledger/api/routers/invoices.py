@@ -107,7 +107,7 @@ def invoice_read(request: HttpRequest, invoice_id: InvoiceId, acting: Query[Acti
 
 @router.get(
     "/invoices/{invoice_id}/pdf",
-    response=responses({200: None}, 400, 401, 403, 404, 409),
+    response=responses({200: None}, 400, 401, 403, 404),
     summary="Download an invoice as PDF",
     openapi_extra=PDF_ANSWER,
 )
@@ -121,12 +121,12 @@ def invoice_pdf(request: HttpRequest, invoice_id: InvoiceId, acting: Query[Actin
 
 @router.get(
     "/invoices/{invoice_id}/xml",
-    response=responses({200: None}, 400, 401, 403, 404, 409),
+    response=responses({200: None}, 400, 401, 403, 404),
     summary="Download an invoice as e-invoice XML",
     openapi_extra=XML_ANSWER,
 )
 def invoice_xml(request: HttpRequest, invoice_id: InvoiceId, acting: Query[ActingClient]):
-    """The EN 16931 e-invoice of a final invoice (BIL-10). A proforma has none: 409
+    """The EN 16931 e-invoice of a final invoice (BIL-10). A proforma has none: 400
     ``einvoice_not_available``."""
     access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     invoice = selectors.client_invoice(access.client, invoice_id)
@@ -167,7 +167,7 @@ def credit_note_read(
 
 @router.get(
     "/credit-notes/{credit_note_id}/pdf",
-    response=responses({200: None}, 400, 401, 403, 404, 409),
+    response=responses({200: None}, 400, 401, 403, 404),
     summary="Download a credit note as PDF",
     openapi_extra=PDF_ANSWER,
 )
@@ -182,7 +182,7 @@ def credit_note_pdf(
 
 @router.get(
     "/credit-notes/{credit_note_id}/xml",
-    response=responses({200: None}, 400, 401, 403, 404, 409),
+    response=responses({200: None}, 400, 401, 403, 404),
     summary="Download a credit note as e-invoice XML",
     openapi_extra=XML_ANSWER,
 )
@@ -244,7 +244,7 @@ def staff_invoice_read(request: HttpRequest, invoice_id: InvoiceId):
 
 @router.post(
     "/staff/invoices/{invoice_id}/credit-notes",
-    response=responses({201: CreditNoteOut}, 400, 401, 403, 404, 409),
+    response=responses({201: CreditNoteOut}, 400, 401, 403, 404),
     summary="Issue a credit note",
     tags=STAFF_TAGS,
 )
@@ -254,8 +254,8 @@ def staff_credit_note_issue(
     """Correct a final invoice with a credit note numbered in the credit-note series
     (BIL-04): ``full`` reverses every line to the cent, or ``lines`` are credited at the
     invoice's VAT rate with line rounding (BIL-02). Credit notes never take back more than
-    the invoice's gross amount (409 ``credit_exceeds_invoice``); a proforma is cancelled
-    instead (409 ``invoice_not_final``). Needs billing.manage."""
+    the invoice's gross amount (400 ``credit_exceeds_invoice``); a proforma is cancelled
+    instead (400 ``invoice_not_final``). Needs billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     invoice = staff_selectors.invoice_for_staff(invoice_id)
     lines = None
@@ -283,13 +283,13 @@ def staff_credit_note_issue(
 
 @router.post(
     "/staff/invoices/{invoice_id}/cancel",
-    response=responses({200: InvoiceOut}, 400, 401, 403, 404, 409),
+    response=responses({200: InvoiceOut}, 400, 401, 403, 404),
     summary="Cancel a proforma",
     tags=STAFF_TAGS,
 )
 def staff_proforma_cancel(request: HttpRequest, invoice_id: InvoiceId, payload: ProformaCancelIn):
     """Withdraw an unpaid proforma (BIL-04); it never had a number, so no gap appears. A
-    paid or cancelled one answers 409 ``invoice_not_awaiting_payment``. Needs
+    paid or cancelled one answers 400 ``invoice_not_awaiting_payment``. Needs
     billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     invoice = staff_selectors.invoice_for_staff(invoice_id)

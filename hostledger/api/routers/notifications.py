@@ -311,7 +311,7 @@ def staff_template_list(request: HttpRequest, page: Query[PageParams]):
 
 @router.put(
     "/staff/notification-templates/{event}/{language}",
-    response=responses({200: TemplateOut}, 400, 401, 403, 404, 409),
+    response=responses({200: TemplateOut}, 400, 401, 403, 404),
     summary="Change a message template",
     tags=STAFF_TAGS,
 )
@@ -320,7 +320,7 @@ def staff_template_update(
 ):
     """Save a new version of the event's message in the language; it is used from now on
     and earlier versions are kept (NTF-02). A text that is not a valid template answers 400
-    naming the field; a save at the same moment as another answers 409
+    naming the field; a save at the same moment as another answers 400
     ``template_changed``. Needs settings.edit."""
     accounts.require_staff_permission(request.user, perms.SETTINGS_EDIT)
     selectors.template_detail(event, language)

@@ -126,14 +126,14 @@ def order_place(request: HttpRequest, acting: Query[ActingClient], payload: Orde
 
 @router.post(
     "/orders/{order_id}/cancel",
-    response=responses({200: OrderOut}, 400, 401, 403, 404, 409),
+    response=responses({200: OrderOut}, 400, 401, 403, 404),
     summary="Withdraw an unpaid order",
 )
 def order_cancel(
     request: HttpRequest, order_id: OrderId, acting: Query[ActingClient], payload: OrderCancelIn
 ):
     """Withdraw an order not paid yet (ORD-01): its proforma is cancelled and its pending
-    service terminated. A paid, cancelled or free-trial order answers 409
+    service terminated. A paid, cancelled or free-trial order answers 400
     ``order_not_open``; a paid service is cancelled under ORD-06 instead. Needs the owner or
     a trusted user with the services scope."""
     access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
