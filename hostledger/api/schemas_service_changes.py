@@ -330,7 +330,8 @@ def refund_paid(cancellation: ServiceCancellation) -> Money:
         credit.credit_note_id: credit.credit_note.gross_minor
         for credit in cancellation.credits.select_related("credit_note")
     }
-    return Money(sum(gross.values()), cancellation.currency)
+    # Credit notes store their amounts as negatives (money back); the refund is positive.
+    return Money(-sum(gross.values()), cancellation.currency)
 
 
 def cancellation_row(cancellation: ServiceCancellation) -> dict:

@@ -78,8 +78,12 @@ class RequestBodyLimitMiddleware:
 
     def __call__(self, request):
         declared = _declared_length(request)
-        if declared is not None and declared > self.limit_for(request.path_info):
-            return body_too_large_response(request, self.limit_for(request.path_info))
+        usual_limit = int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE) + self.FORM_ROOM
+        # Only a body over the usual limit costs a look at the statement upload's setting.
+        if declared is not None and declared > usual_limit:
+            limit = self.limit_for(request.path_info)
+            if declared > limit:
+                return body_too_large_response(request, limit)
         return self.get_response(request)
 
     def limit_for(self, path: str) -> int:
