@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hostledger.core.middleware.RequestIdMiddleware",
+    "hostledger.core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -277,10 +278,20 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Request bodies (JSON, form fields) larger than this are refused with 413 before they are read;
+# bank statement uploads have their own, larger limit (provider setting
+# ledger.bank_statement_max_bytes).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+HOSTLEDGER_LARGE_UPLOAD_PATHS = ("/staff/payments/statements/", "/api/v1/staff/bank-statements")
+HOSTLEDGER_LARGE_UPLOAD_LIMIT = "hostledger.web.request_limits.bank_statement_upload_limit"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "hostledger.core.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "hostledger.core.middleware.RequestIdLogFilter"},
+        "no_url_secrets": {"()": "hostledger.core.access_log.SecretRedactingLogFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     },
@@ -288,7 +299,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["request_id"],
+            "filters": ["request_id", "no_url_secrets"],
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},

@@ -12,3 +12,5 @@ urlpatterns = [
     path("api/v1/", include("hostledger.api.urls")),
     path("", include("hostledger.web.urls")),
 ]
+
+handler500 = "hostledger.web.views.errors.server_error"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
+import responses
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -24,3 +28,32 @@ def no_connection_outlives_the_suite(django_db_setup, django_db_blocker):
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+VIES_ENDPOINT = re.compile(r"^https://ec\.europa\.eu/taxation_customs/vies/rest-api/")
+
+
+def _vies_registered_answer(request):
+    """VIES's answer for a number it knows: valid, with a consultation number."""
+    body = json.loads(request.body or b"{}")
+    answer = {
+        "countryCode": body.get("countryCode", ""),
+        "vatNumber": body.get("vatNumber", ""),
+        "requestDate": "2025-01-01T00:00:00.000Z",
+        "valid": True,
+        "requestIdentifier": "WAPITEST0000001",
+    }
+    return 200, {"Content-Type": "application/json"}, json.dumps(answer)
+
+
+@pytest.fixture(autouse=True)
+def vies_answers_offline():
+    """The suite runs offline and VIES look-ups are on by default (BIL-05): the European
+    Commission's VIES address answers here, mocked at the HTTP layer, that every number it
+    is asked about is registered. A test about VIES's refusals or outages registers its own
+    answers with ``responses.activate`` (the inner mock takes precedence); every other
+    address passes through untouched."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add_passthru(re.compile(r"^(?!https://ec\.europa\.eu/taxation_customs/vies/)"))
+        mock.add_callback(responses.POST, VIES_ENDPOINT, callback=_vies_registered_answer)
+        yield mock

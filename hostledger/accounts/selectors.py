@@ -33,6 +33,11 @@ from hostledger.core.errors import DomainError, NotFound, PermissionDenied
 from hostledger.core.fields import encrypted_field_paths
 
 OWNER = "owner"
+BILLING_SCOPE = AccessGrant.Scope.BILLING
+SERVICES_SCOPE = AccessGrant.Scope.SERVICES
+MESSAGES = "messages"
+"""The client's inbox: not a scope of its own. The owner and read-only trusted users read it;
+only the owner marks messages read (their unread state is the owner's cue, ACC-06)."""
 
 
 @dataclass(frozen=True)
@@ -40,8 +45,11 @@ class ClientAccess:
     """What one user may do in one client's account.
 
     ``scopes`` is {"owner"} for the owner, else the scopes of the trusted-entity grant.
-    Read access is implied by any scope; writes need the area's scope (billing for payers).
-    Profile, contacts and access grants are the owner's alone.
+    Reads follow the scope too (ACC-06): a billing grant reads billing, a services grant
+    reads services, a read-only grant reads the whole account; writes need the area's scope
+    (billing for payers) and are never allowed to a read-only grant. Messages are read by
+    the owner and read-only grants and marked read by the owner alone. Profile, contacts and
+    access grants are the owner's alone. See docs/decisions/0007-guard-grant-scopes.md.
     """
 
     client: Client
@@ -56,6 +64,15 @@ class ClientAccess:
         if self.is_owner:
             return True
         return area in self.scopes and AccessGrant.Scope.READ_ONLY not in self.scopes
+
+    def can_read(self, area: str) -> bool:
+        if self.is_owner or AccessGrant.Scope.READ_ONLY in self.scopes:
+            return True
+        return area in self.scopes
+
+    def require_read(self, area: str) -> None:
+        if not self.can_read(area):
+            raise PermissionDenied("Your access to this account does not cover this part of it.")
 
     def require_write(self, area: str) -> None:
         if not self.can_write(area):
@@ -112,13 +129,19 @@ def accessible_clients(user: User) -> list[tuple[Client, frozenset[str]]]:
     return result
 
 
-def client_access(user: User, client_public_id: str | None = None) -> ClientAccess:
-    """The user's access to the named client (default: their own); NotFound otherwise."""
+def client_access(
+    user: User, client_public_id: str | None = None, *, reads: str | None = None
+) -> ClientAccess:
+    """The user's access to the named client (default: their own); NotFound otherwise. With
+    ``reads``, PermissionDenied unless the access covers reading that area (ACC-06)."""
     if not user.is_authenticated or not user.is_active:
         raise NotFound("client")
     for client, scopes in accessible_clients(user):
         if client_public_id is None or client.public_id == client_public_id:
-            return ClientAccess(client=client, user=user, scopes=scopes)
+            access = ClientAccess(client=client, user=user, scopes=scopes)
+            if reads is not None:
+                access.require_read(reads)
+            return access
     raise NotFound("client")
 
 

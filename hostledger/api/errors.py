@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -37,6 +38,7 @@ _CODE_OF_STATUS = {
     403: "permission_denied",
     404: "not_found",
     405: "method_not_allowed",
+    413: "request_too_large",
     429: "throttled",
 }
 
@@ -133,8 +135,19 @@ def handle_validation_error(request: HttpRequest, error: ValidationError) -> Htt
     return error_response(400, "invalid_input", summary or "The request is not valid.", fields)
 
 
+BUSINESS_REFUSAL_STATUS = 400
+"""Every refusal by a business rule answers 400 with its own ``code`` (decision 0004 and
+docs/decisions/0009-guard-one-status-for-refusals.md): whether a value is wrong or the state
+of an object does not allow the action (an invoice already paid, a key used for another
+movement), the caller fixes its request; ``code`` says which rule refused. Only "who are you"
+(401), "not yours to do" (403), "no such object" (404) keep their own statuses."""
+
+_STATUSES_OF_THEIR_OWN = frozenset({401, 403, 404, 413, 429})
+
+
 def handle_domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
-    return error_response(error.status, error.code, error.message, error.fields)
+    status = error.status if error.status in _STATUSES_OF_THEIR_OWN else BUSINESS_REFUSAL_STATUS
+    return error_response(status, error.code, error.message, error.fields)
 
 
 def handle_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
@@ -159,6 +172,12 @@ def handle_django_permission_denied(request: HttpRequest, error: Exception) -> H
     return error_response(403, "permission_denied", "You are not allowed to do this.")
 
 
+def handle_request_too_large(request: HttpRequest, error: Exception) -> HttpResponse:
+    """A body Django refused to read whole (no or a wrong Content-Length): 413."""
+    message = "The request body is larger than the server accepts."
+    return error_response(413, "request_too_large", message, {"body": message})
+
+
 def handle_unexpected_error(request: HttpRequest, error: Exception) -> HttpResponse:
     """Log the error with its traceback; the caller learns only the request id to quote."""
     logger.exception("Unexpected error answering %s %s", request.method, request.path)
@@ -177,4 +196,5 @@ def install_handlers(api) -> None:
     api.add_exception_handler(HttpError, handle_http_error)
     api.add_exception_handler(Http404, handle_not_found)
     api.add_exception_handler(DjangoPermissionDenied, handle_django_permission_denied)
+    api.add_exception_handler(RequestDataTooBig, handle_request_too_large)
     api.add_exception_handler(Exception, handle_unexpected_error)

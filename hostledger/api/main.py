@@ -28,6 +28,7 @@ from hostledger.api.routers import (
     service_changes,
     services,
     staff,
+    staff_reads,
     usage,
     verification,
 )
@@ -100,6 +101,7 @@ api.add_router("", payers.router)
 api.add_router("", contacts.router)
 api.add_router("", grants.router)
 api.add_router("", staff.router)
+api.add_router("", staff_reads.router)
 api.add_router("", catalog.router)
 api.add_router("", catalog_staff.router)
 api.add_router("", billing.router)

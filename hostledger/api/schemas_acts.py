@@ -10,7 +10,7 @@ from ninja import Field, Schema
 
 from hostledger.api.schemas import PUBLIC_ID_PATTERN, InputSchema
 from hostledger.api.schemas_invoices import PayerSnapshotOut
-from hostledger.api.schemas_money import MoneyOut, day, multiline_text
+from hostledger.api.schemas_money import InputDate, MoneyOut, day, multiline_text
 from hostledger.core.money import Money
 from hostledger.invoicing.act_selectors import act_status
 from hostledger.invoicing.models import AcceptanceAct, ActDispute, PaperActRequest
@@ -166,7 +166,7 @@ class ActFilter(Schema):
 
 
 class StaffActFilter(ActFilter):
-    month: date | None = day("Only of the month this day falls in.")
+    month: InputDate | None = day("Only of the month this day falls in.")
     client: str | None = Field(
         None,
         pattern=PUBLIC_ID_PATTERN,
@@ -195,7 +195,7 @@ class PaperActRequestFileIn(InputSchema):
         description="Public id of the payer whose acts are posted.",
         examples=["pay_3k9d2m7q8w1x4z6v"],
     )
-    quarter_of: date | None = day("Any day of the quarter; omit for the current quarter.")
+    quarter_of: InputDate | None = day("Any day of the quarter; omit for the current quarter.")
 
 
 class PaperActSentIn(InputSchema):
@@ -206,7 +206,7 @@ class StaffPaperActFilter(Schema):
     status: PaperRequestStatus | None = Field(
         None, description="Only in this status; omit for every request."
     )
-    period_start: date | None = day("Only of the quarter starting on this day.")
+    period_start: InputDate | None = day("Only of the quarter starting on this day.")
 
 
 # ----------------------------------------------------------------------------- conversions

@@ -10,9 +10,13 @@ from ninja import Field, Schema
 from hostledger.api.schemas import PUBLIC_ID_PATTERN, InputSchema, text
 from hostledger.api.schemas_invoices import InvoiceSummaryOut
 from hostledger.api.schemas_money import (
+    FIRST_DAY,
+    LAST_DAY,
+    InputDate,
     MoneyIn,
     MoneyOut,
     SignedMoneyIn,
+    confirm_flag,
     day,
     multiline_text,
 )
@@ -33,8 +37,8 @@ class BalanceOut(Schema):
 
 
 class StatementRange(Schema):
-    date_from: date | None = day("First day, included; omit to start at the first movement.")
-    date_to: date | None = day("Last day, included; omit to run to today.")
+    date_from: InputDate | None = day("First day, included; omit to start at the first movement.")
+    date_to: InputDate | None = day("Last day, included; omit to run to today.")
 
 
 class StatementLineOut(Schema):
@@ -172,10 +176,13 @@ class PaidFromBalanceOut(Schema):
 
 class PaymentRecordIn(InputSchema):
     amount: MoneyIn = Field(description="What the client paid, in EUR.")
-    value_date: date = Field(description="The day the money arrived; not in the future.")
+    value_date: InputDate = Field(
+        ge=FIRST_DAY, le=LAST_DAY, description="The day the money arrived; not in the future."
+    )
     reference: text(150, "The bank's reference of the transfer or the receipt number.", ["B-1"])
     received_into: Literal["bank", "cash"] = Field("bank", description="Where the money went.")
     payer_name: text(200, "Who paid.", ["Mari Maasikas"]) = ""
+    confirm: bool = confirm_flag()
 
 
 class PaymentAssignIn(InputSchema):
@@ -296,14 +303,17 @@ class RefundIn(IdempotentIn):
         description="The payment to refund, which the money goes back the way of.",
         examples=["pmt_3k9d2m7q8w1x4z6v"],
     )
+    confirm: bool = confirm_flag()
 
 
 class CreditIn(IdempotentIn):
     amount: MoneyIn = Field(description="Compensation credited to the balance, in EUR.")
+    confirm: bool = confirm_flag()
 
 
 class CorrectionIn(IdempotentIn):
     amount: SignedMoneyIn = Field(description="Signed correction: negative lowers the balance.")
+    confirm: bool = confirm_flag()
 
 
 class LedgerTransactionOut(Schema):

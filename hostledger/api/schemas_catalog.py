@@ -12,9 +12,11 @@ from hostledger.api.schemas import PUBLIC_ID_PATTERN, InputSchema, text
 from hostledger.api.schemas_money import (
     FIRST_DAY,
     LAST_DAY,
+    InputDate,
     MoneyIn,
     MoneyOut,
     UnitPriceOut,
+    confirm_flag,
     multiline_text,
     unit_price_of,
 )
@@ -186,6 +188,10 @@ class StaffTariffOut(Schema):
     specs: dict[str, int | str]
     monthly_fee: MoneyOut = Field(description="The fee in force today (CAT-06).")
     is_active: bool
+    status: Literal["draft", "published"] = Field(
+        description="A draft is seen by staff only; publishing offers it to clients (CAT-02)."
+    )
+    published_at: datetime | None
     sort_order: int
     created_at: datetime
     updated_at: datetime
@@ -234,7 +240,12 @@ class PriceVersionOut(Schema):
     add_on_id: str | None
     monthly_fee: MoneyOut
     effective_from: date
-    announced_at: datetime
+    announced_at: datetime = Field(
+        description="When it was published (announced); for a draft, when it was prepared."
+    )
+    status: Literal["draft", "published"] = Field(
+        description="A draft applies to nobody; publishing announces it (CAT-06)."
+    )
     note: str
     withdrawn_at: datetime | None
 
@@ -255,16 +266,24 @@ class TariffCreateIn(InputSchema):
         examples=[{"cpu": 2, "ram_gb": 4, "disk_gb": 80}],
     )
     sort_order: SortOrder = 0
-    is_active: bool = Field(True, description="Offer it to new orders at once.")
+    is_active: bool = Field(
+        True, description="Offer it to new orders once published (it starts as a draft)."
+    )
+    confirm: bool = confirm_flag()
 
 
 class TariffPatchIn(InputSchema):
-    """Only the fields sent change; the fee changes by a price version (CAT-06)."""
+    """Only the fields sent change. The fee of a published tariff changes by a price version
+    (CAT-06); a draft's fee may be corrected here."""
 
     name: text(120, "Name shown to clients.", ["VPS Start"]) | None = None
     description: multiline_text(5000, "Description.", ["2 vCPU, 4 GB"]) | None = None
     specs: dict[SpecName, SpecValue] | None = Field(None, max_length=30)
     sort_order: SortOrder | None = None
+    monthly_fee: MoneyIn | None = Field(
+        None, description="A draft's monthly fee in EUR; refused once the tariff is published."
+    )
+    confirm: bool = confirm_flag()
 
 
 class AddOnCreateIn(InputSchema):
@@ -280,6 +299,7 @@ class AddOnCreateIn(InputSchema):
     description: multiline_text(5000, "Description.", [""]) = ""
     max_quantity: int = Field(1, ge=1, le=10_000, description="How many one service may take.")
     sort_order: SortOrder = 0
+    confirm: bool = confirm_flag()
 
 
 class AddOnPatchIn(InputSchema):
@@ -328,6 +348,7 @@ class OsImageCreateIn(InputSchema):
         None, description="Monthly licence fee in EUR; required for a paid licence."
     )
     sort_order: SortOrder = 0
+    confirm: bool = confirm_flag()
 
 
 class OsImagePatchIn(InputSchema):
@@ -336,6 +357,7 @@ class OsImagePatchIn(InputSchema):
     requires_paid_licence: bool | None = None
     licence_monthly_fee: MoneyIn | None = None
     sort_order: SortOrder | None = None
+    confirm: bool = confirm_flag()
 
 
 class PriceVersionCreateIn(InputSchema):
@@ -344,12 +366,13 @@ class PriceVersionCreateIn(InputSchema):
     tariff: str | None = Field(None, pattern=PUBLIC_ID_PATTERN, description="The tariff.")
     add_on: str | None = Field(None, pattern=PUBLIC_ID_PATTERN, description="The add-on.")
     new_fee: MoneyIn = Field(description="The new monthly fee in EUR.")
-    effective_from: date = Field(
+    effective_from: InputDate = Field(
         ge=FIRST_DAY,
         le=LAST_DAY,
         description="First day of the fee; at least the notice period from today.",
     )
     note: multiline_text(2000, "Why the fee changes, for the notice.", ["New hardware"]) = ""
+    confirm: bool = confirm_flag()
 
 
 # ----------------------------------------------------------------------------- conversions
@@ -453,6 +476,7 @@ def price_change_notice(version: PriceVersion) -> dict:
         "monthly_fee": version.monthly_fee,
         "effective_from": version.effective_from,
         "announced_at": version.announced_at,
+        "status": version.status,
         "note": version.note,
     }
 
@@ -467,6 +491,8 @@ def _staff_tariff_row(tariff, fee) -> dict:
         "specs": tariff.specs or {},
         "monthly_fee": fee,
         "is_active": tariff.is_active,
+        "status": tariff.status,
+        "published_at": tariff.published_at,
         "sort_order": tariff.sort_order,
         "created_at": tariff.created_at,
         "updated_at": tariff.updated_at,
@@ -525,6 +551,7 @@ def price_version_row(version: PriceVersion, *, tariff=None, add_on=None) -> dic
         "monthly_fee": version.monthly_fee,
         "effective_from": version.effective_from,
         "announced_at": version.announced_at,
+        "status": version.status,
         "note": version.note,
         "withdrawn_at": version.withdrawn_at,
     }

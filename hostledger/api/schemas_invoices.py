@@ -9,7 +9,7 @@ from ninja import Field, Schema
 
 from hostledger.api.schemas import PUBLIC_ID_PATTERN, InputSchema
 from hostledger.api.schemas_decisions import PenaltyOut, penalty_row
-from hostledger.api.schemas_money import MoneyIn, MoneyOut, day, multiline_text
+from hostledger.api.schemas_money import InputDate, MoneyIn, MoneyOut, day, multiline_text
 from hostledger.automation.selectors import invoice_penalty
 from hostledger.core.money import Money
 from hostledger.invoicing.models import CreditNote, Invoice
@@ -118,8 +118,8 @@ class CreditNoteLineIn(InputSchema):
     description: multiline_text(500, "What is credited.", ["VPS Start, March 2026"])
     quantity: str = Field(pattern=QUANTITY_PATTERN, examples=["1"])
     unit_price: MoneyIn = Field(description="Net unit price, in the invoice's currency.")
-    period_start: date | None = day("First day of the period credited.")
-    period_end: date | None = day("Last day of the period credited.")
+    period_start: InputDate | None = day("First day of the period credited.")
+    period_end: InputDate | None = day("Last day of the period credited.")
 
 
 class CreditNoteIssueIn(InputSchema):
@@ -148,8 +148,8 @@ class StaffInvoiceFilter(InvoiceFilter):
         description="Only of this client (public id).",
         examples=["cli_7m2k9d3q8w1x4z6v"],
     )
-    issued_from: date | None = day("Issued on or after this day.")
-    issued_to: date | None = day("Issued on or before this day.")
+    issued_from: InputDate | None = day("Issued on or after this day.")
+    issued_to: InputDate | None = day("Issued on or before this day.")
 
 
 # ----------------------------------------------------------------------------- conversions

@@ -19,7 +19,8 @@ from pydantic import AfterValidator
 
 from hostledger.api.schemas import InputSchema
 from hostledger.core.errors import DomainError, NotFound
-from hostledger.core.money import Money
+from hostledger.core.limits import date_input_bounds
+from hostledger.core.money import Money, parse_staff_amount, require_confirmation
 
 AMOUNT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,6})?$"
 SIGNED_AMOUNT_PATTERN = r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$"
@@ -99,6 +100,49 @@ def to_money(value: MoneyIn | SignedMoneyIn, field: str) -> Money:
         ) from None
 
 
+CONFIRM_DESCRIPTION = (
+    "Set to true to confirm an amount above the provider's confirmation threshold; without "
+    "it such an amount is refused with 400 confirmation_required naming this field."
+)
+
+
+def confirm_flag() -> Any:
+    """The ``confirm`` flag of a staff operation that takes an amount."""
+    return Field(False, description=CONFIRM_DESCRIPTION)
+
+
+def staff_money(
+    value: MoneyIn | SignedMoneyIn,
+    field: str,
+    *,
+    maximum: Money,
+    threshold: Money | None = None,
+    confirmed: bool = False,
+) -> Money:
+    """An amount staff send, read by the one strict parser of staff amounts: digits and at
+    most the currency's decimals, at most ``maximum`` (by size, for a signed correction), and
+    above ``threshold`` only with ``confirm: true``. A refusal names ``field`` or ``confirm``."""
+    try:
+        Money.zero(value.currency)
+        if value.currency != maximum.currency:
+            raise DomainError(
+                "invalid_currency",
+                f"{field}: amounts are in {maximum.currency}, not {value.currency}.",
+                fields={field: f"must be in {maximum.currency}"},
+            )
+        text = value.amount
+        negative = text.startswith("-")
+        amount = parse_staff_amount(
+            text.removeprefix("-"), field=field, currency=value.currency, maximum=maximum
+        )
+    except DomainError as error:
+        problem = error.fields.get(field) or next(iter(error.fields.values()), error.message)
+        raise DomainError(error.code, f"{field}: {problem}", fields={field: problem}) from None
+    if threshold is not None:
+        require_confirmation(amount, threshold=threshold, confirmed=confirmed)
+    return -amount if negative else amount
+
+
 def unit_price_of(micro: int, currency: str) -> dict[str, str]:
     """A micro-unit price as :class:`UnitPriceOut` (4300 → ``"0.004300"``)."""
     return {"amount": f"{Decimal(micro).scaleb(-6):.6f}", "currency": currency}
@@ -125,8 +169,24 @@ def multiline_text(max_length: int, description: str, examples: list[str]) -> An
     ]
 
 
+def _within_input_years(value: date | None) -> date | None:
+    """A date typed in lies within the provider's input years (``core.date_input_*``)."""
+    if value is None:
+        return None
+    first, last = date_input_bounds()
+    if not first <= value <= last:
+        raise ValueError(f"Give a date between {first.isoformat()} and {last.isoformat()}.")
+    return value
+
+
+InputDate = Annotated[date, AfterValidator(_within_input_years)]
+"""A date in a request: within 1900-01-01 … 2999-12-31 by the document, and within the
+provider's input years (``core.date_input_first_year`` … ``core.date_input_last_year``) when
+the request is read; outside them it is 400 naming the field."""
+
+
 def day(description: str) -> Any:
-    """A calendar date between 1900-01-01 and 2999-12-31."""
+    """A calendar date between 1900-01-01 and 2999-12-31 (use with :data:`InputDate`)."""
     return Field(None, ge=FIRST_DAY, le=LAST_DAY, description=description)
 
 

@@ -9,7 +9,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from hostledger.api.schemas import PUBLIC_ID_PATTERN, InputSchema
-from hostledger.api.schemas_money import FIRST_DAY, LAST_DAY, MoneyOut
+from hostledger.api.schemas_money import FIRST_DAY, LAST_DAY, InputDate, MoneyOut
 from hostledger.api.schemas_orders import AddOnChoiceIn
 from hostledger.core.errors import DomainError
 from hostledger.core.money import Money
@@ -97,7 +97,7 @@ class PlanChangePreviewQuery(Schema):
 class CancellationIn(InputSchema):
     """The day the service is to be deactivated (ORD-06)."""
 
-    effective_on: date = Field(
+    effective_on: InputDate = Field(
         ge=FIRST_DAY,
         le=LAST_DAY,
         description=(
@@ -191,7 +191,13 @@ class CancellationOut(Schema):
     state: CancellationState = Field(description="requested, withdrawn or carried_out.")
     requested_on: date
     effective_on: date = Field(description="First day the service is no longer provided.")
-    refund: MoneyOut = Field(description="Net given back to the balance when carried out.")
+    refund: MoneyOut = Field(
+        description="What the balance received when it was carried out: the gross amount "
+        "(VAT included) of the credit notes issued for the unused paid days; 0.00 before."
+    )
+    refund_net: MoneyOut = Field(
+        description="The same refund without VAT, as the credit notes' net amounts."
+    )
     requested_at: datetime
     withdrawn_at: datetime | None
     carried_out_at: datetime | None
@@ -317,6 +323,17 @@ def preview_row(preview: PlanChangePreview) -> dict:
     }
 
 
+def refund_paid(cancellation: ServiceCancellation) -> Money:
+    """The gross amount the balance received for ``cancellation``: the credit notes issued
+    for it, VAT included (each credit note of a cancellation credits that cancellation only)."""
+    gross = {
+        credit.credit_note_id: credit.credit_note.gross_minor
+        for credit in cancellation.credits.select_related("credit_note")
+    }
+    # Credit notes store their amounts as negatives (money back); the refund is positive.
+    return Money(-sum(gross.values()), cancellation.currency)
+
+
 def cancellation_row(cancellation: ServiceCancellation) -> dict:
     return {
         "id": cancellation.public_id,
@@ -326,7 +343,8 @@ def cancellation_row(cancellation: ServiceCancellation) -> dict:
         "state": cancellation.state,
         "requested_on": cancellation.requested_on,
         "effective_on": cancellation.effective_on,
-        "refund": cancellation.refund,
+        "refund": refund_paid(cancellation),
+        "refund_net": cancellation.refund,
         "requested_at": cancellation.requested_at,
         "withdrawn_at": cancellation.withdrawn_at,
         "carried_out_at": cancellation.carried_out_at,

@@ -238,7 +238,7 @@ def seed_demo_catalog() -> dict[str, int]:
     existing = set(Tariff.objects.values_list("code", flat=True))
     for order, (family, code, name, fee, specs, description) in enumerate(TARIFFS):
         if code not in existing:
-            actions.tariff_create(
+            tariff = actions.tariff_create(
                 family=families[family],
                 code=code,
                 name=name,
@@ -247,6 +247,7 @@ def seed_demo_catalog() -> dict[str, int]:
                 description=description,
                 sort_order=order,
             )
+            actions.tariff_publish(tariff=tariff)
             created["tariffs"] += 1
     tariffs = {tariff.code: tariff for tariff in Tariff.objects.all()}
 

@@ -90,6 +90,17 @@ class ProductFamily(models.Model):
         return self.code in OS_IMAGE_FAMILIES
 
 
+class PublicationStatus(models.TextChoices):
+    """Whether a tariff or a price version is live (CAT-02, CAT-06).
+
+    Staff create both as drafts: a draft is seen only in the staff area, is never offered,
+    ordered or billed, and its fee may still be corrected. Publishing makes it live: a tariff
+    is offered to clients, a price version is announced and applies from its date."""
+
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
 class Tariff(models.Model):
     """A product a client can order: a fixed monthly subscription fee in EUR (CAT-02).
 
@@ -111,6 +122,10 @@ class Tariff(models.Model):
     currency = models.CharField(max_length=3, default=DEFAULT_CURRENCY)
     specs = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True)
+    status = models.CharField(
+        max_length=12, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -125,6 +140,10 @@ class Tariff(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PublicationStatus.PUBLISHED
 
     @property
     def monthly_fee(self) -> Money:
@@ -304,6 +323,9 @@ class PriceVersion(models.Model):
         related_name="+",
     )
     note = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=12, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -327,6 +349,10 @@ class PriceVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.monthly_fee} from {self.effective_from}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PublicationStatus.PUBLISHED
 
     @property
     def monthly_fee(self) -> Money:

@@ -48,7 +48,8 @@ declare(
     {
         **_PRICED_ITEM,
         "family": REFERENCE,
-        **_catalog_fields("description", "monthly_fee_minor", "specs"),
+        "published_at": RECORD_TIME,
+        **_catalog_fields("description", "monthly_fee_minor", "specs", "status"),
     },
 )
 
@@ -98,6 +99,7 @@ declare(
         "effective_from": CATALOG_DATA,
         "announced_by": REFERENCE,
         "note": NOT_PERSONAL,
+        "status": CATALOG_DATA,
         "withdrawn_at": RECORD_TIME,
     },
 )

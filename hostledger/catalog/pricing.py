@@ -12,7 +12,16 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from hostledger.core.errors import DomainError
-from hostledger.core.money import DEFAULT_CURRENCY, Money, minor_unit_places, round_half_up
+from hostledger.core.limits import staff_price_maximum
+from hostledger.core.money import (
+    DEFAULT_CURRENCY,
+    Money,
+    minor_unit_places,
+    parse_staff_amount,
+    parse_staff_decimal,
+    refuse_above_maximum,
+    round_half_up,
+)
 
 from .models import MICRO_PLACES, MeteredItem, from_micro
 
@@ -61,9 +70,13 @@ def _refuse_negative(number: Decimal, *, field: str) -> None:
 def parse_fee(value: object, *, field: str) -> Money:
     """A monthly fee in EUR from a Money, Decimal, int (whole euros) or str ("9.90").
 
-    Refuses floats, negative amounts, more decimals than cents and other currencies, each
-    with a DomainError naming ``field`` (CAT-02).
+    Text is read strictly by :func:`~hostledger.core.money.parse_staff_amount` (digits and
+    at most two decimals: no ``1e6``, no thousands separators). Refuses floats, negative
+    amounts, more decimals than cents, other currencies and fees above the provider's
+    ``core.staff_price_maximum``, each with a DomainError naming ``field`` (CAT-02).
     """
+    if isinstance(value, float):
+        _exact_decimal(value, field=field)
     if isinstance(value, Money):
         if value.currency != CATALOG_CURRENCY:
             raise DomainError(
@@ -72,14 +85,24 @@ def parse_fee(value: object, *, field: str) -> Money:
                 fields={field: f"must be in {CATALOG_CURRENCY}"},
             )
         _refuse_negative(value.amount, field=field)
-        return value
-    number = _exact_decimal(value, field=field)
-    _refuse_negative(number, field=field)
-    return Money.of(number, CATALOG_CURRENCY, field=field)
+    elif isinstance(value, str) and value.strip().startswith("-"):
+        _refuse_negative(Decimal(-1), field=field)
+    elif isinstance(value, Decimal | int) and not isinstance(value, bool):
+        _refuse_negative(_exact_decimal(value, field=field), field=field)
+    fee = parse_staff_amount(value, field=field, currency=CATALOG_CURRENCY)
+    refuse_above_maximum(fee, maximum=staff_price_maximum(), field=field)
+    return fee
 
 
 def parse_unit_price(value: object, *, field: str) -> int:
-    """A metered unit price as whole micro-units (``"0.0043"`` → 4300), exact or refused."""
+    """A metered unit price as whole micro-units (``"0.0043"`` → 4300), exact or refused;
+    text is read strictly (digits and at most six decimals, no exponent)."""
+    if isinstance(value, str) and not value.strip().startswith("-"):
+        return _to_micro(
+            parse_staff_decimal(value, field=field, places=MICRO_PLACES),
+            field=field,
+            what="a unit price",
+        )
     number = _exact_decimal(value.amount if isinstance(value, Money) else value, field=field)
     _refuse_negative(number, field=field)
     return _to_micro(number, field=field, what="a unit price")

@@ -18,7 +18,15 @@ from hostledger.core.errors import DomainError, NotFound
 from hostledger.core.money import Money
 from hostledger.core.registry import current_values
 
-from .models import AddOn, MeteredItem, OsImage, PriceVersion, ProductFamily, Tariff
+from .models import (
+    AddOn,
+    MeteredItem,
+    OsImage,
+    PriceVersion,
+    ProductFamily,
+    PublicationStatus,
+    Tariff,
+)
 from .pricing import metered_charge, price_quantity  # noqa: F401  (re-exported for callers)
 from .terms import (  # noqa: F401  (re-exported for callers)
     FamilyTerms,
@@ -43,7 +51,10 @@ def _as_date(value: date | datetime, field: str) -> date:
 
 
 def _live_versions() -> QuerySet[PriceVersion]:
-    return PriceVersion.objects.filter(withdrawn_at__isnull=True)
+    """Published, not withdrawn price versions: drafts apply to nobody (CAT-06)."""
+    return PriceVersion.objects.filter(
+        status=PublicationStatus.PUBLISHED, withdrawn_at__isnull=True
+    )
 
 
 def _in_force_order() -> list[str]:
@@ -201,9 +212,9 @@ def catalog_for_browsing(*, today: date | None = None) -> list[OfferedFamily]:
     """
     today = today or timezone.localdate()
     values = current_values()
-    tariffs = _with_fees(Tariff.objects.filter(is_active=True), "tariff", today).order_by(
-        "sort_order", "monthly_fee_minor", "id"
-    )
+    tariffs = _with_fees(
+        Tariff.objects.filter(is_active=True, status=PublicationStatus.PUBLISHED), "tariff", today
+    ).order_by("sort_order", "monthly_fee_minor", "id")
     add_ons = _with_fees(AddOn.objects.filter(is_active=True), "add_on", today)
     families = ProductFamily.objects.filter(is_active=True).prefetch_related(
         Prefetch("tariffs", queryset=tariffs, to_attr="active_tariffs"),
@@ -273,10 +284,13 @@ def families_for_staff() -> list[ProductFamily]:
 
 
 def tariff_by_public_id(public_id: str, *, include_inactive: bool = False) -> Tariff:
-    """The tariff with ``public_id`` and its family; clients see active tariffs only."""
+    """The tariff with ``public_id`` and its family; clients see active, published tariffs
+    only (a draft is a 404 to them)."""
     tariffs = Tariff.objects.select_related("family")
     if not include_inactive:
-        tariffs = tariffs.filter(is_active=True, family__is_active=True)
+        tariffs = tariffs.filter(
+            is_active=True, status=PublicationStatus.PUBLISHED, family__is_active=True
+        )
     tariff = tariffs.filter(public_id=public_id).first()
     if tariff is None:
         raise NotFound("tariff")
@@ -286,7 +300,9 @@ def tariff_by_public_id(public_id: str, *, include_inactive: bool = False) -> Ta
 def tariff_by_code(code: str, *, include_inactive: bool = False) -> Tariff:
     tariffs = Tariff.objects.select_related("family")
     if not include_inactive:
-        tariffs = tariffs.filter(is_active=True, family__is_active=True)
+        tariffs = tariffs.filter(
+            is_active=True, status=PublicationStatus.PUBLISHED, family__is_active=True
+        )
     tariff = tariffs.filter(code=code).first()
     if tariff is None:
         raise NotFound("tariff")

@@ -146,3 +146,13 @@ def price_version_of(
     if version is None:
         raise NotFound("price change")
     return version
+
+
+def price_version_by_public_id(public_id: str) -> PriceVersion:
+    """The price version ``public_id`` with its tariff or add-on (CAT-06); NotFound otherwise."""
+    version = (
+        PriceVersion.objects.select_related("tariff", "add_on").filter(public_id=public_id).first()
+    )
+    if version is None:
+        raise NotFound("price change")
+    return version

@@ -4,6 +4,8 @@ Declared once here with the seed's value as default (habit 7); read them with
 ``hostledger.core.registry.setting_value(key)``.
 """
 
+from decimal import Decimal
+
 from hostledger.core.registry import ProviderSetting, declare
 
 CALENDAR_COUNTRY = "core.calendar_country"
@@ -71,5 +73,83 @@ declare(
             "machine that has not reported for this long is marked abandoned; a run on this "
             "machine is marked abandoned as soon as its process is gone."
         ),
+    ),
+)
+
+# Staff guard rails: bounds of amounts typed by staff and of dates typed by anyone. A price
+# typed as "1e6" once became EUR 1,000,000 a month; amounts are now read strictly
+# (``hostledger.core.money.parse_staff_amount``), bounded and, above a threshold, confirmed.
+STAFF_PRICE_MAXIMUM = "core.staff_price_maximum"
+STAFF_PRICE_CONFIRM_ABOVE = "core.staff_price_confirm_above"
+STAFF_PAYMENT_MAXIMUM = "core.staff_payment_maximum"
+STAFF_PAYMENT_CONFIRM_ABOVE = "core.staff_payment_confirm_above"
+DATE_INPUT_FIRST_YEAR = "core.date_input_first_year"
+DATE_INPUT_LAST_YEAR = "core.date_input_last_year"
+
+declare(
+    ProviderSetting(
+        key=STAFF_PRICE_MAXIMUM,
+        default=Decimal("10000.00"),
+        kind="decimal",
+        label="Largest monthly fee",
+        help_text="The highest monthly fee staff can give a tariff, add-on, licence or price "
+        "change; a higher one is refused.",
+        rule="CAT-02",
+        unit="EUR",
+        minimum=Decimal("0.01"),
+    ),
+    ProviderSetting(
+        key=STAFF_PRICE_CONFIRM_ABOVE,
+        default=Decimal("500.00"),
+        kind="decimal",
+        label="Monthly fee to confirm",
+        help_text="A monthly fee above this is taken only after staff confirm it.",
+        rule="CAT-02",
+        unit="EUR",
+        minimum=Decimal("0.00"),
+    ),
+    ProviderSetting(
+        key=STAFF_PAYMENT_MAXIMUM,
+        default=Decimal("100000.00"),
+        kind="decimal",
+        label="Largest amount staff record",
+        help_text="The highest payment, refund, credit or correction staff can record at once; "
+        "a higher one is refused.",
+        rule="BIL-01",
+        unit="EUR",
+        minimum=Decimal("0.01"),
+    ),
+    ProviderSetting(
+        key=STAFF_PAYMENT_CONFIRM_ABOVE,
+        default=Decimal("5000.00"),
+        kind="decimal",
+        label="Amount to confirm",
+        help_text="A payment, refund, credit or correction above this is recorded only after "
+        "staff confirm it.",
+        rule="BIL-01",
+        unit="EUR",
+        minimum=Decimal("0.00"),
+    ),
+    ProviderSetting(
+        key=DATE_INPUT_FIRST_YEAR,
+        default=2000,
+        kind="int",
+        label="Earliest year of a date typed in",
+        help_text="Dates in forms, filters and API input before this year are refused.",
+        rule="BIL-01",
+        unit="year",
+        minimum=1900,
+        maximum=2100,
+    ),
+    ProviderSetting(
+        key=DATE_INPUT_LAST_YEAR,
+        default=2200,
+        kind="int",
+        label="Latest year of a date typed in",
+        help_text="Dates in forms, filters and API input after this year are refused.",
+        rule="BIL-01",
+        unit="year",
+        minimum=2030,
+        maximum=9000,
     ),
 )

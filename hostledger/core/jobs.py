@@ -495,3 +495,12 @@ def job_run_detail(job_run_id: int) -> JobRun:
         return JobRun.objects.select_related("triggered_by").get(pk=job_run_id)
     except (JobRun.DoesNotExist, ValueError, TypeError):
         raise NotFound("job run") from None
+
+
+def job_runs_newest_first():
+    """Every job run, newest first, without its log (the staff API's list)."""
+    return (
+        JobRun.objects.select_related("triggered_by")
+        .defer("log", "error")
+        .order_by("-enqueued_at", "-id")
+    )

@@ -12,6 +12,7 @@ ledger entry always agree to the cent.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
@@ -377,3 +378,108 @@ def format_money(money: Money, locale: str = "en") -> str:
             f"locale: '{locale}' is not a known locale.",
             fields={"locale": "unknown locale"},
         ) from None
+
+
+# Staff input -----------------------------------------------------------------------------
+
+STAFF_AMOUNT_MAX_DIGITS = 15
+"""Whole digits an amount typed by staff may have before the provider's maximum is applied."""
+
+_STAFF_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+
+
+def parse_staff_decimal(value: object, *, field: str, places: int) -> Decimal:
+    """A non-negative decimal typed by staff, read strictly: digits, then optionally a point
+    and at most ``places`` digits (``"1250"``, ``"9.90"``).
+
+    Refused, naming ``field``: an exponent (``"1e6"`` would be a million), a sign, grouping
+    (``"1,000"``, ``"1 000"``, ``"1_000"``), a comma as decimal mark, ``NaN``/``Infinity`` and
+    more than ``places`` decimals. Surrounding spaces are ignored. Decimals and ints (from an
+    already typed schema) are held to the same rules.
+    """
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise DomainError(
+            "invalid_amount", f"{field}: an amount is required.", fields={field: "required"}
+        )
+    if isinstance(value, str):
+        text = value.strip()
+    else:
+        text = str(value) if isinstance(value, int) else format(value, "f")
+    if not text:
+        raise DomainError(
+            "invalid_amount", f"{field}: an amount is required.", fields={field: "required"}
+        )
+    if not _STAFF_NUMBER.match(text):
+        raise DomainError(
+            "invalid_amount",
+            f"{field}: '{value}' is not an amount; write digits with a point before the "
+            f"decimals, e.g. 1250.00 (no exponent, sign or thousands separator).",
+            fields={field: "digits and a decimal point only, e.g. 1250.00"},
+        )
+    whole, _, decimals = text.partition(".")
+    if len(decimals) > places:
+        raise DomainError(
+            "too_many_decimals",
+            f"{field}: at most {places} decimals; got '{value}'.",
+            fields={field: f"at most {places} decimals"},
+        )
+    if len(whole.lstrip("0")) > STAFF_AMOUNT_MAX_DIGITS:
+        raise DomainError(
+            "amount_too_large", f"{field}: '{value}' is too large.", fields={field: "too large"}
+        )
+    return Decimal(text)
+
+
+def parse_staff_amount(
+    value: object,
+    *,
+    field: str,
+    currency: str = DEFAULT_CURRENCY,
+    maximum: Money | None = None,
+) -> Money:
+    """An amount of money typed by staff (a price, a payment, a refund), read strictly by
+    :func:`parse_staff_decimal` with the currency's decimals (cents for EUR), and at most
+    ``maximum`` (a provider setting of the caller). A :class:`Money` is checked against the
+    same bounds. Every refusal is a DomainError naming ``field``; nothing is rounded."""
+    if isinstance(value, Money):
+        amount = value
+        if amount.currency != _normalise_currency(currency):
+            raise CurrencyMismatchError(_normalise_currency(currency), amount.currency)
+        if amount.is_negative():
+            raise DomainError(
+                "invalid_amount",
+                f"{field}: the amount cannot be negative.",
+                fields={field: "cannot be negative"},
+            )
+    else:
+        number = parse_staff_decimal(value, field=field, places=minor_unit_places(currency))
+        amount = Money.of(number, currency, field=field)
+    if maximum is not None:
+        refuse_above_maximum(amount, maximum=maximum, field=field)
+    return amount
+
+
+def refuse_above_maximum(amount: Money, *, maximum: Money, field: str) -> None:
+    """A DomainError naming ``field`` when ``amount`` is above ``maximum``."""
+    if amount > maximum:
+        raise DomainError(
+            "amount_too_large",
+            f"{field}: at most {maximum.amount} {maximum.currency}; got {amount.amount}.",
+            fields={field: f"at most {maximum.amount} {maximum.currency}"},
+        )
+
+
+def require_confirmation(
+    amount: Money, *, threshold: Money, confirmed: bool, field: str = "confirm"
+) -> None:
+    """Refuse an amount above ``threshold`` unless the person confirmed it (``confirmed``).
+
+    Staff guard rail: a large price or payment is taken only when asked for twice. The
+    DomainError names ``field`` (the confirmation checkbox or flag)."""
+    if amount > threshold and not confirmed:
+        raise DomainError(
+            "confirmation_required",
+            f"{amount.amount} {amount.currency} is above {threshold.amount} "
+            f"{threshold.currency}; confirm that the amount is right.",
+            fields={field: f"confirm the amount of {amount.amount} {amount.currency}"},
+        )

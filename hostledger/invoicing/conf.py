@@ -100,13 +100,15 @@ declare(
     ),
     ProviderSetting(
         key=VIES_CHECK_ENABLED,
-        default=False,
+        default=True,
         kind="bool",
         label="Confirm VAT numbers in VIES",
         help_text=(
-            "When on, an EU business is reverse-charged only after the European Commission's "
-            "VIES service confirms its VAT number; when off, a number with a valid format "
-            "and check digits is enough."
+            "On by default: an EU business is reverse-charged only after the European "
+            "Commission's VIES service confirms its VAT number. When VIES cannot be reached "
+            "or does not answer in time, the document charges the VAT of the buyer's country "
+            "and records why; the next document asks VIES again. Off: a number with a valid "
+            "format and check digits is enough."
         ),
         rule="BIL-05",
     ),

@@ -14,7 +14,7 @@ from django.db.models import Prefetch, QuerySet
 from hostledger.accounts.models import Client
 from hostledger.core.errors import NotFound
 from hostledger.core.fields import encrypted_field_paths
-from hostledger.invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
+from hostledger.invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, VatRate
 
 INVOICE_LIST_LIMIT = 200
 
@@ -76,3 +76,8 @@ def invoice_for_staff(public_id: str) -> Invoice:
     if invoice is None:
         raise NotFound("invoice")
     return invoice
+
+
+def vat_rate_table() -> QuerySet[VatRate]:
+    """Every VAT rate with its validity dates, by country and start (BIL-05)."""
+    return VatRate.objects.order_by("country", "valid_from", "id")

@@ -2,8 +2,12 @@
 
 * Clients in the provider's own country (natural or legal persons) pay the provider's rate.
 * Businesses in another EU member state whose VAT number has a valid format (python-stdnum)
-  and, when ``invoicing.vies_check_enabled`` is on, is confirmed by VIES are reverse-charged
-  at 0 %; the recipient accounts for the VAT.
+  and, when ``invoicing.vies_check_enabled`` is on (the default), is confirmed by VIES are
+  reverse-charged at 0 %; the recipient accounts for the VAT.
+* When VIES cannot be reached (time-out, connection error, a member state's service down),
+  the number is *not* confirmed: the business pays the VAT of its country like a consumer,
+  the check is recorded as ``unavailable`` with VIES's error code, and the next document asks
+  VIES again. No reverse charge is ever given on an unconfirmed number.
 * Businesses whose number is missing, malformed, refused or not confirmed by VIES are charged
   like consumers of their country, and the reason is recorded.
 * Consumers elsewhere in the EU pay the rate of their country on the supply date.

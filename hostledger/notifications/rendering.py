@@ -13,11 +13,13 @@ template leaves it out, it is appended.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
+from django.template.base import Lexer, TokenType
 from django.utils import formats, timezone, translation
 
 from hostledger.core.errors import DomainError
@@ -74,18 +76,94 @@ def template_in_force(event: str, language: str) -> MessageText:
     return MessageText(subject=latest.subject, body=latest.body, sms=latest.sms_text)
 
 
+SAFE_TAGS = frozenset(
+    {"if", "elif", "else", "endif", "with", "endwith", "firstof", "comment", "endcomment"}
+)
+"""The template tags a message text may use. Everything else is refused when it is saved:
+``include``, ``extends`` and ``load`` reach other templates and code, ``for`` and ``cycle``
+can multiply the rendering time (the context holds only strings, so a loop has nothing
+useful to iterate), ``url``, ``now``, ``debug``, ``csrf_token`` … have no place in a message."""
+
+SAFE_FILTERS = frozenset(
+    {
+        "default",
+        "default_if_none",
+        "upper",
+        "lower",
+        "title",
+        "capfirst",
+        "length",
+        "yesno",
+        "truncatechars",
+        "truncatewords",
+        "first",
+        "last",
+        "pluralize",
+        "cut",
+        "striptags",
+        "add",
+    }
+)
+"""Filters a message text may use: cheap ones whose output is no longer than their input
+(padding filters such as ``center:999999999`` would allocate without bound)."""
+
+TEMPLATE_MAX_CHARS = 20_000
+RENDERED_MAX_CHARS = 100_000
+_FILTER_NAME = re.compile(r"\|\s*([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _refuse_unsafe_template(source: str, field: str) -> None:
+    """DomainError naming ``field`` when ``source`` uses a tag or filter outside the safe
+    lists or is too long to be a message (NTF-02)."""
+    if len(source) > TEMPLATE_MAX_CHARS:
+        raise DomainError(
+            "invalid_template",
+            f"The {field} is longer than {TEMPLATE_MAX_CHARS:,} characters.",
+            fields={field: f"at most {TEMPLATE_MAX_CHARS:,} characters"},
+        )
+    for token in Lexer(source).tokenize():
+        if token.token_type == TokenType.BLOCK:
+            tag = (token.contents.split() or [""])[0]
+            if tag not in SAFE_TAGS:
+                allowed = ", ".join(sorted(SAFE_TAGS))
+                raise DomainError(
+                    "template_tag_not_allowed",
+                    f"The {field} uses {{% {tag} %}}, which messages cannot use; allowed tags: "
+                    f"{allowed}.",
+                    fields={field: f"the tag {{% {tag} %}} is not allowed"},
+                )
+        if token.token_type in (TokenType.BLOCK, TokenType.VAR):
+            for name in _FILTER_NAME.findall(token.contents):
+                if name not in SAFE_FILTERS:
+                    raise DomainError(
+                        "template_filter_not_allowed",
+                        f"The {field} uses the filter |{name}, which messages cannot use.",
+                        fields={field: f"the filter |{name} is not allowed"},
+                    )
+
+
 def render_text(source: str, context: dict, *, field: str = "body") -> str:
     """``source`` rendered as a template with ``context``; DomainError naming ``field`` when
-    it is not a valid template."""
+    it is not a valid template, uses a tag or filter outside :data:`SAFE_TAGS` and
+    :data:`SAFE_FILTERS`, or renders to more than :data:`RENDERED_MAX_CHARS`. With only
+    those tags and a context of strings, rendering takes time proportional to the text."""
+    _refuse_unsafe_template(source or "", field)
     try:
         template = _ENGINE.from_string(source or "")
-        return template.render(Context(context, autoescape=False))
+        rendered = template.render(Context(context, autoescape=False))
     except TemplateSyntaxError as error:
         raise DomainError(
             "invalid_template",
             f"The {field} is not a valid template: {error}",
             fields={field: str(error)},
         ) from None
+    if len(rendered) > RENDERED_MAX_CHARS:
+        raise DomainError(
+            "invalid_template",
+            f"The {field} renders to more than {RENDERED_MAX_CHARS:,} characters.",
+            fields={field: "renders too long a text"},
+        )
+    return rendered
 
 
 def check_template_source(source: str, *, field: str) -> None:

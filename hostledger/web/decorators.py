@@ -55,12 +55,16 @@ def current_client_access(request):
         return None
 
 
-def client_area(view):
+def client_area(view=None, *, reads: str | None = None):
     """Sign-in required; calls ``view(request, access, ...)`` with the user's ClientAccess.
 
+    ``@client_area(reads=AREA)`` also requires that the access covers reading ``AREA``
+    (billing, services, messages; ACC-06): a trusted user whose grant does not get a 403.
     Staff members without a client account are sent to the staff area; other users without
     any account they may act in see a page that says so.
     """
+    if view is None:
+        return lambda actual: client_area(actual, reads=reads)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -72,6 +76,8 @@ def client_area(view):
                 return redirect("web:staff_home")
             return render(request, "web/client/no_account.html", status=200)
         request.client_access = access
+        if reads is not None and not access.can_read(reads):
+            raise HttpForbidden("Your access to this account does not cover this part of it.")
         return _domain_errors_as_http(view, request, access, *args, **kwargs)
 
     return wrapper

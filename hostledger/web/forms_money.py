@@ -15,6 +15,7 @@ from hostledger.core.money import Money
 from hostledger.core.registry import setting_value
 from hostledger.ledger.conf import LOCAL_GATEWAY_ENABLED, TOP_UP_MAXIMUM, TOP_UP_MINIMUM
 from hostledger.ledger.gateways.registry import gateway_names, get_gateway
+from hostledger.web.forms_input import BoundedDateField
 
 STATEMENT_DEFAULT_DAYS = 90
 """How far back the statement reaches when no dates are chosen: a page default, not a rule."""
@@ -37,8 +38,8 @@ class StatementRangeForm(forms.Form):
     def __init__(self, data=None, *, today: date):
         super().__init__(data)
         self.today = today
-        self.fields["from"] = forms.DateField(label="From", widget=DateInput())
-        self.fields["to"] = forms.DateField(label="To", widget=DateInput())
+        self.fields["from"] = BoundedDateField(label="From", widget=DateInput())
+        self.fields["to"] = BoundedDateField(label="To", widget=DateInput())
         self.fields["from"].initial, self.fields["to"].initial = self.default_range(today)
 
     @staticmethod

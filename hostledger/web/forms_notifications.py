@@ -17,6 +17,7 @@ from hostledger.notifications.models import (
     Channel,
     DeliveryState,
 )
+from hostledger.web.forms_input import BoundedDateField
 
 
 def _blank(label: str) -> list[tuple[str, str]]:
@@ -136,7 +137,7 @@ class AnnouncementForm(DomainErrorFormMixin, forms.Form):
     service_ids = forms.CharField(
         required=False, label="Services", help_text="Service ids (svc_…), separated by spaces."
     )
-    effective_on = forms.DateField(
+    effective_on = BoundedDateField(
         required=False,
         label="Takes effect on",
         help_text="For a policy change: the day the new terms apply.",

@@ -15,6 +15,7 @@ from hostledger.catalog.selectors import OfferedFamily
 from hostledger.core.errors import DomainError
 from hostledger.subscriptions.actions import AddOnChoice
 from hostledger.subscriptions.models import NoticeKind, Party
+from hostledger.web.forms_input import BoundedDateField
 from hostledger.web.forms_money import DateInput
 
 ADD_ON_PREFIX = "add_on_"
@@ -93,7 +94,7 @@ class PlanChangeForm(DomainErrorFormMixin, forms.Form):
 class CancellationForm(DomainErrorFormMixin, forms.Form):
     """The day the service is to be deactivated (ORD-06)."""
 
-    effective_on = forms.DateField(label="Deactivate on", widget=DateInput())
+    effective_on = BoundedDateField(label="Deactivate on", widget=DateInput())
 
     def __init__(self, data=None, *, earliest):
         super().__init__(data, initial={"effective_on": earliest})

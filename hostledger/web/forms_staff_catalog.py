@@ -13,6 +13,12 @@ from django import forms
 
 from hostledger.accounts.forms import DomainErrorFormMixin
 from hostledger.catalog.models import OS_IMAGE_FAMILIES
+from hostledger.core.limits import staff_price_confirm_threshold
+from hostledger.web.forms_input import (
+    CONFIRM_FIELD,
+    BoundedDateField,
+    LargeAmountConfirmationMixin,
+)
 
 SPEC_LINE = re.compile(r"^\s*([^=:\s]+)\s*[=:]\s*(.*?)\s*$")
 YES_NO = [("yes", "Offered to new orders"), ("no", "Not offered")]
@@ -41,7 +47,7 @@ class CatalogFormMixin(DomainErrorFormMixin):
     """The cleaned values of the fields that were on the form, for an ``*_update`` action."""
 
     def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.fields}
+        return {name: self.cleaned_data[name] for name in self.fields if name != CONFIRM_FIELD}
 
 
 class FamilyForm(CatalogFormMixin, forms.Form):
@@ -85,8 +91,17 @@ class SpecsField(forms.CharField):
         return specs
 
 
-class TariffForm(CatalogFormMixin, forms.Form):
-    """A tariff's details; its fee is set once here and later changed by announcement."""
+class PriceConfirmationMixin(LargeAmountConfirmationMixin):
+    """A monthly fee above ``core.staff_price_confirm_above`` is confirmed by staff first."""
+
+    confirmation_threshold = staticmethod(staff_price_confirm_threshold)
+
+
+class TariffForm(PriceConfirmationMixin, CatalogFormMixin, forms.Form):
+    """A tariff's details; its fee is set once here and later changed by announcement.
+    A new tariff is a draft until it is published (CAT-02)."""
+
+    confirm_amount_fields = ("monthly_fee",)
 
     code = forms.CharField(
         max_length=60, help_text="Lower-case letters, digits, '-' and '_'; fixed once created."
@@ -105,16 +120,19 @@ class TariffForm(CatalogFormMixin, forms.Form):
 
     EDITABLE = ("name", "description", "specs", "sort_order")
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, editing: bool = False, draft: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if editing:
+            editable = (*self.EDITABLE, "monthly_fee", CONFIRM_FIELD) if draft else self.EDITABLE
             for name in list(self.fields):
-                if name not in self.EDITABLE:
+                if name not in editable:
                     del self.fields[name]
 
 
-class AddOnForm(CatalogFormMixin, forms.Form):
+class AddOnForm(PriceConfirmationMixin, CatalogFormMixin, forms.Form):
     """An optional extra of a family or of one of its tariffs (CAT-02)."""
+
+    confirm_amount_fields = ("monthly_fee",)
 
     tariff = forms.ChoiceField(
         required=False,
@@ -192,8 +210,10 @@ class MeteredItemForm(CatalogFormMixin, forms.Form):
         return self.tariffs.get(self.cleaned_data.get("tariff") or "")
 
 
-class OsImageForm(CatalogFormMixin, forms.Form):
+class OsImageForm(PriceConfirmationMixin, CatalogFormMixin, forms.Form):
     """An operating system offered for servers, free or with a paid licence (CAT-05)."""
+
+    confirm_amount_fields = ("licence_monthly_fee",)
 
     code = forms.CharField(
         max_length=60, help_text="Lower-case letters, digits, '-' and '_'; fixed once created."
@@ -222,11 +242,14 @@ class OsImageForm(CatalogFormMixin, forms.Form):
         return data
 
 
-class PriceChangeForm(DomainErrorFormMixin, forms.Form):
-    """A new monthly fee and the day it applies from (CAT-06)."""
+class PriceChangeForm(PriceConfirmationMixin, DomainErrorFormMixin, forms.Form):
+    """A new monthly fee and the day it applies from (CAT-06), kept as a draft until it is
+    published."""
+
+    confirm_amount_fields = ("new_fee",)
 
     new_fee = _amount_field("New monthly fee (EUR)", "VAT excluded.")
-    effective_from = forms.DateField(
+    effective_from = BoundedDateField(
         label="Applies from",
         widget=forms.DateInput(attrs={"type": "date"}),
     )

@@ -1,7 +1,9 @@
 """Forms of the staff money pages: payments, the unmatched queue, statement upload, a
 client's balance (refund, credit, correction) and invoices (BIL-01, BIL-04, BIL-06).
 
-Amounts are read exactly with :meth:`Money.of` (never floats) and a problem names its field.
+Amounts are read by the one strict parser of staff amounts (digits and at most two decimals,
+at most ``core.staff_payment_maximum``; above ``core.staff_payment_confirm_above`` staff
+confirm) and a problem names its field. Dates lie within the provider's input years.
 The forms of balance movements carry a one-time ``token`` made when the form is shown: it
 becomes part of the ledger's idempotency key, so a form sent twice posts once (BIL-06).
 """
@@ -16,11 +18,17 @@ from django import forms
 from hostledger.accounts.forms import DomainErrorFormMixin
 from hostledger.accounts.selectors import staff_client_search
 from hostledger.core.errors import DomainError, NotFound
+from hostledger.core.limits import staff_payment_confirm_threshold, staff_payment_maximum
 from hostledger.core.money import DEFAULT_CURRENCY, Money
 from hostledger.invoicing.models import Invoice
 from hostledger.ledger import staff_selectors
 from hostledger.ledger.gateways.registry import gateway_names
 from hostledger.ledger.models import LedgerAccount, Payment
+from hostledger.web.forms_input import (
+    BoundedDateField,
+    LargeAmountConfirmationMixin,
+    staff_amount,
+)
 
 TOKEN_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 DATE_WIDGET = {"type": "date"}
@@ -33,12 +41,7 @@ def new_token() -> str:
 
 
 def _amount(value: str, field: str, currency: str = DEFAULT_CURRENCY) -> Money:
-    try:
-        return Money.of((value or "").strip(), currency, field=field)
-    except DomainError as error:
-        raise forms.ValidationError(
-            f"Give an amount such as 12.50 ({error.fields.get(field, 'not an amount')})."
-        ) from None
+    return staff_amount(value, field=field, currency=currency, maximum=staff_payment_maximum())
 
 
 def _positive_amount(value: str, field: str = "amount") -> Money:
@@ -86,10 +89,10 @@ class PaymentFilterForm(forms.Form):
     status = forms.ChoiceField(
         required=False, choices=[("", "Any status"), *Payment.Status.choices], label="Status"
     )
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         required=False, label="Paid from", widget=forms.DateInput(DATE_WIDGET)
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         required=False, label="Paid until", widget=forms.DateInput(DATE_WIDGET)
     )
 
@@ -108,8 +111,11 @@ class PaymentFilterForm(forms.Form):
         return {key: value for key, value in self.cleaned_data.items() if value}
 
 
-class PaymentRecordForm(DomainErrorFormMixin, forms.Form):
-    """A bank transfer or cash payment entered by staff (BIL-01, BIL-06)."""
+class PaymentRecordForm(LargeAmountConfirmationMixin, DomainErrorFormMixin, forms.Form):
+    """A bank transfer or cash payment entered by staff (BIL-01, BIL-06); a large amount is
+    confirmed first."""
+
+    confirmation_threshold = staticmethod(staff_payment_confirm_threshold)
 
     client = forms.CharField(
         max_length=200,
@@ -117,7 +123,7 @@ class PaymentRecordForm(DomainErrorFormMixin, forms.Form):
         help_text="The client id (cli_…), the owner's email address or a phone number.",
     )
     amount = _amount_input("Amount (EUR)")
-    value_date = forms.DateField(label="Paid on", widget=forms.DateInput(DATE_WIDGET))
+    value_date = BoundedDateField(label="Paid on", widget=forms.DateInput(DATE_WIDGET))
     reference = forms.CharField(
         max_length=150,
         label="Reference",
@@ -196,8 +202,8 @@ class BankStatementUploadForm(DomainErrorFormMixin, forms.Form):
 class StatementPeriodForm(forms.Form):
     """The days of the account statement shown on a client's balance page."""
 
-    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(DATE_WIDGET))
-    date_to = forms.DateField(required=False, label="Until", widget=forms.DateInput(DATE_WIDGET))
+    date_from = BoundedDateField(required=False, label="From", widget=forms.DateInput(DATE_WIDGET))
+    date_to = BoundedDateField(required=False, label="Until", widget=forms.DateInput(DATE_WIDGET))
 
     def clean(self):
         cleaned = super().clean()
@@ -207,8 +213,11 @@ class StatementPeriodForm(forms.Form):
         return cleaned
 
 
-class BalanceMovementForm(DomainErrorFormMixin, forms.Form):
-    """Shared fields of refund, credit and correction: amount, reason and one-time token."""
+class BalanceMovementForm(LargeAmountConfirmationMixin, DomainErrorFormMixin, forms.Form):
+    """Shared fields of refund, credit and correction: amount, reason and one-time token; a
+    large amount is confirmed first."""
+
+    confirmation_threshold = staticmethod(staff_payment_confirm_threshold)
 
     amount = _amount_input("Amount (EUR)")
     memo = _reason_field()
@@ -288,10 +297,10 @@ class InvoiceFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Invoice.Kind.choices])
     client = forms.CharField(required=False, max_length=200, label="Client")
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         required=False, label="Issued from", widget=forms.DateInput(DATE_WIDGET)
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         required=False, label="Issued until", widget=forms.DateInput(DATE_WIDGET)
     )
 

@@ -70,6 +70,16 @@ urlpatterns: list = [
         name="staff_catalog_price_change_announce",
     ),
     path(
+        "staff/catalog/<str:kind>/<str:public_id>/price-changes/<str:version_id>/publish/",
+        staff_catalog.catalog_price_change_publish,
+        name="staff_catalog_price_change_publish",
+    ),
+    path(
+        "staff/catalog/tariffs/<str:public_id>/publish/",
+        staff_catalog.catalog_tariff_publish,
+        name="staff_catalog_tariff_publish",
+    ),
+    path(
         "staff/catalog/<str:kind>/<str:public_id>/price-changes/<str:version_id>/withdraw/",
         staff_catalog.catalog_price_change_withdraw,
         name="staff_catalog_price_change_withdraw",

@@ -10,7 +10,7 @@ invoices: every object is made through the real actions, with exact amounts.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -26,6 +26,7 @@ from hostledger.invoicing.lines import LineInput
 from hostledger.ledger import actions as ledger
 from hostledger.ledger.chart import provider_account
 from hostledger.ledger.models import LedgerAccount, Payment
+from tests.catalog_helpers import create_published_tariff
 
 VPS_SPECS = {"cpu": 2, "ram_gb": 4, "disk_gb": 80}
 
@@ -54,6 +55,11 @@ def money(amount: str, currency: str = "EUR") -> dict[str, str]:
     return {"amount": amount, "currency": currency}
 
 
+def later_date(days: int) -> date:
+    """The provider's today plus ``days``."""
+    return timezone.localdate() + timedelta(days=days)
+
+
 def in_days(days: int) -> str:
     """The ISO date ``days`` after the provider's today."""
     return (timezone.localdate() + timedelta(days=days)).isoformat()
@@ -66,7 +72,7 @@ def vps_family() -> ProductFamily:
 def make_catalog(actor=None) -> dict:
     """VPS Start with an add-on and a metered item, and two OS images."""
     vps = vps_family()
-    tariff = catalog.tariff_create(
+    tariff = create_published_tariff(
         family=vps,
         code="vps-start",
         name="VPS Start",
@@ -115,7 +121,7 @@ def make_catalog(actor=None) -> dict:
 def make_retired_catalog(actor=None) -> dict:
     """One item of each kind that is no longer offered."""
     vps = vps_family()
-    tariff = catalog.tariff_create(
+    tariff = create_published_tariff(
         family=vps, code="vps-old", name="VPS Old", monthly_fee=eur("3.00"), specs=VPS_SPECS
     )
     add_on = catalog.add_on_create(
@@ -211,7 +217,7 @@ CLOUD_SPECS = {"cpu": 8, "ram_gb": 16, "disk_gb": 200}
 
 def make_cloud_tariff(actor=None):
     """Cloud Pool: 60.00 a month for a pool of 8 vCPU, 16 GB memory and 200 GB disk."""
-    return catalog.tariff_create(
+    return create_published_tariff(
         family=ProductFamily.objects.get(code="cloud"),
         code="cloud-pool",
         name="Cloud Pool",

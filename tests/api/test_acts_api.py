@@ -155,7 +155,7 @@ def test_a_dispute_with_reasons_by_the_deadline_is_recorded_once__DOC_02(
         False,
         dispute,
     )
-    assert again.status_code == 409
+    assert again.status_code == 400
     assert error_of(again)["code"] == "act_disputed"
     assert database_state() == before
 
@@ -174,14 +174,14 @@ def test_after_the_deadline_an_undisputed_act_counts_as_accepted__DOC_02(
     assert (shown["status"], shown["can_be_disputed"]) == ("accepted", False)
     assert api.get("/acts?status=accepted").json()["count"] == 1
     assert api.get("/acts?status=formed").json()["count"] == 0
-    assert disputed.status_code == 409
+    assert disputed.status_code == 400
     assert error_of(disputed) == {
         "code": "dispute_period_over",
         "message": f"dispute_deadline: act {act.public_id} could be disputed until "
         "2026-04-07; without a dispute it counts as accepted.",
         "fields": {"dispute_deadline": "passed on 2026-04-07"},
     }
-    assert confirmed.status_code == 409
+    assert confirmed.status_code == 400
     assert database_state() == before
 
 
@@ -198,7 +198,7 @@ def test_confirming_an_act_accepts_it_and_ends_the_dispute_period__DOC_02(client
         "confirmed_by_client",
         "2026-04-02T07:00:00Z",
     )
-    assert disputed.status_code == 409
+    assert disputed.status_code == 400
     assert error_of(disputed)["code"] == "act_accepted"
 
 
@@ -264,7 +264,7 @@ def test_staff_decide_a_dispute_once__DOC_02(
     )
     assert (body["act"]["status"], body["act"]["acceptance"]) == (status, acceptance)
     assert staff.get("/staff/act-disputes").json()["items"] == []
-    assert again.status_code == 409
+    assert again.status_code == 400
     assert error_of(again)["code"] == "act_not_disputed"
     shown = api_by_token(client_a).get(f"/acts/{act.public_id}").json()
     assert (shown["status"], shown["dispute"]["outcome"]) == (status, outcome)
@@ -349,7 +349,7 @@ def test_paper_acts_are_requested_once_per_quarter_and_payer__DOC_03(client_a, p
         "sent_note": "",
         "withdrawn_at": None,
     }
-    assert twice.status_code == 409
+    assert twice.status_code == 400
     assert error_of(twice)["code"] == "paper_acts_already_requested"
     assert database_state() == before
     assert [item["id"] for item in api.get("/paper-act-requests").json()["items"]] == [body["id"]]
@@ -391,7 +391,7 @@ def test_a_withdrawn_request_may_be_filed_again_and_a_sent_one_stays__DOC_03(
         "RR123456789EE",
         "2026-04-02T07:00:00Z",
     )
-    assert late.status_code == 409
+    assert late.status_code == 400
     assert error_of(late)["code"] == "paper_act_request_closed"
     every = staff.get("/staff/paper-act-requests").json()
     assert {(item["id"], item["status"]) for item in every["items"]} == {

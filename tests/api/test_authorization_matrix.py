@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from hostledger.accounts import actions
 from hostledger.accounts.models import User
+from hostledger.catalog import actions as catalog_actions
 from tests.api import money_factories as money
 from tests.api.conftest import (
     api_by_session,
@@ -97,6 +99,9 @@ TABLE = [
     ("POST",   "/staff/users",                  401, 403, 403, 403, 403, 403, 403, 403, 201),
     ("PATCH",  "/staff/users/{staff_member}",   401, 403, 403, 403, 403, 403, 403, 403, 200),
     ("GET",    "/staff/roles",                  401, 403, 403, 403, 403, 403, 403, 403, 200),
+    ("GET",    "/staff/settings",               401, 403, 403, 403, 403, 403, 403, 403, 200),
+    ("GET",    "/staff/vat-rates",              401, 403, 403, 403, 403, 200, 403, 403, 200),
+    ("GET",    "/staff/job-runs",               401, 403, 403, 403, 403, 200, 403, 403, 200),
     ("PATCH",  "/staff/roles/abuse",            401, 403, 403, 403, 403, 403, 403, 403, 200),
     ("GET",    "/catalog/families",             401, 200, 200, 200, 200, 200, 200, 200, 200),
     ("GET",    "/catalog/tariffs/{tariff}",     401, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -107,6 +112,8 @@ TABLE = [
     ("POST",   "/staff/catalog/tariffs/{tariff}/deactivate",
                                                 401, 403, 403, 403, 403, 403, 403, 403, 200),
     ("POST",   "/staff/catalog/tariffs/{old_tariff}/activate",
+                                                401, 403, 403, 403, 403, 403, 403, 403, 200),
+    ("POST",   "/staff/catalog/tariffs/{draft_tariff}/publish",
                                                 401, 403, 403, 403, 403, 403, 403, 403, 200),
     ("GET",    "/staff/catalog/add-ons?family=vps",
                                                 401, 403, 403, 403, 403, 403, 403, 403, 200),
@@ -136,6 +143,8 @@ TABLE = [
     ("GET",    "/staff/catalog/price-versions?tariff={tariff}",
                                                 401, 403, 403, 403, 403, 403, 403, 403, 200),
     ("POST",   "/staff/catalog/price-versions", 401, 403, 403, 403, 403, 403, 403, 403, 201),
+    ("POST",   "/staff/catalog/price-versions/{draft_price_version}/publish",
+                                                401, 403, 403, 403, 403, 403, 403, 403, 200),
     ("GET",    "/billing/balance",              401, 200, 404, 200, 404, 404, 404, 404, 404),
     ("GET",    "/billing/bank-transfer",        401, 200, 404, 200, 404, 404, 404, 404, 404),
     ("GET",    "/billing/statement",            401, 200, 404, 200, 404, 404, 404, 404, 404),
@@ -501,6 +510,7 @@ def build_world() -> World:
         role_slugs=["support"],
     )
     items = {**money.make_catalog(), **money.make_retired_catalog()}
+    items.update(make_drafts(items["tariff"]))
     money.enable_local_gateway()
     services = money.make_services(account, payer, items, money.make_operator())
     services.update(make_service_changes(account, services))  # while the balance is 0.00
@@ -536,6 +546,21 @@ def build_world() -> World:
             **make_decisions(account, owner),
         },
     )
+
+
+def make_drafts(tariff) -> dict:
+    """A draft tariff and a draft price change of ``tariff``, to be published (CAT-02)."""
+    draft_tariff = catalog_actions.tariff_create(
+        family=tariff.family,
+        code="vps-draft",
+        name="VPS Draft",
+        monthly_fee="12.90",
+        specs={"cpu": 2, "ram_gb": 4, "disk_gb": 80},
+    )
+    draft_price_version = catalog_actions.price_version_create(
+        tariff=tariff, new_fee="11.90", effective_from=timezone.localdate() + timedelta(days=90)
+    )
+    return {"draft_tariff": draft_tariff, "draft_price_version": draft_price_version}
 
 
 def make_verification_requests(account, owner) -> dict[str, str]:
@@ -629,6 +654,8 @@ def test_the_table_covers_every_operation_of_the_api(anonymous, db):
         "{staff_member}": "{user_id}",
         "/staff/roles/abuse": "/staff/roles/{slug}",
         "{old_tariff}": "{tariff_id}",
+        "{draft_tariff}": "{tariff_id}",
+        "{draft_price_version}": "{price_version_id}",
         "{tariff}": "{tariff_id}",
         "{old_add_on}": "{add_on_id}",
         "{add_on}": "{add_on_id}",

@@ -3,7 +3,7 @@ announced changes; staff with catalog.manage change it (CAT-01 … CAT-06)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -273,7 +273,9 @@ def test_the_fee_of_a_tariff_changes_only_by_an_announcement__CAT_06(administrat
     )
 
     assert refused.status_code == 400
-    assert error_of(refused)["fields"] == {"monthly_fee": "Unknown field."}
+    assert error_of(refused)["fields"] == {
+        "monthly_fee": "Announce a price change instead; it applies from the next period (CAT-06)."
+    }
     assert catalog_state() == before
     changed = api.patch(
         f"/staff/catalog/tariffs/{tariff.public_id}", {"name": "VPS Start 2", "sort_order": 5}
@@ -527,10 +529,18 @@ def test_a_price_change_needs_the_notice_period__CAT_06(administrator, offered):
         "monthly_fee": {"amount": "10.90", "currency": "EUR"},
         "effective_from": "2026-04-01",
         "announced_at": "2026-03-02T08:00:00Z",
+        "status": "draft",
         "note": "New hardware",
         "withdrawn_at": None,
     }
     assert [item["id"] for item in listed.json()["items"]] == [version.public_id]
+    with time_machine.travel(MONDAY + timedelta(days=1), tick=False):
+        late = api.post(f"/staff/catalog/price-versions/{version.public_id}/publish")
+    assert (late.status_code, error_of(late)["code"]) == (400, "price_change_notice_too_short")
+    with time_machine.travel(MONDAY, tick=False):
+        published = api.post(f"/staff/catalog/price-versions/{version.public_id}/publish")
+    assert published.status_code == 200
+    assert published.json()["status"] == "published"
     assert len(catalog_state()["catalog.PriceVersion"]) == len(before["catalog.PriceVersion"]) + 1
 
 

@@ -224,7 +224,7 @@ def test_a_proforma_has_a_pdf_but_no_e_invoice__BIL_10(client_a, documents):
 
     assert pdf.status_code == 200
     assert pdf["Content-Disposition"] == f'attachment; filename="proforma-{proforma.public_id}.pdf"'
-    assert xml.status_code == 409
+    assert xml.status_code == 400
     assert error_of(xml)["code"] == "einvoice_not_available"
 
 
@@ -319,7 +319,7 @@ def test_staff_credit_an_invoice_in_full_to_the_cent__BIL_04(billing_member, cli
             "lines": [{"description": "x", "quantity": "1", "unit_price": money("0.01")}],
         },
     )
-    assert again.status_code == 409
+    assert again.status_code == 400
     assert error_of(again)["code"] == "credit_exceeds_invoice"
     assert database_state() == before
 
@@ -377,7 +377,7 @@ def test_a_credit_note_needs_a_final_invoice_and_a_reason__BIL_04(billing_member
         f"/staff/invoices/{documents['invoice'].public_id}/credit-notes", {"full": True}
     )
 
-    assert of_proforma.status_code == 409
+    assert of_proforma.status_code == 400
     assert error_of(of_proforma)["code"] == "invoice_not_final"
     assert both.status_code == 400
     assert error_of(both)["code"] == "invalid_credit"
@@ -400,7 +400,7 @@ def test_staff_cancel_an_unpaid_proforma_only__BIL_04(billing_member, documents)
     before = database_state()
     for target in (proforma, invoice):
         refused = api.post(f"/staff/invoices/{target.public_id}/cancel", {})
-        assert refused.status_code == 409
+        assert refused.status_code == 400
         assert error_of(refused)["code"] == "invoice_not_awaiting_payment"
     assert database_state() == before
 

@@ -254,7 +254,7 @@ def test_an_unpaid_order_is_withdrawn_with_its_proforma_and_service__ORD_01(
         ("pending", f"Order {placed['id']} placed."),
         ("terminated", "Ordered by mistake"),
     ]
-    assert again.status_code == 409
+    assert again.status_code == 400
     assert error_of(again)["code"] == "order_not_open"
 
 
@@ -266,7 +266,7 @@ def test_a_paid_order_is_not_withdrawn_and_nothing_changes__ORD_01(client_a, acc
 
     response = api.post(f"/orders/{order_id}/cancel", {})
 
-    assert response.status_code == 409
+    assert response.status_code == 400
     assert error_of(response) == {
         "code": "order_not_open",
         "message": "The order is paid; only an unpaid order can be withdrawn.",

@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from hostledger.accounts import actions
+from hostledger.catalog import actions as catalog_actions
 from tests.api import money_factories as money
 from tests.api.conftest import make_staff_user, make_token
 
@@ -83,7 +84,7 @@ def run_every_operation(app, token: str, known: dict[str, str]) -> list[str]:
     headers = {"Authorization": f"Bearer {token}"}
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 150, [operation.label for operation in operations]
+    assert len(operations) == 155, [operation.label for operation in operations]
     for operation in operations:
         for mode, examples in EXAMPLES_PER_OPERATION.items():
 
@@ -119,7 +120,11 @@ def money_world(account, payer) -> dict[str, str]:
     money.make_proforma(account, payer)
     invoice = money.make_final_invoice(account, payer)
     credit_note = money.make_credit_note(invoice)
+    draft_price_version = catalog_actions.price_version_create(
+        tariff=items["tariff"], new_fee="11.90", effective_from=money.later_date(90)
+    )
     return {
+        "price_version_id": draft_price_version.public_id,
         "tariff_id": items["tariff"].public_id,
         "add_on_id": items["add_on"].public_id,
         "metered_item_id": items["metered_item"].public_id,

@@ -32,6 +32,7 @@ from tests.api.conftest import (
     error_of,
     make_client_user,
 )
+from tests.catalog_helpers import create_published_tariff
 from tests.subscriptions.factories import NOW, TODAY, build_catalog, fund
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def make_service_changes(client, services: dict) -> dict:
     while the balance is 0.00): a larger cloud tariff to upgrade the pool to, an extra IPv4
     address added to the provisioning VPS that waits for its payment, and a cancellation of
     that VPS due today."""
-    large_pool = catalog.tariff_create(
+    large_pool = create_published_tariff(
         family=ProductFamily.objects.get(code="cloud"),
         code="cloud-pool-large",
         name="Cloud Pool Large",
@@ -236,7 +237,7 @@ def test_an_unpaid_upgrade_waits_and_is_withdrawn_once__ORD_04_ORD_03(
     nothing = owner.post(path(service, "/plan-change/withdraw"))
 
     assert (withdrawn.status_code, withdrawn.json()["state"]) == (200, "cancelled")
-    assert nothing.status_code == 409
+    assert nothing.status_code == 400
     assert error_of(nothing)["code"] == "change_not_pending"
     assert database_state() == before
 
@@ -308,13 +309,13 @@ def test_a_cancellation_needs_the_notice_period_and_is_withdrawn_once__ORD_06(
         "state": "requested",
         "effective_on": "2027-03-15",
     }
-    assert (twice.status_code, error_of(twice)["code"]) == (409, "cancellation_already_requested")
+    assert (twice.status_code, error_of(twice)["code"]) == (400, "cancellation_already_requested")
 
     withdrawn = owner.post(path(service, "/cancellation/withdraw"))
     nothing = owner.post(path(service, "/cancellation/withdraw"))
 
     assert (withdrawn.status_code, withdrawn.json()["state"]) == (200, "withdrawn")
-    assert (nothing.status_code, error_of(nothing)["code"]) == (409, "cancellation_not_open")
+    assert (nothing.status_code, error_of(nothing)["code"]) == (400, "cancellation_not_open")
 
 
 # ----------------------------------------------------------------------------- withdrawal
@@ -329,10 +330,12 @@ def test_a_consumer_withdraws_within_the_period_and_gets_the_money_back__ORD_07(
     response = owner.post(path(service, "/withdrawal"))
 
     assert response.status_code == 201
-    assert {key: response.json()[key] for key in ("kind", "state", "refund")} == {
+    # The balance gets the whole 12.28 back (9.90 + 24 % VAT): that is the refund.
+    assert {key: response.json()[key] for key in ("kind", "state", "refund", "refund_net")} == {
         "kind": "withdrawal",
         "state": "carried_out",
-        "refund": money("9.90"),
+        "refund": money("12.28"),
+        "refund_net": money("9.90"),
     }
     service.refresh_from_db()
     assert service.status == ServiceStatus.TERMINATED
@@ -361,9 +364,9 @@ def test_withdrawal_after_the_period_or_by_a_company_is_refused__ORD_07(
     late = owner.post(path(service, "/withdrawal"))
     company = firm_api.post(path(firm_service, "/withdrawal"))
 
-    assert (late.status_code, error_of(late)["code"]) == (409, "withdrawal_period_over")
+    assert (late.status_code, error_of(late)["code"]) == (400, "withdrawal_period_over")
     assert error_of(late)["fields"] == {"service": "withdrawal period ended on 2027-03-15"}
-    assert (company.status_code, error_of(company)["code"]) == (409, "withdrawal_not_available")
+    assert (company.status_code, error_of(company)["code"]) == (400, "withdrawal_not_available")
     assert database_state() == before
 
 
@@ -472,14 +475,19 @@ def test_staff_list_open_requests_due_first_and_carry_out_a_due_one__ORD_06_CAT_
     denied = billing.post(f"/staff/cancellations/{cancellation.public_id}/carry-out")
     early = support.post(f"/staff/cancellations/{not_due.public_id}/carry-out")
     assert (denied.status_code, error_of(denied)["code"]) == (403, "permission_denied")
-    assert (early.status_code, error_of(early)["code"]) == (409, "cancellation_not_due")
+    assert (early.status_code, error_of(early)["code"]) == (400, "cancellation_not_due")
     assert database_state() == before
 
+    balance_before = balance_of(service.client)
     done = support.post(f"/staff/cancellations/{cancellation.public_id}/carry-out")
 
-    # 15 April to 31 May: 47 of 92 days: 29.70 * 47 / 92 = 15.17 net back
+    # 15 April to 31 May: 47 of 92 days: 29.70 * 47 / 92 = 15.17 net back; the balance
+    # receives the credit notes' gross, and that is what ``refund`` says.
     assert done.status_code == 200
-    assert (done.json()["state"], done.json()["refund"]) == ("carried_out", money("15.17"))
+    assert (done.json()["state"], done.json()["refund_net"]) == ("carried_out", money("15.17"))
+    received = balance_of(service.client) - balance_before
+    assert done.json()["refund"] == money(str(received.amount))
+    assert received > Money.of("15.17")
     service.refresh_from_db()
     assert service.status == ServiceStatus.TERMINATED
 

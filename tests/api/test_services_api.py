@@ -144,13 +144,13 @@ def test_a_move_the_lifecycle_does_not_allow_is_refused_and_nothing_changes__ORD
     resumed = support.post(f"/staff/services/{service_id}/resume", {"reason": "Why not"})
     suspended = support.post(f"/staff/services/{service_id}/suspend", {"reason": "Abuse"})
 
-    assert resumed.status_code == 409
+    assert resumed.status_code == 400
     assert error_of(resumed) == {
         "code": "illegal_transition",
         "message": "A service that is provisioning cannot become active.",
         "fields": {"status": "is provisioning, cannot become active"},
     }
-    assert suspended.status_code == 409
+    assert suspended.status_code == 400
     assert database_state() == before
 
 
@@ -388,7 +388,7 @@ def test_a_pool_that_is_not_active_takes_no_server__ORD_05(client_a, payer, shop
     suspended = api.post(f"/services/{pool}/servers", server_body(shop, "web-1", 1, 1, 10))
     not_a_pool = api.post(f"/services/{vps}/servers", server_body(shop, "web-1", 1, 1, 10))
 
-    assert suspended.status_code == 409
+    assert suspended.status_code == 400
     assert error_of(suspended)["code"] == "pool_not_active"
     assert not_a_pool.status_code == 400
     assert error_of(not_a_pool)["code"] == "not_a_pool"

@@ -83,7 +83,7 @@ def test_staff_deliver_a_batch_once__BIL_08(world, staff):
     assert database_state() == before
 
 
-def test_a_redelivery_with_another_quantity_answers_409_and_stores_nothing__BIL_08(world, staff):
+def test_a_redelivery_with_another_quantity_answers_400_and_stores_nothing__BIL_08(world, staff):
     api = api_by_token(staff["administrator"])
     api.post("/staff/usage-records", {"rows": march_rows(world)})
     before = database_state()
@@ -95,7 +95,7 @@ def test_a_redelivery_with_another_quantity_answers_409_and_stores_nothing__BIL_
 
     response = api.post("/staff/usage-records", {"rows": changed})
 
-    assert response.status_code == 409
+    assert response.status_code == 400
     assert error_of(response)["code"] == "usage_record_conflict"
     assert error_of(response)["fields"] == {
         "rows[1].external_id": "already recorded with other figures"
@@ -312,6 +312,6 @@ def test_the_usage_operations_are_documented(world, anonymous):
     ingest = paths["/api/v1/staff/usage-records"]["post"]
 
     assert set(read["responses"]) == {"200", "400", "401", "403", "404"}
-    assert set(ingest["responses"]) == {"200", "400", "401", "403", "409"}
+    assert set(ingest["responses"]) == {"200", "400", "401", "403"}
     assert read["tags"] == ["Usage"]
     assert ingest["tags"] == ["Staff: usage"]

@@ -336,7 +336,7 @@ def test_api_lists_the_clients_decisions_and_takes_a_review__AUT_06(
     assert answered.status_code == 200, answered.content
     assert answered.json()["review_reason"] == "I paid by bank."
     again = api.post(path, {"reason": "Again."})
-    assert (again.status_code, error_of(again)["code"]) == (409, "review_already_requested")
+    assert (again.status_code, error_of(again)["code"]) == (400, "review_already_requested")
 
 
 def test_api_staff_reject_confirm_and_answer__AUT_06(proposed, client_record):
@@ -349,7 +349,7 @@ def test_api_staff_reject_confirm_and_answer__AUT_06(proposed, client_record):
     base = f"/staff/decisions/{decision.public_id}"
     assert support.post(f"{base}/reject", {"note": ""}).status_code == 400
     no_review = support.post(f"{base}/review-answer", {"outcome": "Checked."})
-    assert (no_review.status_code, error_of(no_review)["code"]) == (409, "no_open_review")
+    assert (no_review.status_code, error_of(no_review)["code"]) == (400, "no_open_review")
     billing = api_by_session(make_staff_user("billing"))
     assert billing.post(f"{base}/confirm", {}).status_code == 403
     assert Service.objects.get(pk=service.pk).status == "suspended"
@@ -366,7 +366,7 @@ def test_api_staff_reject_confirm_and_answer__AUT_06(proposed, client_record):
     )
     assert Service.objects.get(pk=service.pk).status == "terminated"
     rejected = support.post(f"{base}/reject", {"note": "Too late."})
-    assert (rejected.status_code, error_of(rejected)["code"]) == (409, "decision_not_open")
+    assert (rejected.status_code, error_of(rejected)["code"]) == (400, "decision_not_open")
     answer = support.post(f"{base}/review-answer", {"outcome": "The debt stands."})
     assert answer.status_code == 200
     assert answer.json()["review_outcome"] == "The debt stands."

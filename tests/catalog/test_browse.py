@@ -13,6 +13,7 @@ from hostledger.catalog.demo import seed_demo_catalog
 from hostledger.catalog.models import Tariff
 from hostledger.catalog.selectors import PriceChange, catalog_for_browsing
 from hostledger.core.money import Money
+from tests.catalog_helpers import create_published_tariff
 
 TALLINN = ZoneInfo("Europe/Tallinn")
 
@@ -24,14 +25,14 @@ def _by_code(offered):
 def test_browse_shows_active_items_with_fees_in_force__CAT_02(families):
     vps = families["vps"]
     with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=TALLINN), tick=False):
-        vps_s = actions.tariff_create(
+        vps_s = create_published_tariff(
             family=vps,
             code="vps-s",
             name="VPS S",
             monthly_fee="5.49",
             specs={"cpu": 1, "ram_gb": 2, "disk_gb": 40},
         )
-        hidden = actions.tariff_create(
+        hidden = create_published_tariff(
             family=vps,
             code="vps-old",
             name="VPS Old",
@@ -97,7 +98,7 @@ def test_browse_takes_a_fixed_number_of_queries__CAT_01(db, django_assert_num_qu
 
     family = offered[0].family
     for number in range(10):
-        actions.tariff_create(
+        create_published_tariff(
             family=family, code=f"extra-{number}", name=f"Extra {number}", monthly_fee="1"
         )
     with django_assert_num_queries(6):

@@ -21,6 +21,7 @@ from hostledger.core.models import AuditEvent
 from hostledger.core.money import Money
 from hostledger.core.registry import get_declaration, provider_setting_change
 from tests.catalog.conftest import catalog_state
+from tests.catalog_helpers import create_published_tariff
 
 TALLINN = ZoneInfo("Europe/Tallinn")
 ANNOUNCED = datetime(2026, 3, 2, 10, 0, tzinfo=TALLINN)
@@ -29,7 +30,7 @@ ANNOUNCED = datetime(2026, 3, 2, 10, 0, tzinfo=TALLINN)
 @pytest.fixture
 def vps_s(vps):
     with time_machine.travel(datetime(2026, 1, 5, tzinfo=TALLINN), tick=False):
-        return actions.tariff_create(
+        return create_published_tariff(
             family=vps,
             code="vps-s",
             name="VPS S",

@@ -10,6 +10,7 @@ from hostledger.catalog import actions
 from hostledger.catalog.pricing import metered_charge, parse_fee, parse_unit_price, price_quantity
 from hostledger.core.errors import DomainError
 from hostledger.core.money import Money
+from hostledger.core.registry import provider_setting_change
 from tests.catalog.conftest import catalog_state
 
 
@@ -43,6 +44,7 @@ def test_metered_charge_bills_only_beyond_the_included_quantity__CAT_02(cloud):
     assert metered_charge(item, quantity=Decimal("1234.567")) == Money(223)
 
 
+@pytest.mark.django_db
 def test_fee_is_exact_in_cents__CAT_02():
     assert parse_fee("9.90", field="monthly_fee") == Money(990)
     assert parse_fee(Decimal("12.3"), field="monthly_fee") == Money(1230)
@@ -62,6 +64,15 @@ def test_fee_is_exact_in_cents__CAT_02():
         (Money(100, "USD"), "invalid_currency"),
         (True, "invalid_amount"),
         (None, "invalid_amount"),
+        ("1e6", "invalid_amount"),
+        ("1E3", "invalid_amount"),
+        ("1,000.00", "invalid_amount"),
+        ("1 000", "invalid_amount"),
+        ("1_000", "invalid_amount"),
+        ("9,90", "invalid_amount"),
+        ("+9.90", "invalid_amount"),
+        ("NaN", "invalid_amount"),
+        ("Infinity", "invalid_amount"),
     ],
 )
 def test_bad_fees_are_refused_naming_the_field__CAT_02(value, code):
@@ -121,3 +132,22 @@ def test_metered_item_with_a_float_price_is_refused_and_nothing_written__CAT_02(
         )
     assert set(error.value.fields) == {"unit_price", "included_quantity"}
     assert catalog_state() == before
+
+
+@pytest.mark.django_db
+def test_a_fee_above_the_provider_maximum_is_refused__CAT_02():
+    assert parse_fee("10000.00", field="monthly_fee") == Money(1_000_000)
+    with pytest.raises(DomainError) as error:
+        parse_fee("10000.01", field="monthly_fee")
+    assert (error.value.code, error.value.fields) == (
+        "amount_too_large",
+        {"monthly_fee": "at most 10000.00 EUR"},
+    )
+    provider_setting_change(key="core.staff_price_maximum", raw_value="20000")
+    assert parse_fee("10000.01", field="monthly_fee") == Money(1_000_001)
+
+
+def test_unit_prices_in_text_refuse_an_exponent__CAT_02():
+    with pytest.raises(DomainError) as error:
+        parse_unit_price("4.3e-3", field="unit_price")
+    assert error.value.fields == {"unit_price": "digits and a decimal point only, e.g. 1250.00"}

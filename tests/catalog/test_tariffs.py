@@ -17,13 +17,14 @@ from hostledger.core.errors import DomainError, NotFound
 from hostledger.core.models import AuditEvent
 from hostledger.core.money import Money
 from tests.catalog.conftest import catalog_state
+from tests.catalog_helpers import create_published_tariff
 
 VPS_M = {"cpu": 2, "ram_gb": 4, "disk_gb": 80}
 
 
 @pytest.fixture
 def vps_m(vps, staff) -> Tariff:
-    return actions.tariff_create(
+    return create_published_tariff(
         family=vps, code="vps-m", name="VPS M", monthly_fee="9.99", specs=VPS_M, actor=staff
     )
 

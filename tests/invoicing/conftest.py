@@ -106,5 +106,11 @@ def vies_enabled(db):
     provider_setting_change(key="invoicing.vies_check_enabled", raw_value="true")
 
 
+@pytest.fixture
+def vies_disabled(db):
+    """The provider switched VIES look-ups off: a valid format is enough (BIL-05)."""
+    provider_setting_change(key="invoicing.vies_check_enabled", raw_value="false")
+
+
 ISSUED_ON_22_PERCENT = date(2024, 5, 2)
 RATE_22 = Decimal("22.00")

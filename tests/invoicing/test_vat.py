@@ -10,7 +10,7 @@ import pytest
 
 from hostledger.core.errors import DomainError
 from hostledger.core.models import AuditEvent
-from hostledger.core.registry import provider_setting_change
+from hostledger.core.registry import provider_setting_change, setting_value
 from hostledger.invoicing.actions import vat_rate_schedule
 from hostledger.invoicing.models import VatNumberCheck, VatRate, VatScheme
 from hostledger.invoicing.vat import EU_MEMBER_STATES, vat_decision, vat_rate_on
@@ -76,7 +76,9 @@ def test_domestic_business_with_a_vat_number_is_not_reverse_charged__BIL_05():
     assert decision.number_check.vies_status == "not_checked"
 
 
-def test_eu_business_with_a_valid_de_number_is_reverse_charged__BIL_05():
+def test_eu_business_with_a_valid_de_number_is_reverse_charged_when_vies_is_off__BIL_05(
+    vies_disabled,
+):
     decision = _decide("DE", business=True, number="de 136 695 976")
     assert decision.scheme == VatScheme.REVERSE_CHARGE
     assert decision.reverse_charge is True
@@ -93,7 +95,15 @@ def test_eu_business_with_a_valid_de_number_is_reverse_charged__BIL_05():
 
 
 def test_greek_business_uses_the_el_prefix__BIL_05():
-    decision = _decide("GR", business=True, number=VALID_EL_VAT)
+    vies_answer = ViesAnswer(
+        valid=True,
+        country_prefix="EL",
+        number=VALID_EL_VAT[2:],
+        request_date=SUMMER_2025,
+        consultation_number="WAPIAAAAZ7654321",
+        summary={"valid": True},
+    )
+    decision = _decide("GR", business=True, number=VALID_EL_VAT, vies=vies_answer)
     assert (decision.scheme, decision.rate) == (VatScheme.REVERSE_CHARGE, Decimal("0.00"))
 
 
@@ -146,6 +156,10 @@ def test_vies_unavailable_means_consumer_rate_recorded__BIL_05(vies_enabled):
         True,
     )
     assert "VIES could not confirm the VAT number (MS_UNAVAILABLE)" in decision.reason
+
+
+def test_vies_is_required_by_default__BIL_05():
+    assert setting_value("invoicing.vies_check_enabled") is True
 
 
 def test_vies_required_but_not_asked_is_not_confirmed__BIL_05(vies_enabled):

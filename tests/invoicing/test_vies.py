@@ -163,7 +163,7 @@ def test_vies_refusal_or_outage_charges_german_vat_and_records_why__BIL_05(
 
 @responses.activate
 def test_vies_is_not_asked_when_off_or_not_needed__BIL_05(
-    german_company, german_company_payer, estonian_client, estonian_payer
+    vies_disabled, german_company, german_company_payer, estonian_client, estonian_payer
 ):
     invoice = proforma_create(
         client=german_company,
@@ -208,3 +208,40 @@ def test_bad_lines_are_refused_before_vies_is_asked__BIL_05(
     assert "lines[0].quantity" in refused.value.fields
     assert len(responses.calls) == 0
     assert (Invoice.objects.count(), VatNumberCheck.objects.count()) == (0, 0)
+
+
+@responses.activate
+def test_vies_is_asked_by_default_and_an_unreachable_vies_means_no_reverse_charge__BIL_05(
+    german_company, german_company_payer
+):
+    """With the settings as shipped, VIES is asked; while it cannot be reached the business
+    pays German VAT with the reason recorded, and the next document, once VIES answers,
+    is reverse-charged."""
+    responses.post(DEFAULT_URL, body=requests.ConnectionError("no route to host"))
+    unreachable = proforma_create(
+        client=german_company,
+        payer=german_company_payer,
+        lines=[line(price="100.00")],
+        issued_on=date(2025, 8, 1),
+    )
+    assert unreachable.vat_scheme == VatScheme.EU_BUSINESS_UNVERIFIED
+    assert (unreachable.net_minor, unreachable.vat_minor, unreachable.gross_minor) == (
+        10000,
+        1900,
+        11900,
+    )
+    check = unreachable.vat_number_check
+    assert (check.vies_status, check.vies_error_code) == ("unavailable", "CONNECTION_ERROR")
+    assert "VIES could not confirm the VAT number (CONNECTION_ERROR)" in unreachable.vat_reason
+
+    responses.replace(responses.POST, DEFAULT_URL, json=VALID_ANSWER)
+    confirmed = proforma_create(
+        client=german_company,
+        payer=german_company_payer,
+        lines=[line(price="100.00")],
+        issued_on=date(2025, 8, 2),
+    )
+    assert confirmed.vat_scheme == VatScheme.REVERSE_CHARGE
+    assert (confirmed.net_minor, confirmed.vat_minor, confirmed.gross_minor) == (10000, 0, 10000)
+    assert confirmed.vat_number_check.vies_status == "valid"
+    assert len(responses.calls) == 2

@@ -16,6 +16,7 @@ from hostledger.catalog import actions as catalog
 from hostledger.catalog.models import AddOn, FamilyCode, OsImage, ProductFamily, Tariff
 from hostledger.core.money import Money
 from hostledger.ledger.actions import payment_record
+from tests.catalog_helpers import create_published_tariff
 
 TODAY = date(2027, 3, 1)
 """A Monday; the clock of these tests is frozen at 10:00 Tallinn time on it."""
@@ -51,7 +52,7 @@ def build_catalog(staff: User | None = None) -> Catalog:
     families = {family.code: family for family in ProductFamily.objects.all()}
     vps, cloud = families[FamilyCode.VPS], families[FamilyCode.CLOUD]
     hosting, licence = families[FamilyCode.SHARED_HOSTING], families[FamilyCode.LICENCE]
-    vps_start = catalog.tariff_create(
+    vps_start = create_published_tariff(
         family=vps,
         code="vps-start",
         name="VPS Start",
@@ -59,7 +60,7 @@ def build_catalog(staff: User | None = None) -> Catalog:
         specs={"cpu": 2, "ram_gb": 4, "disk_gb": 80},
         actor=staff,
     )
-    vps_large = catalog.tariff_create(
+    vps_large = create_published_tariff(
         family=vps,
         code="vps-large",
         name="VPS Large",
@@ -67,7 +68,7 @@ def build_catalog(staff: User | None = None) -> Catalog:
         specs={"cpu": 8, "ram_gb": 16, "disk_gb": 320},
         actor=staff,
     )
-    cloud_pool = catalog.tariff_create(
+    cloud_pool = create_published_tariff(
         family=cloud,
         code="cloud-pool",
         name="Cloud Pool",
@@ -75,7 +76,7 @@ def build_catalog(staff: User | None = None) -> Catalog:
         specs={"cpu": 8, "ram_gb": 16, "disk_gb": 200},
         actor=staff,
     )
-    hosting_start = catalog.tariff_create(
+    hosting_start = create_published_tariff(
         family=hosting,
         code="hosting-start",
         name="Hosting Start",
@@ -83,7 +84,7 @@ def build_catalog(staff: User | None = None) -> Catalog:
         specs={"sites": 3},
         actor=staff,
     )
-    windows_licence = catalog.tariff_create(
+    windows_licence = create_published_tariff(
         family=licence,
         code="windows-server-std",
         name="Windows Server Standard",

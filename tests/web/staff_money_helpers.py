@@ -16,6 +16,7 @@ from hostledger.core.money import Money
 from hostledger.invoicing.actions import client_proformas_settle, proforma_create
 from hostledger.invoicing.lines import LineInput
 from hostledger.ledger.actions import client_payment_reference_ensure, payment_record
+from tests.catalog_helpers import create_published_tariff
 
 VPS_SPECS = {"cpu": 2, "ram_gb": 4, "disk_gb": 80}
 
@@ -29,7 +30,7 @@ def family(code: str) -> ProductFamily:
 
 
 def vps_tariff(code: str = "vps-start", fee: str = "9.90", **extra):
-    return catalog_actions.tariff_create(
+    return create_published_tariff(
         family=family("vps"),
         code=code,
         name=code.replace("-", " ").title(),

@@ -29,6 +29,7 @@ from hostledger.ledger.models import (
     Payment,
 )
 from hostledger.ledger.selectors import balance_of
+from tests.catalog_helpers import create_published_tariff
 from tests.qr_decoding import decoded_svg
 from tests.web.conftest import login, make_client_user
 
@@ -125,7 +126,7 @@ def catalog(db):
     metered item priced finer than a cent, and a free and a paid OS image."""
     vps = ProductFamily.objects.get(code="vps")
     cloud = ProductFamily.objects.get(code="cloud")
-    vps_m = catalog_actions.tariff_create(
+    vps_m = create_published_tariff(
         family=vps,
         code="vps-m",
         name="VPS M",
@@ -133,7 +134,7 @@ def catalog(db):
         specs={"cpu": 2, "ram_gb": 4, "disk_gb": 80},
         description="NVMe storage.",
     )
-    pool = catalog_actions.tariff_create(
+    pool = create_published_tariff(
         family=cloud,
         code="cloud-pool-s",
         name="Cloud Pool S",
@@ -761,7 +762,7 @@ def busy_account(owner, client_a, catalog):
     catalog."""
     vps = ProductFamily.objects.get(code="vps")
     for number in range(ROWS):
-        catalog_actions.tariff_create(
+        create_published_tariff(
             family=vps,
             code=f"vps-extra-{number}",
             name=f"VPS {number}",

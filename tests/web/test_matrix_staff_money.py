@@ -19,12 +19,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from hostledger.catalog import actions as catalog_actions
 from hostledger.invoicing.models import Invoice
 from hostledger.ledger.actions import bank_statement_import
 from hostledger.ledger.models import BankStatementImport, Payment, PaymentReversal
 from tests.api.money_factories import waiting_reversal
 from tests.ledger.camt import Line, camt053
 from tests.web.staff_money_helpers import (
+    VPS_SPECS,
     announce,
     cloud_metered_item,
     final_invoice,
@@ -58,6 +60,8 @@ class MoneyWorld:
     metered_item: object
     image: object
     price_change: object
+    draft_tariff: object
+    draft_price_change: object
     unmatched: Payment
     waiting_reversal: PaymentReversal
     statement_import: BankStatementImport
@@ -105,6 +109,16 @@ def build_money_world(world: World) -> MoneyWorld:
         metered_item=cloud_metered_item(),
         image=os_image(),
         price_change=announce(tariff, actor=admin),
+        draft_tariff=catalog_actions.tariff_create(
+            family=tariff.family,
+            code="vps-draft",
+            name="VPS Draft",
+            monthly_fee="12.90",
+            specs=VPS_SPECS,
+        ),
+        draft_price_change=catalog_actions.price_version_create(
+            tariff=tariff, new_fee="11.90", effective_from=timezone.localdate() + timedelta(days=90)
+        ),
         unmatched=Payment.objects.get(status=Payment.Status.UNMATCHED),
         waiting_reversal=waiting_reversal("7.00", "WORLD-REVERSAL"),
         statement_import=imported,
@@ -286,6 +300,16 @@ ENDPOINTS = [
         "staff_catalog_price_change_announce",
         lambda mw: ["tariffs", mw.tariff.public_id],
         lambda mw: {"new_fee": "10.90", "effective_from": later()},
+    ),
+    catalog_write(
+        "staff_catalog_price_change_publish",
+        lambda mw: ["tariffs", mw.tariff.public_id, mw.draft_price_change.public_id],
+        lambda mw: {},
+    ),
+    catalog_write(
+        "staff_catalog_tariff_publish",
+        lambda mw: [mw.draft_tariff.public_id],
+        lambda mw: {},
     ),
     catalog_write(
         "staff_catalog_price_change_withdraw",

@@ -367,6 +367,16 @@ def test_price_change_is_announced_with_the_notice_of_the_terms__CAT_06(admin, c
         effective,
         admin,
     )
+    assert version.status == "draft"
+    draft_page = _html(client.get(reverse("web:staff_catalog_tariff", args=[tariff.public_id])))
+    assert "€12.90 from" not in draft_page and "Draft" in draft_page
+    publish = reverse(
+        "web:staff_catalog_price_change_publish",
+        args=["tariffs", tariff.public_id, version.public_id],
+    )
+    assert client.post(publish).status_code == 302
+    version.refresh_from_db()
+    assert version.status == "published"
     html = _html(client.get(reverse("web:staff_catalog_price_changes")))
     assert "€12.90" in html and tariff.name in html
     page = _html(client.get(reverse("web:staff_catalog_tariff", args=[tariff.public_id])))

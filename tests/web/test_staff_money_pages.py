@@ -134,7 +134,7 @@ def test_recorded_payment_pays_the_open_proforma__BIL_03_ORD_03(billing, client,
     [
         ({"amount": "12.345"}, "amount", "at most 2 decimals"),
         ({"amount": "0"}, "amount", "above zero"),
-        ({"amount": "12,50"}, "amount", "not a number"),
+        ({"amount": "12,50"}, "amount", "digits and a decimal point only"),
         ({"client": "nobody@example.com"}, "client", "No client has this id"),
         ({"value_date": "future"}, "value_date", "future"),
         ({"reference": ""}, "reference", "required"),

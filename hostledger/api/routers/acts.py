@@ -110,7 +110,7 @@ def act_list(
 ):
     """The client's acts of acceptance, newest month first, each with its status as shown
     today and its dispute deadline (DOC-01, DOC-02)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     acts = selectors.client_acts(access.client, status=filters.status).select_related("payer")
     found = paginate(acts, page)
     found["items"] = [act_summary(act) for act in found["items"]]
@@ -125,23 +125,23 @@ def act_list(
 def act_read(request: HttpRequest, act_id: ActId, acting: Query[ActingClient]):
     """One of the client's acts with its lines (net, VAT and gross each), both parties as
     printed, its status, dispute deadline and dispute, if any (DOC-01, DOC-02)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     return _act_detail(_client_act(access.client, act_id))
 
 
 @router.post(
     "/acts/{act_id}/dispute",
-    response=responses({201: ActDisputeOut}, 400, 401, 403, 404, 409),
+    response=responses({201: ActDisputeOut}, 400, 401, 403, 404),
     summary="Dispute an act of acceptance",
 )
 def act_dispute(
     request: HttpRequest, act_id: ActId, acting: Query[ActingClient], payload: ActDisputeIn
 ):
     """Refuse to accept an act, with reasons, by its dispute deadline (DOC-02): it stays
-    disputed until staff decide. After the deadline 409 ``dispute_period_over``; an act
-    already disputed or accepted 409 ``act_disputed`` or ``act_accepted``. Needs the owner
+    disputed until staff decide. After the deadline 400 ``dispute_period_over``; an act
+    already disputed or accepted 400 ``act_disputed`` or ``act_accepted``. Needs the owner
     or a trusted user with the billing scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     act = _client_act(access.client, act_id)
     access.require_write(BILLING_AREA)
     dispute = actions.act_dispute(act=act, reasons=payload.reasons, actor=request.user)
@@ -150,14 +150,14 @@ def act_dispute(
 
 @router.post(
     "/acts/{act_id}/confirm",
-    response=responses({200: ActOut}, 400, 401, 403, 404, 409),
+    response=responses({200: ActOut}, 400, 401, 403, 404),
     summary="Confirm an act of acceptance",
 )
 def act_confirm(request: HttpRequest, act_id: ActId, acting: Query[ActingClient]):
     """Accept an act before its dispute deadline, as signing it would (DOC-02). An act
-    already disputed or accepted, or past its deadline, answers 409. Needs the owner or a
+    already disputed or accepted, or past its deadline, answers 400. Needs the owner or a
     trusted user with the billing scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     act = _client_act(access.client, act_id)
     access.require_write(BILLING_AREA)
     actions.act_confirm(act=act, actor=request.user)
@@ -173,7 +173,7 @@ def paper_act_request_list(
     request: HttpRequest, acting: Query[ActingClient], page: Query[PageParams]
 ):
     """The client's requests for paper acts, newest quarter first (DOC-03)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     requests = selectors.client_paper_act_requests(access.client).select_related("payer")
     found = paginate(requests, page)
     found["items"] = [paper_request_row(item) for item in found["items"]]
@@ -182,7 +182,7 @@ def paper_act_request_list(
 
 @router.post(
     "/paper-act-requests",
-    response=responses({201: PaperActRequestOut}, 400, 401, 403, 404, 409),
+    response=responses({201: PaperActRequestOut}, 400, 401, 403, 404),
     summary="Ask for a quarter's acts on paper",
 )
 def paper_act_request_file(
@@ -191,9 +191,9 @@ def paper_act_request_file(
     """Ask to receive the acts of one quarter (``quarter_of``: any day of it, the current one
     when omitted) on paper by post, for one payer (DOC-03). The payer's postal address is
     kept as it is now. A quarter that has not begun is refused (400); a second open request
-    of the payer for the quarter answers 409 ``paper_acts_already_requested``. Needs the
+    of the payer for the quarter answers 400 ``paper_acts_already_requested``. Needs the
     owner or a trusted user with the billing scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     access.require_write(BILLING_AREA)
     payer = referenced(lambda: access.payer(payload.payer), "payer")
     filed = actions.paper_act_request_file(
@@ -204,16 +204,16 @@ def paper_act_request_file(
 
 @router.post(
     "/paper-act-requests/{request_id}/withdraw",
-    response=responses({200: PaperActRequestOut}, 400, 401, 403, 404, 409),
+    response=responses({200: PaperActRequestOut}, 400, 401, 403, 404),
     summary="Withdraw a paper-act request",
 )
 def paper_act_request_withdraw(
     request: HttpRequest, request_id: RequestId, acting: Query[ActingClient]
 ):
     """Withdraw an open paper-act request (DOC-03); a new one for the quarter may then be
-    filed. A request already sent or withdrawn answers 409 ``paper_act_request_closed``.
+    filed. A request already sent or withdrawn answers 400 ``paper_act_request_closed``.
     Needs the owner or a trusted user with the billing scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     paper_request = selectors.client_paper_act_request(access.client, request_id)
     access.require_write(BILLING_AREA)
     withdrawn = actions.paper_act_request_withdraw(request=paper_request, actor=request.user)
@@ -286,14 +286,14 @@ def staff_act_dispute_list(request: HttpRequest, page: Query[PageParams]):
 
 @router.post(
     "/staff/acts/{act_id}/dispute-resolution",
-    response=responses({200: StaffActDisputeOut}, 400, 401, 403, 404, 409),
+    response=responses({200: StaffActDisputeOut}, 400, 401, 403, 404),
     summary="Decide the dispute of an act",
     tags=STAFF_TAGS,
 )
 def staff_act_dispute_resolve(request: HttpRequest, act_id: ActId, payload: ActDisputeResolveIn):
     """Decide an open dispute, with a note (DOC-02): ``upheld`` marks the act
     ``dispute_upheld`` (correct the services with a credit note, a separate step);
-    ``rejected`` accepts the act. An act without an open dispute answers 409
+    ``rejected`` accepts the act. An act without an open dispute answers 400
     ``act_not_disputed``. Needs billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     act = _staff_act(act_id)
@@ -339,7 +339,7 @@ def staff_paper_act_request_list(
 
 @router.post(
     "/staff/paper-act-requests/{request_id}/sent",
-    response=responses({200: StaffPaperActRequestOut}, 400, 401, 403, 404, 409),
+    response=responses({200: StaffPaperActRequestOut}, 400, 401, 403, 404),
     summary="Mark paper acts sent",
     tags=STAFF_TAGS,
 )
@@ -347,7 +347,7 @@ def staff_paper_act_request_mark_sent(
     request: HttpRequest, request_id: RequestId, payload: PaperActSentIn
 ):
     """Record that the paper acts of a request were posted, with an optional tracking number
-    (DOC-03). A request already sent or withdrawn answers 409 ``paper_act_request_closed``.
+    (DOC-03). A request already sent or withdrawn answers 400 ``paper_act_request_closed``.
     Needs billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     paper_request = _staff_request(request_id)

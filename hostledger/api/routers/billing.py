@@ -45,8 +45,10 @@ from hostledger.api.schemas_billing import (
     staff_payment_row,
 )
 from hostledger.api.schemas_invoices import invoice_summary
-from hostledger.api.schemas_money import check_date_range, referenced, to_money
+from hostledger.api.schemas_money import check_date_range, referenced, staff_money, to_money
 from hostledger.core.errors import NotFound
+from hostledger.core.limits import staff_payment_confirm_threshold, staff_payment_maximum
+from hostledger.core.money import Money
 from hostledger.core.registry import setting_value
 from hostledger.flows.payments import bank_file_import, payment_assign_apply
 from hostledger.invoicing import selectors as invoices
@@ -133,6 +135,18 @@ def _ledger_key(kind: str, client, key: str) -> str:
 # ----------------------------------------------------------------------------- clients
 
 
+def _staff_amount(payload) -> Money:
+    """The ``amount`` of a staff movement, read strictly, at most ``core.staff_payment_maximum``
+    and confirmed (``confirm``) above ``core.staff_payment_confirm_above``."""
+    return staff_money(
+        payload.amount,
+        "amount",
+        maximum=staff_payment_maximum(),
+        threshold=staff_payment_confirm_threshold(),
+        confirmed=payload.confirm,
+    )
+
+
 @router.get(
     "/billing/balance",
     response=responses({200: BalanceOut}, 400, 401, 403, 404),
@@ -140,7 +154,9 @@ def _ledger_key(kind: str, client, key: str) -> str:
 )
 def billing_balance_read(request: HttpRequest, acting: Query[ActingClient]):
     """The prepaid balance in EUR (BIL-01)."""
-    return _balance(accounts.client_access(request.user, acting.client).client)
+    return _balance(
+        accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE).client
+    )
 
 
 @router.get(
@@ -177,7 +193,9 @@ def billing_statement_read(
 ):
     """Every movement of the balance within the days asked for (both included), oldest
     first, each with the balance after it, and the balances before and after (BIL-01)."""
-    client = accounts.client_access(request.user, acting.client).client
+    client = accounts.client_access(
+        request.user, acting.client, reads=accounts.BILLING_SCOPE
+    ).client
     return _statement(client, period, page)
 
 
@@ -190,7 +208,9 @@ def billing_payment_list(
     request: HttpRequest, acting: Query[ActingClient], page: Query[PageParams]
 ):
     """Payments received for the client, newest first (BIL-06)."""
-    client = accounts.client_access(request.user, acting.client).client
+    client = accounts.client_access(
+        request.user, acting.client, reads=accounts.BILLING_SCOPE
+    ).client
     found = paginate(selectors.payments_of(client).order_by("-recorded_at", "-id"), page)
     found["items"] = [payment_row(payment) for payment in found["items"]]
     return found
@@ -221,7 +241,7 @@ def billing_top_up_start(request: HttpRequest, acting: Query[ActingClient], payl
     ``redirect_url``. The payment is recorded once, when the gateway's signed notification
     arrives (BIL-06). 503 when the gateway is unreachable and trying later may help. Needs
     the owner or a trusted user with the billing scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     access.require_write(BILLING_AREA)
     top_up = actions.top_up_start(
         client=access.client,
@@ -235,7 +255,7 @@ def billing_top_up_start(request: HttpRequest, acting: Query[ActingClient], payl
 
 @router.post(
     "/invoices/{invoice_id}/pay",
-    response=responses({200: PaidFromBalanceOut}, 400, 401, 403, 404, 409),
+    response=responses({200: PaidFromBalanceOut}, 400, 401, 403, 404),
     summary="Pay a proforma from the balance",
     tags=["Invoices"],
 )
@@ -246,9 +266,9 @@ def invoice_pay_from_balance(
     once and it becomes the final invoice with the next number (BIL-04), and what it billed
     follows at once: an order starts provisioning, a plan change applies (ORD-03). A balance
     short of
-    the amount answers 400 ``insufficient_balance``; a proforma not awaiting payment 409.
+    the amount answers 400 ``insufficient_balance``; a proforma not awaiting payment 400.
     Needs the owner or a trusted user with the billing scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     proforma = invoices.client_invoice(access.client, invoice_id)
     access.require_write(BILLING_AREA)
     paid = proforma_pay_from_balance(proforma=proforma, actor=request.user)
@@ -309,19 +329,19 @@ def staff_client_payment_list(request: HttpRequest, client_id: ClientId, page: Q
 
 @router.post(
     "/staff/clients/{client_id}/payments",
-    response=responses({201: StaffPaymentOut}, 400, 401, 403, 404, 409),
+    response=responses({201: StaffPaymentOut}, 400, 401, 403, 404),
     summary="Record a payment",
     tags=STAFF_TAGS,
 )
 def staff_payment_record(request: HttpRequest, client_id: ClientId, payload: PaymentRecordIn):
     """Record a bank transfer or cash payment and post it to the client's balance (BIL-01,
     BIL-06). The same reference again returns the payment already recorded; with another
-    amount or client it answers 409 ``duplicate_payment_reference``. Needs billing.manage."""
+    amount or client it answers 400 ``duplicate_payment_reference``. Needs billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     client = accounts.staff_client(client_id)
     payment = actions.payment_record(
         client=client,
-        amount=to_money(payload.amount, "amount"),
+        amount=_staff_amount(payload),
         value_date=payload.value_date,
         reference=payload.reference,
         received_into=payload.received_into,
@@ -357,7 +377,7 @@ def staff_unmatched_payment_list(request: HttpRequest, page: Query[PageParams]):
 
 @router.post(
     "/staff/payments/{payment_id}/assign",
-    response=responses({200: StaffPaymentOut}, 400, 401, 403, 404, 409),
+    response=responses({200: StaffPaymentOut}, 400, 401, 403, 404),
     summary="Assign an unmatched payment",
     tags=STAFF_TAGS,
 )
@@ -365,7 +385,7 @@ def staff_payment_assign(request: HttpRequest, payment_id: PaymentId, payload: P
     """Assign a payment from the review queue to its client; it is posted to the balance
     once and applied to open proformas in the same transaction, so an error answer leaves
     nothing changed (BIL-06). Assigning it again to the same client changes nothing; a
-    payment already posted to another client answers 409 ``payment_already_assigned``.
+    payment already posted to another client answers 400 ``payment_already_assigned``.
     Needs billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     payment = staff_selectors.payment_for_staff(payment_id)
@@ -405,21 +425,21 @@ def staff_bank_statement_import(request: HttpRequest, file: File[UploadedFile]):
 
 @router.post(
     "/staff/clients/{client_id}/refunds",
-    response=responses({201: LedgerTransactionOut}, 400, 401, 403, 404, 409),
+    response=responses({201: LedgerTransactionOut}, 400, 401, 403, 404),
     summary="Refund from a client's balance",
     tags=STAFF_TAGS,
 )
 def staff_refund_post(request: HttpRequest, client_id: ClientId, payload: RefundIn):
     """Pay money back from the balance (BIL-01): never more than the balance nor than the
     client paid; with ``payment``, it goes back the way that payment came. Posted once per
-    ``idempotency_key`` (409 when the key was used for another movement). Needs
+    ``idempotency_key`` (400 when the key was used for another movement). Needs
     billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     client = accounts.staff_client(client_id)
     payment = None
     if payload.payment is not None:
         payment = referenced(lambda: _client_payment(client, payload.payment), "payment")
-    amount = to_money(payload.amount, "amount")
+    amount = _staff_amount(payload)
     posted = actions.refund_post(
         client=client,
         amount=amount,
@@ -433,7 +453,7 @@ def staff_refund_post(request: HttpRequest, client_id: ClientId, payload: Refund
 
 @router.post(
     "/staff/clients/{client_id}/credits",
-    response=responses({201: LedgerTransactionOut}, 400, 401, 403, 404, 409),
+    response=responses({201: LedgerTransactionOut}, 400, 401, 403, 404),
     summary="Credit compensation to a client's balance",
     tags=STAFF_TAGS,
 )
@@ -442,7 +462,7 @@ def staff_credit_post(request: HttpRequest, client_id: ClientId, payload: Credit
     per ``idempotency_key``. Needs billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     client = accounts.staff_client(client_id)
-    amount = to_money(payload.amount, "amount")
+    amount = _staff_amount(payload)
     posted = actions.credit_post(
         client=client,
         amount=amount,
@@ -455,7 +475,7 @@ def staff_credit_post(request: HttpRequest, client_id: ClientId, payload: Credit
 
 @router.post(
     "/staff/clients/{client_id}/corrections",
-    response=responses({201: LedgerTransactionOut}, 400, 401, 403, 404, 409),
+    response=responses({201: LedgerTransactionOut}, 400, 401, 403, 404),
     summary="Correct a client's balance",
     tags=STAFF_TAGS,
 )
@@ -464,7 +484,7 @@ def staff_correction_post(request: HttpRequest, client_id: ClientId, payload: Co
     an edit. Posted once per ``idempotency_key``. Needs billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     client = accounts.staff_client(client_id)
-    amount = to_money(payload.amount, "amount")
+    amount = _staff_amount(payload)
     posted = actions.correction_post(
         client=client,
         amount=amount,

@@ -37,13 +37,16 @@ from hostledger.api.schemas_catalog import (
     staff_tariff,
     staff_tariffs,
 )
-from hostledger.api.schemas_money import referenced, to_money
+from hostledger.api.schemas_money import MoneyIn, referenced, staff_money
 from hostledger.catalog import actions, selectors, staff_selectors
 from hostledger.core.errors import DomainError
+from hostledger.core.limits import staff_price_confirm_threshold, staff_price_maximum
+from hostledger.core.money import Money
 
 router = Router(tags=["Staff: catalog"])
 
 TariffId = Annotated[str, Path(**path_id("tariff", "trf_3k9d2m7q8w1x4z6v"))]
+PriceVersionId = Annotated[str, Path(**path_id("price version", "prv_2q8w1x4z6v3k9d7m"))]
 AddOnId = Annotated[str, Path(**path_id("add-on", "add_3k9d2m7q8w1x4z6v"))]
 MeteredItemId = Annotated[str, Path(**path_id("metered item", "met_3k9d2m7q8w1x4z6v"))]
 OsImageId = Annotated[str, Path(**path_id("OS image", "osi_3k9d2m7q8w1x4z6v"))]
@@ -110,6 +113,18 @@ def _tariff_of_family(tariff_id: str | None):
 # ----------------------------------------------------------------------------- staff: tariffs
 
 
+def _fee(value: MoneyIn, field: str, confirmed: bool) -> Money:
+    """A monthly fee staff send: read strictly, at most ``core.staff_price_maximum`` and, above
+    ``core.staff_price_confirm_above``, only with ``confirm: true``."""
+    return staff_money(
+        value,
+        field,
+        maximum=staff_price_maximum(),
+        threshold=staff_price_confirm_threshold(),
+        confirmed=confirmed,
+    )
+
+
 @router.get(
     "/staff/catalog/tariffs",
     response=responses({200: page_of(StaffTariffOut)}, 400, 401, 403),
@@ -138,7 +153,7 @@ def staff_tariff_create(request: HttpRequest, payload: TariffCreateIn):
         family=_family(payload.family),
         code=payload.code,
         name=payload.name,
-        monthly_fee=to_money(payload.monthly_fee, "monthly_fee"),
+        monthly_fee=_fee(payload.monthly_fee, "monthly_fee", payload.confirm),
         description=payload.description,
         specs=payload.specs,
         sort_order=payload.sort_order,
@@ -158,8 +173,25 @@ def staff_tariff_update(request: HttpRequest, tariff_id: TariffId, payload: Tari
     only by an announced price version (CAT-06). Needs catalog.manage."""
     require_staff_permission(request.user, perms.CATALOG_MANAGE)
     tariff = selectors.tariff_by_public_id(tariff_id, include_inactive=True)
-    updated = actions.tariff_update(tariff=tariff, data=payload.changes(), actor=request.user)
+    changes = payload.changes()
+    confirmed = changes.pop("confirm", False)
+    if changes.get("monthly_fee") is not None:
+        changes["monthly_fee"] = _fee(payload.monthly_fee, "monthly_fee", confirmed)
+    updated = actions.tariff_update(tariff=tariff, data=changes, actor=request.user)
     return staff_tariff(updated)
+
+
+@router.post(
+    "/staff/catalog/tariffs/{tariff_id}/publish",
+    response=responses({200: StaffTariffOut}, 400, 401, 403, 404),
+    summary="Publish a tariff",
+)
+def staff_tariff_publish(request: HttpRequest, tariff_id: TariffId):
+    """Make a draft tariff live: clients see and order it from now on (CAT-02). Publishing
+    a published tariff changes nothing. Needs catalog.manage."""
+    require_staff_permission(request.user, perms.CATALOG_MANAGE)
+    tariff = selectors.tariff_by_public_id(tariff_id, include_inactive=True)
+    return staff_tariff(actions.tariff_publish(tariff=tariff, actor=request.user))
 
 
 @router.post(
@@ -220,7 +252,7 @@ def staff_add_on_create(request: HttpRequest, payload: AddOnCreateIn):
         tariff=_tariff_of_family(payload.tariff),
         code=payload.code,
         name=payload.name,
-        monthly_fee=to_money(payload.monthly_fee, "monthly_fee"),
+        monthly_fee=_fee(payload.monthly_fee, "monthly_fee", payload.confirm),
         description=payload.description,
         max_quantity=payload.max_quantity,
         sort_order=payload.sort_order,
@@ -383,7 +415,7 @@ def staff_os_image_create(request: HttpRequest, payload: OsImageCreateIn):
         name=payload.name,
         families=list(payload.families),
         requires_paid_licence=payload.requires_paid_licence,
-        licence_monthly_fee=to_money(fee, "licence_monthly_fee") if fee else None,
+        licence_monthly_fee=_fee(fee, "licence_monthly_fee", payload.confirm) if fee else None,
         sort_order=payload.sort_order,
         actor=request.user,
     )
@@ -401,9 +433,10 @@ def staff_os_image_update(request: HttpRequest, os_image_id: OsImageId, payload:
     require_staff_permission(request.user, perms.CATALOG_MANAGE)
     image = selectors.os_image_by_public_id(os_image_id, include_inactive=True)
     changes = payload.changes()
+    confirmed = changes.pop("confirm", False)
     if changes.get("licence_monthly_fee") is not None:
-        changes["licence_monthly_fee"] = to_money(
-            payload.licence_monthly_fee, "licence_monthly_fee"
+        changes["licence_monthly_fee"] = _fee(
+            payload.licence_monthly_fee, "licence_monthly_fee", confirmed
         )
     if "families" in changes and changes["families"] is not None:
         changes["families"] = list(changes["families"])
@@ -457,19 +490,35 @@ def staff_price_version_list(
 @router.post(
     "/staff/catalog/price-versions",
     response=responses({201: PriceVersionOut}, 400, 401, 403),
-    summary="Announce a price change",
+    summary="Prepare a price change (draft)",
 )
 def staff_price_version_create(request: HttpRequest, payload: PriceVersionCreateIn):
-    """Announce a new monthly fee of a tariff or an add-on (CAT-06). It applies from each
-    client's first billing period starting on or after effective_from, which must be at
-    least the notice period (catalog.price_change_notice_days) away. Needs catalog.manage."""
+    """Prepare a new monthly fee of a tariff or an add-on as a draft (CAT-06); publish it to
+    announce it. It applies from each client's first billing period starting on or after
+    effective_from, which must be at least the notice period
+    (catalog.price_change_notice_days) away when it is published. Needs catalog.manage."""
     require_staff_permission(request.user, perms.CATALOG_MANAGE)
     named = _price_target(payload.tariff, payload.add_on)
-    version = actions.price_change_announce(
-        new_fee=to_money(payload.new_fee, "new_fee"),
+    version = actions.price_version_create(
+        new_fee=_fee(payload.new_fee, "new_fee", payload.confirm),
         effective_from=payload.effective_from,
         note=payload.note,
         actor=request.user,
         **named,
     )
     return Status(201, price_version_row(version, **named))
+
+
+@router.post(
+    "/staff/catalog/price-versions/{price_version_id}/publish",
+    response=responses({200: PriceVersionOut}, 400, 401, 403, 404),
+    summary="Announce a price change",
+)
+def staff_price_version_publish(request: HttpRequest, price_version_id: PriceVersionId):
+    """Announce a draft price change (CAT-06): clients are told and it applies from its date;
+    the date must still leave the notice period. Publishing again changes nothing. Needs
+    catalog.manage."""
+    require_staff_permission(request.user, perms.CATALOG_MANAGE)
+    version = staff_selectors.price_version_by_public_id(price_version_id)
+    published = actions.price_version_publish(price_version=version, actor=request.user)
+    return price_version_row(published, tariff=published.tariff, add_on=published.add_on)

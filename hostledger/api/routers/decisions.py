@@ -5,7 +5,7 @@ Clients and their trusted users (ACC-06) read the decisions about the client wit
 each rested on; the owner, or a trusted user with the services or billing scope, may ask once
 for a person to review a decision. Another client's decision answers 404 (habit 6). Staff
 with ``clients.view`` list every decision; confirming or rejecting a proposal and answering a
-review need ``services.manage``. A decision no longer open answers 409.
+review need ``services.manage``. A decision no longer open answers 400.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def decision_list(request: HttpRequest, acting: Query[ActingClient], page: Query
 
 @router.post(
     "/decisions/{decision_id}/review",
-    response=responses({200: DecisionOut}, 400, 401, 403, 404, 409),
+    response=responses({200: DecisionOut}, 400, 401, 403, 404),
     summary="Ask for a person to review a decision",
 )
 def decision_review(
@@ -70,7 +70,7 @@ def decision_review(
     payload: ReviewRequestIn,
 ):
     """Ask for a person to review a decision about the client, saying why (AUT-06, GDPR
-    art. 22); staff answer with the outcome. Once per decision: asked again, 409
+    art. 22); staff answer with the outcome. Once per decision: asked again, 400
     ``review_already_requested``. Needs the owner or a trusted user with the services or
     billing scope."""
     access = accounts.client_access(request.user, acting.client)
@@ -113,13 +113,13 @@ def _staff_answer(decision_id: str) -> dict:
 
 @router.post(
     "/staff/decisions/{decision_id}/confirm",
-    response=responses({200: StaffDecisionOut}, 400, 401, 403, 404, 409),
+    response=responses({200: StaffDecisionOut}, 400, 401, 403, 404),
     summary="Confirm a proposed decision",
     tags=STAFF_TAGS,
 )
 def staff_decision_confirm(request: HttpRequest, decision_id: DecisionId, payload: ConfirmIn):
     """Confirm a proposed termination: it is carried out now and the debt remains (AUT-02,
-    AUT-06). 409 ``decision_not_open`` once decided. When the debt was paid or the client
+    AUT-06). 400 ``decision_not_open`` once decided. When the debt was paid or the client
     answered meanwhile, nothing is terminated and the decision comes back ``lapsed``. Needs
     services.manage."""
     accounts.require_staff_permission(request.user, perms.SERVICES_MANAGE)
@@ -130,13 +130,13 @@ def staff_decision_confirm(request: HttpRequest, decision_id: DecisionId, payloa
 
 @router.post(
     "/staff/decisions/{decision_id}/reject",
-    response=responses({200: StaffDecisionOut}, 400, 401, 403, 404, 409),
+    response=responses({200: StaffDecisionOut}, 400, 401, 403, 404),
     summary="Reject a proposed decision",
     tags=STAFF_TAGS,
 )
 def staff_decision_reject(request: HttpRequest, decision_id: DecisionId, payload: RejectIn):
     """Reject a proposed termination; the note saying why is required and the client sees
-    it (AUT-06). 409 ``decision_not_open`` once decided. Needs services.manage."""
+    it (AUT-06). 400 ``decision_not_open`` once decided. Needs services.manage."""
     accounts.require_staff_permission(request.user, perms.SERVICES_MANAGE)
     decision = selectors.staff_decision(decision_id)
     actions.decision_reject(decision=decision, actor=request.user, note=payload.note)
@@ -145,7 +145,7 @@ def staff_decision_reject(request: HttpRequest, decision_id: DecisionId, payload
 
 @router.post(
     "/staff/decisions/{decision_id}/review-answer",
-    response=responses({200: StaffDecisionOut}, 400, 401, 403, 404, 409),
+    response=responses({200: StaffDecisionOut}, 400, 401, 403, 404),
     summary="Answer a client's review request",
     tags=STAFF_TAGS,
 )
@@ -153,7 +153,7 @@ def staff_decision_review_answer(
     request: HttpRequest, decision_id: DecisionId, payload: ReviewAnswerIn
 ):
     """Answer the client's request for a human review with what a person found (AUT-06).
-    409 ``no_open_review`` when no review is open. Needs services.manage."""
+    400 ``no_open_review`` when no review is open. Needs services.manage."""
     accounts.require_staff_permission(request.user, perms.SERVICES_MANAGE)
     decision = selectors.staff_decision(decision_id)
     actions.decision_review_answer(decision=decision, actor=request.user, outcome=payload.outcome)

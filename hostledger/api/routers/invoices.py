@@ -37,7 +37,8 @@ from hostledger.api.schemas_invoices import (
     invoice_summary,
     staff_invoice_summary,
 )
-from hostledger.api.schemas_money import binary_download, check_date_range, to_money
+from hostledger.api.schemas_money import binary_download, check_date_range, staff_money
+from hostledger.core.limits import staff_payment_maximum
 from hostledger.invoicing import actions, documents, selectors, staff_selectors
 from hostledger.invoicing.lines import LineInput
 
@@ -80,7 +81,7 @@ def invoice_list(
     page: Query[PageParams],
 ):
     """The client's issued proformas and invoices, newest first (BIL-03, BIL-04)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     invoices = selectors.client_invoices(access.client).order_by("-issued_on", "-id")
     if filters.status:
         invoices = invoices.filter(status=filters.status)
@@ -99,35 +100,35 @@ def invoice_list(
 def invoice_read(request: HttpRequest, invoice_id: InvoiceId, acting: Query[ActingClient]):
     """One of the client's invoices with its lines, VAT decision (BIL-05) and what credit
     notes took back (BIL-04)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     invoice = selectors.client_invoice(access.client, invoice_id)
     return invoice_detail(invoice, credited=selectors.invoice_credited(invoice))
 
 
 @router.get(
     "/invoices/{invoice_id}/pdf",
-    response=responses({200: None}, 400, 401, 403, 404, 409),
+    response=responses({200: None}, 400, 401, 403, 404),
     summary="Download an invoice as PDF",
     openapi_extra=PDF_ANSWER,
 )
 def invoice_pdf(request: HttpRequest, invoice_id: InvoiceId, acting: Query[ActingClient]):
     """The invoice as PDF (BIL-10): PDF/A-3 with the e-invoice embedded for a final
     invoice, a plain PDF with payment instructions for a proforma."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     invoice = selectors.client_invoice(access.client, invoice_id)
     return _download(invoice, documents.document_pdf(invoice), documents.PDF_MEDIA_TYPE, "pdf")
 
 
 @router.get(
     "/invoices/{invoice_id}/xml",
-    response=responses({200: None}, 400, 401, 403, 404, 409),
+    response=responses({200: None}, 400, 401, 403, 404),
     summary="Download an invoice as e-invoice XML",
     openapi_extra=XML_ANSWER,
 )
 def invoice_xml(request: HttpRequest, invoice_id: InvoiceId, acting: Query[ActingClient]):
-    """The EN 16931 e-invoice of a final invoice (BIL-10). A proforma has none: 409
+    """The EN 16931 e-invoice of a final invoice (BIL-10). A proforma has none: 400
     ``einvoice_not_available``."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     invoice = selectors.client_invoice(access.client, invoice_id)
     content = documents.invoice_einvoice_xml(invoice)
     return _download(invoice, content, documents.XML_MEDIA_TYPE, "xml")
@@ -140,7 +141,7 @@ def invoice_xml(request: HttpRequest, invoice_id: InvoiceId, acting: Query[Actin
 )
 def credit_note_list(request: HttpRequest, acting: Query[ActingClient], page: Query[PageParams]):
     """The client's credit notes, newest first (BIL-04)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     notes = (
         selectors.client_credit_notes(access.client)
         .select_related("invoice")
@@ -160,13 +161,13 @@ def credit_note_read(
     request: HttpRequest, credit_note_id: CreditNoteId, acting: Query[ActingClient]
 ):
     """One of the client's credit notes with its lines (BIL-04)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     return credit_note_detail(selectors.client_credit_note(access.client, credit_note_id))
 
 
 @router.get(
     "/credit-notes/{credit_note_id}/pdf",
-    response=responses({200: None}, 400, 401, 403, 404, 409),
+    response=responses({200: None}, 400, 401, 403, 404),
     summary="Download a credit note as PDF",
     openapi_extra=PDF_ANSWER,
 )
@@ -174,14 +175,14 @@ def credit_note_pdf(
     request: HttpRequest, credit_note_id: CreditNoteId, acting: Query[ActingClient]
 ):
     """The credit note as PDF/A-3 with its e-invoice embedded (BIL-10)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     note = selectors.client_credit_note(access.client, credit_note_id)
     return _download(note, documents.document_pdf(note), documents.PDF_MEDIA_TYPE, "pdf")
 
 
 @router.get(
     "/credit-notes/{credit_note_id}/xml",
-    response=responses({200: None}, 400, 401, 403, 404, 409),
+    response=responses({200: None}, 400, 401, 403, 404),
     summary="Download a credit note as e-invoice XML",
     openapi_extra=XML_ANSWER,
 )
@@ -189,7 +190,7 @@ def credit_note_xml(
     request: HttpRequest, credit_note_id: CreditNoteId, acting: Query[ActingClient]
 ):
     """The EN 16931 e-invoice of the credit note (BIL-10)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.BILLING_SCOPE)
     note = selectors.client_credit_note(access.client, credit_note_id)
     content = documents.invoice_einvoice_xml(note)
     return _download(note, content, documents.XML_MEDIA_TYPE, "xml")
@@ -243,7 +244,7 @@ def staff_invoice_read(request: HttpRequest, invoice_id: InvoiceId):
 
 @router.post(
     "/staff/invoices/{invoice_id}/credit-notes",
-    response=responses({201: CreditNoteOut}, 400, 401, 403, 404, 409),
+    response=responses({201: CreditNoteOut}, 400, 401, 403, 404),
     summary="Issue a credit note",
     tags=STAFF_TAGS,
 )
@@ -253,8 +254,8 @@ def staff_credit_note_issue(
     """Correct a final invoice with a credit note numbered in the credit-note series
     (BIL-04): ``full`` reverses every line to the cent, or ``lines`` are credited at the
     invoice's VAT rate with line rounding (BIL-02). Credit notes never take back more than
-    the invoice's gross amount (409 ``credit_exceeds_invoice``); a proforma is cancelled
-    instead (409 ``invoice_not_final``). Needs billing.manage."""
+    the invoice's gross amount (400 ``credit_exceeds_invoice``); a proforma is cancelled
+    instead (400 ``invoice_not_final``). Needs billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     invoice = staff_selectors.invoice_for_staff(invoice_id)
     lines = None
@@ -263,7 +264,11 @@ def staff_credit_note_issue(
             LineInput(
                 description=line.description,
                 quantity=line.quantity,
-                unit_price=to_money(line.unit_price, f"lines[{index}].unit_price"),
+                unit_price=staff_money(
+                    line.unit_price,
+                    f"lines[{index}].unit_price",
+                    maximum=staff_payment_maximum(),
+                ),
                 period_start=line.period_start,
                 period_end=line.period_end,
             )
@@ -278,13 +283,13 @@ def staff_credit_note_issue(
 
 @router.post(
     "/staff/invoices/{invoice_id}/cancel",
-    response=responses({200: InvoiceOut}, 400, 401, 403, 404, 409),
+    response=responses({200: InvoiceOut}, 400, 401, 403, 404),
     summary="Cancel a proforma",
     tags=STAFF_TAGS,
 )
 def staff_proforma_cancel(request: HttpRequest, invoice_id: InvoiceId, payload: ProformaCancelIn):
     """Withdraw an unpaid proforma (BIL-04); it never had a number, so no gap appears. A
-    paid or cancelled one answers 409 ``invoice_not_awaiting_payment``. Needs
+    paid or cancelled one answers 400 ``invoice_not_awaiting_payment``. Needs
     billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     invoice = staff_selectors.invoice_for_staff(invoice_id)

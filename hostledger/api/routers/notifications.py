@@ -19,7 +19,6 @@ from ninja import Path, Query, Router
 
 from hostledger.accounts import permissions as perms
 from hostledger.accounts import selectors as accounts
-from hostledger.accounts.models import AccessGrant
 from hostledger.api.errors import responses
 from hostledger.api.schemas import ActingClient, PageParams, page_of, paginate, path_id
 from hostledger.api.schemas_notifications import (
@@ -73,9 +72,10 @@ LanguageCode = Annotated[
 
 
 def _require_mark_read(access) -> None:
-    """Marking read changes the account: a read-only trusted user may not (ACC-06)."""
-    if not access.is_owner and AccessGrant.Scope.READ_ONLY in access.scopes:
-        raise PermissionDenied("Your access to this account does not allow this change.")
+    """Marking read changes the owner's inbox: only the owner may; no grant scope covers the
+    inbox (ACC-06)."""
+    if not access.is_owner:
+        raise PermissionDenied("Only the account owner marks messages read.")
 
 
 # ----------------------------------------------------------------------------- inbox
@@ -94,7 +94,7 @@ def notification_list(
 ):
     """The account's messages in the client area, newest first, with the unread count
     (NTF-01). Subjects are in the language of the account's owner."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.MESSAGES)
     inbox = selectors.client_inbox(
         access.client, limit=page.limit, offset=page.offset, unread_only=filters.unread_only
     )
@@ -311,7 +311,7 @@ def staff_template_list(request: HttpRequest, page: Query[PageParams]):
 
 @router.put(
     "/staff/notification-templates/{event}/{language}",
-    response=responses({200: TemplateOut}, 400, 401, 403, 404, 409),
+    response=responses({200: TemplateOut}, 400, 401, 403, 404),
     summary="Change a message template",
     tags=STAFF_TAGS,
 )
@@ -320,7 +320,7 @@ def staff_template_update(
 ):
     """Save a new version of the event's message in the language; it is used from now on
     and earlier versions are kept (NTF-02). A text that is not a valid template answers 400
-    naming the field; a save at the same moment as another answers 409
+    naming the field; a save at the same moment as another answers 400
     ``template_changed``. Needs settings.edit."""
     accounts.require_staff_permission(request.user, perms.SETTINGS_EDIT)
     selectors.template_detail(event, language)

@@ -59,7 +59,7 @@ def order_list(
     page: Query[PageParams],
 ):
     """The client's orders, newest first, each as it was placed (ORD-01)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     orders = selectors.client_orders(access.client)
     if filters.status:
         orders = orders.filter(status=filters.status)
@@ -75,7 +75,7 @@ def order_list(
 )
 def order_read(request: HttpRequest, order_id: OrderId, acting: Query[ActingClient]):
     """One of the client's orders with its items and their fees as placed (ORD-01)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     return order_detail(selectors.client_order(access.client, order_id))
 
 
@@ -92,7 +92,7 @@ def order_place(request: HttpRequest, acting: Query[ActingClient], payload: Orde
     once it is paid (ORD-03) — otherwise the order waits, ``placed``, for the payment.
     ``trial: true`` asks for the family's free trial (CAT-04): nothing is billed. Every bad
     field is named (400). Needs the owner or a trusted user with the services scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     access.require_write(SERVICES_AREA)
     payer = referenced(lambda: access.payer(payload.payer), "payer")
     tariff = referenced(lambda: catalog.tariff_by_public_id(payload.tariff), "tariff")
@@ -126,17 +126,17 @@ def order_place(request: HttpRequest, acting: Query[ActingClient], payload: Orde
 
 @router.post(
     "/orders/{order_id}/cancel",
-    response=responses({200: OrderOut}, 400, 401, 403, 404, 409),
+    response=responses({200: OrderOut}, 400, 401, 403, 404),
     summary="Withdraw an unpaid order",
 )
 def order_cancel(
     request: HttpRequest, order_id: OrderId, acting: Query[ActingClient], payload: OrderCancelIn
 ):
     """Withdraw an order not paid yet (ORD-01): its proforma is cancelled and its pending
-    service terminated. A paid, cancelled or free-trial order answers 409
+    service terminated. A paid, cancelled or free-trial order answers 400
     ``order_not_open``; a paid service is cancelled under ORD-06 instead. Needs the owner or
     a trusted user with the services scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     order = selectors.client_order(access.client, order_id)
     access.require_write(SERVICES_AREA)
     actions.order_cancel(order=order, actor=request.user, reason=payload.reason)

@@ -6,7 +6,7 @@ before making it; making, withdrawing and ending need the owner or a trusted use
 services scope. Another client's service answers 404 (habit 6). Staff with ``clients.view``
 list the open cancellations and notices; carrying a due one out needs ``services.manage``.
 Every write calls one action; a refused business rule answers 400 naming the field at fault,
-or 409 when the service is not in a state that allows it.
+or 400 when the service is not in a state that allows it.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def _add_on_choices(items, field: str):
 
 
 def _writable_service(request: HttpRequest, acting: ActingClient, service_id: str):
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     service = selectors.client_service(access.client, service_id)
     access.require_write(SERVICES_AREA)
     return service
@@ -109,7 +109,7 @@ def service_changes_read(request: HttpRequest, service_id: ServiceId, acting: Qu
     and contract notice (ORD-06, ORD-07, ORD-08), the credit notes that gave money for unused
     days back to the balance, oldest first, and the contract term with the day each notice
     given today would take effect."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     service = selectors.client_service(access.client, service_id)
     today = timezone.localdate()
     return {
@@ -139,7 +139,7 @@ def service_plan_change_preview(
     prorated to the day, VAT as the document will carry it, and whether the balance pays an
     upgrade at once. Nothing is written. A change the plan change would refuse answers 200
     with ``problem`` and ``fields``; an unknown tariff or add-on answers 400."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     service = selectors.client_service(access.client, service_id)
     preview = previews.plan_change_preview(
         service=service,
@@ -152,7 +152,7 @@ def service_plan_change_preview(
 
 @router.post(
     "/services/{service_id}/plan-change",
-    response=responses({201: ServiceChangeOut}, 400, 401, 403, 404, 409),
+    response=responses({201: ServiceChangeOut}, 400, 401, 403, 404),
     summary="Change a service's plan",
 )
 def service_plan_change(
@@ -180,14 +180,14 @@ def service_plan_change(
 
 @router.post(
     "/services/{service_id}/plan-change/withdraw",
-    response=responses({200: ServiceChangeOut}, 400, 401, 403, 404, 409),
+    response=responses({200: ServiceChangeOut}, 400, 401, 403, 404),
     summary="Withdraw a plan change awaiting payment",
 )
 def service_plan_change_withdraw(
     request: HttpRequest, service_id: ServiceId, acting: Query[ActingClient]
 ):
     """Withdraw the service's upgrade that awaits payment (ORD-04): its proforma is
-    cancelled and the service keeps its plan. 409 ``change_not_pending`` when no change of
+    cancelled and the service keeps its plan. 400 ``change_not_pending`` when no change of
     the service awaits payment. Needs the owner or a trusted user with the services scope."""
     service = _writable_service(request, acting, service_id)
     pending = selectors.service_pending_change(service)
@@ -196,14 +196,13 @@ def service_plan_change_withdraw(
             "change_not_pending",
             "No change of this service awaits payment.",
             fields={"service": "no change awaits payment"},
-            status=409,
         )
     return _change(actions.service_plan_change_withdraw(change=pending, actor=request.user))
 
 
 @router.post(
     "/services/{service_id}/cancellation",
-    response=responses({201: CancellationOut}, 400, 401, 403, 404, 409),
+    response=responses({201: CancellationOut}, 400, 401, 403, 404),
     summary="Cancel a service with notice",
 )
 def service_cancellation_request(
@@ -216,7 +215,7 @@ def service_cancellation_request(
     (default 10 working days) ahead (ORD-06). On that day the service is deactivated and the
     unused paid days go back to the balance, except the rest of the minimum service period
     (CAT-03). A day too early answers 400 naming ``effective_on``; a terminated or unpaid
-    service, or one already to end, 409. Needs the owner or a trusted user with the services
+    service, or one already to end, 400. Needs the owner or a trusted user with the services
     scope."""
     service = _writable_service(request, acting, service_id)
     cancellation = actions.service_cancellation_request(
@@ -227,14 +226,14 @@ def service_cancellation_request(
 
 @router.post(
     "/services/{service_id}/cancellation/withdraw",
-    response=responses({200: CancellationOut}, 400, 401, 403, 404, 409),
+    response=responses({200: CancellationOut}, 400, 401, 403, 404),
     summary="Withdraw a cancellation or notice",
 )
 def service_cancellation_withdraw(
     request: HttpRequest, service_id: ServiceId, acting: Query[ActingClient]
 ):
     """Withdraw the service's open cancellation or contract notice before its day (ORD-06,
-    ORD-08): the service goes on. 409 ``cancellation_not_open`` when none is open. Needs the
+    ORD-08): the service goes on. 400 ``cancellation_not_open`` when none is open. Needs the
     owner or a trusted user with the services scope."""
     service = _writable_service(request, acting, service_id)
     open_request = previews.open_cancellation(service)
@@ -243,7 +242,6 @@ def service_cancellation_withdraw(
             "cancellation_not_open",
             "The service has no open cancellation or notice.",
             fields={"service": "nothing to withdraw"},
-            status=409,
         )
     withdrawn = actions.service_cancellation_withdraw(cancellation=open_request, actor=request.user)
     return cancellation_row(withdrawn)
@@ -251,14 +249,14 @@ def service_cancellation_withdraw(
 
 @router.post(
     "/services/{service_id}/withdrawal",
-    response=responses({201: CancellationOut}, 400, 401, 403, 404, 409),
+    response=responses({201: CancellationOut}, 400, 401, 403, 404),
     summary="Withdraw from the contract as a consumer",
 )
 def service_withdraw(request: HttpRequest, service_id: ServiceId, acting: Query[ActingClient]):
     """A consumer withdraws from the contract of the service within the withdrawal period
     (default 14 days) of its conclusion (ORD-07). The service is terminated today and what
     was paid for it comes back to the balance; if the client asked for it to start at once
-    and it started, the days used up to today are charged. 409 ``withdrawal_not_available``
+    and it started, the days used up to today are charged. 400 ``withdrawal_not_available``
     for a legal person, ``withdrawal_period_over`` after the period, and
     ``service_not_cancellable`` for a terminated service. Needs the owner or a trusted user
     with the services scope."""
@@ -270,7 +268,7 @@ def service_withdraw(request: HttpRequest, service_id: ServiceId, acting: Query[
 
 @router.post(
     "/services/{service_id}/contract-notice",
-    response=responses({201: CancellationOut}, 400, 401, 403, 404, 409),
+    response=responses({201: CancellationOut}, 400, 401, 403, 404),
     summary="Give notice on a service's contract",
 )
 def service_contract_notice(
@@ -284,7 +282,7 @@ def service_contract_notice(
     (default 30 days) before the term ends. ``termination``: it ends after the termination
     notice (default one month). The service is deactivated that day through an open
     cancellation, which may be withdrawn until then. ``party: provider`` needs staff with
-    services.manage (403). 409 for a terminated service or one already to end. Needs the
+    services.manage (403). 400 for a terminated service or one already to end. Needs the
     owner or a trusted user with the services scope."""
     service = _writable_service(request, acting, service_id)
     notice = NOTICE_ACTIONS[payload.kind](service=service, party=payload.party, actor=request.user)
@@ -317,14 +315,14 @@ def staff_cancellation_list(
 
 @router.post(
     "/staff/cancellations/{cancellation_id}/carry-out",
-    response=responses({200: StaffCancellationOut}, 400, 401, 403, 404, 409),
+    response=responses({200: StaffCancellationOut}, 400, 401, 403, 404),
     summary="Carry out a due cancellation",
     tags=STAFF_TAGS,
 )
 def staff_cancellation_carry_out(request: HttpRequest, cancellation_id: CancellationId):
     """Carry out a cancellation or notice whose day has come, as the billing run does
     (ORD-06, ORD-08, CAT-03): the service is terminated and its unused paid days after the
-    minimum service period are credited back to the balance. 409 ``cancellation_not_due``
+    minimum service period are credited back to the balance. 400 ``cancellation_not_due``
     before its day, ``cancellation_not_open`` once withdrawn or carried out. Needs
     services.manage."""
     accounts.require_staff_permission(request.user, perms.SERVICES_MANAGE)

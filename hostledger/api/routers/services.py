@@ -99,7 +99,7 @@ def service_list(
     page: Query[PageParams],
 ):
     """The client's services, newest first, terminated ones included (ORD-02)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     services = selectors.client_services(access.client)
     if filters.status:
         services = services.filter(status=filters.status)
@@ -117,7 +117,7 @@ def service_read(request: HttpRequest, service_id: ServiceId, acting: Query[Acti
     """One of the client's services with every change of its status, with reason, who made
     it and when (ORD-02), the periods billed and paid (ORD-03), its commencement deadline
     (CAT-03) and, for a cloud pool, what its servers take (ORD-05)."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     return _detail(selectors.client_service(access.client, service_id))
 
 
@@ -136,7 +136,7 @@ def service_trial_continue(
     its tariff, add-ons and OS image at the fees in force for the period, which starts the
     day after the trial. Once paid, the service goes ``trial → active`` and keeps its
     resource (ORD-02). Needs the owner or a trusted user with the services scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     service = selectors.client_service(access.client, service_id)
     access.require_write(SERVICES_AREA)
     payer = referenced(lambda: access.payer(payload.payer), "payer")
@@ -159,7 +159,7 @@ def pool_server_list(
 ):
     """The live servers inside a cloud data-center pool, by name (ORD-05); empty for a
     service that is not a pool."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     service = selectors.client_service(access.client, service_id)
     found = paginate(selectors.pool_servers(service).select_related("service"), page)
     found["items"] = [pool_server_row(server) for server in found["items"]]
@@ -168,7 +168,7 @@ def pool_server_list(
 
 @router.post(
     "/services/{service_id}/servers",
-    response=responses({201: PoolServerOut}, 400, 401, 403, 404, 409),
+    response=responses({201: PoolServerOut}, 400, 401, 403, 404),
     summary="Create a server in a cloud pool",
 )
 def pool_server_create(
@@ -180,9 +180,9 @@ def pool_server_create(
     """Create a virtual server inside an active cloud pool (ORD-05). Its CPU, memory and disk
     must fit in what the pool's other servers leave free: otherwise 400 ``pool_exceeded``
     naming each resource short. A service that is not a pool answers 400 ``not_a_pool``; a
-    pool that is not active 409 ``pool_not_active``. Needs the owner or a trusted user with
+    pool that is not active 400 ``pool_not_active``. Needs the owner or a trusted user with
     the services scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     service = selectors.client_service(access.client, service_id)
     access.require_write(SERVICES_AREA)
     os_image = referenced(lambda: catalog.os_image_by_public_id(payload.os_image), "os_image")
@@ -200,7 +200,7 @@ def pool_server_create(
 
 @router.patch(
     "/services/{service_id}/servers/{server_id}",
-    response=responses({200: PoolServerOut}, 400, 401, 403, 404, 409),
+    response=responses({200: PoolServerOut}, 400, 401, 403, 404),
     summary="Resize a server in a cloud pool",
 )
 def pool_server_resize(
@@ -213,7 +213,7 @@ def pool_server_resize(
     """Change a server's CPU, memory or disk (ORD-05); those not sent stay. The pool's sums
     still may not exceed it (400 ``pool_exceeded``). Needs the owner or a trusted user with
     the services scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     service = selectors.client_service(access.client, service_id)
     server = _server_of(access.client, service, server_id)
     access.require_write(SERVICES_AREA)
@@ -223,7 +223,7 @@ def pool_server_resize(
 
 @router.delete(
     "/services/{service_id}/servers/{server_id}",
-    response=responses({200: PoolServerOut}, 400, 401, 403, 404, 409),
+    response=responses({200: PoolServerOut}, 400, 401, 403, 404),
     summary="Delete a server of a cloud pool",
 )
 def pool_server_delete(
@@ -231,7 +231,7 @@ def pool_server_delete(
 ):
     """Delete a server of a cloud pool; its resources are free again at once (ORD-05). Needs
     the owner or a trusted user with the services scope."""
-    access = accounts.client_access(request.user, acting.client)
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     service = selectors.client_service(access.client, service_id)
     server = _server_of(access.client, service, server_id)
     access.require_write(SERVICES_AREA)
@@ -301,14 +301,14 @@ def staff_service_read(request: HttpRequest, service_id: ServiceId):
 
 @router.post(
     "/staff/services/{service_id}/activate",
-    response=responses({200: StaffServiceOut}, 400, 401, 403, 404, 409),
+    response=responses({200: StaffServiceOut}, 400, 401, 403, 404),
     summary="Activate a service built by hand",
     tags=STAFF_TAGS,
 )
 def staff_service_activate(request: HttpRequest, service_id: ServiceId, payload: ServiceActivateIn):
     """Record that staff built a paid or trial service by hand (ORD-02, CAT-03): a
     ``provisioning`` service becomes ``active``; whether the commencement deadline was met
-    is stored with the change. Any other state answers 409 ``illegal_transition``. Needs
+    is stored with the change. Any other state answers 400 ``illegal_transition``. Needs
     services.manage."""
     accounts.require_staff_permission(request.user, perms.SERVICES_MANAGE)
     service = selectors.staff_service(service_id)
@@ -318,13 +318,13 @@ def staff_service_activate(request: HttpRequest, service_id: ServiceId, payload:
 
 @router.post(
     "/staff/services/{service_id}/suspend",
-    response=responses({200: StaffServiceOut}, 400, 401, 403, 404, 409),
+    response=responses({200: StaffServiceOut}, 400, 401, 403, 404),
     summary="Suspend a service",
     tags=STAFF_TAGS,
 )
 def staff_service_suspend(request: HttpRequest, service_id: ServiceId, payload: ServiceChangeIn):
     """Suspend an active service, with a reason (ORD-02); the provisioning module is asked to
-    stop it. A service that is not active answers 409 ``illegal_transition``. Needs
+    stop it. A service that is not active answers 400 ``illegal_transition``. Needs
     services.manage."""
     accounts.require_staff_permission(request.user, perms.SERVICES_MANAGE)
     service = selectors.staff_service(service_id)
@@ -334,13 +334,13 @@ def staff_service_suspend(request: HttpRequest, service_id: ServiceId, payload: 
 
 @router.post(
     "/staff/services/{service_id}/resume",
-    response=responses({200: StaffServiceOut}, 400, 401, 403, 404, 409),
+    response=responses({200: StaffServiceOut}, 400, 401, 403, 404),
     summary="Resume a suspended service",
     tags=STAFF_TAGS,
 )
 def staff_service_resume(request: HttpRequest, service_id: ServiceId, payload: ServiceChangeIn):
     """Resume a suspended service, with a reason (ORD-02). A service that is not suspended
-    answers 409 ``illegal_transition``. Needs services.manage."""
+    answers 400 ``illegal_transition``. Needs services.manage."""
     accounts.require_staff_permission(request.user, perms.SERVICES_MANAGE)
     service = selectors.staff_service(service_id)
     actions.service_resume(service=service, actor=request.user, reason=payload.reason)
@@ -349,14 +349,14 @@ def staff_service_resume(request: HttpRequest, service_id: ServiceId, payload: S
 
 @router.post(
     "/staff/services/{service_id}/terminate",
-    response=responses({200: StaffServiceOut}, 400, 401, 403, 404, 409),
+    response=responses({200: StaffServiceOut}, 400, 401, 403, 404),
     summary="Terminate a service",
     tags=STAFF_TAGS,
 )
 def staff_service_terminate(request: HttpRequest, service_id: ServiceId, payload: ServiceChangeIn):
     """Terminate a service for good, with a reason (ORD-02): unpaid orders of it are
     withdrawn with their proformas and the servers of a cloud pool deleted. Money already
-    paid is not touched here (ORD-06). A terminated service answers 409
+    paid is not touched here (ORD-06). A terminated service answers 400
     ``illegal_transition``. Needs services.manage."""
     accounts.require_staff_permission(request.user, perms.SERVICES_MANAGE)
     service = selectors.staff_service(service_id)

@@ -50,7 +50,9 @@ def service_usage_read(
     ``period`` names another): per item, what was used, what the fee includes, what is
     billable and its amount so far (BIL-08, CAT-02). Once the month is billed, the figures
     billed and the invoice. Another client's service answers 404."""
-    client = accounts.client_access(request.user, acting.client).client
+    client = accounts.client_access(
+        request.user, acting.client, reads=accounts.SERVICES_SCOPE
+    ).client
     service = subscriptions.client_service(client, service_id)
     if month.period is None:
         period = selectors.current_usage_period()
@@ -62,7 +64,7 @@ def service_usage_read(
 
 @router.post(
     "/staff/usage-records",
-    response=responses({200: UsageIngestedOut}, 400, 401, 403, 409),
+    response=responses({200: UsageIngestedOut}, 400, 401, 403),
     summary="Deliver usage records",
     tags=STAFF_TAGS,
 )
@@ -73,8 +75,8 @@ def staff_usage_records_ingest(request: HttpRequest, payload: UsageRecordsIn):
     service's tariff, a terminated service, a window that ends before it starts, before the
     service began or in the future. A record already stored under the same ``source`` and
     ``external_id`` is counted as a duplicate and not stored again; with other figures the
-    batch answers 409 ``usage_record_conflict``, and a new record in a month already billed
-    409 ``usage_period_billed``. Needs services.manage."""
+    batch answers 400 ``usage_record_conflict``, and a new record in a month already billed
+    400 ``usage_period_billed``. Needs services.manage."""
     accounts.require_staff_permission(request.user, perms.SERVICES_MANAGE)
     result = actions.usage_records_ingest(
         rows=[row.model_dump() for row in payload.rows], actor=request.user

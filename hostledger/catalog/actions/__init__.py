@@ -20,11 +20,17 @@ from hostledger.catalog.actions.os_images import (
     os_image_deactivate,
     os_image_update,
 )
-from hostledger.catalog.actions.prices import price_change_announce, price_change_withdraw
+from hostledger.catalog.actions.prices import (
+    price_change_announce,
+    price_change_withdraw,
+    price_version_create,
+    price_version_publish,
+)
 from hostledger.catalog.actions.tariffs import (
     tariff_activate,
     tariff_create,
     tariff_deactivate,
+    tariff_publish,
     tariff_update,
 )
 
@@ -44,8 +50,11 @@ __all__ = [
     "os_image_update",
     "price_change_announce",
     "price_change_withdraw",
+    "price_version_create",
+    "price_version_publish",
     "tariff_activate",
     "tariff_create",
     "tariff_deactivate",
+    "tariff_publish",
     "tariff_update",
 ]

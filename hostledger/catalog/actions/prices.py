@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hostledger.catalog import conf
-from hostledger.catalog.models import AddOn, PriceVersion, Tariff
+from hostledger.catalog.models import AddOn, PriceVersion, PublicationStatus, Tariff
 from hostledger.catalog.pricing import parse_fee
 from hostledger.core.errors import DomainError
 from hostledger.core.registry import setting_value
@@ -17,8 +17,22 @@ from hostledger.notifications.actions import price_change_notify
 from ._common import audit, locked
 
 
+def _check_notice(effective_from: date, announced_at: datetime) -> int:
+    """The notice in days; a DomainError on ``effective_from`` when it is too short."""
+    notice_days = setting_value(conf.PRICE_CHANGE_NOTICE_DAYS)
+    earliest = timezone.localdate(announced_at) + timedelta(days=notice_days)
+    if effective_from < earliest:
+        raise DomainError(
+            "price_change_notice_too_short",
+            f"effective_from: a price change needs {notice_days} days' notice; the earliest "
+            f"date is {earliest.isoformat()}.",
+            fields={"effective_from": f"on or after {earliest.isoformat()}"},
+        )
+    return notice_days
+
+
 @transaction.atomic
-def price_change_announce(
+def price_version_create(
     *,
     new_fee,
     effective_from: date,
@@ -27,14 +41,12 @@ def price_change_announce(
     add_on: AddOn | None = None,
     note: str = "",
 ) -> PriceVersion:
-    """Announce a new monthly fee of a tariff or an add-on (CAT-06, seed 003 §2.2.6).
+    """Prepare a new monthly fee of a tariff or an add-on as a **draft** (CAT-06).
 
-    The fee applies to each client from their first billing period starting on or after
-    ``effective_from``; a client who does not accept it can terminate before then. The date
-    must be at least ``catalog.price_change_notice_days`` after today, so that the
-    announcement gives clients that notice. Every client with a live service on the tariff
-    or add-on is told the new fee and the date (notifications). Recorded in the audit
-    trail.
+    A draft applies to nobody and is not announced; :func:`price_version_publish` announces
+    it. The fee is read strictly and bounded (``core.staff_price_maximum``); the date must
+    already leave ``catalog.price_change_notice_days`` of notice, and is checked again when
+    the version is published.
     """
     if (tariff is None) == (add_on is None):
         raise DomainError(
@@ -53,43 +65,99 @@ def price_change_announce(
         raise DomainError(
             "invalid_input", "note: at most 2000 characters.", fields={"note": "too long"}
         )
-    announced_at = timezone.now()
-    notice_days = setting_value(conf.PRICE_CHANGE_NOTICE_DAYS)
-    earliest = timezone.localdate(announced_at) + timedelta(days=notice_days)
-    if effective_from < earliest:
-        raise DomainError(
-            "price_change_notice_too_short",
-            f"effective_from: a price change needs {notice_days} days' notice; the earliest "
-            f"date is {earliest.isoformat()}.",
-            fields={"effective_from": f"on or after {earliest.isoformat()}"},
-        )
+    created_at = timezone.now()
+    _check_notice(effective_from, created_at)
     target = locked(tariff if tariff is not None else add_on)
     version = PriceVersion.objects.create(
         tariff=target if tariff is not None else None,
         add_on=target if add_on is not None else None,
         monthly_fee_minor=fee.to_minor(),
         currency=fee.currency,
-        announced_at=announced_at,
+        announced_at=created_at,
         effective_from=effective_from,
         announced_by=actor,
         note=note.strip(),
+        status=PublicationStatus.DRAFT,
     )
     audit(
-        "price_change.announced",
+        "price_change.drafted",
         actor=actor,
         obj=version,
         data={
-            "tariff": target.public_id if tariff is not None else None,
-            "add_on": target.public_id if add_on is not None else None,
             "code": target.code,
-            "old_fee": str(target.monthly_fee),
             "new_fee": str(fee),
             "effective_from": effective_from.isoformat(),
+        },
+    )
+    return version
+
+
+@transaction.atomic
+def price_version_publish(*, price_version: PriceVersion, actor=None) -> PriceVersion:
+    """Announce a draft price version: from now on it applies to each client from their first
+    billing period starting on or after its date (CAT-06, seed 003 §2.2.6).
+
+    The announcement is dated now, so the date must still leave
+    ``catalog.price_change_notice_days`` of notice; a client who does not accept the fee can
+    terminate before then. Every client with a live service on the tariff or add-on is told
+    the new fee and the date (notifications). Publishing again, or a withdrawn version,
+    changes nothing more. Recorded in the audit trail.
+    """
+    row = locked(price_version)
+    if row.is_published:
+        return row
+    if row.withdrawn_at is not None:
+        raise DomainError(
+            "price_change_withdrawn",
+            "This price change was withdrawn; prepare a new one.",
+            fields={"price_version": "withdrawn"},
+        )
+    announced_at = timezone.now()
+    notice_days = _check_notice(row.effective_from, announced_at)
+    target = row.tariff if row.tariff_id is not None else row.add_on
+    row.status = PublicationStatus.PUBLISHED
+    row.announced_at = announced_at
+    row.announced_by = actor if actor is not None else row.announced_by
+    row.save(update_fields=["status", "announced_at", "announced_by"])
+    audit(
+        "price_change.announced",
+        actor=actor,
+        obj=row,
+        data={
+            "tariff": target.public_id if row.tariff_id is not None else None,
+            "add_on": target.public_id if row.add_on_id is not None else None,
+            "code": target.code,
+            "old_fee": str(target.monthly_fee),
+            "new_fee": str(row.monthly_fee),
+            "effective_from": row.effective_from.isoformat(),
             "notice_days": notice_days,
         },
     )
-    price_change_notify(price_version=version, effective_from=effective_from)
-    return version
+    price_change_notify(price_version=row, effective_from=row.effective_from)
+    return row
+
+
+@transaction.atomic
+def price_change_announce(
+    *,
+    new_fee,
+    effective_from: date,
+    actor=None,
+    tariff: Tariff | None = None,
+    add_on: AddOn | None = None,
+    note: str = "",
+) -> PriceVersion:
+    """Prepare and publish a new monthly fee at once (CAT-06): :func:`price_version_create`
+    then :func:`price_version_publish`, in one transaction."""
+    version = price_version_create(
+        new_fee=new_fee,
+        effective_from=effective_from,
+        actor=actor,
+        tariff=tariff,
+        add_on=add_on,
+        note=note,
+    )
+    return price_version_publish(price_version=version, actor=actor)
 
 
 @transaction.atomic

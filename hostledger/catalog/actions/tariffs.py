@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
-from hostledger.catalog.models import ProductFamily, Tariff
+from hostledger.catalog.models import ProductFamily, PublicationStatus, Tariff
 from hostledger.catalog.validation import (
     FieldErrors,
     clean_code,
@@ -42,9 +43,12 @@ def tariff_create(
 ) -> Tariff:
     """Add a tariff to a family with its fixed monthly fee in EUR (CAT-01, CAT-02).
 
-    ``monthly_fee`` is a Money in EUR, a Decimal or a string such as ``"9.90"``; floats and
-    negative amounts are refused naming the field. Virtual-server and cloud tariffs state
-    ``cpu``, ``ram_gb`` and ``disk_gb`` in ``specs``.
+    The tariff is a **draft**: clients neither see nor order it until
+    :func:`tariff_publish` makes it live, and its fee may be corrected until then.
+    ``monthly_fee`` is a Money in EUR, a Decimal or a string such as ``"9.90"`` read
+    strictly (no ``1e6``), at most ``core.staff_price_maximum``; floats and negative amounts
+    are refused naming the field. Virtual-server and cloud tariffs state ``cpu``, ``ram_gb``
+    and ``disk_gb`` in ``specs``.
     """
     errors = FieldErrors()
     cleaned_code = clean_code(code, errors)
@@ -70,6 +74,7 @@ def tariff_create(
         specs=cleaned_specs,
         sort_order=order,
         is_active=is_active,
+        status=PublicationStatus.DRAFT,
     )
     audit(
         "tariff.created",
@@ -84,18 +89,18 @@ def tariff_create(
 def tariff_update(*, tariff: Tariff, data: dict, actor=None) -> Tariff:
     """Change a tariff's name, description, resources or display order (CAT-02).
 
-    The fee is not changed here: a new fee is announced with ``price_change_announce`` and
-    applies from the next period (CAT-06). The code and family are fixed once created.
+    The fee of a published tariff is not changed here: a new fee is announced with
+    ``price_change_announce`` and applies from the next period (CAT-06). A draft's fee may
+    be corrected (nobody has seen it). The code and family are fixed once created.
     """
-    refuse_unknown_fields(
-        data,
-        TARIFF_FIELDS,
-        {
-            "monthly_fee": FEE_HINT,
-            "code": "The code of a tariff is fixed.",
-            "family": "The family of a tariff is fixed.",
-        },
-    )
+    draft = not tariff.is_published
+    hints = {
+        "code": "The code of a tariff is fixed.",
+        "family": "The family of a tariff is fixed.",
+    }
+    if not draft:
+        hints["monthly_fee"] = FEE_HINT
+    refuse_unknown_fields(data, TARIFF_FIELDS | ({"monthly_fee"} if draft else set()), hints)
     errors = FieldErrors()
     cleaned: dict = {}
     if "name" in data:
@@ -108,8 +113,14 @@ def tariff_update(*, tariff: Tariff, data: dict, actor=None) -> Tariff:
         cleaned["specs"] = clean_specs(data["specs"], tariff.family, errors)
     if "sort_order" in data:
         cleaned["sort_order"] = clean_whole_number(data["sort_order"], "sort_order", errors)
+    if "monthly_fee" in data:
+        fee = clean_fee(data["monthly_fee"], "monthly_fee", errors)
+        if fee is not None:
+            cleaned["monthly_fee_minor"] = fee.to_minor()
     errors.raise_if_any()
     row = locked(tariff)
+    if "monthly_fee_minor" in cleaned and row.is_published:
+        raise DomainError("tariff_published", FEE_HINT, fields={"monthly_fee": FEE_HINT})
     changed = apply_changes(row, cleaned)
     if changed:
         row.save(update_fields=[*changed, "updated_at"])
@@ -133,3 +144,25 @@ def tariff_activate(*, tariff: Tariff, actor=None) -> Tariff:
             fields={"family": "not offered"},
         )
     return set_active(tariff, active=True, actor=actor, entity="tariff")
+
+
+@transaction.atomic
+def tariff_publish(*, tariff: Tariff, actor=None) -> Tariff:
+    """Make a draft tariff live: offered to clients and orderable from now on (CAT-02).
+
+    Publishing again changes nothing. Its fee is fixed from here on; later changes are
+    announced price versions (CAT-06).
+    """
+    row = locked(tariff)
+    if row.is_published:
+        return row
+    row.status = PublicationStatus.PUBLISHED
+    row.published_at = timezone.now()
+    row.save(update_fields=["status", "published_at", "updated_at"])
+    audit(
+        "tariff.published",
+        actor=actor,
+        obj=row,
+        data={"code": row.code, "monthly_fee": str(row.monthly_fee)},
+    )
+    return row

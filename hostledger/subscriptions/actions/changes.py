@@ -137,7 +137,7 @@ def _check_change(locked: Service, tariff, add_ons, *, today: date):
             errors.add("tariff", "Choose a tariff of the catalog.")
         elif new_tariff.family_id != locked.family_id:
             errors.add("tariff", f"{new_tariff.name} is a tariff of another product.")
-        elif not (new_tariff.is_active and new_tariff.family.is_active):
+        elif not (new_tariff.is_active and new_tariff.is_published and new_tariff.family.is_active):
             errors.add("tariff", f"{new_tariff.name} is not offered.")
     old_plan = _plan_of(locked)
     if add_ons is None:

@@ -215,7 +215,7 @@ def check_order_input(
     if not isinstance(tariff, Tariff):
         errors.add("tariff", "Choose a tariff of the catalog.")
         tariff = None
-    elif not (tariff.is_active and tariff.family.is_active):
+    elif not (tariff.is_active and tariff.is_published and tariff.family.is_active):
         errors.add("tariff", f"{tariff.name} is not offered.")
     else:
         family = tariff.family

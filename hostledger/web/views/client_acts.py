@@ -56,7 +56,7 @@ BILLING = AccessGrant.Scope.BILLING
 
 
 @require_GET
-@client_area
+@client_area(reads=BILLING)
 def act_list(request, access):
     """The client's acts per payer, newest month first, with their status: awaiting
     acceptance (and until when it may be disputed), disputed, or accepted (DOC-01, DOC-02)."""
@@ -100,7 +100,7 @@ def _act_page(request, access, act, *, dispute_form=None, status=200):
 
 
 @require_GET
-@client_area
+@client_area(reads=BILLING)
 def act_detail(request, access, public_id):
     """One act: its lines and totals, the dispute and its resolution if there is one, and —
     while it is open — the buttons to confirm or dispute it (DOC-01, DOC-02)."""
@@ -108,7 +108,7 @@ def act_detail(request, access, public_id):
 
 
 @require_POST
-@client_area
+@client_area(reads=BILLING)
 def act_dispute_raise(request, access, public_id):
     """Dispute an open act with reasons, by its deadline (DOC-02). Missing reasons show the
     page again with the field marked; a late dispute is refused and nothing is written."""
@@ -134,7 +134,7 @@ def act_dispute_raise(request, access, public_id):
 
 
 @require_POST
-@client_area
+@client_area(reads=BILLING)
 def act_confirm_accept(request, access, public_id):
     """Confirm an open act before its deadline, as signing it would (003 §3.5, DOC-02)."""
     act = client_act(access.client, public_id)
@@ -155,7 +155,7 @@ def _download(content: bytes, file_name: str) -> HttpResponse:
 
 
 @require_GET
-@client_area
+@client_area(reads=BILLING)
 def act_pdf_download(request, access, public_id):
     """The act as PDF, with its status of today (DOC-01)."""
     act = client_act(access.client, public_id)
@@ -172,7 +172,7 @@ def _paper_form(data, access, months: int) -> PaperActRequestForm:
 
 
 @require_http_methods(["GET", "POST"])
-@client_area
+@client_area(reads=BILLING)
 def paper_act_requests(request, access):
     """Ask for one period's acts on paper by post, per payer, and follow the requests:
     requested, sent (with the tracking note) or withdrawn (DOC-03, 003 §3.3)."""
@@ -211,7 +211,7 @@ def paper_act_requests(request, access):
 
 
 @require_POST
-@client_area
+@client_area(reads=BILLING)
 def paper_act_request_cancel(request, access, public_id):
     """Withdraw an open paper-act request (DOC-03); one already sent cannot be."""
     found = client_paper_act_request(access.client, public_id)

@@ -84,7 +84,7 @@ def _is_awaiting_payment(invoice: Invoice) -> bool:
 
 
 @require_GET
-@client_area
+@client_area(reads=BILLING)
 def invoice_list(request, access):
     """Proformas awaiting payment with what the balance lacks, final invoices, cancelled
     proformas and credit notes (BIL-03, BIL-04)."""
@@ -115,7 +115,7 @@ def invoice_list(request, access):
 
 
 @require_GET
-@client_area
+@client_area(reads=BILLING)
 def invoice_detail(request, access, public_id):
     """One invoice or proforma as it was issued: payer, lines, VAT per rate and the reason for
     the VAT treatment (BIL-05), totals, what credit notes took back (BIL-04), downloads."""
@@ -139,7 +139,7 @@ def invoice_detail(request, access, public_id):
 
 
 @require_POST
-@client_area
+@client_area(reads=BILLING)
 def invoice_pay(request, access, public_id):
     """Pay a proforma from the prepaid balance; it becomes a numbered invoice (BIL-01, BIL-04).
     A balance that does not cover it changes nothing and says so."""
@@ -155,7 +155,7 @@ def invoice_pay(request, access, public_id):
 
 
 @require_GET
-@client_area
+@client_area(reads=BILLING)
 def credit_note_detail(request, access, public_id):
     """A credit note: what it takes back from which invoice, and why (BIL-04)."""
     note = client_credit_note(access.client, public_id)
@@ -187,7 +187,7 @@ def _einvoice_download(document) -> HttpResponse:
 
 
 @require_GET
-@client_area
+@client_area(reads=BILLING)
 def invoice_pdf(request, access, public_id):
     """The invoice or proforma as PDF; a final invoice's carries its e-invoice (BIL-10)."""
     invoice = client_invoice(access.client, public_id)
@@ -196,20 +196,20 @@ def invoice_pdf(request, access, public_id):
 
 
 @require_GET
-@client_area
+@client_area(reads=BILLING)
 def invoice_xml(request, access, public_id):
     """A final invoice as EN 16931 e-invoice XML (BIL-10); a proforma has none (404)."""
     return _einvoice_download(client_invoice(access.client, public_id))
 
 
 @require_GET
-@client_area
+@client_area(reads=BILLING)
 def credit_note_pdf(request, access, public_id):
     note = client_credit_note(access.client, public_id)
     return _download(document_pdf(note), PDF_MEDIA_TYPE, document_file_name(note, extension="pdf"))
 
 
 @require_GET
-@client_area
+@client_area(reads=BILLING)
 def credit_note_xml(request, access, public_id):
     return _einvoice_download(client_credit_note(access.client, public_id))

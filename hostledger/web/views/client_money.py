@@ -142,7 +142,7 @@ def _statement_for(request, access):
 
 
 @require_GET
-@client_area
+@client_area(reads=BILLING)
 def billing(request, access):
     """The prepaid balance, the statement of a date range with the running balance (BIL-01)
     and the payments received (BIL-06)."""
@@ -168,7 +168,7 @@ def billing(request, access):
 
 
 @require_GET
-@client_area
+@client_area(reads=BILLING)
 def statement_csv(request, access):
     """The statement of the chosen days as CSV, amounts as plain decimals (BIL-01)."""
     form, statement = _statement_for(request, access)
@@ -209,7 +209,7 @@ def _top_up_return_url() -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@client_area
+@client_area(reads=BILLING)
 def top_up(request, access):
     """Pay money into the prepaid balance through a payment gateway (BIL-01), or by bank
     transfer with the client's reference (BIL-06). ``?amount=`` fills in the amount, as the
@@ -241,7 +241,7 @@ def top_up(request, access):
 
 
 @require_GET
-@client_area
+@client_area(reads=BILLING)
 def top_up_done(request, access, top_up_id):
     """Where the client comes back from the gateway: the top-up's state, asked again every
     few seconds while the payment is still on its way (BIL-06). The page never takes the
@@ -265,7 +265,7 @@ def top_up_done(request, access, top_up_id):
 
 
 @require_http_methods(["GET", "POST"])
-@client_area
+@client_area(reads=BILLING)
 def local_gateway_pay(request, access, top_up_id):
     """The local test gateway's payment page (no real money; only where the provider switched
     it on). "Pay" and "Decline" write the signed notification a real gateway would send and

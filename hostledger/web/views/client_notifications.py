@@ -17,7 +17,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hostledger.accounts.models import AccessGrant
+from hostledger.accounts.selectors import MESSAGES
 from hostledger.core.errors import DomainError, PermissionDenied
 from hostledger.core.registry import setting_value
 from hostledger.notifications import conf, selectors
@@ -46,9 +46,9 @@ CONSENT_SOURCE = "client_area"
 
 
 def may_mark_read(access) -> bool:
-    """Whether opening a message marks it read for the account: the owner and trusted users
-    who act for it do; a read-only trusted user changes nothing (ACC-06)."""
-    return access.is_owner or AccessGrant.Scope.READ_ONLY not in access.scopes
+    """Only the owner marks messages read: the unread state is the owner's cue, and no grant
+    scope covers the inbox (ACC-06)."""
+    return access.is_owner
 
 
 def message_language(client) -> str:
@@ -86,7 +86,7 @@ def _inbox_page(client, number: int, unread_only: bool) -> selectors.Inbox:
 
 
 @require_GET
-@client_area
+@client_area(reads=MESSAGES)
 def inbox(request, access):
     """The account's messages, newest first, with the unread count (NTF-01)."""
     unread_only = request.GET.get("show") == "unread"
@@ -110,7 +110,7 @@ def inbox(request, access):
 
 
 @require_GET
-@client_area
+@client_area(reads=MESSAGES)
 def message_detail(request, access, public_id):
     """One message as it was sent; opening it marks it read (NTF-01)."""
     message = selectors.client_message(access.client, public_id)
@@ -133,13 +133,14 @@ def mark_all_read(request, access):
     """Mark every unread message of the account read."""
     if not may_mark_read(access):
         raise PermissionDenied("Your access to this account does not allow this change.")
+    access.require_owner()
     marked = notifications_mark_all_read(client=access.client)
     messages.success(request, f"{marked} message{'s' if marked != 1 else ''} marked read.")
     return redirect("web:notification_inbox")
 
 
 @require_GET
-@client_area
+@client_area(reads=MESSAGES)
 def unread_badge(request, access):
     """The unread count shown next to Messages in the navigation (loaded by htmx)."""
     return render(

@@ -117,7 +117,7 @@ def plan_change_form(service, data, today) -> PlanChangeForm:
 
 
 @require_http_methods(["GET", "POST"])
-@client_area
+@client_area(reads=SERVICES)
 def plan_change(request, access, public_id):
     """Change the tariff and add-ons of a service from today (ORD-04). An htmx request with
     the form's values answers the preview alone: the prorated amount of each paid period to
@@ -156,7 +156,7 @@ def plan_change(request, access, public_id):
 
 
 @require_POST
-@client_area
+@client_area(reads=SERVICES)
 def plan_change_withdraw(request, access, public_id):
     """Withdraw the service's plan change that awaits payment; its proforma is cancelled
     (ORD-04)."""
@@ -199,7 +199,7 @@ def cancellation_context(service, form, today) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-@client_area
+@client_area(reads=SERVICES)
 def cancel(request, access, public_id):
     """Cancel a service for a day at least the notice period ahead (ORD-06). The page shows
     the earliest day, what comes back to the balance for the unused paid days and the part
@@ -241,7 +241,7 @@ def cancel(request, access, public_id):
 
 
 @require_POST
-@client_area
+@client_area(reads=SERVICES)
 def cancellation_withdraw(request, access, public_id):
     """Withdraw the service's open cancellation or contract notice; the service goes on
     (ORD-06, ORD-08)."""
@@ -269,7 +269,7 @@ def cancellation_withdraw(request, access, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-@client_area
+@client_area(reads=SERVICES)
 def withdrawal(request, access, public_id):
     """A consumer withdraws from the contract within the withdrawal period (ORD-07). The
     page says what comes back and, when the client asked for the service to start at once,
@@ -343,7 +343,7 @@ def _contract_page(request, access, service, *, bound=None, status=200):
 
 
 @require_http_methods(["GET"])
-@client_area
+@client_area(reads=SERVICES)
 def contract(request, access, public_id):
     """The contract of a service: when it started, when the current term ends, and the two
     notices a party may give: against renewal, and termination with notice (ORD-08)."""
@@ -352,7 +352,7 @@ def contract(request, access, public_id):
 
 
 @require_POST
-@client_area
+@client_area(reads=SERVICES)
 def contract_notice(request, access, public_id):
     """Give notice against the renewal of the contract, or terminate it with notice
     (ORD-08); the day it takes effect is stored as an open cancellation."""

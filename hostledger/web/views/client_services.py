@@ -80,7 +80,7 @@ def _quote_for(form: OrderForm, options, today):
 
 
 @require_http_methods(["GET", "POST"])
-@client_area
+@client_area(reads=SERVICES)
 def order_new(request, access):
     """Order a tariff (ORD-01): add-ons with quantities, OS image (CAT-05), period, payer, the
     request to start at once (ORD-07) and the free trial where offered (CAT-04). An htmx
@@ -165,7 +165,7 @@ def _order_rows(orders) -> list[OrderRow]:
 
 
 @require_GET
-@client_area
+@client_area(reads=SERVICES)
 def order_list(request, access):
     """Every order the client placed, newest first, with its status and total (ORD-01)."""
     orders = selectors.client_orders(access.client).prefetch_related("services")
@@ -190,7 +190,7 @@ def _payment_of(order: Order, access):
 
 
 @require_GET
-@client_area
+@client_area(reads=SERVICES)
 def order_detail(request, access, public_id):
     """One order exactly as it was asked, with the fees of that moment (ORD-01), its status,
     its proforma and, while unpaid, how to pay it (ORD-03)."""
@@ -208,7 +208,7 @@ def order_detail(request, access, public_id):
 
 
 @require_POST
-@client_area
+@client_area(reads=SERVICES)
 def order_pay(request, access, public_id):
     """Pay the order's proforma from the balance; the paid period starts the service (ORD-03).
     A balance that does not cover it changes nothing and says so."""
@@ -229,7 +229,7 @@ def order_pay(request, access, public_id):
 
 
 @require_POST
-@client_area
+@client_area(reads=SERVICES)
 def order_withdraw(request, access, public_id):
     """Withdraw an order that is not paid yet; its proforma is cancelled (ORD-01)."""
     order = selectors.client_order(access.client, public_id)
@@ -247,7 +247,7 @@ def order_withdraw(request, access, public_id):
 
 
 @require_GET
-@client_area
+@client_area(reads=SERVICES)
 def service_list(request, access):
     """The client's services with their status and how far they are paid (ORD-02, ORD-03)."""
     services = (
@@ -308,7 +308,7 @@ def _resources(server) -> dict:
 
 
 @require_GET
-@client_area
+@client_area(reads=SERVICES)
 def service_detail(request, access, public_id):
     """One service: its status and full history (ORD-02), paid periods (ORD-03), add-ons, OS
     image, the commencement deadline while it waits to start (CAT-03) and, for a cloud pool,
@@ -318,7 +318,7 @@ def service_detail(request, access, public_id):
 
 
 @require_POST
-@client_area
+@client_area(reads=SERVICES)
 def service_trial_continue(request, access, public_id):
     """Order the paid period that follows a free trial (CAT-04)."""
     service = selectors.client_service(access.client, public_id)
@@ -349,7 +349,7 @@ def _pool_of(access, public_id):
 
 
 @require_POST
-@client_area
+@client_area(reads=SERVICES)
 def pool_server_add(request, access, public_id):
     """Create a server inside a cloud pool; it must fit in what the pool has free (ORD-05)."""
     service = _pool_of(access, public_id)
@@ -374,7 +374,7 @@ def pool_server_add(request, access, public_id):
 
 
 @require_POST
-@client_area
+@client_area(reads=SERVICES)
 def pool_server_change(request, access, public_id, server_id):
     """Change a pool server's resources; the pool's sums still may not exceed it (ORD-05)."""
     service = _pool_of(access, public_id)
@@ -400,7 +400,7 @@ def pool_server_change(request, access, public_id, server_id):
 
 
 @require_POST
-@client_area
+@client_area(reads=SERVICES)
 def pool_server_remove(request, access, public_id, server_id):
     """Delete a pool server; its resources are free again at once (ORD-05)."""
     service = _pool_of(access, public_id)

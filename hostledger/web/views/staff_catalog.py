@@ -122,7 +122,9 @@ def catalog_tariff_create(request, code):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Tariff {tariff.name} created.")
+            messages.success(
+                request, f"Tariff {tariff.name} created as a draft; publish it to offer it."
+            )
             return redirect("web:staff_catalog_tariff", public_id=tariff.public_id)
     context = {"family": family, "form": form, "what": "tariff"}
     return render_form_page(request, "web/staff/catalog/item_create.html", context, form=form)
@@ -136,8 +138,10 @@ def _tariff_page(request, tariff, *, form=None, price_form=None):
                 "description": tariff.description,
                 "specs": specs_as_text(tariff.specs),
                 "sort_order": tariff.sort_order,
+                "monthly_fee": str(tariff.monthly_fee.amount),
             },
             editing=True,
+            draft=not tariff.is_published,
         )
     if price_form is None:
         price_form = PriceChangeForm(earliest=_earliest_price_change())
@@ -161,7 +165,7 @@ def catalog_tariff(request, public_id):
     tariff = staff_selectors.tariff_with_fees(public_id)
     if request.method != "POST":
         return _tariff_page(request, tariff)
-    form = TariffForm(request.POST, editing=True)
+    form = TariffForm(request.POST, editing=True, draft=not tariff.is_published)
     if form.is_valid():
         try:
             actions.tariff_update(tariff=tariff, data=form.changes(), actor=request.user)
@@ -445,14 +449,14 @@ def catalog_price_changes(request):
 @require_POST
 @staff_area(CATALOG)
 def catalog_price_change_announce(request, kind, public_id):
-    """Announce a new monthly fee of a tariff or add-on from a date that gives clients the
-    provider's notice (CAT-06)."""
+    """Prepare a new monthly fee of a tariff or add-on as a draft, from a date that gives
+    clients the provider's notice (CAT-06); it is announced when published."""
     item, target, page = _priced_item(kind, public_id)
     form = PriceChangeForm(request.POST, earliest=_earliest_price_change())
     if form.is_valid():
         data = form.cleaned_data
         try:
-            version = actions.price_change_announce(
+            version = actions.price_version_create(
                 new_fee=data["new_fee"],
                 effective_from=data["effective_from"],
                 note=data["note"],
@@ -464,11 +468,44 @@ def catalog_price_change_announce(request, kind, public_id):
         else:
             messages.success(
                 request,
-                f"{item.name} costs {version.monthly_fee.amount} {version.currency} a month "
-                f"from {version.effective_from:%-d %B %Y}; clients are told now.",
+                f"Draft: {item.name} at {version.monthly_fee.amount} {version.currency} a month "
+                f"from {version.effective_from:%-d %B %Y}. Publish it to announce it to clients.",
             )
             return redirect(f"web:staff_catalog_{target}", public_id=item.public_id)
     return page(request, item, price_form=form)
+
+
+@require_POST
+@staff_area(CATALOG)
+def catalog_price_change_publish(request, kind, public_id, version_id):
+    """Announce a draft price change: clients are told and it applies from its date (CAT-06)."""
+    item, target, _page = _priced_item(kind, public_id)
+    version = staff_selectors.price_version_of(version_id, **{target: item})
+    try:
+        actions.price_version_publish(price_version=version, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"{item.name} costs {version.monthly_fee.amount} {version.currency} a month from "
+            f"{version.effective_from:%-d %B %Y}; clients are told now.",
+        )
+    return redirect(f"web:staff_catalog_{target}", public_id=item.public_id)
+
+
+@require_POST
+@staff_area(CATALOG)
+def catalog_tariff_publish(request, public_id):
+    """Make a draft tariff live: clients see and order it from now on (CAT-02)."""
+    tariff = staff_selectors.tariff_with_fees(public_id)
+    try:
+        actions.tariff_publish(tariff=tariff, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Tariff {tariff.name} is published and offered to clients.")
+    return redirect("web:staff_catalog_tariff", public_id=tariff.public_id)
 
 
 @require_POST

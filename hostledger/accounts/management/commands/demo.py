@@ -8,6 +8,7 @@ Run by ``hostledger run`` on every start."""
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -56,8 +57,9 @@ class Command(BaseCommand):
         password = read_or_create_secret(
             settings.VAR_DIR, "demo_password", generate=lambda: secrets.token_urlsafe(12)
         )
+        secret_is_new = not (Path(settings.VAR_DIR) / TOTP_SECRET_FILE).exists()
         totp_secret = read_or_create_secret(
-            settings.VAR_DIR, "demo_staff_totp_secret", generate=_new_totp_secret
+            settings.VAR_DIR, TOTP_SECRET_FILE, generate=_new_totp_secret
         )
         with transaction.atomic():
             if not User.objects.filter(email=DEMO_STAFF_EMAIL).exists():
@@ -96,11 +98,20 @@ class Command(BaseCommand):
                     accepted_policies=True,
                     ip_address=None,
                 )
+        # The two-factor secret is shown once, when it is made, and only on a terminal: the
+        # output of ``hostledger run`` often goes to a log, where a secret must not end up.
+        if secret_is_new and self.stdout.isatty():
+            second_factor = f"two-factor secret {totp_secret} (shown once)"
+        else:
+            second_factor = f"two-factor secret in var/{TOTP_SECRET_FILE}"
         self.stdout.write(
             "Demo sign-in (password in var/demo_password):\n"
-            f"  staff  {DEMO_STAFF_EMAIL}  two-factor secret {totp_secret}\n"
+            f"  staff  {DEMO_STAFF_EMAIL}  {second_factor}\n"
             f"  client {DEMO_CLIENT_EMAIL}"
         )
+
+
+TOTP_SECRET_FILE = "demo_staff_totp_secret"
 
 
 def _new_totp_secret() -> str:

@@ -101,6 +101,10 @@ class Command(BaseCommand):
                     str(int(STOP_TIMEOUT_SECONDS) - 2),
                     "--access-logfile",
                     "-",
+                    # Access-log lines without the secrets some URLs carry (confirmation and
+                    # password-reset keys, unsubscribe tokens).
+                    "--logger-class",
+                    "hostledger.core.access_log.RedactingGunicornLogger",
                     "--no-control-socket",
                     "--preload",  # import the application once, before forking the workers
                 ],

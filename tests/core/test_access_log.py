@@ -1,0 +1,100 @@
+"""The logs keep paths without URL secrets, and the demo's staff two-factor secret is not
+written to the log (ACC-07, issue 11 item 10): whoever reads a log cannot confirm an address,
+reset a password or withdraw a consent with what it shows."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import pytest
+from django.core.management import call_command
+from gunicorn.config import Config
+
+from hostledger.core.access_log import (
+    RedactingGunicornLogger,
+    SecretRedactingLogFilter,
+    redact_secrets,
+)
+
+
+@pytest.mark.parametrize(
+    ("logged", "kept"),
+    [
+        (
+            "GET /accounts/confirm-email/MjA:1tX9:abcDEF/ HTTP/1.1",
+            "/accounts/confirm-email/[redacted]/",
+        ),
+        (
+            "/accounts/password/reset/key/4-cx2x-0a1b2c3d4e/",
+            "/accounts/password/reset/key/[redacted]/",
+        ),
+        ("/notifications/unsubscribe/eyJjIjoiY2xp.sig/", "/notifications/unsubscribe/[redacted]/"),
+        ("/notifications/opt-in/abc.def/", "/notifications/opt-in/[redacted]/"),
+        (
+            "/accounts/google/login/callback/?code=4/0Ad&state=xyz",
+            "?code=[redacted]&state=[redacted]",
+        ),
+        ("/billing/top-ups/t_1/?session_id=cs_live_1", "?session_id=[redacted]"),
+    ],
+)
+def test_secrets_in_urls_are_redacted(logged, kept):
+    redacted = redact_secrets(logged)
+    assert kept in redacted
+    assert "abcDEF" not in redacted and "0a1b2c3d4e" not in redacted and "sig" not in redacted
+
+
+def test_ordinary_paths_are_kept_as_they_are():
+    for path in ("/billing/?from=2026-01-01&to=2026-02-01", "/accounts/password/reset/key/done/"):
+        assert redact_secrets(path) == path
+
+
+def test_the_web_servers_access_log_line_has_no_confirmation_key():
+    logger = RedactingGunicornLogger(Config())
+
+    class Request:
+        method, uri, version = "GET", "/accounts/confirm-email/MjA:1tX9:abcDEF/", (1, 1)
+        path, query, headers = "/accounts/confirm-email/MjA:1tX9:abcDEF/", "", []
+
+    class Response:
+        status, sent, headers = "302 Found", 0, []
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": Request.uri,
+        "PATH_INFO": Request.path,
+        "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_REFERER": "https://mail.example/?key=secret-key",
+    }
+    from datetime import timedelta
+
+    atoms = logger.atoms(Response(), Request(), environ, timedelta(seconds=0.01))
+    line = " ".join(str(value) for value in atoms.values())
+    assert "abcDEF" not in line and "secret-key" not in line
+    assert "/accounts/confirm-email/[redacted]/" in atoms["r"]
+
+
+def test_log_records_are_redacted_before_they_are_written():
+    record = logging.LogRecord(
+        "django.request",
+        logging.WARNING,
+        __file__,
+        1,
+        "Not Found: %s",
+        ("/notifications/unsubscribe/tok.en/",),
+        None,
+    )
+    SecretRedactingLogFilter().filter(record)
+    assert record.getMessage() == "Not Found: /notifications/unsubscribe/[redacted]/"
+
+
+@pytest.mark.django_db
+def test_the_demo_writes_the_staff_two_factor_secret_to_no_log(tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    out = io.StringIO()  # not a terminal: the output of ``hostledger run`` going to a log
+    call_command("demo", stdout=out)
+    secret = (tmp_path / "demo_staff_totp_secret").read_text().strip()
+    assert secret and secret not in out.getvalue()
+    assert "two-factor secret in var/demo_staff_totp_secret" in out.getvalue()
