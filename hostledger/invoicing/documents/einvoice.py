@@ -358,7 +358,12 @@ def einvoice_xml_from_content(content: DocumentContent) -> bytes:
     if content.order_reference:
         order = _add(agreement, "ram:BuyerOrderReferencedDocument")
         _add(order, "ram:IssuerAssignedID", content.order_reference)
-    _add(transaction, "ram:ApplicableHeaderTradeDelivery")
+    # The supply's date (BT-72): the day the document was issued — for a prepaid period the
+    # day it was paid, which is also its tax point. The schema needs this element, and
+    # Peppol-minded receivers refuse empty ones (PEPPOL-EN16931-R008).
+    delivery = _add(transaction, "ram:ApplicableHeaderTradeDelivery")
+    event = _add(delivery, "ram:ActualDeliverySupplyChainEvent")
+    _add_date(event, "ram:OccurrenceDateTime", content.issued_on)
     _add_settlement(transaction, content, sign)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
