@@ -90,8 +90,7 @@ class PayerPatchIn(InputSchema):
         None
     )
     buyer_reference: (
-        text(100, "The buyer's reference printed on invoices (BT-10).", ["Cost centre 4410"])
-        | None
+        text(100, "The buyer's reference printed on invoices (BT-10).", ["Cost centre 4410"]) | None
     ) = None
     is_default: bool | None = Field(None, description="true makes it the default payer.")
 

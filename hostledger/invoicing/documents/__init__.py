@@ -20,7 +20,7 @@ bytes are returned for good after that (BIL-04); a draft raises
 
 from hostledger.invoicing.documents.einvoice import invoice_einvoice_xml
 from hostledger.invoicing.documents.pdf import document_file_name, document_html, document_pdf
-from hostledger.invoicing.documents.ubl import invoice_ubl_xml
+from hostledger.invoicing.documents.ubl import invoice_ubl_xml, peppol_addressable
 
 PDF_MEDIA_TYPE = "application/pdf"
 XML_MEDIA_TYPE = "application/xml"
@@ -33,4 +33,5 @@ __all__ = [
     "document_pdf",
     "invoice_einvoice_xml",
     "invoice_ubl_xml",
+    "peppol_addressable",
 ]

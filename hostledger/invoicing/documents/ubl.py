@@ -155,19 +155,26 @@ def buyer_reference(content: DocumentContent) -> str:
     return content.payment_reference or content.reference
 
 
+def _addressable(party: Party) -> bool:
+    return (
+        electronic_address(
+            country=party.country, registry_code=party.registry_code, vat_number=party.vat_number
+        )
+        is not None
+    )
+
+
+def peppol_addressable(content: DocumentContent) -> bool:
+    """Whether both parties have an electronic address, so a Peppol UBL can be written."""
+    return _addressable(content.seller) and _addressable(content.buyer)
+
+
 def ubl_xml_from_content(content: DocumentContent) -> bytes:
     """The Peppol BIS Billing 3.0 UBL of already gathered ``content``."""
     is_credit = content.kind == CREDIT_NOTE
     sign = -1 if is_credit else 1
     for party, role in ((content.seller, "seller"), (content.buyer, "buyer")):
-        if (
-            electronic_address(
-                country=party.country,
-                registry_code=party.registry_code,
-                vat_number=party.vat_number,
-            )
-            is None
-        ):
+        if not _addressable(party):
             raise DomainError(
                 "peppol_address_missing",
                 f"The {role} has no registry code or VAT number in a known electronic address "
