@@ -25,6 +25,7 @@ from pypdf import PdfReader
 from hostledger.accounts import actions as accounts
 from hostledger.core.registry import provider_setting_change
 from hostledger.invoicing import actions as invoicing
+from hostledger.invoicing.actions import issued_files_store_pending
 from hostledger.invoicing.documents import document_pdf, invoice_einvoice_xml
 from hostledger.invoicing.documents.einvoice import einvoice_content
 from hostledger.invoicing.documents.pdf import _render_with_einvoice
@@ -154,3 +155,18 @@ def test_a_proforma_is_rendered_each_time_the_same_while_its_state_is__BIL_04(cl
     assert _sha(first) == _sha(again)
     assert _sha(cancelled) != _sha(first)  # the state it shows changed: not an issued invoice
     assert not IssuedDocumentFile.objects.filter(invoice=proforma).exists()
+
+
+def test_the_job_keeps_the_files_of_documents_nobody_downloaded_yet__BIL_04(
+    client_a, payer, issued
+):
+    assert issued_files_store_pending() == 2
+    stored = set(IssuedDocumentFile.objects.values_list("format", flat=True))
+    assert stored == {"pdf", "cii", "ubl"}
+    assert IssuedDocumentFile.objects.count() == 6
+    assert issued_files_store_pending() == 0  # once
+    pdf = api_by_token(client_a).get(f"/invoices/{issued['invoices'].public_id}/pdf")
+    assert (
+        _sha(pdf.content)
+        == IssuedDocumentFile.objects.get(invoice=issued["invoices"], format="pdf").sha256
+    )

@@ -14,6 +14,7 @@ from hostledger.invoicing.actions.invoices import (
     proforma_cancel,
     proforma_create,
 )
+from hostledger.invoicing.actions.issued_files import issued_files_store_pending
 from hostledger.invoicing.actions.paper_acts import (
     paper_act_request_file,
     paper_act_request_mark_sent,
@@ -37,6 +38,7 @@ __all__ = [
     "invoice_charge_key",
     "invoice_finalise",
     "invoice_pay_from_balance",
+    "issued_files_store_pending",
     "paper_act_request_file",
     "paper_act_request_mark_sent",
     "paper_act_request_withdraw",
