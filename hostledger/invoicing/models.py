@@ -270,6 +270,7 @@ class Invoice(_IssuedDocument):
     order_reference = models.CharField(
         max_length=64,
         blank=True,
+        db_default="",
         help_text="The order this invoice bills (EN 16931 BT-13), as the client knows it.",
     )
     created_by = models.ForeignKey(

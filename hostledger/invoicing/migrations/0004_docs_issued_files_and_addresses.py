@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='invoice',
             name='order_reference',
-            field=models.CharField(blank=True, help_text='The order this invoice bills (EN 16931 BT-13), as the client knows it.', max_length=64),
+            field=models.CharField(blank=True, db_default='', help_text='The order this invoice bills (EN 16931 BT-13), as the client knows it.', max_length=64),
         ),
         migrations.CreateModel(
             name='IssuedDocumentFile',
