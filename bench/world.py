@@ -590,6 +590,7 @@ def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> Wor
             "postal_code": "10123",
             "country": profile.country,
             "invoice_email": "billing@example.com",
+            "buyer_reference": "",
         }
         payer_fields[profile.code] = {
             "name": encrypt_text(plain["name"]),
@@ -631,6 +632,7 @@ def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> Wor
     )
     payer_constants = {
         "vat_number": "",
+        "buyer_reference": "",
         "vat_number_format_valid": False,
         "is_default": True,
         "archived_at": None,
@@ -669,8 +671,9 @@ def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> Wor
         provider_snapshot=provider,
         currency="EUR",
         vat_number_check_id=None,
+        order_reference="",
     )
-    line = Table(writer, InvoiceLine)
+    line = Table(writer, InvoiceLine, unit_code="MON")
     order = Table(
         writer,
         Order,

@@ -126,6 +126,12 @@ class PayerForm(DomainErrorFormMixin, forms.Form):
     postal_code = forms.CharField(max_length=20, required=False, label="Postal code")
     country = forms.ChoiceField(choices=COUNTRY_CHOICES, initial="EE")
     invoice_email = forms.EmailField(required=False, label="Send invoices to")
+    buyer_reference = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Your reference on invoices",
+        help_text="A cost centre, purchase contact or other reference your accounts need.",
+    )
     is_default = forms.BooleanField(required=False, label="Use by default")
 
 

@@ -133,6 +133,13 @@ class Payer(models.Model):
     postal_code = EncryptedTextField(blank=True)
     country = models.CharField(max_length=2)
     invoice_email = EncryptedTextField(blank=True)
+    buyer_reference = EncryptedTextField(
+        blank=True,
+        help_text=(
+            "The buyer's own reference for its invoices (EN 16931 BT-10), e.g. a cost centre "
+            "or a purchase contact; printed on invoices and sent in e-invoices."
+        ),
+    )
     is_default = models.BooleanField(default=False)
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

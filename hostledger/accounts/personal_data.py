@@ -146,6 +146,7 @@ declare(
             Category.BILLING, _INVOICING, LegalBasis.LEGAL_OBLIGATION, Retention.BILLING_RECORDS
         ),
         "invoice_email": _billing_identity(Category.CONTACT),
+        "buyer_reference": _billing_identity(),
         "is_default": STATE,
         "archived_at": RECORD_TIME,
         "created_at": RECORD_TIME,

@@ -264,6 +264,14 @@ def _payer(act: AcceptanceAct) -> dict:
     }
 
 
+def _provider_address(provider: dict) -> str:
+    """The provider's address on one line: as snapshotted whole, or from its parts."""
+    if provider.get("address"):
+        return str(provider["address"])
+    town = " ".join(part for part in (provider.get("postal_code"), provider.get("city")) if part)
+    return ", ".join(part for part in (provider.get("street"), town) if part)
+
+
 def act_detail(
     act: AcceptanceAct, *, lines, dispute: ActDispute | None, with_personal_data: bool = True
 ) -> dict:
@@ -273,8 +281,11 @@ def act_detail(
         **act_summary(act),
         "payer": _payer(act) if with_personal_data else None,
         "provider": {
-            name: str(provider.get(name, "") or "")
-            for name in ("legal_name", "registry_code", "vat_number", "address", "country")
+            **{
+                name: str(provider.get(name, "") or "")
+                for name in ("legal_name", "registry_code", "vat_number", "country")
+            },
+            "address": _provider_address(provider),
         },
         "accepted_at": act.accepted_at,
         "lines": [

@@ -31,7 +31,7 @@ from hostledger.catalog.models import AddOn, OsImage, Tariff
 from hostledger.catalog.selectors import fees_in_force
 from hostledger.core.money import Money
 from hostledger.invoicing.actions.settlement import invoice_vat_at_tax_point, vat_rise_announce
-from hostledger.invoicing.lines import LineInput, price_line
+from hostledger.invoicing.lines import UNIT_MONTH, LineInput, price_line, vat_per_rate
 from hostledger.invoicing.models import Invoice, InvoiceLine, InvoiceSeriesCounter, VatRate
 from hostledger.invoicing.numbering import series_lock
 from hostledger.invoicing.vat import RATED_SCHEMES, vat_rate_on
@@ -151,6 +151,7 @@ def renewal_lines(pricing: Pricing, service: dict, starts_on: date, ends_on: dat
                 unit_price=pricing.fee(kind, pk, starts_on),
                 period_start=starts_on,
                 period_end=ends_on,
+                unit_code=UNIT_MONTH,
             )
         )
     licence = pricing.licence_fees.get(service["os_image_id"])
@@ -163,6 +164,7 @@ def renewal_lines(pricing: Pricing, service: dict, starts_on: date, ends_on: dat
                 unit_price=Money(fee, currency),
                 period_start=starts_on,
                 period_end=ends_on,
+                unit_code=UNIT_MONTH,
             )
         )
     return lines
@@ -316,13 +318,17 @@ def _priced_shape(pricing: Pricing, service: dict, rate: Decimal, day):
         starts_on = service["starts_on"]
         ends_on = period_end(starts_on, service["months"])
         lines = []
-        net_total = vat_total = 0
-        for position, line in enumerate(
-            renewal_lines(pricing, service, starts_on, ends_on), start=1
-        ):
-            net, vat = pricing.line_amounts(line.unit_price, int(line.quantity), rate)
-            net_total += net
-            vat_total += vat
+        renewal = renewal_lines(pricing, service, starts_on, ends_on)
+        nets = [
+            pricing.line_amounts(line.unit_price, int(line.quantity), rate)[0] for line in renewal
+        ]
+        # VAT once on the rate's taxable amount, shared out over the lines (BR-CO-17, BIL-02).
+        currency = renewal[0].unit_price.currency
+        shares = vat_per_rate([Money(net, currency) for net in nets], rate, currency)
+        net_total = sum(nets)
+        vat_total = sum(share.minor for share in shares)
+        for position, (line, net, share) in enumerate(zip(renewal, nets, shares, strict=True), 1):
+            vat = share.minor
             lines.append(
                 (
                     position,
@@ -413,9 +419,9 @@ def _issue_many(services: list[dict], pricing: Pricing, now: datetime) -> int:
     sql.execute(
         f"""
         INSERT INTO {LINE} (invoice_id, position, description, quantity, unit_price_minor,
-            net_minor, vat_rate, vat_minor, period_start, period_end)
+            net_minor, vat_rate, vat_minor, period_start, period_end, unit_code)
         SELECT i.id, l.position, l.description, l.quantity, l.unit_price_minor, l.net_minor,
-            l.vat_rate, l.vat_minor, l.period_start, l.period_end
+            l.vat_rate, l.vat_minor, l.period_start, l.period_end, '{UNIT_MONTH}'
         FROM {NEW_LINES} l JOIN {INVOICE} i ON i.public_id = l.public_id
         """
     )

@@ -13,7 +13,9 @@ from hostledger.core.registry import ProviderSetting, declare
 PROVIDER_LEGAL_NAME = "invoicing.provider_legal_name"
 PROVIDER_REGISTRY_CODE = "invoicing.provider_registry_code"
 PROVIDER_VAT_NUMBER = "invoicing.provider_vat_number"
-PROVIDER_ADDRESS = "invoicing.provider_address"
+PROVIDER_STREET = "invoicing.provider_street"
+PROVIDER_CITY = "invoicing.provider_city"
+PROVIDER_POSTAL_CODE = "invoicing.provider_postal_code"
 PROVIDER_COUNTRY = "invoicing.provider_country"
 DUE_WORKING_DAYS = "invoicing.due_working_days"
 INVOICE_SERIES = "invoicing.invoice_series"
@@ -52,11 +54,27 @@ declare(
         rule="BIL-05",
     ),
     ProviderSetting(
-        key=PROVIDER_ADDRESS,
-        default="Ahtri tn 12, 10151 Tallinn, Estonia",
+        key=PROVIDER_STREET,
+        default="Ahtri tn 12",
         kind="str",
-        label="Provider's address",
-        help_text="Registered address printed on invoices.",
+        label="Provider's street address",
+        help_text="Street and building of the registered address printed on invoices.",
+        rule="BIL-04",
+    ),
+    ProviderSetting(
+        key=PROVIDER_CITY,
+        default="Tallinn",
+        kind="str",
+        label="Provider's city",
+        help_text="City of the registered address printed on invoices.",
+        rule="BIL-04",
+    ),
+    ProviderSetting(
+        key=PROVIDER_POSTAL_CODE,
+        default="10151",
+        kind="str",
+        label="Provider's postal code",
+        help_text="Postal code of the registered address printed on invoices.",
         rule="BIL-04",
     ),
     ProviderSetting(

@@ -1,5 +1,5 @@
-"""Periodic jobs of invoicing: monthly acts of acceptance (DOC-01, DOC-02). Thin: each
-loads what it needs and calls one action."""
+"""Periodic jobs of invoicing: monthly acts of acceptance (DOC-01, DOC-02) and the stored
+files of issued documents (BIL-04). Thin: each loads what it needs and calls one action."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from datetime import timedelta
 from django.utils import timezone
 
 from hostledger.core.jobs import JobContext, periodic_job
-from hostledger.invoicing.actions import acts_accept_overdue, acts_form
+from hostledger.invoicing.actions import (
+    acts_accept_overdue,
+    acts_form,
+    issued_files_store_pending,
+)
 from hostledger.invoicing.acts import previous_month_start
 
 
@@ -31,3 +35,11 @@ def accept_overdue_acts(run: JobContext) -> None:
     accepted = acts_accept_overdue(today=timezone.localdate(run.now))
     run.count("acts_accepted", accepted)
     run.log(f"Marked {accepted} acts accepted after their dispute deadline.")
+
+
+@periodic_job("invoicing.store_issued_files", every=timedelta(minutes=15))
+def store_issued_files(run: JobContext) -> None:
+    """Keep the PDF and e-invoice files of documents issued since the last run (BIL-04)."""
+    stored = issued_files_store_pending()
+    run.count("documents_stored", stored)
+    run.log(f"Stored the files of {stored} issued documents.")

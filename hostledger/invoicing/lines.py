@@ -1,15 +1,18 @@
-"""Invoice lines given by callers, checked and priced with line-level rounding (BIL-02).
+"""Invoice lines given by callers, checked and priced (BIL-02).
 
-A line's net amount is its unit price times its quantity, rounded half up to the cent; its
-VAT is the net amount times the rate, rounded half up to the cent; a document's totals are
-the sums of its lines. Both roundings go through :mod:`hostledger.core.money`, so the PDF,
-the ledger entry and these rows agree to the cent.
+A line's net amount is its unit price times its quantity, rounded half up to the cent. VAT is
+computed once per rate, on the rate's taxable amount — the sum of the nets of the lines at
+that rate — and rounded half up to the cent (EN 16931 BR-CO-17); that amount is then shared
+out over the lines in proportion to their nets (largest remainder), so the stored line VAT
+amounts add up to it exactly and a document's totals stay the sums of its lines. Both
+roundings go through :mod:`hostledger.core.money`, so the PDF, the e-invoice, the ledger
+entry and these rows agree to the cent (docs/decisions/0008-docs-vat-per-rate.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -17,6 +20,11 @@ from hostledger.core.errors import DomainError
 from hostledger.core.money import Money
 
 QUANTITY_PLACES = 4
+UNIT_ONE = "C62"
+"""UN/ECE Recommendation 20 "one": pieces, or a line that is one amount."""
+UNIT_MONTH = "MON"
+"""UN/ECE Recommendation 20 "month": a line priced per month of service."""
+UNIT_CODES = (UNIT_ONE, UNIT_MONTH)
 MAX_DESCRIPTION_LENGTH = 500
 MAX_LINES = 500
 
@@ -33,6 +41,7 @@ class LineInput:
     unit_price: Money
     period_start: date | None = None
     period_end: date | None = None
+    unit_code: str = UNIT_ONE
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +57,7 @@ class PricedLine:
     vat: Money
     period_start: date | None = None
     period_end: date | None = None
+    unit_code: str = UNIT_ONE
 
     def model_fields(self, *, sign: int = 1) -> dict:
         """The fields of an invoice or credit-note line row; ``sign=-1`` for a credit."""
@@ -61,13 +71,24 @@ class PricedLine:
             "vat_minor": sign * self.vat.minor,
             "period_start": self.period_start,
             "period_end": self.period_end,
+            "unit_code": self.unit_code,
         }
 
 
 def price_line(*, quantity: Decimal, unit_price: Money, vat_rate: Decimal) -> tuple[Money, Money]:
-    """Net and VAT of one line, each rounded half up to the cent (BIL-02)."""
+    """Net and VAT of one line alone, each rounded half up to the cent (BIL-02)."""
     net = unit_price.multiply(quantity)
     return net, net.percentage(vat_rate)
+
+
+def vat_per_rate(nets: list[Money], vat_rate: Decimal, currency: str) -> list[Money]:
+    """The VAT of lines with ``nets`` at one rate: computed once on their sum, rounded half up
+    (BR-CO-17), then shared out in proportion to the nets so the parts sum to it (BIL-02)."""
+    taxable = Money.total(nets, currency)
+    total = taxable.percentage(vat_rate)
+    if taxable.is_zero():
+        return [Money.zero(currency) for _ in nets]
+    return total.allocate([net.minor for net in nets])
 
 
 def _quantity(raw, field: str) -> Decimal:
@@ -167,6 +188,13 @@ def price_lines(lines: Iterable, *, vat_rate: Decimal) -> tuple[list[PricedLine]
                 f"{field}.period_end: give both ends of the period, the end not before the start.",
                 fields={f"{field}.period_end": "both ends, end not before start"},
             )
+        unit_code = getattr(line, "unit_code", UNIT_ONE)
+        if unit_code not in UNIT_CODES:
+            raise DomainError(
+                "invalid_unit",
+                f"{field}.unit_code: one of {', '.join(UNIT_CODES)}.",
+                fields={f"{field}.unit_code": f"one of {', '.join(UNIT_CODES)}"},
+            )
         net, vat = price_line(quantity=quantity, unit_price=line.unit_price, vat_rate=vat_rate)
         priced.append(
             PricedLine(
@@ -179,8 +207,11 @@ def price_lines(lines: Iterable, *, vat_rate: Decimal) -> tuple[list[PricedLine]
                 vat=vat,
                 period_start=line.period_start,
                 period_end=line.period_end,
+                unit_code=unit_code,
             )
         )
+    shares = vat_per_rate([line.net for line in priced], vat_rate, currency)
+    priced = [replace(line, vat=vat) for line, vat in zip(priced, shares, strict=True)]
     return priced, currency
 
 

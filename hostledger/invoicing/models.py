@@ -267,6 +267,12 @@ class Invoice(_IssuedDocument):
     vat_number_check = models.ForeignKey(
         VatNumberCheck, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    order_reference = models.CharField(
+        max_length=64,
+        blank=True,
+        db_default="",
+        help_text="The order this invoice bills (EN 16931 BT-13), as the client knows it.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -316,6 +322,12 @@ class _DocumentLine(models.Model):
     vat_minor = models.BigIntegerField()
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
+    unit_code = models.CharField(
+        max_length=3,
+        default="C62",
+        db_default="C62",
+        help_text='UN/ECE Rec. 20 unit of the quantity: "MON" months, "C62" one (pieces).',
+    )
     position = models.PositiveSmallIntegerField()
 
     document_field = ""
@@ -445,4 +457,7 @@ from hostledger.invoicing.act_models import (  # noqa: E402, F401  (one models m
     AcceptanceActLine,
     ActDispute,
     PaperActRequest,
+)
+from hostledger.invoicing.document_file_models import (  # noqa: E402, F401  (one models module)
+    IssuedDocumentFile,
 )

@@ -116,6 +116,22 @@ declare(
         "vat_country": _billing(),
         "vat_reason": _billing(),
         "vat_number_check": REFERENCE,
+        "order_reference": NotPersonal("the order's number in HostLedger"),
+    },
+)
+
+# The files of issued documents print the payer's snapshot: kept and erased with it.
+declare(
+    "invoicing.IssuedDocumentFile",
+    {
+        "id": ROW_KEY,
+        "invoice": REFERENCE,
+        "credit_note": REFERENCE,
+        "format": STATE,
+        "sha256": NotPersonal("checksum of the stored file"),
+        "size": NotPersonal("size of the stored file"),
+        "content": _billing(Category.IDENTITY, encrypted=True),
+        "created_at": RECORD_TIME,
     },
 )
 
@@ -139,6 +155,7 @@ _LINE = {
     "vat_minor": AMOUNT,
     "period_start": NOT_PERSONAL,
     "period_end": NOT_PERSONAL,
+    "unit_code": NOT_PERSONAL,
     "position": NOT_PERSONAL,
 }
 

@@ -1,9 +1,11 @@
-"""What an invoice prints about its parties, frozen at issue (BIL-04, ACC-04).
+"""What a document prints about its parties, frozen at issue (BIL-04, ACC-04).
 
 Later changes of the payer or of the provider's settings never alter a document already
-issued: each document keeps these snapshots. The payer snapshot is personal data and is
-stored encrypted (``EncryptedTextField``); the provider snapshot is the provider's own
-business identity.
+issued: each document keeps these snapshots, and its PDF and XML are rendered from them
+alone. The payer snapshot is personal data and is stored encrypted (``EncryptedTextField``);
+the provider snapshot is the provider's own business identity: every provider detail a
+document prints — legal name, structured address, registry code, VAT number, contacts, bank
+account and footer — so that no setting is read when an issued document is printed.
 """
 
 from __future__ import annotations
@@ -24,24 +26,37 @@ PAYER_SNAPSHOT_FIELDS = (
     "postal_code",
     "country",
     "invoice_email",
+    "buyer_reference",
 )
+
+PROVIDER_SNAPSHOT_SETTINGS = {
+    "legal_name": conf.PROVIDER_LEGAL_NAME,
+    "registry_code": conf.PROVIDER_REGISTRY_CODE,
+    "vat_number": conf.PROVIDER_VAT_NUMBER,
+    "street": conf.PROVIDER_STREET,
+    "city": conf.PROVIDER_CITY,
+    "postal_code": conf.PROVIDER_POSTAL_CODE,
+    "country": conf.PROVIDER_COUNTRY,
+    "email": conf.PROVIDER_EMAIL,
+    "phone": conf.PROVIDER_PHONE,
+    "website": conf.PROVIDER_WEBSITE,
+    "iban": conf.PROVIDER_IBAN,
+    "bic": conf.PROVIDER_BIC,
+    "bank_name": conf.PROVIDER_BANK_NAME,
+    "footer": conf.DOCUMENT_FOOTER,
+}
+"""Snapshot key -> provider setting: everything an invoice, credit note or act prints."""
 
 
 def payer_snapshot(payer) -> str:
     """The payer's billing identity as JSON text, for an encrypted snapshot field."""
     return json.dumps(
-        {name: getattr(payer, name) or "" for name in PAYER_SNAPSHOT_FIELDS},
+        {name: getattr(payer, name, "") or "" for name in PAYER_SNAPSHOT_FIELDS},
         ensure_ascii=False,
         sort_keys=True,
     )
 
 
 def provider_snapshot() -> dict:
-    """The provider's identity from the provider settings in force now."""
-    return {
-        "legal_name": setting_value(conf.PROVIDER_LEGAL_NAME),
-        "registry_code": setting_value(conf.PROVIDER_REGISTRY_CODE),
-        "vat_number": setting_value(conf.PROVIDER_VAT_NUMBER),
-        "address": setting_value(conf.PROVIDER_ADDRESS),
-        "country": setting_value(conf.PROVIDER_COUNTRY),
-    }
+    """The provider's identity, contacts and bank account from the settings in force now."""
+    return {name: setting_value(key) for name, key in PROVIDER_SNAPSHOT_SETTINGS.items()}

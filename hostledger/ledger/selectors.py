@@ -125,6 +125,16 @@ def provider_bank_accounts() -> set[str]:
     return {normalised_account(item) for item in listed if item and item.strip()}
 
 
+def client_payment_reference_numbers(client_id: int) -> dict:
+    """The client's payment references as printed on documents (``reference_number``, the
+    Estonian 7-3-1 number, and ``creditor_reference``, its RF form); empty if none yet."""
+    return (
+        ClientPaymentReference.objects.filter(client_id=client_id)
+        .values("reference_number", "creditor_reference")
+        .first()
+    ) or {}
+
+
 def clients_for_references(references: Iterable[str]) -> dict[str, Client]:
     """The clients named by payment references (7-3-1 reference numbers or RF creditor
     references), keyed by the reference as given; unknown references are left out."""

@@ -27,6 +27,7 @@ urlpatterns: list = [
     path("invoices/<str:public_id>/pay/", client_invoices.invoice_pay, name="invoice_pay"),
     path("invoices/<str:public_id>/pdf/", client_invoices.invoice_pdf, name="invoice_pdf"),
     path("invoices/<str:public_id>/xml/", client_invoices.invoice_xml, name="invoice_xml"),
+    path("invoices/<str:public_id>/ubl/", client_invoices.invoice_ubl, name="invoice_ubl"),
     path(
         "credit-notes/<str:public_id>/",
         client_invoices.credit_note_detail,
@@ -41,5 +42,10 @@ urlpatterns: list = [
         "credit-notes/<str:public_id>/xml/",
         client_invoices.credit_note_xml,
         name="credit_note_xml",
+    ),
+    path(
+        "credit-notes/<str:public_id>/ubl/",
+        client_invoices.credit_note_ubl,
+        name="credit_note_ubl",
     ),
 ]

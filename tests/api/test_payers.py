@@ -40,6 +40,7 @@ def payer_json(payer: Payer) -> dict:
         "postal_code": payer.postal_code,
         "country": payer.country,
         "invoice_email": payer.invoice_email,
+        "buyer_reference": payer.buyer_reference,
         "is_default": payer.is_default,
         "archived_at": iso(payer.archived_at),
         "created_at": iso(payer.created_at),
@@ -204,3 +205,19 @@ def test_a_trusted_user_with_the_billing_scope_manages_payers__ACC_06(client_a):
     assert response.status_code == 201
     assert Payer.objects.get(public_id=response.json()["id"]).client == client_a.client
     assert bookkeeper.client.payers.count() == 1
+
+
+def test_a_payer_carries_the_buyers_reference_for_its_invoices__ACC_04_BIL_10(client_a):
+    api = api_by_token(client_a)
+    created = api.post("/payers", COMPANY | {"buyer_reference": "Cost centre 4410"})
+    assert (created.status_code, created.json()["buyer_reference"]) == (201, "Cost centre 4410")
+    payer_id = created.json()["id"]
+
+    changed = api.patch(f"/payers/{payer_id}", {"buyer_reference": "PO 2026-17"})
+    assert (changed.status_code, changed.json()["buyer_reference"]) == (200, "PO 2026-17")
+
+    before = database_state()
+    refused = api.patch(f"/payers/{payer_id}", {"buyer_reference": "x" * 101})
+    assert refused.status_code == 400
+    assert list(error_of(refused)["fields"]) == ["buyer_reference"]
+    assert database_state() == before

@@ -212,12 +212,12 @@ def test_document_prints_its_snapshot_not_todays_provider__BIL_04(domestic_invoi
     assert "Renamed AS" not in text
 
 
-def test_snapshot_bank_details_win_and_missing_ones_print_the_setting__BIL_10(db):
+def test_details_come_from_the_snapshot_alone_never_the_settings__BIL_04(db):
     provider_setting_change(key="invoicing.provider_iban", raw_value="EE471000001020145685")
     assert provider_details({"iban": "DE89370400440532013000"})["iban"] == (
         "DE89370400440532013000"
     )
-    assert provider_details({})["iban"] == "EE471000001020145685"
+    assert provider_details({})["iban"] == ""
     assert provider_details({"phone": ""})["phone"] == ""
 
 

@@ -210,9 +210,11 @@ def test_reverse_charge_is_category_ae_with_both_vat_numbers__BIL_05(reverse_cha
     assert _texts(root, "//ram:BuyerTradeParty//ram:SpecifiedTaxRegistration/ram:ID") == [
         "DE136695976"
     ]
-    assert _texts(root, "//ram:IncludedNote[ram:SubjectCode = 'TXD']/ram:Content")[0].startswith(
-        "Reverse charge: business client in DE"
-    )
+    # The legal mention only, not HostLedger's reasoning about the VAT number (BT-22).
+    assert _texts(root, "//ram:IncludedNote[ram:SubjectCode = 'TXD']/ram:Content") == [
+        "Reverse charge — VAT to be accounted for by the recipient, "
+        "Article 196 of Directive 2006/112/EC"
+    ]
     assert _text(root, f"{SUMMATION}/ram:GrandTotalAmount") == "109.99"
 
 
@@ -258,18 +260,24 @@ def test_credit_note_is_type_381_with_positive_amounts_and_the_invoice__BIL_10(d
     )
 
 
-def test_vat_breakdown_is_the_sum_of_stored_lines_not_recomputed__BIL_02(
+def test_vat_breakdown_is_vat_once_on_the_rates_taxable_amount__BIL_02(
     estonian_client, estonian_payer
 ):
-    """Three lines of 0.02 at 24 % have 0.00 VAT each (0.0048 rounds down); 24 % of the
-    0.06 total would be 0.01, but the e-invoice prints the stored 0.00."""
+    """Three lines of 0.02 at 24 %: each alone would have 0.00 VAT (0.0048 rounds down), but
+    VAT is computed once on the rate's 0.06 taxable amount: 0.0144 → 0.01 (BR-CO-17), and
+    the stored lines carry that cent between them."""
     invoice = factories.final_invoice_for(
         estonian_client, estonian_payer, [line(f"DNS zone {n}", "1", "0.02") for n in (1, 2, 3)]
     )
-    assert (invoice.net_minor, invoice.vat_minor) == (6, 0)
+    assert (invoice.net_minor, invoice.vat_minor) == (6, 1)
+    assert list(invoice.lines.order_by("position").values_list("vat_minor", flat=True)) == [
+        1,
+        0,
+        0,
+    ]
     root = _root(invoice_einvoice_xml(invoice))
-    assert _texts(root, f"{SETTLEMENT}/ram:ApplicableTradeTax/ram:CalculatedAmount") == ["0.00"]
-    assert _texts(root, f"{SUMMATION}/*") == ["0.06", "0.06", "0.00", "0.06", "0.06", "0.00"]
+    assert _texts(root, f"{SETTLEMENT}/ram:ApplicableTradeTax/ram:CalculatedAmount") == ["0.01"]
+    assert _texts(root, f"{SUMMATION}/*") == ["0.06", "0.06", "0.01", "0.07", "0.07", "0.00"]
     assert_en16931_business_rules(root)
 
 

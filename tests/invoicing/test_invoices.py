@@ -60,7 +60,9 @@ def test_three_times_3_33_at_22_percent_is_exact_to_the_cent__BIL_02(
     assert invoice.gross.amount == Decimal("12.19")
 
 
-def test_vat_is_rounded_half_up_per_line_then_summed__BIL_02(estonian_client, estonian_payer):
+def test_vat_is_computed_once_per_rate_on_its_taxable_amount__BIL_02(
+    estonian_client, estonian_payer
+):
     invoice = _proforma(
         estonian_client,
         estonian_payer,
@@ -72,10 +74,12 @@ def test_vat_is_rounded_half_up_per_line_then_summed__BIL_02(estonian_client, es
         ],
     )
     vat_per_line = list(invoice.lines.order_by("position").values_list("net_minor", "vat_minor"))
-    # 0.75 x 22 % = 0.165 → 0.17 (half up, not to even); 0.5 x 0.01 = 0.005 → 0.01.
-    assert vat_per_line == [(75, 17), (75, 17), (75, 17), (1, 0)]
-    # Line-level rounding: 0.51 of VAT, where rounding the total (2.26 x 22 %) would give 0.50.
-    assert (invoice.net_minor, invoice.vat_minor, invoice.gross_minor) == (226, 51, 277)
+    # Nets are rounded per line (0.5 x 0.01 = 0.005 → 0.01, half up); VAT once on the rate's
+    # taxable amount, 2.26 x 22 % = 0.4972 → 0.50 (BR-CO-17), where rounding each line
+    # (0.165 → 0.17 three times) would give 0.51. The 0.50 is shared out over the lines by
+    # their nets (largest remainder), so the lines still add up to the document.
+    assert vat_per_line == [(75, 17), (75, 17), (75, 16), (1, 0)]
+    assert (invoice.net_minor, invoice.vat_minor, invoice.gross_minor) == (226, 50, 276)
 
 
 def test_due_in_five_working_days_skipping_estonian_holidays__BIL_03(
@@ -130,7 +134,8 @@ def test_payer_and_provider_are_snapshotted_at_issue__BIL_04(estonian_client, es
     estonian_payer.name = "Mari Tamm"
     estonian_payer.street = "Uus 5"
     estonian_payer.save()
-    provider_setting_change(key="invoicing.provider_address", raw_value="Uus 1, Tartu")
+    provider_setting_change(key="invoicing.provider_street", raw_value="Uus 1")
+    provider_setting_change(key="invoicing.provider_email", raw_value="new@provider.example")
     invoice.refresh_from_db()
     assert invoice.payer_data["name"] == "Mari Maasikas"
     assert invoice.payer_data["street"] == "Hauptstraße 1"
@@ -140,8 +145,17 @@ def test_payer_and_provider_are_snapshotted_at_issue__BIL_04(estonian_client, es
         "legal_name": "SmartApe OÜ",
         "registry_code": "16124388",
         "vat_number": "EE102329731",
-        "address": "Ahtri tn 12, 10151 Tallinn, Estonia",
+        "street": "Ahtri tn 12",
+        "city": "Tallinn",
+        "postal_code": "10151",
         "country": "EE",
+        "email": "billing@provider.example",
+        "phone": "+372 5555 0100",
+        "website": "https://provider.example",
+        "iban": "EE382200221020145685",
+        "bic": "DEMOEE22",
+        "bank_name": "Demo Bank AS",
+        "footer": "Thank you for choosing us.",
     }
 
 

@@ -19,7 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hostledger.core.money import Money
-from hostledger.invoicing.actions import credit_note_issue, invoice_pay_from_balance
+from hostledger.invoicing.actions import (
+    credit_note_issue,
+    invoice_finalise,
+    invoice_pay_from_balance,
+    proforma_create,
+)
+from hostledger.invoicing.lines import LineInput
 from hostledger.invoicing.models import CreditNote, Invoice
 from hostledger.ledger.actions import top_up_start
 from hostledger.ledger.models import GatewayTopUp
@@ -44,13 +50,16 @@ from tests.web.test_client_money_pages import (
 @dataclass
 class MoneyWorld:
     """The World of the main matrix, plus client A's money: €50.00 paid in, a proforma the
-    balance covers, a paid invoice with a credit note, and a pending local top-up."""
+    balance covers, a paid invoice with a credit note, a company's paid invoice with a credit
+    note (their Peppol UBL exists), and a pending local top-up."""
 
     world: World
     proforma: Invoice
     final_invoice: Invoice
     credit_note: CreditNote
     top_up: GatewayTopUp
+    company_invoice: Invoice
+    company_credit_note: CreditNote
 
     def sign_in(self, http, actor: str):
         return self.world.sign_in(http, actor)
@@ -82,7 +91,19 @@ def build_money_world(world: World) -> MoneyWorld:
     top_up = top_up_start(
         client=client_a, gateway_name="local", amount=Money.of("15.00"), actor=world.owner_a
     )
-    return MoneyWorld(world, proforma, final_invoice, credit_note, top_up)
+    company_invoice = invoice_finalise(
+        proforma=proforma_create(
+            client=client_a,
+            payer=world.payer_a,
+            lines=[LineInput(description="VPS M", quantity="1", unit_price=Money.of("10.00"))],
+            issued_on=today,
+        ),
+        paid_on=today,
+    )
+    company_credit_note = credit_note_issue(invoice=company_invoice, full=True, reason="Goodwill")
+    return MoneyWorld(
+        world, proforma, final_invoice, credit_note, top_up, company_invoice, company_credit_note
+    )
 
 
 def state() -> dict:
@@ -105,6 +126,14 @@ def credit_note_id(money):
     return [money.credit_note.public_id]
 
 
+def company_invoice_id(money):
+    return [money.company_invoice.public_id]
+
+
+def company_credit_note_id(money):
+    return [money.company_credit_note.public_id]
+
+
 def webhook_body(money) -> dict:
     notification = signed_notification(money.top_up)
     return {"body": notification.body, "headers": dict(notification.headers)}
@@ -125,9 +154,11 @@ ENDPOINTS = [
     Endpoint("invoice_detail", A_ONLY_READ, proforma_id),
     Endpoint("invoice_pdf", A_ONLY_READ, final_id),
     Endpoint("invoice_xml", A_ONLY_READ, final_id),
+    Endpoint("invoice_ubl", A_ONLY_READ, company_invoice_id),
     Endpoint("credit_note_detail", A_ONLY_READ, credit_note_id),
     Endpoint("credit_note_pdf", A_ONLY_READ, credit_note_id),
     Endpoint("credit_note_xml", A_ONLY_READ, credit_note_id),
+    Endpoint("credit_note_ubl", A_ONLY_READ, company_credit_note_id),
     # ---- writes
     Endpoint(
         "top_up",

@@ -20,6 +20,8 @@ from hostledger.accounts.validation import (
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
 
+MAX_BUYER_REFERENCE_LENGTH = 100
+
 
 def clean_payer_data(data: dict) -> dict:
     errors = FieldErrors()
@@ -48,6 +50,13 @@ def clean_payer_data(data: dict) -> dict:
         "country": country,
         "invoice_email": clean_email(
             data.get("invoice_email"), "invoice_email", errors, required=False
+        ),
+        "buyer_reference": clean_text(
+            data.get("buyer_reference"),
+            "buyer_reference",
+            errors,
+            required=False,
+            max_length=MAX_BUYER_REFERENCE_LENGTH,
         ),
     }
     errors.raise_if_any()
@@ -126,6 +135,7 @@ def payer_update(*, payer: Payer, actor: User, data: dict) -> Payer:
             "postal_code",
             "country",
             "invoice_email",
+            "buyer_reference",
         )
     }
     merged.update({key: value for key, value in data.items() if key in merged})

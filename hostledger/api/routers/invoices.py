@@ -52,9 +52,13 @@ PDF_ANSWER = binary_download(documents.PDF_MEDIA_TYPE, "The document as PDF (BIL
 XML_ANSWER = binary_download(
     documents.XML_MEDIA_TYPE, "The EN 16931 e-invoice (Factur-X CII XML, BIL-10)."
 )
+UBL_ANSWER = binary_download(
+    documents.XML_MEDIA_TYPE, "The Peppol BIS Billing 3.0 e-invoice (UBL 2.1 XML, BIL-10)."
+)
 
 
 def _download(document, content: bytes, media_type: str, extension: str) -> HttpResponse:
+    """The file as an attachment; issued documents' bytes never change (BIL-04)."""
     response = HttpResponse(content, content_type=media_type)
     name = documents.document_file_name(document, extension=extension)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -135,6 +139,22 @@ def invoice_xml(request: HttpRequest, invoice_id: InvoiceId, acting: Query[Actin
 
 
 @router.get(
+    "/invoices/{invoice_id}/ubl",
+    response=responses({200: None}, 400, 401, 403, 404, 409),
+    summary="Download an invoice as Peppol UBL",
+    openapi_extra=UBL_ANSWER,
+)
+def invoice_ubl(request: HttpRequest, invoice_id: InvoiceId, acting: Query[ActingClient]):
+    """The Peppol BIS Billing 3.0 UBL of a final invoice (BIL-10). 409
+    ``einvoice_not_available`` for a proforma, ``peppol_address_missing`` when the buyer has
+    no registry code or VAT number in a known electronic-address scheme."""
+    access = accounts.client_access(request.user, acting.client)
+    invoice = selectors.client_invoice(access.client, invoice_id)
+    content = documents.invoice_ubl_xml(invoice)
+    return _download(invoice, content, documents.XML_MEDIA_TYPE, "ubl.xml")
+
+
+@router.get(
     "/credit-notes",
     response=responses({200: page_of(CreditNoteSummaryOut)}, 400, 401, 403, 404),
     summary="List credit notes",
@@ -194,6 +214,23 @@ def credit_note_xml(
     note = selectors.client_credit_note(access.client, credit_note_id)
     content = documents.invoice_einvoice_xml(note)
     return _download(note, content, documents.XML_MEDIA_TYPE, "xml")
+
+
+@router.get(
+    "/credit-notes/{credit_note_id}/ubl",
+    response=responses({200: None}, 400, 401, 403, 404, 409),
+    summary="Download a credit note as Peppol UBL",
+    openapi_extra=UBL_ANSWER,
+)
+def credit_note_ubl(
+    request: HttpRequest, credit_note_id: CreditNoteId, acting: Query[ActingClient]
+):
+    """The Peppol BIS Billing 3.0 UBL of the credit note (BIL-10); 409
+    ``peppol_address_missing`` when the buyer has no electronic address."""
+    access = accounts.client_access(request.user, acting.client)
+    note = selectors.client_credit_note(access.client, credit_note_id)
+    content = documents.invoice_ubl_xml(note)
+    return _download(note, content, documents.XML_MEDIA_TYPE, "ubl.xml")
 
 
 # ----------------------------------------------------------------------------- staff

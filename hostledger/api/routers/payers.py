@@ -44,6 +44,10 @@ class PayerOut(Schema):
     invoice_email: str = Field(
         description="Where invoices are sent.", examples=["billing@pilvepood.example"]
     )
+    buyer_reference: str = Field(
+        description="The buyer's reference printed on invoices (EN 16931 BT-10).",
+        examples=["Cost centre 4410"],
+    )
     is_default: bool = Field(description="Used for new orders unless another is chosen.")
     archived_at: datetime | None = Field(description="When it was retired, if it was.")
     created_at: datetime
@@ -65,6 +69,9 @@ class PayerCreateIn(InputSchema):
     postal_code: text(20, "Postal code.", ["10117"]) = ""
     country: text(2, "Two-letter ISO country code.", ["EE"])
     invoice_email: text(254, "Where invoices are sent.", ["billing@pilvepood.example"]) = ""
+    buyer_reference: text(
+        100, "The buyer's reference printed on invoices (EN 16931 BT-10).", ["Cost centre 4410"]
+    ) = ""
     is_default: bool = Field(False, description="Make it the default payer.")
 
 
@@ -82,6 +89,9 @@ class PayerPatchIn(InputSchema):
     invoice_email: text(254, "Where invoices are sent.", ["billing@pilvepood.example"]) | None = (
         None
     )
+    buyer_reference: (
+        text(100, "The buyer's reference printed on invoices (BT-10).", ["Cost centre 4410"]) | None
+    ) = None
     is_default: bool | None = Field(None, description="true makes it the default payer.")
 
 

@@ -15,6 +15,7 @@ from hostledger.invoicing.actions.invoices import (
     proforma_cancel,
     proforma_create,
 )
+from hostledger.invoicing.actions.issued_files import issued_files_store_pending
 from hostledger.invoicing.actions.paper_acts import (
     paper_act_request_file,
     paper_act_request_mark_sent,
@@ -42,6 +43,7 @@ __all__ = [
     "invoice_finalise",
     "invoice_pay_from_balance",
     "invoice_vat_at_tax_point",
+    "issued_files_store_pending",
     "paper_act_request_file",
     "paper_act_request_mark_sent",
     "paper_act_request_withdraw",

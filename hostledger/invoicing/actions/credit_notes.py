@@ -40,6 +40,7 @@ def _full_credit_lines(invoice: Invoice) -> list[dict]:
             "vat_minor": -line.vat_minor,
             "period_start": line.period_start,
             "period_end": line.period_end,
+            "unit_code": line.unit_code,
             "invoice_line": line,
         }
         for line in invoice.lines.order_by("position")

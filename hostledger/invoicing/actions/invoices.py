@@ -79,6 +79,7 @@ def proforma_create(
     lines: Iterable,
     actor=None,
     issued_on: date | None = None,
+    order_reference: str = "",
 ) -> Invoice:
     """Issue a proforma invoice to ``client`` for ``lines`` (BIL-03, BIL-05, BIL-02).
 
@@ -87,7 +88,8 @@ def proforma_create(
     is wanted, happens before the transaction opens. Each line is rounded half up to the
     cent (BIL-02). The proforma is due ``invoicing.due_working_days`` working days after
     issue (BIL-03), carries the payer's and the provider's data as they are now, and has no
-    number until it is paid (BIL-04).
+    number until it is paid (BIL-04). ``order_reference`` names the order it bills, if any
+    (EN 16931 BT-13).
 
     The VIES look-up waits for the network, so it is made first and the writes follow in one
     transaction of their own: nothing is written when any check fails.
@@ -128,6 +130,7 @@ def proforma_create(
             vat_country=decision.country,
             vat_reason=decision.reason,
             vat_number_check=check,
+            order_reference=str(order_reference or "")[:64],
             created_by=actor,
         )
         for line in priced:

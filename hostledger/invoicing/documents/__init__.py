@@ -7,14 +7,20 @@ The web and API layers load the document through an ownership-checked selector
   invoice or a credit note, a plain PDF for a proforma);
 * :func:`invoice_einvoice_xml` — the EN 16931 CII XML of a final invoice or a credit note
   (a proforma raises ``DomainError("einvoice_not_available")``);
+* :func:`invoice_ubl_xml` — the Peppol BIS Billing 3.0 UBL of a final invoice or a credit
+  note (refused for a proforma, and for a buyer without an electronic address:
+  ``peppol_address_missing``);
 * :func:`document_html` — the same document as an HTML preview;
 * :func:`document_file_name` — the download name, e.g. ``INV-2025-000001.pdf``.
 
-All of them only read; a draft raises ``DomainError("document_not_issued")``.
+A final invoice's or credit note's PDF and XML are stored when first produced and the same
+bytes are returned for good after that (BIL-04); a draft raises
+``DomainError("document_not_issued")``.
 """
 
 from hostledger.invoicing.documents.einvoice import invoice_einvoice_xml
 from hostledger.invoicing.documents.pdf import document_file_name, document_html, document_pdf
+from hostledger.invoicing.documents.ubl import invoice_ubl_xml, peppol_addressable
 
 PDF_MEDIA_TYPE = "application/pdf"
 XML_MEDIA_TYPE = "application/xml"
@@ -26,4 +32,6 @@ __all__ = [
     "document_html",
     "document_pdf",
     "invoice_einvoice_xml",
+    "invoice_ubl_xml",
+    "peppol_addressable",
 ]

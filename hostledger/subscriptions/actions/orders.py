@@ -21,7 +21,7 @@ from hostledger.catalog.terms import check_trial_request
 from hostledger.core.errors import DomainError
 from hostledger.core.registry import setting_value
 from hostledger.invoicing.actions import proforma_create
-from hostledger.invoicing.lines import LineInput
+from hostledger.invoicing.lines import UNIT_MONTH, LineInput
 from hostledger.invoicing.models import Invoice
 from hostledger.ledger.locks import lock_client_balance
 from hostledger.notifications.actions import order_received_notify, proforma_issued_notify
@@ -65,6 +65,7 @@ def _line(item: PricedItem, starts_on: date, ends_on: date) -> LineInput:
         unit_price=item.monthly_fee,
         period_start=starts_on,
         period_end=ends_on,
+        unit_code=UNIT_MONTH,
     )
 
 
@@ -132,7 +133,12 @@ def _bill(order: Order, items: list[PricedItem], *, actor, today: date) -> Invoi
     """Issue the order's proforma, one line per item for the whole period, and link it."""
     lines = [_line(item, order.period_starts_on, order.period_ends_on) for item in items]
     proforma = proforma_create(
-        client=order.client, payer=order.payer, lines=lines, actor=actor, issued_on=today
+        client=order.client,
+        payer=order.payer,
+        lines=lines,
+        actor=actor,
+        issued_on=today,
+        order_reference=order.public_id,
     )
     Order.objects.filter(pk=order.pk, proforma__isnull=True).update(proforma=proforma)
     return proforma

@@ -63,6 +63,7 @@ PAYER_FIELDS = (
     "postal_code",
     "country",
     "invoice_email",
+    "buyer_reference",
     "is_default",
 )
 CONTACT_FIELDS = ("role", "name", "email", "phone")

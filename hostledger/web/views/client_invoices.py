@@ -25,6 +25,8 @@ from hostledger.invoicing.documents import (
     document_file_name,
     document_pdf,
     invoice_einvoice_xml,
+    invoice_ubl_xml,
+    peppol_addressable,
 )
 from hostledger.invoicing.documents.content import document_content
 from hostledger.invoicing.models import Invoice, VatScheme
@@ -133,6 +135,7 @@ def invoice_detail(request, access, public_id):
         "credited": invoice_credited(invoice),
         "credit_notes": list(client_credit_notes(access.client).filter(invoice=invoice)),
         "has_einvoice": invoice.kind == Invoice.Kind.FINAL,
+        "has_ubl": invoice.kind == Invoice.Kind.FINAL and peppol_addressable(doc),
         "can_write": access.can_write(BILLING),
     }
     return render(request, "web/client/money/invoice_detail.html", context)
@@ -165,6 +168,7 @@ def credit_note_detail(request, access, public_id):
         "note": note,
         "doc": doc,
         "vat_scheme_label": vat_scheme_label(doc.vat_scheme),
+        "has_ubl": peppol_addressable(doc),
     }
     return render(request, "web/client/money/credit_note_detail.html", context)
 
@@ -178,12 +182,13 @@ def _download(content: bytes, media_type: str, file_name: str) -> HttpResponse:
     return response
 
 
-def _einvoice_download(document) -> HttpResponse:
+def _einvoice_download(document, *, ubl: bool = False) -> HttpResponse:
     try:
-        xml = invoice_einvoice_xml(document)
-    except DomainError as error:  # a proforma has no e-invoice
+        xml = invoice_ubl_xml(document) if ubl else invoice_einvoice_xml(document)
+    except DomainError as error:  # a proforma has no e-invoice; a consumer no Peppol UBL
         raise Http404(error.message) from error
-    return _download(xml, XML_MEDIA_TYPE, document_file_name(document, extension="xml"))
+    name = document_file_name(document, extension="ubl.xml" if ubl else "xml")
+    return _download(xml, XML_MEDIA_TYPE, name)
 
 
 @require_GET
@@ -213,3 +218,18 @@ def credit_note_pdf(request, access, public_id):
 @client_area(reads=BILLING)
 def credit_note_xml(request, access, public_id):
     return _einvoice_download(client_credit_note(access.client, public_id))
+
+
+@require_GET
+@client_area
+def invoice_ubl(request, access, public_id):
+    """A final invoice as Peppol BIS Billing 3.0 UBL (BIL-10); 404 for a proforma or a buyer
+    without an electronic address."""
+    return _einvoice_download(client_invoice(access.client, public_id), ubl=True)
+
+
+@require_GET
+@client_area
+def credit_note_ubl(request, access, public_id):
+    """A credit note as Peppol BIS Billing 3.0 UBL (BIL-10)."""
+    return _einvoice_download(client_credit_note(access.client, public_id), ubl=True)
