@@ -1,7 +1,10 @@
 """Every SPEC rule HostLedger claims to enforce has at least one test that carries its id.
 
 A rule id is carried by a test function's name (``..._ACC_08``) or its docstring
-(``ACC-08``). The list grows with each capability that lands.
+(``ACC-08``). The list grows with each capability that lands, and holds only rules that are
+fully built: not yet PRV-01 (no module drives a real virtualization API), CAT-04 (a free
+trial checks a phone number is on file, not that it was confirmed), GDPR-01 and GDPR-08
+(exports, erasure and the retention schedules beyond the login log are not built).
 """
 
 import ast
@@ -33,7 +36,6 @@ ENFORCED_RULES = [
     "CAT-01",
     "CAT-02",
     "CAT-03",
-    "CAT-04",
     "CAT-05",
     "CAT-06",
     "DOC-01",
@@ -47,7 +49,6 @@ ENFORCED_RULES = [
     "ORD-06",
     "ORD-07",
     "ORD-08",
-    "PRV-01",
     "PRV-02",
     "AUT-01",
     "AUT-02",
@@ -60,9 +61,7 @@ ENFORCED_RULES = [
     "NTF-02",
     "NTF-03",
     "SUP-04",
-    "GDPR-01",
     "GDPR-03",
-    "GDPR-08",
     "GDPR-11",
     "GDPR-12",
 ]

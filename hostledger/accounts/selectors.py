@@ -49,7 +49,7 @@ class ClientAccess:
     reads services, a read-only grant reads the whole account; writes need the area's scope
     (billing for payers) and are never allowed to a read-only grant. Messages are read by
     the owner and read-only grants and marked read by the owner alone. Profile, contacts and
-    access grants are the owner's alone. See docs/decisions/0007-guard-grant-scopes.md.
+    access grants are the owner's alone. See docs/decisions/0014-grant-scopes.md.
     """
 
     client: Client

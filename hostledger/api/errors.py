@@ -137,7 +137,7 @@ def handle_validation_error(request: HttpRequest, error: ValidationError) -> Htt
 
 BUSINESS_REFUSAL_STATUS = 400
 """Every refusal by a business rule answers 400 with its own ``code`` (decision 0004 and
-docs/decisions/0009-guard-one-status-for-refusals.md): whether a value is wrong or the state
+docs/decisions/0016-one-status-for-refusals.md): whether a value is wrong or the state
 of an object does not allow the action (an invoice already paid, a key used for another
 movement), the caller fixes its request; ``code`` says which rule refused. Only "who are you"
 (401), "not yours to do" (403), "no such object" (404) keep their own statuses."""

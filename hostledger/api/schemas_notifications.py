@@ -15,7 +15,7 @@ from hostledger.notifications.rendering import (
     SUBJECT_MAX_CHARS,
     notification_context,
     render_text,
-    template_in_force,
+    templates_in_force,
 )
 
 ChannelName = Literal["email", "sms"]
@@ -70,11 +70,13 @@ class MarkReadOut(Schema):
 def notification_rows(client, rows, language: str) -> list[dict]:
     """The answer rows of ``rows`` (messages of ``client``): each subject as it goes out,
     the text in force looked up once per event rather than once per message."""
-    texts = {event: template_in_force(event, language) for event in {row.event for row in rows}}
+    texts = templates_in_force({row.event for row in rows}, language)
     answered = []
     for row in rows:
         row.client = client
-        context = notification_context(row, language=language, channel=Channel.EMAIL)
+        context = notification_context(
+            row, language=language, channel=Channel.EMAIL, uses=texts[row.event].subject
+        )
         subject = render_text(texts[row.event].subject, context, field="subject")
         answered.append(
             {

@@ -7,7 +7,7 @@ since. The content holds the payer's data, so it is stored encrypted like the pa
 (GDPR-11); its SHA-256 (of the plain bytes) lets anyone check a copy they hold.
 
 Why the database and not files under the var directory: see
-``docs/decisions/0007-docs-issued-document-bytes.md``.
+``docs/decisions/0011-issued-documents-never-change.md``.
 """
 
 from __future__ import annotations

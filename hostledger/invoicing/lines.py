@@ -6,7 +6,7 @@ that rate — and rounded half up to the cent (EN 16931 BR-CO-17); that amount i
 out over the lines in proportion to their nets (largest remainder), so the stored line VAT
 amounts add up to it exactly and a document's totals stay the sums of its lines. Both
 roundings go through :mod:`hostledger.core.money`, so the PDF, the e-invoice, the ledger
-entry and these rows agree to the cent (docs/decisions/0008-docs-vat-per-rate.md).
+entry and these rows agree to the cent (docs/decisions/0012-e-invoices-peppol-and-vat-per-rate.md).
 """
 
 from __future__ import annotations

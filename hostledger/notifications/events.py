@@ -57,7 +57,7 @@ CONTEXT_VARIABLES = {
     "unsubscribe_url": "link withdrawing the marketing consent (marketing messages only)",
     "question": "the question of a data verification request",
     "occurred_at": "date and time of the event (security notices)",
-    "order_id": "the order's id",
+    "order_id": "the order's number, as the client area shows it",
     "order_paid": "whether the balance paid the order at once (true or false)",
     "payment_reference": "the reference the payment arrived with (or its receipt id)",
     "balance": "the client's prepaid balance after the payment",

@@ -67,13 +67,25 @@ def provider_name() -> str:
 def template_in_force(event: str, language: str) -> MessageText:
     """The text used now for ``event`` in ``language``: staff's newest version, or the
     default from the code."""
+    return templates_in_force({event}, language)[event]
+
+
+def templates_in_force(events, language: str) -> dict[str, MessageText]:
+    """The text in force of each of ``events`` in ``language``, read in one query (pages
+    that list messages of several events)."""
     language = normalised_language(language)
-    latest = (
-        MessageTemplate.objects.filter(event=event, language=language).order_by("-version").first()
-    )
-    if latest is None or latest.restores_default:
-        return default_text(event, language)
-    return MessageText(subject=latest.subject, body=latest.body, sms=latest.sms_text)
+    latest: dict[str, MessageTemplate] = {}
+    rows = MessageTemplate.objects.filter(event__in=set(events), language=language)
+    for row in rows.order_by("event", "-version"):
+        latest.setdefault(row.event, row)
+    texts = {}
+    for event in events:
+        row = latest.get(event)
+        if row is None or row.restores_default:
+            texts[event] = default_text(event, language)
+        else:
+            texts[event] = MessageText(subject=row.subject, body=row.body, sms=row.sms_text)
+    return texts
 
 
 SAFE_TAGS = frozenset(
@@ -200,7 +212,19 @@ def _formatted_money(minor: int | None, currency: str, language: str) -> str:
     return format_money(Money.from_minor(int(minor), currency or DEFAULT_CURRENCY), language)
 
 
-def notification_context(notification: Notification, *, language: str, channel: str) -> dict:
+BANK_TRANSFER_VARIABLES = (
+    "iban",
+    "bic",
+    "bank_name",
+    "beneficiary",
+    "reference_number",
+    "creditor_reference",
+)
+
+
+def notification_context(
+    notification: Notification, *, language: str, channel: str, uses: str | None = None
+) -> dict:
     """The template context of ``notification`` in ``language`` for ``channel``."""
     client = notification.client
     language = normalised_language(language)
@@ -254,7 +278,12 @@ def notification_context(notification: Notification, *, language: str, channel: 
         )
         if notification.amount_minor is None:
             context["amount"] = context["invoice_total"]
-    context.update(_bank_transfer_context(client))
+    # The provider's account and the client's references are read only for a text that prints
+    # them (``uses``: the template source about to be rendered; None: any text).
+    if uses is None or any(name in uses for name in BANK_TRANSFER_VARIABLES):
+        context.update(_bank_transfer_context(client))
+    else:
+        context.update(dict.fromkeys(BANK_TRANSFER_VARIABLES, ""))
     announcement = notification.announcement
     if announcement is not None:
         subject, body = announcement.text_in(language)
@@ -303,8 +332,13 @@ def render_notification(
 ) -> RenderedMessage:
     """The message of ``notification`` as it goes out in ``language`` by ``channel``."""
     language = normalised_language(language)
-    context = notification_context(notification, language=language, channel=channel)
     text = template_in_force(notification.event, language)
+    context = notification_context(
+        notification,
+        language=language,
+        channel=channel,
+        uses=text.subject + text.body + text.sms,
+    )
     return _finished(
         text,
         context,
@@ -342,7 +376,7 @@ def sample_context(language: str, *, event: str | None) -> dict:
         ),
         "question": "Please confirm the address of your company.",
         "occurred_at": _formatted_date(example_day, language) + " 14:05",
-        "order_id": "ord_example000000000",
+        "order_id": "1042",
         "order_paid": False,
         "payment_reference": "RF78100421",
         "balance": _formatted_money(2500, DEFAULT_CURRENCY, language),

@@ -97,7 +97,7 @@ def test_staff_reverse_a_payment_with_a_reason_through_the_api__BIL_01_BIL_06(
 
     before = database_state()
     twice = api.post(path, {"reason": "Again"})
-    assert twice.status_code == 409
+    assert twice.status_code == 400
     assert error_of(twice)["code"] == "payment_not_reversible"
     assert database_state() == before
 

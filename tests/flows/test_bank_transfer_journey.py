@@ -24,12 +24,15 @@ from xml.etree import ElementTree
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core import mail
 from django.utils import timezone
 
 from hostledger.core.registry import setting_value
 from hostledger.invoicing.conf import PROVIDER_IBAN
 from hostledger.invoicing.models import Invoice
 from hostledger.ledger.models import BankStatementImport, ClientPaymentReference, Payment
+from hostledger.notifications.actions.outbox import deliveries_fan_out, deliveries_send_due
+from hostledger.notifications.models import Notification
 from hostledger.subscriptions.models import Order, Service, ServiceStatus
 from tests.qr_decoding import decoded_png
 from tests.subscriptions.factories import build_catalog
@@ -120,6 +123,9 @@ def client_orders_a_vps(world: World) -> Order:
     page.get_by_role("heading", name="Order VPS Start").wait_for()
     page.locator("label.choice-card", has_text="Debian 12").click()
     page.locator("#summary-total", has_text="€12.28").wait_for()
+    # A consumer asks for the service to start before the withdrawal period ends (ORD-07).
+    page.get_by_label("Start the service at once").check()
+    page.wait_for_load_state("networkidle")  # the summary it refreshes has arrived
     page.get_by_role("button", name="Place order").click()
     page.get_by_text("Pay its proforma to start the service.").wait_for()
     journey.snap("order_placed")
@@ -175,13 +181,37 @@ def staff_uploads_the_bank_statement(world: World, statement: bytes, staff_page)
 def staff_activates_the_service(world: World, service: Service, staff_page) -> None:
     staff_journey = Journey(staff_page, world.live_server_url)
     staff_journey.goto("/staff/services/activation-queue/")
-    staff_page.get_by_role("button", name=f"Activate {service.public_id}").click()
+    staff_page.get_by_role("button", name=re.compile(rf"^Activate .* no\. {service.pk}$")).click()
     staff_page.get_by_text(f"Service {service.public_id} is active.").wait_for()
     staff_journey.snap("service_activated")
     assert staff_journey.problems == []
 
 
 @pytest.mark.django_db(transaction=True)
+def client_reads_the_receipt_and_the_welcome(world: World, service: Service) -> None:
+    """The receipt and the welcome reach the client area and the mailbox (NTF-01), each once,
+    and the welcome carries no secret: the access details stay behind the panel."""
+    deliveries_fan_out()
+    deliveries_send_due()
+    client = service.client
+    events = ("payment_received", "service_activated")
+    for event in events:
+        (notification,) = Notification.objects.filter(client=client, event=event)
+        (delivery,) = notification.deliveries.filter(channel="email")
+        assert delivery.state == "sent"
+        (mailed,) = [message for message in mail.outbox if message.subject == delivery.subject]
+        assert mailed.to == [CLIENT_EMAIL]
+    welcome = Notification.objects.get(client=client, event="service_activated")
+    body = welcome.deliveries.get(channel="email").body
+    assert f"/services/{service.public_id}/" in body and "password:" not in body.lower()
+
+    page, journey = world.client_journey.page, world.client_journey
+    journey.goto("/messages/")
+    page.get_by_text("Payment received", exact=False).first.wait_for()
+    page.get_by_text("Welcome", exact=False).first.wait_for()
+    journey.snap("messages")
+
+
 def test_a_transfer_quoting_the_printed_reference_pays_the_proforma_by_itself__BIL_06_BIL_03(
     live_server,
     browser_page,  # noqa: F811  (the imported fixture)
@@ -244,4 +274,5 @@ def test_a_transfer_quoting_the_printed_reference_pays_the_proforma_by_itself__B
     assert page.locator("#bank-transfer").count() == 0
     journey.snap("invoice_paid")
 
+    client_reads_the_receipt_and_the_welcome(world, service)
     assert journey.problems == []

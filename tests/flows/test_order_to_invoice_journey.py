@@ -91,6 +91,7 @@ def test_client_orders_pays_staff_activate_and_the_invoice_downloads__ORD_01_ORD
     journey.snap("order_summary")
     # The consumer asks for the service to start before the withdrawal period ends (ORD-07).
     page.get_by_label("Start the service at once").check()
+    page.wait_for_load_state("networkidle")  # the summary it refreshes has arrived
     page.get_by_role("button", name="Place order").click()
     page.get_by_text("Pay its proforma to start the service.").wait_for()
     journey.snap("order_placed")
@@ -131,7 +132,9 @@ def test_client_orders_pays_staff_activate_and_the_invoice_downloads__ORD_01_ORD
         staff_journey.goto("/staff/services/activation-queue/")
         staff_page.get_by_role("heading", name="Activation queue").wait_for()
         staff_journey.snap("activation_queue")
-        staff_page.get_by_role("button", name=f"Activate {service.public_id}").click()
+        staff_page.get_by_role(
+            "button", name=re.compile(rf"^Activate .* no\. {service.pk}$")
+        ).click()
         staff_page.get_by_text(f"Service {service.public_id} is active.").wait_for()
         staff_journey.snap("activation_queue_done")
         staff_journey.goto(f"/staff/services/{service.public_id}/")

@@ -1,4 +1,4 @@
-"""VAT at the tax point (BIL-05, EU VAT Directive art. 65; docs/decisions/0007): a proforma is
+"""VAT at the tax point (BIL-05, EU VAT Directive art. 65; docs/decisions/0009): a proforma is
 a request for payment; the final invoice is dated the day the money was received and charges
 the rate in force that day. Estonia's standard rate was 22 % until 30 June 2025 and 24 % from
 1 July 2025 (the rate table, reference.py)."""

@@ -279,7 +279,7 @@ def test_a_trusted_user_sees_the_overview_of_the_account(client, readonly_user, 
 # ----------------------------------------------------------------------------- query counts
 
 OVERVIEW_QUERIES = {
-    "client overview": 19,  # with the verification banner, sign-ins, payers and contacts
+    "client overview": 20,  # verification banner, sign-ins, payers, contacts, message texts
     "staff overview": 14,  # every queue of an administrator and today's payments
     "staff client page": 27,  # activity, personal data, verification, audit of the reading
     "staff search": 6,  # session and user, the token look-up, one UNION (no client found)

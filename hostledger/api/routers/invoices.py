@@ -140,12 +140,12 @@ def invoice_xml(request: HttpRequest, invoice_id: InvoiceId, acting: Query[Actin
 
 @router.get(
     "/invoices/{invoice_id}/ubl",
-    response=responses({200: None}, 400, 401, 403, 404, 409),
+    response=responses({200: None}, 400, 401, 403, 404),
     summary="Download an invoice as Peppol UBL",
     openapi_extra=UBL_ANSWER,
 )
 def invoice_ubl(request: HttpRequest, invoice_id: InvoiceId, acting: Query[ActingClient]):
-    """The Peppol BIS Billing 3.0 UBL of a final invoice (BIL-10). 409
+    """The Peppol BIS Billing 3.0 UBL of a final invoice (BIL-10). 400
     ``einvoice_not_available`` for a proforma, ``peppol_address_missing`` when the buyer has
     no registry code or VAT number in a known electronic-address scheme."""
     access = accounts.client_access(request.user, acting.client)
@@ -218,14 +218,14 @@ def credit_note_xml(
 
 @router.get(
     "/credit-notes/{credit_note_id}/ubl",
-    response=responses({200: None}, 400, 401, 403, 404, 409),
+    response=responses({200: None}, 400, 401, 403, 404),
     summary="Download a credit note as Peppol UBL",
     openapi_extra=UBL_ANSWER,
 )
 def credit_note_ubl(
     request: HttpRequest, credit_note_id: CreditNoteId, acting: Query[ActingClient]
 ):
-    """The Peppol BIS Billing 3.0 UBL of the credit note (BIL-10); 409
+    """The Peppol BIS Billing 3.0 UBL of the credit note (BIL-10); 400
     ``peppol_address_missing`` when the buyer has no electronic address."""
     access = accounts.client_access(request.user, acting.client)
     note = selectors.client_credit_note(access.client, credit_note_id)

@@ -27,13 +27,13 @@ ReversalId = Annotated[str, Path(**path_id("payment reversal", "rev_3k9d2m7q8w1x
 
 @router.post(
     "/staff/payments/{payment_id}/reverse",
-    response=responses({201: PaymentReversalOut}, 400, 401, 403, 404, 409),
+    response=responses({201: PaymentReversalOut}, 400, 401, 403, 404),
     summary="Reverse a payment",
 )
 def staff_payment_reverse(request: HttpRequest, payment_id: PaymentId, payload: PaymentReverseIn):
     """Reverse a wrongly recorded payment with a reason (BIL-01, BIL-06): a new correction
     takes its amount off the client's balance (which may go below zero), the client is told
-    and the reversal is audited. A payment already reversed or refunded answers 409
+    and the reversal is audited. A payment already reversed or refunded answers 400
     ``payment_not_reversible`` and nothing changes. Needs billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     payment = staff_selectors.payment_for_staff(payment_id)
@@ -55,7 +55,7 @@ def staff_waiting_reversal_list(request: HttpRequest, page: Query[PageParams]):
 
 @router.post(
     "/staff/payment-reversals/{reversal_id}/resolve",
-    response=responses({200: PaymentReversalOut}, 400, 401, 403, 404, 409),
+    response=responses({200: PaymentReversalOut}, 400, 401, 403, 404),
     summary="Apply a waiting bank reversal to its payment",
 )
 def staff_reversal_resolve(
@@ -63,7 +63,7 @@ def staff_reversal_resolve(
 ):
     """Name the payment a waiting bank reversal takes back; it is reversed with a new
     correction and the client is told (BIL-06). A payment of another amount, or already
-    reversed or refunded, answers 409 and nothing changes. Needs billing.manage."""
+    reversed or refunded, answers 400 and nothing changes. Needs billing.manage."""
     accounts.require_staff_permission(request.user, perms.BILLING_MANAGE)
     reversal = staff_selectors.reversal_for_staff(reversal_id)
     payment = referenced(lambda: staff_selectors.payment_for_staff(payload.payment), "payment")

@@ -6,7 +6,7 @@ transaction, it becomes the final invoice with the next number of its series. Lo
 in the ledger's fixed order — the client's balance row, then the invoice, then the series — so
 concurrent payments of one client's proformas queue behind each other and never charge twice.
 
-VAT is decided at the tax point (BIL-05, docs/decisions/0007-contract-vat-tax-point.md): the
+VAT is decided at the tax point (BIL-05, docs/decisions/0009-vat-at-the-tax-point.md): the
 final invoice is dated the day the money covering it was received and charges the rate in
 force that day; when that rate differs from the proforma's, the lines are repriced before the
 charge. A gross that rose is charged in full: the balance that paid the proforma covers part,

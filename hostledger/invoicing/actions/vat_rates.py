@@ -46,8 +46,9 @@ def vat_rate_schedule(
 
     The rate in force until then is closed the day before. Final invoices keep the rate of
     their tax point; a proforma paid on or after ``valid_from`` becomes a final invoice at the
-    new rate (docs/decisions/0007). A change can only follow the latest recorded one: to correct
-    an earlier period, add the corrected rate as data migration with its reasons.
+    new rate (docs/decisions/0009-vat-at-the-tax-point.md). A change can only follow the
+    latest recorded one: to correct an earlier period, add the corrected rate as data
+    migration with its reasons.
     """
     code = (country or "").strip().upper()
     if code not in EU_MEMBER_STATES:

@@ -35,7 +35,7 @@ from hostledger.notifications.rendering import (
     notification_context,
     render_notification,
     render_text,
-    template_in_force,
+    templates_in_force,
 )
 from hostledger.web.decorators import client_area
 from hostledger.web.forms_notifications import MarketingConsentForm, SmsPreferencesForm
@@ -59,11 +59,13 @@ def message_language(client) -> str:
 def inbox_subjects(client, rows, language: str) -> dict[int, str]:
     """The subject of each message of ``rows`` as it goes out, by id; the text in force is
     looked up once per event, not once per row."""
-    texts = {event: template_in_force(event, language) for event in {row.event for row in rows}}
+    texts = templates_in_force({row.event for row in rows}, language)
     subjects = {}
     for row in rows:
         row.client = client
-        context = notification_context(row, language=language, channel=Channel.EMAIL)
+        context = notification_context(
+            row, language=language, channel=Channel.EMAIL, uses=texts[row.event].subject
+        )
         subject = render_text(texts[row.event].subject, context, field="subject")
         subjects[row.pk] = " ".join(subject.split())[:SUBJECT_MAX_CHARS]
     return subjects
