@@ -58,7 +58,7 @@ def _accrue(*, low: int, high: int, through: str, where: str, ppm: int, covered:
     half up to the cent, never added to, so it is exact however often the run goes, and a
     payment whose value date is earlier than the last accrual shortens it (§5.2)."""
     days = sql.days_between(through, "i.due_on")
-    base = f"(i.gross_minor - {_clamped(covered)})"
+    base = f"CAST((i.gross_minor - {_clamped(covered)}) AS bigint)"
     return sql.execute(
         f"""
         INSERT INTO {PENALTY} (invoice_id, client_id, base_minor, rate_ppm, days, amount_minor,

@@ -55,6 +55,9 @@ def current_totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
+ABANDONED_HTMX_REQUEST = ("htmx:sendAbort", "htmx:afterRequest")
+
+
 class Journey:
     """The browser page plus the checks made on every page it reaches."""
 
@@ -67,7 +70,9 @@ class Journey:
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
 
     def _console(self, message) -> None:
-        if message.type == "error":
+        # htmx logs a request it abandons because the page navigates away (a form submitted
+        # while a summary refresh was still in flight) as an error; nothing went wrong.
+        if message.type == "error" and message.text not in ABANDONED_HTMX_REQUEST:
             self.problems.append(f"console error on {self.page.url}: {message.text}")
 
     def goto(self, path: str) -> None:

@@ -69,9 +69,9 @@ def _fill_tables() -> None:
             """
             INSERT INTO accounts_payer (public_id, client_id, kind, name, registry_code,
                 vat_number, vat_number_format_valid, street, city, postal_code, country,
-                invoice_email, is_default, created_at)
+                invoice_email, buyer_reference, is_default, created_at)
             SELECT 'pay_plan' || c.id, c.id, 'natural', '', '', '', false, '', '', '', 'EE', '',
-                true, c.created_at
+                '', true, c.created_at
             FROM accounts_client c WHERE c.public_id LIKE 'cli_plan%%'
             """
         )
@@ -108,9 +108,11 @@ def _fill_tables() -> None:
             """
             INSERT INTO ledger_payment (public_id, source, external_id, amount_minor, currency,
                 value_date, reference, payer_name, payer_account, remittance_information,
-                counter_account_id, client_id, status, review_note, recorded_at)
+                counter_account_id, client_id, status, review_note, recorded_at,
+                bank_account, bank_references, named_invoice)
             SELECT 'pmt_plan' || c.id, 'bank_statement', 'PLAN-' || c.id, 1240, 'EUR',
-                c.created_at::date, '', '', '', '', %s, c.id, 'matched', '', c.created_at
+                c.created_at::date, '', '', '', '', %s, c.id, 'matched', '', c.created_at,
+                '', '', ''
             FROM accounts_client c WHERE c.public_id LIKE 'cli_plan%%'
             """,
             [bank.pk],
