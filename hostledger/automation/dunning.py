@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from hostledger.accounts.selectors import restricted_clients_sql
 from hostledger.automation import conf, sql
-from hostledger.automation.models import AutomatedDecision
+from hostledger.automation.models import AutomatedDecision, ServiceRenewal
 from hostledger.automation.renewals import (
     BALANCE,
     ENTRY,
@@ -30,12 +30,13 @@ from hostledger.automation.renewals import (
 )
 from hostledger.core.jobs import enqueue_in_transaction
 from hostledger.core.registry import setting_value
+from hostledger.invoicing.models import Invoice
 from hostledger.ledger.chart import provider_account
-from hostledger.ledger.models import LedgerAccount
+from hostledger.ledger.models import LedgerAccount, Payment
 from hostledger.notifications.bulk import notifications_enqueue_select
 from hostledger.provisioning.models import ProvisioningOperation
 from hostledger.provisioning.tasks import hand_operations_to_workers
-from hostledger.subscriptions.models import ServiceStatusChange
+from hostledger.subscriptions.models import ServiceStatus, ServiceStatusChange
 
 STATUS_CHANGE = sql.table(ServiceStatusChange)
 OPERATION = sql.table(ProvisioningOperation)
@@ -93,7 +94,8 @@ def _covered_while_unpaid() -> str:
     renewal invoices before it in the order the run pays them (due date, issue date, id)."""
     return f"""(COALESCE(b.balance_minor, 0) - COALESCE((SELECT SUM(e.gross_minor)
         FROM {RENEWAL} er JOIN {INVOICE} e ON e.id = er.invoice_id
-        WHERE er.client_id = r.client_id AND er.state = 'invoiced' AND e.status = 'issued'
+        WHERE er.client_id = r.client_id AND er.state = '{ServiceRenewal.State.INVOICED}'
+          AND e.status = '{Invoice.Status.ISSUED}'
           AND (e.due_on < i.due_on OR (e.due_on = i.due_on AND (e.issued_on < i.issued_on
                OR (e.issued_on = i.issued_on AND e.id < i.id))))), 0))"""
 
@@ -104,7 +106,7 @@ def _covered_when_due() -> str:
     (their value dates, §5.2)."""
     return f"""(COALESCE(b.balance_minor, 0) + i.gross_minor - COALESCE((SELECT
         SUM(p.amount_minor) FROM {PAYMENT} p WHERE p.client_id = i.client_id
-          AND p.status = 'matched' AND p.value_date > i.due_on), 0))"""
+          AND p.status = '{Payment.Status.MATCHED}' AND p.value_date > i.due_on), 0))"""
 
 
 def penalties_accrue(*, low: int, high: int, today: date, ppm: int) -> int:
@@ -455,7 +457,8 @@ def trials_end(*, low: int, high: int, today: date, now: datetime, notice_days: 
         select_sql=(
             "SELECT 'trial_ending:' || CAST(s.id AS varchar(20)), s.client_id, s.id, NULL, "
             f"NULL, s.trial_ends_on FROM {SERVICE} s WHERE s.client_id > %s "
-            "AND s.client_id <= %s AND s.status = 'trial' AND s.trial_ends_on >= %s "
+            f"AND s.client_id <= %s AND s.status = '{ServiceStatus.TRIAL}' "
+            "AND s.trial_ends_on >= %s "
             "AND s.trial_ends_on <= %s"
         ),
         params=[low, high, sql.day(today), sql.day(today + timedelta(days=notice_days))],
@@ -464,7 +467,7 @@ def trials_end(*, low: int, high: int, today: date, now: datetime, notice_days: 
     _move(
         select_sql=f"""
             SELECT s.id, s.client_id FROM {SERVICE} s
-            WHERE s.client_id > %s AND s.client_id <= %s AND s.status = 'trial'
+            WHERE s.client_id > %s AND s.client_id <= %s AND s.status = '{ServiceStatus.TRIAL}'
               AND s.trial_ends_on < %s AND s.paid_through > s.trial_ends_on
         """,
         params=[low, high, sql.day(today)],
@@ -478,7 +481,7 @@ def trials_end(*, low: int, high: int, today: date, now: datetime, notice_days: 
     ended = _move(
         select_sql=f"""
             SELECT s.id, s.client_id FROM {SERVICE} s
-            WHERE s.client_id > %s AND s.client_id <= %s AND s.status = 'trial'
+            WHERE s.client_id > %s AND s.client_id <= %s AND s.status = '{ServiceStatus.TRIAL}'
               AND s.trial_ends_on < %s
         """,
         params=[low, high, sql.day(today)],

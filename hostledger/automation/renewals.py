@@ -602,8 +602,9 @@ def _paid_on_sql() -> str:
     least the balance now less the payments received after that day, as
     :func:`hostledger.ledger.selectors.balance_covered_on` does for one client. This day
     dates the final invoice, fixes its VAT (BIL-05) and ends its penalty (BIL-07)."""
-    received = f"{PAYMENT} p WHERE p.client_id = d.client_id AND p.status = 'matched'"
-    later = f"{PAYMENT} q WHERE q.client_id = d.client_id AND q.status = 'matched'"
+    matched = Payment.Status.MATCHED
+    received = f"{PAYMENT} p WHERE p.client_id = d.client_id AND p.status = '{matched}'"
+    later = f"{PAYMENT} q WHERE q.client_id = d.client_id AND q.status = '{matched}'"
     return f"""CASE WHEN d.due_on >= %s THEN %s ELSE COALESCE(
             (SELECT MIN(p.value_date) FROM {received}
              AND p.value_date > d.due_on AND p.value_date <= %s

@@ -73,6 +73,7 @@ from hostledger.invoicing import conf as invoicing_conf
 from hostledger.invoicing.actions import acts_form_missing
 from hostledger.invoicing.snapshots import provider_snapshot
 from hostledger.ledger.models import ClientBalance
+from hostledger.subscriptions.actions.payments import paid_services_start
 
 logger = logging.getLogger("hostledger.automation")
 
@@ -280,7 +281,6 @@ def _acts_step(as_of: datetime, report: Report) -> None:
 def _paid_starts_step(today: date, report: Report) -> None:
     """Start the paid consumer services whose withdrawal period is over (ORD-07); this
     depends on the day alone (a payment starts what may start at once)."""
-    from hostledger.subscriptions.actions.payments import paid_services_start
 
     with transaction.atomic():
         _lock_clock()

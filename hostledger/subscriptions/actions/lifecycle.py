@@ -246,6 +246,8 @@ def terminate(service: Service, *, actor, reason: str, today: date | None = None
     now = timezone.now()
     transition(locked, ServiceStatus.TERMINATED, reason=reason, actor=actor, terminated_at=now)
     open_orders_cancel(service=locked, actor=actor, reason=reason)
+    # automation imports subscriptions (the billing run moves services): imported here to
+    # break that cycle until the renewals move to their owning app.
     from hostledger.automation.actions import begun_renewals_end, future_renewals_cancel
 
     future_renewals_cancel(service=locked, actor=actor, reason=reason, today=today)
