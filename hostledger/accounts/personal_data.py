@@ -12,6 +12,7 @@ from hostledger.core.personal_data import (
     NotPersonal,
     Personal,
     Retention,
+    Subject,
     declare,
 )
 
@@ -77,6 +78,7 @@ declare(
         ),
         "extra_permissions": NotPersonal("staff permission codes"),
     },
+    subject=Subject(client="client", user="id"),
 )
 
 declare("accounts.User_staff_roles", {"id": ROW_KEY, "user": REFERENCE, "staffrole": REFERENCE})
@@ -126,6 +128,7 @@ declare(
         ),
         "created_at": RECORD_TIME,
     },
+    subject=Subject(client="id", user="owner"),
 )
 
 declare(
@@ -151,6 +154,7 @@ declare(
         "archived_at": RECORD_TIME,
         "created_at": RECORD_TIME,
     },
+    subject=Subject(client="client"),
 )
 
 declare(
@@ -167,6 +171,7 @@ declare(
         "created_at": RECORD_TIME,
         "updated_at": RECORD_TIME,
     },
+    subject=Subject(client="client"),
 )
 
 declare(
@@ -215,6 +220,7 @@ declare(
         "reason": NotPersonal("why the attempt failed"),
         "method": NotPersonal("password, social or token sign-in"),
     },
+    subject=Subject(client="user__client", user="user"),
 )
 
 declare(
@@ -232,6 +238,7 @@ declare(
         "locked_until": STATE,
         "last_failure_at": RECORD_TIME,
     },
+    subject=Subject(),
 )
 
 declare(
@@ -259,6 +266,7 @@ declare(
         ),
         "revoked_at": RECORD_TIME,
     },
+    subject=Subject(client="user__client", user="user"),
 )
 
 _VERIFICATION = "verifying the client's data (ACC-10, 003 §2.2.9)"
@@ -298,6 +306,7 @@ declare(
         "restricted_at": RECORD_TIME,
         "restriction_lifted_at": RECORD_TIME,
     },
+    subject=Subject(client="client"),
 )
 
 declare(
@@ -313,6 +322,7 @@ declare(
             Retention.ACCOUNT_LIFETIME,
         ),
     },
+    subject=Subject(client="client"),
 )
 declare(
     "accounts.StaffNote",
@@ -324,4 +334,5 @@ declare(
         "created_at": RECORD_TIME,
         "text": _client_identity(Category.COMMUNICATION, "serving the client: staff notes"),
     },
+    subject=Subject(client="client"),
 )

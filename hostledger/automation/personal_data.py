@@ -12,6 +12,7 @@ from hostledger.core.personal_data import (
     NotPersonal,
     Personal,
     Retention,
+    Subject,
     declare,
 )
 
@@ -100,4 +101,5 @@ declare(
         "reviewed_by": REFERENCE,
         "review_outcome": DECISION,
     },
+    subject=Subject(client="client"),
 )

@@ -17,7 +17,9 @@ from hostledger.core.personal_data import (
     NotPersonal,
     Personal,
     Retention,
+    Subject,
     declaration_of,
+    subject_of,
     declare,
 )
 
@@ -80,6 +82,7 @@ declare(
         "previous_hash": NOT_PERSONAL,
         "chain_hash": NOT_PERSONAL,
     },
+    subject=Subject(client="subject_client_id", user="actor"),
 )
 declare(
     "core.AuditChainHead",
@@ -136,6 +139,7 @@ declare(
         ),
         "expire_date": RECORD_TIME,
     },
+    subject=Subject(),
 )
 
 # --------------------------------------------------------------------------- django-allauth
@@ -156,6 +160,7 @@ declare(
         "verified": NOT_PERSONAL,
         "primary": NOT_PERSONAL,
     },
+    subject=Subject(client="user__client", user="user"),
 )
 declare(
     "account.EmailConfirmation",
@@ -187,6 +192,7 @@ declare(
             Retention.ACCOUNT_LIFETIME,
         ),
     },
+    subject=Subject(client="user__client", user="user"),
 )
 declare(
     "socialaccount.SocialApp",
@@ -227,6 +233,7 @@ declare(
             Retention.ACCOUNT_LIFETIME,
         ),
     },
+    subject=Subject(client="user__client", user="user"),
 )
 declare(
     "socialaccount.SocialToken",
@@ -248,6 +255,7 @@ declare(
         ),
         "expires_at": RECORD_TIME,
     },
+    subject=Subject(client="account__user__client", user="account__user"),
 )
 
 # --------------------------------------------------------------------------- django-tasks-db
@@ -296,7 +304,11 @@ def declare_history_of(history_model) -> None:
     tracked = declaration_of(history_model.instance_type._meta.label)
     history_field_names = {field.name for field in history_model._meta.concrete_fields}
     copied = {name: item for name, item in tracked.items() if name in history_field_names}
-    declare(history_model._meta.label, {**copied, **HISTORY_FIELDS})
+    declare(
+        history_model._meta.label,
+        {**copied, **HISTORY_FIELDS},
+        subject=subject_of(history_model.instance_type._meta.label),
+    )
 
 
 def declare_every_history() -> None:

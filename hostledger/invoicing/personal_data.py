@@ -12,6 +12,7 @@ from hostledger.core.personal_data import (
     NotPersonal,
     Personal,
     Retention,
+    Subject,
     declare,
 )
 
@@ -64,6 +65,7 @@ declare(
         "vies_summary": _billing(),
         "checked_at": RECORD_TIME,
     },
+    subject=Subject(client="payer__client"),
 )
 
 declare(
@@ -118,6 +120,7 @@ declare(
         "vat_number_check": REFERENCE,
         "order_reference": NotPersonal("the order's number in HostLedger"),
     },
+    subject=Subject(client="client"),
 )
 
 # The files of issued documents print the payer's snapshot: kept and erased with it.
@@ -133,6 +136,7 @@ declare(
         "content": _billing(Category.IDENTITY, encrypted=True),
         "created_at": RECORD_TIME,
     },
+    subject=Subject(client=("invoice__client", "credit_note__client")),
 )
 
 declare(
@@ -142,6 +146,7 @@ declare(
         "invoice": REFERENCE,
         "reason": _billing(),
     },
+    subject=Subject(client="client"),
 )
 
 _LINE = {
@@ -159,8 +164,16 @@ _LINE = {
     "position": NOT_PERSONAL,
 }
 
-declare("invoicing.InvoiceLine", {**_LINE, "invoice": REFERENCE})
-declare("invoicing.CreditNoteLine", {**_LINE, "credit_note": REFERENCE, "invoice_line": REFERENCE})
+declare(
+    "invoicing.InvoiceLine",
+    {**_LINE, "invoice": REFERENCE},
+    subject=Subject(client="invoice__client"),
+)
+declare(
+    "invoicing.CreditNoteLine",
+    {**_LINE, "credit_note": REFERENCE, "invoice_line": REFERENCE},
+    subject=Subject(client="credit_note__client"),
+)
 
 # Acts of acceptance (DOC-01..03) are closing documents kept with the invoices they list.
 declare(
@@ -186,6 +199,7 @@ declare(
         "accepted_at": RECORD_TIME,
         "accepted_by": REFERENCE,
     },
+    subject=Subject(client="client"),
 )
 declare(
     "invoicing.AcceptanceActLine",
@@ -204,6 +218,7 @@ declare(
         "net_minor": AMOUNT,
         "vat_minor": AMOUNT,
     },
+    subject=Subject(client="act__client"),
 )
 declare(
     "invoicing.ActDispute",
@@ -220,6 +235,7 @@ declare(
         "resolved_by": REFERENCE,
         "resolved_at": RECORD_TIME,
     },
+    subject=Subject(client="act__client", user="raised_by"),
 )
 declare(
     "invoicing.PaperActRequest",
@@ -239,4 +255,5 @@ declare(
         "sent_note": NotPersonal("the provider's postal tracking number"),
         "withdrawn_at": RECORD_TIME,
     },
+    subject=Subject(client="client"),
 )

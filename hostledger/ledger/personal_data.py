@@ -11,6 +11,7 @@ from hostledger.core.personal_data import (
     NotPersonal,
     Personal,
     Retention,
+    Subject,
     declare,
 )
 
@@ -105,6 +106,7 @@ declare(
         "matched_at": RECORD_TIME,
         "matched_by": REFERENCE,
     },
+    subject=Subject(client="client"),
 )
 declare(
     "ledger.ClientPaymentReference",

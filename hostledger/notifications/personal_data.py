@@ -12,6 +12,7 @@ from hostledger.core.personal_data import (
     NotPersonal,
     Personal,
     Retention,
+    Subject,
     declare,
 )
 
@@ -51,6 +52,7 @@ declare(
         "fanned_out_at": RECORD_TIME,
         "read_at": COMMUNICATION,
     },
+    subject=Subject(client="client"),
 )
 
 declare(
@@ -79,6 +81,7 @@ declare(
         "provider_message_id": NotPersonal("the provider's id of the message"),
         "created_at": RECORD_TIME,
     },
+    subject=Subject(client="notification__client"),
 )
 
 declare(
@@ -124,6 +127,7 @@ declare(
         "updated_at": RECORD_TIME,
         "updated_by": REFERENCE,
     },
+    subject=Subject(client="client"),
 )
 
 declare(
@@ -142,6 +146,7 @@ declare(
         "withdrawn_at": CONSENT,
         "changed_at": CONSENT,
     },
+    subject=Subject(client="client"),
 )
 
 declare(
@@ -155,6 +160,7 @@ declare(
         "occurred_at": CONSENT,
         "actor": REFERENCE,
     },
+    subject=Subject(client="consent__client", user="actor"),
 )
 
 declare(

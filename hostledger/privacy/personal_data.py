@@ -11,6 +11,7 @@ from hostledger.core.personal_data import (
     NotPersonal,
     Personal,
     Retention,
+    Subject,
     declare,
 )
 
@@ -51,4 +52,5 @@ declare(
             Retention.CONSENT_RECORDS,
         ),
     },
+    subject=Subject(client="user__client", user="user"),
 )

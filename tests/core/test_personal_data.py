@@ -3,8 +3,10 @@ the declarations tell the truth about encryption at rest (GDPR-11)."""
 
 from __future__ import annotations
 
+import pytest
 from django.apps import apps
 
+from hostledger.accounts.models import Client, Payer, User
 from hostledger.core.fields import BlindIndexField, EncryptedTextField
 from hostledger.core.personal_data import (
     Category,
@@ -13,8 +15,12 @@ from hostledger.core.personal_data import (
     Personal,
     Retention,
     declaration_of,
+    models_without_subject,
     personal_fields,
     stale_declarations,
+    subject_client_id_of,
+    subject_of,
+    subject_user_id_of,
     undeclared_fields,
 )
 
@@ -37,6 +43,47 @@ def test_no_declaration_names_a_field_that_does_not_exist__GDPR_01():
     stale = stale_declarations()
     print("Declared but not on any installed model:\n  " + "\n  ".join(stale))
     assert stale == []
+
+
+def test_every_model_with_personal_data_names_its_subject__GDPR_01():
+    """Export, erasure and per-subject encryption find a subject's rows from the declared
+    paths; a model with personal fields and no subject declaration would be forgotten."""
+    missing = models_without_subject()
+    print("Personal data with no subject path:\n  " + "\n  ".join(missing))
+    assert missing == []
+
+
+def test_every_declared_subject_path_is_a_valid_lookup__GDPR_01():
+    wrong = []
+    for model in _all_models():
+        subject = subject_of(model._meta.label)
+        if subject is None:
+            continue
+        for path in (*subject.client_paths, subject.user):
+            if not path:
+                continue
+            try:
+                str(model._default_manager.filter(**{path: 1}).query)
+            except Exception as error:  # noqa: BLE001 - any failure is the finding
+                wrong.append(f"{model._meta.label}: {path}: {error}")
+    assert wrong == []
+
+
+@pytest.mark.django_db
+def test_subject_paths_lead_from_a_row_to_its_client_and_user__GDPR_01():
+    client_user = User.objects.create_user(email="subject@example.com", password="x" * 12)
+    client = Client.objects.create(owner=client_user, kind="natural", country="EE")
+    payer = Payer.objects.create(client=client, name="Payer OÜ", country="EE")
+    assert subject_client_id_of(payer) == client.pk
+    assert subject_client_id_of(client) == client.pk
+    assert subject_client_id_of(client_user) == client.pk
+    assert subject_user_id_of(client_user) == client_user.pk
+    assert subject_user_id_of(client) == client_user.pk
+    history = client.history.first()
+    assert subject_client_id_of(history) == client.pk
+    assert list(Payer.objects.filter(**{subject_of("accounts.Payer").client: client.pk})) == [
+        payer
+    ]
 
 
 def test_declarations_use_the_known_categories_bases_and_retention_rules__GDPR_01():
