@@ -19,8 +19,8 @@ from hostledger.core.personal_data import (
     Retention,
     Subject,
     declaration_of,
-    subject_of,
     declare,
+    subject_of,
 )
 
 ROW_KEY = NotPersonal("internal row key")
