@@ -81,9 +81,7 @@ def test_subject_paths_lead_from_a_row_to_its_client_and_user__GDPR_01():
     assert subject_user_id_of(client) == client_user.pk
     history = client.history.first()
     assert subject_client_id_of(history) == client.pk
-    assert list(Payer.objects.filter(**{subject_of("accounts.Payer").client: client.pk})) == [
-        payer
-    ]
+    assert list(Payer.objects.filter(**{subject_of("accounts.Payer").client: client.pk})) == [payer]
 
 
 def test_declarations_use_the_known_categories_bases_and_retention_rules__GDPR_01():
