@@ -37,6 +37,7 @@ class Retention:
 
     ACCOUNT_LIFETIME = "account_lifetime"  # erased or anonymised on erasure (GDPR-04)
     BILLING_RECORDS = "billing_records"  # 7 years after the financial year (GDPR-04)
+    TRAFFIC_DATA = "traffic_data"  # 7 years after the year of use (GDPR-04)
     ACCESS_LOGS = "access_logs"  # 60 days (GDPR-08)
     COMMUNICATIONS = "communications"  # 2 years after the month (GDPR-08)
     CONSENT_RECORDS = "consent_records"  # as long as the consent can be disputed

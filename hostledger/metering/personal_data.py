@@ -2,21 +2,31 @@
 
 A usage figure says how much of a metered resource (GB-hours of disk, GB of traffic) one of
 the provider's services used in a time window, as the provider's own instruments measured it
-(seed 003 §4.2). It describes the provider's resource, not a person: it holds no name,
-address, IP address, log line or content, and the client and the service are references
-whose own fields are declared by the accounts and subscriptions apps. The billed amounts are
-bookkeeping figures kept with the invoice that billed them.
+(seed 003 §4.2). It holds no name, address, IP address, log line or content, but tied to a
+client who is a natural person it tells how that person used the service: traffic data,
+kept for seven years after the year of use (GDPR-04) and exported with the client's data
+(GDPR-02). The billed amounts are bookkeeping figures kept with the invoice that billed them.
 """
 
-from hostledger.core.personal_data import NotPersonal, declare
+from hostledger.core.personal_data import (
+    Category,
+    LegalBasis,
+    NotPersonal,
+    Personal,
+    Retention,
+    Subject,
+    declare,
+)
 
 ROW_KEY = NotPersonal("internal row key")
 PUBLIC_ID = NotPersonal("random opaque id for URLs and the API")
 REFERENCE = NotPersonal("reference to another record, whose own fields are declared there")
 RECORD_TIME = NotPersonal("when the record was made")
-MEASUREMENT = NotPersonal(
-    "how much of a metered resource a service used and when: a figure about the provider's "
-    "resource, not about a person"
+MEASUREMENT = Personal(
+    Category.TECHNICAL,
+    "billing metered use of a service (seed 003 §4.2): how much of a resource it used and when",
+    LegalBasis.CONTRACT,
+    Retention.TRAFFIC_DATA,
 )
 ORIGIN = NotPersonal(
     "which of the provider's instruments or modules measured the usage, and its own id of "
@@ -39,6 +49,7 @@ declare(
         "external_id": ORIGIN,
         "recorded_at": RECORD_TIME,
     },
+    subject=Subject(client="client"),
 )
 
 declare(
