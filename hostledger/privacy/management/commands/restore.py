@@ -52,8 +52,14 @@ class Command(BaseCommand):
         path = Path(file)
         try:
             taken_at = read_backup_time(path)
-            # Read (and check) the erasure log before anything is written.
-            pending = erasure_log_entries_since(taken_at - REPLAY_MARGIN)
+            # Read (and check) the erasure log before anything is written; with --no-replay a
+            # damaged log does not stand in the way (it is reported below).
+            try:
+                pending: list | None = erasure_log_entries_since(taken_at - REPLAY_MARGIN)
+            except DomainError:
+                if not no_replay:
+                    raise
+                pending = None
             if not no_replay and not registered_erasure_replayers():
                 raise CommandError(
                     "NO ERASURE REPLAYER IS REGISTERED: subjects erased after this backup "
@@ -69,13 +75,18 @@ class Command(BaseCommand):
             f"{backup.created_at:%Y-%m-%d %H:%M:%S} UTC, {backup.size} bytes)."
         )
         if no_replay:
+            logged = "an unknown number of" if pending is None else str(len(pending))
             self.stderr.write(
-                f"Erasures NOT replayed (--no-replay): {len(pending)} erasure(s) logged since "
-                "the backup are not applied to the restored data."
+                f"Erasures NOT replayed (--no-replay): {logged} erasure(s) logged since the "
+                "backup are not applied to the restored data."
             )
             record_audit_event(
                 action="privacy.backup_restored",
-                data={"file": path.name, "erasures_logged": len(pending), "replayed": False},
+                data={
+                    "file": path.name,
+                    "erasures_logged": None if pending is None else len(pending),
+                    "replayed": False,
+                },
             )
             return
         report = erasures_replay(since=backup.created_at)
