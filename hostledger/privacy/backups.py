@@ -1,31 +1,23 @@
-"""Encrypted backups of the database, their retention and their restore (GDPR-14).
+"""Encrypted backups of the database and their restore (GDPR-14).
 
 ``backup_create`` takes a consistent copy (SQLite's online backup API; ``pg_dump
---format=custom`` on PostgreSQL), encrypts it as it is read, and writes it to
-``settings.BACKUP_DIR`` as ``hostledger-<UTC time>-<database>.hlbackup`` with a manifest
-``….manifest.json`` (time, database, size and SHA-256 of the plain copy, format version).
-``backups_prune`` keeps the daily backups of the last ``privacy.backup_daily_retention_days``
-days and the first backup of each month for ``privacy.backup_monthly_retention_months``
-months, and deletes the rest. ``backup_verify`` decrypts a backup, checks its hash and checks
-the copy itself (``PRAGMA integrity_check``; ``pg_restore --list``). ``backup_restore`` puts a
-backup into the configured database, refusing one that holds tables unless forced, and
-``erasures_replay`` then re-applies every erasure logged since the backup (see
-:mod:`hostledger.privacy.erasure_log`).
+--format=custom`` on PostgreSQL), encrypts it as it is read (format in
+:mod:`hostledger.privacy.backup_format`), and writes it to ``settings.BACKUP_DIR`` with a
+manifest (time, database, size and SHA-256 of the plain copy, format version). ``backup_run``
+(the daily job and ``hostledger backup``) then prunes by the retention policy
+(:mod:`hostledger.privacy.backup_retention`). ``backup_verify`` decrypts a backup, checks its
+hash and checks the copy itself (``PRAGMA integrity_check``; ``pg_restore --list``).
+``backup_restore`` puts a backup into the configured database, refusing one that holds tables
+unless forced, and ``erasures_replay`` then re-applies every erasure logged since the backup
+(see :mod:`hostledger.privacy.erasure_log`).
 
-File format (version 1): a header ``HLBACKUP`` | version (1 byte) | key id (8 bytes) | salt
-(16 bytes) | length (2 bytes) and JSON of the backup's time and database; then chunks of at
-most 1 MiB of plain text, each ``length (4 bytes, top bit = last chunk) | AES-256-GCM
-ciphertext``. The file key is HKDF-SHA256 of the backup key with the salt; each chunk's nonce
-is its number and the last-chunk flag, and the header is the associated data of every chunk,
-so a changed, reordered, removed or truncated chunk or a changed header fails to decrypt.
-Memory stays bounded by the chunk size whatever the size of the database. The plain SQLite
-copy passes through a temporary file (mode 0600) in the backup folder, removed at once; a
-PostgreSQL dump is piped and never written in clear.
+The plain SQLite copy passes through a temporary file (mode 0600) in the backup folder,
+removed at once, because the backup API writes to a database file; a PostgreSQL dump is piped
+and never written in clear.
 """
 
 from __future__ import annotations
 
-import base64
 import glob
 import hashlib
 import hmac
@@ -34,7 +26,6 @@ import os
 import re
 import shutil
 import sqlite3
-import struct
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -44,28 +35,27 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
-from hostledger.core.registry import setting_value
+from hostledger.privacy.backup_format import (
+    CHUNK_SIZE,
+    FORMAT_VERSION,
+    NAME_TIME,
+    SUFFIX,
+    EncryptingWriter,
+    backup_dir,
+    decrypted_chunks,
+    iso_time,
+    manifest_path_for,
+    read_header,
+)
+from hostledger.privacy.backup_retention import backups_prune
 from hostledger.privacy.erasure_log import erasure_log_entries_since, registered_erasure_replayers
 
-FORMAT_VERSION = 1
-MAGIC = b"HLBACKUP"
-CHUNK_SIZE = 1024 * 1024
-LAST_CHUNK_FLAG = 0x8000_0000
-SUFFIX = ".hlbackup"
-MANIFEST_SUFFIX = ".manifest.json"
-NAME_PATTERN = re.compile(r"^hostledger-(\d{8}T\d{6}Z)-(sqlite|postgresql)\.hlbackup$")
-_NAME_TIME = "%Y%m%dT%H%M%SZ"
-_HEADER_FIXED = struct.Struct(">8sB8s16sH")
 # Erasures logged up to this long before a backup's time are replayed too: the time is taken
 # just before the copy starts, and an erasure stamped a moment earlier may commit after that.
 # Replaying an erasure twice is harmless; missing one is not.
@@ -109,150 +99,6 @@ class ReplayReport:
 
 def _refused(code: str, message: str) -> DomainError:
     return DomainError(code, message)
-
-
-# --- keys ----------------------------------------------------------------------------------
-
-
-def _key_bytes(text: str) -> bytes:
-    try:
-        key = base64.urlsafe_b64decode(text.strip().encode("ascii"))
-    except (ValueError, UnicodeEncodeError):
-        key = b""
-    if len(key) != 32:
-        raise _refused(
-            "backup_key_invalid",
-            "BACKUP_KEY must be 32 random bytes in URL-safe base64 "
-            "(make one with 'hostledger backup new-key').",
-        )
-    return key
-
-
-def _key_id(key: bytes) -> bytes:
-    return hmac.new(key, b"hostledger backup key id", hashlib.sha256).digest()[:8]
-
-
-def backup_keys() -> dict[bytes, bytes]:
-    """The configured backup keys by key id; the first one encrypts."""
-    keys = [_key_bytes(text) for text in settings.BACKUP_KEYS]
-    if not keys:
-        raise _refused("backup_key_missing", "No BACKUP_KEY is configured.")
-    return {_key_id(key): key for key in keys}
-
-
-def _file_cipher(key: bytes, salt: bytes) -> AESGCM:
-    derived = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=salt, info=b"hostledger backup v1"
-    ).derive(key)
-    return AESGCM(derived)
-
-
-def _nonce(number: int, last: bool) -> bytes:
-    return number.to_bytes(11, "big") + (b"\x01" if last else b"\x00")
-
-
-# --- the encrypted stream -------------------------------------------------------------------
-
-
-class EncryptingWriter:
-    """Encrypts what is written to it into ``handle`` in chunks, hashing the plain text."""
-
-    def __init__(self, handle, *, created_at: datetime, database: str):
-        key_id, key = next(iter(backup_keys().items()))
-        salt = os.urandom(16)
-        meta = json.dumps(
-            {"created_at": _iso(created_at), "database": database}, sort_keys=True
-        ).encode()
-        self.header = _HEADER_FIXED.pack(MAGIC, FORMAT_VERSION, key_id, salt, len(meta)) + meta
-        self._cipher = _file_cipher(key, salt)
-        self._handle = handle
-        self._buffer = bytearray()
-        self._number = 0
-        self.size = 0
-        self.digest = hashlib.sha256()
-        handle.write(self.header)
-
-    def write(self, data: bytes) -> None:
-        self.size += len(data)
-        self.digest.update(data)
-        self._buffer += data
-        # A chunk is written only when more follows, so the last one can be flagged.
-        while len(self._buffer) > CHUNK_SIZE:
-            self._emit(bytes(self._buffer[:CHUNK_SIZE]), last=False)
-            del self._buffer[:CHUNK_SIZE]
-
-    def close(self) -> None:
-        self._emit(bytes(self._buffer), last=True)
-        self._buffer.clear()
-
-    def _emit(self, plain: bytes, *, last: bool) -> None:
-        sealed = self._cipher.encrypt(_nonce(self._number, last), plain, self.header)
-        self._handle.write(struct.pack(">I", len(sealed) | (LAST_CHUNK_FLAG if last else 0)))
-        self._handle.write(sealed)
-        self._number += 1
-
-
-def _read_exactly(handle, count: int) -> bytes:
-    data = handle.read(count)
-    if len(data) != count:
-        raise _refused("backup_damaged", "The backup is truncated or damaged.")
-    return data
-
-
-def read_header(handle) -> tuple[dict, bytes, AESGCM]:
-    """Read and check a backup's header: (metadata, header bytes, the file's cipher)."""
-    fixed = handle.read(_HEADER_FIXED.size)
-    if len(fixed) != _HEADER_FIXED.size or not fixed.startswith(MAGIC):
-        raise _refused("backup_not_a_backup", "This file is not a HostLedger backup.")
-    _magic, version, key_id, salt, meta_length = _HEADER_FIXED.unpack(fixed)
-    if version != FORMAT_VERSION:
-        raise _refused(
-            "backup_format_unknown", f"The backup's format version {version} is not known."
-        )
-    meta_bytes = _read_exactly(handle, meta_length)
-    key = backup_keys().get(key_id)
-    if key is None:
-        raise _refused(
-            "backup_wrong_key",
-            "The backup was encrypted under a key that is not among the configured BACKUP_KEY "
-            "values; it cannot be opened with them.",
-        )
-    try:
-        meta = json.loads(meta_bytes)
-        meta["created_at"] = datetime.fromisoformat(meta["created_at"])
-    except (ValueError, KeyError, TypeError):
-        raise _refused("backup_damaged", "The backup's header is damaged.") from None
-    return meta, fixed + meta_bytes, _file_cipher(key, salt)
-
-
-def decrypted_chunks(handle, header: bytes, cipher: AESGCM) -> Iterator[bytes]:
-    """The plain chunks of a backup after its header, each authenticated before it is given.
-
-    Raises DomainError ``backup_tampered`` when a chunk fails its check, the last chunk is
-    missing or data follows it.
-    """
-    number = 0
-    while True:
-        prefix = handle.read(4)
-        if len(prefix) != 4:
-            raise _refused("backup_tampered", "The backup is truncated: its last part is missing.")
-        (length,) = struct.unpack(">I", prefix)
-        last = bool(length & LAST_CHUNK_FLAG)
-        sealed = handle.read(length & ~LAST_CHUNK_FLAG)
-        try:
-            plain = cipher.decrypt(_nonce(number, last), sealed, header)
-        except InvalidTag:
-            raise _refused(
-                "backup_tampered",
-                f"Part {number + 1} of the backup fails its authentication: the file was "
-                "changed or damaged.",
-            ) from None
-        yield plain
-        number += 1
-        if last:
-            if handle.read(1):
-                raise _refused("backup_tampered", "Data follows the backup's last part.")
-            return
 
 
 # --- databases and tools --------------------------------------------------------------------
@@ -329,18 +175,6 @@ def _sqlite_raw_connection(database: Database) -> sqlite3.Connection:
 # --- backup ---------------------------------------------------------------------------------
 
 
-def backup_dir() -> Path:
-    return Path(settings.BACKUP_DIR)
-
-
-def manifest_path_for(path: Path) -> Path:
-    return path.with_name(path.name.removesuffix(SUFFIX) + MANIFEST_SUFFIX)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
-
-
 def backup_create(*, database: Database | None = None, directory: Path | None = None) -> BackupFile:
     """Take an encrypted, consistent copy of the database into the backup folder (GDPR-14).
 
@@ -351,7 +185,7 @@ def backup_create(*, database: Database | None = None, directory: Path | None = 
     directory = directory or backup_dir()
     directory.mkdir(parents=True, exist_ok=True)
     created_at = timezone.now().astimezone(UTC).replace(microsecond=0)
-    path = directory / f"hostledger-{created_at.strftime(_NAME_TIME)}-{database.kind}{SUFFIX}"
+    path = directory / f"hostledger-{created_at.strftime(NAME_TIME)}-{database.kind}{SUFFIX}"
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -415,7 +249,7 @@ def _write_manifest(backup: BackupFile) -> None:
     manifest = {
         "format_version": FORMAT_VERSION,
         "file": backup.path.name,
-        "created_at": _iso(backup.created_at),
+        "created_at": iso_time(backup.created_at),
         "database": backup.database,
         "size": backup.size,
         "sha256": backup.sha256,
@@ -683,72 +517,6 @@ def erasures_replay(*, since: datetime) -> ReplayReport:
     return ReplayReport(
         entries=len(entries), replayers=len(replayers), calls=calls, failures=failures
     )
-
-
-# --- retention ------------------------------------------------------------------------------
-
-
-def _months_before(moment: datetime, months: int) -> datetime:
-    index = moment.year * 12 + moment.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    day = moment.day
-    while True:
-        try:
-            return moment.replace(year=year, month=month, day=day)
-        except ValueError:
-            day -= 1
-
-
-def backups_in(directory: Path) -> list[tuple[datetime, Path]]:
-    """The backups in ``directory`` by the time in their names, oldest first."""
-    if not directory.is_dir():
-        return []
-    found = []
-    for path in directory.iterdir():
-        matched = NAME_PATTERN.match(path.name)
-        if matched:
-            moment = datetime.strptime(matched.group(1), _NAME_TIME).replace(tzinfo=UTC)
-            found.append((moment, path))
-    return sorted(found)
-
-
-def backups_to_keep(backups: list[tuple[datetime, Path]], *, now: datetime) -> set[Path]:
-    """Which backups the retention policy keeps (GDPR-14).
-
-    Kept: every backup of the last ``privacy.backup_daily_retention_days`` days; the first
-    backup of each calendar month (UTC) for ``privacy.backup_monthly_retention_months``
-    months; and always the newest backup.
-    """
-    if not backups:
-        return set()
-    daily_cutoff = now - timedelta(days=setting_value("privacy.backup_daily_retention_days"))
-    monthly_cutoff = _months_before(
-        now.astimezone(UTC), setting_value("privacy.backup_monthly_retention_months")
-    )
-    kept = {backups[-1][1]}
-    months_seen: set[tuple[int, int]] = set()
-    for moment, path in backups:
-        month = (moment.year, moment.month)
-        first_of_month = month not in months_seen
-        months_seen.add(month)
-        if moment >= daily_cutoff or (first_of_month and moment >= monthly_cutoff):
-            kept.add(path)
-    return kept
-
-
-def backups_prune(*, now: datetime, directory: Path | None = None) -> list[Path]:
-    """Delete the backups (and their manifests) the retention policy no longer keeps."""
-    directory = directory or backup_dir()
-    backups = backups_in(directory)
-    kept = backups_to_keep(backups, now=now)
-    deleted = []
-    for _moment, path in backups:
-        if path not in kept:
-            path.unlink(missing_ok=True)
-            manifest_path_for(path).unlink(missing_ok=True)
-            deleted.append(path)
-    return deleted
 
 
 def backup_run(*, now: datetime | None = None) -> tuple[BackupFile, list[Path]]:

@@ -26,16 +26,14 @@ from hostledger.core.errors import DomainError
 from hostledger.core.keyfiles import new_backup_key
 from hostledger.core.models import AuditEvent, JobRun
 from hostledger.core.registry import provider_setting_change
+from hostledger.privacy.backup_format import decrypted_chunks, read_header
+from hostledger.privacy.backup_retention import backups_in, backups_prune
 from hostledger.privacy.backups import (
     Database,
     backup_create,
     backup_restore,
     backup_verify,
-    backups_in,
-    backups_prune,
     database_table_count,
-    decrypted_chunks,
-    read_header,
 )
 from hostledger.privacy.erasure_log import (
     erasure_log_entries_since,

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from hostledger.core.errors import DomainError
 from hostledger.core.keyfiles import new_backup_key
-from hostledger.privacy.backups import backup_run, backup_verify, backups_prune
+from hostledger.privacy.backup_retention import backups_prune
+from hostledger.privacy.backups import backup_run, backup_verify
 
 
 class Command(BaseCommand):
