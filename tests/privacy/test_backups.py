@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -20,6 +21,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
+from config import settings as configured_settings
 from hostledger.accounts.models import Client, User
 from hostledger.core import jobs
 from hostledger.core.errors import DomainError
@@ -337,10 +339,13 @@ def test_a_backup_under_another_key_is_refused_and_old_keys_still_open__GDPR_14(
 
 
 def test_settings_keep_the_backup_key_apart_from_other_keys__GDPR_14():
-    from django.conf import settings as configured  # the real settings, not the fixture's
-
-    assert configured.SECRET_KEY not in configured.BACKUP_KEYS
-    assert not set(configured.FIELD_ENCRYPTION_KEYS) & set(configured.BACKUP_KEYS)
+    """The configured backup key (not the tests' own) is a key of its own, usable as one."""
+    backup_keys = configured_settings.BACKUP_KEYS
+    assert backup_keys and configured_settings.SECRET_KEY not in backup_keys
+    assert not set(configured_settings.FIELD_ENCRYPTION_KEYS) & set(backup_keys)
+    assert configured_settings.BLIND_INDEX_KEY not in backup_keys
+    assert configured_settings.ERASURE_LOG_KEY not in backup_keys
+    assert all(len(base64.urlsafe_b64decode(key)) == 32 for key in backup_keys)
 
 
 # --- retention --------------------------------------------------------------------------------
