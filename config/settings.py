@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from hostledger.core.keyfiles import new_fernet_key, read_or_create_secret
+from hostledger.core.keyfiles import new_backup_key, new_fernet_key, read_or_create_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -49,6 +49,23 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [
 ]
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY") or read_or_create_secret(VAR_DIR, "blind_index_key")
 AUDIT_CHAIN_KEY = env("AUDIT_CHAIN_KEY") or read_or_create_secret(VAR_DIR, "audit_chain_key")
+
+# Backups (GDPR-14): `hostledger backup` writes encrypted copies of the database to BACKUP_DIR.
+# BACKUP_KEY is a key of its own (never SECRET_KEY, never a field key): the first of the
+# comma-separated keys encrypts, every one decrypts, so a new key is put first and the old one
+# kept until its backups have expired. Keep a copy of it off this machine: without it no backup
+# can be restored. PG_DUMP and PG_RESTORE name the PostgreSQL tools (found on PATH or under
+# /usr/lib/postgresql/*/bin when empty).
+BACKUP_DIR = Path(env("BACKUP_DIR", str(VAR_DIR / "backups"))).resolve()
+BACKUP_KEYS = env_list("BACKUP_KEY") or [
+    read_or_create_secret(VAR_DIR, "backup_key", generate=new_backup_key)
+]
+PG_DUMP = env("PG_DUMP")
+PG_RESTORE = env("PG_RESTORE")
+# The erasure log (GDPR-04, GDPR-14): one HMAC-chained line per erased subject, kept outside
+# the database so that a restore can replay the erasures made after the backup was taken.
+ERASURE_LOG_PATH = Path(env("ERASURE_LOG", str(VAR_DIR / "privacy" / "erasure-log"))).resolve()
+ERASURE_LOG_KEY = env("ERASURE_LOG_KEY") or read_or_create_secret(VAR_DIR, "erasure_log_key")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -2,8 +2,8 @@
 
 ``hostledger run`` serves the web application with a worker and the scheduler; every other
 word is a Django management command (``worker``, ``scheduler``, ``demo``, ``createstaff``,
-``token``, ``audit``, ``rotate-keys`` are HostLedger's own; ``migrate``, ``shell`` and the
-rest are Django's). ``hostledger`` alone prints a short usage.
+``token``, ``audit``, ``rotate-keys``, ``backup``, ``restore`` are HostLedger's own;
+``migrate``, ``shell`` and the rest are Django's). ``hostledger`` alone prints a short usage.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ HostLedger's commands:
   ledger        verify that every cached balance equals the sum of its entries
   billing-run   run the billing run now (--as-of TIMESTAMP: as of that moment)
   rotate-keys   re-encrypt personal data with the newest key
+  backup        take an encrypted backup and prune old ones (verify FILE: check one)
+  restore       restore a backup into a fresh database and replay later erasures
 
 Django's commands (migrate, shell, check, ...) work too; `hostledger help` lists them all
 and `hostledger help <command>` describes one.

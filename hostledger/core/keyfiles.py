@@ -6,6 +6,7 @@ processes starting together agree on one value. Nothing here derives one key fro
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from collections.abc import Callable
@@ -49,3 +50,8 @@ def new_fernet_key() -> str:
     from cryptography.fernet import Fernet
 
     return Fernet.generate_key().decode()
+
+
+def new_backup_key() -> str:
+    """A new key for the encryption of backups (GDPR-14): 32 random bytes, URL-safe base64."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()

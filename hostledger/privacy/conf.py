@@ -14,3 +14,33 @@ declare(
         minimum=1,
     ),
 )
+
+# Backups (GDPR-14: backups expire). A month of daily backups covers the mistakes noticed late;
+# a year of monthly ones covers the yearly closing of the books. After that a backup is deleted,
+# so an erased subject survives in no backup for longer than a year.
+declare(
+    ProviderSetting(
+        key="privacy.backup_daily_retention_days",
+        default=30,
+        kind="int",
+        label="Daily backups kept",
+        help_text="Every backup younger than this is kept; older ones are deleted after the "
+        "next backup unless kept as the month's backup.",
+        rule="GDPR-14",
+        unit="days",
+        minimum=1,
+        maximum=366,
+    ),
+    ProviderSetting(
+        key="privacy.backup_monthly_retention_months",
+        default=12,
+        kind="int",
+        label="Monthly backups kept",
+        help_text="The first backup of each calendar month (UTC) is kept this long; 0 keeps "
+        "no monthly backups beyond the daily ones.",
+        rule="GDPR-14",
+        unit="months",
+        minimum=0,
+        maximum=120,
+    ),
+)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from hostledger.core.jobs import JobContext, periodic_job
 from hostledger.privacy.actions import access_logs_purge
+from hostledger.privacy.backups import backup_run
 
 
 @periodic_job("privacy.purge_access_logs", every=timedelta(days=1))
@@ -14,3 +15,16 @@ def purge_access_logs(run: JobContext) -> None:
     deleted = access_logs_purge(now=run.now, on_chunk=run.progress)
     run.count("deleted", deleted)
     run.log(f"Deleted {deleted} sign-in attempts older than the retention period.")
+
+
+@periodic_job("privacy.backup_database", every=timedelta(days=1), offset=timedelta(hours=2))
+def backup_database(run: JobContext) -> None:
+    """Take the daily encrypted backup, then delete the backups retention no longer keeps
+    (GDPR-14)."""
+    backup, pruned = backup_run()
+    run.count("backups_written", 1)
+    run.count("backup_bytes", backup.size)
+    run.count("backups_pruned", len(pruned))
+    run.log(f"Wrote {backup.path.name} ({backup.size} bytes, sha256 {backup.sha256}).")
+    for path in pruned:
+        run.log(f"Deleted {path.name}: past the retention of backups.")
