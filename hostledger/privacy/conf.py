@@ -28,7 +28,7 @@ declare(
     ),
     ProviderSetting(
         key="privacy.controller_contact",
-        default="privacy@demo.hostledger.test",
+        default="privacy@provider.example",
         kind="str",
         label="Privacy contact of the controller",
         help_text="Shown in the record of processing activities where an activity names none.",

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
+from hostledger.core.registry import setting_value
 from hostledger.privacy.models import CookieConsent
 
 AUTHORISATION = "authorisation"
@@ -213,9 +214,7 @@ def cookie_consent_record(
     caller to keep in the consent cookie."""
     chosen = checked_categories(categories)
     if source not in CookieConsent.Source.values:
-        raise DomainError(
-            "invalid_input", "source: unknown source.", fields={"source": "unknown"}
-        )
+        raise DomainError("invalid_input", "source: unknown source.", fields={"source": "unknown"})
     choice = CookieChoice(chosen, COOKIE_POLICY_VERSION)
     if user is not None and user.is_authenticated:
         consent = CookieConsent.objects.create(
@@ -232,3 +231,34 @@ def cookie_consent_record(
             data={"categories": list(chosen), "source": source},
         )
     return choice
+
+
+def set_consent_cookie(response, choice: CookieChoice) -> None:
+    """Keep ``choice`` in the browser's consent cookie: necessary, HTTP-only, same-site."""
+    response.set_cookie(
+        CONSENT_COOKIE_NAME,
+        consent_cookie_value(choice),
+        max_age=setting_value("privacy.cookie_choice_days") * 24 * 3600,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def cookie_choice_sync_at_sign_in(request, response, user) -> None:
+    """At sign-in, one choice for both places (GDPR-13): a current choice made in this
+    browser before signing in is recorded for the person (source ``sign_in``) unless it is
+    what they stored already; otherwise the person's stored choice is put in the cookie, so
+    the banner does not ask again."""
+    in_browser = choice_from_cookie(request.COOKIES.get(CONSENT_COOKIE_NAME))
+    stored = latest_cookie_consent(user)
+    if in_browser is not None and in_browser.is_current:
+        if stored is None or (
+            tuple(stored.categories) != in_browser.categories
+            or stored.policy_version != in_browser.policy_version
+        ):
+            cookie_consent_record(
+                user=user, categories=in_browser.categories, source=CookieConsent.Source.SIGN_IN
+            )
+    elif stored is not None and stored.policy_version == COOKIE_POLICY_VERSION:
+        set_consent_cookie(response, CookieChoice(tuple(stored.categories), COOKIE_POLICY_VERSION))

@@ -87,7 +87,7 @@ class CookieConsent(models.Model):
 
 
 class TransferSafeguard(models.TextChoices):
-    """The safeguard of a transfer of personal data outside the EEA (GDPR art. 44–49)."""
+    """The safeguard of a transfer of personal data outside the EEA (GDPR art. 44-49)."""
 
     NONE = "", "None needed (inside the EEA)"
     ADEQUACY = "adequacy", "Adequacy decision (art. 45)"

@@ -86,9 +86,12 @@ def check_policy_input(*, kind: str, version: str, title: str, body: str) -> dic
             fields[name] = f"at most {limits[name]} characters"
         elif "\x00" in value:
             fields[name] = "contains a NUL character"
-    if "version" not in fields and "kind" not in fields:
-        if PolicyDocument.objects.filter(kind=kind, version=version).exists():
-            fields["version"] = "already exists"
+    if (
+        "version" not in fields
+        and "kind" not in fields
+        and PolicyDocument.objects.filter(kind=kind, version=version).exists()
+    ):
+        fields["version"] = "already exists"
     if fields:
         raise DomainError(
             "invalid_input",

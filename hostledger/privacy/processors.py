@@ -51,7 +51,7 @@ def _checked_processor(data: dict) -> dict:
     elif country and country not in EEA_COUNTRIES and not safeguard:
         errors.add(
             "transfer_safeguard",
-            "A processor outside the EEA needs a transfer safeguard (GDPR art. 44–49).",
+            "A processor outside the EEA needs a transfer safeguard (GDPR art. 44-49).",
         )
     signed_on = data.get("agreement_signed_on")
     if signed_on is not None and not isinstance(signed_on, date):

@@ -22,9 +22,7 @@ urlpatterns = [
     ),
     # Processors (GDPR-09)
     path("staff/privacy/processors/", staff_privacy.processor_list, name="staff_processors"),
-    path(
-        "staff/privacy/processors/new/", staff_privacy.processor_new, name="staff_processor_new"
-    ),
+    path("staff/privacy/processors/new/", staff_privacy.processor_new, name="staff_processor_new"),
     path(
         "staff/privacy/processors/<str:public_id>/",
         staff_privacy.processor_edit,

@@ -10,21 +10,18 @@ a signed-in person also in the database with time and source.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.core.errors import DomainError
-from hostledger.core.registry import setting_value
 from hostledger.privacy.cookies import (
     CATEGORIES,
-    CONSENT_COOKIE_NAME,
     OPTIONAL,
-    consent_cookie_value,
     cookie_consent_record,
     cookie_register,
+    set_consent_cookie,
 )
 from hostledger.privacy.models import CookieConsent, PolicyDocument
 from hostledger.privacy.policies import policy_version, policy_versions, render_policy_markdown
@@ -119,12 +116,5 @@ def cookie_consent(request):
         response = HttpResponse("")
     else:
         response = redirect(_safe_next(request, request.POST.get("next")))
-    response.set_cookie(
-        CONSENT_COOKIE_NAME,
-        consent_cookie_value(choice),
-        max_age=setting_value("privacy.cookie_choice_days") * 24 * 3600,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
+    set_consent_cookie(response, choice)
     return response

@@ -76,9 +76,7 @@ def policy_new(request):
     if current is not None:
         initial.update(title=current.title, body=current.body)
     form = PolicyForm(initial=initial)
-    return render(
-        request, "web/staff/privacy/policy_form.html", {"form": form, "current": current}
-    )
+    return render(request, "web/staff/privacy/policy_form.html", {"form": form, "current": current})
 
 
 def _preview_context(form: PolicyForm) -> dict:
@@ -164,7 +162,10 @@ def processor_new(request):
             messages.success(request, f"{processor.name} is in the register.")
             return redirect("web:staff_processors")
     return render_form_page(
-        request, "web/staff/privacy/processor_form.html", {"form": form, "processor": None}, form=form
+        request,
+        "web/staff/privacy/processor_form.html",
+        {"form": form, "processor": None},
+        form=form,
     )
 
 
@@ -203,9 +204,7 @@ def processor_edit(request, public_id):
 @staff_area(PRIVACY)
 def activity_list(request):
     """The record of processing activities (GDPR art. 30), one entry per declared purpose."""
-    return render(
-        request, "web/staff/privacy/activity_list.html", {"records": activity_records()}
-    )
+    return render(request, "web/staff/privacy/activity_list.html", {"records": activity_records()})
 
 
 @require_http_methods(["GET", "POST"])
