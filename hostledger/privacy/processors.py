@@ -48,7 +48,7 @@ def _checked_processor(data: dict) -> dict:
     safeguard = str(data.get("transfer_safeguard") or "")
     if safeguard not in TransferSafeguard.values:
         errors.add("transfer_safeguard", "Choose one of the listed safeguards.")
-    elif country and country not in EEA_COUNTRIES and not safeguard:
+    elif "country" not in errors.errors and country not in EEA_COUNTRIES and not safeguard:
         errors.add(
             "transfer_safeguard",
             "A processor outside the EEA needs a transfer safeguard (GDPR art. 44-49).",
