@@ -98,7 +98,5 @@ def seed_demo_processors(*, signed_on: date) -> int:
     if Processor.objects.exists():
         return 0
     for entry in DEMO_PROCESSORS:
-        processor_create(
-            data={"transfer_safeguard": "", "agreement_signed_on": signed_on, **entry}
-        )
+        processor_create(data={"transfer_safeguard": "", "agreement_signed_on": signed_on, **entry})
     return len(DEMO_PROCESSORS)

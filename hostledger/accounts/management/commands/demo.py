@@ -29,6 +29,7 @@ from hostledger.privacy.policies import current_policy, policy_publish
 DEMO_STAFF_EMAIL = "admin@demo.hostledger.test"
 DEMO_CLIENT_EMAIL = "client@demo.hostledger.test"
 
+
 class Command(BaseCommand):
     help = "Seed the demo data; safe to run any number of times."
 
