@@ -136,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "hostledger.web.context_processors.navigation",
+                "hostledger.web.context_processors.cookie_consent",
             ],
             # Dates, document numbers and prices are written the same way on every page.
             "builtins": ["hostledger.web.templatetags.hostledger_display"],

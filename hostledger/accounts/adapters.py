@@ -9,7 +9,10 @@ from allauth.account.app_settings import EmailVerificationMethod
 from allauth.account.utils import has_verified_email
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
 from hostledger.accounts import actions
 from hostledger.accounts.models import Client, User
@@ -23,6 +26,8 @@ from hostledger.notifications.events import (
     TWO_FACTOR_ENABLED,
     normalised_language,
 )
+from hostledger.privacy.cookies import cookie_choice_sync_at_sign_in
+from hostledger.privacy.policies import policies_to_reaccept
 
 SECURITY_NOTICE_OF_MAIL = {
     "account/email/password_changed": PASSWORD_CHANGED,
@@ -131,6 +136,8 @@ class AccountAdapter(DefaultAccountAdapter):
         security_notice_send(client=client, event=event, previous_email=previous_email)
 
     def post_login(self, request, user, **kwargs):
+        """Log the sign-in (ACC-08); lead to the new policy versions to accept, if any
+        (GDPR-10); keep the cookie choice in the database and the browser alike (GDPR-13)."""
         actions.login_attempt_record(
             identifier=user.email,
             user=user,
@@ -138,7 +145,13 @@ class AccountAdapter(DefaultAccountAdapter):
             succeeded=True,
             method=_method(kwargs),
         )
-        return super().post_login(request, user, **kwargs)
+        response = super().post_login(request, user, **kwargs)
+        if policies_to_reaccept(user) and isinstance(response, HttpResponseRedirect):
+            response = HttpResponseRedirect(
+                reverse("web:policy_reaccept") + "?" + urlencode({"next": response.url})
+            )
+        cookie_choice_sync_at_sign_in(request, response, user)
+        return response
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -44,3 +44,24 @@ declare(
         maximum=120,
     ),
 )
+
+declare(
+    ProviderSetting(
+        key="privacy.cookie_choice_days",
+        default=365,
+        kind="int",
+        label="Cookie choice kept for",
+        help_text="How long a visitor's cookie choice is kept before the banner asks again.",
+        rule="GDPR-13",
+        unit="days",
+        minimum=1,
+    ),
+    ProviderSetting(
+        key="privacy.controller_contact",
+        default="privacy@provider.example",
+        kind="str",
+        label="Privacy contact of the controller",
+        help_text="Shown in the record of processing activities where an activity names none.",
+        rule="GDPR-09",
+    ),
+)

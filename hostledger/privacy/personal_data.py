@@ -54,3 +54,54 @@ declare(
     },
     subject=Subject(client="user__client", user="user"),
 )
+
+_COOKIE_CHOICE = "proof of the cookie categories a person allowed, and when (GDPR-13)"
+
+declare(
+    "privacy.CookieConsent",
+    {
+        "id": ROW_KEY,
+        "user": REFERENCE,
+        "categories": Personal(
+            Category.CONSENT, _COOKIE_CHOICE, LegalBasis.LEGAL_OBLIGATION, Retention.CONSENT_RECORDS
+        ),
+        "policy_version": NOT_PERSONAL,
+        "source": NOT_PERSONAL,
+        "decided_at": Personal(
+            Category.CONSENT, _COOKIE_CHOICE, LegalBasis.LEGAL_OBLIGATION, Retention.CONSENT_RECORDS
+        ),
+    },
+)
+
+declare(
+    "privacy.Processor",
+    {
+        "id": ROW_KEY,
+        "public_id": NOT_PERSONAL,
+        "name": NotPersonal("a company's name in the register of processors"),
+        "function": NOT_PERSONAL,
+        "country": NOT_PERSONAL,
+        "transfer_safeguard": NOT_PERSONAL,
+        "agreement_signed_on": NOT_PERSONAL,
+        "is_active": NOT_PERSONAL,
+        "updated_at": NOT_PERSONAL,
+    },
+)
+
+declare(
+    "privacy.ProcessingActivity",
+    {
+        "id": ROW_KEY,
+        "purpose": NOT_PERSONAL,
+        "controller_contact": NotPersonal("the provider's own contact for privacy questions"),
+        "data_subjects": NOT_PERSONAL,
+        "recipients": NOT_PERSONAL,
+        "security_measures": NOT_PERSONAL,
+        "updated_at": NOT_PERSONAL,
+    },
+)
+
+declare(
+    "privacy.ProcessingActivity_processors",
+    {"id": ROW_KEY, "processingactivity": REFERENCE, "processor": REFERENCE},
+)

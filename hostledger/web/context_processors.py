@@ -10,6 +10,12 @@ from django.utils.functional import SimpleLazyObject
 from hostledger.accounts.permissions import permissions_of
 from hostledger.accounts.selectors import accessible_clients, client_access
 from hostledger.core.errors import NotFound
+from hostledger.privacy.cookies import (
+    ANALYTICS,
+    CONSENT_COOKIE_NAME,
+    MARKETING,
+    choice_from_cookie,
+)
 
 
 def _peek_client_access(request):
@@ -45,3 +51,19 @@ def navigation(request):
         staff_permissions=SimpleLazyObject(lambda: permissions_of(user)),
     )
     return context
+
+
+def cookie_consent(request):
+    """The visitor's cookie choice, read from the consent cookie alone (no query): whether
+    the banner is shown and whether optional scripts may be included (GDPR-13). The staff
+    area shows no banner; the choice a signed-in person stored is put back into the cookie
+    when they sign in."""
+    choice = choice_from_cookie(request.COOKIES.get(CONSENT_COOKIE_NAME))
+    current = choice is not None and choice.is_current
+    in_staff_area = request.path.startswith(reverse("web:staff_home"))
+    return {
+        "cookie_choice": choice if current else None,
+        "cookie_banner": not current and not in_staff_area,
+        "analytics_allowed": bool(current and choice.allows(ANALYTICS)),
+        "marketing_allowed": bool(current and choice.allows(MARKETING)),
+    }

@@ -5,14 +5,17 @@ from hostledger.web import (
     urls_client_decisions,
     urls_client_money,
     urls_client_notifications,
+    urls_client_privacy,
     urls_client_service_changes,
     urls_client_services,
     urls_client_verification,
     urls_public_notifications,
+    urls_public_privacy,
     urls_staff_acts,
     urls_staff_decisions,
     urls_staff_money,
     urls_staff_notifications,
+    urls_staff_privacy,
     urls_staff_service_changes,
     urls_staff_services,
     urls_staff_verification,
@@ -75,3 +78,10 @@ urlpatterns += urls_client_notifications.urlpatterns + urls_staff_notifications.
 urlpatterns += urls_client_verification.urlpatterns + urls_staff_verification.urlpatterns
 # Decisions of the billing run and their human review (AUT-06)
 urlpatterns += urls_client_decisions.urlpatterns + urls_staff_decisions.urlpatterns
+# Personal data: policy versions and their acceptance, processors, the record of processing
+# activities, cookie consent (GDPR-09, GDPR-10, GDPR-13, NTF-03)
+urlpatterns += (
+    urls_public_privacy.urlpatterns
+    + urls_client_privacy.urlpatterns
+    + urls_staff_privacy.urlpatterns
+)

@@ -283,6 +283,10 @@ TABLE = [
                                                 401, 403, 403, 403, 200, 403, 403, 403, 200),
     ("POST",   "/staff/decisions/{reviewed_decision}/review-answer",
                                                 401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("GET",    "/policies/current?kind=terms",  401, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET",    "/policies?kind=privacy",        401, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("POST",   "/policies/accept",              401, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("POST",   "/staff/policies",               401, 403, 403, 403, 403, 403, 403, 201, 201),
 ]  # fmt: skip
 
 COMPANY = {
@@ -295,6 +299,15 @@ COMPANY = {
 }
 TECHNICAL = {"role": "technical", "name": "Jaan Tamm", "email": "jaan@example.com"}
 BODIES = {
+    ("POST", "/policies/accept"): {"kind": "terms", "version": "1.0"},
+    ("POST", "/staff/policies"): {
+        "kind": "terms",
+        "version": "2.0",
+        "title": "Terms of service",
+        "body": "# Terms\n\nSection 7 changes.",
+        "requires_reacceptance": True,
+        "change_summary": "Section 7 changes.",
+    },
     ("PUT", "/notification-preferences"): {"sms": {"billing": True}},
     ("PUT", "/staff/notification-templates/payment_reminder/et"): {
         "subject": "Meeldetuletus: arve {{ invoice_number }}",

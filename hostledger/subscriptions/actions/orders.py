@@ -25,6 +25,7 @@ from hostledger.invoicing.lines import UNIT_MONTH, LineInput
 from hostledger.invoicing.models import Invoice
 from hostledger.ledger.locks import lock_client_balance
 from hostledger.notifications.actions import order_received_notify, proforma_issued_notify
+from hostledger.privacy.policies import check_policies_accepted_for_ordering
 from hostledger.provisioning.modules.registry import module_for
 from hostledger.subscriptions import conf
 from hostledger.subscriptions.models import (
@@ -223,6 +224,7 @@ def order_place(
             fields={"client": "not a client"},
         )
     check_client_not_restricted(client, on=today)  # an overdue verification request (ACC-10)
+    check_policies_accepted_for_ordering(client.owner)  # a new version to accept (GDPR-10)
     lock_client_balance(client)  # one order of a client at a time: trials, settlement
     errors = FieldErrors()
     checked = check_order_input(
@@ -353,6 +355,7 @@ def order_place_for_trial(
             "invalid_input", "service: no such service.", fields={"service": "not a service"}
         )
     check_client_not_restricted(service.client, on=today)  # verification overdue (ACC-10)
+    check_policies_accepted_for_ordering(service.client.owner)  # new version (GDPR-10)
     lock_client_balance(service.client)
     locked = locked_service(service)
     errors = FieldErrors()

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from hostledger.privacy.models import PolicyDocument
-from hostledger.privacy.policies import current_policy
+from hostledger.privacy.policies import current_policy, render_policy_markdown
 
 
 @require_GET
@@ -18,4 +18,10 @@ def policy(request, kind):
     document = current_policy(kind)
     if document is None:
         raise Http404("This policy is not published yet.")
-    return render(request, "web/public/policy.html", {"document": document})
+    context = {
+        "document": document,
+        "body_html": render_policy_markdown(document.body),
+        "in_force_until": None,
+        "is_current": True,
+    }
+    return render(request, "web/public/policy.html", context)

@@ -1,7 +1,7 @@
-"""``hostledger demo``: seed the demo data (idempotent): policies, staff roles, the demo catalog
-of every product family, a demo staff user with two-factor sign-in and a demo client; the
-local payment gateway is switched on (once, so staff may switch it off again) so that a demo
-client can top up and pay.
+"""``hostledger demo``: seed the demo data (idempotent): policies and processors, staff roles,
+the demo catalog of every product family, a demo staff user with two-factor sign-in and a demo
+client; the local payment gateway is switched on (once, so staff may switch it off again) so
+that a demo client can top up and pay.
 
 Run by ``hostledger run`` on every start."""
 
@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from hostledger.accounts import actions
 from hostledger.accounts.models import User
@@ -22,17 +23,11 @@ from hostledger.core.models import ProviderSettingChange
 from hostledger.core.registry import provider_setting_change
 from hostledger.flows.registration import client_registered
 from hostledger.ledger.conf import LOCAL_GATEWAY_ENABLED
-from hostledger.privacy.models import PolicyDocument
+from hostledger.privacy.demo import demo_policy_texts, seed_demo_processors
 from hostledger.privacy.policies import current_policy, policy_publish
 
 DEMO_STAFF_EMAIL = "admin@demo.hostledger.test"
 DEMO_CLIENT_EMAIL = "client@demo.hostledger.test"
-
-TERMS_BODY = """These are the demo terms of service of a hosting provider running HostLedger.
-Replace them with your own in the staff area before you open sign-up to the public."""
-PRIVACY_BODY = """This is the demo privacy policy of a hosting provider running HostLedger.
-It must say who the controller is, what data is processed, why, on which legal basis, for how
-long, who the processors are and how people exercise their rights."""
 
 
 class Command(BaseCommand):
@@ -42,12 +37,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             actions.staff_roles_ensure_defaults()
             seed_demo_catalog()
-            for kind, title, body in (
-                (PolicyDocument.Kind.TERMS, "Terms of service", TERMS_BODY),
-                (PolicyDocument.Kind.PRIVACY, "Privacy policy", PRIVACY_BODY),
-            ):
+            for kind, title, body in demo_policy_texts():
                 if current_policy(kind) is None:
                     policy_publish(kind=kind, version="1.0", title=title, body=body)
+            seed_demo_processors(signed_on=timezone.localdate())
             if not ProviderSettingChange.objects.filter(key=LOCAL_GATEWAY_ENABLED).exists():
                 provider_setting_change(
                     key=LOCAL_GATEWAY_ENABLED,
