@@ -61,9 +61,7 @@ def needle_forms(needle: str) -> dict[str, bytes]:
         end = len(encoded) - 4
         if end - start >= 6:
             forms[f"base64@{offset}"] = encoded[start:end]
-            forms[f"base64url@{offset}"] = base64.urlsafe_b64encode(b"\0" * offset + raw)[
-                start:end
-            ]
+            forms[f"base64url@{offset}"] = base64.urlsafe_b64encode(b"\0" * offset + raw)[start:end]
     return {name: pattern for name, pattern in forms.items() if pattern}
 
 
