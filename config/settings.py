@@ -254,6 +254,8 @@ TASKS = {
     }
 }
 
+# Sessions are kept encrypted, with the id of the person they belong to (GDPR-11, GDPR-04).
+SESSION_ENGINE = "hostledger.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 12

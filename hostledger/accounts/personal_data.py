@@ -325,3 +325,24 @@ declare(
         "text": _client_identity(Category.COMMUNICATION, "serving the client: staff notes"),
     },
 )
+
+_SIGNED_IN = "keeping the person signed in"
+
+declare(
+    "accounts.SignInSession",
+    {
+        "session_key": Personal(
+            Category.TECHNICAL, _SIGNED_IN, LegalBasis.CONTRACT, Retention.SESSIONS
+        ),
+        "session_data": Personal(
+            Category.TECHNICAL,
+            _SIGNED_IN + " (user id, sign-in state and the e-mail address signed in with,"
+            " language, the client chosen)",
+            LegalBasis.CONTRACT,
+            Retention.SESSIONS,
+            encrypted=True,
+        ),
+        "expire_date": RECORD_TIME,
+        "user": REFERENCE,
+    },
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from hostledger.accounts.actions import sessions_expired_purge
 from hostledger.core.jobs import JobContext, periodic_job
 from hostledger.privacy.actions import access_logs_purge
 
@@ -14,3 +15,11 @@ def purge_access_logs(run: JobContext) -> None:
     deleted = access_logs_purge(now=run.now, on_chunk=run.progress)
     run.count("deleted", deleted)
     run.log(f"Deleted {deleted} sign-in attempts older than the retention period.")
+
+
+@periodic_job("privacy.purge_expired_sessions", every=timedelta(days=1))
+def purge_expired_sessions(run: JobContext) -> None:
+    """Delete the sessions that have expired (GDPR-08): nobody can use them any more."""
+    deleted = sessions_expired_purge(now=run.now, on_chunk=run.progress)
+    run.count("deleted", deleted)
+    run.log(f"Deleted {deleted} expired sessions.")

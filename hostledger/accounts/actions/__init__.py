@@ -34,6 +34,10 @@ from hostledger.accounts.actions.search import (
     client_search_index_rebuild,
     client_search_index_refresh,
 )
+from hostledger.accounts.actions.sessions import (
+    sessions_end_for_user,
+    sessions_expired_purge,
+)
 from hostledger.accounts.actions.signin import (
     login_attempt_record,
     login_identifier_index,
@@ -89,6 +93,8 @@ __all__ = [
     "payer_archive",
     "payer_create",
     "payer_update",
+    "sessions_end_for_user",
+    "sessions_expired_purge",
     "staff_note_add",
     "staff_role_change",
     "staff_roles_ensure_defaults",
