@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import re
 import zlib
 from datetime import UTC, datetime, timedelta
@@ -49,10 +50,8 @@ def _stored_session_texts() -> list[str]:
             except (binascii.Error, ValueError):
                 continue
             texts.append(raw.decode("latin-1"))
-            try:
+            with contextlib.suppress(zlib.error):
                 texts.append(zlib.decompress(raw).decode("latin-1"))
-            except zlib.error:
-                pass
     return texts
 
 
