@@ -84,7 +84,7 @@ def test_the_file_backend_is_flagged_outside_development__GDPR_11(mail_dir, sett
     message = file_mail_backend_warning()
     assert message is not None and "development file backend" in message
 
-    with pytest.raises(SystemCheckError, match="hostledger.W001"):
+    with pytest.raises(SystemCheckError, match=r"hostledger\.W001"):
         call_command("check", "--deploy", "--fail-level", "WARNING")
 
     settings.DEBUG = True
