@@ -14,6 +14,11 @@ from hostledger.accounts.actions.contacts import (
     contact_create,
     contact_update,
 )
+from hostledger.accounts.actions.login_release import (
+    LoginRelease,
+    erased_login_email,
+    user_login_email_release,
+)
 from hostledger.accounts.actions.notes import staff_note_add
 from hostledger.accounts.actions.payers import (
     clean_payer_data,
@@ -68,6 +73,7 @@ from hostledger.accounts.actions.verification import (
 __all__ = [
     "POLICY_KINDS",
     "TOKEN_SCOPES",
+    "LoginRelease",
     "access_grant_create",
     "access_grant_revoke",
     "api_token_authenticate",
@@ -87,6 +93,7 @@ __all__ = [
     "contact_archive",
     "contact_create",
     "contact_update",
+    "erased_login_email",
     "login_attempt_record",
     "login_identifier_index",
     "login_lock_remaining",
@@ -100,6 +107,7 @@ __all__ = [
     "staff_roles_ensure_defaults",
     "staff_user_access_change",
     "staff_user_create",
+    "user_login_email_release",
     "verification_deadlines_apply",
     "verification_request_accept",
     "verification_request_answer",
