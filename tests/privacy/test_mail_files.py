@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -33,9 +35,23 @@ def mail_dir(tmp_path, settings):
     return directory
 
 
-def _send(to: str, body: str) -> None:
-    """One message written by Django's own file backend, as in development."""
-    EmailMessage("Your invoice", body, "billing@example.com", [to]).send()
+def _send(to: str, body: str):
+    """One message in a file of its own, written as Django's file backend writes it (one file
+    per connection, named by the second and the connection's id)."""
+    message = EmailMessage("Your invoice", body, "billing@example.com", [to])
+    mail_dir = next(Path(mailer["OPTIONS"]["file_path"]) for mailer in settings.MAILERS.values())
+    mail_dir.mkdir(exist_ok=True)
+    path = mail_dir / f"20260520-030000-{len(list(mail_dir.iterdir()))}.log"
+    path.write_bytes(message.message().as_bytes() + b"\n" + b"-" * 79 + b"\n")
+    return path
+
+
+def test_the_file_backend_writes_what_the_purge_and_erasure_read__GDPR_04(mail_dir):
+    EmailMessage("Your invoice", "Tere", "billing@example.com", ["mari@example.com"]).send()
+    (written,) = mail_dir.iterdir()
+
+    assert mail_files_erase_for(addresses=["MARI@example.com"]) == 1
+    assert not written.exists()
 
 
 def _age(path, days: float) -> None:
@@ -44,11 +60,9 @@ def _age(path, days: float) -> None:
 
 
 def test_mail_files_older_than_the_retention_are_deleted__GDPR_08(mail_dir):
-    _send("old@example.com", "old")
-    (old,) = mail_dir.iterdir()
+    old = _send("old@example.com", "old")
     _age(old, 7.01)
-    _send("recent@example.com", "recent")
-    recent = next(path for path in mail_dir.iterdir() if path != old)
+    recent = _send("recent@example.com", "recent")
     _age(recent, 6.9)
 
     deleted = mail_files_purge(now=NOW)
