@@ -35,6 +35,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 VAR_DIR = Path(env("VAR_DIR", str(BASE_DIR / "var"))).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+# Application and access logs, one file per day, kept for privacy.access_log_retention_days
+# (GDPR-08): the daily retention job deletes older lines.
+LOG_DIR = Path(env("LOG_DIR", str(VAR_DIR / "log"))).resolve()
+
 PRODUCTION = env_flag("PRODUCTION")
 DEBUG = env_flag("DEBUG")
 TESTING = False  # set by the test configuration
@@ -272,6 +276,8 @@ TASKS = {
     }
 }
 
+# Sessions are kept encrypted, with the id of the person they belong to (GDPR-11, GDPR-04).
+SESSION_ENGINE = "hostledger.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 12
@@ -311,16 +317,25 @@ LOGGING = {
         "no_url_secrets": {"()": "hostledger.core.access_log.SecretRedactingLogFilter"},
     },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        # The file handler starts each line with the UTC time itself.
+        "dated": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["request_id", "no_url_secrets"],
-        }
+        },
+        "file": {
+            "()": "hostledger.core.log_files.DatedFileHandler",
+            "directory": LOG_DIR,
+            "stem": "application",
+            "formatter": "dated",
+            "filters": ["request_id", "no_url_secrets"],
+        },
     },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console", "file"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         # The PDF renderer reports every step of every document at INFO.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -395,3 +396,26 @@ class StaffNote(models.Model):
 
     def __str__(self) -> str:
         return self.public_id
+
+
+class SignInSession(AbstractBaseSession):
+    """A browser session, its data encrypted with the field keys (GDPR-11).
+
+    allauth keeps a pending sign-in, the addresses being verified and the methods a person
+    signed in with (their e-mail address among them) in the session; encrypted, the database
+    shows none of it. ``user`` is the person the session belongs to, signed in or signing in,
+    so that their sessions can be ended without decoding every session (GDPR-04). Written only
+    by :mod:`hostledger.accounts.sessions` and :mod:`hostledger.accounts.actions.sessions`.
+    """
+
+    session_data = EncryptedTextField()
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        # A cycle: the store names this model as its own.
+        from hostledger.accounts.sessions import SessionStore
+
+        return SessionStore

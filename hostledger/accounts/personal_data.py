@@ -336,3 +336,25 @@ declare(
     },
     subject=Subject(client="client"),
 )
+
+_SIGNED_IN = "keeping the person signed in"
+
+declare(
+    "accounts.SignInSession",
+    {
+        "session_key": Personal(
+            Category.TECHNICAL, _SIGNED_IN, LegalBasis.CONTRACT, Retention.SESSIONS
+        ),
+        "session_data": Personal(
+            Category.TECHNICAL,
+            _SIGNED_IN + " (user id, sign-in state and the e-mail address signed in with,"
+            " language, the client chosen)",
+            LegalBasis.CONTRACT,
+            Retention.SESSIONS,
+            encrypted=True,
+        ),
+        "expire_date": RECORD_TIME,
+        "user": REFERENCE,
+    },
+    subject=Subject(client="user__client", user="user"),
+)

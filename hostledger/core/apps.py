@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
 
+from hostledger.core import checks  # noqa: F401 - HostLedger's system checks register on import
+
 
 class CoreConfig(AppConfig):
     name = "hostledger.core"

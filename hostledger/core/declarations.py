@@ -123,23 +123,14 @@ declare(
     "contenttypes.ContentType", {"id": ROW_KEY, "app_label": NOT_PERSONAL, "model": NOT_PERSONAL}
 )
 
-_SIGNED_IN = "keeping the person signed in"
+# Django's own session table is no longer written: sessions are kept encrypted, with the id
+# of their person, in accounts.SignInSession (declared there); the migration that made that
+# table emptied this one.
+_UNUSED = NotPersonal("no longer written; emptied when sessions moved to accounts.SignInSession")
 
 declare(
     "sessions.Session",
-    {
-        "session_key": Personal(
-            Category.TECHNICAL, _SIGNED_IN, LegalBasis.CONTRACT, Retention.SESSIONS
-        ),
-        "session_data": Personal(
-            Category.TECHNICAL,
-            _SIGNED_IN + " (user id, sign-in state, language)",
-            LegalBasis.CONTRACT,
-            Retention.SESSIONS,
-        ),
-        "expire_date": RECORD_TIME,
-    },
-    subject=Subject(),
+    {"session_key": _UNUSED, "session_data": _UNUSED, "expire_date": _UNUSED},
 )
 
 # --------------------------------------------------------------------------- django-allauth

@@ -49,6 +49,11 @@ urlpatterns = [
     # Staff area (ACC-09, ACC-11)
     path("staff/", staff.staff_home, name="staff_home"),
     path("staff/clients/", staff.client_search, name="staff_client_search"),
+    path(
+        "staff/client-searches/<str:search_id>/",
+        staff.client_search_results,
+        name="staff_client_search_results",
+    ),
     path("staff/clients/<str:public_id>/", staff.client_detail, name="staff_client_detail"),
     path("staff/clients/<str:public_id>/notes/", staff.staff_note_add, name="staff_note_add"),
     path("staff/users/", staff.staff_user_list, name="staff_user_list"),

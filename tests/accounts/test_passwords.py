@@ -15,7 +15,7 @@ from django.db import connection
 from django.test import Client as WebClient
 
 import config.settings as production_settings
-from hostledger.accounts.models import LoginAttempt, User
+from hostledger.accounts.models import LoginAttempt, SignInSession, User
 from hostledger.core.models import AuditEvent
 from tests.accounts.conftest import PASSWORD, SIGNUP_IP, drop_empty, natural_signup
 
@@ -75,15 +75,13 @@ def all_logs(capfd):
 
 def _every_stored_value() -> str:
     """The text of every column of every row of every table, and the decoded sessions."""
-    from django.contrib.sessions.models import Session
-
     chunks = []
     with connection.cursor() as cursor:
         for model in apps.get_models(include_auto_created=True):
             table = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(f"SELECT * FROM {table}")
             chunks.extend(repr(row) for row in cursor.fetchall())
-    chunks.extend(repr(session.get_decoded()) for session in Session.objects.all())
+    chunks.extend(repr(session.get_decoded()) for session in SignInSession.objects.all())
     return "\n".join(chunks)
 
 

@@ -17,10 +17,10 @@ import pytest
 import responses
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
-from django.contrib.sessions.models import Session
 from django.test import Client as WebClient
 
 from hostledger.accounts.models import Client, LoginAttempt, Payer, User
+from hostledger.accounts.models import SignInSession as Session
 from hostledger.ledger.models import ClientPaymentReference
 from hostledger.privacy.models import PolicyAcceptance
 from tests.accounts.conftest import PASSWORD, drop_empty, make_client_user, natural_signup

@@ -28,8 +28,8 @@ def test_staff_find_clients_without_seeing_personal_data__GDPR_12(client_a, clie
     api = api_by_token(staff["support"])
 
     everyone = api.get("/staff/clients").json()
-    by_email = api.get("/staff/clients?q=MARI@example.com").json()
-    by_phone = api.get("/staff/clients?q=%2B372 5555 0101").json()
+    by_email = api.post("/staff/clients/search", {"q": "MARI@example.com"}).json()
+    by_phone = api.post("/staff/clients/search", {"q": "+372 5555 0101"}).json()
 
     account = client_a.client
     summary = {
@@ -46,6 +46,28 @@ def test_staff_find_clients_without_seeing_personal_data__GDPR_12(client_a, clie
     assert by_email == {"items": [summary], "count": 1, "limit": 50, "offset": 0}
     assert by_phone["items"] == [summary]
     assert not AuditEvent.objects.filter(action=PERSONAL_DATA_READ).exists()
+
+
+def test_a_search_in_the_url_is_refused__GDPR_08(client_a, staff):
+    api = api_by_token(staff["support"])
+
+    response = api.get("/staff/clients?q=MARI@example.com")
+
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {
+        "q": "send the search in the body of POST /api/v1/staff/clients/search"
+    }
+
+
+def test_search_pages_are_asked_in_the_body__GDPR_08(client_a, client_b, staff):
+    api = api_by_token(staff["support"])
+
+    second = api.post("/staff/clients/search", {"q": "", "limit": 1, "offset": 1}).json()
+    unknown = api.post("/staff/clients/search", {"q": "", "page": 2})
+
+    assert second["count"] == 2 and (second["limit"], second["offset"]) == (1, 1)
+    assert [item["id"] for item in second["items"]] == [client_a.client.public_id]
+    assert unknown.status_code == 400
 
 
 def test_a_personal_data_read_by_staff_is_recorded__GDPR_12(client_a, staff):

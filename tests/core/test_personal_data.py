@@ -132,7 +132,7 @@ def test_data_known_to_be_personal_but_not_encrypted_is_declared_so__GDPR_01():
         "accounts.User": ["email", "password"],
         "account.EmailAddress": ["email"],
         "socialaccount.SocialAccount": ["uid", "extra_data"],
-        "sessions.Session": ["session_key", "session_data"],
+        "accounts.SignInSession": ["session_key"],
         "accounts.LoginAttempt": ["ip_address"],
         "privacy.PolicyAcceptance": ["ip_address"],
         "core.AuditEvent": ["ip_address", "actor_label"],

@@ -349,6 +349,12 @@ ENDPOINTS = [
     Endpoint("staff_home", staff_page(*EVERY_STAFF_ROLE)),
     Endpoint("staff_client_search", staff_page(*EVERY_STAFF_ROLE)),
     Endpoint(
+        # A search id this session does not hold: back to the search form.
+        "staff_client_search_results",
+        staff_page(*EVERY_STAFF_ROLE, granted=302),
+        lambda world: ["srch_notinthissession"],
+    ),
+    Endpoint(
         "staff_client_detail",
         staff_page(*EVERY_STAFF_ROLE),
         lambda world: [world.client_a.public_id],
@@ -375,7 +381,7 @@ ENDPOINTS = [
     # ---- staff area, writes
     Endpoint(
         "staff_client_search",
-        staff_page(*EVERY_STAFF_ROLE),
+        staff_page(*EVERY_STAFF_ROLE, granted=302),
         method="POST",
         data=lambda world: {"q": "nobody matches this"},
     ),

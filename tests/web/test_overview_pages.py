@@ -4,13 +4,15 @@ by keyed hashes, and the display helpers (dates, document numbers, prices with V
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.template import Context, Template
+from django.test import Client as WebClient
 from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -54,7 +56,7 @@ def company(policies):
 
 
 def _search(http, query: str) -> str:
-    return http.post(reverse("web:staff_client_search"), {"q": query}).content.decode()
+    return http.post(reverse("web:staff_client_search"), {"q": query}, follow=True).content.decode()
 
 
 # ----------------------------------------------------------------------------- client overview
@@ -202,6 +204,42 @@ def test_staff_search_is_posted_and_names_never_reach_the_url(client, admin, cli
     assert 'method="post" action="/staff/clients/"' in html
 
 
+def test_a_posted_search_is_shown_under_an_opaque_id__GDPR_08(client, admin, client_a):
+    posted = client.post(reverse("web:staff_client_search"), {"q": "ANNA@example.com"})
+
+    assert posted.status_code == 302
+    location = posted["Location"]
+    assert location.startswith("/staff/client-searches/srch_")
+    assert "anna" not in location.lower() and "?" not in location
+    page = client.get(location).content.decode()
+    assert client_a.public_id in page
+    assert "Results for" in page
+    # Another browser of the same person does not have the search.
+    other = login(WebClient(), admin)
+    elsewhere = other.get(location)
+    assert elsewhere.status_code == 302
+    assert elsewhere["Location"] == reverse("web:staff_client_search")
+
+
+def test_a_search_expires_after_an_hour__GDPR_08(client, admin, client_a):
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        location = client.post(reverse("web:staff_client_search"), {"q": "ANNA@example.com"})[
+            "Location"
+        ]
+    with time_machine.travel(start + timedelta(minutes=59), tick=False):
+        assert client.get(location).status_code == 200
+    with time_machine.travel(start + timedelta(minutes=61), tick=False):
+        assert client.get(location)["Location"] == reverse("web:staff_client_search")
+        assert "hostledger_staff_searches" not in str(dict(client.session))
+
+
+def test_an_empty_search_shows_the_newest_clients(client, admin, client_a):
+    posted = client.post(reverse("web:staff_client_search"), {"q": "  "})
+
+    assert posted["Location"] == reverse("web:staff_client_search")
+
+
 def test_search_tokens_hold_no_name_in_clear__GDPR_11(client_a):
     tokens = list(ClientSearchToken.objects.filter(client=client_a).values_list("token", flat=True))
     assert len(tokens) > 5
@@ -282,7 +320,7 @@ OVERVIEW_QUERIES = {
     "client overview": 20,  # verification banner, sign-ins, payers, contacts, message texts
     "staff overview": 14,  # every queue of an administrator and today's payments
     "staff client page": 27,  # activity, personal data, verification, audit of the reading
-    "staff search": 6,  # session and user, the token look-up, one UNION (no client found)
+    "staff search": 6,  # results page: session and user, the token look-up, one UNION (none found)
     "staff client list": 5,
 }
 """Queries per page, the same with no rows and with several of everything (habit 9)."""
@@ -312,7 +350,8 @@ def _counts(http, owner, admin, client_a) -> dict[str, int]:
     search = reverse("web:staff_client_search")
     counts["staff overview"] = measured(lambda: http.get(reverse("web:staff_home")))
     counts["staff client page"] = measured(lambda: http.get(detail))
-    counts["staff search"] = measured(lambda: http.post(search, {"q": "zzzz"}))
+    results = http.post(search, {"q": "zzzz"})["Location"]
+    counts["staff search"] = measured(lambda: http.get(results))
     counts["staff client list"] = measured(lambda: http.get(search))
     return counts
 

@@ -14,6 +14,11 @@ from hostledger.accounts.actions.contacts import (
     contact_create,
     contact_update,
 )
+from hostledger.accounts.actions.login_release import (
+    LoginRelease,
+    erased_login_email,
+    user_login_email_release,
+)
 from hostledger.accounts.actions.notes import staff_note_add
 from hostledger.accounts.actions.payers import (
     clean_payer_data,
@@ -33,6 +38,10 @@ from hostledger.accounts.actions.registration import (
 from hostledger.accounts.actions.search import (
     client_search_index_rebuild,
     client_search_index_refresh,
+)
+from hostledger.accounts.actions.sessions import (
+    sessions_end_for_user,
+    sessions_expired_purge,
 )
 from hostledger.accounts.actions.signin import (
     login_attempt_record,
@@ -64,6 +73,7 @@ from hostledger.accounts.actions.verification import (
 __all__ = [
     "POLICY_KINDS",
     "TOKEN_SCOPES",
+    "LoginRelease",
     "access_grant_create",
     "access_grant_revoke",
     "api_token_authenticate",
@@ -83,17 +93,21 @@ __all__ = [
     "contact_archive",
     "contact_create",
     "contact_update",
+    "erased_login_email",
     "login_attempt_record",
     "login_identifier_index",
     "login_lock_remaining",
     "payer_archive",
     "payer_create",
     "payer_update",
+    "sessions_end_for_user",
+    "sessions_expired_purge",
     "staff_note_add",
     "staff_role_change",
     "staff_roles_ensure_defaults",
     "staff_user_access_change",
     "staff_user_create",
+    "user_login_email_release",
     "verification_deadlines_apply",
     "verification_request_accept",
     "verification_request_answer",

@@ -24,6 +24,7 @@ from hostledger.api.schemas import (
     text,
 )
 from hostledger.core.audit import record_personal_data_read
+from hostledger.core.errors import DomainError
 
 router = Router(tags=["Staff"])
 
@@ -32,7 +33,10 @@ ROLE_SLUG_PATTERN = r"^[-a-zA-Z0-9_]{1,40}$"
 RoleSlug = Annotated[str, Field(pattern=ROLE_SLUG_PATTERN, examples=["support"])]
 
 
-class ClientSearch(Schema):
+class ClientSearchIn(InputSchema):
+    """A search for clients, sent in the request body so that what is searched for (an e-mail
+    address, a phone number) never appears in a URL or an access log (GDPR-08)."""
+
     q: str = Field(
         "",
         max_length=254,
@@ -41,6 +45,8 @@ class ClientSearch(Schema):
         "empty lists the newest clients.",
         examples=["cli_7m2k9d3q8w1x4z6v"],
     )
+    limit: int = Field(50, ge=1, le=100, description="Items per page (1-100).")
+    offset: int = Field(0, ge=0, le=1_000_000_000, description="Items to skip.")
 
 
 class ClientSummaryFields(Schema):
@@ -154,14 +160,35 @@ RoleSlugPath = Annotated[
 @router.get(
     "/staff/clients",
     response=responses({200: page_of(ClientSummaryOut)}, 400, 401, 403),
+    summary="List clients",
+)
+def staff_client_list(request: HttpRequest, page: Query[PageParams]):
+    """The clients, newest first, without personal data. Needs clients.view. To find a client
+    by e-mail address or phone number, use ``POST /staff/clients/search``: a ``q`` parameter
+    here is refused, since personal data does not go into URLs (GDPR-08)."""
+    selectors.require_staff_permission(request.user, perms.CLIENTS_VIEW)
+    if "q" in request.GET:
+        raise DomainError(
+            "invalid_input",
+            "q: search with POST /api/v1/staff/clients/search; personal data does not go "
+            "into URLs.",
+            fields={"q": "send the search in the body of POST /api/v1/staff/clients/search"},
+        )
+    return paginate(selectors.staff_client_search("", limit=None), page)
+
+
+@router.post(
+    "/staff/clients/search",
+    response=responses({200: page_of(ClientSummaryOut)}, 400, 401, 403),
     summary="Find clients",
 )
-def staff_client_list(request: HttpRequest, search: Query[ClientSearch], page: Query[PageParams]):
-    """Clients matching an exact look-up, newest first, without personal data.
-    Needs clients.view."""
+def staff_client_search(request: HttpRequest, search: ClientSearchIn):
+    """Clients matching an exact look-up (public id, the owner's e-mail address, a phone
+    number), newest first, without personal data. The search is sent in the body, so it
+    reaches no URL and no access log (GDPR-08); nothing is stored. Needs clients.view."""
     selectors.require_staff_permission(request.user, perms.CLIENTS_VIEW)
     found = selectors.staff_client_search(search.q, limit=None)
-    return paginate(found, page)
+    return paginate(found, PageParams(limit=search.limit, offset=search.offset))
 
 
 @router.get(

@@ -40,10 +40,12 @@ from hostledger.web.overviews import (
     staff_client_messages,
     staff_overview,
 )
+from hostledger.web.searches import search_recall, search_remember
 from hostledger.web.views.common import form_data, render_form_page
 
 RECENT_JOB_RUNS = 50
 CLIENT_SEARCH_RESULTS = 50
+CLIENT_SEARCH_KIND = "clients"
 SETTING_HISTORY_LENGTH = 100
 CLIENT_SIGN_INS_SHOWN = 10
 RUNNING_STATUSES = (JobRun.Status.QUEUED, JobRun.Status.RUNNING)
@@ -91,14 +93,35 @@ def staff_home(request):
 @require_http_methods(["GET", "POST"])
 @staff_area(perms.CLIENTS_VIEW)
 def client_search(request):
-    """The newest clients; a search is posted, so what staff typed (a name, an e-mail
-    address, a phone number) never appears in a URL or an access log (issue 11 §8).
-
-    Results show the clients' names to holders of clients.view_personal_data, and each
-    client shown so is recorded in the audit trail (GDPR-12).
+    """The newest clients, and the search form. A search is posted, kept in the session and
+    shown on a results page addressed by an opaque id, so what staff typed (a name, an e-mail
+    address, a phone number) never appears in a URL or an access log (issue 11 §8, GDPR-08).
     """
     form = ClientSearchForm(request.POST if request.method == "POST" else None)
-    query = form.cleaned_data["q"].strip() if form.is_bound and form.is_valid() else ""
+    if form.is_bound and form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        if not query:
+            return redirect("web:staff_client_search")
+        search_id = search_remember(request, kind=CLIENT_SEARCH_KIND, query=query)
+        return redirect("web:staff_client_search_results", search_id=search_id)
+    return _client_search_page(request, form, query="")
+
+
+@require_GET
+@staff_area(perms.CLIENTS_VIEW)
+def client_search_results(request, search_id):
+    """The results of a search kept in the session; an unknown or expired search sends staff
+    back to the search form."""
+    query = search_recall(request, kind=CLIENT_SEARCH_KIND, search_id=search_id)
+    if query is None:
+        messages.info(request, "That search has expired. Search again.")
+        return redirect("web:staff_client_search")
+    return _client_search_page(request, ClientSearchForm(initial={"q": query}), query=query)
+
+
+def _client_search_page(request, form, *, query: str):
+    """Results show the clients' names to holders of clients.view_personal_data, and each
+    client shown so is recorded in the audit trail (GDPR-12)."""
     shows_names = bool(query) and perms.has_permission(
         request.user, perms.CLIENTS_VIEW_PERSONAL_DATA
     )

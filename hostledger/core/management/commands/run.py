@@ -31,6 +31,8 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
+from hostledger.core.mail_files import file_mail_backend_warning
+
 DEFAULT_BIND = "127.0.0.1:8000"
 DEFAULT_WEB_WORKERS = "2"
 STOP_TIMEOUT_SECONDS = 10.0
@@ -77,6 +79,9 @@ class Command(BaseCommand):
                 "Stop it, or choose another address with HOSTLEDGER_BIND."
             )
 
+        mail_warning = file_mail_backend_warning()
+        if mail_warning:
+            self.stderr.write(self.style.WARNING(f"Warning: {mail_warning}"))
         call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
         if not no_demo and "demo" in get_commands():
             call_command("demo", verbosity=verbosity)
@@ -102,7 +107,9 @@ class Command(BaseCommand):
                     "--access-logfile",
                     "-",
                     # Access-log lines without the secrets some URLs carry (confirmation and
-                    # password-reset keys, unsubscribe tokens).
+                    # password-reset keys, unsubscribe tokens), without query values outside a
+                    # safe list and with IP addresses pseudonymised, written to one file per
+                    # day under LOG_DIR (GDPR-08).
                     "--logger-class",
                     "hostledger.core.access_log.RedactingGunicornLogger",
                     "--no-control-socket",
