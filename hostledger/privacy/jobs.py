@@ -6,9 +6,8 @@ from datetime import timedelta
 
 from hostledger.accounts.actions import sessions_expired_purge
 from hostledger.core.jobs import JobContext, periodic_job
-from hostledger.privacy.actions import access_logs_purge
-from hostledger.privacy.backups import backup_run
 from hostledger.privacy.actions import access_logs_purge, log_files_purge, mail_files_purge
+from hostledger.privacy.backups import backup_run
 
 
 @periodic_job("privacy.purge_access_logs", every=timedelta(days=1))
@@ -30,6 +29,8 @@ def backup_database(run: JobContext) -> None:
     run.log(f"Wrote {backup.path.name} ({backup.size} bytes, sha256 {backup.sha256}).")
     for path in pruned:
         run.log(f"Deleted {path.name}: past the retention of backups.")
+
+
 @periodic_job("privacy.purge_expired_sessions", every=timedelta(days=1))
 def purge_expired_sessions(run: JobContext) -> None:
     """Delete the sessions that have expired (GDPR-08): nobody can use them any more."""

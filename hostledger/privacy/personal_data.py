@@ -71,6 +71,7 @@ declare(
             Category.CONSENT, _COOKIE_CHOICE, LegalBasis.LEGAL_OBLIGATION, Retention.CONSENT_RECORDS
         ),
     },
+    subject=Subject(client="user__client", user="user"),
 )
 
 declare(
