@@ -1,5 +1,8 @@
 """Who may call what: every API v1 operation for every kind of caller, from one table.
 
+Sign-up and the first token are public: every caller gets the same answer, since the
+credential sent is not used (decision 0018f).
+
 Callers: nobody (anonymous), client A (who owns the objects addressed), client B (another
 client), a read-only trusted user of A (ACC-06), and one staff member of each default role
 (ACC-11) with two-factor sign-in on (ACC-09). Client-scoped rows act in A's account with
@@ -78,6 +81,8 @@ TABLE = [
     ("GET",    "/me/login-history",             401, 200, 200, 200, 200, 200, 200, 200, 200),
     ("GET",    "/tokens",                       401, 200, 200, 200, 200, 200, 200, 200, 200),
     ("POST",   "/tokens",                       401, 201, 201, 201, 201, 201, 201, 201, 201),
+    ("POST",   "/signup",                       201, 201, 201, 201, 201, 201, 201, 201, 201),
+    ("POST",   "/signin/token",                 201, 201, 201, 201, 201, 201, 201, 201, 201),
     ("DELETE", "/tokens/{token}",               401, 200, 404, 404, 404, 404, 404, 404, 404),
     ("GET",    "/payers",                       401, 200, 404, 200, 404, 404, 404, 404, 404),
     ("POST",   "/payers",                       401, 201, 404, 403, 404, 404, 404, 404, 404),
@@ -294,7 +299,27 @@ COMPANY = {
     "country": "EE",
 }
 TECHNICAL = {"role": "technical", "name": "Jaan Tamm", "email": "jaan@example.com"}
+SIGNIN_PASSWORD = "Tallinn harbour 2024 wind"
 BODIES = {
+    ("POST", "/signup"): {
+        "email": "kadri.kask@example.com",
+        "password": SIGNIN_PASSWORD,
+        "kind": "natural",
+        "first_name": "Kadri",
+        "last_name": "Kask",
+        "street": "Pikk 1",
+        "city": "Tartu",
+        "country": "EE",
+        "phone": "+372 5123 4567",
+        "age_declaration": True,
+        "accept_policies": True,
+    },
+    ("POST", "/signin/token"): {
+        "email": "signin@example.com",
+        "password": SIGNIN_PASSWORD,
+        "name": "First token",
+        "scopes": ["read"],
+    },
     ("PUT", "/notification-preferences"): {"sms": {"billing": True}},
     ("PUT", "/staff/notification-templates/payment_reminder/et"): {
         "subject": "Meeldetuletus: arve {{ invoice_number }}",
@@ -503,6 +528,9 @@ def build_world() -> World:
         client=account, actor=owner, grantee_email=helper.email, scopes=["billing"]
     )
     make_user("newcomer@example.com")
+    signs_in = make_client_user("signin@example.com")
+    signs_in.set_password(SIGNIN_PASSWORD)
+    signs_in.save(update_fields=["password"])
     token, _ = actions.api_token_create(user=owner, name="A's script", scopes=["read"])
     actions.staff_roles_ensure_defaults()
     member = actions.staff_user_create(
