@@ -124,6 +124,12 @@ declare(
             LegalBasis.LEGAL_OBLIGATION,
             Retention.CONSENT_RECORDS,
         ),
+        "phone_confirmed_at": Personal(
+            Category.CONTACT,
+            "proof that the client receives SMS at its phone number, for free trials (CAT-04)",
+            LegalBasis.CONTRACT,
+            Retention.ACCOUNT_LIFETIME,
+        ),
         "created_at": RECORD_TIME,
     },
 )
@@ -234,6 +240,24 @@ declare(
     },
 )
 
+declare(
+    "accounts.PhoneConfirmation",
+    {
+        "id": ROW_KEY,
+        "client": REFERENCE,
+        "phone_index": Personal(
+            Category.CONTACT,
+            "the phone number a confirmation code was sent to (keyed hash, CAT-04)",
+            LegalBasis.CONTRACT,
+            Retention.ACCOUNT_LIFETIME,
+        ),
+        "code_hash": NotPersonal("keyed hash of a one-time code"),
+        "sent_at": RECORD_TIME,
+        "expires_at": RECORD_TIME,
+        "failed_attempts": STATE,
+        "confirmed_at": RECORD_TIME,
+    },
+)
 declare(
     "accounts.ApiToken",
     {

@@ -26,7 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from hostledger.accounts import actions
-from hostledger.accounts.models import User
+from hostledger.accounts.models import PhoneConfirmation, User
 from hostledger.catalog import actions as catalog_actions
 from tests.api import money_factories as money
 from tests.api.conftest import (
@@ -79,6 +79,8 @@ TABLE = [
     ("GET",    "/me",                           401, 200, 200, 200, 200, 200, 200, 200, 200),
     ("PATCH",  "/me",                           401, 200, 200, 200, 404, 404, 404, 404, 404),
     ("GET",    "/me/login-history",             401, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("POST",   "/me/phone/code",                401, 200, 200, 200, 404, 404, 404, 404, 404),
+    ("POST",   "/me/phone/confirm",             401, 200, 400, 400, 404, 404, 404, 404, 404),
     ("GET",    "/tokens",                       401, 200, 200, 200, 200, 200, 200, 200, 200),
     ("POST",   "/tokens",                       401, 201, 201, 201, 201, 201, 201, 201, 201),
     ("POST",   "/signup",                       201, 201, 201, 201, 201, 201, 201, 201, 201),
@@ -346,6 +348,7 @@ BODIES = {
     ("POST", "/services/{pool}/cancellation"): {"effective_on": money.in_days(60)},
     ("POST", "/services/{pool}/contract-notice"): {"kind": "termination"},
     ("PATCH", "/me"): {"city": "Tartu"},
+    ("POST", "/me/phone/confirm"): {"code": "{phone_code}"},
     ("POST", "/tokens"): {"name": "Matrix", "scopes": ["read"]},
     ("POST", "/payers"): COMPANY,
     ("PATCH", "/payers/{payer}"): {"city": "Tartu"},
@@ -493,6 +496,9 @@ READS_BY_POST = {("POST", "/staff/notification-templates/payment_reminder/et/pre
 """Rows that POST a body to compute an answer and change nothing."""
 
 CODE_OF_STATUS = {401: {"not_authenticated"}, 403: {"permission_denied"}, 404: {"not_found"}}
+CODE_OF_ROW = {("POST", "/me/phone/confirm"): {400: {"phone_code_expired"}}}
+"""Rows where some callers are refused by a business rule: B and the trusted user were sent
+no phone code, so A's code is no code of theirs."""
 
 
 @dataclass
@@ -528,6 +534,12 @@ def build_world() -> World:
         client=account, actor=owner, grantee_email=helper.email, scopes=["billing"]
     )
     make_user("newcomer@example.com")
+    # A code sent to A's phone a while ago, so that A may confirm it or ask for another.
+    phone_confirmation, phone_code = actions.phone_confirmation_create(client=account, actor=owner)
+    PhoneConfirmation.objects.filter(pk=phone_confirmation.pk).update(
+        sent_at=timezone.now() - timedelta(minutes=5),
+        expires_at=timezone.now() + timedelta(days=3),
+    )
     signs_in = make_client_user("signin@example.com")
     signs_in.set_password(SIGNIN_PASSWORD)
     signs_in.save(update_fields=["password"])
@@ -560,6 +572,7 @@ def build_world() -> World:
             "contact": contact.public_id,
             "grant": grant.public_id,
             "token": token.public_id,
+            "phone_code": phone_code,
             "staff_member": member.public_id,
             **{name: item.public_id for name, item in items.items()},
             "payment": payment.public_id,
@@ -735,7 +748,7 @@ def test_authorization_matrix__ACC_06_ACC_09_ACC_11(world, method, path, actor, 
         api = api_by_session(None)
     else:
         api = api_by_token(user) if by == "token" else api_by_session(user)
-    expected_codes = CODE_OF_STATUS.get(expected, set())
+    expected_codes = {**CODE_OF_STATUS, **CODE_OF_ROW.get((method, path), {})}.get(expected, set())
     if by == "token" and (method, path) == ("POST", "/tokens") and expected == 201:
         expected, expected_codes = 403, {"session_required"}
     address = path + ("?client={client}" if path.startswith(CLIENT_SCOPED) else "")

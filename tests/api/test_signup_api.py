@@ -207,7 +207,9 @@ def test_a_wrong_password_is_logged_and_locks_like_the_web__ACC_08(policies, set
     assert error_of(locked)["code"] == "too_many_attempts"
     assert ApiToken.objects.count() == 0
     reasons = list(
-        LoginAttempt.objects.filter(user__email=EMAIL).order_by("id").values_list("reason", flat=True)
+        LoginAttempt.objects.filter(user__email=EMAIL)
+        .order_by("id")
+        .values_list("reason", flat=True)
     )
     assert reasons == ["bad_credentials"] * 5 + ["locked"]
 

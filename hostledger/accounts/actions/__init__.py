@@ -21,6 +21,11 @@ from hostledger.accounts.actions.payers import (
     payer_create,
     payer_update,
 )
+from hostledger.accounts.actions.phone import (
+    phone_confirmation_check,
+    phone_confirmation_create,
+    phone_confirmation_discard,
+)
 from hostledger.accounts.actions.registration import (
     POLICY_KINDS,
     check_age_declaration,
@@ -89,6 +94,9 @@ __all__ = [
     "payer_archive",
     "payer_create",
     "payer_update",
+    "phone_confirmation_check",
+    "phone_confirmation_create",
+    "phone_confirmation_discard",
     "staff_note_add",
     "staff_role_change",
     "staff_roles_ensure_defaults",

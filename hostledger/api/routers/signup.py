@@ -18,6 +18,7 @@ and the address's owner gets allauth's "account already exists" mail instead.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Literal
 
 from allauth.account.adapter import get_adapter
@@ -152,17 +153,12 @@ def signup(request: HttpRequest, payload: SignupIn):
     with transaction.atomic():
         user, _ = form.try_save(request)
         if user is not None:
-            try:
-                # Sends the confirmation mail and keeps the pending sign-in, as the page does.
+            # Sends the confirmation mail and keeps the pending sign-in, as the page does.
+            with suppress(ImmediateHttpResponse):
                 complete_signup(request, user=user)
-            except ImmediateHttpResponse:
-                pass
-    if user is None:
-        # The address has an account: the answer looks like any other sign-up's (decision
-        # 0018f); the id names no client and no call accepts it without a credential.
-        client_id = new_public_id("cli")
-    else:
-        client_id = Client.objects.get(owner=user).public_id
+    # An address that has an account gets an answer like any other sign-up's (decision
+    # 0018f): an id that names no client, and no call accepts it without a credential.
+    client_id = new_public_id("cli") if user is None else Client.objects.get(owner=user).public_id
     return Status(
         201,
         {

@@ -149,9 +149,9 @@ def _earlier_trials(client: Client, family) -> int:
 
 
 def _check_trial_contacts(client: Client, errors: FieldErrors) -> None:
-    """A free trial is for a client whose e-mail address is confirmed and who gave a phone
-    number (CAT-04), so that one person cannot take trial after trial; each missing one is
-    named under its own field."""
+    """A free trial is for a client whose e-mail address and phone number are confirmed
+    (CAT-04), so that one person cannot take trial after trial; each missing one is named
+    under its own field."""
     if not EmailAddress.objects.filter(user_id=client.owner_id, verified=True).exists():
         errors.add(
             "email",
@@ -160,6 +160,11 @@ def _check_trial_contacts(client: Client, errors: FieldErrors) -> None:
         )
     if not (client.phone or "").strip():
         errors.add("phone", "Add your phone number to your account before starting a free trial.")
+    elif client.phone_confirmed_at is None:
+        errors.add(
+            "phone",
+            "Confirm your phone number (the code we send by SMS) before starting a free trial.",
+        )
 
 
 def _check_trial(client, family, trial, trial_days, errors: FieldErrors) -> int | None:
