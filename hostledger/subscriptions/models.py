@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from hostledger.core.errors import DomainError
+from hostledger.core.fields import BlindIndexField, EncryptedTextField
 from hostledger.core.ids import new_public_id
 from hostledger.core.money import DEFAULT_CURRENCY, Money
 
@@ -370,6 +371,12 @@ class Service(models.Model):
     module_name = models.CharField(max_length=40)
     module_service_id = models.CharField(max_length=200, blank=True)
     module_data = models.JSONField(default=dict, blank=True)
+    host_name = EncryptedTextField(
+        blank=True,
+        help_text="The domain or server name the service runs under, set by staff; staff "
+        "search finds the client by it (issue 11 §8).",
+    )
+    host_name_index = BlindIndexField(source="host_name", purpose="host-name")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

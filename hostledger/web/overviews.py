@@ -199,8 +199,8 @@ def staff_client_messages(client) -> list:
 
 def find_clients(query: str, *, limit: int = 50, with_names: bool = False) -> list:
     """Clients found by staff search: a word of the name or company, e-mail, phone, client
-    id, invoice number, order or service number (issue 11 §8); their names are read (and
-    decrypted) only ``with_names``."""
+    id, invoice number, order or service number, a service's host name (issue 11 §8); their
+    names are read (and decrypted) only ``with_names``."""
     query = (query or "").strip()
     also: list = []
     if query:
@@ -209,6 +209,7 @@ def find_clients(query: str, *, limit: int = 50, with_names: bool = False) -> li
         also.extend(invoice_selectors.client_id_lookups_by_invoice_number(query, number))
         if number is not None:
             also.extend(service_selectors.client_id_lookups_by_number(number))
+        also.extend(service_selectors.client_id_lookups_by_host_name(query))
     return account_selectors.staff_client_search(
         query, also=also, limit=limit, with_personal_data=with_names
     )
