@@ -44,6 +44,21 @@ class OrderPlacedError(DomainError):
         )
 
 
+class OrderNumberCounter(models.Model):
+    """The last order number given in one calendar year (ORD-01).
+
+    Read and advanced only by :func:`hostledger.subscriptions.numbering.order_number_next`
+    under this row's lock, in the transaction that stores the order, so numbers of a year run
+    1, 2, 3, … without gaps.
+    """
+
+    year = models.PositiveIntegerField(unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"orders of {self.year}: last {self.last_number}"
+
+
 class Order(models.Model):
     """What a client asked for in the control panel and the prices at that moment (ORD-01).
 
@@ -63,6 +78,12 @@ class Order(models.Model):
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "ord"), editable=False
+    )
+    number = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="The order's number for people, from a yearly series: 2026-00042 (ORD-01). "
+        "Printed as the order reference (BT-13) of the invoices that bill it.",
     )
     client = models.ForeignKey("accounts.Client", on_delete=models.PROTECT, related_name="orders")
     payer = models.ForeignKey("accounts.Payer", on_delete=models.PROTECT, related_name="orders")
@@ -132,6 +153,11 @@ class Order(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(net_minor__gte=0), name="subscriptions_order_net_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=~Q(number=""),
+                name="subscriptions_order_number_unique",
             ),
         ]
         indexes = [models.Index(fields=["client", "status"], name="subscriptions_order_cli_idx")]

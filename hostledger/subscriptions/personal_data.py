@@ -29,10 +29,19 @@ MODULE = NotPersonal(
 SERVER = NotPersonal("a server inside the client's cloud pool: a host name and its resources")
 
 declare(
+    "subscriptions.OrderNumberCounter",
+    {
+        "id": ROW_KEY,
+        "year": NotPersonal("the year of a series of order numbers"),
+        "last_number": NotPersonal("the last order number given in that year"),
+    },
+)
+declare(
     "subscriptions.Order",
     {
         "id": ROW_KEY,
         "public_id": PUBLIC_ID,
+        "number": NotPersonal("the order's number for people, from a yearly series"),
         "client": REFERENCE,
         "payer": REFERENCE,
         "family": REFERENCE,

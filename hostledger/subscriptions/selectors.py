@@ -309,6 +309,12 @@ def client_service_counts(client) -> list[tuple[str, str, int]]:
     ]
 
 
+def client_id_lookups_by_order_number(number: str) -> list[QuerySet]:
+    """A look-up (not yet run) of the client of the order numbered ``number`` (2026-00042),
+    for the staff search's UNION (issue 11 §8)."""
+    return [Order.objects.filter(number=number).values_list("client_id")]
+
+
 def client_id_lookups_by_host_name(query: str) -> list[QuerySet]:
     """A look-up (not yet run) of the clients with a service under the host name ``query``,
     by its keyed hash, for the staff search's UNION (issue 11 §8); none when ``query`` is no

@@ -63,7 +63,7 @@ def test_each_legal_transition_is_stored_with_reason_actor_and_time__ORD_02(
     assert service.terminated_at is not None
     history = service_history(service)
     assert _changes(service) == [
-        ("", "pending", f"Order {service.order.public_id} placed.", client_record.owner.pk),
+        ("", "pending", f"Order {service.order.number} placed.", client_record.owner.pk),
         ("pending", "provisioning", "Period paid on 2027-03-01; provisioning started.", None),
         (
             "provisioning",

@@ -134,7 +134,7 @@ def test_staff_client_page_lists_services_orders_invoices_payments_and_messages(
     record_payment(client_a, None, "1.00", "PAY-EXTRA")
     html = client.get(reverse("web:staff_client_detail", args=[client_a.public_id])).content
     html = html.decode()
-    assert f"Order {order.pk}" in html
+    assert f"Order {order.number}" in html
     assert f"VPS Start · no. {order.services.get().pk}" in html
     assert invoice.number_display in html
     assert "€1.00" in html
@@ -190,7 +190,13 @@ def test_staff_search_finds_by_email_phone_and_document_numbers(
     invoice = make_final_invoice(client_b, payer)
     assert company.public_id in _search(client, "info@tamm-ja-poeg.example")
     assert company.public_id in _search(client, "+372 5123 4567")
-    for query in (invoice.number_display, f"#{order.pk}", f"Order {order.pk}"):
+    for query in (
+        invoice.number_display,
+        f"#{order.pk}",
+        f"Order {order.pk}",
+        order.number,
+        f"Order {order.number}",
+    ):
         html = _search(client, query)
         assert client_b.public_id in html, query
         assert company.public_id not in html, query

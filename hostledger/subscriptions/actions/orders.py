@@ -35,6 +35,7 @@ from hostledger.subscriptions.models import (
     ServiceStatus,
     ServiceStatusChange,
 )
+from hostledger.subscriptions.numbering import order_number_next
 
 from ._common import audit, locked_service
 from .lifecycle import service_trial_start
@@ -88,7 +89,9 @@ def _order_create(
 ) -> Order:
     currency = items[0].monthly_fee.currency
     net_minor = 0 if trial_days else sum(item.amount.minor for item in items)
+    placed_at = timezone.now()
     order = Order.objects.create(
+        number=order_number_next(placed_on=timezone.localdate(placed_at)),
         client=client,
         payer=payer,
         family=family,
@@ -105,7 +108,7 @@ def _order_create(
         currency=currency,
         net_minor=net_minor,
         status=status,
-        placed_at=timezone.now(),
+        placed_at=placed_at,
         placed_by=actor,
     )
     OrderItem.objects.bulk_create(
@@ -138,7 +141,7 @@ def _bill(order: Order, items: list[PricedItem], *, actor, today: date) -> Invoi
         lines=lines,
         actor=actor,
         issued_on=today,
-        order_reference=order.public_id,
+        order_reference=order.number or order.public_id,
     )
     Order.objects.filter(pk=order.pk, proforma__isnull=True).update(proforma=proforma)
     return proforma
@@ -335,7 +338,7 @@ def _service_create(
         service=service,
         from_status="",
         to_status=ServiceStatus.PENDING,
-        reason=f"Order {order.public_id} placed.",
+        reason=f"Order {order.number} placed.",
         actor=actor,
         changed_at=now,
     )
