@@ -103,7 +103,7 @@ def test_order_received_and_proforma_with_how_to_pay_in_estonian__NTF_01(shop):
     assert notification.client == client
     assert delivery.language == "et"
     assert delivery.recipient == client.owner.email
-    assert delivery.subject == f"Tellimus {order.pk} on vastu võetud: VPS Start"
+    assert delivery.subject == f"Tellimus {order.number} on vastu võetud: VPS Start"
     assert f"esimese perioodi eest {gross(proforma, 'et')}." in delivery.body
     assert f"Ettemaksuarve {proforma} ootab tasumist" in delivery.body
     _, proforma_mail = _one("proforma_issued")
