@@ -282,8 +282,7 @@ def test_a_free_trial_needs_a_confirmed_email_and_a_confirmed_phone__CAT_04(plac
     with pytest.raises(DomainError) as refused:
         place(client=newcomer, payer=payer, trial=True)
     assert refused.value.fields == {
-        "phone": "Confirm your phone number (the code we send by SMS) before starting a free "
-        "trial."
+        "phone": "Confirm your phone number (the code we send by SMS) before starting a free trial."
     }
 
     newcomer.phone_confirmed_at = newcomer.created_at

@@ -6,36 +6,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_merge_documents_and_pages'),
+        ("accounts", "0004_merge_documents_and_pages"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='client',
-            name='phone_confirmed_at',
-            field=models.DateTimeField(blank=True, help_text='When the client proved it receives SMS at ``phone`` (CAT-04); cleared when the phone number changes.', null=True),
+            model_name="client",
+            name="phone_confirmed_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When the client proved it receives SMS at ``phone`` (CAT-04); cleared when the phone number changes.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalclient',
-            name='phone_confirmed_at',
-            field=models.DateTimeField(blank=True, help_text='When the client proved it receives SMS at ``phone`` (CAT-04); cleared when the phone number changes.', null=True),
+            model_name="historicalclient",
+            name="phone_confirmed_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When the client proved it receives SMS at ``phone`` (CAT-04); cleared when the phone number changes.",
+                null=True,
+            ),
         ),
         migrations.CreateModel(
-            name='PhoneConfirmation',
+            name="PhoneConfirmation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phone_index', models.CharField(max_length=64)),
-                ('code_hash', models.CharField(max_length=64)),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('failed_attempts', models.PositiveIntegerField(default=0)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phone_confirmations', to='accounts.client')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("phone_index", models.CharField(max_length=64)),
+                ("code_hash", models.CharField(max_length=64)),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("failed_attempts", models.PositiveIntegerField(default=0)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phone_confirmations",
+                        to="accounts.client",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['client', '-sent_at'], name='accounts_phone_conf_idx')],
+                "indexes": [
+                    models.Index(fields=["client", "-sent_at"], name="accounts_phone_conf_idx")
+                ],
             },
         ),
     ]

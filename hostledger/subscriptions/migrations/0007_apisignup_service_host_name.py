@@ -5,30 +5,35 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('subscriptions', '0006_suspension_for_verification'),
+        ("subscriptions", "0006_suspension_for_verification"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalservice',
-            name='host_name',
-            field=hostledger.core.fields.EncryptedTextField(blank=True, help_text='The domain or server name the service runs under, set by staff; staff search finds the client by it (issue 11 §8).'),
+            model_name="historicalservice",
+            name="host_name",
+            field=hostledger.core.fields.EncryptedTextField(
+                blank=True,
+                help_text="The domain or server name the service runs under, set by staff; staff search finds the client by it (issue 11 §8).",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalservice',
-            name='host_name_index',
-            field=hostledger.core.fields.BlindIndexField(purpose='host-name', source='host_name'),
+            model_name="historicalservice",
+            name="host_name_index",
+            field=hostledger.core.fields.BlindIndexField(purpose="host-name", source="host_name"),
         ),
         migrations.AddField(
-            model_name='service',
-            name='host_name',
-            field=hostledger.core.fields.EncryptedTextField(blank=True, help_text='The domain or server name the service runs under, set by staff; staff search finds the client by it (issue 11 §8).'),
+            model_name="service",
+            name="host_name",
+            field=hostledger.core.fields.EncryptedTextField(
+                blank=True,
+                help_text="The domain or server name the service runs under, set by staff; staff search finds the client by it (issue 11 §8).",
+            ),
         ),
         migrations.AddField(
-            model_name='service',
-            name='host_name_index',
-            field=hostledger.core.fields.BlindIndexField(purpose='host-name', source='host_name'),
+            model_name="service",
+            name="host_name_index",
+            field=hostledger.core.fields.BlindIndexField(purpose="host-name", source="host_name"),
         ),
     ]

@@ -25,32 +25,44 @@ def number_existing_orders(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_apisignup_phone_confirmation'),
-        ('catalog', '0003_guard_publication_status'),
-        ('invoicing', '0005_merge_documents_and_pages'),
-        ('subscriptions', '0007_apisignup_service_host_name'),
+        ("accounts", "0005_apisignup_phone_confirmation"),
+        ("catalog", "0003_guard_publication_status"),
+        ("invoicing", "0005_merge_documents_and_pages"),
+        ("subscriptions", "0007_apisignup_service_host_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OrderNumberCounter',
+            name="OrderNumberCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField(unique=True)),
-                ('last_number', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(unique=True)),
+                ("last_number", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.AddField(
-            model_name='order',
-            name='number',
-            field=models.CharField(blank=True, help_text="The order's number for people, from a yearly series: 2026-00042 (ORD-01). Printed as the order reference (BT-13) of the invoices that bill it.", max_length=20),
+            model_name="order",
+            name="number",
+            field=models.CharField(
+                blank=True,
+                help_text="The order's number for people, from a yearly series: 2026-00042 (ORD-01). Printed as the order reference (BT-13) of the invoices that bill it.",
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('number',), name='subscriptions_order_number_unique'),
+            model_name="order",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number", ""), _negated=True),
+                fields=("number",),
+                name="subscriptions_order_number_unique",
+            ),
         ),
         migrations.RunPython(number_existing_orders, migrations.RunPython.noop),
     ]
