@@ -149,6 +149,14 @@ class AccessGrantForm(DomainErrorFormMixin, forms.Form):
     )
 
 
+class PhoneCodeForm(DomainErrorFormMixin, forms.Form):
+    code = forms.CharField(
+        max_length=12,
+        label="Code from the SMS",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
 class ApiTokenForm(DomainErrorFormMixin, forms.Form):
     name = forms.CharField(max_length=100)
     scopes = forms.MultipleChoiceField(

@@ -94,6 +94,12 @@ class Client(models.Model):
     phone = EncryptedTextField(blank=True)
     phone_index = BlindIndexField(source="phone", purpose="phone")
     age_declared_at = models.DateTimeField(null=True, blank=True)
+    phone_confirmed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the client proved it receives SMS at ``phone`` (CAT-04); cleared "
+        "when the phone number changes.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -250,6 +256,28 @@ class LoginLockout(models.Model):
 
     def __str__(self) -> str:
         return f"lockout {self.identifier_index[:8]}… until {self.locked_until}"
+
+
+class PhoneConfirmation(models.Model):
+    """A code sent by SMS to the client's phone number, to prove the client receives it
+    (CAT-04). Only a keyed hash of the code is kept; it expires, allows a few wrong tries and
+    is void once the phone number changes (``phone_index`` is the number it was sent to)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="phone_confirmations")
+    phone_index = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=64)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    failed_attempts = models.PositiveIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["client", "-sent_at"], name="accounts_phone_conf_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"phone confirmation of client {self.client_id} sent {self.sent_at:%Y-%m-%d %H:%M}"
 
 
 class ApiToken(models.Model):

@@ -126,6 +126,12 @@ declare(
             LegalBasis.LEGAL_OBLIGATION,
             Retention.CONSENT_RECORDS,
         ),
+        "phone_confirmed_at": Personal(
+            Category.CONTACT,
+            "proof that the client receives SMS at its phone number, for free trials (CAT-04)",
+            LegalBasis.CONTRACT,
+            Retention.ACCOUNT_LIFETIME,
+        ),
         "created_at": RECORD_TIME,
     },
     subject=Subject(client="id", user="owner"),
@@ -241,6 +247,24 @@ declare(
     subject=Subject(),
 )
 
+declare(
+    "accounts.PhoneConfirmation",
+    {
+        "id": ROW_KEY,
+        "client": REFERENCE,
+        "phone_index": Personal(
+            Category.CONTACT,
+            "the phone number a confirmation code was sent to (keyed hash, CAT-04)",
+            LegalBasis.CONTRACT,
+            Retention.ACCOUNT_LIFETIME,
+        ),
+        "code_hash": NotPersonal("keyed hash of a one-time code"),
+        "sent_at": RECORD_TIME,
+        "expires_at": RECORD_TIME,
+        "failed_attempts": STATE,
+        "confirmed_at": RECORD_TIME,
+    },
+)
 declare(
     "accounts.ApiToken",
     {

@@ -28,6 +28,7 @@ from hostledger.api.routers import (
     policies,
     service_changes,
     services,
+    signup,
     staff,
     staff_reads,
     usage,
@@ -47,6 +48,9 @@ the currency's decimals, never a JSON number. Staff money movements take an
 the client area; the secret is shown once). A token with scope `read` may use GET; POST,
 PATCH and DELETE need scope `write`. In the browser, the client-area session works too, with
 the CSRF token in the `X-CSRFToken` header on changes. Staff need two-factor sign-in turned on.
+Without a browser, sign up with `POST /signup`, confirm the e-mail address with the link
+mailed, and create the first token with `POST /signin/token` (e-mail address, password and,
+when two-factor sign-in is on, its code); these two operations take no credential.
 
 **Acting for another client.** A user who was granted access to another client's account
 passes `?client=<client id>` to act in it, within the scopes granted.
@@ -97,6 +101,7 @@ api = HostLedgerApi(
 )
 install_handlers(api)
 
+api.add_router("", signup.router)
 api.add_router("", me.router)
 api.add_router("", payers.router)
 api.add_router("", contacts.router)

@@ -61,6 +61,11 @@ class OrderSummaryOut(Schema):
     """What a client asked for and at which prices (ORD-01), without its items."""
 
     id: str = Field(description="Public id of the order.", examples=["ord_3k9d2m7q8w1x4z6v"])
+    number: str = Field(
+        description="The order's number for people, from a yearly series; invoices print it "
+        "as the order reference (BT-13).",
+        examples=["2026-00042"],
+    )
     status: OrderStatus = Field(
         description="placed (awaiting payment), paid, cancelled or free_trial."
     )
@@ -361,6 +366,7 @@ def order_summary(order: Order) -> dict:
     """An order (with its catalog items loaded) as :class:`OrderSummaryOut`."""
     return {
         "id": order.public_id,
+        "number": order.number,
         "status": order.status,
         "family": order.family.code,
         "tariff_id": order.tariff.public_id,

@@ -376,7 +376,7 @@ def sample_context(language: str, *, event: str | None) -> dict:
         ),
         "question": "Please confirm the address of your company.",
         "occurred_at": _formatted_date(example_day, language) + " 14:05",
-        "order_id": "1042",
+        "order_id": "2026-01042",
         "order_paid": False,
         "payment_reference": "RF78100421",
         "balance": _formatted_money(2500, DEFAULT_CURRENCY, language),

@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from hostledger.core.errors import DomainError
+from hostledger.core.fields import BlindIndexField, EncryptedTextField
 from hostledger.core.ids import new_public_id
 from hostledger.core.money import DEFAULT_CURRENCY, Money
 
@@ -41,6 +42,21 @@ class OrderPlacedError(DomainError):
             fields={"order": "placed orders are never edited"},
             status=409,
         )
+
+
+class OrderNumberCounter(models.Model):
+    """The last order number given in one calendar year (ORD-01).
+
+    Read and advanced only by :func:`hostledger.subscriptions.numbering.order_number_next`
+    under this row's lock, in the transaction that stores the order, so numbers of a year run
+    1, 2, 3, … without gaps.
+    """
+
+    year = models.PositiveIntegerField(unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"orders of {self.year}: last {self.last_number}"
 
 
 class Order(models.Model):
@@ -62,6 +78,12 @@ class Order(models.Model):
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "ord"), editable=False
+    )
+    number = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="The order's number for people, from a yearly series: 2026-00042 (ORD-01). "
+        "Printed as the order reference (BT-13) of the invoices that bill it.",
     )
     client = models.ForeignKey("accounts.Client", on_delete=models.PROTECT, related_name="orders")
     payer = models.ForeignKey("accounts.Payer", on_delete=models.PROTECT, related_name="orders")
@@ -131,6 +153,11 @@ class Order(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(net_minor__gte=0), name="subscriptions_order_net_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=~Q(number=""),
+                name="subscriptions_order_number_unique",
             ),
         ]
         indexes = [models.Index(fields=["client", "status"], name="subscriptions_order_cli_idx")]
@@ -370,6 +397,12 @@ class Service(models.Model):
     module_name = models.CharField(max_length=40)
     module_service_id = models.CharField(max_length=200, blank=True)
     module_data = models.JSONField(default=dict, blank=True)
+    host_name = EncryptedTextField(
+        blank=True,
+        help_text="The domain or server name the service runs under, set by staff; staff "
+        "search finds the client by it (issue 11 §8).",
+    )
+    host_name_index = BlindIndexField(source="host_name", purpose="host-name")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

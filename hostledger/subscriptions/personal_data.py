@@ -7,7 +7,14 @@ resources, never credentials or data about a person. The field history of servic
 these declarations (``hostledger.core.declarations``).
 """
 
-from hostledger.core.personal_data import NotPersonal, declare
+from hostledger.core.personal_data import (
+    Category,
+    LegalBasis,
+    NotPersonal,
+    Personal,
+    Retention,
+    declare,
+)
 
 ROW_KEY = NotPersonal("internal row key")
 PUBLIC_ID = NotPersonal("random opaque id for URLs and the API")
@@ -22,10 +29,19 @@ MODULE = NotPersonal(
 SERVER = NotPersonal("a server inside the client's cloud pool: a host name and its resources")
 
 declare(
+    "subscriptions.OrderNumberCounter",
+    {
+        "id": ROW_KEY,
+        "year": NotPersonal("the year of a series of order numbers"),
+        "last_number": NotPersonal("the last order number given in that year"),
+    },
+)
+declare(
     "subscriptions.Order",
     {
         "id": ROW_KEY,
         "public_id": PUBLIC_ID,
+        "number": NotPersonal("the order's number for people, from a yearly series"),
         "client": REFERENCE,
         "payer": REFERENCE,
         "family": REFERENCE,
@@ -106,6 +122,19 @@ declare(
         "module_name": MODULE,
         "module_service_id": MODULE,
         "module_data": MODULE,
+        "host_name": Personal(
+            Category.TECHNICAL,
+            "naming the service to the client and staff; may name a person (a domain)",
+            LegalBasis.CONTRACT,
+            Retention.ACCOUNT_LIFETIME,
+            encrypted=True,
+        ),
+        "host_name_index": Personal(
+            Category.TECHNICAL,
+            "staff finding a client by a service's host name (keyed hash)",
+            LegalBasis.CONTRACT,
+            Retention.ACCOUNT_LIFETIME,
+        ),
         "created_at": RECORD_TIME,
         "updated_at": RECORD_TIME,
     },

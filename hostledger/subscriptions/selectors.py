@@ -15,7 +15,8 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from hostledger.core.calendar import working_days_between
-from hostledger.core.errors import NotFound
+from hostledger.core.errors import DomainError, NotFound
+from hostledger.subscriptions.host_names import clean_host_name
 from hostledger.subscriptions.models import (
     RESOURCE_NAMES,
     Order,
@@ -306,6 +307,26 @@ def client_service_counts(client) -> list[tuple[str, str, int]]:
     return [
         (value, label, counts[value]) for value, label in ServiceStatus.choices if value in counts
     ]
+
+
+def client_id_lookups_by_order_number(number: str) -> list[QuerySet]:
+    """A look-up (not yet run) of the client of the order numbered ``number`` (2026-00042),
+    for the staff search's UNION (issue 11 §8)."""
+    return [Order.objects.filter(number=number).values_list("client_id")]
+
+
+def client_id_lookups_by_host_name(query: str) -> list[QuerySet]:
+    """A look-up (not yet run) of the clients with a service under the host name ``query``,
+    by its keyed hash, for the staff search's UNION (issue 11 §8); none when ``query`` is no
+    host name."""
+    try:
+        host_name = clean_host_name(query)
+    except DomainError:
+        return []
+    if not host_name or "." not in host_name:
+        return []
+    index = Service._meta.get_field("host_name_index").index_of(host_name)
+    return [Service.objects.filter(host_name_index=index).values_list("client_id")]
 
 
 def client_id_lookups_by_number(number: int) -> list[QuerySet]:

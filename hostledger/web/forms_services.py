@@ -218,6 +218,17 @@ class ServiceActivateForm(DomainErrorFormMixin, forms.Form):
     )
 
 
+class ServiceHostNameForm(DomainErrorFormMixin, forms.Form):
+    """The domain or server name a service runs under; empty clears it (issue 11 §8)."""
+
+    host_name = forms.CharField(
+        max_length=253,
+        required=False,
+        label="Host name",
+        help_text="The domain or server name, e.g. shop.example.com; staff search finds it.",
+    )
+
+
 class OrderFilterForm(forms.Form):
     """Filters of the staff order list."""
 

@@ -35,6 +35,8 @@ CLIENT_PAGE_ROWS = 10
 OVERDUE_VERIFICATIONS_SHOWN = 5
 
 _NUMBER = re.compile(r"(?:#|no\.?\s*|(?:order|proforma|service)\s+(?:no\.?\s*)?)?(\d{1,12})", re.I)
+_ORDER_NUMBER = re.compile(r"(?:order\s+(?:no\.?\s*)?)?(\d{4}-\d{1,12})", re.I)
+"""An order number as people write it: "2026-00042", "Order 2026-00042" (ORD-01)."""
 
 
 @dataclass
@@ -199,8 +201,8 @@ def staff_client_messages(client) -> list:
 
 def find_clients(query: str, *, limit: int = 50, with_names: bool = False) -> list:
     """Clients found by staff search: a word of the name or company, e-mail, phone, client
-    id, invoice number, order or service number (issue 11 §8); their names are read (and
-    decrypted) only ``with_names``."""
+    id, invoice number, order or service number, a service's host name (issue 11 §8); their
+    names are read (and decrypted) only ``with_names``."""
     query = (query or "").strip()
     also: list = []
     if query:
@@ -209,6 +211,10 @@ def find_clients(query: str, *, limit: int = 50, with_names: bool = False) -> li
         also.extend(invoice_selectors.client_id_lookups_by_invoice_number(query, number))
         if number is not None:
             also.extend(service_selectors.client_id_lookups_by_number(number))
+        also.extend(service_selectors.client_id_lookups_by_host_name(query))
+        order_number = _ORDER_NUMBER.fullmatch(query)
+        if order_number:
+            also.extend(service_selectors.client_id_lookups_by_order_number(order_number.group(1)))
     return account_selectors.staff_client_search(
         query, also=also, limit=limit, with_personal_data=with_names
     )

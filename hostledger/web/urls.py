@@ -28,6 +28,7 @@ urlpatterns = [
     path("", client.dashboard, name="dashboard"),
     path("profile/", client.profile, name="profile"),
     path("profile/edit/", client.profile_edit, name="profile_edit"),
+    path("profile/phone/", client.profile_phone, name="profile_phone"),
     path("payers/", client.payer_list, name="payer_list"),
     path("payers/new/", client.payer_create, name="payer_create"),
     path("payers/<str:public_id>/edit/", client.payer_edit, name="payer_edit"),

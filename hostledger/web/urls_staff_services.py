@@ -25,6 +25,11 @@ urlpatterns: list = [
         name="staff_service_activate",
     ),
     path(
+        "staff/services/<str:public_id>/host-name/",
+        staff_services.service_host_name_view,
+        name="staff_service_host_name",
+    ),
+    path(
         "staff/services/<str:public_id>/suspend/",
         staff_services.service_suspend_view,
         name="staff_service_suspend",

@@ -1,5 +1,8 @@
 """Who may call what: every API v1 operation for every kind of caller, from one table.
 
+Sign-up and the first token are public: every caller gets the same answer, since the
+credential sent is not used (decision 0018f).
+
 Callers: nobody (anonymous), client A (who owns the objects addressed), client B (another
 client), a read-only trusted user of A (ACC-06), and one staff member of each default role
 (ACC-11) with two-factor sign-in on (ACC-09). Client-scoped rows act in A's account with
@@ -23,7 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from hostledger.accounts import actions
-from hostledger.accounts.models import User
+from hostledger.accounts.models import PhoneConfirmation, User
 from hostledger.catalog import actions as catalog_actions
 from tests.api import money_factories as money
 from tests.api.conftest import (
@@ -76,8 +79,12 @@ TABLE = [
     ("GET",    "/me",                           401, 200, 200, 200, 200, 200, 200, 200, 200),
     ("PATCH",  "/me",                           401, 200, 200, 200, 404, 404, 404, 404, 404),
     ("GET",    "/me/login-history",             401, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("POST",   "/me/phone/code",                401, 200, 200, 200, 404, 404, 404, 404, 404),
+    ("POST",   "/me/phone/confirm",             401, 200, 400, 400, 404, 404, 404, 404, 404),
     ("GET",    "/tokens",                       401, 200, 200, 200, 200, 200, 200, 200, 200),
     ("POST",   "/tokens",                       401, 201, 201, 201, 201, 201, 201, 201, 201),
+    ("POST",   "/signup",                       201, 201, 201, 201, 201, 201, 201, 201, 201),
+    ("POST",   "/signin/token",                 201, 201, 201, 201, 201, 201, 201, 201, 201),
     ("DELETE", "/tokens/{token}",               401, 200, 404, 404, 404, 404, 404, 404, 404),
     ("GET",    "/payers",                       401, 200, 404, 200, 404, 404, 404, 404, 404),
     ("POST",   "/payers",                       401, 201, 404, 403, 404, 404, 404, 404, 404),
@@ -298,6 +305,7 @@ COMPANY = {
     "country": "EE",
 }
 TECHNICAL = {"role": "technical", "name": "Jaan Tamm", "email": "jaan@example.com"}
+SIGNIN_PASSWORD = "Tallinn harbour 2024 wind"
 BODIES = {
     ("POST", "/policies/accept"): {"kind": "terms", "version": "1.0"},
     ("POST", "/staff/policies"): {
@@ -307,6 +315,25 @@ BODIES = {
         "body": "# Terms\n\nSection 7 changes.",
         "requires_reacceptance": True,
         "change_summary": "Section 7 changes.",
+    },
+    ("POST", "/signup"): {
+        "email": "kadri.kask@example.com",
+        "password": SIGNIN_PASSWORD,
+        "kind": "natural",
+        "first_name": "Kadri",
+        "last_name": "Kask",
+        "street": "Pikk 1",
+        "city": "Tartu",
+        "country": "EE",
+        "phone": "+372 5123 4567",
+        "age_declaration": True,
+        "accept_policies": True,
+    },
+    ("POST", "/signin/token"): {
+        "email": "signin@example.com",
+        "password": SIGNIN_PASSWORD,
+        "name": "First token",
+        "scopes": ["read"],
     },
     ("PUT", "/notification-preferences"): {"sms": {"billing": True}},
     ("PUT", "/staff/notification-templates/payment_reminder/et"): {
@@ -334,6 +361,7 @@ BODIES = {
     ("POST", "/services/{pool}/cancellation"): {"effective_on": money.in_days(60)},
     ("POST", "/services/{pool}/contract-notice"): {"kind": "termination"},
     ("PATCH", "/me"): {"city": "Tartu"},
+    ("POST", "/me/phone/confirm"): {"code": "{phone_code}"},
     ("POST", "/tokens"): {"name": "Matrix", "scopes": ["read"]},
     ("POST", "/payers"): COMPANY,
     ("PATCH", "/payers/{payer}"): {"city": "Tartu"},
@@ -481,6 +509,9 @@ READS_BY_POST = {("POST", "/staff/notification-templates/payment_reminder/et/pre
 """Rows that POST a body to compute an answer and change nothing."""
 
 CODE_OF_STATUS = {401: {"not_authenticated"}, 403: {"permission_denied"}, 404: {"not_found"}}
+CODE_OF_ROW = {("POST", "/me/phone/confirm"): {400: {"phone_code_expired"}}}
+"""Rows where some callers are refused by a business rule: B and the trusted user were sent
+no phone code, so A's code is no code of theirs."""
 
 
 @dataclass
@@ -516,6 +547,15 @@ def build_world() -> World:
         client=account, actor=owner, grantee_email=helper.email, scopes=["billing"]
     )
     make_user("newcomer@example.com")
+    # A code sent to A's phone a while ago, so that A may confirm it or ask for another.
+    phone_confirmation, phone_code = actions.phone_confirmation_create(client=account, actor=owner)
+    PhoneConfirmation.objects.filter(pk=phone_confirmation.pk).update(
+        sent_at=timezone.now() - timedelta(minutes=5),
+        expires_at=timezone.now() + timedelta(days=3),
+    )
+    signs_in = make_client_user("signin@example.com")
+    signs_in.set_password(SIGNIN_PASSWORD)
+    signs_in.save(update_fields=["password"])
     token, _ = actions.api_token_create(user=owner, name="A's script", scopes=["read"])
     actions.staff_roles_ensure_defaults()
     member = actions.staff_user_create(
@@ -545,6 +585,7 @@ def build_world() -> World:
             "contact": contact.public_id,
             "grant": grant.public_id,
             "token": token.public_id,
+            "phone_code": phone_code,
             "staff_member": member.public_id,
             **{name: item.public_id for name, item in items.items()},
             "payment": payment.public_id,
@@ -720,7 +761,7 @@ def test_authorization_matrix__ACC_06_ACC_09_ACC_11(world, method, path, actor, 
         api = api_by_session(None)
     else:
         api = api_by_token(user) if by == "token" else api_by_session(user)
-    expected_codes = CODE_OF_STATUS.get(expected, set())
+    expected_codes = {**CODE_OF_STATUS, **CODE_OF_ROW.get((method, path), {})}.get(expected, set())
     if by == "token" and (method, path) == ("POST", "/tokens") and expected == 201:
         expected, expected_codes = 403, {"session_required"}
     address = path + ("?client={client}" if path.startswith(CLIENT_SCOPED) else "")

@@ -35,6 +35,7 @@ def test_me_shows_the_user_their_profile_and_accounts(client_a):
             "postal_code": "10151",
             "country": "EE",
             "phone": "+37255550101",
+            "phone_confirmed_at": iso(account.phone_confirmed_at),
             "created_at": iso(account.created_at),
         },
         "accounts": [

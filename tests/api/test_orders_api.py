@@ -251,7 +251,7 @@ def test_an_unpaid_order_is_withdrawn_with_its_proforma_and_service__ORD_01(
     assert api.get(f"/invoices/{placed['proforma_id']}").json()["status"] == "cancelled"
     history = api.get(f"/services/{placed['service_id']}").json()["history"]
     assert [(change["to_status"], change["reason"]) for change in history] == [
-        ("pending", f"Order {placed['id']} placed."),
+        ("pending", f"Order {placed['number']} placed."),
         ("terminated", "Ordered by mistake"),
     ]
     assert again.status_code == 400

@@ -111,7 +111,7 @@ def test_a_service_shows_every_move_with_reason_actor_and_time__ORD_02_ORD_03(
         (change["from_status"], change["to_status"], change["reason"], change["changed_by"])
         for change in service["history"]
     ] == [
-        (None, "pending", f"Order {placed['id']} placed.", "client"),
+        (None, "pending", f"Order {placed['number']} placed.", "client"),
         ("pending", "provisioning", "Period paid on 2026-03-02; provisioning started.", "system"),
         (
             "provisioning",

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 from hostledger.automation.dunning import trials_end
 from hostledger.catalog.actions import price_change_announce
@@ -103,7 +103,7 @@ def test_order_received_and_proforma_with_how_to_pay_in_estonian__NTF_01(shop):
     assert notification.client == client
     assert delivery.language == "et"
     assert delivery.recipient == client.owner.email
-    assert delivery.subject == f"Tellimus {order.pk} on vastu võetud: VPS Start"
+    assert delivery.subject == f"Tellimus {order.number} on vastu võetud: VPS Start"
     assert f"esimese perioodi eest {gross(proforma, 'et')}." in delivery.body
     assert f"Ettemaksuarve {proforma} ootab tasumist" in delivery.body
     _, proforma_mail = _one("proforma_issued")
@@ -252,7 +252,7 @@ def test_staff_suspension_and_resumption_are_told_once_each__NTF_01(shop):
 
 @pytest.mark.django_db
 def test_trial_started_then_ending_with_its_last_day__CAT_04(shop):
-    client = make_client(phone="+372 5555 0101")
+    client = make_client(phone="+372 5555 0101", phone_confirmed_at=timezone.now())
     EmailAddress.objects.create(
         user=client.owner, email=client.owner.email, verified=True, primary=True
     )

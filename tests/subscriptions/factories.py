@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
+from django.utils import timezone
 
 from hostledger.accounts import permissions as perms
 from hostledger.accounts.models import Client, Payer, User
@@ -137,7 +138,7 @@ def build_catalog(staff: User | None = None) -> Catalog:
 def new_client(*, contacts_confirmed: bool = True, **overrides) -> Client:
     """A natural-person client in Estonia with an owner user of its own; unless
     ``contacts_confirmed`` is False, the owner has confirmed the e-mail address and the
-    client gave a phone number (what a free trial needs, CAT-04)."""
+    client confirmed its phone number (what a free trial needs, CAT-04)."""
     number = next(_numbers)
     owner = User.objects.create_user(f"orderer{number}@example.com", None)
     fields = {
@@ -151,6 +152,7 @@ def new_client(*, contacts_confirmed: bool = True, **overrides) -> Client:
     }
     if contacts_confirmed:
         fields["phone"] = f"+372 5{number:07d}"
+        fields["phone_confirmed_at"] = timezone.now()
         EmailAddress.objects.create(user=owner, email=owner.email, verified=True, primary=True)
     fields.update(overrides)
     return Client.objects.create(**fields)

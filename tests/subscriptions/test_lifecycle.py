@@ -63,7 +63,7 @@ def test_each_legal_transition_is_stored_with_reason_actor_and_time__ORD_02(
     assert service.terminated_at is not None
     history = service_history(service)
     assert _changes(service) == [
-        ("", "pending", f"Order {service.order.public_id} placed.", client_record.owner.pk),
+        ("", "pending", f"Order {service.order.number} placed.", client_record.owner.pk),
         ("pending", "provisioning", "Period paid on 2027-03-01; provisioning started.", None),
         (
             "provisioning",
@@ -258,7 +258,7 @@ def test_a_vps_trial_is_free_and_once_per_client__CAT_04(place, shop, client_rec
     assert place(client=neighbour, payer=new_payer(neighbour), trial=True).is_trial
 
 
-def test_a_free_trial_needs_a_confirmed_email_and_a_phone__CAT_04(place, shop):
+def test_a_free_trial_needs_a_confirmed_email_and_a_confirmed_phone__CAT_04(place, shop):
     """Each missing contact is named under its own field, and nothing is written."""
     newcomer = new_client(contacts_confirmed=False)
     payer = new_payer(newcomer)
@@ -278,6 +278,14 @@ def test_a_free_trial_needs_a_confirmed_email_and_a_phone__CAT_04(place, shop):
     assert set(refused.value.fields) == {"phone"}
 
     newcomer.phone = "+372 5555 1234"
+    newcomer.save()
+    with pytest.raises(DomainError) as refused:
+        place(client=newcomer, payer=payer, trial=True)
+    assert refused.value.fields == {
+        "phone": "Confirm your phone number (the code we send by SMS) before starting a free trial."
+    }
+
+    newcomer.phone_confirmed_at = newcomer.created_at
     newcomer.save()
     assert place(client=newcomer, payer=payer, trial=True).service.status == ServiceStatus.TRIAL
     # A paid order needs neither.

@@ -222,7 +222,7 @@ def test_an_unpaid_order_can_be_withdrawn_with_its_proforma__ORD_01(
     service = order.service
     assert service.status == ServiceStatus.TERMINATED
     assert list(service.status_changes.values_list("from_status", "to_status", "reason")) == [
-        ("", "pending", f"Order {order.public_id} placed."),
+        ("", "pending", f"Order {order.number} placed."),
         ("pending", "terminated", "Mistake"),
     ]
     with pytest.raises(DomainError) as refused:

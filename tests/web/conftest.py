@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.utils import timezone
 
 from hostledger.accounts import actions
-from hostledger.accounts.models import AccessGrant, User
+from hostledger.accounts.models import AccessGrant, Client, User
 from hostledger.flows.registration import client_registered
 from hostledger.privacy.policies import policy_publish
 from hostledger.web.decorators import SESSION_CLIENT_KEY
@@ -49,6 +50,12 @@ def make_client_user(email: str, *, password: str | None = None, **data) -> User
     client_registered(
         user=user, data=person, declared_old_enough=True, accepted_policies=True, ip_address=None
     )
+    if person.get("phone"):
+        # Test clients have confirmed the number they gave, as a free trial needs (CAT-04).
+        client = Client.objects.get(owner=user)
+        client.phone_confirmed_at = timezone.now()
+        client.save(update_fields=["phone_confirmed_at"])
+        user.client = client
     return user
 
 

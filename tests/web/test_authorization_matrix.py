@@ -22,6 +22,7 @@ from hostledger.accounts.models import (
     Client,
     Contact,
     Payer,
+    PhoneConfirmation,
     StaffNote,
     StaffRole,
     User,
@@ -124,7 +125,19 @@ def database_state() -> dict:
     return {
         "clients": list(
             Client.objects.order_by("pk").values_list(
-                "pk", "first_name", "last_name", "street", "city", "postal_code", "phone"
+                "pk",
+                "first_name",
+                "last_name",
+                "street",
+                "city",
+                "postal_code",
+                "phone",
+                "phone_confirmed_at",
+            )
+        ),
+        "phone_confirmations": list(
+            PhoneConfirmation.objects.order_by("pk").values_list(
+                "pk", "failed_attempts", "confirmed_at"
             )
         ),
         "payers": list(
@@ -237,6 +250,7 @@ ENDPOINTS = [
     Endpoint("dashboard", client_page(owner_a=200, owner_b=200, readonly_a=200)),
     Endpoint("profile", client_page(owner_a=200, owner_b=200, readonly_a=200)),
     Endpoint("profile_edit", client_page(owner_a=200, owner_b=200, readonly_a=403)),
+    Endpoint("profile_phone", client_page(owner_a=200, owner_b=200, readonly_a=403)),
     Endpoint("payer_list", client_page(owner_a=200, owner_b=200, readonly_a=200)),
     Endpoint("payer_create", client_page(owner_a=200, owner_b=200, readonly_a=403)),
     Endpoint("payer_edit", client_page(owner_a=200, owner_b=404, readonly_a=403), payer_id),
@@ -254,6 +268,13 @@ ENDPOINTS = [
         client_page(owner_a=302, owner_b=302, readonly_a=403),
         method="POST",
         data=lambda world: {"kind": "natural", **CLIENT_PROFILE},
+        writers=frozenset({"owner_a", "owner_b"}),
+    ),
+    Endpoint(
+        "profile_phone",
+        client_page(owner_a=302, owner_b=302, readonly_a=403),
+        method="POST",
+        data=lambda world: {"send": "1"},
         writers=frozenset({"owner_a", "owner_b"}),
     ),
     Endpoint(

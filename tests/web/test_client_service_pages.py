@@ -207,7 +207,7 @@ def test_an_order_the_balance_covers_is_paid_at_once_and_set_up__ORD_03(
     assert service.status == ServiceStatus.PROVISIONING
     assert service.commencement_deadline == date(2027, 3, 2)
     html = html_of(response)
-    assert f"Order {order.public_id} placed and paid from your balance." in html
+    assert f"Order {order.number} placed and paid from your balance." in html
     assert f"Invoice {order.proforma.number_display}" in html
     assert "Pay €" not in html and "Top up €" not in html
 
@@ -288,7 +288,7 @@ def test_an_unpaid_order_is_withdrawn_with_its_proforma__ORD_01(owner, shop, pay
     assert order.status == Order.Status.CANCELLED
     assert order.proforma.status == Invoice.Status.CANCELLED
     assert order.services.get().status == ServiceStatus.TERMINATED
-    assert f"Order {order.public_id} is withdrawn." in html_of(response)
+    assert f"Order {order.number} is withdrawn." in html_of(response)
     before = written_rows()
     again = owner.post(reverse("web:order_withdraw", args=[order.public_id]), follow=True)
     assert "only an unpaid order can be withdrawn" in html_of(again)
@@ -323,7 +323,7 @@ def test_service_page_shows_status_history_periods_and_commencement_deadline__OR
     history = html[html.index('id="history-title"') :]
     assert "<strong>Pending payment → Provisioning</strong>" in history
     assert "Period paid on 2027-03-01; provisioning started." in history
-    assert f"Order {order.public_id} placed." in history
+    assert f"Order {order.number} placed." in history
     assert "by you" in history and "automatic" in history
 
     staff = services_staff()

@@ -213,6 +213,9 @@ ENDPOINTS = [
         lambda sw: [sw.provisioning.public_id],
         lambda sw: {"activate-reason": "Built by hand."},
     ),
+    staff_write(
+        "staff_service_host_name", pool_id, lambda sw: {"host-host_name": "pool.example.com"}
+    ),
     staff_write("staff_service_suspend", pool_id, lambda sw: {"suspend-reason": "Abuse."}),
     staff_write(
         "staff_service_resume",

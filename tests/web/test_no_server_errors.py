@@ -14,7 +14,9 @@ from django.urls import URLPattern, URLResolver, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hostledger.core.jobs import run_job_now
 from hostledger.web import urls as web_urls
+from tests.api.test_authorization_matrix import build_world
 from tests.module_world import kept_for_the_module
 from tests.web.conftest import login, make_client_user, make_staff_user, publish_policies
 
@@ -136,6 +138,172 @@ def test_no_query_parameter_of_a_page_answers_500(signed_in, name):
             assert response.status_code < 500, (path, query, response.status_code)
 
     opened()
+
+
+# ----------------------------------------------------------------------------- pages with ids
+
+ID_OF_SEGMENT = {
+    "access": "grant",
+    "acts": "act",
+    "paper-requests": "paper_request",
+    "api-tokens": "token",
+    "contacts": "contact",
+    "credit-notes": "credit_note",
+    "decisions": "decision",
+    "invoices": "invoice",
+    "messages": "notification",
+    "orders": "order",
+    "payers": "payer",
+    "services": "pool",
+    "servers": "server",
+    "cancellations": "due_cancellation",
+    "clients": "client",
+    "outbox": "failed_delivery",
+    "payments": "payment",
+    "reversals": "waiting_reversal",
+    "unmatched": "unmatched_payment",
+    "users": "staff_member",
+    "verification-requests": "answered_verification",
+    "verification": "verification_request",
+    "add-ons": "add_on",
+    "metered-items": "metered_item",
+    "os-images": "os_image",
+    "tariffs": "tariff",
+    "price-changes": "draft_price_version",
+}
+"""Which object of the world a path's id names, by the path segment before it."""
+
+FIXED_ARGUMENTS = {
+    "kind": "tariffs",
+    "code": "vps",
+    "slug": "support",
+    "key": "accounts.minimum_age",
+    "event": "payment_reminder",
+    "language": "et",
+    "name": "local",
+}
+"""Arguments that name a kind, a code or a setting rather than an object."""
+
+_ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
+
+PAGES_WITH_ARGUMENTS = sorted(
+    (name, path) for path, name in _walk(web_urls.urlpatterns) if "<" in path
+)
+
+
+def arguments_of(path: str, ids: dict[str, str]) -> dict[str, str]:
+    """The URL's arguments filled from the world: each id by the segment before it, a kind or
+    code by :data:`FIXED_ARGUMENTS`, anything else an id of no object (the page answers 404)."""
+    arguments = {}
+    segments = path.strip("/").split("/")
+    for position, segment in enumerate(segments):
+        matched = _ARGUMENT.fullmatch(segment)
+        if not matched:
+            continue
+        argument = matched.group(1)
+        before = segments[position - 1] if position else ""
+        if argument in FIXED_ARGUMENTS:
+            arguments[argument] = FIXED_ARGUMENTS[argument]
+        elif argument == "run_id":
+            arguments[argument] = ids["job_run"]
+        elif before in ID_OF_SEGMENT and ID_OF_SEGMENT[before] in ids:
+            arguments[argument] = ids[ID_OF_SEGMENT[before]]
+        else:
+            arguments[argument] = "nob_0000000000000000"
+    return arguments
+
+
+@pytest.fixture(scope="module")
+def world_with_objects(django_db_setup, django_db_blocker):
+    """Client A with a service in each state, orders, invoices, payments, acts, messages,
+    verification requests and decisions (the API's authorization world, built through the
+    actions), and an administrator."""
+    with kept_for_the_module(django_db_blocker):
+        publish_policies()
+        world = build_world()
+        staff = make_staff_user("administrator", email="fuzz-admin@staff.example")
+        run = run_job_now("privacy.purge_access_logs", actor=staff)
+        yield {
+            "client": world.client_a,
+            "staff": staff,
+            "ids": {**world.ids, "job_run": run.pk},
+        }
+
+
+@pytest.fixture
+def signed_in_with_objects(world_with_objects, db) -> dict[str, HttpClient]:
+    browsers = {}
+    for who in ("client", "staff"):
+        browser = HttpClient(raise_request_exception=False)
+        login(browser, world_with_objects[who])
+        browsers[who] = browser
+    return browsers
+
+
+@pytest.mark.parametrize(("name", "path"), PAGES_WITH_ARGUMENTS)
+def test_no_query_parameter_of_a_page_of_an_object_answers_500(
+    world_with_objects, signed_in_with_objects, name, path
+):
+    """Every page whose URL names an object, opened on a real object of the world (client A's
+    pages as A, staff pages as an administrator), with fuzzed query parameters."""
+    url = reverse(f"web:{name}", kwargs=arguments_of(path, world_with_objects["ids"]))
+    browser = signed_in_with_objects["staff" if path.startswith("staff/") else "client"]
+
+    @given(query=queries)
+    @settings(
+        max_examples=5,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def opened(query):
+        response = browser.get(url, query)
+        assert response.status_code < 500, (url, query, response.status_code)
+
+    opened()
+
+
+def test_pages_of_objects_open_on_real_objects(world_with_objects, signed_in_with_objects):
+    """The fuzz above reaches the pages themselves, not a 404 of a wrong id."""
+    ids = world_with_objects["ids"]
+    for name, path in PAGES_WITH_ARGUMENTS:
+        if name not in OPENED_ON_A_REAL_OBJECT:
+            continue
+        url = reverse(f"web:{name}", kwargs=arguments_of(path, ids))
+        browser = signed_in_with_objects["staff" if path.startswith("staff/") else "client"]
+        assert browser.get(url).status_code == 200, url
+
+
+OPENED_ON_A_REAL_OBJECT = (
+    "act_detail",
+    "contact_detail",
+    "credit_note_detail",
+    "invoice_detail",
+    "notification",
+    "order_detail",
+    "payer_edit",
+    "service_detail",
+    "verification_detail",
+    "staff_act",
+    "staff_client_detail",
+    "staff_client_balance",
+    "staff_decision",
+    "staff_invoice",
+    "staff_order",
+    "staff_service",
+    "staff_user_detail",
+    "staff_catalog_tariff",
+    "staff_catalog_add_on",
+    "staff_catalog_metered_item",
+    "staff_catalog_os_image",
+    "staff_catalog_family",
+    "job_run_detail",
+    "setting_detail",
+    "role_detail",
+    "staff_notification_template",
+    "staff_outbox_delivery",
+)
 
 
 @pytest.mark.django_db

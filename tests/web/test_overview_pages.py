@@ -21,8 +21,10 @@ from django.utils import timezone
 from hostledger.accounts import actions as accounts
 from hostledger.accounts.models import AccessGrant, ClientSearchToken, StaffNote
 from hostledger.core.audit import PERSONAL_DATA_READ
+from hostledger.core.errors import DomainError
 from hostledger.core.models import AuditEvent
 from hostledger.core.money import Money
+from hostledger.subscriptions.actions import service_host_name_set
 from hostledger.web.templatetags.hostledger_display import day, document_number, moment
 from tests.api.money_factories import (
     make_catalog,
@@ -134,7 +136,7 @@ def test_staff_client_page_lists_services_orders_invoices_payments_and_messages(
     record_payment(client_a, None, "1.00", "PAY-EXTRA")
     html = client.get(reverse("web:staff_client_detail", args=[client_a.public_id])).content
     html = html.decode()
-    assert f"Order {order.pk}" in html
+    assert f"Order {order.number}" in html
     assert f"VPS Start · no. {order.services.get().pk}" in html
     assert invoice.number_display in html
     assert "€1.00" in html
@@ -190,10 +192,55 @@ def test_staff_search_finds_by_email_phone_and_document_numbers(
     invoice = make_final_invoice(client_b, payer)
     assert company.public_id in _search(client, "info@tamm-ja-poeg.example")
     assert company.public_id in _search(client, "+372 5123 4567")
-    for query in (invoice.number_display, f"#{order.pk}", f"Order {order.pk}"):
+    for query in (
+        invoice.number_display,
+        f"#{order.pk}",
+        f"Order {order.pk}",
+        order.number,
+        f"Order {order.number}",
+    ):
         html = _search(client, query)
         assert client_b.public_id in html, query
         assert company.public_id not in html, query
+
+
+def test_staff_search_finds_a_client_by_its_service_host_name(
+    client, admin, client_a, client_b, company
+):
+    catalog = make_catalog()
+    payer = client_b.payers.get()
+    order = paid_order(client_b, payer, catalog["tariff"], os_image=catalog["os_image"])
+    service = order.services.get()
+    staff = make_staff_user("administrator", email="hosts@staff.example")
+    service_host_name_set(service=service, host_name="Shop.Tamm-Ja-Poeg.example.", actor=staff)
+    service.refresh_from_db()
+    assert service.host_name == "shop.tamm-ja-poeg.example"
+    assert "shop" not in service.host_name_index
+
+    for query in ("shop.tamm-ja-poeg.example", "SHOP.tamm-ja-poeg.example."):
+        html = _search(client, query)
+        assert client_b.public_id in html, query
+        assert client_a.public_id not in html, query
+        assert company.public_id not in html, query
+    assert client_b.public_id not in _search(client, "other.tamm-ja-poeg.example")
+    page = client.get(reverse("web:staff_service", args=[service.public_id]))
+    assert "shop.tamm-ja-poeg.example" in page.content.decode()
+
+
+def test_a_host_name_must_be_a_domain_or_server_name(client_b, db):
+    catalog = make_catalog()
+    order = paid_order(
+        client_b, client_b.payers.get(), catalog["tariff"], os_image=catalog["os_image"]
+    )
+    service = order.services.get()
+    staff = make_staff_user("administrator", email="hosts@staff.example")
+    with pytest.raises(DomainError) as refused:
+        service_host_name_set(service=service, host_name="not a host", actor=staff)
+    assert refused.value.fields == {
+        "host_name": "Enter a domain or server name, e.g. shop.example.com."
+    }
+    service.refresh_from_db()
+    assert (service.host_name, service.host_name_index) == ("", "")
 
 
 def test_staff_search_is_posted_and_names_never_reach_the_url(client, admin, client_a):

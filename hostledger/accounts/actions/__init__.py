@@ -26,6 +26,11 @@ from hostledger.accounts.actions.payers import (
     payer_create,
     payer_update,
 )
+from hostledger.accounts.actions.phone import (
+    phone_confirmation_check,
+    phone_confirmation_create,
+    phone_confirmation_discard,
+)
 from hostledger.accounts.actions.registration import (
     POLICY_KINDS,
     check_age_declaration,
@@ -100,6 +105,9 @@ __all__ = [
     "payer_archive",
     "payer_create",
     "payer_update",
+    "phone_confirmation_check",
+    "phone_confirmation_create",
+    "phone_confirmation_discard",
     "sessions_end_for_user",
     "sessions_expired_purge",
     "staff_note_add",

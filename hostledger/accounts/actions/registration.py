@@ -193,6 +193,8 @@ def client_profile_update(*, client: Client, actor: User, data: dict) -> Client:
     changed = [field for field, value in cleaned.items() if getattr(client, field) != value]
     for field, value in cleaned.items():
         setattr(client, field, value)
+    if "phone" in changed:
+        client.phone_confirmed_at = None  # a new number is confirmed anew (CAT-04)
     client._history_user = actor
     client.save()
     client_search_index_refresh(client=client)

@@ -16,6 +16,7 @@ from hostledger.api.auth import calling_token
 from hostledger.api.errors import responses
 from hostledger.api.schemas import InputSchema, PageParams, page_of, paginate, path_id, text
 from hostledger.core.errors import DomainError
+from hostledger.flows.phone_confirmation import phone_confirmation_send
 
 router = Router(tags=["Me"])
 
@@ -49,6 +50,10 @@ class ClientProfileOut(Schema):
     postal_code: str = Field(description="Postal code.", examples=["10151"])
     country: str = Field(description="Two-letter ISO country code.", examples=["EE"])
     phone: str = Field(description="Phone number in E.164 form.", examples=["+37255550101"])
+    phone_confirmed_at: datetime | None = Field(
+        description="When the phone number was confirmed by an SMS code; null until then and "
+        "again after it changes. A free trial needs it (CAT-04)."
+    )
     created_at: datetime = Field(description="When the account was registered.")
 
     @staticmethod
@@ -97,6 +102,19 @@ class ClientProfilePatch(InputSchema):
     postal_code: text(20, "Postal code.", ["10151"]) | None = None
     country: text(2, "Two-letter ISO country code.", ["EE"]) | None = None
     phone: text(40, "Phone number with its country code.", ["+372 5555 0101"]) | None = None
+
+
+class PhoneStatusOut(Schema):
+    """The client's phone number and whether it is confirmed (CAT-04)."""
+
+    phone: str = Field(description="Phone number in E.164 form.", examples=["+37255550101"])
+    phone_confirmed_at: datetime | None = Field(
+        description="When it was confirmed; null until the code from the SMS is sent back."
+    )
+
+
+class PhoneCodeIn(InputSchema):
+    code: text(12, "The code from the SMS.", ["493027"])
 
 
 class LoginAttemptOut(Schema):
@@ -192,6 +210,40 @@ def me_update(request: HttpRequest, payload: ClientProfilePatch):
         raise DomainError("not_found", "You have no client account of your own.", status=404)
     actions.client_profile_update(client=access.client, actor=request.user, data=payload.changes())
     return me_read(request)
+
+
+def _own_client(request: HttpRequest):
+    access = selectors.client_access(request.user)
+    if not access.is_owner:
+        raise DomainError("not_found", "You have no client account of your own.", status=404)
+    return access.client
+
+
+@router.post(
+    "/me/phone/code",
+    response=responses({200: PhoneStatusOut}, 400, 401, 403, 404),
+    summary="Send a code to confirm my phone number",
+)
+def me_phone_code_send(request: HttpRequest):
+    """Send a code by SMS to the client's phone number; send it back with
+    POST /me/phone/confirm. A free trial needs a confirmed phone number (CAT-04). Codes expire
+    and are limited per client (provider settings); users without a client account of their
+    own get 404."""
+    client = _own_client(request)
+    phone_confirmation_send(client=client, actor=request.user)
+    return client
+
+
+@router.post(
+    "/me/phone/confirm",
+    response=responses({200: PhoneStatusOut}, 400, 401, 403, 404),
+    summary="Confirm my phone number with the code from the SMS",
+)
+def me_phone_confirm(request: HttpRequest, payload: PhoneCodeIn):
+    """Check the code of the latest SMS; a wrong code counts against its attempts, an expired
+    or used-up one answers 400 ``phone_code_expired`` (CAT-04)."""
+    client = _own_client(request)
+    return actions.phone_confirmation_check(client=client, code=payload.code, actor=request.user)
 
 
 @router.get(

@@ -65,7 +65,7 @@ def order_received_notify(*, order, service=None) -> Notification:
         client=order.client,
         service=service,
         invoice=order.proforma,
-        context={"order_id": str(order.pk), "order_paid": paid},
+        context={"order_id": order.number or str(order.pk), "order_paid": paid},
     )
 
 

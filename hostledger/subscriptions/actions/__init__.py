@@ -18,6 +18,7 @@ from hostledger.subscriptions.actions.contracts import (
 )
 from hostledger.subscriptions.actions.lifecycle import (
     service_activate,
+    service_host_name_set,
     service_module_result_store,
     service_provisioned,
     service_provisioning_start,
@@ -57,6 +58,7 @@ __all__ = [
     "service_cancellation_carry_out",
     "service_cancellation_request",
     "service_cancellation_withdraw",
+    "service_host_name_set",
     "service_module_result_store",
     "service_plan_change",
     "service_plan_change_withdraw",

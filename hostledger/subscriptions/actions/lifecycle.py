@@ -22,6 +22,7 @@ from hostledger.provisioning.actions import (
     provisioning_operation_queue,
 )
 from hostledger.provisioning.modules.interface import Operation
+from hostledger.subscriptions.host_names import clean_host_name
 from hostledger.subscriptions.models import PoolServer, Service, ServiceStatus, SuspensionReason
 
 from ._common import (
@@ -260,4 +261,20 @@ def terminate(service: Service, *, actor, reason: str, today: date | None = None
             service=locked, message=f"Closed: the service was terminated. {reason}"
         )
         provisioning_operation_queue(service=locked, operation=Operation.TERMINATE)
+    return locked
+
+
+@transaction.atomic
+def service_host_name_set(*, service: Service, host_name: str, actor) -> Service:
+    """Staff name the domain or server a service runs under; shown on the service pages and
+    found by the staff search (issue 11 §8). Needs ``services.manage``."""
+    require_services_manage(actor, system_allowed=False)
+    cleaned = clean_host_name(host_name)
+    locked = locked_service(service)
+    if locked.host_name == cleaned:
+        return locked
+    locked.host_name = cleaned
+    locked._history_user = actor
+    locked.save(update_fields=["host_name", "host_name_index", "updated_at"])
+    audit("service.host_name_set", actor=actor, obj=locked, client_id=locked.client_id)
     return locked

@@ -36,6 +36,7 @@ from hostledger.subscriptions.models import (
     ServiceStatus,
     ServiceStatusChange,
 )
+from hostledger.subscriptions.numbering import order_number_next
 
 from ._common import audit, locked_service
 from .lifecycle import service_trial_start
@@ -89,7 +90,9 @@ def _order_create(
 ) -> Order:
     currency = items[0].monthly_fee.currency
     net_minor = 0 if trial_days else sum(item.amount.minor for item in items)
+    placed_at = timezone.now()
     order = Order.objects.create(
+        number=order_number_next(placed_on=timezone.localdate(placed_at)),
         client=client,
         payer=payer,
         family=family,
@@ -106,7 +109,7 @@ def _order_create(
         currency=currency,
         net_minor=net_minor,
         status=status,
-        placed_at=timezone.now(),
+        placed_at=placed_at,
         placed_by=actor,
     )
     OrderItem.objects.bulk_create(
@@ -139,7 +142,7 @@ def _bill(order: Order, items: list[PricedItem], *, actor, today: date) -> Invoi
         lines=lines,
         actor=actor,
         issued_on=today,
-        order_reference=order.public_id,
+        order_reference=order.number or order.public_id,
     )
     Order.objects.filter(pk=order.pk, proforma__isnull=True).update(proforma=proforma)
     return proforma
@@ -150,9 +153,9 @@ def _earlier_trials(client: Client, family) -> int:
 
 
 def _check_trial_contacts(client: Client, errors: FieldErrors) -> None:
-    """A free trial is for a client whose e-mail address is confirmed and who gave a phone
-    number (CAT-04), so that one person cannot take trial after trial; each missing one is
-    named under its own field."""
+    """A free trial is for a client whose e-mail address and phone number are confirmed
+    (CAT-04), so that one person cannot take trial after trial; each missing one is named
+    under its own field."""
     if not EmailAddress.objects.filter(user_id=client.owner_id, verified=True).exists():
         errors.add(
             "email",
@@ -161,6 +164,11 @@ def _check_trial_contacts(client: Client, errors: FieldErrors) -> None:
         )
     if not (client.phone or "").strip():
         errors.add("phone", "Add your phone number to your account before starting a free trial.")
+    elif client.phone_confirmed_at is None:
+        errors.add(
+            "phone",
+            "Confirm your phone number (the code we send by SMS) before starting a free trial.",
+        )
 
 
 def _check_trial(client, family, trial, trial_days, errors: FieldErrors) -> int | None:
@@ -332,7 +340,7 @@ def _service_create(
         service=service,
         from_status="",
         to_status=ServiceStatus.PENDING,
-        reason=f"Order {order.public_id} placed.",
+        reason=f"Order {order.number} placed.",
         actor=actor,
         changed_at=now,
     )

@@ -71,7 +71,11 @@ def document_number(document) -> str:
 
 @register.filter
 def order_number(order) -> str:
-    return f"Order {order.pk}" if order is not None else ""
+    """The order as people name it, "Order 2026-00042", by its number from the yearly series
+    (ORD-01); an order without a number reads by its row number."""
+    if order is None:
+        return ""
+    return f"Order {getattr(order, 'number', '') or order.pk}"
 
 
 @register.filter

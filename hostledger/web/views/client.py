@@ -22,6 +22,7 @@ from hostledger.accounts.forms import (
     ApiTokenForm,
     ContactForm,
     PayerForm,
+    PhoneCodeForm,
     ProfileForm,
 )
 from hostledger.accounts.models import AccessGrant, Client, Contact
@@ -34,6 +35,7 @@ from hostledger.accounts.selectors import (
     login_history,
 )
 from hostledger.core.errors import DomainError
+from hostledger.flows.phone_confirmation import phone_confirmation_send
 from hostledger.web.decorators import SESSION_CLIENT_KEY, client_area
 from hostledger.web.overviews import client_overview
 from hostledger.web.views.client_notifications import inbox_subjects, message_language
@@ -135,6 +137,36 @@ def profile_edit(request, access):
     return render_form_page(
         request, "web/client/profile_form.html", {"access": access, "form": form}, form=form
     )
+
+
+@require_http_methods(["GET", "POST"])
+@client_area
+def profile_phone(request, access):
+    """Confirm the phone number with a code sent by SMS, as a free trial needs (CAT-04).
+    A POST with ``send`` sends a new code; a POST with ``code`` checks it. The owner's alone."""
+    access.require_owner()
+    client = access.client
+    if request.method == "POST" and "send" in request.POST:
+        try:
+            phone_confirmation_send(client=client, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "We sent a code to your phone number.")
+        return redirect("web:profile_phone")
+    form = PhoneCodeForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.phone_confirmation_check(
+                client=client, code=form.cleaned_data["code"], actor=request.user
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Your phone number is confirmed.")
+            return redirect("web:profile")
+    context = {"access": access, "client": client, "form": form}
+    return render_form_page(request, "web/client/profile_phone.html", context, form=form)
 
 
 # ----------------------------------------------------------------------------- payers

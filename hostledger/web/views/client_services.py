@@ -50,6 +50,7 @@ from hostledger.web.forms_services import (
     PoolServerResizeForm,
     TrialContinueForm,
 )
+from hostledger.web.templatetags.hostledger_display import order_number
 from hostledger.web.views.client_invoices import proforma_to_pay, smallest_top_up
 from hostledger.web.views.common import form_data
 
@@ -140,10 +141,10 @@ def order_new(request, access):
 
 def _placed_message(order: Order) -> str:
     if order.status == Order.Status.FREE_TRIAL:
-        return f"Order {order.public_id} placed: your free trial starts now."
+        return f"{order_number(order)} placed: your free trial starts now."
     if order.status == Order.Status.PAID:
-        return f"Order {order.public_id} placed and paid from your balance."
-    return f"Order {order.public_id} placed. Pay its proforma to start the service."
+        return f"{order_number(order)} placed and paid from your balance."
+    return f"{order_number(order)} placed. Pay its proforma to start the service."
 
 
 # ----------------------------------------------------------------------------- orders
@@ -239,7 +240,7 @@ def order_withdraw(request, access, public_id):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Order {order.public_id} is withdrawn.")
+        messages.success(request, f"{order_number(order)} is withdrawn.")
     return redirect("web:order_detail", public_id=order.public_id)
 
 

@@ -21,6 +21,7 @@ from hostledger.provisioning.selectors import service_operations
 from hostledger.subscriptions import selectors
 from hostledger.subscriptions.actions import (
     service_activate,
+    service_host_name_set,
     service_resume,
     service_suspend,
     service_terminate,
@@ -38,6 +39,7 @@ from hostledger.web.forms_services import (
     OrderFilterForm,
     ServiceActivateForm,
     ServiceFilterForm,
+    ServiceHostNameForm,
     ServiceReasonForm,
 )
 
@@ -125,6 +127,8 @@ def _service_page(request, service, *, bound: dict | None = None, status: int = 
         if can_activate
         else None,
         "change_forms": forms,
+        "host_name_form": bound.get("host_name")
+        or ServiceHostNameForm(prefix="host", initial={"host_name": service.host_name}),
     }
     return render(request, "web/staff/services/service_detail.html", context, status=status)
 
@@ -155,6 +159,25 @@ def service_activate_view(request, public_id):
                 return redirect("web:staff_activation_queue")
             return redirect("web:staff_service", public_id=service.public_id)
     return _service_page(request, service, bound={"activate": form}, status=400)
+
+
+@require_POST
+@staff_area(MANAGE)
+def service_host_name_view(request, public_id):
+    """Set or clear the domain or server name of a service (issue 11 §8)."""
+    service = selectors.staff_service(public_id)
+    form = ServiceHostNameForm(request.POST, prefix="host")
+    if form.is_valid():
+        try:
+            service_host_name_set(
+                service=service, host_name=form.cleaned_data["host_name"], actor=request.user
+            )
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, "The host name is saved.")
+            return redirect("web:staff_service", public_id=service.public_id)
+    return _service_page(request, service, bound={"host_name": form}, status=400)
 
 
 def _show_error(form, error: DomainError) -> None:
