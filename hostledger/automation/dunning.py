@@ -237,6 +237,10 @@ def paid_renewals_apply(*, low: int, high: int, now: datetime, ppm: int) -> int:
     return count
 
 
+@client_selection(
+    SelectionPurpose.CONTRACT,
+    "late-payment penalties of the invoices just paid: carrying out the contract",
+)
 def _penalties_post(stamp) -> None:
     """Post the settled penalties of the invoices just paid, once each (key ``penalty:<invoice
     public id>``): the client's balance gives the amount to the penalties account; the
