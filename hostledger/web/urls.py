@@ -13,6 +13,7 @@ from hostledger.web import (
     urls_staff_decisions,
     urls_staff_money,
     urls_staff_notifications,
+    urls_staff_privacy,
     urls_staff_service_changes,
     urls_staff_services,
     urls_staff_verification,
@@ -75,3 +76,5 @@ urlpatterns += urls_client_notifications.urlpatterns + urls_staff_notifications.
 urlpatterns += urls_client_verification.urlpatterns + urls_staff_verification.urlpatterns
 # Decisions of the billing run and their human review (AUT-06)
 urlpatterns += urls_client_decisions.urlpatterns + urls_staff_decisions.urlpatterns
+# Erasure, restriction of processing, legal holds and retention (GDPR-04, GDPR-05, GDPR-08)
+urlpatterns += urls_staff_privacy.urlpatterns
