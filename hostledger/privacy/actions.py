@@ -82,7 +82,6 @@ def erasure_execute(*, plan: ErasurePlan, actor=None, now: datetime | None = Non
         contract_ended_on=plan.contract_ended_on,
         items=[item.as_dict() for item in plan.items],
     )
-    anonymised: dict[str, set[str]] = {}
     for item in plan.items:
         model = apps.get_model(item.model_label)
         subject = subject_of(item.model_label)
@@ -91,7 +90,6 @@ def erasure_execute(*, plan: ErasurePlan, actor=None, now: datetime | None = Non
             erase_rows(rows, DELETE, item.fields)
         elif item.action == ErasureStrategy.ANONYMISE:
             erase_rows(rows, ANONYMISE, item.fields)
-            anonymised.setdefault(item.model_label, set()).update(item.fields)
         elif item.action == ErasureStrategy.HOLD:
             ErasureHold.objects.create(
                 report=report,

@@ -487,7 +487,6 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
             urls_staff_money,
             urls_staff_notifications,
             urls_staff_privacy,
-        urls_staff_privacy,
             urls_staff_service_changes,
             urls_staff_services,
             urls_staff_verification,

@@ -8,93 +8,241 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_merge_documents_and_pages'),
-        ('privacy', '0001_initial'),
+        ("accounts", "0004_merge_documents_and_pages"),
+        ("privacy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RetentionRun',
+            name="RetentionRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ran_at', models.DateTimeField()),
-                ('counts', models.JSONField(default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ran_at", models.DateTimeField()),
+                ("counts", models.JSONField(default=dict)),
             ],
             options={
-                'ordering': ['-ran_at', '-id'],
+                "ordering": ["-ran_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ErasureReport',
+            name="ErasureReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=functools.partial(hostledger.core.ids.new_public_id, 'ers'), editable=False, max_length=24, unique=True)),
-                ('executed_at', models.DateTimeField()),
-                ('contract_ended_on', models.DateField()),
-                ('items', models.JSONField(default=list)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.client')),
-                ('executed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=functools.partial(hostledger.core.ids.new_public_id, "ers"),
+                        editable=False,
+                        max_length=24,
+                        unique=True,
+                    ),
+                ),
+                ("executed_at", models.DateTimeField()),
+                ("contract_ended_on", models.DateField()),
+                ("items", models.JSONField(default=list)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.client",
+                    ),
+                ),
+                (
+                    "executed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-executed_at', '-id'],
+                "ordering": ["-executed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LegalHold',
+            name="LegalHold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=functools.partial(hostledger.core.ids.new_public_id, 'lgh'), editable=False, max_length=24, unique=True)),
-                ('reason', models.TextField()),
-                ('started_at', models.DateTimeField()),
-                ('lifted_at', models.DateTimeField(blank=True, null=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.client')),
-                ('lifted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=functools.partial(hostledger.core.ids.new_public_id, "lgh"),
+                        editable=False,
+                        max_length=24,
+                        unique=True,
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("started_at", models.DateTimeField()),
+                ("lifted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.client",
+                    ),
+                ),
+                (
+                    "lifted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ErasureHold',
+            name="ErasureHold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('model_label', models.CharField(max_length=100)),
-                ('fields', models.JSONField(default=list)),
-                ('then', models.CharField(max_length=12)),
-                ('year', models.PositiveIntegerField(blank=True, null=True)),
-                ('held_until', models.DateField()),
-                ('released_at', models.DateTimeField(blank=True, null=True)),
-                ('released_rows', models.PositiveIntegerField(blank=True, null=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.client')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='holds', to='privacy.erasurereport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("model_label", models.CharField(max_length=100)),
+                ("fields", models.JSONField(default=list)),
+                ("then", models.CharField(max_length=12)),
+                ("year", models.PositiveIntegerField(blank=True, null=True)),
+                ("held_until", models.DateField()),
+                ("released_at", models.DateTimeField(blank=True, null=True)),
+                ("released_rows", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.client",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="holds",
+                        to="privacy.erasurereport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['held_until', 'id'],
-                'indexes': [models.Index(fields=['released_at', 'held_until'], name='privacy_hold_due_idx')],
+                "ordering": ["held_until", "id"],
+                "indexes": [
+                    models.Index(fields=["released_at", "held_until"], name="privacy_hold_due_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProcessingRestriction',
+            name="ProcessingRestriction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=functools.partial(hostledger.core.ids.new_public_id, 'rst'), editable=False, max_length=24, unique=True)),
-                ('reason', models.CharField(choices=[('requested', 'Requested by the client'), ('held_after_erasure', 'Data held by law after erasure'), ('dispute', 'Accuracy or lawfulness disputed')], max_length=20)),
-                ('note', models.TextField(blank=True)),
-                ('started_at', models.DateTimeField()),
-                ('lifted_at', models.DateTimeField(blank=True, null=True)),
-                ('lift_note', models.TextField(blank=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='processing_restrictions', to='accounts.client')),
-                ('lifted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=functools.partial(hostledger.core.ids.new_public_id, "rst"),
+                        editable=False,
+                        max_length=24,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested by the client"),
+                            ("held_after_erasure", "Data held by law after erasure"),
+                            ("dispute", "Accuracy or lawfulness disputed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("started_at", models.DateTimeField()),
+                ("lifted_at", models.DateTimeField(blank=True, null=True)),
+                ("lift_note", models.TextField(blank=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="processing_restrictions",
+                        to="accounts.client",
+                    ),
+                ),
+                (
+                    "lifted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
-                'indexes': [models.Index(fields=['client', 'lifted_at'], name='privacy_restriction_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('lifted_at__isnull', True)), fields=('client', 'reason'), name='privacy_one_open_restriction_per_reason')],
+                "ordering": ["-started_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["client", "lifted_at"], name="privacy_restriction_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("lifted_at__isnull", True)),
+                        fields=("client", "reason"),
+                        name="privacy_one_open_restriction_per_reason",
+                    )
+                ],
             },
         ),
     ]
