@@ -99,6 +99,7 @@ def client_privacy(request, public_id):
     context = {
         "client": client,
         "plan": plan,
+        "plan_items": [item.as_dict() for item in plan.items],  # dates as ISO, as in reports
         "erasure_form": ErasureForm(),
         "restriction_form": RestrictionForm(),
         "lift_form": NoteForm(),
