@@ -36,7 +36,7 @@ from hostledger.core.personal_data import (
 from hostledger.core.registry import setting_value
 from hostledger.invoicing.selectors import client_open_invoices
 from hostledger.ledger.selectors import balance_of
-from hostledger.subscriptions.models import Service, ServiceStatus
+from hostledger.subscriptions.selectors import client_services
 
 
 @dataclass(frozen=True)
@@ -97,8 +97,8 @@ def erasure_refusals(client: Client) -> list[str]:
     """Why ``client`` cannot be erased now: services not terminated, debt (GDPR-04)."""
     refusals = []
     live = list(
-        Service.objects.filter(client=client)
-        .exclude(status=ServiceStatus.TERMINATED)
+        client_services(client, include_terminated=False)
+        .prefetch_related(None)
         .order_by("id")
         .values_list("public_id", "status")
     )
@@ -117,7 +117,7 @@ def erasure_refusals(client: Client) -> list[str]:
 def contract_ended_on(client: Client, as_of: date) -> date:
     """The day the client's contract ended: its last service's termination, or ``as_of``
     when it never had a service (the account closes with the erasure)."""
-    last = Service.objects.filter(client=client).aggregate(last=Max("terminated_at"))["last"]
+    last = client_services(client).aggregate(last=Max("terminated_at"))["last"]
     if last is None:
         return as_of
     return timezone.localdate(last)
