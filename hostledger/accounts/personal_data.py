@@ -8,6 +8,8 @@ declarations through ``hostledger.core.declarations``.
 from hostledger.core.personal_data import (
     NOT_PERSONAL,
     Category,
+    Erasure,
+    ErasureStrategy,
     LegalBasis,
     NotPersonal,
     Personal,
@@ -42,6 +44,9 @@ def _billing_identity(category: str = Category.BILLING) -> Personal:
     )
 
 
+LOGIN_EMAIL_ERASURE = Erasure(ErasureStrategy.BY_STEP, step="user_login_email_release")
+"""The login e-mail of the user and allauth's copy are released by one named step."""
+
 declare(
     "accounts.User",
     {
@@ -65,6 +70,9 @@ declare(
             "signing in and messages about the account",
             LegalBasis.CONTRACT,
             Retention.ACCOUNT_LIFETIME,
+            # The login e-mail is released by its own step of the erasure flow, which frees
+            # the address for a new sign-up (issue 19 §6).
+            erasure=LOGIN_EMAIL_ERASURE,
         ),
         "full_name": _client_identity(Category.IDENTITY),
         "is_active": STATE,
@@ -344,6 +352,8 @@ declare(
             "(keyed hash of a word prefix, never the text)",
             LegalBasis.CONTRACT,
             Retention.ACCOUNT_LIFETIME,
+            # The hashes are unique per client: the rows go rather than be blanked.
+            erasure=Erasure(ErasureStrategy.DELETE),
         ),
     },
     subject=Subject(client="client"),

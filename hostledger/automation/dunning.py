@@ -30,6 +30,7 @@ from hostledger.automation.renewals import (
 )
 from hostledger.core.jobs import enqueue_in_transaction
 from hostledger.core.registry import setting_value
+from hostledger.core.selections import SelectionPurpose, client_selection
 from hostledger.invoicing.models import Invoice
 from hostledger.ledger.chart import provider_account
 from hostledger.ledger.models import LedgerAccount, Payment
@@ -146,6 +147,10 @@ def penalty_settle_at(*, invoice, through: date) -> None:
     )
 
 
+@client_selection(
+    SelectionPurpose.CONTRACT,
+    "renewal notices to the clients whose renewals were paid: carrying out the contract",
+)
 def paid_renewals_apply(*, low: int, high: int, now: datetime, ppm: int) -> int:
     """Record the periods of the renewal invoices of the clients in (low, high] that have been
     paid, by the run or by a payment (AUT-01, habit 1): each period is stored once, the
@@ -232,6 +237,10 @@ def paid_renewals_apply(*, low: int, high: int, now: datetime, ppm: int) -> int:
     return count
 
 
+@client_selection(
+    SelectionPurpose.CONTRACT,
+    "late-payment penalties of the invoices just paid: carrying out the contract",
+)
 def _penalties_post(stamp) -> None:
     """Post the settled penalties of the invoices just paid, once each (key ``penalty:<invoice
     public id>``): the client's balance gives the amount to the penalties account; the
@@ -287,6 +296,10 @@ def _penalties_post(stamp) -> None:
     )
 
 
+@client_selection(
+    SelectionPurpose.CONTRACT,
+    "suspension and termination notices of the dunning steps: carrying out the contract",
+)
 def _move(
     *,
     select_sql: str,
@@ -448,6 +461,10 @@ def restricted_services_suspend(*, low: int, high: int, today: date, now: dateti
     )
 
 
+@client_selection(
+    SelectionPurpose.CONTRACT,
+    "notices that a free trial ends: carrying out the contract",
+)
 def trials_end(*, low: int, high: int, today: date, now: datetime, notice_days: int) -> int:
     """Tell clients ``notice_days`` before a free trial ends; when it has run out, make a
     trial whose continuation is paid active (its paid period starts, ORD-02) and end the
@@ -510,6 +527,10 @@ def _unpaid_conversions_cancel() -> None:
         open_orders_cancel(service=service, actor=None, reason="The free trial ended (CAT-04).")
 
 
+@client_selection(
+    SelectionPurpose.CONTRACT,
+    "payment reminders of open invoices: carrying out the contract and defending claims",
+)
 def reminders_send(
     *, low: int, high: int, today: date, now: datetime, before_due: int, before_suspension: int
 ) -> int:

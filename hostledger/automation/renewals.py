@@ -30,6 +30,7 @@ from hostledger.automation.models import PenaltyAccrual, ServiceRenewal
 from hostledger.catalog.models import AddOn, OsImage, Tariff
 from hostledger.catalog.selectors import fees_in_force
 from hostledger.core.money import Money
+from hostledger.core.selections import SelectionPurpose, client_selection
 from hostledger.invoicing.actions.settlement import invoice_vat_at_tax_point, vat_rise_announce
 from hostledger.invoicing.lines import UNIT_MONTH, LineInput, price_line, vat_per_rate
 from hostledger.invoicing.models import Invoice, InvoiceLine, InvoiceSeriesCounter, VatRate
@@ -486,6 +487,10 @@ def _issue_one(service: dict, pricing: Pricing, now: datetime) -> str:
     return ""
 
 
+@client_selection(
+    SelectionPurpose.CONTRACT,
+    "renewal invoices issued to the client: carrying out the contract",
+)
 def issued_renewals_announce(*, low: int, high: int, now: datetime) -> int:
     """Tell the clients in (low, high] about the renewal proformas this run issued them and
     did not pay at once from their balance (AUT-01, NTF-01): a proforma issued and paid in

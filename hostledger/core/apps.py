@@ -14,6 +14,8 @@ class CoreConfig(AppConfig):
         # personal_data.py; load them all so the registries are complete.
         autodiscover_modules("conf")
         autodiscover_modules("personal_data")
+        # Apps whose tables need their own eraser register it in erasure.py (GDPR-04).
+        autodiscover_modules("erasure")
         # Core's own and third-party declarations; the field history tables copy the
         # declarations above, so this comes last.
         from hostledger.core import declarations  # noqa: F401

@@ -13,6 +13,8 @@ from django.apps import apps
 from hostledger.core.personal_data import (
     NOT_PERSONAL,
     Category,
+    Erasure,
+    ErasureStrategy,
     LegalBasis,
     NotPersonal,
     Personal,
@@ -147,6 +149,7 @@ declare(
             "signing in and verifying the email address",
             LegalBasis.CONTRACT,
             Retention.ACCOUNT_LIFETIME,
+            erasure=Erasure(ErasureStrategy.BY_STEP, step="user_login_email_release"),
         ),
         "verified": NOT_PERSONAL,
         "primary": NOT_PERSONAL,

@@ -43,6 +43,70 @@ class Retention:
     CONSENT_RECORDS = "consent_records"  # as long as the consent can be disputed
     AUDIT_TRAIL = "audit_trail"  # kept for the defence of claims (GDPR-12)
     SESSIONS = "sessions"  # until the session expires or the person signs out
+    UPLOADS = "uploads"  # 2 years after upload where no other rule applies (GDPR-08)
+
+
+class ErasureStrategy:
+    """What erasure (GDPR-04) and the retention schedule (GDPR-08) do with a personal field."""
+
+    DELETE = "delete"  # the row goes (only when every personal field of the row says so)
+    ANONYMISE = "anonymise"  # the value is replaced by an empty or neutral one
+    HOLD = "hold"  # kept, restricted, until the legal term ends; then ``then``
+    BY_STEP = "by_step"  # reached by a named step of the erasure flow, not row by row
+
+
+class LegalTerm:
+    """How long held data is kept after erasure; the years are provider settings."""
+
+    BILLING = "billing"  # to the end of the financial year in which the contract ended + N years
+    YEAR_OF_USE = "year_of_use"  # to the end of the year of the row's date + N years
+    CLAIMS = "claims"  # to the day the contract ended + the claims period
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """How a personal field is erased.
+
+    ``strategy`` is one of :class:`ErasureStrategy`; a held field names its ``term``
+    (:class:`LegalTerm`) and what happens when the term ends (``then``: delete or anonymise).
+    ``dated_by`` names the row's date field for rules that count from it (the year of use, the
+    month of a message); left empty, the first of :data:`DATE_FIELD_NAMES` the model has is
+    used. ``step`` names the step of the erasure flow that reaches a ``by_step`` field.
+    """
+
+    strategy: str
+    term: str = ""
+    then: str = ErasureStrategy.ANONYMISE
+    dated_by: str = ""
+    step: str = ""
+
+
+DEFAULT_ERASURE: dict[str, Erasure] = {
+    Retention.ACCOUNT_LIFETIME: Erasure(ErasureStrategy.ANONYMISE),
+    Retention.BILLING_RECORDS: Erasure(ErasureStrategy.HOLD, term=LegalTerm.BILLING),
+    Retention.TRAFFIC_DATA: Erasure(
+        ErasureStrategy.HOLD, term=LegalTerm.YEAR_OF_USE, then=ErasureStrategy.DELETE
+    ),
+    Retention.ACCESS_LOGS: Erasure(ErasureStrategy.DELETE),
+    Retention.COMMUNICATIONS: Erasure(ErasureStrategy.ANONYMISE),
+    Retention.CONSENT_RECORDS: Erasure(ErasureStrategy.HOLD, term=LegalTerm.CLAIMS),
+    Retention.AUDIT_TRAIL: Erasure(ErasureStrategy.BY_STEP, step="subject_keys_destroy"),
+    Retention.SESSIONS: Erasure(ErasureStrategy.BY_STEP, step="sessions_end_for_user"),
+    Retention.UPLOADS: Erasure(ErasureStrategy.DELETE),
+}
+"""The erasure of each retention rule, unless a declaration names its own."""
+
+DATE_FIELD_NAMES = (
+    "occurred_at",
+    "window_start",
+    "accepted_at",
+    "created_at",
+    "opened_at",
+    "changed_at",
+    "last_failure_at",
+    "date_joined",
+)
+"""Where a row's date is looked for when its declaration names no ``dated_by``."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +116,12 @@ class Personal:
     legal_basis: str
     retention: str
     encrypted: bool = False
+    erasure: Erasure | None = None
+
+    @property
+    def erasure_rule(self) -> Erasure:
+        """The declared erasure, or the default of the field's retention rule (GDPR-04)."""
+        return self.erasure or DEFAULT_ERASURE[self.retention]
 
 
 @dataclass(frozen=True)
@@ -158,6 +228,18 @@ def personal_fields(model_label: str) -> dict[str, Personal]:
         for name, item in declaration_of(model_label).items()
         if isinstance(item, Personal)
     }
+
+
+def date_field_of(model, personal: dict[str, Personal] | None = None) -> str:
+    """The name of the field that dates a row of ``model`` for retention and legal terms:
+    the ``dated_by`` of its declarations, else the first of :data:`DATE_FIELD_NAMES` it has;
+    empty when it has none."""
+    declared = personal if personal is not None else personal_fields(model._meta.label)
+    for item in declared.values():
+        if item.erasure and item.erasure.dated_by:
+            return item.erasure.dated_by
+    names = {field.name for field in model._meta.concrete_fields}
+    return next((name for name in DATE_FIELD_NAMES if name in names), "")
 
 
 def models_without_subject() -> list[str]:

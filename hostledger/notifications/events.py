@@ -89,6 +89,8 @@ TWO_FACTOR_ENABLED = "two_factor_enabled"
 TWO_FACTOR_DISABLED = "two_factor_disabled"
 RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated"
 PRICE_CHANGE_ANNOUNCED = "price_change_announced"
+PROCESSING_RESTRICTED = "processing_restricted"
+PROCESSING_RESTRICTION_LIFTED = "processing_restriction_lifted"
 
 EVENTS: dict[str, EventDefinition] = {
     item.code: item
@@ -297,6 +299,18 @@ EVENTS: dict[str, EventDefinition] = {
             Category.MARKETING,
             "NTF-01",
             "An offer or news, sent only to clients who opted in.",
+        ),
+        EventDefinition(
+            PROCESSING_RESTRICTED,
+            Category.ACCOUNT,
+            "GDPR-05",
+            "Processing of the client's personal data is restricted (requested or disputed).",
+        ),
+        EventDefinition(
+            PROCESSING_RESTRICTION_LIFTED,
+            Category.ACCOUNT,
+            "GDPR-05",
+            "A restriction of processing of the client's personal data is lifted.",
         ),
     )
 }

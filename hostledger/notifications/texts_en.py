@@ -319,4 +319,22 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Your services: {{ client_area_url }}" + SIGNATURE,
         "{{ product_name }}: monthly fee {{ new_fee }} (was {{ old_fee }}) from {{ on_date }}.",
     ),
+    "processing_restricted": (
+        "Processing of your personal data is restricted",
+        "Hello {{ client_name }},\n\n"
+        "from {{ on_date }} we restrict the processing of the personal data of your account "
+        "({{ client_id }}): we keep it and use it only to defend legal claims, and send you "
+        "no offers, news or statistics-based messages until the restriction is lifted. We "
+        "will tell you before we lift it.\n\n"
+        "Client area: {{ client_area_url }}" + SIGNATURE,
+        "Processing of your personal data is restricted from {{ on_date }}.",
+    ),
+    "processing_restriction_lifted": (
+        "The restriction of processing of your personal data is lifted",
+        "Hello {{ client_name }},\n\n"
+        "from {{ on_date }} the restriction of processing of the personal data of your "
+        "account ({{ client_id }}) is lifted.\n\n"
+        "Client area: {{ client_area_url }}" + SIGNATURE,
+        "The restriction of processing of your personal data is lifted from {{ on_date }}.",
+    ),
 }

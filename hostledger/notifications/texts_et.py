@@ -320,4 +320,22 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Teie teenused: {{ client_area_url }}" + SIGNATURE,
         "{{ product_name }}: kuutasu {{ new_fee }} (varem {{ old_fee }}) alates {{ on_date }}.",
     ),
+    "processing_restricted": (
+        "Teie isikuandmete töötlemine on piiratud",
+        "Tere, {{ client_name }}!\n\n"
+        "Alates {{ on_date }} piirame teie konto ({{ client_id }}) isikuandmete töötlemist: "
+        "hoiame neid ja kasutame ainult õigusnõuete kaitsmiseks ega saada teile pakkumisi "
+        "ega uudiseid, kuni piirang on lõpetatud. Anname teile enne piirangu lõpetamist "
+        "teada.\n\n"
+        "Kliendikeskkond: {{ client_area_url }}" + SIGNATURE,
+        "Teie isikuandmete töötlemine on piiratud alates {{ on_date }}.",
+    ),
+    "processing_restriction_lifted": (
+        "Teie isikuandmete töötlemise piirang on lõpetatud",
+        "Tere, {{ client_name }}!\n\n"
+        "Alates {{ on_date }} on teie konto ({{ client_id }}) isikuandmete töötlemise "
+        "piirang lõpetatud.\n\n"
+        "Kliendikeskkond: {{ client_area_url }}" + SIGNATURE,
+        "Teie isikuandmete töötlemise piirang on lõpetatud alates {{ on_date }}.",
+    ),
 }

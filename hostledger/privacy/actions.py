@@ -1,5 +1,6 @@
-"""Writes of the privacy app: retention purges of rows and files (GDPR-08), and the erasure
-of the development mail files (GDPR-04)."""
+"""Writes of the privacy app: retention purges of rows and files (GDPR-08), erasure and the
+erasure of the development mail files (GDPR-04), restriction of processing (GDPR-05) and
+legal holds (GDPR-08)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,29 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from hostledger.accounts.models import LoginAttempt
+from hostledger.core.audit import record_audit_event
+from hostledger.core.erasure import ANONYMISE, DELETE, erase_rows, subject_rows
+from hostledger.core.errors import DomainError
 from hostledger.core.log_files import line_moment, log_file_day
 from hostledger.core.mail_files import mail_file_directories, mail_file_texts
+from hostledger.core.personal_data import ErasureStrategy, subject_of
 from hostledger.core.registry import setting_value
+from hostledger.notifications.actions import notification_enqueue
+from hostledger.notifications.events import PROCESSING_RESTRICTED, PROCESSING_RESTRICTION_LIFTED
+from hostledger.privacy.erasure import ErasurePlan
+from hostledger.privacy.models import (
+    ErasureHold,
+    ErasureReport,
+    LegalHold,
+    ProcessingRestriction,
+    RestrictionReason,
+)
 
 # Rows deleted per statement; each chunk is its own transaction so that a long purge never
 # holds the database's write lock for long, and a purge that stops half-way resumes cleanly.
@@ -140,3 +157,222 @@ def mail_files_erase_for(*, addresses: list[str]) -> int:
                 path.unlink(missing_ok=True)
                 deleted += 1
     return deleted
+
+
+# --------------------------------------------------------------------------- erasure (GDPR-04)
+
+
+def erasure_execute(*, plan: ErasurePlan, actor=None, now: datetime | None = None) -> ErasureReport:
+    """Carry out an erasure plan of one client in the caller's transaction (GDPR-04).
+
+    Rows to delete go, fields to anonymise are blanked, held rows stay with their other
+    fields blanked and are recorded as :class:`ErasureHold` until their term ends; the client
+    is restricted for as long as anything is held (GDPR-05). Fields left to a named step of
+    the erasure flow are not touched here. Stores and returns the report, audited.
+    """
+    plan.refuse_if_not_allowed()
+    now = now or timezone.now()
+    client = plan.client
+    report = ErasureReport.objects.create(
+        client=client,
+        executed_at=now,
+        executed_by=actor,
+        contract_ended_on=plan.contract_ended_on,
+        items=[item.as_dict() for item in plan.items],
+    )
+    for item in plan.items:
+        model = apps.get_model(item.model_label)
+        subject = subject_of(item.model_label)
+        rows = subject_rows(model, subject.client_paths, client.pk)
+        if item.action == ErasureStrategy.DELETE:
+            erase_rows(rows, DELETE, item.fields)
+        elif item.action == ErasureStrategy.ANONYMISE:
+            erase_rows(rows, ANONYMISE, item.fields)
+        elif item.action == ErasureStrategy.HOLD:
+            ErasureHold.objects.create(
+                report=report,
+                client=client,
+                model_label=item.model_label,
+                fields=list(item.fields),
+                then=item.then,
+                year=item.year,
+                held_until=item.held_until,
+            )
+    if plan.held:
+        processing_restriction_start(
+            client=client,
+            reason=RestrictionReason.HELD_AFTER_ERASURE,
+            note=f"Data held by law after erasure {report.public_id}.",
+            actor=actor,
+            now=now,
+            tell_client=False,
+        )
+    record_audit_event(
+        action="privacy.client_erased",
+        actor=actor,
+        obj=report,
+        subject_client_id=client.pk,
+        data={
+            "deleted": sum(i.rows for i in plan.items if i.action == ErasureStrategy.DELETE),
+            "anonymised": sum(i.rows for i in plan.items if i.action == ErasureStrategy.ANONYMISE),
+            "held": sum(i.rows for i in plan.held),
+            "steps": plan.steps,
+        },
+    )
+    return report
+
+
+# ----------------------------------------------------------------------- restriction (GDPR-05)
+
+
+def _clean_text(value: str, field: str, *, required: bool = True) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise DomainError(
+            "invalid_input", f"{field}: a reason is needed.", fields={field: "required"}
+        )
+    if len(text) > 2000:
+        raise DomainError(
+            "invalid_input", f"{field}: at most 2000 characters.", fields={field: "too long"}
+        )
+    return text
+
+
+def _tell_client(*, client, event: str, key: str, now: datetime) -> None:
+    notification_enqueue(
+        key=key, client=client, event=event, on_date=timezone.localdate(now), now=now
+    )
+
+
+@transaction.atomic
+def processing_restriction_start(
+    *,
+    client,
+    reason: str,
+    note: str = "",
+    actor=None,
+    now: datetime | None = None,
+    tell_client: bool = True,
+) -> ProcessingRestriction:
+    """Restrict processing of ``client``'s data for ``reason`` (GDPR-05): from now on every
+    bulk selection for marketing, announcements other than legal notices, exports to
+    processors and statistics leaves the client out. The client is told; audited. A second
+    restriction for the same reason while one is open is refused."""
+    now = now or timezone.now()
+    if reason not in RestrictionReason.values:
+        raise DomainError(
+            "invalid_input", "reason: unknown restriction reason.", fields={"reason": "unknown"}
+        )
+    note = _clean_text(note, "note", required=reason != RestrictionReason.HELD_AFTER_ERASURE)
+    if ProcessingRestriction.objects.filter(
+        client=client, reason=reason, lifted_at__isnull=True
+    ).exists():
+        raise DomainError(
+            "already_restricted",
+            f"reason: processing of {client.public_id} is already restricted for this reason.",
+            fields={"reason": "already restricted"},
+            status=409,
+        )
+    restriction = ProcessingRestriction.objects.create(
+        client=client, reason=reason, note=note, started_at=now, started_by=actor
+    )
+    record_audit_event(
+        action="privacy.processing_restricted",
+        actor=actor,
+        obj=restriction,
+        subject_client_id=client.pk,
+        data={"reason": reason},
+    )
+    if tell_client:
+        _tell_client(
+            client=client,
+            event=PROCESSING_RESTRICTED,
+            key=f"restriction:{restriction.public_id}:started",
+            now=now,
+        )
+    return restriction
+
+
+@transaction.atomic
+def processing_restriction_lift(
+    *,
+    restriction: ProcessingRestriction,
+    note: str,
+    actor=None,
+    now: datetime | None = None,
+    tell_client: bool = True,
+) -> ProcessingRestriction:
+    """Lift a restriction with a reason (GDPR-05); the client is told; audited. A
+    restriction kept because data is held after erasure lifts only when the holds end."""
+    now = now or timezone.now()
+    restriction = ProcessingRestriction.objects.select_for_update().get(pk=restriction.pk)
+    if restriction.lifted_at is not None:
+        raise DomainError(
+            "already_lifted", "The restriction is already lifted.", fields={"restriction": "lifted"}
+        )
+    if (
+        restriction.reason == RestrictionReason.HELD_AFTER_ERASURE
+        and ErasureHold.objects.filter(client=restriction.client, released_at__isnull=True).exists()
+    ):
+        raise DomainError(
+            "held_data",
+            "restriction: data of this client is held by law after erasure; the restriction "
+            "lifts when the last hold ends.",
+            fields={"restriction": "held after erasure"},
+            status=409,
+        )
+    restriction.lift_note = _clean_text(note, "note")
+    restriction.lifted_at = now
+    restriction.lifted_by = actor
+    restriction.save(update_fields=["lift_note", "lifted_at", "lifted_by"])
+    record_audit_event(
+        action="privacy.processing_restriction_lifted",
+        actor=actor,
+        obj=restriction,
+        subject_client_id=restriction.client_id,
+        data={"reason": restriction.reason},
+    )
+    if tell_client:
+        _tell_client(
+            client=restriction.client,
+            event=PROCESSING_RESTRICTION_LIFTED,
+            key=f"restriction:{restriction.public_id}:lifted",
+            now=now,
+        )
+    return restriction
+
+
+# ------------------------------------------------------------------------ legal hold (GDPR-08)
+
+
+@transaction.atomic
+def legal_hold_start(*, client, reason: str, actor=None, now: datetime | None = None) -> LegalHold:
+    """Put ``client``'s data under a legal hold: no retention rule erases any of it until
+    the hold is lifted (GDPR-08). Audited."""
+    hold = LegalHold.objects.create(
+        client=client,
+        reason=_clean_text(reason, "reason"),
+        started_at=now or timezone.now(),
+        started_by=actor,
+    )
+    record_audit_event(
+        action="privacy.legal_hold_started", actor=actor, obj=hold, subject_client_id=client.pk
+    )
+    return hold
+
+
+@transaction.atomic
+def legal_hold_lift(*, hold: LegalHold, actor=None, now: datetime | None = None) -> LegalHold:
+    """End a legal hold; the retention schedule applies to the client's data again."""
+    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    if hold.lifted_at is not None:
+        raise DomainError(
+            "already_lifted", "The legal hold is already lifted.", fields={"hold": "lifted"}
+        )
+    hold.lifted_at = now or timezone.now()
+    hold.lifted_by = actor
+    hold.save(update_fields=["lifted_at", "lifted_by"])
+    record_audit_event(
+        action="privacy.legal_hold_lifted", actor=actor, obj=hold, subject_client_id=hold.client_id
+    )
+    return hold

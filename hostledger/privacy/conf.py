@@ -77,3 +77,72 @@ declare(
         rule="GDPR-09",
     ),
 )
+
+declare(
+    ProviderSetting(
+        key="privacy.communications_retention_months",
+        default=24,
+        kind="int",
+        label="Communications retention",
+        help_text="Messages, deliveries and notifications are erased this many months after "
+        "the end of the month they were made in.",
+        rule="GDPR-08",
+        unit="months",
+        minimum=1,
+    ),
+    ProviderSetting(
+        key="privacy.uploads_retention_months",
+        default=24,
+        kind="int",
+        label="Other personal data retention",
+        help_text="Personal data with no other retention rule is erased this many months "
+        "after it was uploaded.",
+        rule="GDPR-08",
+        unit="months",
+        minimum=1,
+    ),
+    ProviderSetting(
+        key="privacy.billing_records_years",
+        default=7,
+        kind="int",
+        label="Billing records legal term",
+        help_text="Billing identities and invoices of an erased client are held this many "
+        "years after the end of the financial year in which the contract ended.",
+        rule="GDPR-04",
+        unit="years",
+        minimum=0,
+    ),
+    ProviderSetting(
+        key="privacy.traffic_data_years",
+        default=7,
+        kind="int",
+        label="Traffic data legal term",
+        help_text="Usage (traffic) records are held this many years after the end of the "
+        "year of use.",
+        rule="GDPR-04",
+        unit="years",
+        minimum=0,
+    ),
+    ProviderSetting(
+        key="privacy.financial_year_end_month",
+        default=12,
+        kind="int",
+        label="Last month of the financial year",
+        help_text="The financial year ends on the last day of this month (12: 31 December).",
+        rule="GDPR-04",
+        unit="month",
+        minimum=1,
+        maximum=12,
+    ),
+    ProviderSetting(
+        key="privacy.claims_period_years",
+        default=3,
+        kind="int",
+        label="Claims period",
+        help_text="Policy acceptances and consent records of an erased client are held this "
+        "many years after the contract ended, for the defence of claims.",
+        rule="GDPR-04",
+        unit="years",
+        minimum=0,
+    ),
+)

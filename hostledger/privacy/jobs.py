@@ -8,6 +8,7 @@ from hostledger.accounts.actions import sessions_expired_purge
 from hostledger.core.jobs import JobContext, periodic_job
 from hostledger.privacy.actions import access_logs_purge, log_files_purge, mail_files_purge
 from hostledger.privacy.backups import backup_run
+from hostledger.privacy.retention import retention_run
 
 
 @periodic_job("privacy.purge_access_logs", every=timedelta(days=1))
@@ -57,3 +58,13 @@ def purge_dev_mail_files(run: JobContext) -> None:
     deleted = mail_files_purge(now=run.now)
     run.count("deleted", deleted)
     run.log(f"Deleted {deleted} mail files older than the retention period.")
+
+
+@periodic_job("privacy.retention_schedule", every=timedelta(days=1), offset=timedelta(hours=2))
+def apply_retention_schedule(run: JobContext) -> None:
+    """Apply the retention schedule: every rule derived from the declarations, and the
+    legal terms of data held after erasure (GDPR-08, GDPR-04)."""
+    recorded = retention_run(now=run.now)
+    for rule, erased in recorded.counts.items():
+        run.count(rule, erased)
+    run.log(f"Retention schedule erased {sum(recorded.counts.values())} rows.")

@@ -1,4 +1,5 @@
-"""Policy documents and their acceptances (ACC-02, GDPR-10)."""
+"""Policy documents and their acceptances (ACC-02, GDPR-10); restrictions of processing
+(GDPR-05), erasure reports and holds (GDPR-04), legal holds and retention runs (GDPR-08)."""
 
 from __future__ import annotations
 
@@ -139,3 +140,133 @@ class ProcessingActivity(models.Model):
 
     def __str__(self) -> str:
         return self.purpose
+
+
+class RestrictionReason(models.TextChoices):
+    """Why processing of a client's data is restricted (GDPR-05)."""
+
+    REQUESTED = "requested", "Requested by the client"
+    HELD_AFTER_ERASURE = "held_after_erasure", "Data held by law after erasure"
+    DISPUTE = "dispute", "Accuracy or lawfulness disputed"
+
+
+class ProcessingRestriction(models.Model):
+    """A restriction of processing of one client's data (GDPR-05): while it is not lifted the
+    client is left out of every bulk selection for marketing, announcements other than legal
+    notices, exports to processors and statistics (``privacy.restriction``)."""
+
+    public_id = models.CharField(
+        max_length=24, unique=True, default=partial(new_public_id, "rst"), editable=False
+    )
+    client = models.ForeignKey(
+        "accounts.Client", on_delete=models.PROTECT, related_name="processing_restrictions"
+    )
+    reason = models.CharField(max_length=20, choices=RestrictionReason.choices)
+    note = models.TextField(blank=True)
+    started_at = models.DateTimeField()
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lift_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["client", "lifted_at"], name="privacy_restriction_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "reason"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="privacy_one_open_restriction_per_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+
+class LegalHold(models.Model):
+    """A legal hold on a client's data: while it is not lifted no retention rule erases any
+    of the client's rows (GDPR-08), e.g. during a court case or an authority's inquiry."""
+
+    public_id = models.CharField(
+        max_length=24, unique=True, default=partial(new_public_id, "lgh"), editable=False
+    )
+    client = models.ForeignKey("accounts.Client", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    started_at = models.DateTimeField()
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+
+class ErasureReport(models.Model):
+    """What the erasure of one client did (GDPR-04): per asset, the rows deleted, the fields
+    anonymised and what is held until when (``items``, a list of dicts), and the named steps
+    of the erasure flow that ran. Kept as the answer to the client's request."""
+
+    public_id = models.CharField(
+        max_length=24, unique=True, default=partial(new_public_id, "ers"), editable=False
+    )
+    client = models.ForeignKey("accounts.Client", on_delete=models.PROTECT, related_name="+")
+    executed_at = models.DateTimeField()
+    executed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contract_ended_on = models.DateField()
+    items = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-executed_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+
+class ErasureHold(models.Model):
+    """Rows of one asset of an erased client kept by law until ``held_until`` (GDPR-04); the
+    retention schedule applies ``then`` (delete or anonymise) to them the day after, unless a
+    legal hold stops it. ``year`` narrows the rows to one year of use (traffic data)."""
+
+    report = models.ForeignKey(ErasureReport, on_delete=models.PROTECT, related_name="holds")
+    client = models.ForeignKey("accounts.Client", on_delete=models.PROTECT, related_name="+")
+    model_label = models.CharField(max_length=100)
+    fields = models.JSONField(default=list)
+    then = models.CharField(max_length=12)
+    year = models.PositiveIntegerField(null=True, blank=True)
+    held_until = models.DateField()
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_rows = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["held_until", "id"]
+        indexes = [models.Index(fields=["released_at", "held_until"], name="privacy_hold_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.model_label} held until {self.held_until}"
+
+
+class RetentionRun(models.Model):
+    """One run of the retention schedule (GDPR-08) with how many rows each rule erased."""
+
+    ran_at = models.DateTimeField()
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-ran_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"retention run at {self.ran_at:%Y-%m-%d %H:%M}"

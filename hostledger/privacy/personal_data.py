@@ -106,3 +106,86 @@ declare(
     "privacy.ProcessingActivity_processors",
     {"id": ROW_KEY, "processingactivity": REFERENCE, "processor": REFERENCE},
 )
+
+_RESTRICTION = "honouring a restriction of processing and proving it (GDPR-05)"
+
+declare(
+    "privacy.ProcessingRestriction",
+    {
+        "id": ROW_KEY,
+        "public_id": NotPersonal("random opaque id for URLs and the API"),
+        "client": REFERENCE,
+        "reason": NOT_PERSONAL,
+        "note": Personal(
+            Category.COMMUNICATION,
+            _RESTRICTION,
+            LegalBasis.LEGAL_OBLIGATION,
+            Retention.CONSENT_RECORDS,
+        ),
+        "started_at": NOT_PERSONAL,
+        "started_by": REFERENCE,
+        "lifted_at": NOT_PERSONAL,
+        "lifted_by": REFERENCE,
+        "lift_note": Personal(
+            Category.COMMUNICATION,
+            _RESTRICTION,
+            LegalBasis.LEGAL_OBLIGATION,
+            Retention.CONSENT_RECORDS,
+        ),
+    },
+    subject=Subject(client="client"),
+)
+
+declare(
+    "privacy.LegalHold",
+    {
+        "id": ROW_KEY,
+        "public_id": NotPersonal("random opaque id for URLs and the API"),
+        "client": REFERENCE,
+        "reason": Personal(
+            Category.COMMUNICATION,
+            "keeping a client's data for a court case or an authority's inquiry (GDPR-08)",
+            LegalBasis.LEGAL_OBLIGATION,
+            Retention.CONSENT_RECORDS,
+        ),
+        "started_at": NOT_PERSONAL,
+        "started_by": REFERENCE,
+        "lifted_at": NOT_PERSONAL,
+        "lifted_by": REFERENCE,
+    },
+    subject=Subject(client="client"),
+)
+
+declare(
+    "privacy.ErasureReport",
+    {
+        "id": ROW_KEY,
+        "public_id": NotPersonal("random opaque id for URLs and the API"),
+        "client": REFERENCE,
+        "executed_at": NOT_PERSONAL,
+        "executed_by": REFERENCE,
+        "contract_ended_on": NOT_PERSONAL,
+        "items": NotPersonal("names of assets and fields, counts and dates; no values"),
+    },
+)
+
+declare(
+    "privacy.ErasureHold",
+    {
+        "id": ROW_KEY,
+        "report": REFERENCE,
+        "client": REFERENCE,
+        "model_label": NOT_PERSONAL,
+        "fields": NotPersonal("names of the held fields, no values"),
+        "then": NOT_PERSONAL,
+        "year": NOT_PERSONAL,
+        "held_until": NOT_PERSONAL,
+        "released_at": NOT_PERSONAL,
+        "released_rows": NOT_PERSONAL,
+    },
+)
+
+declare(
+    "privacy.RetentionRun",
+    {"id": ROW_KEY, "ran_at": NOT_PERSONAL, "counts": NotPersonal("counts per rule")},
+)

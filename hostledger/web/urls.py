@@ -13,6 +13,7 @@ from hostledger.web import (
     urls_public_privacy,
     urls_staff_acts,
     urls_staff_decisions,
+    urls_staff_erasure,
     urls_staff_money,
     urls_staff_notifications,
     urls_staff_privacy,
@@ -91,3 +92,5 @@ urlpatterns += (
     + urls_client_privacy.urlpatterns
     + urls_staff_privacy.urlpatterns
 )
+# Erasure, restriction of processing, legal holds and retention (GDPR-04, GDPR-05, GDPR-08)
+urlpatterns += urls_staff_erasure.urlpatterns

@@ -28,6 +28,8 @@ from django.utils import timezone
 from hostledger.accounts import actions
 from hostledger.accounts.models import PhoneConfirmation, User
 from hostledger.catalog import actions as catalog_actions
+from hostledger.flows.privacy_erasure import client_erase
+from hostledger.privacy.actions import legal_hold_start, processing_restriction_start
 from tests.api import money_factories as money
 from tests.api.conftest import (
     api_by_session,
@@ -267,6 +269,23 @@ TABLE = [
                                                 401, 403, 403, 403, 403, 403, 403, 200, 200),
     ("POST",   "/staff/verification-requests/{answered_verification}/reject",
                                                 401, 403, 403, 403, 403, 403, 403, 200, 200),
+    ("GET",    "/staff/clients/{client}/erasure-plan",
+                                                401, 403, 403, 403, 403, 403, 403, 200, 200),
+    ("POST",   "/staff/clients/{erasable_client}/erasure",
+                                                401, 403, 403, 403, 403, 403, 403, 201, 201),
+    ("GET",    "/staff/erasure-reports/{erasure_report}",
+                                                401, 403, 403, 403, 403, 403, 403, 200, 200),
+    ("GET",    "/staff/clients/{client}/restrictions",
+                                                401, 403, 403, 403, 403, 403, 403, 200, 200),
+    ("POST",   "/staff/clients/{client}/restrictions",
+                                                401, 403, 403, 403, 403, 403, 403, 201, 201),
+    ("POST",   "/staff/restrictions/{restriction}/lift",
+                                                401, 403, 403, 403, 403, 403, 403, 200, 200),
+    ("POST",   "/staff/clients/{client}/legal-holds",
+                                                401, 403, 403, 403, 403, 403, 403, 201, 201),
+    ("POST",   "/staff/legal-holds/{legal_hold}/lift",
+                                                401, 403, 403, 403, 403, 403, 403, 200, 200),
+    ("GET",    "/staff/retention/preview",      401, 403, 403, 403, 403, 403, 403, 200, 200),
     ("GET",    "/notifications",                401, 200, 404, 200, 404, 404, 404, 404, 404),
     ("POST",   "/notifications/{notification}/read",
                                                 401, 200, 404, 403, 404, 404, 404, 404, 404),
@@ -471,6 +490,10 @@ BODIES = {
     ("POST", "/staff/paper-act-requests/{paper_request}/sent"): {"note": "RR123456789EE"},
     ("POST", "/verification-requests/{verification_request}/answer"): {"answer": "Pikk 1"},
     ("POST", "/staff/clients/{client}/verification-requests"): {"question": "Confirm your name."},
+    ("POST", "/staff/clients/{erasable_client}/erasure"): {"confirm": True},
+    ("POST", "/staff/clients/{client}/restrictions"): {"reason": "requested", "note": "By letter."},
+    ("POST", "/staff/restrictions/{restriction}/lift"): {"note": "The address is corrected."},
+    ("POST", "/staff/clients/{client}/legal-holds"): {"reason": "Court case 2-27-1."},
     ("POST", "/staff/verification-requests/{answered_verification}/accept"): {"note": ""},
     ("POST", "/staff/verification-requests/{answered_verification}/reject"): {
         "note": "The number does not answer."
@@ -600,6 +623,7 @@ def build_world() -> World:
             **verifications,
             **make_notifications(account),
             **make_decisions(account, owner),
+            **make_privacy_records(account),
         },
     )
 
@@ -668,6 +692,30 @@ def make_decisions(account, owner) -> dict[str, str]:
     return {"decision": proposed.public_id, "reviewed_decision": reviewed.public_id}
 
 
+def make_privacy_records(account) -> dict[str, str]:
+    """A client that can be erased, the report of one that was, and an open restriction of
+    processing and a legal hold on A (GDPR-04, GDPR-05, GDPR-08)."""
+    officer = actions.staff_user_create(
+        actor=None,
+        email="privacy@provider.example",
+        full_name="Privacy Officer",
+        role_slugs=["privacy_officer"],
+    )
+    erasable = make_client_user("leaving@example.com")
+    erased = make_client_user("gone@example.com")
+    report = client_erase(client=erased.client, actor=officer)
+    restriction = processing_restriction_start(
+        client=account, reason="dispute", note="The address is disputed.", actor=officer
+    )
+    hold = legal_hold_start(client=account, reason="Court case 2-27-1.", actor=officer)
+    return {
+        "erasable_client": erasable.client.public_id,
+        "erasure_report": report.public_id,
+        "restriction": restriction.public_id,
+        "legal_hold": hold.public_id,
+    }
+
+
 def make_actor(actor: str, world: World) -> User | None:
     if actor == "anonymous":
         return None
@@ -707,6 +755,10 @@ def test_the_table_covers_every_operation_of_the_api(anonymous, db):
         "{contact}": "{contact_id}",
         "{grant}": "{grant_id}",
         "/staff/clients/{client}": "/staff/clients/{client_id}",
+        "/staff/clients/{erasable_client}": "/staff/clients/{client_id}",
+        "{erasure_report}": "{report_id}",
+        "{restriction}": "{restriction_id}",
+        "{legal_hold}": "{hold_id}",
         "{staff_member}": "{user_id}",
         "/staff/roles/abuse": "/staff/roles/{slug}",
         "{old_tariff}": "{tariff_id}",

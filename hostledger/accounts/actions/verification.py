@@ -31,6 +31,7 @@ from hostledger.core.audit import record_audit_event
 from hostledger.core.calendar import add_working_days
 from hostledger.core.errors import DomainError, PermissionDenied
 from hostledger.core.registry import setting_value
+from hostledger.core.selections import SelectionPurpose, client_selection
 from hostledger.notifications.actions import notification_enqueue
 from hostledger.notifications.bulk import notifications_enqueue_select
 
@@ -297,6 +298,10 @@ def verification_request_withdraw(
 # ----------------------------------------------------------------------------- deadlines
 
 
+@client_selection(
+    SelectionPurpose.CONTRACT,
+    "overdue data verification notices: carrying out the contract",
+)
 @transaction.atomic
 def verification_deadlines_apply(*, as_of: datetime) -> dict[str, int]:
     """The daily step of verification deadlines, in three statements whatever the number of

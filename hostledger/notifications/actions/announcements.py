@@ -12,6 +12,7 @@ from django.utils import timezone
 from hostledger.catalog.models import ProductFamily, Tariff
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
+from hostledger.core.selections import SelectionPurpose, client_selection
 from hostledger.notifications.bulk import notifications_enqueue_select
 from hostledger.notifications.events import (
     MAINTENANCE_PLANNED,
@@ -19,6 +20,7 @@ from hostledger.notifications.events import (
     POLICY_CHANGED,
 )
 from hostledger.notifications.models import LANGUAGES, Announcement, ConsentState, MarketingConsent
+from hostledger.privacy.selectors import unrestricted_client_sql
 from hostledger.subscriptions.models import Service, ServiceStatus
 
 EVENT_OF_KIND = {
@@ -174,6 +176,9 @@ def _audience_select(announcement: Announcement) -> tuple[str, list]:
             )
         )
         conditions.append(_in("s.id", ids, params))
+    if announcement.kind != Announcement.Kind.POLICY_CHANGE:
+        # Only legal notices reach a client whose processing is restricted (GDPR-05).
+        conditions.append(unrestricted_client_sql("s.client_id"))
     if announcement.kind == Announcement.Kind.MARKETING:
         conditions.append(
             f"EXISTS (SELECT 1 FROM {MarketingConsent._meta.db_table} consent "
@@ -196,12 +201,14 @@ def _in(column: str, ids: list[int], params: list) -> str:
     return f"{column} IN ({', '.join(['%s'] * len(ids))})"
 
 
+@client_selection(SelectionPurpose.ANNOUNCEMENT)
 @transaction.atomic
 def announcement_publish(
     *, announcement: Announcement, actor=None, now: datetime | None = None
 ) -> int:
     """Queue the announcement to every affected client, once each, in one statement
-    (NTF-03, SUP-04, NTF-01 for marketing: only clients with a confirmed consent). Publishing
+    (NTF-03, SUP-04, NTF-01 for marketing: only clients with a confirmed consent; GDPR-05:
+    a client whose processing is restricted gets only changes of terms and policies). Publishing
     again reaches only clients affected since; returns how many messages were queued now."""
     now = now or timezone.now()
     announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from hostledger.catalog.models import PriceVersion
 from hostledger.catalog.selectors import add_on_price_in_force, price_in_force
 from hostledger.core.errors import DomainError
+from hostledger.core.selections import SelectionPurpose, client_selection
 from hostledger.notifications.actions.announcements import LIVE_STATUSES
 from hostledger.notifications.actions.messages import notification_enqueue
 from hostledger.notifications.bulk import notifications_enqueue_select
@@ -189,6 +190,10 @@ def _price_change_audience(version: PriceVersion) -> tuple[str, list]:
     )
 
 
+@client_selection(
+    SelectionPurpose.LEGAL_NOTICE,
+    "notice of a price change, which the client must be given before it applies",
+)
 @transaction.atomic
 def price_change_notify(
     *, price_version: PriceVersion, effective_from: date, now: datetime | None = None

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
+from hostledger.flows.privacy_erasure import client_erase_replay
 from hostledger.privacy.backups import (
     REPLAY_MARGIN,
     backup_restore,
@@ -23,7 +24,14 @@ from hostledger.privacy.backups import (
     erasures_replay,
     read_backup_time,
 )
-from hostledger.privacy.erasure_log import erasure_log_entries_since, registered_erasure_replayers
+from hostledger.privacy.erasure_log import (
+    erasure_log_entries_since,
+    register_erasure_replayer,
+    registered_erasure_replayers,
+)
+
+# Every erasure logged after the backup's time is made again by the erasure flow.
+register_erasure_replayer(client_erase_replay)
 
 
 class Command(BaseCommand):
