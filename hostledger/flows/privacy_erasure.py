@@ -25,6 +25,7 @@ from django.utils import timezone
 from hostledger.accounts.actions import (
     access_grant_revoke,
     api_token_revoke,
+    sessions_end_for_user,
     user_login_email_release,
 )
 from hostledger.accounts.models import AccessGrant, ApiToken, Client, Contact, Payer
@@ -83,7 +84,12 @@ def _erase(
     for grant in grants:
         access_grant_revoke(grant=grant, actor=actor)
     report = erasure_execute(plan=plan, actor=actor, now=now)
-    user_login_email_release(user=owner, actor=actor)
+    steps = {
+        "sessions_end_for_user": lambda: sessions_end_for_user(user_id=owner.pk),
+        "user_login_email_release": lambda: user_login_email_release(user=owner, actor=actor),
+    }
+    for step in plan.steps:
+        steps[step]()
     if log:
         # Appended before the commit: should the commit fail, a restore would erase a client
         # whose erasure was decided; appended after, a crash in between would bring an erased
