@@ -13,6 +13,7 @@ from django.db.models import Case, DateField, F, QuerySet, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from hostledger.accounts.models import Client, Contact, Payer
 from hostledger.core.errors import NotFound
 from hostledger.core.registry import setting_value
 from hostledger.privacy import conf
@@ -76,6 +77,10 @@ class Urgency:
     overdue: bool
     due_soon: bool
 
+    @property
+    def days_late(self) -> int:
+        return -self.days_left if self.overdue and self.days_left is not None else 0
+
 
 def urgency(request: DataSubjectRequest, *, today: date | None = None) -> Urgency:
     """How many days are left until ``request`` is due; overdue or due within
@@ -89,3 +94,31 @@ def urgency(request: DataSubjectRequest, *, today: date | None = None) -> Urgenc
         days_left < 0,
         0 <= days_left <= setting_value(conf.REQUEST_REMINDER_DAYS),
     )
+
+
+def rectification_target(client: Client, public_id: str | None):
+    """What a staff correction addresses: the client itself (no id or its own), or one of
+    its payers or contact persons; NotFound for anything else."""
+    if not public_id or public_id == client.public_id:
+        return client
+    for model in (Payer, Contact):
+        found = model.objects.filter(client=client, public_id=public_id).first()
+        if found is not None:
+            return found
+    raise NotFound("payer or contact")
+
+
+def rectification_targets(client: Client) -> list:
+    """The client, then its current payers and contact persons, for the correction page."""
+    return [
+        client,
+        *Payer.objects.filter(client=client, archived_at__isnull=True).order_by("id"),
+        *Contact.objects.filter(client=client, archived_at__isnull=True).order_by("id"),
+    ]
+
+
+def open_rectification_request(client: Client, public_id: str | None):
+    """The client's rectification request ``public_id``, or None when none is named."""
+    if not public_id:
+        return None
+    return client_request(client, public_id)

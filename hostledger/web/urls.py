@@ -5,6 +5,7 @@ from hostledger.web import (
     urls_client_decisions,
     urls_client_money,
     urls_client_notifications,
+    urls_client_privacy,
     urls_client_service_changes,
     urls_client_services,
     urls_client_verification,
@@ -13,6 +14,7 @@ from hostledger.web import (
     urls_staff_decisions,
     urls_staff_money,
     urls_staff_notifications,
+    urls_staff_privacy,
     urls_staff_service_changes,
     urls_staff_services,
     urls_staff_verification,
@@ -75,3 +77,5 @@ urlpatterns += urls_client_notifications.urlpatterns + urls_staff_notifications.
 urlpatterns += urls_client_verification.urlpatterns + urls_staff_verification.urlpatterns
 # Decisions of the billing run and their human review (AUT-06)
 urlpatterns += urls_client_decisions.urlpatterns + urls_staff_decisions.urlpatterns
+# Data-subject requests and corrections of personal data (GDPR-03, GDPR-07)
+urlpatterns += urls_client_privacy.urlpatterns + urls_staff_privacy.urlpatterns

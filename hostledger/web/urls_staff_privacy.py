@@ -1,0 +1,47 @@
+"""URLs of the staff-area privacy pages: the request queue and its steps (GDPR-07) and
+corrections of clients' data (GDPR-03).
+
+In the ``web`` namespace; included by hostledger/web/urls.py."""
+
+from django.urls import path
+
+from hostledger.web.views import staff_privacy
+
+urlpatterns: list = [
+    path("staff/privacy/requests/", staff_privacy.privacy_queue, name="staff_privacy_queue"),
+    path(
+        "staff/privacy/requests/<str:public_id>/",
+        staff_privacy.privacy_request_detail,
+        name="staff_privacy_request",
+    ),
+    path(
+        "staff/privacy/requests/<str:public_id>/verify/",
+        staff_privacy.privacy_request_verify,
+        name="staff_privacy_request_verify",
+    ),
+    path(
+        "staff/privacy/requests/<str:public_id>/extend/",
+        staff_privacy.privacy_request_extend,
+        name="staff_privacy_request_extend",
+    ),
+    path(
+        "staff/privacy/requests/<str:public_id>/respond/",
+        staff_privacy.privacy_request_respond,
+        name="staff_privacy_request_respond",
+    ),
+    path(
+        "staff/privacy/requests/<str:public_id>/refuse/",
+        staff_privacy.privacy_request_refuse,
+        name="staff_privacy_request_refuse",
+    ),
+    path(
+        "staff/clients/<str:public_id>/privacy-requests/new/",
+        staff_privacy.privacy_request_record,
+        name="staff_privacy_request_record",
+    ),
+    path(
+        "staff/clients/<str:public_id>/rectify/",
+        staff_privacy.client_rectify,
+        name="staff_client_rectify",
+    ),
+]
