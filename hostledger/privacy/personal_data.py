@@ -1,7 +1,9 @@
 """Personal data held by the privacy app, field by field (GDPR-01).
 
 Policy documents hold no personal data; an acceptance records who accepted which version,
-when and from where, as proof for as long as the acceptance can be disputed.
+when and from where, as proof for as long as the acceptance can be disputed. Data-subject
+requests, objections and marketing consents are kept as proof of how the provider answered
+and what the client agreed to.
 """
 
 from hostledger.core.personal_data import (
@@ -133,5 +135,36 @@ declare(
         "recorded_by": REFERENCE,
         "request": REFERENCE,
         "withdrawn_at": OBJECTION_RECORD,
+    },
+)
+
+declare(
+    "privacy.MarketingConsent",
+    {
+        "id": ROW_KEY,
+        "public_id": PUBLIC_ID,
+        "client": REFERENCE,
+        "channel": CONSENT,
+        "state": CONSENT,
+        "source": CONSENT,
+        "wording_version": CONSENT,
+        "request_number": STATE,
+        "requested_at": CONSENT,
+        "confirmed_at": CONSENT,
+        "withdrawn_at": CONSENT,
+        "changed_at": CONSENT,
+    },
+)
+
+declare(
+    "privacy.MarketingConsentChange",
+    {
+        "id": ROW_KEY,
+        "consent": REFERENCE,
+        "state": CONSENT,
+        "source": CONSENT,
+        "wording_version": CONSENT,
+        "occurred_at": CONSENT,
+        "actor": REFERENCE,
     },
 )

@@ -17,7 +17,7 @@ from hostledger.accounts.models import Client, Contact, Payer
 from hostledger.core.errors import NotFound
 from hostledger.core.registry import setting_value
 from hostledger.privacy import conf
-from hostledger.privacy.models import DataSubjectRequest
+from hostledger.privacy.models import DataSubjectRequest, Objection
 
 STAFF_LIST_LIMIT = 200
 Status = DataSubjectRequest.Status
@@ -122,3 +122,16 @@ def open_rectification_request(client: Client, public_id: str | None):
     if not public_id:
         return None
     return client_request(client, public_id)
+
+
+def objects_to(client, processing: str) -> bool:
+    """Whether ``client`` objects, now, to ``processing`` (GDPR-06): a marketing, profiling or
+    legitimate-interest use of their data asks this first."""
+    return Objection.objects.filter(
+        client=client, processing=processing, withdrawn_at__isnull=True
+    ).exists()
+
+
+def client_objections(client) -> QuerySet[Objection]:
+    """The client's objections, newest first, those in force and those lifted."""
+    return Objection.objects.filter(client=client).order_by("-objected_at", "-id")

@@ -7,6 +7,7 @@ from django.urls import path
 from hostledger.web.views import client_privacy
 
 urlpatterns: list = [
+    path("privacy/objections/", client_privacy.objection_file, name="privacy_objection_file"),
     path("privacy/requests/", client_privacy.privacy_request_list, name="privacy_request_list"),
     path("privacy/requests/new/", client_privacy.privacy_request_new, name="privacy_request_new"),
     path(

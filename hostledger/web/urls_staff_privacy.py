@@ -35,6 +35,11 @@ urlpatterns: list = [
         name="staff_privacy_request_refuse",
     ),
     path(
+        "staff/privacy/requests/<str:public_id>/objection/",
+        staff_privacy.privacy_request_objection,
+        name="staff_privacy_request_objection",
+    ),
+    path(
         "staff/clients/<str:public_id>/privacy-requests/new/",
         staff_privacy.privacy_request_record,
         name="staff_privacy_request_record",

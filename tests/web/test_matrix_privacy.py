@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hostledger.privacy.actions_requests import request_file
-from hostledger.privacy.models import DataSubjectRequest
+from hostledger.privacy.models import DataSubjectRequest, Objection
 from hostledger.web import urls_client_privacy, urls_staff_privacy
 from tests.web.conftest import STAFF_ROLES
 from tests.web.test_authorization_matrix import (  # noqa: F401  (built_world is a fixture)
@@ -44,6 +44,7 @@ class PrivacyWorld:
     world: World
     waiting: DataSubjectRequest
     verified: DataSubjectRequest
+    objection: DataSubjectRequest
 
     def sign_in(self, http, actor: str):
         return self.world.sign_in(http, actor)
@@ -60,7 +61,14 @@ def built_privacy_world(built_world) -> PrivacyWorld:  # noqa: F811
         details="My street is Pikk 2.",
         reauthentication="password_reauthentication",
     )
-    return PrivacyWorld(world, waiting, verified)
+    objection = request_file(
+        client=world.client_a,
+        actor=world.owner_a,
+        kind="objection",
+        details="No more offers, please.",
+        reauthentication="password_reauthentication",
+    )
+    return PrivacyWorld(world, waiting, verified, objection)
 
 
 @pytest.fixture
@@ -72,6 +80,7 @@ def state() -> dict:
     return {
         **database_state(),
         "requests": list(DataSubjectRequest.objects.order_by("pk").values()),
+        "objections": list(Objection.objects.order_by("pk").values()),
     }
 
 
@@ -81,6 +90,10 @@ def waiting(pw):
 
 def verified(pw):
     return [pw.verified.public_id]
+
+
+def objection_request(pw):
+    return [pw.objection.public_id]
 
 
 def client_a(pw):
@@ -124,6 +137,13 @@ ENDPOINTS = [
         method="POST",
         writers=frozenset({"owner_a"}),
     ),
+    Endpoint(
+        "privacy_objection_file",
+        client_page(owner_a=302, owner_b=302, readonly_a=403),
+        method="POST",
+        data=lambda pw: {"processing": "profiling", "grounds": ""},
+        writers=frozenset({"owner_a", "owner_b"}),
+    ),
     # ---- staff area
     Endpoint("staff_privacy_queue", staff_page(*PRIVACY_STAFF)),
     Endpoint("staff_privacy_request", staff_page(*PRIVACY_STAFF), waiting),
@@ -157,6 +177,14 @@ ENDPOINTS = [
         waiting,
         method="POST",
         data=lambda pw: {"refuse-reason": "Identity could not be verified."},
+        writers=frozenset(PRIVACY_STAFF),
+    ),
+    Endpoint(
+        "staff_privacy_request_objection",
+        staff_page(*PRIVACY_STAFF, granted=302),
+        objection_request,
+        method="POST",
+        data=lambda pw: {"objection-processing": "marketing"},
         writers=frozenset(PRIVACY_STAFF),
     ),
     Endpoint("staff_privacy_request_record", staff_page(*PRIVACY_STAFF), client_a),

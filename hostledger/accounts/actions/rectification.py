@@ -82,7 +82,9 @@ def personal_data_correct(*, target, actor: User, data: dict, reason: str) -> li
     reason = _clean_reason(reason)
     if not isinstance(data, dict) or not data:
         raise DomainError(
-            "invalid_input", "corrections: name the fields to correct.", fields={"corrections": "empty"}
+            "invalid_input",
+            "corrections: name the fields to correct.",
+            fields={"corrections": "empty"},
         )
     unknown = sorted(set(data) - set(allowed))
     if unknown:

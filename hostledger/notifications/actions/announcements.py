@@ -18,7 +18,8 @@ from hostledger.notifications.events import (
     MARKETING_ANNOUNCEMENT,
     POLICY_CHANGED,
 )
-from hostledger.notifications.models import LANGUAGES, Announcement, ConsentState, MarketingConsent
+from hostledger.notifications.models import LANGUAGES, Announcement, ConsentState
+from hostledger.privacy.models import MarketingConsent
 from hostledger.subscriptions.models import Service, ServiceStatus
 
 EVENT_OF_KIND = {

@@ -29,13 +29,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hostledger.accounts.forms import DomainErrorFormMixin
 from hostledger.core.errors import DomainError
 from hostledger.privacy import selectors_requests as selectors
+from hostledger.privacy.actions_objections import objection_record
 from hostledger.privacy.actions_requests import (
     DETAILS_MAX,
     request_confirm,
     request_file,
     request_withdraw,
 )
-from hostledger.privacy.models import DataSubjectRequest
+from hostledger.privacy.models import DataSubjectRequest, Objection
 from hostledger.web.decorators import client_area
 
 Method = DataSubjectRequest.VerificationMethod
@@ -105,17 +106,59 @@ def owner_only(view):
     return wrapper
 
 
+class ObjectionForm(forms.Form):
+    processing = forms.ChoiceField(
+        choices=Objection.Processing.choices, label="I object to", widget=forms.RadioSelect
+    )
+    grounds = forms.CharField(
+        required=False,
+        max_length=DETAILS_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why (optional)",
+        help_text="For processing on our legitimate interest, your particular situation.",
+    )
+
+
+def _list_page(request, access, *, objection_form=None, status=200):
+    context = {
+        "access": access,
+        "requests": list(selectors.client_requests(access.client)),
+        "objections": list(selectors.client_objections(access.client)),
+        "objection_form": objection_form or ObjectionForm(),
+        "kind_help": KIND_HELP,
+    }
+    return render(request, "web/client/privacy/list.html", context, status=status)
+
+
 @require_GET
 @client_area
 @owner_only
 def privacy_request_list(request, access):
-    """The owner's requests, newest first, with status, due day and answer."""
-    context = {
-        "access": access,
-        "requests": list(selectors.client_requests(access.client)),
-        "kind_help": KIND_HELP,
-    }
-    return render(request, "web/client/privacy/list.html", context)
+    """The owner's requests, newest first, with status, due day and answer; their
+    objections, and the form to object."""
+    return _list_page(request, access)
+
+
+@require_POST
+@client_area
+@owner_only
+def objection_file(request, access):
+    """Object to marketing, profiling or processing on legitimate interest; in force at once
+    (GDPR-06). An objection to marketing withdraws every marketing consent."""
+    form = ObjectionForm(request.POST)
+    if not form.is_valid():
+        return _list_page(request, access, objection_form=form, status=400)
+    objection = objection_record(
+        client=access.client,
+        processing=form.cleaned_data["processing"],
+        grounds=form.cleaned_data["grounds"],
+        source="client_area",
+        actor=request.user,
+    )
+    messages.success(
+        request, f"Your objection to {objection.get_processing_display().lower()} is in force."
+    )
+    return redirect("web:privacy_request_list")
 
 
 @require_http_methods(["GET", "POST"])

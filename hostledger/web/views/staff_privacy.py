@@ -24,6 +24,7 @@ from hostledger.core.registry import setting_value
 from hostledger.flows.privacy_requests import fulfilment_handler, request_complete
 from hostledger.privacy import conf
 from hostledger.privacy import selectors_requests as selectors
+from hostledger.privacy.actions_objections import objection_record
 from hostledger.privacy.actions_rectification import SNAPSHOT_NOTE, rectification_record
 from hostledger.privacy.actions_requests import (
     DETAILS_MAX,
@@ -34,7 +35,7 @@ from hostledger.privacy.actions_requests import (
     request_refuse,
     request_verify,
 )
-from hostledger.privacy.models import DataSubjectRequest
+from hostledger.privacy.models import DataSubjectRequest, Objection
 from hostledger.web.decorators import staff_area
 
 MANAGE = perms.PRIVACY_MANAGE
@@ -86,6 +87,10 @@ class RefuseForm(forms.Form):
         label="Why it is refused",
         help_text="Sent to the client with their right to complain.",
     )
+
+
+class ObjectionRecordForm(forms.Form):
+    processing = forms.ChoiceField(choices=Objection.Processing.choices, label="Objection to")
 
 
 class RecordForm(DomainErrorFormMixin, forms.Form):
@@ -160,6 +165,9 @@ def _detail_page(request, item, *, bound: dict | None = None, status: int = 200)
         if item.is_open
         else None,
         "extension_max": setting_value(conf.REQUEST_EXTENSION_MAX_MONTHS),
+        "objection_form": (bound.get("objection") or ObjectionRecordForm(prefix="objection"))
+        if in_progress and item.kind == DataSubjectRequest.Kind.OBJECTION
+        else None,
     }
     return render(request, "web/staff/privacy/detail.html", context, status=status)
 
@@ -240,6 +248,28 @@ def privacy_request_refuse(request, public_id):
             request=item, actor=actor, reason=data["reason"]
         ),
         done="The request is refused and the client is told why.",
+    )
+
+
+@require_POST
+@staff_area(MANAGE)
+def privacy_request_objection(request, public_id):
+    """Record the objection an objection request asks for; in force at once, and the request
+    is answered and completed (GDPR-06)."""
+    return _act(
+        request,
+        public_id,
+        kind="objection",
+        form_class=ObjectionRecordForm,
+        act=lambda item, actor, data: objection_record(
+            client=item.client,
+            processing=data["processing"],
+            grounds=item.details,
+            source=f"request {item.public_id}",
+            actor=actor,
+            request=item,
+        ),
+        done="The objection is in force; the request is answered.",
     )
 
 
