@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import connection
+from django.utils import timezone
 
 from hostledger.core.errors import DomainError, PermissionDenied
-from hostledger.core.models import AuditEvent
+from hostledger.core.jobs import get_job, run_job_now
+from hostledger.core.models import AuditEvent, JobRun
 from hostledger.core.registry import provider_setting_change
 from hostledger.flows import privacy_requests as flow
 from hostledger.notifications.models import Notification
@@ -391,3 +393,19 @@ def test_reminders_go_once_per_request_and_threshold__GDPR_07(owner, officer, ma
         (soon.public_id, "overdue"),
         (late.public_id, "overdue"),
     }
+
+
+def test_the_reminder_job_runs_daily_and_counts_what_it_sent__GDPR_07(owner, officer):
+    job = get_job("privacy.request_reminders")
+    assert job.every == timedelta(days=1)
+    request_file(
+        client=owner.client, actor=owner, kind="access", now=timezone.now() - timedelta(days=40)
+    )
+
+    queued = run_job_now("privacy.request_reminders")
+    run_queued_tasks("hostledger.core.jobs.execute_job_run")
+
+    run = JobRun.objects.get(pk=queued.pk)
+    assert run.status == JobRun.Status.SUCCEEDED
+    assert run.counts == {"overdue": 1}
+    assert DataSubjectRequestReminder.objects.filter(threshold="overdue").count() == 1
