@@ -298,6 +298,9 @@ def privacy_request_record(request, public_id):
 # ----------------------------------------------------------------------------- rectification
 
 
+FIELD_LABELS = {"vat_number": "VAT number", "invoice_email": "Invoice e-mail", "email": "E-mail"}
+
+
 def _target_label(target) -> str:
     if isinstance(target, Client):
         return "Client's own data"
@@ -311,7 +314,7 @@ def rectification_form_class(target):
         name: forms.CharField(
             required=False,
             max_length=300,
-            label=target._meta.get_field(name).verbose_name.capitalize(),
+            label=FIELD_LABELS.get(name, target._meta.get_field(name).verbose_name.capitalize()),
         )
         for name in correctable_fields(target)
     }
