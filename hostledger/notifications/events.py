@@ -70,6 +70,8 @@ CONTEXT_VARIABLES = {
     "beneficiary": "the provider's legal name, the beneficiary of a transfer",
     "reference_number": "the client's reference number for bank transfers",
     "creditor_reference": "the client's RF creditor reference for transfers from abroad",
+    "request_id": "the data-subject request's id",
+    "reason": "the reason staff gave (a request's extension or refusal, a data correction)",
 }
 
 MARKETING_ANNOUNCEMENT = "marketing_announcement"
@@ -91,6 +93,11 @@ RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated"
 PRICE_CHANGE_ANNOUNCED = "price_change_announced"
 PROCESSING_RESTRICTED = "processing_restricted"
 PROCESSING_RESTRICTION_LIFTED = "processing_restriction_lifted"
+PRIVACY_REQUEST_RECEIVED = "privacy_request_received"
+PRIVACY_REQUEST_EXTENDED = "privacy_request_extended"
+PRIVACY_REQUEST_COMPLETED = "privacy_request_completed"
+PRIVACY_REQUEST_REFUSED = "privacy_request_refused"
+PRIVACY_DATA_RECTIFIED = "privacy_data_rectified"
 
 EVENTS: dict[str, EventDefinition] = {
     item.code: item
@@ -275,6 +282,37 @@ EVENTS: dict[str, EventDefinition] = {
             Category.ACCOUNT,
             "ACC-10",
             "A data verification request is unanswered; ordering and renewals are blocked.",
+        ),
+        EventDefinition(
+            PRIVACY_REQUEST_RECEIVED,
+            Category.ACCOUNT,
+            "GDPR-07",
+            "A data-subject request was received; on_date is the day it is answered by.",
+        ),
+        EventDefinition(
+            PRIVACY_REQUEST_EXTENDED,
+            Category.ACCOUNT,
+            "GDPR-07",
+            "The deadline of a data-subject request was extended; on_date is the new day, "
+            "reason why (GDPR art. 12(3)).",
+        ),
+        EventDefinition(
+            PRIVACY_REQUEST_COMPLETED,
+            Category.ACCOUNT,
+            "GDPR-07",
+            "A data-subject request was answered; the answer is in the client area.",
+        ),
+        EventDefinition(
+            PRIVACY_REQUEST_REFUSED,
+            Category.ACCOUNT,
+            "GDPR-07",
+            "A data-subject request was refused; reason says why (GDPR art. 12(4)).",
+        ),
+        EventDefinition(
+            PRIVACY_DATA_RECTIFIED,
+            Category.ACCOUNT,
+            "GDPR-03",
+            "Staff corrected the client's data; reason says why.",
         ),
         EventDefinition(
             OPT_IN_CONFIRM,

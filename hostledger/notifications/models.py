@@ -245,63 +245,6 @@ class ConsentState(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class MarketingConsent(models.Model):
-    """A client's consent to marketing messages by one channel, as it stands (NTF-01).
-
-    Only ``confirmed`` counts. By email the consent is confirmed by a signed link sent to the
-    address (double opt-in). ``wording_version`` is the version of the consent text the
-    client agreed to; every change is kept in :class:`MarketingConsentChange`.
-    """
-
-    public_id = models.CharField(
-        max_length=24, unique=True, default=partial(new_public_id, "mkc"), editable=False
-    )
-    client = models.ForeignKey(
-        "accounts.Client", on_delete=models.PROTECT, related_name="marketing_consents"
-    )
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    state = models.CharField(max_length=10, choices=ConsentState.choices)
-    source = models.CharField(max_length=40)
-    wording_version = models.CharField(max_length=40)
-    request_number = models.PositiveIntegerField(default=0)
-    requested_at = models.DateTimeField(null=True, blank=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    changed_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["client", "channel"], name="notifications_consent_once")
-        ]
-
-    def __str__(self) -> str:
-        return self.public_id
-
-    @property
-    def is_active(self) -> bool:
-        return self.state == ConsentState.CONFIRMED
-
-
-class MarketingConsentChange(models.Model):
-    """One change of a marketing consent: the new state, when, from where, which wording
-    (NTF-01). Append-only; it is the proof of consent."""
-
-    consent = models.ForeignKey(MarketingConsent, on_delete=models.PROTECT, related_name="changes")
-    state = models.CharField(max_length=10, choices=ConsentState.choices)
-    source = models.CharField(max_length=40)
-    wording_version = models.CharField(max_length=40)
-    occurred_at = models.DateTimeField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["consent", "occurred_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.consent_id}:{self.state}"
-
-
 class Announcement(models.Model):
     """A message to a set of clients: a policy change (NTF-03), planned maintenance (SUP-04)
     or marketing. Publishing enqueues one notification per affected client.

@@ -2,8 +2,8 @@
 
 A message is about a client's services, invoices and account: its context and the text as
 sent are communication with the client, kept as long as communications are. The address or
-number a delivery went to is encrypted. Marketing consents and their changes are the proof
-of consent (NTF-01) and are kept as long as a consent can be disputed.
+number a delivery went to is encrypted. Marketing consents are declared by the privacy app,
+which holds them.
 """
 
 from hostledger.core.personal_data import (
@@ -128,39 +128,6 @@ declare(
         "updated_by": REFERENCE,
     },
     subject=Subject(client="client"),
-)
-
-declare(
-    "notifications.MarketingConsent",
-    {
-        "id": ROW_KEY,
-        "public_id": PUBLIC_ID,
-        "client": REFERENCE,
-        "channel": CONSENT,
-        "state": CONSENT,
-        "source": CONSENT,
-        "wording_version": CONSENT,
-        "request_number": STATE,
-        "requested_at": CONSENT,
-        "confirmed_at": CONSENT,
-        "withdrawn_at": CONSENT,
-        "changed_at": CONSENT,
-    },
-    subject=Subject(client="client"),
-)
-
-declare(
-    "notifications.MarketingConsentChange",
-    {
-        "id": ROW_KEY,
-        "consent": REFERENCE,
-        "state": CONSENT,
-        "source": CONSENT,
-        "wording_version": CONSENT,
-        "occurred_at": CONSENT,
-        "actor": REFERENCE,
-    },
-    subject=Subject(client="consent__client", user="actor"),
 )
 
 declare(

@@ -49,7 +49,14 @@ MONEY_SUFFIX = "_minor"
 """A stored context value named ``x_minor`` (an amount in cents) is offered formatted in the
 message's language as ``x`` (``balance_minor`` → ``balance``)."""
 
-STORED_TEXT_VARIABLES = ("order_id", "payment_reference", "product_name", "question")
+STORED_TEXT_VARIABLES = (
+    "order_id",
+    "payment_reference",
+    "product_name",
+    "question",
+    "request_id",
+    "reason",
+)
 """Variables that only the stored context of a notification fills; empty when it does not."""
 
 

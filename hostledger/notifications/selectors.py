@@ -20,11 +20,11 @@ from hostledger.notifications.models import (
     Channel,
     ChannelPreference,
     Delivery,
-    MarketingConsent,
     MessageTemplate,
     Notification,
 )
 from hostledger.notifications.rendering import template_in_force, template_preview
+from hostledger.privacy.models import MarketingConsent
 
 __all__ = [
     "client_consents",

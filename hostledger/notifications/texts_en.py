@@ -171,6 +171,49 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Client area: {{ client_area_url }}" + SIGNATURE,
         "Please answer our data verification request in the client area.",
     ),
+    "privacy_request_received": (
+        "We received your data protection request {{ request_id }}",
+        "Hello {{ client_name }},\n\n"
+        "we received your data protection request {{ request_id }}. We will answer it by "
+        "{{ on_date }}. If we need to verify that the request comes from you, we will tell "
+        "you how.\n\n"
+        "Your requests: {{ client_area_url }}" + SIGNATURE,
+        "We received your data protection request {{ request_id }}; answer by {{ on_date }}.",
+    ),
+    "privacy_request_extended": (
+        "We need more time for your request {{ request_id }}",
+        "Hello {{ client_name }},\n\n"
+        "we need more time to answer your data protection request {{ request_id }}. We will "
+        "answer it by {{ on_date }}.\n\nWhy: {{ reason }}\n\n"
+        "Your requests: {{ client_area_url }}" + SIGNATURE,
+        "Your data protection request {{ request_id }} will be answered by {{ on_date }}.",
+    ),
+    "privacy_request_completed": (
+        "Your data protection request {{ request_id }} is answered",
+        "Hello {{ client_name }},\n\n"
+        "we have answered your data protection request {{ request_id }}. Read the answer in "
+        "the client area.\n\n"
+        "Your requests: {{ client_area_url }}" + SIGNATURE,
+        "Your data protection request {{ request_id }} is answered; see the client area.",
+    ),
+    "privacy_request_refused": (
+        "Your data protection request {{ request_id }} was refused",
+        "Hello {{ client_name }},\n\n"
+        "we cannot carry out your data protection request {{ request_id }}.\n\n"
+        "Why: {{ reason }}\n\n"
+        "You may lodge a complaint with the data protection supervisory authority or seek a "
+        "judicial remedy.\n\n"
+        "Your requests: {{ client_area_url }}" + SIGNATURE,
+        "Your data protection request {{ request_id }} was refused; see the client area.",
+    ),
+    "privacy_data_rectified": (
+        "We corrected the data of your account",
+        "Hello {{ client_name }},\n\n"
+        "we corrected the data of your account ({{ client_id }}).\n\nWhy: {{ reason }}\n\n"
+        "Invoices and other documents already issued keep the data they were issued with.\n\n"
+        "Your profile: {{ client_area_url }}" + SIGNATURE,
+        "We corrected the data of your account {{ client_id }}.",
+    ),
     "marketing_opt_in_confirm": (
         "Please confirm that you want our offers and news",
         "Hello {{ client_name }},\n\n"

@@ -172,6 +172,48 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Kliendikeskkond: {{ client_area_url }}" + SIGNATURE,
         "Palun vastake kliendikeskkonnas meie andmete kontrollimise päringule.",
     ),
+    "privacy_request_received": (
+        "Saime teie andmekaitsetaotluse {{ request_id }}",
+        "Tere, {{ client_name }}!\n\n"
+        "Saime teie andmekaitsetaotluse {{ request_id }}. Vastame sellele hiljemalt "
+        "{{ on_date }}. Kui peame kontrollima, et taotlus on teilt, anname teada, kuidas.\n\n"
+        "Teie taotlused: {{ client_area_url }}" + SIGNATURE,
+        "Saime teie andmekaitsetaotluse {{ request_id }}; vastame hiljemalt {{ on_date }}.",
+    ),
+    "privacy_request_extended": (
+        "Vajame teie taotlusele {{ request_id }} vastamiseks rohkem aega",
+        "Tere, {{ client_name }}!\n\n"
+        "Vajame teie andmekaitsetaotlusele {{ request_id }} vastamiseks rohkem aega. Vastame "
+        "hiljemalt {{ on_date }}.\n\nPõhjus: {{ reason }}\n\n"
+        "Teie taotlused: {{ client_area_url }}" + SIGNATURE,
+        "Vastame teie andmekaitsetaotlusele {{ request_id }} hiljemalt {{ on_date }}.",
+    ),
+    "privacy_request_completed": (
+        "Teie andmekaitsetaotlusele {{ request_id }} on vastatud",
+        "Tere, {{ client_name }}!\n\n"
+        "Vastasime teie andmekaitsetaotlusele {{ request_id }}. Vastust näete "
+        "iseteeninduses.\n\n"
+        "Teie taotlused: {{ client_area_url }}" + SIGNATURE,
+        "Teie andmekaitsetaotlusele {{ request_id }} on vastatud; vt iseteenindust.",
+    ),
+    "privacy_request_refused": (
+        "Teie andmekaitsetaotlus {{ request_id }} jäeti rahuldamata",
+        "Tere, {{ client_name }}!\n\n"
+        "Me ei saa teie andmekaitsetaotlust {{ request_id }} täita.\n\n"
+        "Põhjus: {{ reason }}\n\n"
+        "Teil on õigus esitada kaebus andmekaitse järelevalveasutusele või pöörduda "
+        "kohtusse.\n\n"
+        "Teie taotlused: {{ client_area_url }}" + SIGNATURE,
+        "Teie andmekaitsetaotlus {{ request_id }} jäeti rahuldamata; vt iseteenindust.",
+    ),
+    "privacy_data_rectified": (
+        "Parandasime teie konto andmeid",
+        "Tere, {{ client_name }}!\n\n"
+        "Parandasime teie konto ({{ client_id }}) andmeid.\n\nPõhjus: {{ reason }}\n\n"
+        "Juba väljastatud arved ja muud dokumendid jäävad väljastamisaegsete andmetega.\n\n"
+        "Teie profiil: {{ client_area_url }}" + SIGNATURE,
+        "Parandasime teie konto {{ client_id }} andmeid.",
+    ),
     "marketing_opt_in_confirm": (
         "Palun kinnitage, et soovite meie pakkumisi ja uudiseid",
         "Tere, {{ client_name }}!\n\n"

@@ -1,4 +1,5 @@
-"""Retention jobs of the privacy app (GDPR-08): thin, each calls one action."""
+"""Jobs of the privacy app: retention (GDPR-08) and request reminders (GDPR-07); thin, each
+calls one action."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import timedelta
 from hostledger.accounts.actions import sessions_expired_purge
 from hostledger.core.jobs import JobContext, periodic_job
 from hostledger.privacy.actions import access_logs_purge, log_files_purge, mail_files_purge
+from hostledger.privacy.actions_requests import request_reminders_send
 from hostledger.privacy.backups import backup_run
 from hostledger.privacy.retention import retention_run
 
@@ -68,3 +70,12 @@ def apply_retention_schedule(run: JobContext) -> None:
     for rule, erased in recorded.counts.items():
         run.count(rule, erased)
     run.log(f"Retention schedule erased {sum(recorded.counts.values())} rows.")
+
+
+@periodic_job("privacy.request_reminders", every=timedelta(days=1))
+def remind_of_requests(run: JobContext) -> None:
+    """Remind privacy staff of data-subject requests due soon or overdue, once each (GDPR-07)."""
+    counts = request_reminders_send(now=run.now)
+    for threshold, count in counts.items():
+        run.count(threshold, count)
+    run.log(f"Reminded of {sum(counts.values())} data-subject requests.")

@@ -1,14 +1,19 @@
-"""Policy documents and their acceptances (ACC-02, GDPR-10); restrictions of processing
-(GDPR-05), erasure reports and holds (GDPR-04), legal holds and retention runs (GDPR-08)."""
+"""Policy documents and their acceptances (ACC-02, GDPR-10); cookie consents, processors and
+the record of processing activities (GDPR-13, GDPR-09); data-subject requests (GDPR-07),
+objections and marketing consents (GDPR-06); restrictions of processing (GDPR-05), erasure
+reports and holds (GDPR-04), legal holds and retention runs (GDPR-08)."""
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 
 from django.conf import settings
 from django.db import models
 
+from hostledger.core.fields import EncryptedTextField
 from hostledger.core.ids import new_public_id
+from hostledger.notifications.models import Channel, ConsentState
 
 
 class PolicyDocument(models.Model):
@@ -270,3 +275,217 @@ class RetentionRun(models.Model):
 
     def __str__(self) -> str:
         return f"retention run at {self.ran_at:%Y-%m-%d %H:%M}"
+
+
+class DataSubjectRequest(models.Model):
+    """One request of a data subject under GDPR art. 15-21, tracked to its answer (GDPR-07).
+
+    The deadline is one calendar month from receipt (``privacy.request_response_months``);
+    staff may extend it once or twice, by at most ``privacy.request_extension_max_months``
+    months in all, telling the client why (art. 12(3)). Identity is verified before the
+    request is handled: by a fresh re-authentication of the signed-in client (with the
+    second factor when the client has one), or by staff who record how they verified it.
+    """
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", "Access to personal data"
+        PORTABILITY = "portability", "Data portability"
+        RECTIFICATION = "rectification", "Rectification"
+        ERASURE = "erasure", "Erasure"
+        RESTRICTION = "restriction", "Restriction of processing"
+        OBJECTION = "objection", "Objection to processing"
+
+    class Channel(models.TextChoices):
+        CLIENT_AREA = "client_area", "Client area"
+        API = "api", "API"
+        LETTER = "letter", "Letter"
+        EMAIL = "email", "E-mail"
+
+    class Status(models.TextChoices):
+        AWAITING_VERIFICATION = "awaiting_verification", "Awaiting identity verification"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        REFUSED = "refused", "Refused"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class VerificationMethod(models.TextChoices):
+        SECOND_FACTOR = "second_factor_reauthentication", "Re-authenticated with second factor"
+        PASSWORD = "password_reauthentication", "Re-authenticated with password"
+        STAFF_RECORDED = "staff_recorded", "Verified by staff"
+
+    OPEN_STATUSES = (Status.AWAITING_VERIFICATION, Status.IN_PROGRESS)
+
+    public_id = models.CharField(
+        max_length=24, unique=True, default=partial(new_public_id, "dsr"), editable=False
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    client = models.ForeignKey(
+        "accounts.Client", on_delete=models.PROTECT, related_name="data_subject_requests"
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    status = models.CharField(max_length=30, choices=Status.choices)
+    details = EncryptedTextField(blank=True)
+    verification_method = models.CharField(
+        max_length=40, choices=VerificationMethod.choices, blank=True
+    )
+    verification_note = EncryptedTextField(blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    received_at = models.DateTimeField()
+    deadline_on = models.DateField()
+    extended_until = models.DateField(null=True, blank=True)
+    extension_reason = models.TextField(blank=True)
+    response = EncryptedTextField(blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["status", "deadline_on"], name="privacy_dsr_queue")]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+    @property
+    def due_on(self) -> date:
+        """The day by which the request must be answered: the deadline or its extension."""
+        return self.extended_until or self.deadline_on
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class DataSubjectRequestReminder(models.Model):
+    """A reminder sent to staff about one request at one threshold (due soon, overdue), kept
+    so that each is sent once (GDPR-07, habit 2)."""
+
+    class Threshold(models.TextChoices):
+        DUE_SOON = "due_soon", "Due soon"
+        OVERDUE = "overdue", "Overdue"
+
+    request = models.ForeignKey(
+        DataSubjectRequest, on_delete=models.CASCADE, related_name="reminders"
+    )
+    threshold = models.CharField(max_length=10, choices=Threshold.choices)
+    due_on = models.DateField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "threshold", "due_on"], name="privacy_dsr_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}:{self.threshold}:{self.due_on}"
+
+
+class Objection(models.Model):
+    """A client's objection to a kind of processing (GDPR art. 21, GDPR-06), effective from
+    ``objected_at``; an objection to marketing also withdraws every marketing consent."""
+
+    class Processing(models.TextChoices):
+        MARKETING = "marketing", "Direct marketing"
+        PROFILING = "profiling", "Profiling and analytics"
+        LEGITIMATE_INTEREST = "legitimate_interest", "Processing on legitimate interest"
+
+    public_id = models.CharField(
+        max_length=24, unique=True, default=partial(new_public_id, "obj"), editable=False
+    )
+    client = models.ForeignKey(
+        "accounts.Client", on_delete=models.PROTECT, related_name="objections"
+    )
+    processing = models.CharField(max_length=20, choices=Processing.choices)
+    grounds = EncryptedTextField(blank=True)
+    source = models.CharField(max_length=40)
+    objected_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    request = models.ForeignKey(
+        DataSubjectRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-objected_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.public_id}:{self.processing}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class MarketingConsent(models.Model):
+    """A client's consent to marketing messages by one channel, as it stands (NTF-01,
+    GDPR-06).
+
+    Only ``confirmed`` counts. By email the consent is confirmed by a signed link sent to the
+    address (double opt-in). ``wording_version`` is the version of the consent text the
+    client agreed to; every change is kept in :class:`MarketingConsentChange`.
+    """
+
+    public_id = models.CharField(
+        max_length=24, unique=True, default=partial(new_public_id, "mkc"), editable=False
+    )
+    client = models.ForeignKey(
+        "accounts.Client", on_delete=models.PROTECT, related_name="marketing_consents"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    state = models.CharField(max_length=10, choices=ConsentState.choices)
+    source = models.CharField(max_length=40)
+    wording_version = models.CharField(max_length=40)
+    request_number = models.PositiveIntegerField(default=0)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "notifications_marketingconsent"  # kept from before the move (GDPR-06)
+        constraints = [
+            models.UniqueConstraint(fields=["client", "channel"], name="notifications_consent_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == ConsentState.CONFIRMED
+
+
+class MarketingConsentChange(models.Model):
+    """One change of a marketing consent: the new state, when, from where, which wording
+    (NTF-01). Append-only; it is the proof of consent."""
+
+    consent = models.ForeignKey(MarketingConsent, on_delete=models.PROTECT, related_name="changes")
+    state = models.CharField(max_length=10, choices=ConsentState.choices)
+    source = models.CharField(max_length=40)
+    wording_version = models.CharField(max_length=40)
+    occurred_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        db_table = "notifications_marketingconsentchange"  # kept from before the move
+        ordering = ["consent", "occurred_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.consent_id}:{self.state}"

@@ -1,7 +1,9 @@
 """Personal data held by the privacy app, field by field (GDPR-01).
 
 Policy documents hold no personal data; an acceptance records who accepted which version,
-when and from where, as proof for as long as the acceptance can be disputed.
+when and from where, as proof for as long as the acceptance can be disputed. Data-subject
+requests, objections and marketing consents are kept as proof of how the provider answered
+and what the client agreed to.
 """
 
 from hostledger.core.personal_data import (
@@ -188,4 +190,122 @@ declare(
 declare(
     "privacy.RetentionRun",
     {"id": ROW_KEY, "ran_at": NOT_PERSONAL, "counts": NotPersonal("counts per rule")},
+)
+
+PUBLIC_ID = NotPersonal("random opaque id for URLs and the API")
+STATE = NotPersonal("state of the record, not about the person")
+RECORD_TIME = NotPersonal("when the record was made or changed")
+
+_REQUESTS = "handling the data subject's request and proving how it was answered (GDPR-07)"
+_OBJECTIONS = "honouring the client's objection to processing (GDPR-06)"
+_CONSENT_PROOF = "proof of the client's consent to marketing messages"
+
+REQUEST_RECORD = Personal(
+    Category.COMMUNICATION, _REQUESTS, LegalBasis.LEGAL_OBLIGATION, Retention.CONSENT_RECORDS
+)
+REQUEST_TEXT = Personal(
+    Category.COMMUNICATION,
+    _REQUESTS,
+    LegalBasis.LEGAL_OBLIGATION,
+    Retention.CONSENT_RECORDS,
+    encrypted=True,
+)
+OBJECTION_RECORD = Personal(
+    Category.CONSENT, _OBJECTIONS, LegalBasis.LEGAL_OBLIGATION, Retention.CONSENT_RECORDS
+)
+CONSENT = Personal(Category.CONSENT, _CONSENT_PROOF, LegalBasis.CONSENT, Retention.CONSENT_RECORDS)
+
+declare(
+    "privacy.DataSubjectRequest",
+    {
+        "id": ROW_KEY,
+        "public_id": PUBLIC_ID,
+        "kind": REQUEST_RECORD,
+        "client": REFERENCE,
+        "filed_by": REFERENCE,
+        "channel": REQUEST_RECORD,
+        "status": STATE,
+        "details": REQUEST_TEXT,
+        "verification_method": REQUEST_RECORD,
+        "verification_note": REQUEST_TEXT,
+        "verified_at": REQUEST_RECORD,
+        "verified_by": REFERENCE,
+        "received_at": REQUEST_RECORD,
+        "deadline_on": NotPersonal("the day the answer is due, from the receipt"),
+        "extended_until": NotPersonal("the day the answer is due after an extension"),
+        "extension_reason": NotPersonal("why the provider needs more time, told to the client"),
+        "response": REQUEST_TEXT,
+        "responded_at": REQUEST_RECORD,
+        "responded_by": REFERENCE,
+        "closed_at": REQUEST_RECORD,
+        "recorded_by": REFERENCE,
+    },
+    subject=Subject(client="client", user="filed_by"),
+)
+
+declare(
+    "privacy.DataSubjectRequestReminder",
+    {
+        "id": ROW_KEY,
+        "request": REFERENCE,
+        "threshold": STATE,
+        "due_on": NotPersonal("the due day the reminder was about"),
+        "sent_at": RECORD_TIME,
+    },
+)
+
+declare(
+    "privacy.Objection",
+    {
+        "id": ROW_KEY,
+        "public_id": PUBLIC_ID,
+        "client": REFERENCE,
+        "processing": OBJECTION_RECORD,
+        "grounds": Personal(
+            Category.COMMUNICATION,
+            _OBJECTIONS,
+            LegalBasis.LEGAL_OBLIGATION,
+            Retention.CONSENT_RECORDS,
+            encrypted=True,
+        ),
+        "source": OBJECTION_RECORD,
+        "objected_at": OBJECTION_RECORD,
+        "recorded_by": REFERENCE,
+        "request": REFERENCE,
+        "withdrawn_at": OBJECTION_RECORD,
+    },
+    subject=Subject(client="client"),
+)
+
+declare(
+    "privacy.MarketingConsent",
+    {
+        "id": ROW_KEY,
+        "public_id": PUBLIC_ID,
+        "client": REFERENCE,
+        "channel": CONSENT,
+        "state": CONSENT,
+        "source": CONSENT,
+        "wording_version": CONSENT,
+        "request_number": STATE,
+        "requested_at": CONSENT,
+        "confirmed_at": CONSENT,
+        "withdrawn_at": CONSENT,
+        "changed_at": CONSENT,
+    },
+    subject=Subject(client="client"),
+)
+
+declare(
+    "privacy.MarketingConsentChange",
+    {
+        "id": ROW_KEY,
+        "consent": REFERENCE,
+        "state": CONSENT,
+        "source": CONSENT,
+        "wording_version": CONSENT,
+        "occurred_at": CONSENT,
+        "actor": REFERENCE,
+    },
+    subject=Subject(client="consent__client", user="actor"),
 )

@@ -6,6 +6,7 @@ from hostledger.web import (
     urls_client_money,
     urls_client_notifications,
     urls_client_privacy,
+    urls_client_requests,
     urls_client_service_changes,
     urls_client_services,
     urls_client_verification,
@@ -17,6 +18,7 @@ from hostledger.web import (
     urls_staff_money,
     urls_staff_notifications,
     urls_staff_privacy,
+    urls_staff_requests,
     urls_staff_service_changes,
     urls_staff_services,
     urls_staff_verification,
@@ -94,3 +96,5 @@ urlpatterns += (
 )
 # Erasure, restriction of processing, legal holds and retention (GDPR-04, GDPR-05, GDPR-08)
 urlpatterns += urls_staff_erasure.urlpatterns
+# Data-subject requests and corrections of personal data (GDPR-03, GDPR-07)
+urlpatterns += urls_client_requests.urlpatterns + urls_staff_requests.urlpatterns

@@ -30,6 +30,7 @@ from hostledger.accounts.models import PhoneConfirmation, User
 from hostledger.catalog import actions as catalog_actions
 from hostledger.flows.privacy_erasure import client_erase
 from hostledger.privacy.actions import legal_hold_start, processing_restriction_start
+from hostledger.privacy.actions_requests import request_file
 from tests.api import money_factories as money
 from tests.api.conftest import (
     api_by_session,
@@ -73,6 +74,7 @@ CLIENT_SCOPED = (
     "/notifications",
     "/notification-preferences",
     "/decisions",
+    "/privacy-requests",
 )
 """Rows under these paths act in A's account: ``?client=<A>`` is added to them."""
 
@@ -313,6 +315,27 @@ TABLE = [
     ("GET",    "/policies?kind=privacy",        401, 200, 200, 200, 200, 200, 200, 200, 200),
     ("POST",   "/policies/accept",              401, 200, 200, 200, 200, 200, 200, 200, 200),
     ("POST",   "/staff/policies",               401, 403, 403, 403, 403, 403, 403, 201, 201),
+    ("GET",    "/privacy-requests",             401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("POST",   "/privacy-requests",             401, 201, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/privacy-requests/{privacy_request}",
+                                                401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("POST",   "/privacy-requests/{privacy_request}/withdraw",
+                                                401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/staff/privacy-requests",       401, 403, 403, 403, 403, 403, 403, 200, 200),
+    ("GET",    "/staff/privacy-requests/{privacy_request}",
+                                                401, 403, 403, 403, 403, 403, 403, 200, 200),
+    ("POST",   "/staff/clients/{client}/privacy-requests",
+                                                401, 403, 403, 403, 403, 403, 403, 201, 201),
+    ("POST",   "/staff/privacy-requests/{privacy_request}/verify",
+                                                401, 403, 403, 403, 403, 403, 403, 200, 200),
+    ("POST",   "/staff/privacy-requests/{privacy_request}/extend",
+                                                401, 403, 403, 403, 403, 403, 403, 200, 200),
+    ("POST",   "/staff/privacy-requests/{verified_privacy_request}/respond",
+                                                401, 403, 403, 403, 403, 403, 403, 200, 200),
+    ("POST",   "/staff/privacy-requests/{privacy_request}/refuse",
+                                                401, 403, 403, 403, 403, 403, 403, 200, 200),
+    ("POST",   "/staff/clients/{client}/rectification",
+                                                401, 403, 403, 403, 403, 403, 403, 200, 200),
 ]  # fmt: skip
 
 COMPANY = {
@@ -504,6 +527,25 @@ BODIES = {
     ("POST", "/staff/decisions/{reviewed_decision}/review-answer"): {
         "outcome": "The call is on record."
     },
+    ("POST", "/privacy-requests"): {"kind": "portability", "details": "My data as JSON."},
+    ("POST", "/staff/clients/{client}/privacy-requests"): {
+        "kind": "objection",
+        "channel": "letter",
+        "verification_note": "Signature matches the contract.",
+    },
+    ("POST", "/staff/privacy-requests/{privacy_request}/verify"): {"note": "Called back."},
+    ("POST", "/staff/privacy-requests/{privacy_request}/extend"): {
+        "months": 1,
+        "reason": "Ten years of records.",
+    },
+    ("POST", "/staff/privacy-requests/{verified_privacy_request}/respond"): {
+        "response": "Your data is attached."
+    },
+    ("POST", "/staff/privacy-requests/{privacy_request}/refuse"): {"reason": "Unverified."},
+    ("POST", "/staff/clients/{client}/rectification"): {
+        "corrections": {"street": "Pikk 2"},
+        "reason": "Letter of 3 May.",
+    },
 }
 UPLOADS = {
     ("POST", "/staff/bank-statements"): lambda: {
@@ -624,6 +666,7 @@ def build_world() -> World:
             **make_notifications(account),
             **make_decisions(account, owner),
             **make_privacy_records(account),
+            **make_privacy_requests(account, owner),
         },
     )
 
@@ -716,6 +759,20 @@ def make_privacy_records(account) -> dict[str, str]:
     }
 
 
+def make_privacy_requests(account, owner) -> dict[str, str]:
+    """A request of A filed through the API, awaiting verification, and one filed in the
+    client area after re-authentication, in progress (GDPR-07)."""
+    waiting = request_file(client=account, actor=owner, kind="access", channel="api")
+    verified = request_file(
+        client=account,
+        actor=owner,
+        kind="rectification",
+        details="My street is Pikk 2.",
+        reauthentication="password_reauthentication",
+    )
+    return {"privacy_request": waiting.public_id, "verified_privacy_request": verified.public_id}
+
+
 def make_actor(actor: str, world: World) -> User | None:
     if actor == "anonymous":
         return None
@@ -794,6 +851,8 @@ def test_the_table_covers_every_operation_of_the_api(anonymous, db):
         "/payment_reminder/et": "/{event}/{language}",
         "{decision}": "{decision_id}",
         "{reviewed_decision}": "{decision_id}",
+        "{privacy_request}": "{privacy_request_id}",
+        "{verified_privacy_request}": "{privacy_request_id}",
     }
     covered = set()
     for method, path, *_ in TABLE:

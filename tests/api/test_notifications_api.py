@@ -26,11 +26,10 @@ from hostledger.notifications.models import (
     ConsentState,
     Delivery,
     DeliveryState,
-    MarketingConsent,
-    MarketingConsentChange,
     MessageTemplate,
     Notification,
 )
+from hostledger.privacy.models import MarketingConsent, MarketingConsentChange
 from tests.api.conftest import api_by_session, api_by_token, error_of, make_staff_user
 from tests.notifications.conftest import FlakyEmailBackend
 

@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 
 from hostledger.accounts import actions
 from hostledger.catalog import actions as catalog_actions
+from hostledger.privacy.actions_requests import request_file
 from tests.api import money_factories as money
 from tests.api.conftest import make_staff_user, make_token
 
@@ -84,7 +85,7 @@ def run_every_operation(app, token: str, known: dict[str, str]) -> list[str]:
     headers = {"Authorization": f"Bearer {token}"}
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 166, [operation.label for operation in operations]
+    assert len(operations) == 178, [operation.label for operation in operations]
     for operation in operations:
         for mode, examples in EXAMPLES_PER_OPERATION.items():
 
@@ -172,6 +173,9 @@ def test_every_operation_conforms_for_a_client_with_a_read_write_token(
         "contact_id": contact.public_id,
         "grant_id": account.access_grants.get().public_id,
         "token_id": other_token.public_id,
+        "privacy_request_id": request_file(
+            client=account, actor=client_a, kind="access", channel="api"
+        ).public_id,
         **money_world(account, payer),
     }
     failures = run_every_operation(wsgi_app, make_token(client_a, ("read", "write")), known)
@@ -197,6 +201,12 @@ def test_every_operation_conforms_for_an_administrator_with_a_token__ACC_09(wsgi
         "client_id": client_a.client.public_id,
         "user_id": support.public_id,
         "slug": "abuse",
+        "privacy_request_id": request_file(
+            client=client_a.client,
+            actor=client_a,
+            kind="rectification",
+            reauthentication="password_reauthentication",
+        ).public_id,
         **money_world(client_a.client, payer),
     }
     known["payment_id"] = known.pop("unmatched_payment_id")

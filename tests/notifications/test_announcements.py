@@ -12,9 +12,9 @@ from hostledger.core.errors import DomainError
 from hostledger.notifications.actions import (
     announcement_create,
     announcement_publish,
-    marketing_consent_request,
 )
 from hostledger.notifications.models import Announcement, Delivery, Notification
+from hostledger.privacy.actions_consents import marketing_consent_request
 from tests.notifications.conftest import NOW, make_client, run_outbox
 
 

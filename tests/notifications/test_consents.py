@@ -13,17 +13,18 @@ from django.urls import reverse
 
 from hostledger.core.models import AuditEvent
 from hostledger.notifications.actions import (
-    marketing_consent_request,
-    marketing_consent_withdraw,
     notification_enqueue,
 )
 from hostledger.notifications.models import (
     ConsentState,
     Delivery,
-    MarketingConsent,
-    MarketingConsentChange,
 )
 from hostledger.notifications.tokens import unsubscribe_token
+from hostledger.privacy.actions_consents import (
+    marketing_consent_request,
+    marketing_consent_withdraw,
+)
+from hostledger.privacy.models import MarketingConsent, MarketingConsentChange
 from tests.notifications.conftest import NOW, make_client, run_outbox
 
 

@@ -9,11 +9,11 @@ from hostledger.core.errors import DomainError
 from hostledger.notifications.actions import (
     channel_preference_set,
     deliveries_fan_out,
-    marketing_consent_request,
     notification_enqueue,
 )
 from hostledger.notifications.models import Delivery, Notification
 from hostledger.notifications.selectors import client_preferences
+from hostledger.privacy.actions_consents import marketing_consent_request
 from tests.notifications.conftest import NOW, make_client
 
 PHONE = "+372 5555 0101"

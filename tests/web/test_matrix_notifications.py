@@ -24,10 +24,10 @@ from hostledger.notifications.models import (
     Announcement,
     ChannelPreference,
     Delivery,
-    MarketingConsent,
     MessageTemplate,
     Notification,
 )
+from hostledger.privacy.models import MarketingConsent
 from tests.api.test_notifications_api import make_notifications
 from tests.web.conftest import STAFF_ROLES
 from tests.web.test_authorization_matrix import (  # noqa: F401  (built_world is a fixture)

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from hostledger.notifications.actions import marketing_consent_request
-from hostledger.notifications.models import MarketingConsent, MarketingConsentChange
 from hostledger.notifications.tokens import opt_in_token, unsubscribe_token
+from hostledger.privacy.actions_consents import marketing_consent_request
+from hostledger.privacy.models import MarketingConsent, MarketingConsentChange
 from tests.web.test_authorization_matrix import (  # noqa: F401  (fixtures)
     ACTORS,
     World,

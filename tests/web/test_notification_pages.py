@@ -23,11 +23,10 @@ from hostledger.notifications.models import (
     ConsentState,
     Delivery,
     DeliveryState,
-    MarketingConsent,
-    MarketingConsentChange,
     MessageTemplate,
     Notification,
 )
+from hostledger.privacy.models import MarketingConsent, MarketingConsentChange
 from tests.api.test_notifications_api import make_notifications
 from tests.notifications.conftest import make_service, shop  # noqa: F401  (fixtures)
 from tests.web.conftest import login, make_client_user, make_staff_user

@@ -43,14 +43,16 @@ from hostledger.notifications import conf, selectors
 from hostledger.notifications.actions import (
     channel_preference_set,
     delivery_resend,
-    marketing_consent_request,
-    marketing_consent_withdraw,
     message_template_save,
     notification_mark_read,
     notifications_mark_all_read,
 )
 from hostledger.notifications.events import normalised_language
 from hostledger.notifications.models import Channel, Delivery
+from hostledger.privacy.actions_consents import (
+    marketing_consent_request,
+    marketing_consent_withdraw,
+)
 
 router = Router(tags=["Notifications"])
 STAFF_TAGS = ["Staff: notifications"]

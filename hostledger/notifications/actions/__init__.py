@@ -1,4 +1,5 @@
-"""Every write of the notifications app (NTF-01, NTF-02, NTF-03, SUP-04)."""
+"""Every write of the notifications app (NTF-01, NTF-02, NTF-03, SUP-04). Marketing consents
+are the privacy app's: :mod:`hostledger.privacy.actions_consents`."""
 
 from hostledger.notifications.actions.announcements import (
     announcement_create,
@@ -6,10 +7,7 @@ from hostledger.notifications.actions.announcements import (
 )
 from hostledger.notifications.actions.consents import (
     channel_preference_set,
-    marketing_consent_confirm,
-    marketing_consent_request,
-    marketing_consent_withdraw,
-    marketing_unsubscribe,
+    marketing_deliveries_skip,
 )
 from hostledger.notifications.actions.messages import (
     notification_enqueue,
@@ -45,10 +43,7 @@ __all__ = [
     "deliveries_mark_interrupted",
     "deliveries_send_due",
     "delivery_resend",
-    "marketing_consent_confirm",
-    "marketing_consent_request",
-    "marketing_consent_withdraw",
-    "marketing_unsubscribe",
+    "marketing_deliveries_skip",
     "message_template_restore_default",
     "message_template_save",
     "notification_enqueue",

@@ -19,7 +19,8 @@ from hostledger.notifications.events import (
     MARKETING_ANNOUNCEMENT,
     POLICY_CHANGED,
 )
-from hostledger.notifications.models import LANGUAGES, Announcement, ConsentState, MarketingConsent
+from hostledger.notifications.models import LANGUAGES, Announcement, ConsentState
+from hostledger.privacy.models import MarketingConsent
 from hostledger.privacy.selectors import unrestricted_client_sql
 from hostledger.subscriptions.models import Service, ServiceStatus
 

@@ -62,12 +62,12 @@ from hostledger.notifications.models import (
     Delivery,
     DeliveryAttempt,
     DeliveryState,
-    MarketingConsent,
     Notification,
 )
 from hostledger.notifications.rendering import render_notification
 from hostledger.notifications.sms.interface import SmsBackend, SmsError, SmsMessage
 from hostledger.notifications.sms.registry import sms_backend
+from hostledger.privacy.models import MarketingConsent
 
 logger = logging.getLogger("hostledger.notifications")
 

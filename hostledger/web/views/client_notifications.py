@@ -23,8 +23,6 @@ from hostledger.core.registry import setting_value
 from hostledger.notifications import conf, selectors
 from hostledger.notifications.actions import (
     channel_preference_set,
-    marketing_consent_request,
-    marketing_consent_withdraw,
     notification_mark_read,
     notifications_mark_all_read,
 )
@@ -36,6 +34,10 @@ from hostledger.notifications.rendering import (
     render_notification,
     render_text,
     templates_in_force,
+)
+from hostledger.privacy.actions_consents import (
+    marketing_consent_request,
+    marketing_consent_withdraw,
 )
 from hostledger.web.decorators import client_area
 from hostledger.web.forms_notifications import MarketingConsentForm, SmsPreferencesForm

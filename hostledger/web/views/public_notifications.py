@@ -12,9 +12,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from hostledger.core.errors import DomainError
-from hostledger.notifications.actions import marketing_consent_confirm, marketing_unsubscribe
 from hostledger.notifications.models import Channel, ConsentState
 from hostledger.notifications.selectors import opt_in_link_consent, unsubscribe_link_consent
+from hostledger.privacy.actions_consents import marketing_consent_confirm, marketing_unsubscribe
 
 LINK_ERROR_TEMPLATE = "web/public/notification_link_error.html"
 
