@@ -25,9 +25,10 @@ from hostledger.accounts.actions import (
 )
 from hostledger.accounts.models import Client, Payer, User
 from hostledger.metering.actions import usage_record
-from hostledger.notifications.actions import deliveries_fan_out, marketing_consent_request
-from hostledger.notifications.models import ConsentState, MarketingConsent
-from hostledger.privacy.models import PolicyDocument
+from hostledger.notifications.actions import deliveries_fan_out
+from hostledger.notifications.models import ConsentState
+from hostledger.privacy.actions_consents import marketing_consent_request
+from hostledger.privacy.models import MarketingConsent, PolicyDocument
 from hostledger.privacy.policies import policy_accept, policy_publish
 from hostledger.subscriptions.actions import service_terminate
 from hostledger.subscriptions.models import Service

@@ -38,12 +38,13 @@ from hostledger.core.registry import provider_setting_change
 from hostledger.flows.privacy_erasure import client_erase
 from hostledger.invoicing.models import Invoice
 from hostledger.metering.models import UsageRecord
-from hostledger.notifications.models import Delivery, MarketingConsent, Notification
+from hostledger.notifications.models import Delivery, Notification
 from hostledger.privacy import actions as privacy_actions
 from hostledger.privacy.erasure import erasure_plan, financial_year_end, held_until
 from hostledger.privacy.models import (
     ErasureHold,
     ErasureReport,
+    MarketingConsent,
     PolicyAcceptance,
     ProcessingRestriction,
     RestrictionReason,
@@ -254,7 +255,7 @@ def test_erasure_deletes_anonymises_holds_and_reports__GDPR_04(rich):
     assert ("invoicing.Invoice", "2034-12-31") in held
     assert ("metering.UsageRecord", "2034-12-31") in held
     assert ("privacy.PolicyAcceptance", "2030-04-02") in held
-    assert ("notifications.MarketingConsent", "2030-04-02") in held
+    assert ("privacy.MarketingConsent", "2030-04-02") in held
     assert set(ErasureHold.objects.filter(report=report).values_list("model_label", flat=True)) >= {
         "accounts.Payer",
         "invoicing.Invoice",

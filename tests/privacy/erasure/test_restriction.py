@@ -20,9 +20,9 @@ from hostledger.core.models import AuditEvent
 from hostledger.core.selections import SelectionPurpose, client_selections
 from hostledger.flows.privacy_erasure import client_erase
 from hostledger.notifications.actions import announcement_create, announcement_publish
-from hostledger.notifications.models import ConsentState, MarketingConsent, Notification
+from hostledger.notifications.models import ConsentState, Notification
 from hostledger.privacy.actions import processing_restriction_lift, processing_restriction_start
-from hostledger.privacy.models import ProcessingRestriction, RestrictionReason
+from hostledger.privacy.models import MarketingConsent, ProcessingRestriction, RestrictionReason
 from hostledger.privacy.selectors import client_is_restricted, exclude_restricted
 from tests.metering.factories import paid_vps
 from tests.privacy.erasure.conftest import privacy_officer
