@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from hostledger.core.fields import EncryptedTextField
+
 
 class PolicyDocument(models.Model):
     """One version of the terms of service or the privacy policy; published ones never change."""
@@ -38,7 +40,7 @@ class PolicyAcceptance(models.Model):
     )
     document = models.ForeignKey(PolicyDocument, on_delete=models.PROTECT, related_name="+")
     accepted_at = models.DateTimeField()
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    ip_address = EncryptedTextField(null=True, blank=True)
 
     class Meta:
         ordering = ["-accepted_at", "-id"]
