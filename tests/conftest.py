@@ -74,3 +74,15 @@ def subject_key_store_of_this_process(tmp_path_factory):
     yield
     settings.SUBJECT_KEY_STORE_PATH = previous
     forget_cached_keys()
+
+
+@pytest.fixture
+def own_subject_key_store(settings, tmp_path):
+    """A key store for this test alone: for tests that change the field keys, which wrap
+    every stored data key, or that count the keys stored."""
+    from hostledger.core.subject_keys import forget_cached_keys
+
+    settings.SUBJECT_KEY_STORE_PATH = str(tmp_path / "subject_keys.db")
+    forget_cached_keys()
+    yield settings.SUBJECT_KEY_STORE_PATH
+    forget_cached_keys()

@@ -96,9 +96,9 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     data = models.JSONField(default=dict, blank=True)
-    actor_label_token = models.TextField(blank=True, default="")
-    ip_address_token = models.TextField(blank=True, default="")
-    hash_version = models.PositiveSmallIntegerField(default=1)
+    actor_label_token = models.TextField(blank=True, default="", db_default="")
+    ip_address_token = models.TextField(blank=True, default="", db_default="")
+    hash_version = models.PositiveSmallIntegerField(default=1, db_default=1)
     previous_hash = models.CharField(max_length=64)
     chain_hash = models.CharField(max_length=64)
 

@@ -111,7 +111,13 @@ def forget_cached_keys() -> None:
 
 
 def _unwrap(wrapped: str) -> Fernet:
-    return Fernet(field_keys().decrypt(wrapped.encode("ascii")))
+    try:
+        return Fernet(field_keys().decrypt(wrapped.encode("ascii")))
+    except InvalidToken as error:
+        raise ValueError(
+            "No configured field encryption key opens a subject's data key; was a key dropped "
+            "before 'hostledger rotate-keys' re-wrapped the data keys?"
+        ) from error
 
 
 def _key(key_id: str) -> Fernet | None:
@@ -271,19 +277,25 @@ def destroy_subject_keys(subjects: list[str]) -> list[str]:
     return destroyed
 
 
-def rewrap_subject_keys(*, check_only: bool) -> tuple[int, int]:
-    """Re-wrap every stored data key under the first field key; (re-wrapped or stale,
-    already current). The values encrypted under the data keys do not change."""
+def rewrap_subject_keys(*, check_only: bool) -> tuple[int, int, int]:
+    """Re-wrap every stored data key under the first field key; (re-wrapped, or stale with
+    ``check_only``; already current; wrapped by no configured key). The values encrypted
+    under the data keys do not change."""
     current = Fernet(settings.FIELD_ENCRYPTION_KEYS[0].encode())
     store = subject_key_store()
-    changed = up_to_date = 0
+    changed = up_to_date = unreadable = 0
     for key_id, wrapped in store.wrapped_keys():
         try:
             current.decrypt(wrapped.encode("ascii"))
         except InvalidToken:
+            try:
+                rewrapped = field_keys().rotate(wrapped.encode("ascii")).decode("ascii")
+            except InvalidToken:
+                unreadable += 1
+                continue
             if not check_only:
-                store.rewrap(key_id, wrapped, field_keys().rotate(wrapped.encode()).decode())
+                store.rewrap(key_id, wrapped, rewrapped)
             changed += 1
             continue
         up_to_date += 1
-    return changed, up_to_date
+    return changed, up_to_date, unreadable

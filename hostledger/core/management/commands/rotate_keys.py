@@ -340,8 +340,9 @@ class Command(BaseCommand):
             raise CommandError("--chunk-size must be at least 1.")
         stale_total = 0
         unreadable_total = 0
-        rewrapped, wrapped_current = rewrap_subject_keys(check_only=check)
+        rewrapped, wrapped_current, wrapped_unreadable = rewrap_subject_keys(check_only=check)
         stale_total += rewrapped if check else 0
+        unreadable_total += wrapped_unreadable
         if check:
             self.stdout.write(f"Subject data keys: {rewrapped} not wrapped by the current key")
         else:
