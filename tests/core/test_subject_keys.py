@@ -109,9 +109,7 @@ def test_values_of_two_clients_are_under_different_keys__GDPR_11():
     # Every encrypted value of the client, and of its history, names the client's key.
     contact_tokens = _raw_rows(Contact._meta.db_table, ["client_id", "name", "email"])
     for client_id, *values in contact_tokens:
-        assert {key_id_of(value) for value in values} == {
-            subject_key(client_subject(client_id))[0]
-        }
+        assert {key_id_of(value) for value in values} == {subject_key(client_subject(client_id))[0]}
     history = _raw_rows(Client.history.model._meta.db_table, ["id", "street"])
     assert {key_id_of(token) for client_id, token in history if client_id == first.pk} == {
         subject_key(client_subject(first.pk))[0]

@@ -54,7 +54,7 @@ def _plain_dump() -> dict[tuple[str, str], list[str]]:
     dump = {}
     with connection.cursor() as cursor:
         for table, column in _text_columns():
-            cursor.execute(f"SELECT {quote(column)} FROM {quote(table)}")  # noqa: S608
+            cursor.execute(f"SELECT {quote(column)} FROM {quote(table)}")
             values = []
             for (value,) in cursor.fetchall():
                 if value is None:

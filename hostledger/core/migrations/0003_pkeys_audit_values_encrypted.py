@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_jobs_heartbeat'),
+        ("core", "0002_jobs_heartbeat"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='actor_label_token',
-            field=models.TextField(blank=True, db_default='', default=''),
+            model_name="auditevent",
+            name="actor_label_token",
+            field=models.TextField(blank=True, db_default="", default=""),
         ),
         migrations.AddField(
-            model_name='auditevent',
-            name='hash_version',
+            model_name="auditevent",
+            name="hash_version",
             field=models.PositiveSmallIntegerField(db_default=1, default=1),
         ),
         migrations.AddField(
-            model_name='auditevent',
-            name='ip_address_token',
-            field=models.TextField(blank=True, db_default='', default=''),
+            model_name="auditevent",
+            name="ip_address_token",
+            field=models.TextField(blank=True, db_default="", default=""),
         ),
     ]

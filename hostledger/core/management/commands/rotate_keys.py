@@ -359,7 +359,9 @@ class Command(BaseCommand):
             for model, fields in encrypted_models():
                 counts = subject_key_model(model, fields, chunk_size=chunk_size, check_only=check)
                 stale_total += counts.to_subject_key if check else 0
-                verb = "not under their subject's key" if check else "moved under their subject's key"
+                verb = (
+                    "not under their subject's key" if check else "moved under their subject's key"
+                )
                 self.stdout.write(f"{model._meta.label}: {counts.to_subject_key} values {verb}")
         if reindex:
             for model, fields in blind_indexed_models():
