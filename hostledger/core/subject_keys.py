@@ -201,9 +201,13 @@ def _client_model():
     its owner."""
     for model in apps.get_models():
         declared = subject_of(model._meta.label)
-        if declared is not None and declared.client_paths == ("id",) and declared.user:
-            if not model._meta.model_name.startswith("historical"):
-                return model, declared.user
+        if (
+            declared is not None
+            and declared.client_paths == ("id",)
+            and declared.user
+            and not model._meta.model_name.startswith("historical")
+        ):
+            return model, declared.user
     return None, ""
 
 
