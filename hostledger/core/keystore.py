@@ -63,7 +63,7 @@ class SqliteKeyStore:
 
     The file is created with mode 0600. Deletions overwrite the freed pages
     (``PRAGMA secure_delete``) and the rollback journal is truncated after each write, so a
-    destroyed key leaves no copy in the file. One connection per thread.
+    destroyed key leaves no copy in the file. One connection per thread and process.
     """
 
     def __init__(self, path: str | Path):
@@ -72,7 +72,8 @@ class SqliteKeyStore:
 
     def _connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
-        if connection is not None:
+        # A connection is never shared with a forked child (web workers fork after start-up).
+        if connection is not None and getattr(self._local, "process_id", None) == os.getpid():
             return connection
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if not self.path.exists():
@@ -95,6 +96,7 @@ class SqliteKeyStore:
             " destroyed_at TEXT NOT NULL)"
         )
         self._local.connection = connection
+        self._local.process_id = os.getpid()
         return connection
 
     def get(self, key_id: str) -> str | None:
