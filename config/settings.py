@@ -70,6 +70,15 @@ PG_RESTORE = env("PG_RESTORE")
 # the database so that a restore can replay the erasures made after the backup was taken.
 ERASURE_LOG_PATH = Path(env("ERASURE_LOG", str(VAR_DIR / "privacy" / "erasure-log"))).resolve()
 ERASURE_LOG_KEY = env("ERASURE_LOG_KEY") or read_or_create_secret(VAR_DIR, "erasure_log_key")
+# Each data subject's own data key (GDPR-11, GDPR-04), wrapped by the field keys, is kept in a
+# key store apart from the main database, so that destroying it on erasure also makes the
+# subject's values in old backups unreadable. The default store is a SQLite file for one
+# machine; see docs/decisions/0018a-per-subject-data-keys.md for several machines and for
+# how the store itself is backed up (briefly: its copies expire within days).
+SUBJECT_KEY_STORE = env("SUBJECT_KEY_STORE", "hostledger.core.keystore.SqliteKeyStore")
+SUBJECT_KEY_STORE_PATH = env("SUBJECT_KEY_STORE_PATH", str(VAR_DIR / "subject_keys.sqlite3"))
+SUBJECT_KEY_CACHE_SIZE = int(env("SUBJECT_KEY_CACHE_SIZE", "10000"))
+SUBJECT_KEY_CACHE_SECONDS = int(env("SUBJECT_KEY_CACHE_SECONDS", "300"))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -57,3 +57,32 @@ def vies_answers_offline():
         mock.add_passthru(re.compile(r"^(?!https://ec\.europa\.eu/taxation_customs/vies/)"))
         mock.add_callback(responses.POST, VIES_ENDPOINT, callback=_vies_registered_answer)
         yield mock
+
+
+@pytest.fixture(scope="session", autouse=True)
+def subject_key_store_of_this_process(tmp_path_factory):
+    """Each test process keeps its subject keys in a store of its own: client ids repeat
+    between the test databases of parallel processes, and a test that destroys a client's
+    key must not take the key of another process's client of the same id."""
+    from django.conf import settings
+
+    from hostledger.core.subject_keys import forget_cached_keys
+
+    previous = settings.SUBJECT_KEY_STORE_PATH
+    settings.SUBJECT_KEY_STORE_PATH = str(tmp_path_factory.mktemp("keys") / "subject_keys.db")
+    forget_cached_keys()
+    yield
+    settings.SUBJECT_KEY_STORE_PATH = previous
+    forget_cached_keys()
+
+
+@pytest.fixture
+def own_subject_key_store(settings, tmp_path):
+    """A key store for this test alone: for tests that change the field keys, which wrap
+    every stored data key, or that count the keys stored."""
+    from hostledger.core.subject_keys import forget_cached_keys
+
+    settings.SUBJECT_KEY_STORE_PATH = str(tmp_path / "subject_keys.db")
+    forget_cached_keys()
+    yield settings.SUBJECT_KEY_STORE_PATH
+    forget_cached_keys()

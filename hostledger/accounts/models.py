@@ -232,7 +232,7 @@ class LoginAttempt(models.Model):
     user = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="login_attempts"
     )
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    ip_address = EncryptedTextField(null=True, blank=True)
     succeeded = models.BooleanField()
     reason = models.CharField(max_length=40, blank=True)
     method = models.CharField(max_length=20, default="password")

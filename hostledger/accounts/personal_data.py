@@ -229,6 +229,7 @@ declare(
             _SIGN_IN_SECURITY,
             LegalBasis.LEGITIMATE_INTEREST,
             Retention.ACCESS_LOGS,
+            encrypted=True,
         ),
         "succeeded": STATE,
         "reason": NotPersonal("why the attempt failed"),

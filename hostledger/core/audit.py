@@ -7,6 +7,13 @@ consecutive sequence numbers and each event's ``chain_hash`` is an HMAC (keyed w
 :func:`verify_audit_chain` (``hostledger audit verify``) recomputes the chain and names every
 edited, inserted or deleted event.
 
+Personal values stay out of the chained content (GDPR-04, issue 19): since hash version 2 the
+actor's e-mail and the IP address are stored encrypted under the key of the person they are
+about (``actor_label_token``, ``ip_address_token``), and the chain covers the tokens. When an
+erasure destroys that key the tokens can no longer be opened, and the chain still verifies.
+``data`` holds field names, ids and amounts, never personal values: keys naming a credential
+or a personal value are refused.
+
 The chain proves the rows were not changed by anyone who lacks the chain key. Someone with
 write access to the database *and* the key could rewrite the whole tail; keep the key out of
 the database host's reach and copy ``audit verify`` results or the head's hash elsewhere if
@@ -31,12 +38,41 @@ from django.utils import timezone
 from hostledger.core.errors import DomainError
 from hostledger.core.middleware import client_ip_of, current_client_ip, current_request_id
 from hostledger.core.models import AuditChainHead, AuditEvent
+from hostledger.core.subject_keys import (
+    AUDIT_SUBJECT,
+    ERASED,
+    client_subject,
+    decrypt_stored,
+    encrypt_for_subject,
+    user_subject,
+)
 
 GENESIS_HASH = "0" * 64
 """The ``previous_hash`` of the first event."""
 
-FORBIDDEN_DATA_KEY_PARTS = ("password", "secret")
-"""Audit data never carries credentials (ACC-07): keys containing these words are refused."""
+FORBIDDEN_DATA_KEY_PARTS = (
+    "password",
+    "secret",
+    "email",
+    "e_mail",
+    "phone",
+    "first_name",
+    "last_name",
+    "full_name",
+    "company_name",
+    "street",
+    "iban",
+    "ip_address",
+    "birth",
+)
+"""Audit data never carries credentials (ACC-07) nor personal values (GDPR-04: the chain
+could not be erased): keys containing these words are refused. Name the fields changed and
+the records concerned by their ids instead."""
+
+HASH_VERSION = 2
+"""Events are written in this hash format; :func:`compute_chain_hash` verifies every one."""
+
+SYSTEM_ACTOR = "system"
 
 VERIFY_CHUNK_SIZE = 2000
 
@@ -70,8 +106,6 @@ def record_audit_event(
     data = _normalised_data(data)
     object_type, object_id = _object_reference(obj)
     actor_id = actor.pk if actor is not None else None
-    actor_label = (getattr(actor, "email", "") or str(actor)) if actor is not None else "system"
-    actor_label = actor_label[: AuditEvent._meta.get_field("actor_label").max_length]
     if subject_client_id is not None and (
         isinstance(subject_client_id, bool) or not isinstance(subject_client_id, int)
     ):
@@ -81,6 +115,21 @@ def record_audit_event(
             fields={"subject_client_id": "not an integer"},
         )
     ip_address = _normalised_ip(ip_address if ip_address is not None else current_client_ip())
+    # Whose the e-mail and the address are: the actor's; for a request of nobody signed in,
+    # the client it concerns.
+    if actor_id is not None:
+        person = user_subject(actor_id)
+    elif subject_client_id is not None:
+        person = client_subject(subject_client_id)
+    else:
+        person = AUDIT_SUBJECT
+    actor_label = "" if actor is not None else SYSTEM_ACTOR
+    actor_label_token = (
+        encrypt_for_subject(getattr(actor, "email", "") or str(actor), person)
+        if actor is not None
+        else ""
+    )
+    ip_address_token = encrypt_for_subject(ip_address, person) if ip_address else ""
     request_id = str(request_id if request_id is not None else current_request_id())
     if len(request_id) > AuditEvent._meta.get_field("request_id").max_length:
         raise DomainError(
@@ -93,39 +142,52 @@ def record_audit_event(
         head = _locked_chain_head()
         sequence = head.last_sequence + 1
         occurred_at = timezone.now()
-        chain_hash = compute_chain_hash(
-            previous_hash=head.last_hash,
-            sequence=sequence,
-            occurred_at=occurred_at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            subject_client_id=subject_client_id,
-            ip_address=ip_address,
-            request_id=request_id,
-            data=data,
-        )
+        contents = {
+            "sequence": sequence,
+            "occurred_at": occurred_at,
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "subject_client_id": subject_client_id,
+            "ip_address": None,
+            "request_id": request_id,
+            "data": data,
+            "actor_label_token": actor_label_token,
+            "ip_address_token": ip_address_token,
+            "hash_version": HASH_VERSION,
+        }
+        chain_hash = compute_chain_hash(previous_hash=head.last_hash, **contents)
         event = AuditEvent.objects.create(
-            sequence=sequence,
-            occurred_at=occurred_at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            subject_client_id=subject_client_id,
-            ip_address=ip_address,
-            request_id=request_id,
-            data=data,
-            previous_hash=head.last_hash,
-            chain_hash=chain_hash,
+            **contents, previous_hash=head.last_hash, chain_hash=chain_hash
         )
         AuditChainHead.objects.filter(pk=head.pk).update(
             last_sequence=sequence, last_hash=chain_hash
         )
     return event
+
+
+def audit_actor_label(event: AuditEvent) -> str:
+    """Who acted, as shown to staff: the actor's e-mail, "system", or an empty string once
+    the person's key was destroyed by an erasure."""
+    if event.actor_label_token:
+        return _opened(event.actor_label_token)
+    return event.actor_label
+
+
+def audit_ip_address(event: AuditEvent) -> str | None:
+    """The IP address the event came from; None when not known or erased."""
+    if event.ip_address_token:
+        return _opened(event.ip_address_token) or None
+    return event.ip_address
+
+
+def _opened(token: str) -> str:
+    try:
+        return decrypt_stored(token)
+    except ValueError:
+        return ERASED
 
 
 def record_personal_data_read(*, actor, client, what: str, request=None) -> AuditEvent:
@@ -169,23 +231,35 @@ def compute_chain_hash(
     ip_address: str | None,
     request_id: str,
     data: Any,
+    actor_label_token: str = "",
+    ip_address_token: str = "",
+    hash_version: int = 1,
 ) -> str:
-    """HMAC-SHA256 with the chain key over the previous hash and the event's canonical form."""
-    canonical = _canonical_json(
-        {
-            "sequence": sequence,
-            "occurred_at": occurred_at.astimezone(UTC).isoformat(),
-            "actor_id": actor_id,
-            "actor_label": actor_label,
-            "action": action,
-            "object_type": object_type,
-            "object_id": object_id,
-            "subject_client_id": subject_client_id,
-            "ip_address": ip_address,
-            "request_id": request_id,
-            "data": data,
-        }
-    )
+    """HMAC-SHA256 with the chain key over the previous hash and the event's canonical form.
+
+    Version 1 (events written before personal values left the chain) covers the e-mail and
+    the IP address in clear; version 2 covers their encrypted tokens instead, so that the
+    values can be erased by destroying their key without changing what the hash covers."""
+    contents = {
+        "sequence": sequence,
+        "occurred_at": occurred_at.astimezone(UTC).isoformat(),
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "subject_client_id": subject_client_id,
+        "ip_address": ip_address,
+        "request_id": request_id,
+        "data": data,
+    }
+    if hash_version >= 2:
+        contents.update(
+            hash_version=hash_version,
+            actor_label_token=actor_label_token,
+            ip_address_token=ip_address_token,
+        )
+    canonical = _canonical_json(contents)
     message = (previous_hash + canonical).encode("utf-8")
     return hmac.new(settings.AUDIT_CHAIN_KEY.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
@@ -203,6 +277,9 @@ _VERIFIED_COLUMNS = (
     "ip_address",
     "request_id",
     "data",
+    "actor_label_token",
+    "ip_address_token",
+    "hash_version",
     "previous_hash",
     "chain_hash",
 )
@@ -368,7 +445,8 @@ def _refuse_credentials(value: Any, path: str = "data") -> None:
             lowered = str(key).lower()
             if any(part in lowered for part in FORBIDDEN_DATA_KEY_PARTS):
                 raise ValueError(
-                    f"{path}.{key}: audit data never holds passwords or secrets (ACC-07)."
+                    f"{path}.{key}: audit data never holds passwords or secrets (ACC-07) "
+                    "nor personal values (GDPR-04); name fields and ids instead."
                 )
             _refuse_credentials(item, f"{path}.{key}")
     elif isinstance(value, list | tuple):

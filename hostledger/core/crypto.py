@@ -30,6 +30,12 @@ def _fernet() -> MultiFernet:
     return _fernet_for(tuple(settings.FIELD_ENCRYPTION_KEYS))
 
 
+def field_keys() -> MultiFernet:
+    """The field keys: the first encrypts, every one decrypts. They also wrap the data keys
+    of data subjects (:mod:`hostledger.core.subject_keys`)."""
+    return _fernet()
+
+
 def encrypt_text(plain: str) -> str:
     """Encrypt ``plain`` with the current key; the result is ASCII, safe for a text column."""
     return TOKEN_PREFIX + _fernet().encrypt(plain.encode("utf-8")).decode("ascii")

@@ -65,14 +65,20 @@ declare(
         "occurred_at": RECORD_TIME,
         "actor": REFERENCE,
         "actor_label": Personal(
-            Category.ACCOUNT, _AUDIT, LegalBasis.LEGITIMATE_INTEREST, Retention.AUDIT_TRAIL
+            Category.ACCOUNT,
+            _AUDIT + " (in clear only in events written before hash version 2)",
+            LegalBasis.LEGITIMATE_INTEREST,
+            Retention.AUDIT_TRAIL,
         ),
         "action": NOT_PERSONAL,
         "object_type": NOT_PERSONAL,
         "object_id": NotPersonal("public id of the record acted on"),
         "subject_client_id": REFERENCE,
         "ip_address": Personal(
-            Category.TECHNICAL, _AUDIT, LegalBasis.LEGITIMATE_INTEREST, Retention.AUDIT_TRAIL
+            Category.TECHNICAL,
+            _AUDIT + " (in clear only in events written before hash version 2)",
+            LegalBasis.LEGITIMATE_INTEREST,
+            Retention.AUDIT_TRAIL,
         ),
         "request_id": NOT_PERSONAL,
         "data": Personal(
@@ -81,6 +87,21 @@ declare(
             LegalBasis.LEGITIMATE_INTEREST,
             Retention.AUDIT_TRAIL,
         ),
+        "actor_label_token": Personal(
+            Category.ACCOUNT,
+            _AUDIT + ": who acted (e-mail), under the person's key",
+            LegalBasis.LEGITIMATE_INTEREST,
+            Retention.AUDIT_TRAIL,
+            encrypted=True,
+        ),
+        "ip_address_token": Personal(
+            Category.TECHNICAL,
+            _AUDIT + ": where from, under the person's key",
+            LegalBasis.LEGITIMATE_INTEREST,
+            Retention.AUDIT_TRAIL,
+            encrypted=True,
+        ),
+        "hash_version": NotPersonal("which form of the chain hash the event uses"),
         "previous_hash": NOT_PERSONAL,
         "chain_hash": NOT_PERSONAL,
     },

@@ -69,6 +69,13 @@ class AuditEvent(models.Model):
     ``chain_hash`` is HMAC(AUDIT_CHAIN_KEY, previous chain_hash + this row's canonical form);
     ``hostledger audit verify`` recomputes the chain and reports any edited, inserted or
     deleted row. Rows are never updated or deleted by the application.
+
+    Since ``hash_version`` 2 the actor's e-mail and the IP address are kept out of the clear:
+    ``actor_label_token`` and ``ip_address_token`` hold them encrypted under the key of the
+    person they are about (the actor's client's key, or the actor's own), and the chain
+    covers those tokens, never the values. Destroying the key on erasure leaves the tokens
+    unreadable and the chain intact. ``actor_label`` then only says "system" for events of no
+    person. Events of version 1, written before, keep both in clear.
     """
 
     sequence = models.BigIntegerField(unique=True)
@@ -89,6 +96,9 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    actor_label_token = models.TextField(blank=True, default="", db_default="")
+    ip_address_token = models.TextField(blank=True, default="", db_default="")
+    hash_version = models.PositiveSmallIntegerField(default=1, db_default=1)
     previous_hash = models.CharField(max_length=64)
     chain_hash = models.CharField(max_length=64)
 

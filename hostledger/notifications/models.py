@@ -119,7 +119,8 @@ class Delivery(models.Model):
     """The outbox: a notification to be sent, or sent, by one channel (NTF-02).
 
     ``subject`` and ``body`` are the text as rendered for the first attempt and as sent;
-    retries send the same text. ``recipient`` is the address or number it went to, encrypted.
+    retries send the same text. They, and ``recipient`` (the address or number it went to),
+    are encrypted under the client's key (GDPR-11).
     """
 
     public_id = models.CharField(
@@ -138,8 +139,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True, default="")
     language = models.CharField(max_length=8, blank=True, default="")
-    subject = models.TextField(blank=True, default="")
-    body = models.TextField(blank=True, default="")
+    subject = EncryptedTextField(blank=True, default="")
+    body = EncryptedTextField(blank=True, default="")
     recipient = EncryptedTextField(blank=True, default="")
     provider_message_id = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField()

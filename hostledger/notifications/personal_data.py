@@ -30,6 +30,9 @@ _CONSENT_PROOF = "proof of the client's consent to marketing messages"
 COMMUNICATION = Personal(
     Category.COMMUNICATION, _MESSAGES, LegalBasis.CONTRACT, Retention.COMMUNICATIONS
 )
+ENCRYPTED_COMMUNICATION = Personal(
+    Category.COMMUNICATION, _MESSAGES, LegalBasis.CONTRACT, Retention.COMMUNICATIONS, encrypted=True
+)
 CONSENT = Personal(Category.CONSENT, _CONSENT_PROOF, LegalBasis.CONSENT, Retention.CONSENT_RECORDS)
 
 declare(
@@ -69,8 +72,8 @@ declare(
         "sent_at": RECORD_TIME,
         "last_error": NotPersonal("the mail or SMS provider's error message"),
         "language": NotPersonal("the language the message was written in"),
-        "subject": COMMUNICATION,
-        "body": COMMUNICATION,
+        "subject": ENCRYPTED_COMMUNICATION,
+        "body": ENCRYPTED_COMMUNICATION,
         "recipient": Personal(
             Category.CONTACT,
             _MESSAGES,

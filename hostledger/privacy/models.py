@@ -48,7 +48,7 @@ class PolicyAcceptance(models.Model):
     )
     document = models.ForeignKey(PolicyDocument, on_delete=models.PROTECT, related_name="+")
     accepted_at = models.DateTimeField()
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    ip_address = EncryptedTextField(null=True, blank=True)
 
     class Meta:
         ordering = ["-accepted_at", "-id"]

@@ -52,6 +52,7 @@ declare(
             _PROOF_OF_ACCEPTANCE,
             LegalBasis.LEGITIMATE_INTEREST,
             Retention.CONSENT_RECORDS,
+            encrypted=True,
         ),
     },
     subject=Subject(client="user__client", user="user"),

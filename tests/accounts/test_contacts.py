@@ -9,6 +9,7 @@ from hostledger.accounts import actions
 from hostledger.accounts.models import Contact
 from hostledger.core.errors import DomainError
 from hostledger.core.models import AuditEvent
+from hostledger.core.subject_keys import client_subject, subject_key
 
 ABUSE_DESK = {
     "role": "abuse",
@@ -77,11 +78,12 @@ def test_history_table_holds_the_values_encrypted__ACC_05(owner, owner_client):
     actions.contact_update(contact=contact, actor=owner, data={"name": "Liis Lepp"})
 
     rows = _raw_history_rows(contact)
+    client_key = subject_key(client_subject(owner_client.pk))[0]
 
     assert len(rows) == 2
     for row in rows:
         for stored in row:
-            assert stored.startswith("enc1:")
+            assert stored.startswith(f"enc2:{client_key}:")  # the client's own key (GDPR-11)
         joined = " ".join(row)
         for plain in ("Kalle", "Liis", "Lepp", "tammetalu", "5344"):
             assert plain not in joined

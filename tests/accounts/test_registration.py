@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.cache import cache
 
 from hostledger.accounts.models import Client, Payer, User
+from hostledger.core.audit import audit_ip_address
 from hostledger.core.models import AuditEvent
 from hostledger.core.registry import provider_setting_change
 from hostledger.ledger.models import ClientPaymentReference
@@ -85,7 +86,7 @@ def test_natural_person_registers__ACC_01(client, policies):
     event = AuditEvent.objects.get(action="client.registered")
     assert event.actor_id == user.pk
     assert event.object_id == client_record.public_id
-    assert event.ip_address == SIGNUP_IP
+    assert audit_ip_address(event) == SIGNUP_IP
     assert event.data == {"kind": "natural"}
 
 

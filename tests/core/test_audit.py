@@ -17,6 +17,8 @@ from django.test import RequestFactory, override_settings
 from hostledger.accounts.models import Client, User
 from hostledger.core.audit import (
     GENESIS_HASH,
+    audit_actor_label,
+    audit_ip_address,
     compute_chain_hash,
     record_audit_event,
     record_personal_data_read,
@@ -124,8 +126,10 @@ def test_event_names_object_actor_and_request__GDPR_12(staff, client_record):
     event = captured["event"]
     assert event.object_type == "accounts.Client"
     assert event.object_id == client_record.public_id
-    assert (event.actor_id, event.actor_label) == (staff.pk, "auditor@example.com")
-    assert (event.ip_address, event.request_id) == ("198.51.100.4", "req-abcdef123456")
+    assert (event.actor_id, audit_actor_label(event)) == (staff.pk, "auditor@example.com")
+    assert (audit_ip_address(event), event.request_id) == ("198.51.100.4", "req-abcdef123456")
+    assert (event.actor_label, event.ip_address, event.hash_version) == ("", None, 2)
+    assert "auditor" not in event.actor_label_token and "198.51" not in event.ip_address_token
 
     head = AuditChainHead.objects.get()
     system_event = record_audit_event(action="retention.ran", obj=head)
@@ -145,7 +149,7 @@ def test_personal_data_read_is_recorded__GDPR_12(staff, client_record):
     assert event.subject_client_id == client_record.pk
     assert event.actor_id == staff.pk
     assert event.data == {"what": "contacts"}
-    assert (event.ip_address, event.request_id) == ("203.0.113.9", "req-readread01")
+    assert (audit_ip_address(event), event.request_id) == ("203.0.113.9", "req-readread01")
     with pytest.raises(DomainError) as refused:
         record_personal_data_read(actor=staff, client=client_record, what="  ")
     assert "what" in refused.value.fields

@@ -11,7 +11,15 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from hostledger.accounts.models import Client, Contact, LoginAttempt, User
-from hostledger.core.crypto import TOKEN_PREFIX, is_encrypted_under_current_key
+from hostledger.core.crypto import TOKEN_PREFIX, encrypt_text, is_encrypted_under_current_key
+from hostledger.core.subject_keys import (
+    SUBJECT_TOKEN_PREFIX,
+    client_subject,
+    forget_cached_keys,
+    key_id_of,
+    subject_key,
+    user_subject,
+)
 
 OLD_KEY = Fernet.generate_key().decode()
 NEW_KEY = Fernet.generate_key().decode()
@@ -65,7 +73,7 @@ def _make_client(email: str, *, first_name: str = "Mari", phone: str = "+372 555
 
 
 @pytest.fixture
-def old_key_only(settings):
+def old_key_only(settings, own_subject_key_store):
     settings.FIELD_ENCRYPTION_KEYS = [OLD_KEY]
     return settings
 
@@ -74,13 +82,15 @@ def old_key_only(settings):
 def test_encrypted_value_is_not_in_the_raw_column__GDPR_11():
     client = _make_client("mari@example.com", first_name="Mariliis")
     stored = _raw(Client._meta.db_table, "first_name", "id", client.pk)
-    assert stored.startswith(TOKEN_PREFIX)
+    client_key_id = subject_key(client_subject(client.pk))[0]
+    assert stored.startswith(f"{SUBJECT_TOKEN_PREFIX}{client_key_id}:")
     assert "Mariliis" not in stored
     history_table = Client.history.model._meta.db_table
     stored_history = _raw(history_table, "first_name", "id", client.pk)
-    assert stored_history.startswith(TOKEN_PREFIX) and "Mariliis" not in stored_history
+    assert key_id_of(stored_history) == client_key_id and "Mariliis" not in stored_history
     user_stored = _raw(User._meta.db_table, "full_name", "id", client.owner_id)
     assert "Tamm" not in user_stored
+    assert key_id_of(user_stored) == subject_key(user_subject(client.owner_id))[0]
     assert Client.objects.get(pk=client.pk).first_name == "Mariliis"
     assert Client.history.get(id=client.pk).first_name == "Mariliis"
     assert User.objects.get(pk=client.owner_id).full_name == "Mari Tamm"
@@ -131,38 +141,46 @@ def test_index_of_another_purpose_never_matches__GDPR_11():
 
 
 @pytest.mark.django_db
-def test_rotation_re_encrypts_every_row_and_history_under_the_new_key__GDPR_11(old_key_only):
+def test_rotation_re_wraps_subject_keys_and_re_encrypts_field_key_values__GDPR_11(old_key_only):
+    """Values under the clients' own keys stay as they are: their data keys are re-wrapped.
+    Values still under the field keys (written before per-subject keys) are re-encrypted."""
     settings = old_key_only
     clients = [_make_client(f"user{number}@example.com") for number in range(5)]
+    _set_raw(Client._meta.db_table, "city", clients[0].pk, encrypt_text("Tartu"))
     contact = Contact.objects.get(client=clients[0])
     contact_updated_at = contact.updated_at
     history_count = Client.history.count()
-    old_token = _raw(Client._meta.db_table, "first_name", "id", clients[0].pk)
+    subject_token = _raw(Client._meta.db_table, "first_name", "id", clients[0].pk)
+    old_token = _raw(Client._meta.db_table, "city", "id", clients[0].pk)
 
     settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY, OLD_KEY]
     output, status = _rotate("--check")
     assert status == 1
-    assert "accounts.Client: 25 values not under the current key" in output
-    assert "accounts.HistoricalClient: 25 values not under the current key" in output
-    assert "accounts.User: 5 values not under the current key" in output
-    assert "accounts.Contact: 10 values not under the current key" in output
+    # Five clients and their five owners: ten data keys.
+    assert "Subject data keys: 10 not wrapped by the current key" in output
+    assert "accounts.Client: 1 values not under the current key" in output
+    assert "accounts.HistoricalClient: 0 values not under the current key" in output
 
     output, status = _rotate("--chunk-size", "2")
     assert status == 0, output
-    assert "accounts.Client: 25 values re-encrypted, 0 already under the current key" in output
-    assert "accounts.HistoricalContact: 10 values re-encrypted" in output
+    assert "Subject data keys: 10 re-wrapped, 0 already wrapped by the current key" in output
+    assert "accounts.Client: 1 values re-encrypted, 24 already under the current key" in output
+    assert "accounts.HistoricalContact: 0 values re-encrypted, 10 already" in output
 
     output, status = _rotate("--check")
     assert status == 0, output
-    assert "accounts.Client: 0 values not under the current key" in output
+    assert "Subject data keys: 0 not wrapped by the current key" in output
     assert "Every encrypted value is under the current key." in output
-    new_token = _raw(Client._meta.db_table, "first_name", "id", clients[0].pk)
+    assert _raw(Client._meta.db_table, "first_name", "id", clients[0].pk) == subject_token
+    new_token = _raw(Client._meta.db_table, "city", "id", clients[0].pk)
     assert new_token != old_token
     assert is_encrypted_under_current_key(new_token)
 
     settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY]
-    for client in Client.objects.select_related("owner"):
-        assert (client.first_name, client.last_name, client.city) == ("Mari", "Tamm", "Tallinn")
+    forget_cached_keys()
+    for client in Client.objects.select_related("owner").order_by("pk"):
+        assert (client.first_name, client.last_name) == ("Mari", "Tamm")
+        assert client.city == ("Tartu" if client.pk == clients[0].pk else "Tallinn")
         assert client.phone == "+372 5555 1234"
         assert client.owner.full_name == "Mari Tamm"
     assert {record.first_name for record in Client.history.all()} == {"Mari"}
@@ -171,8 +189,9 @@ def test_rotation_re_encrypts_every_row_and_history_under_the_new_key__GDPR_11(o
     assert Client.history.count() == history_count
 
     settings.FIELD_ENCRYPTION_KEYS = [OLD_KEY]
+    forget_cached_keys()
     with pytest.raises(ValueError, match="No configured field encryption key"):
-        Client.objects.get(pk=clients[0].pk)
+        Client.objects.get(pk=clients[1].pk)
 
 
 @pytest.mark.django_db
@@ -183,6 +202,7 @@ def test_second_rotation_changes_nothing__GDPR_11(old_key_only):
     token = _raw(Client._meta.db_table, "first_name", "id", Client.objects.get().pk)
     output, status = _rotate()
     assert status == 0
+    assert "Subject data keys: 0 re-wrapped, 2 already wrapped by the current key" in output
     assert "accounts.Client: 0 values re-encrypted, 5 already under the current key" in output
     assert _raw(Client._meta.db_table, "first_name", "id", Client.objects.get().pk) == token
 
@@ -193,20 +213,22 @@ def test_value_no_key_opens_is_reported_and_the_rest_still_rotated__GDPR_11(old_
     second = _make_client("second@example.com")
     stranger_token = TOKEN_PREFIX + Fernet(STRANGER_KEY.encode()).encrypt(b"Lost").decode()
     _set_raw(Client._meta.db_table, "city", first.pk, stranger_token)
+    _set_raw(Client._meta.db_table, "street", second.pk, encrypt_text("Pikk 2"))
 
     old_key_only.FIELD_ENCRYPTION_KEYS = [NEW_KEY, OLD_KEY]
     output, status = _rotate()
     assert status == 1
-    assert "accounts.Client: 9 values re-encrypted, 0 already under the current key, 1 " in output
+    assert "accounts.Client: 1 values re-encrypted, 8 already under the current key, 1 " in output
     assert "could not be opened with any configured key" in output
     assert _raw(Client._meta.db_table, "city", "id", first.pk) == stranger_token
     old_key_only.FIELD_ENCRYPTION_KEYS = [NEW_KEY]
-    assert Client.objects.get(pk=second.pk).city == "Tallinn"
+    forget_cached_keys()
+    assert Client.objects.get(pk=second.pk).street == "Pikk 2"
     assert Client.objects.filter(pk=first.pk).values_list("first_name", flat=True).get() == "Mari"
 
 
 @pytest.mark.django_db
-def test_reindex_after_blind_index_key_change__GDPR_11(settings):
+def test_reindex_after_blind_index_key_change__GDPR_11(settings, own_subject_key_store):
     settings.BLIND_INDEX_KEY = "the first blind index key"
     client = _make_client("mari@example.com", phone="+372 5555 1234")
     LoginAttempt.objects.create(identifier="mari@example.com", succeeded=False)

@@ -24,6 +24,7 @@ from hostledger.accounts.models import Payer
 from hostledger.core.audit import record_audit_event
 from hostledger.core.calendar import add_working_days
 from hostledger.core.errors import DomainError
+from hostledger.core.fields import for_subject_of
 from hostledger.core.registry import setting_value
 from hostledger.invoicing import conf
 from hostledger.invoicing.actions.invoices import clean_date
@@ -380,7 +381,10 @@ def act_dispute_resolve(*, act: AcceptanceAct, outcome: str, note: str, actor) -
             status=409,
         )
     ActDispute.objects.filter(pk=dispute.pk, outcome="").update(
-        outcome=outcome, resolution_note=note, resolved_by=actor, resolved_at=now
+        outcome=outcome,
+        resolution_note=for_subject_of(dispute, note),
+        resolved_by=actor,
+        resolved_at=now,
     )
     if outcome == ActDispute.Outcome.UPHELD:
         changes = {"status": AcceptanceAct.Status.DISPUTE_UPHELD}

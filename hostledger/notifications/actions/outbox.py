@@ -46,6 +46,7 @@ from django.utils import timezone
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
+from hostledger.core.fields import for_subject_of
 from hostledger.core.registry import setting_value
 from hostledger.notifications import conf
 from hostledger.notifications.bulk import (
@@ -326,8 +327,12 @@ def _prepare(delivery: Delivery) -> None:
         raise _Skip("The client has no address for this channel.")
     delivery.language, delivery.subject, delivery.body = language, subject, body
     delivery.recipient = recipient
+    # Under the client's own key, as a save would (GDPR-11): update() calls no pre_save.
     Delivery.objects.filter(pk=delivery.pk).update(
-        language=language, subject=subject, body=body, recipient=recipient
+        language=language,
+        subject=for_subject_of(delivery, subject),
+        body=for_subject_of(delivery, body),
+        recipient=for_subject_of(delivery, recipient),
     )
 
 

@@ -6,6 +6,12 @@ status 0 means nothing is left under an old key), then drop the old keys. When
 ``BLIND_INDEX_KEY`` changes, run ``hostledger rotate-keys --reindex`` so that exact look-ups
 find the rows again.
 
+Values under a data subject's own key (``enc2:``) do not change when the field keys do: their
+data keys, kept wrapped by the field keys in the key store, are re-wrapped instead. Values of
+a subject still under the field keys (written before per-subject keys, ``enc1:``) are moved
+under their subject's key by ``hostledger rotate-keys --subject-keys`` (GDPR-11); values
+under a destroyed key are counted as erased and left as they are.
+
 Every model with encrypted fields is covered, field history (simple_history) included. The
 work is set-based and chunked: each chunk reads primary keys and the stored tokens (never the
 plain text) under a row lock, and writes the new tokens with one UPDATE per field, in one
@@ -27,12 +33,22 @@ from django.db.models.functions import Cast
 from hostledger.core.crypto import (
     TOKEN_PREFIX,
     blind_index,
-    decrypt_text,
     is_encrypted_under_current_key,
     registered_reindexers,
     rotate_token,
 )
 from hostledger.core.fields import BlindIndexField, EncryptedTextField
+from hostledger.core.personal_data import subject_of
+from hostledger.core.subject_keys import (
+    SUBJECT_TOKEN_PREFIX,
+    decrypt_stored,
+    encrypt_for_subject,
+    is_erased,
+    key_id_of,
+    rewrap_subject_keys,
+    subject_key,
+    subject_of_ids,
+)
 
 DEFAULT_CHUNK_SIZE = 1000
 
@@ -47,6 +63,8 @@ class ModelCounts:
     unreadable: int = 0
     index_stale: int = 0
     index_rewritten: int = 0
+    erased: int = 0
+    to_subject_key: int = 0
 
 
 def _stored_models(field_class) -> list[tuple[type[models.Model], list[models.Field]]]:
@@ -135,6 +153,9 @@ def _write_values(model, changes: dict[str, dict]) -> None:
 def _classify(stored) -> str:
     if stored in (None, ""):
         return "empty"
+    if stored.startswith(SUBJECT_TOKEN_PREFIX):
+        # Under a data subject's key, which the field keys only wrap: nothing to rotate.
+        return "erased" if is_erased(stored) else "current"
     if not stored.startswith(TOKEN_PREFIX):
         return "unreadable"
     try:
@@ -174,7 +195,7 @@ def _plain_source(stored, *, encrypted: bool) -> str:
     """The plain text a blind index is computed from; ValueError if it cannot be decrypted."""
     if stored in (None, ""):
         return ""
-    return decrypt_text(stored) if encrypted else stored
+    return decrypt_stored(stored) if encrypted else stored
 
 
 def reindex_model(model, fields, *, chunk_size: int, check_only: bool) -> ModelCounts:
@@ -211,6 +232,71 @@ def reindex_model(model, fields, *, chunk_size: int, check_only: bool) -> ModelC
     return counts
 
 
+def _subject_paths(model) -> tuple[list[str], str]:
+    declared = subject_of(model._meta.label)
+    if declared is None:
+        return [], ""
+    return list(declared.client_paths), declared.user
+
+
+def subject_key_model(model, fields, *, chunk_size: int, check_only: bool) -> ModelCounts:
+    """Move (or count) one model's values not under their subject's key there (GDPR-11):
+    values still under the field keys, and values under another key of the subject's (a
+    client's first values, written under its owner's key before the client had an id).
+    Rows of no subject and values whose key was destroyed are left alone."""
+    counts = ModelCounts()
+    client_paths, user_path = _subject_paths(model)
+    if not client_paths and not user_path:
+        return counts
+    declared = subject_of(model._meta.label)
+    names = [field.attname for field in fields]
+    aliases = {_raw_alias(i): Cast(name, models.TextField()) for i, name in enumerate(names)}
+    path_columns = [*client_paths, *([user_path] if user_path else [])]
+
+    def handle_chunk(pks: list) -> None:
+        queryset = model._base_manager.filter(pk__in=pks)
+        if not check_only:
+            queryset = queryset.select_for_update(of=("self",)) if _locks_of() else queryset
+        rows = queryset.annotate(**aliases).values_list("pk", *path_columns, *aliases)
+        changes: dict[str, dict] = {name: {} for name in names}
+        for row in rows:
+            pk = row[0]
+            client_ids = row[1 : 1 + len(client_paths)]
+            user_id = row[1 + len(client_paths)] if user_path else None
+            client_id = next((value for value in client_ids if value is not None), None)
+            subject = subject_of_ids(declared, client_id, user_id)
+            if subject is None:
+                continue
+            wanted_key = subject_key(subject)[0]
+            for name, stored in zip(names, row[1 + len(path_columns) :], strict=True):
+                if stored in (None, "") or key_id_of(stored) == wanted_key:
+                    continue
+                if stored.startswith(SUBJECT_TOKEN_PREFIX) and is_erased(stored):
+                    counts.erased += 1
+                    continue
+                counts.to_subject_key += 1
+                if not check_only:
+                    changes[name][pk] = encrypt_for_subject(decrypt_stored(stored), subject)
+        if not check_only:
+            _write_values(model, changes)
+
+    last_pk = None
+    while True:
+        with transaction.atomic():
+            queryset = model._base_manager.order_by("pk")
+            if last_pk is not None:
+                queryset = queryset.filter(pk__gt=last_pk)
+            pks = list(queryset.values_list("pk", flat=True)[:chunk_size])
+            if not pks:
+                return counts
+            handle_chunk(pks)
+        last_pk = pks[-1]
+
+
+def _locks_of() -> bool:
+    return connection.features.has_select_for_update_of
+
+
 class Command(BaseCommand):
     """Re-encrypt personal data under the first key of FIELD_ENCRYPTION_KEYS (GDPR-11)."""
 
@@ -233,22 +319,50 @@ class Command(BaseCommand):
             help="Also recompute every blind index from the decrypted value.",
         )
         parser.add_argument(
+            "--subject-keys",
+            action="store_true",
+            help=(
+                "Also move values of data subjects that are still under the field keys "
+                "under each subject's own data key."
+            ),
+        )
+        parser.add_argument(
             "--chunk-size",
             type=int,
             default=DEFAULT_CHUNK_SIZE,
             help=f"Rows per transaction (default {DEFAULT_CHUNK_SIZE}).",
         )
 
-    def handle(self, *args, check: bool, reindex: bool, chunk_size: int, **options):
+    def handle(
+        self, *args, check: bool, reindex: bool, subject_keys: bool, chunk_size: int, **options
+    ):
         if chunk_size < 1:
             raise CommandError("--chunk-size must be at least 1.")
         stale_total = 0
         unreadable_total = 0
+        rewrapped, wrapped_current, wrapped_unreadable = rewrap_subject_keys(check_only=check)
+        stale_total += rewrapped if check else 0
+        unreadable_total += wrapped_unreadable
+        if check:
+            self.stdout.write(f"Subject data keys: {rewrapped} not wrapped by the current key")
+        else:
+            self.stdout.write(
+                f"Subject data keys: {rewrapped} re-wrapped, {wrapped_current} already wrapped "
+                "by the current key"
+            )
         for model, fields in encrypted_models():
             counts = rotate_model(model, fields, chunk_size=chunk_size, check_only=check)
             stale_total += counts.stale
             unreadable_total += counts.unreadable
             self.stdout.write(self._rotation_line(model, counts, check))
+        if subject_keys:
+            for model, fields in encrypted_models():
+                counts = subject_key_model(model, fields, chunk_size=chunk_size, check_only=check)
+                stale_total += counts.to_subject_key if check else 0
+                verb = (
+                    "not under their subject's key" if check else "moved under their subject's key"
+                )
+                self.stdout.write(f"{model._meta.label}: {counts.to_subject_key} values {verb}")
         if reindex:
             for model, fields in blind_indexed_models():
                 counts = reindex_model(model, fields, chunk_size=chunk_size, check_only=check)
@@ -285,6 +399,8 @@ class Command(BaseCommand):
                 f"{label}: {counts.rotated} values re-encrypted, "
                 f"{counts.current} already under the current key"
             )
+        if counts.erased:
+            line += f", {counts.erased} erased (their subject's key was destroyed)"
         if counts.unreadable:
             line += f", {counts.unreadable} unreadable"
         return line
