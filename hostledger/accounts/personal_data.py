@@ -273,6 +273,7 @@ declare(
         "failed_attempts": STATE,
         "confirmed_at": RECORD_TIME,
     },
+    subject=Subject(client="client"),
 )
 declare(
     "accounts.ApiToken",

@@ -152,3 +152,22 @@ def not_yet_anonymous(rows: models.QuerySet, field_names: Iterable[str]) -> mode
     if annotations:
         rows = rows.alias(**annotations)
     return rows.exclude(condition)
+
+
+def hold_rows_under_field_keys(rows: models.QuerySet, field_names: Iterable[str]) -> int:
+    """Move the encrypted values of ``field_names`` in ``rows`` from their subject's own key
+    to the field keys (GDPR-04, GDPR-11): data held by law after an erasure must stay readable
+    when the erasure destroys the subject's key. Returns how many values were moved."""
+    model = rows.model
+    encrypted = [
+        name for name in field_names if isinstance(model._meta.get_field(name), EncryptedTextField)
+    ]
+    moved = 0
+    for name in encrypted:
+        present = rows.exclude(**{f"{name}__isnull": True}).values_list("pk", name)
+        for pk, value in present.iterator():
+            if value:
+                # A plain value given to update() is encrypted under the field keys.
+                model._base_manager.filter(pk=pk).update(**{name: str(value)})
+                moved += 1
+    return moved

@@ -29,6 +29,7 @@ from hostledger.accounts.actions import (
     user_login_email_release,
 )
 from hostledger.accounts.models import AccessGrant, ApiToken, Client, Contact, Payer
+from hostledger.core.actions import subject_keys_destroy
 from hostledger.privacy.actions import erasure_execute, mail_files_erase_for
 from hostledger.privacy.erasure import ErasurePlan, erasure_plan
 from hostledger.privacy.erasure_log import erasure_log_record
@@ -89,7 +90,11 @@ def _erase(
         "user_login_email_release": lambda: user_login_email_release(user=owner, actor=actor),
     }
     for step in plan.steps:
-        steps[step]()
+        if step != "subject_keys_destroy":
+            steps[step]()
+    # Last: the keys go at once, not at the commit, and everything held is under the field
+    # keys by now (erasure_execute moved it).
+    subject_keys_destroy(client_id=client.pk, actor=actor)
     if log:
         # Appended before the commit: should the commit fail, a restore would erase a client
         # whose erasure was decided; appended after, a crash in between would bring an erased

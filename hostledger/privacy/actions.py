@@ -16,7 +16,13 @@ from django.utils import timezone
 
 from hostledger.accounts.models import LoginAttempt
 from hostledger.core.audit import record_audit_event
-from hostledger.core.erasure import ANONYMISE, DELETE, erase_rows, subject_rows
+from hostledger.core.erasure import (
+    ANONYMISE,
+    DELETE,
+    erase_rows,
+    hold_rows_under_field_keys,
+    subject_rows,
+)
 from hostledger.core.errors import DomainError
 from hostledger.core.log_files import line_moment, log_file_day
 from hostledger.core.mail_files import mail_file_directories, mail_file_texts
@@ -189,6 +195,7 @@ def erasure_execute(*, plan: ErasurePlan, actor=None, now: datetime | None = Non
         elif item.action == ErasureStrategy.ANONYMISE:
             erase_rows(rows, ANONYMISE, item.fields)
         elif item.action == ErasureStrategy.HOLD:
+            hold_rows_under_field_keys(rows, item.fields)
             ErasureHold.objects.create(
                 report=report,
                 client=client,

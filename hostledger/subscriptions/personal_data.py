@@ -13,6 +13,7 @@ from hostledger.core.personal_data import (
     NotPersonal,
     Personal,
     Retention,
+    Subject,
     declare,
 )
 
@@ -138,6 +139,7 @@ declare(
         "created_at": RECORD_TIME,
         "updated_at": RECORD_TIME,
     },
+    subject=Subject(client="client"),
 )
 
 declare(

@@ -69,7 +69,7 @@ def user_login_email_release(*, user: User, actor=None) -> LoginRelease:
             .values_list("pk", flat=True)
             .first(),
             data={
-                "email_addresses_deleted": addresses,
+                "login_addresses_deleted": addresses,
                 "social_accounts_deleted": social,
                 "authenticators_deleted": factors,
                 "sessions_ended": sessions,

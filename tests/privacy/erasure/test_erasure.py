@@ -232,7 +232,10 @@ def test_erasure_deletes_anonymises_holds_and_reports__GDPR_04(rich):
     notifications = list(Notification.objects.filter(client=client))
     assert notifications and all(n.context == {} for n in notifications)
     owner = User.objects.get(pk=owner_id)
-    assert owner.full_name == "" and owner.email == owner_email  # released by its own step
+    # The login e-mail is released by its own step: no sign-in, no address left.
+    assert owner.full_name == ""
+    assert owner.email == f"erased-{owner.public_id}@erased.invalid" != owner_email
+    assert not owner.is_active and not owner.has_usable_password()
     # Tokens and grants revoked through the accounts app, with their audit events.
     assert not ApiToken.objects.filter(user_id=owner_id, revoked_at__isnull=True).exists()
     assert not AccessGrant.objects.filter(client=client, revoked_at__isnull=True).exists()

@@ -51,6 +51,8 @@ NOT_SELECTIONS = {
     "hostledger.accounts.selectors._clients_by_tokens": _ONE_CLIENT,
     "hostledger.invoicing.selectors.client_id_lookups_by_invoice_number": _ONE_CLIENT,
     "hostledger.subscriptions.selectors.client_id_lookups_by_number": _ONE_CLIENT,
+    "hostledger.subscriptions.selectors.client_id_lookups_by_order_number": _ONE_CLIENT,
+    "hostledger.subscriptions.selectors.client_id_lookups_by_host_name": _ONE_CLIENT,
     "hostledger.ledger.actions.topups._record_event": "the client of one gateway event",
     "hostledger.ledger.selectors.verify_balances": "bookkeeping integrity check, no personal data",
 }

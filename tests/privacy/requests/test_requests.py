@@ -29,7 +29,11 @@ from hostledger.privacy.actions_requests import (
     request_verify,
     request_withdraw,
 )
-from hostledger.privacy.models import DataSubjectRequest, DataSubjectRequestReminder
+from hostledger.privacy.models import (
+    DataSubjectRequest,
+    DataSubjectRequestReminder,
+    ProcessingRestriction,
+)
 from hostledger.privacy.selectors_requests import requests_for_staff, urgency
 from tests.api.conftest import make_client_user, make_staff_user
 from tests.queued_tasks import run_queued_tasks
@@ -321,15 +325,32 @@ def test_a_refusing_handler_leaves_the_request_open__GDPR_07(owner, officer, mon
 
 
 def test_without_a_handler_staff_answer_in_writing__GDPR_07(owner, officer):
-    assert flow.fulfilment_handler("restriction") is None
+    assert flow.fulfilment_handler("portability") is not None
+    assert flow.fulfilment_handler("rectification") is None
+    request = request_file(
+        client=owner.client,
+        actor=owner,
+        kind="rectification",
+        details="My street is Pikk 3, not Pikk 1.",
+        reauthentication="password_reauthentication",
+    )
+    done = flow.request_complete(request=request, actor=officer, response="Corrected by hand.")
+    assert done.response == "Corrected by hand."
+
+
+def test_completing_a_restriction_request_restricts_the_client__GDPR_07_GDPR_05(owner, officer):
     request = request_file(
         client=owner.client,
         actor=owner,
         kind="restriction",
         reauthentication="password_reauthentication",
     )
-    done = flow.request_complete(request=request, actor=officer, response="Restricted by hand.")
-    assert done.response == "Restricted by hand."
+    assert not ProcessingRestriction.objects.filter(client=owner.client).exists()
+    done = flow.request_complete(request=request, actor=officer, response="Done.")
+    (restriction,) = ProcessingRestriction.objects.filter(client=owner.client)
+    assert (restriction.reason, restriction.lifted_at) == ("requested", None)
+    assert done.response.startswith("Processing of your personal data is restricted from ")
+    assert done.response.endswith("\n\nDone.")
 
 
 def test_queue_orders_by_due_day_and_shows_urgency__GDPR_07(owner, officer, policies):
