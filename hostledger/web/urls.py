@@ -5,6 +5,7 @@ from hostledger.web import (
     urls_client_decisions,
     urls_client_money,
     urls_client_notifications,
+    urls_client_privacy,
     urls_client_service_changes,
     urls_client_services,
     urls_client_verification,
@@ -75,3 +76,5 @@ urlpatterns += urls_client_notifications.urlpatterns + urls_staff_notifications.
 urlpatterns += urls_client_verification.urlpatterns + urls_staff_verification.urlpatterns
 # Decisions of the billing run and their human review (AUT-06)
 urlpatterns += urls_client_decisions.urlpatterns + urls_staff_decisions.urlpatterns
+# Your data: exports of personal data (GDPR-02)
+urlpatterns += urls_client_privacy.urlpatterns
