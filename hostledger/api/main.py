@@ -25,6 +25,7 @@ from hostledger.api.routers import (
     orders,
     payers,
     payment_reversals,
+    privacy,
     service_changes,
     services,
     staff,
@@ -115,3 +116,4 @@ api.add_router("", usage.router)
 api.add_router("", notifications.router)
 api.add_router("", verification.router)
 api.add_router("", decisions.router)
+api.add_router("", privacy.router)

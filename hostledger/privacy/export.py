@@ -35,7 +35,6 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from hostledger.core.fields import BlindIndexField
 from hostledger.core.personal_data import (
@@ -52,6 +51,8 @@ FORMAT_NAME = "hostledger-personal-data"
 FORMAT_VERSION = 1
 JSON_NAME = "personal-data.json"
 SCHEMA_FILE = Path(__file__).with_name("export_schema.json")
+SCHEMA_PATH = "/privacy/export-schema.json"
+"""Where the schema is served (hostledger/web/urls_client_privacy.py uses this path)."""
 CHUNK_ROWS = 2_000
 """Rows fetched per round trip while exporting; bounds the memory of a build."""
 
@@ -96,12 +97,16 @@ def recipients_of(category: str) -> str:
 
 @dataclass(frozen=True)
 class Column:
-    """One column of an asset's CSV: the field, how to read it, and its declaration."""
+    """One column of an asset's CSV: the field, how to read it, and its declaration.
+
+    ``kind`` says how its values are written: "text" as they are, "number" (str in the CSV,
+    a number in the JSON), "flag", "moment" (ISO 8601), "structure" (JSON), "other"."""
 
     name: str
     lookup: str
     db_column: str
     personal: Personal | None
+    kind: str = "other"
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,20 @@ class Asset:
             .order_by("pk")
             .values_list(self.key_lookup, *(column.lookup for column in self.columns))
         )
+
+
+def _kind_of(field) -> str:
+    if isinstance(field, models.BooleanField):
+        return "flag"
+    if isinstance(field, models.IntegerField | models.FloatField | models.AutoField):
+        return "number"
+    if isinstance(field, models.DateTimeField | models.DateField | models.TimeField):
+        return "moment"
+    if isinstance(field, models.JSONField):
+        return "structure"
+    if isinstance(field, models.CharField | models.TextField | models.EmailField):
+        return "text"
+    return "other"
 
 
 def _tracked_label(model) -> str:
@@ -188,9 +207,22 @@ def asset_of(model) -> Asset | None:
                 lookup = field.attname
             if field.related_model is apps.get_model("accounts", "Client") and not is_personal:
                 continue  # the subject itself
-            columns.append(Column(field.name, lookup, field.column, item if is_personal else None))
+            target = field.target_field if lookup == field.attname else None
+            columns.append(
+                Column(
+                    field.name,
+                    lookup,
+                    field.column,
+                    item if is_personal else None,
+                    _kind_of(target) if target is not None else "text",
+                )
+            )
             continue
-        columns.append(Column(field.name, field.name, field.column, item if is_personal else None))
+        columns.append(
+            Column(
+                field.name, field.name, field.column, item if is_personal else None, _kind_of(field)
+            )
+        )
     return Asset(
         label=label,
         model=model,
@@ -242,6 +274,21 @@ def _json_default(value):
     return str(value)
 
 
+def _csv_and_json(kind: str):
+    """The function giving a value's CSV text and JSON value, for a column of ``kind``."""
+    if kind == "text":
+        return lambda value: ("" if value is None else value, value)
+    if kind == "number":
+        return lambda value: ("" if value is None else str(value), value)
+    if kind == "moment":
+        return lambda value: ("", None) if value is None else (value.isoformat(),) * 2
+    if kind == "flag":
+        return lambda value: ("" if value is None else ("true" if value else "false"), value)
+    if kind == "structure":
+        return lambda value: (csv_text(value), value)
+    return lambda value: (csv_text(value), None if value is None else csv_text(value))
+
+
 def field_description(asset: Asset) -> list[dict]:
     """The JSON description of every personal field of ``asset`` (GDPR-02, seed 002)."""
     described = []
@@ -283,8 +330,9 @@ class ExportResult:
 
 
 def export_schema_url() -> str:
-    """The public address of the JSON Schema of the document (its ``$id``)."""
-    return settings.SITE_URL + reverse("web:personal_data_export_schema")
+    """The public address of the JSON Schema of the document (its ``$id``). A constant
+    path, not ``reverse()``: a worker building an export need not load the URL patterns."""
+    return settings.SITE_URL + SCHEMA_PATH
 
 
 def write_export(
@@ -366,9 +414,12 @@ def _write_asset(zf, spool, asset: Asset, client, user_id, first: bool) -> Itera
         writer.writerow(names)
         rows = asset.rows(client_id=client.pk, user_id=user_id).iterator(chunk_size=CHUNK_ROWS)
         parts: list[str] = []
+        converters = [_csv_and_json("text"), *(_csv_and_json(c.kind) for c in asset.columns)]
+        writerow = writer.writerow
         for row in rows:
-            writer.writerow([csv_text(value) for value in row])
-            parts.append(encode(dict(zip(names, row, strict=True))))
+            pairs = [convert(value) for convert, value in zip(converters, row, strict=True)]
+            writerow([pair[0] for pair in pairs])
+            parts.append(encode(dict(zip(names, [pair[1] for pair in pairs], strict=True))))
             count += 1
             if len(parts) >= CHUNK_ROWS:
                 spool.write(((",\n" if count > len(parts) else "\n") + ",\n".join(parts)).encode())

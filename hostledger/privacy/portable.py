@@ -14,10 +14,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hostledger.privacy.export import FORMAT_NAME, FORMAT_VERSION, SCHEMA_FILE
+from hostledger.privacy.export import FORMAT_NAME, FORMAT_VERSION, SCHEMA_FILE, SCHEMA_PATH
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_PATH = "/privacy/export-schema.json"
 
 
 class _Strict(BaseModel):

@@ -4,6 +4,7 @@ In the ``web`` namespace; included by hostledger/web/urls.py."""
 
 from django.urls import path
 
+from hostledger.privacy.export import SCHEMA_PATH
 from hostledger.web.views import client_privacy
 
 urlpatterns: list = [
@@ -19,7 +20,7 @@ urlpatterns: list = [
         name="personal_data_export_download",
     ),
     path(
-        "privacy/export-schema.json",
+        SCHEMA_PATH.removeprefix("/"),
         client_privacy.personal_data_export_schema,
         name="personal_data_export_schema",
     ),

@@ -25,6 +25,8 @@ from django.utils import timezone
 from hostledger.accounts import actions
 from hostledger.accounts.models import User
 from hostledger.catalog import actions as catalog_actions
+from hostledger.privacy.exports import personal_data_export_start
+from hostledger.privacy.models import PersonalDataExport
 from tests.api import money_factories as money
 from tests.api.conftest import (
     api_by_session,
@@ -68,6 +70,7 @@ CLIENT_SCOPED = (
     "/notifications",
     "/notification-preferences",
     "/decisions",
+    "/personal-data",
 )
 """Rows under these paths act in A's account: ``?client=<A>`` is added to them."""
 
@@ -283,6 +286,10 @@ TABLE = [
                                                 401, 403, 403, 403, 200, 403, 403, 403, 200),
     ("POST",   "/staff/decisions/{reviewed_decision}/review-answer",
                                                 401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("GET",    "/personal-data/exports",        401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("POST",   "/personal-data/exports",        401, 202, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/personal-data/exports/{export}",
+                                                401, 200, 404, 403, 404, 404, 404, 404, 404),
 ]  # fmt: skip
 
 COMPANY = {
@@ -546,8 +553,19 @@ def build_world() -> World:
             **verifications,
             **make_notifications(account),
             **make_decisions(account, owner),
+            "export": make_failed_export(account, owner),
         },
     )
+
+
+def make_failed_export(account, owner) -> str:
+    """An export of A's personal data whose build failed, so that starting one makes a new
+    one (GDPR-02)."""
+    export = personal_data_export_start(client=account, requested_by=owner)
+    PersonalDataExport.objects.filter(pk=export.pk).update(
+        status=PersonalDataExport.Status.FAILED, error="Matrix: not built"
+    )
+    return export.public_id
 
 
 def make_drafts(tariff) -> dict:
@@ -688,6 +706,7 @@ def test_the_table_covers_every_operation_of_the_api(anonymous, db):
         "/payment_reminder/et": "/{event}/{language}",
         "{decision}": "{decision_id}",
         "{reviewed_decision}": "{decision_id}",
+        "{export}": "{export_id}",
     }
     covered = set()
     for method, path, *_ in TABLE:
