@@ -33,6 +33,8 @@ HostLedger's commands:
   ledger        verify that every cached balance equals the sum of its entries
   billing-run   run the billing run now (--as-of TIMESTAMP: as of that moment)
   rotate-keys   re-encrypt personal data with the newest key
+  privacy       personal data: `privacy import FILE` makes a client from another
+                HostLedger's export
 
 Django's commands (migrate, shell, check, ...) work too; `hostledger help` lists them all
 and `hostledger help <command>` describes one.

@@ -35,6 +35,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.sql.constants import MULTI
 
 from hostledger.core.fields import BlindIndexField
 from hostledger.core.personal_data import (
@@ -275,7 +276,8 @@ def _json_default(value):
 
 
 def _csv_and_json(kind: str):
-    """The function giving a value's CSV text and JSON value, for a column of ``kind``."""
+    """The function giving a value's CSV text and JSON value, for a column of ``kind``, from
+    the value Django's converters made."""
     if kind == "text":
         return lambda value: ("" if value is None else value, value)
     if kind == "number":
@@ -287,6 +289,75 @@ def _csv_and_json(kind: str):
     if kind == "structure":
         return lambda value: (csv_text(value), value)
     return lambda value: (csv_text(value), None if value is None else csv_text(value))
+
+
+def _sqlite_moment(value):
+    """A SQLite datetime column as the driver gives it (naive, in UTC) in the ISO form that
+    Django's converter and ``isoformat()`` would give, without making it aware first."""
+    if value is None:
+        return "", None
+    if isinstance(value, str):
+        text = value.replace(" ", "T", 1) + "+00:00"
+    else:
+        text = value.isoformat() + "+00:00"
+    return text, text
+
+
+def _sqlite_flag(value):
+    if value is None:
+        return "", None
+    return ("true", True) if value else ("false", False)
+
+
+def _row_converters(asset: Asset, compiler) -> list:
+    """One function per selected column, from the raw database value to (CSV text, JSON
+    value). Text, numbers, and on SQLite datetimes and flags, are read as the driver gives
+    them; the rest (encrypted text, JSON, decimals, dates on PostgreSQL) through Django's
+    converters, as ``values_list`` would."""
+    expressions = [item[0] for item in compiler.select]
+    django_converters = compiler.get_converters(expressions)
+    sqlite = compiler.connection.vendor == "sqlite"
+    fields = [None, *(asset.model._meta.get_field(c.name) for c in asset.columns)]
+    kinds = ["text", *(column.kind for column in asset.columns)]
+    result = []
+    for position, (kind, field) in enumerate(zip(kinds, fields, strict=True)):
+        found = django_converters.get(position)
+        plain = _csv_and_json(kind)
+        is_datetime = isinstance(field, models.DateTimeField)
+        if (
+            sqlite
+            and kind == "moment"
+            and is_datetime
+            and field.column == asset_column(asset, position)
+        ):
+            result.append(_sqlite_moment)
+        elif sqlite and kind == "flag":
+            result.append(_sqlite_flag)
+        elif found is None:
+            result.append(plain)
+        else:
+            result.append(_through(found, compiler.connection, plain))
+    return result
+
+
+def asset_column(asset: Asset, position: int) -> str | None:
+    """The database column of the selected column ``position`` when it is the asset's own
+    (not a value looked up through a relation)."""
+    if position == 0:
+        return None
+    column = asset.columns[position - 1]
+    return column.db_column if column.lookup == column.name else None
+
+
+def _through(found, connection, plain):
+    converters, expression = found
+
+    def convert(value):
+        for converter in converters:
+            value = converter(value, expression, connection)
+        return plain(value)
+
+    return convert
 
 
 def field_description(asset: Asset) -> list[dict]:
@@ -412,12 +483,15 @@ def _write_asset(zf, spool, asset: Asset, client, user_id, first: bool) -> Itera
         text = io.TextIOWrapper(entry, encoding="utf-8", newline="", write_through=False)
         writer = csv.writer(text)
         writer.writerow(names)
-        rows = asset.rows(client_id=client.pk, user_id=user_id).iterator(chunk_size=CHUNK_ROWS)
+        queryset = asset.rows(client_id=client.pk, user_id=user_id)
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        blocks = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=CHUNK_ROWS)
+        converters = _row_converters(asset, compiler)
+        width = len(converters)
         parts: list[str] = []
-        converters = [_csv_and_json("text"), *(_csv_and_json(c.kind) for c in asset.columns)]
         writerow = writer.writerow
-        for row in rows:
-            pairs = [convert(value) for convert, value in zip(converters, row, strict=True)]
+        for row in (row for block in blocks for row in block):
+            pairs = [convert(value) for convert, value in zip(converters, row[:width], strict=True)]
             writerow([pair[0] for pair in pairs])
             parts.append(encode(dict(zip(names, [pair[1] for pair in pairs], strict=True))))
             count += 1

@@ -85,7 +85,16 @@ def test_export_holds_one_csv_per_asset_and_the_described_json__GDPR_02(
         "encrypted_at_rest": True,
         "value_withheld": None,
     }
-    assert client_asset["records"][0]["first_name"] == "Anna"
+    record = client_asset["records"][0]
+    assert record["first_name"] == "Anna"
+    assert record["created_at"] == client_a.created_at.isoformat()
+    assert record["age_declared_at"] == client_a.age_declared_at.isoformat()
+    assert record["id"] == client_a.public_id
+    payer_record = next(a for a in document["assets"] if a["asset"] == "accounts.payer")
+    assert payer_record["records"][0]["is_default"] is True
+    assert payer_record["records"][0]["archived_at"] is None
+    created = client_rows[0].index("created_at")
+    assert client_rows[1][created] == client_a.created_at.isoformat()
     assert client_asset["row_count"] == 1
     assert document["row_counts"]["accounts.client"] == 1
     assert document["portable"]["profile"]["email"] == "anna@example.com"

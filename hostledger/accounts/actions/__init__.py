@@ -14,6 +14,7 @@ from hostledger.accounts.actions.contacts import (
     contact_create,
     contact_update,
 )
+from hostledger.accounts.actions.imports import client_import
 from hostledger.accounts.actions.notes import staff_note_add
 from hostledger.accounts.actions.payers import (
     clean_payer_data,
@@ -75,6 +76,7 @@ __all__ = [
     "clean_client_data",
     "clean_contact_data",
     "clean_payer_data",
+    "client_import",
     "clean_scopes",
     "client_profile_update",
     "client_register",
