@@ -275,89 +275,78 @@ def _json_default(value):
     return str(value)
 
 
-def _csv_and_json(kind: str):
-    """The function giving a value's CSV text and JSON value, for a column of ``kind``, from
-    the value Django's converters made."""
-    if kind == "text":
-        return lambda value: ("" if value is None else value, value)
-    if kind == "number":
-        return lambda value: ("" if value is None else str(value), value)
-    if kind == "moment":
-        return lambda value: ("", None) if value is None else (value.isoformat(),) * 2
-    if kind == "flag":
-        return lambda value: ("" if value is None else ("true" if value else "false"), value)
-    if kind == "structure":
-        return lambda value: (csv_text(value), value)
-    return lambda value: (csv_text(value), None if value is None else csv_text(value))
+def _flag(value):
+    return value if value is None else bool(value)
+
+
+def _moment(value):
+    return value if value is None else value.isoformat()
 
 
 def _sqlite_moment(value):
     """A SQLite datetime column as the driver gives it (naive, in UTC) in the ISO form that
     Django's converter and ``isoformat()`` would give, without making it aware first."""
     if value is None:
-        return "", None
-    if isinstance(value, str):
-        text = value.replace(" ", "T", 1) + "+00:00"
-    else:
-        text = value.isoformat() + "+00:00"
-    return text, text
-
-
-def _sqlite_flag(value):
-    if value is None:
-        return "", None
-    return ("true", True) if value else ("false", False)
-
-
-def _row_converters(asset: Asset, compiler) -> list:
-    """One function per selected column, from the raw database value to (CSV text, JSON
-    value). Text, numbers, and on SQLite datetimes and flags, are read as the driver gives
-    them; the rest (encrypted text, JSON, decimals, dates on PostgreSQL) through Django's
-    converters, as ``values_list`` would."""
-    expressions = [item[0] for item in compiler.select]
-    django_converters = compiler.get_converters(expressions)
-    sqlite = compiler.connection.vendor == "sqlite"
-    fields = [None, *(asset.model._meta.get_field(c.name) for c in asset.columns)]
-    kinds = ["text", *(column.kind for column in asset.columns)]
-    result = []
-    for position, (kind, field) in enumerate(zip(kinds, fields, strict=True)):
-        found = django_converters.get(position)
-        plain = _csv_and_json(kind)
-        is_datetime = isinstance(field, models.DateTimeField)
-        if (
-            sqlite
-            and kind == "moment"
-            and is_datetime
-            and field.column == asset_column(asset, position)
-        ):
-            result.append(_sqlite_moment)
-        elif sqlite and kind == "flag":
-            result.append(_sqlite_flag)
-        elif found is None:
-            result.append(plain)
-        else:
-            result.append(_through(found, compiler.connection, plain))
-    return result
-
-
-def asset_column(asset: Asset, position: int) -> str | None:
-    """The database column of the selected column ``position`` when it is the asset's own
-    (not a value looked up through a relation)."""
-    if position == 0:
         return None
-    column = asset.columns[position - 1]
-    return column.db_column if column.lookup == column.name else None
+    if isinstance(value, str):
+        return value.replace(" ", "T", 1) + "+00:00"
+    return value.isoformat() + "+00:00"
 
 
-def _through(found, connection, plain):
+def _through(found, connection, then):
     converters, expression = found
 
     def convert(value):
         for converter in converters:
             value = converter(value, expression, connection)
-        return plain(value)
+        return then(value)
 
     return convert
+
+
+def _plain(value):
+    """A value Django converted that is neither text, number, flag nor moment: the JSON
+    value (structures stay structures; decimals and the rest become text)."""
+    if value is None or isinstance(value, dict | list | int | float | str):
+        return value
+    return csv_text(value)
+
+
+def row_conversions(asset: Asset, compiler) -> list[tuple[int, Callable]]:
+    """(position, function) for every selected column whose raw database value is not yet
+    the value to write. Text and numbers are written as the driver gives them; on SQLite,
+    datetimes and flags are made from the driver's value directly; encrypted text, JSON,
+    decimals and dates elsewhere go through Django's converters, as ``values_list`` would."""
+    expressions = [item[0] for item in compiler.select]
+    django_converters = compiler.get_converters(expressions)
+    sqlite = compiler.connection.vendor == "sqlite"
+    columns = [None, *asset.columns]
+    conversions: list[tuple[int, Callable]] = []
+    for position, column in enumerate(columns):
+        kind = "text" if column is None else column.kind
+        found = django_converters.get(position)
+        own = column is not None and column.lookup == column.name
+        field = asset.model._meta.get_field(column.name) if own else None
+        if sqlite and kind == "moment" and isinstance(field, models.DateTimeField):
+            conversions.append((position, _sqlite_moment))
+        elif sqlite and kind == "flag":
+            conversions.append((position, _flag))
+        elif found is not None:
+            then = {"moment": _moment, "flag": _flag}.get(kind, _plain)
+            conversions.append((position, _through(found, compiler.connection, then)))
+        elif kind == "moment":
+            conversions.append((position, _moment))
+        elif kind not in ("text", "number", "flag"):
+            conversions.append((position, _plain))
+    return conversions
+
+
+def _csv_cell(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_json_default)
+    return value
 
 
 def field_description(asset: Asset) -> list[dict]:
@@ -442,7 +431,7 @@ def write_export(
                             on_progress(done, total)
                         count = 0
                         for count in _write_asset(zf, spool, asset, client, user_id, first):
-                            if on_progress is not None and count % CHUNK_ROWS == 0:
+                            if on_progress is not None:
                                 on_progress(done + count, total)
                         first = False
                         counts[asset.label] = count
@@ -464,8 +453,8 @@ def write_export(
 
 
 def _write_asset(zf, spool, asset: Asset, client, user_id, first: bool) -> Iterator[int]:
-    """Write the asset's CSV into the ZIP and its JSON part into ``spool``; yields the rows
-    written so far after each row."""
+    """Write the asset's CSV into the ZIP and its JSON part into ``spool``, a block of rows
+    at a time; yields the rows written so far after each block."""
     names = ["id", *(column.name for column in asset.columns)]
     head = {
         "asset": asset.label,
@@ -474,6 +463,7 @@ def _write_asset(zf, spool, asset: Asset, client, user_id, first: bool) -> Itera
         "csv_file": asset.file_name,
         "found_through": {"client": list(asset.client_paths), "user": asset.user_path or None},
         "personal_fields": field_description(asset),
+        "columns": names,
     }
     opening = json.dumps(head, ensure_ascii=False)[:-1] + ', "records": ['
     spool.write((b"" if first else b",\n") + opening.encode("utf-8"))
@@ -486,21 +476,32 @@ def _write_asset(zf, spool, asset: Asset, client, user_id, first: bool) -> Itera
         queryset = asset.rows(client_id=client.pk, user_id=user_id)
         compiler = queryset.query.get_compiler(using=queryset.db)
         blocks = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=CHUNK_ROWS)
-        converters = _row_converters(asset, compiler)
-        width = len(converters)
-        parts: list[str] = []
-        writerow = writer.writerow
-        for row in (row for block in blocks for row in block):
-            pairs = [convert(value) for convert, value in zip(converters, row[:width], strict=True)]
-            writerow([pair[0] for pair in pairs])
-            parts.append(encode(dict(zip(names, [pair[1] for pair in pairs], strict=True))))
-            count += 1
-            if len(parts) >= CHUNK_ROWS:
-                spool.write(((",\n" if count > len(parts) else "\n") + ",\n".join(parts)).encode())
-                parts.clear()
-                yield count
-        if parts:
-            spool.write(((",\n" if count > len(parts) else "\n") + ",\n".join(parts)).encode())
+        conversions = row_conversions(asset, compiler)
+        width = len(names)
+        # Flags and structures are written differently in the CSV than in the JSON.
+        csv_positions = [
+            p
+            for p, c in enumerate([None, *asset.columns])
+            if c and c.kind in ("flag", "structure", "other")
+        ]
+        for block in blocks:
+            rows = [list(row[:width]) for row in block]
+            for row in rows:
+                for position, convert in conversions:
+                    row[position] = convert(row[position])
+            if csv_positions:
+                cells = [list(row) for row in rows]
+                for row in cells:
+                    for position in csv_positions:
+                        row[position] = _csv_cell(row[position])
+                writer.writerows(cells)
+            else:
+                writer.writerows(rows)
+            records = encode(rows)[1:-1]
+            if records:
+                spool.write(((",\n" if count else "\n") + records).encode())
+            count += len(rows)
+            yield count
         text.flush()
         text.detach()
     spool.write(f'], "row_count": {count}}}'.encode())

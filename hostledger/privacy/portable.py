@@ -124,7 +124,11 @@ class AssetDocument(_Strict):
     csv_file: str
     found_through: FoundThrough
     personal_fields: list[PersonalField]
-    records: list[dict[str, Any]]
+    columns: list[str] = Field(
+        description="Names of the values of each record, in order: the record's id, then its "
+        "fields; the personal ones are described in personal_fields."
+    )
+    records: list[list[Any]] = Field(description="The subject's records, one array each.")
     row_count: int = Field(ge=0)
 
 

@@ -42,3 +42,13 @@ def sealed_bytes(export: PersonalDataExport) -> bytes:
 
 def csv_rows(archive: zipfile.ZipFile, name: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(archive.read(name).decode("utf-8"), newline="")))
+
+
+def asset_of(document: dict, label: str) -> dict:
+    """One asset of the JSON document."""
+    return next(item for item in document["assets"] if item["asset"] == label)
+
+
+def records_of(asset: dict) -> list[dict]:
+    """An asset's records as dicts keyed by its column names."""
+    return [dict(zip(asset["columns"], record, strict=True)) for record in asset["records"]]

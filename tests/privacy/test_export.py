@@ -37,6 +37,7 @@ from tests.privacy.export_helpers import (
     csv_rows,
     export_document,
     export_zip,
+    records_of,
     sealed_bytes,
 )
 from tests.queued_tasks import run_queued_tasks
@@ -85,14 +86,14 @@ def test_export_holds_one_csv_per_asset_and_the_described_json__GDPR_02(
         "encrypted_at_rest": True,
         "value_withheld": None,
     }
-    record = client_asset["records"][0]
+    record = records_of(client_asset)[0]
     assert record["first_name"] == "Anna"
     assert record["created_at"] == client_a.created_at.isoformat()
     assert record["age_declared_at"] == client_a.age_declared_at.isoformat()
     assert record["id"] == client_a.public_id
     payer_record = next(a for a in document["assets"] if a["asset"] == "accounts.payer")
-    assert payer_record["records"][0]["is_default"] is True
-    assert payer_record["records"][0]["archived_at"] is None
+    assert records_of(payer_record)[0]["is_default"] is True
+    assert records_of(payer_record)[0]["archived_at"] is None
     created = client_rows[0].index("created_at")
     assert client_rows[1][created] == client_a.created_at.isoformat()
     assert client_asset["row_count"] == 1
@@ -128,7 +129,7 @@ def test_credentials_are_listed_but_their_values_withheld__GDPR_02(client_a, own
     )
     password = next(f for f in user_asset["personal_fields"] if f["field"] == "password")
     assert password["value_withheld"] == "a password hash is a credential, not information"
-    assert "password" not in user_asset["records"][0]
+    assert "password" not in user_asset["columns"]
 
 
 def test_a_newly_declared_field_is_exported_without_code_changes__GDPR_02_GDPR_01(
@@ -176,7 +177,7 @@ def test_a_newly_declared_field_is_exported_without_code_changes__GDPR_02_GDPR_0
     assert [
         (f["field"], f["category"], f["stored_in"]["column"]) for f in asset["personal_fields"]
     ] == [("reference_number", "billing", "reference_number")]
-    assert asset["records"][0]["reference_number"] == reference.reference_number
+    assert records_of(asset)[0]["reference_number"] == reference.reference_number
 
 
 def test_export_file_is_encrypted_at_rest__GDPR_02_GDPR_11(client_a, owner_a):
