@@ -10,7 +10,9 @@ exists already (the sign-in email) is refused, and a refusal stores nothing.
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 from django.db import transaction
 from pydantic import ValidationError
@@ -20,16 +22,38 @@ from hostledger.accounts.models import Client
 from hostledger.core.errors import DomainError
 from hostledger.ledger import actions as ledger
 from hostledger.notifications.actions import channel_preference_set
+from hostledger.privacy.export import JSON_NAME
 from hostledger.privacy.portable import PersonalDataDocument
 
 MAX_DOCUMENT_BYTES = 200 * 1024 * 1024
 
 
+def document_bytes(content: bytes | str) -> bytes | str:
+    """The JSON document itself: ``content``, or the ``personal-data.json`` inside it when it
+    is the export's ZIP."""
+    if isinstance(content, bytes) and content.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                return archive.read(JSON_NAME)
+        except (zipfile.BadZipFile, KeyError) as error:
+            raise DomainError(
+                "invalid_input",
+                f"file: not an export ZIP holding {JSON_NAME}.",
+                fields={"file": "not an export"},
+            ) from error
+    return content
+
+
 def parsed_document(content: bytes | str) -> PersonalDataDocument:
-    """The export document in ``content``, validated against the schema; DomainError
-    ``invalid_input`` naming the first wrong fields otherwise."""
+    """The export document in ``content`` (the ZIP or its JSON), validated against the
+    schema; DomainError ``invalid_input`` naming the first wrong fields otherwise."""
     if len(content) > MAX_DOCUMENT_BYTES:
-        raise DomainError("invalid_input", "file: the document is larger than 200 MB.")
+        raise DomainError(
+            "invalid_input",
+            "file: the document is larger than 200 MB.",
+            fields={"file": "too large"},
+        )
+    content = document_bytes(content)
     try:
         data = json.loads(content)
     except (ValueError, UnicodeDecodeError) as error:

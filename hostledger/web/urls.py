@@ -14,6 +14,7 @@ from hostledger.web import (
     urls_staff_decisions,
     urls_staff_money,
     urls_staff_notifications,
+    urls_staff_personal_data,
     urls_staff_service_changes,
     urls_staff_services,
     urls_staff_verification,
@@ -77,4 +78,4 @@ urlpatterns += urls_client_verification.urlpatterns + urls_staff_verification.ur
 # Decisions of the billing run and their human review (AUT-06)
 urlpatterns += urls_client_decisions.urlpatterns + urls_staff_decisions.urlpatterns
 # Your data: exports of personal data (GDPR-02)
-urlpatterns += urls_client_privacy.urlpatterns
+urlpatterns += urls_client_privacy.urlpatterns + urls_staff_personal_data.urlpatterns

@@ -7,7 +7,9 @@ import json
 import zipfile
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from hostledger.accounts.models import Client, Contact, Payer, User
 from hostledger.core.errors import DomainError
@@ -15,6 +17,7 @@ from hostledger.flows.personal_data_import import personal_data_import
 from hostledger.notifications.actions import channel_preference_set
 from hostledger.notifications.models import ChannelPreference
 from tests.privacy.export_helpers import built_export, export_zip
+from tests.web.conftest import login
 
 
 def exported_document(client, owner) -> dict:
@@ -88,8 +91,11 @@ def test_import_checks_the_schema_and_names_the_field__GDPR_02(client_a, owner_a
     assert list(refused.value.fields) == ["portable.payers.0.kind"]
     assert refused.value.message.startswith("portable.payers.0.kind: ")
     with pytest.raises(DomainError) as not_json:
-        personal_data_import(content=b"PK\x03\x04 not a document")
+        personal_data_import(content=b"{ not a document")
     assert not_json.value.fields == {"file": "not JSON"}
+    with pytest.raises(DomainError) as not_zip:
+        personal_data_import(content=b"PK\x03\x04 not a ZIP")
+    assert not_zip.value.fields == {"file": "not an export"}
     assert counts() == before
 
 
@@ -121,3 +127,26 @@ def test_command_imports_a_zip__GDPR_02(client_a, owner_a, tmp_path, capsys):
     assert User.objects.filter(email="anna@elsewhere.example").exists()
     with pytest.raises(CommandError, match="already exists"):
         call_command("privacy", "import", str(path))
+
+
+def test_staff_import_page_makes_the_client__GDPR_02(client, client_a, owner_a, staff):
+    document = exported_document(client_a, owner_a)
+    document["portable"]["profile"]["email"] = "anna@moved.example"
+    officer = staff("privacy_officer")
+    upload = SimpleUploadedFile(
+        "export.json", json.dumps(document).encode(), content_type="application/json"
+    )
+
+    response = login(client, officer).post(
+        reverse("web:staff_personal_data_import"), {"file": upload}
+    )
+
+    imported = Client.objects.get(owner__email="anna@moved.example")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:staff_client_detail", args=[imported.public_id])
+    refused = login(client, officer).post(
+        reverse("web:staff_personal_data_import"),
+        {"file": SimpleUploadedFile("export.json", json.dumps(document).encode())},
+    )
+    assert refused.status_code == 400
+    assert b"already exists here" in refused.content

@@ -27,6 +27,7 @@ from tests.web.test_authorization_matrix import (  # noqa: F401  (built_world is
     built_world,
     client_page,
     database_state,
+    staff_page,
 )
 
 
@@ -132,3 +133,50 @@ def test_privacy_pages_authorization_matrix__GDPR_02_ACC_06(
         assert state() != before, "an allowed write changed nothing"
     else:
         assert state() == before, "a refused or read-only request changed data"
+
+
+# ---- the staff page importing an export (privacy.manage)
+
+STAFF_ENDPOINTS = [
+    Endpoint(
+        "staff_personal_data_import",
+        staff_page("privacy_officer", "administrator"),
+    ),
+    Endpoint(
+        "staff_personal_data_import",
+        staff_page("privacy_officer", "administrator", granted=400),
+        method="POST",
+    ),
+]
+
+
+def test_the_staff_import_page_is_in_the_table():
+    from hostledger.web import urls_staff_personal_data
+
+    assert {pattern.name for pattern in urls_staff_personal_data.urlpatterns} == {
+        endpoint.name for endpoint in STAFF_ENDPOINTS
+    }
+    for endpoint in STAFF_ENDPOINTS:
+        assert set(endpoint.expect) == set(ACTORS), endpoint.name
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "actor"),
+    [
+        pytest.param(endpoint, actor, id=f"{endpoint.method} {endpoint.name} as {actor}")
+        for endpoint in STAFF_ENDPOINTS
+        for actor in ACTORS
+    ],
+)
+def test_staff_import_page_authorization_matrix__GDPR_02_ACC_11(
+    endpoint: Endpoint, actor: str, privacy_world: PrivacyWorld, client
+):
+    """An empty upload answers 400 to the permitted staff (nothing imported), 403 to the rest."""
+    http = privacy_world.sign_in(client, actor)
+    url = endpoint.url(privacy_world)
+    before = state()
+
+    response = http.post(url, {}) if endpoint.method == "POST" else http.get(url)
+
+    assert response.status_code == endpoint.expect[actor], response.content[:600]
+    assert state() == before

@@ -8,25 +8,12 @@ everything is.
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from hostledger.core.errors import DomainError
 from hostledger.flows.personal_data_import import personal_data_import
-from hostledger.privacy.export import JSON_NAME
-
-
-def document_content(path: Path) -> bytes:
-    """The JSON document in ``path``: the file itself, or the one inside an export ZIP."""
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            try:
-                return archive.read(JSON_NAME)
-            except KeyError:
-                raise CommandError(f"{path}: the ZIP holds no {JSON_NAME}.") from None
-    return path.read_bytes()
 
 
 class Command(BaseCommand):
@@ -44,7 +31,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: no such file.")
         try:
-            client = personal_data_import(content=document_content(path))
+            client = personal_data_import(content=path.read_bytes())
         except DomainError as error:
             raise CommandError(error.message) from error
         self.stdout.write(
