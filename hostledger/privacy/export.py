@@ -33,8 +33,9 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import connections, models
+from django.db.models import F, Q
+from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
 
 from hostledger.core.fields import BlindIndexField
@@ -138,14 +139,33 @@ class Asset:
             condition |= Q(**{self.user_path: user_id})
         return condition
 
-    def rows(self, *, client_id: int, user_id: int | None):
-        """The subject's rows as tuples: the key, then one value per column."""
+    def rows(self, *, client_id: int, user_id: int | None, moments_as_text: bool = False):
+        """The subject's rows as tuples: the key, then one value per column.
+
+        ``moments_as_text`` selects the asset's own date and datetime columns as text (SQLite:
+        as stored), which spares the driver parsing every value into a datetime that the
+        export would only format back into text."""
+        expressions = {}
+        for position, column in enumerate([None, *self.columns]):
+            lookup = self.key_lookup if column is None else column.lookup
+            if moments_as_text and column is not None and self.is_own_moment(column):
+                expressions[f"export_column_{position}"] = Cast(lookup, models.TextField())
+            else:
+                expressions[f"export_column_{position}"] = F(lookup)
         manager = self.model._base_manager
         return (
             manager.filter(self.subject_filter(client_id=client_id, user_id=user_id))
             .order_by("pk")
-            .values_list(self.key_lookup, *(column.lookup for column in self.columns))
+            .annotate(**expressions)
+            .values_list(*expressions)
         )
+
+    def is_own_moment(self, column: Column) -> bool:
+        """Whether ``column`` is a date or datetime column of the asset's own table."""
+        if column.kind != "moment" or column.lookup != column.name:
+            return False
+        field = self.model._meta.get_field(column.name)
+        return isinstance(field, models.DateTimeField | models.DateField)
 
 
 def _kind_of(field) -> str:
@@ -293,6 +313,13 @@ def _sqlite_moment(value):
     return value.isoformat() + "+00:00"
 
 
+def _sqlite_date(value):
+    """A SQLite date column as stored ("YYYY-MM-DD", the ISO form), or a date."""
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat()
+
+
 def _through(found, connection, then):
     converters, expression = found
 
@@ -329,6 +356,8 @@ def row_conversions(asset: Asset, compiler) -> list[tuple[int, Callable]]:
         field = asset.model._meta.get_field(column.name) if own else None
         if sqlite and kind == "moment" and isinstance(field, models.DateTimeField):
             conversions.append((position, _sqlite_moment))
+        elif sqlite and kind == "moment" and isinstance(field, models.DateField):
+            conversions.append((position, _sqlite_date))
         elif sqlite and kind == "flag":
             conversions.append((position, _flag))
         elif found is not None:
@@ -473,7 +502,8 @@ def _write_asset(zf, spool, asset: Asset, client, user_id, first: bool) -> Itera
         text = io.TextIOWrapper(entry, encoding="utf-8", newline="", write_through=False)
         writer = csv.writer(text)
         writer.writerow(names)
-        queryset = asset.rows(client_id=client.pk, user_id=user_id)
+        sqlite = connections[asset.model._base_manager.db].vendor == "sqlite"
+        queryset = asset.rows(client_id=client.pk, user_id=user_id, moments_as_text=sqlite)
         compiler = queryset.query.get_compiler(using=queryset.db)
         blocks = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=CHUNK_ROWS)
         conversions = row_conversions(asset, compiler)
