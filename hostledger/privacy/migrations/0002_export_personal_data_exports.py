@@ -9,38 +9,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_merge_documents_and_pages'),
-        ('privacy', '0001_initial'),
+        ("accounts", "0004_merge_documents_and_pages"),
+        ("privacy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PersonalDataExport',
+            name="PersonalDataExport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=functools.partial(hostledger.core.ids.new_public_id, 'exp'), editable=False, max_length=24, unique=True)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('building', 'Building'), ('ready', 'Ready to download'), ('failed', 'Failed'), ('expired', 'Expired')], default='queued', max_length=10)),
-                ('requested_at', models.DateTimeField()),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('progress_done', models.PositiveIntegerField(default=0)),
-                ('progress_total', models.PositiveIntegerField(default=0)),
-                ('row_counts', models.JSONField(blank=True, default=dict)),
-                ('file_path', models.CharField(blank=True, max_length=300)),
-                ('file_size', models.BigIntegerField(default=0)),
-                ('file_key', hostledger.core.fields.EncryptedTextField(blank=True)),
-                ('error', models.TextField(blank=True)),
-                ('downloads', models.PositiveIntegerField(default=0)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='personal_data_exports', to='accounts.client')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=functools.partial(hostledger.core.ids.new_public_id, "exp"),
+                        editable=False,
+                        max_length=24,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("building", "Building"),
+                            ("ready", "Ready to download"),
+                            ("failed", "Failed"),
+                            ("expired", "Expired"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField()),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("progress_done", models.PositiveIntegerField(default=0)),
+                ("progress_total", models.PositiveIntegerField(default=0)),
+                ("row_counts", models.JSONField(blank=True, default=dict)),
+                ("file_path", models.CharField(blank=True, max_length=300)),
+                ("file_size", models.BigIntegerField(default=0)),
+                ("file_key", hostledger.core.fields.EncryptedTextField(blank=True)),
+                ("error", models.TextField(blank=True)),
+                ("downloads", models.PositiveIntegerField(default=0)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="personal_data_exports",
+                        to="accounts.client",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at', '-id'],
-                'indexes': [models.Index(fields=['status', 'expires_at'], name='privacy_export_expiry')],
+                "ordering": ["-requested_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["status", "expires_at"], name="privacy_export_expiry")
+                ],
             },
         ),
     ]
