@@ -68,7 +68,7 @@ WITHHELD = {
     ("socialaccount.socialtoken", "token"): "an access token is a credential",
     ("socialaccount.socialtoken", "token_secret"): "an access token is a credential",
     ("accounts.clientsearchtoken", "token"): "a keyed hash, meaningless without the key",
-    ("privacy.personaldataexport", "file_key"): "the key of an export file is a secret",
+    ("privacy.personaldataexport", "file_key"): "the key of an export file is a credential",
 }
 KEYED_HASH = "a keyed hash for exact look-ups, meaningless without the key"
 

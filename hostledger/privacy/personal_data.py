@@ -79,7 +79,13 @@ declare(
         "row_counts": NotPersonal("how many rows of each kind the file holds"),
         "file_path": NotPersonal("name of the encrypted file under the var dir"),
         "file_size": NOT_PERSONAL,
-        "file_key": NotPersonal("random key of the encrypted file, itself encrypted"),
+        "file_key": Personal(
+            Category.ACCOUNT,
+            _ANSWERING_ACCESS + ": the random key that opens the export file",
+            LegalBasis.LEGAL_OBLIGATION,
+            Retention.ACCOUNT_LIFETIME,
+            encrypted=True,
+        ),
         "error": NotPersonal("why a build failed; errors name record ids, never personal data"),
         "downloads": Personal(
             Category.TECHNICAL,
