@@ -55,7 +55,7 @@ JSON_NAME = "personal-data.json"
 SCHEMA_FILE = Path(__file__).with_name("export_schema.json")
 SCHEMA_PATH = "/privacy/export-schema.json"
 """Where the schema is served (hostledger/web/urls_client_privacy.py uses this path)."""
-CHUNK_ROWS = 2_000
+CHUNK_ROWS = 10_000
 """Rows fetched per round trip while exporting; bounds the memory of a build."""
 
 # Personal fields whose values are never put in an export, with the reason shown instead:
