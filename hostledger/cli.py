@@ -35,6 +35,8 @@ HostLedger's commands:
   rotate-keys   re-encrypt personal data with the newest key
   backup        take an encrypted backup and prune old ones (verify FILE: check one)
   restore       restore a backup into a fresh database and replay later erasures
+  privacy       personal data: `privacy import FILE` makes a client from another
+                HostLedger's export
 
 Django's commands (migrate, shell, check, ...) work too; `hostledger help` lists them all
 and `hostledger help <command>` describes one.

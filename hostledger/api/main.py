@@ -26,6 +26,7 @@ from hostledger.api.routers import (
     payers,
     payment_reversals,
     policies,
+    privacy,
     privacy_requests,
     privacy_staff,
     service_changes,
@@ -126,3 +127,4 @@ api.add_router("", decisions.router)
 api.add_router("", policies.router)
 api.add_router("", privacy_staff.router)
 api.add_router("", privacy_requests.router)
+api.add_router("", privacy.router)

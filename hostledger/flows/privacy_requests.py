@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from hostledger.accounts.models import User
 from hostledger.core.personal_data import ErasureStrategy
+from hostledger.core.registry import setting_value
 from hostledger.flows.privacy_erasure import client_erase
 from hostledger.privacy.actions import processing_restriction_start
 from hostledger.privacy.actions_requests import (
@@ -38,6 +39,7 @@ from hostledger.privacy.actions_requests import (
     request_respond,
     require_privacy_staff,
 )
+from hostledger.privacy.exports import personal_data_export_start
 from hostledger.privacy.models import DataSubjectRequest, RestrictionReason
 
 Kind = DataSubjectRequest.Kind
@@ -128,5 +130,21 @@ def fulfil_restriction(*, request: DataSubjectRequest, actor: User, now: datetim
     )
 
 
+def fulfil_access(*, request: DataSubjectRequest, actor: User, now: datetime) -> str:
+    """Start the export of the requesting client's personal data (GDPR-02): a ZIP with one
+    CSV per kind of record and the JSON description, for access and portability alike."""
+    export = personal_data_export_start(
+        client=request.client, requested_by=request.filed_by or request.client.owner
+    )
+    return (
+        f"Your data is being exported (export {export.public_id}). Download it from the "
+        "Your data page of the client area once it is ready; you will be asked to confirm "
+        "it is you. The link expires after "
+        f"{setting_value('privacy.export_link_days')} days."
+    )
+
+
+FULFILMENT_HANDLERS[Kind.ACCESS] = fulfil_access
+FULFILMENT_HANDLERS[Kind.PORTABILITY] = fulfil_access
 FULFILMENT_HANDLERS[Kind.ERASURE] = fulfil_erasure
 FULFILMENT_HANDLERS[Kind.RESTRICTION] = fulfil_restriction

@@ -10,6 +10,7 @@ from hostledger.core.jobs import JobContext, periodic_job
 from hostledger.privacy.actions import access_logs_purge, log_files_purge, mail_files_purge
 from hostledger.privacy.actions_requests import request_reminders_send
 from hostledger.privacy.backups import backup_run
+from hostledger.privacy.exports import personal_data_exports_expire
 from hostledger.privacy.retention import retention_run
 
 
@@ -79,3 +80,11 @@ def remind_of_requests(run: JobContext) -> None:
     for threshold, count in counts.items():
         run.count(threshold, count)
     run.log(f"Reminded of {sum(counts.values())} data-subject requests.")
+
+
+@periodic_job("privacy.expire_exports", every=timedelta(days=1))
+def expire_exports(run: JobContext) -> None:
+    """Delete the files of personal-data exports whose link expired (GDPR-02)."""
+    expired = personal_data_exports_expire(now=run.now)
+    run.count("expired", expired)
+    run.log(f"Deleted {expired} expired personal-data export files.")

@@ -310,3 +310,45 @@ declare(
     },
     subject=Subject(client="consent__client", user="actor"),
 )
+
+_ANSWERING_ACCESS = "answering the client's requests for a copy of their data (GDPR-02)"
+
+declare(
+    "privacy.PersonalDataExport",
+    {
+        "id": ROW_KEY,
+        "public_id": NotPersonal("random opaque id for URLs and the API"),
+        "client": REFERENCE,
+        "requested_by": REFERENCE,
+        "status": NOT_PERSONAL,
+        "requested_at": Personal(
+            Category.ACCOUNT,
+            _ANSWERING_ACCESS,
+            LegalBasis.LEGAL_OBLIGATION,
+            Retention.ACCOUNT_LIFETIME,
+        ),
+        "started_at": NotPersonal("when the build began"),
+        "finished_at": NotPersonal("when the build ended"),
+        "expires_at": NotPersonal("when the download link expires"),
+        "progress_done": NOT_PERSONAL,
+        "progress_total": NOT_PERSONAL,
+        "row_counts": NotPersonal("how many rows of each kind the file holds"),
+        "file_path": NotPersonal("name of the encrypted file under the var dir"),
+        "file_size": NOT_PERSONAL,
+        "file_key": Personal(
+            Category.ACCOUNT,
+            _ANSWERING_ACCESS + ": the random key that opens the export file",
+            LegalBasis.LEGAL_OBLIGATION,
+            Retention.ACCOUNT_LIFETIME,
+            encrypted=True,
+        ),
+        "error": NotPersonal("why a build failed; errors name record ids, never personal data"),
+        "downloads": Personal(
+            Category.TECHNICAL,
+            _ANSWERING_ACCESS + ": how often the file was downloaded",
+            LegalBasis.LEGITIMATE_INTEREST,
+            Retention.ACCOUNT_LIFETIME,
+        ),
+    },
+    subject=Subject(client="client", user="requested_by"),
+)

@@ -15,3 +15,14 @@ def send_staff_request_reminder(recipient: str, subject: str, body: str) -> dict
     failure raises, so the task result shows it and the worker's log names it."""
     send_mail(subject, body, None, [recipient])
     return {"sent_to": recipient}
+
+
+@task()
+def build_personal_data_export(export_id: int) -> dict:
+    """Build the queued export ``export_id`` and report how it ended."""
+    # Imported here: hostledger.privacy.exports enqueues this task, so importing it at module
+    # level would make the two modules import each other.
+    from hostledger.privacy.exports import personal_data_export_build
+
+    export = personal_data_export_build(export_id=export_id)
+    return {"export": export_id, "status": export.status if export is not None else "skipped"}

@@ -5,6 +5,7 @@ from hostledger.web import (
     urls_client_decisions,
     urls_client_money,
     urls_client_notifications,
+    urls_client_personal_data,
     urls_client_privacy,
     urls_client_requests,
     urls_client_service_changes,
@@ -17,6 +18,7 @@ from hostledger.web import (
     urls_staff_erasure,
     urls_staff_money,
     urls_staff_notifications,
+    urls_staff_personal_data,
     urls_staff_privacy,
     urls_staff_requests,
     urls_staff_service_changes,
@@ -98,3 +100,5 @@ urlpatterns += (
 urlpatterns += urls_staff_erasure.urlpatterns
 # Data-subject requests and corrections of personal data (GDPR-03, GDPR-07)
 urlpatterns += urls_client_requests.urlpatterns + urls_staff_requests.urlpatterns
+# Your data: exports of personal data (GDPR-02)
+urlpatterns += urls_client_personal_data.urlpatterns + urls_staff_personal_data.urlpatterns

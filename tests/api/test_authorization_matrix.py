@@ -31,6 +31,8 @@ from hostledger.catalog import actions as catalog_actions
 from hostledger.flows.privacy_erasure import client_erase
 from hostledger.privacy.actions import legal_hold_start, processing_restriction_start
 from hostledger.privacy.actions_requests import request_file
+from hostledger.privacy.exports import personal_data_export_start
+from hostledger.privacy.models import PersonalDataExport
 from tests.api import money_factories as money
 from tests.api.conftest import (
     api_by_session,
@@ -75,6 +77,7 @@ CLIENT_SCOPED = (
     "/notification-preferences",
     "/decisions",
     "/privacy-requests",
+    "/personal-data",
 )
 """Rows under these paths act in A's account: ``?client=<A>`` is added to them."""
 
@@ -336,6 +339,10 @@ TABLE = [
                                                 401, 403, 403, 403, 403, 403, 403, 200, 200),
     ("POST",   "/staff/clients/{client}/rectification",
                                                 401, 403, 403, 403, 403, 403, 403, 200, 200),
+    ("GET",    "/personal-data/exports",        401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("POST",   "/personal-data/exports",        401, 202, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/personal-data/exports/{export}",
+                                                401, 200, 404, 403, 404, 404, 404, 404, 404),
 ]  # fmt: skip
 
 COMPANY = {
@@ -667,8 +674,19 @@ def build_world() -> World:
             **make_decisions(account, owner),
             **make_privacy_records(account),
             **make_privacy_requests(account, owner),
+            "export": make_failed_export(account, owner),
         },
     )
+
+
+def make_failed_export(account, owner) -> str:
+    """An export of A's personal data whose build failed, so that starting one makes a new
+    one (GDPR-02)."""
+    export = personal_data_export_start(client=account, requested_by=owner)
+    PersonalDataExport.objects.filter(pk=export.pk).update(
+        status=PersonalDataExport.Status.FAILED, error="Matrix: not built"
+    )
+    return export.public_id
 
 
 def make_drafts(tariff) -> dict:
@@ -853,6 +871,7 @@ def test_the_table_covers_every_operation_of_the_api(anonymous, db):
         "{reviewed_decision}": "{decision_id}",
         "{privacy_request}": "{privacy_request_id}",
         "{verified_privacy_request}": "{privacy_request_id}",
+        "{export}": "{export_id}",
     }
     covered = set()
     for method, path, *_ in TABLE:

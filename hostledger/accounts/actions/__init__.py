@@ -14,6 +14,7 @@ from hostledger.accounts.actions.contacts import (
     contact_create,
     contact_update,
 )
+from hostledger.accounts.actions.imports import client_import
 from hostledger.accounts.actions.login_release import (
     LoginRelease,
     erased_login_email,
@@ -91,6 +92,7 @@ __all__ = [
     "clean_contact_data",
     "clean_payer_data",
     "clean_scopes",
+    "client_import",
     "client_profile_update",
     "client_register",
     "client_search_index_rebuild",
