@@ -108,6 +108,7 @@ TABLE = [
     ("POST",   "/grants",                       401, 201, 404, 403, 404, 404, 404, 404, 404),
     ("POST",   "/grants/{grant}/revoke",        401, 200, 404, 404, 404, 404, 404, 404, 404),
     ("GET",    "/staff/clients",                401, 403, 403, 403, 200, 200, 200, 200, 200),
+    ("POST",   "/staff/clients/search",         401, 403, 403, 403, 200, 200, 200, 200, 200),
     ("GET",    "/staff/clients/{client}",       401, 403, 403, 403, 200, 200, 200, 200, 200),
     ("GET",    "/staff/users",                  401, 403, 403, 403, 403, 403, 403, 403, 200),
     ("POST",   "/staff/users",                  401, 403, 403, 403, 403, 403, 403, 403, 201),
@@ -356,6 +357,7 @@ COMPANY = {
 TECHNICAL = {"role": "technical", "name": "Jaan Tamm", "email": "jaan@example.com"}
 SIGNIN_PASSWORD = "Tallinn harbour 2024 wind"
 BODIES = {
+    ("POST", "/staff/clients/search"): {"q": "Tamm"},
     ("POST", "/policies/accept"): {"kind": "terms", "version": "1.0"},
     ("POST", "/staff/policies"): {
         "kind": "terms",

@@ -39,6 +39,7 @@ BULK_MODULE_NAMES = ("bulk", "statistics", "exports", "selections")
 
 _BUILDING_BLOCK = "runs a selection its registered caller writes, or names restricted clients"
 _ONE_CLIENT = "finds one client that staff look for; processes no set of clients"
+_OWN_EXPORT = "one client's own export of its data, asked for by that client (GDPR-02)"
 NOT_SELECTIONS = {
     "hostledger.notifications.bulk.notifications_enqueue_select": _BUILDING_BLOCK,
     "hostledger.notifications.bulk.random_public_id_sql": _BUILDING_BLOCK,
@@ -53,6 +54,15 @@ NOT_SELECTIONS = {
     "hostledger.subscriptions.selectors.client_id_lookups_by_number": _ONE_CLIENT,
     "hostledger.subscriptions.selectors.client_id_lookups_by_order_number": _ONE_CLIENT,
     "hostledger.subscriptions.selectors.client_id_lookups_by_host_name": _ONE_CLIENT,
+    "hostledger.privacy.exports.client_export": _OWN_EXPORT,
+    "hostledger.privacy.exports.client_exports": _OWN_EXPORT,
+    "hostledger.privacy.exports.export_file_name": _OWN_EXPORT,
+    "hostledger.privacy.exports.exports_dir": _OWN_EXPORT,
+    "hostledger.privacy.exports.personal_data_export_build": _OWN_EXPORT,
+    "hostledger.privacy.exports.personal_data_export_open": _OWN_EXPORT,
+    "hostledger.privacy.exports.personal_data_export_start": _OWN_EXPORT,
+    "hostledger.privacy.exports.personal_data_exports_expire": _OWN_EXPORT,
+    "hostledger.privacy.exports.portable_part": _OWN_EXPORT,
     "hostledger.ledger.actions.topups._record_event": "the client of one gateway event",
     "hostledger.ledger.selectors.verify_balances": "bookkeeping integrity check, no personal data",
 }

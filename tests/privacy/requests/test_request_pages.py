@@ -130,4 +130,6 @@ def test_staff_answer_on_the_request_page__GDPR_07(owner, officer, client):
     assert done.status_code == 302
     request.refresh_from_db()
     assert request.status == "completed"
-    assert request.response == "Your data is attached."
+    # Completing an access request starts the export and says where to download it.
+    assert request.response.startswith("Your data is being exported (export exp_")
+    assert request.response.endswith("\n\nYour data is attached.")
