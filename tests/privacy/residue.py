@@ -27,7 +27,7 @@ from urllib.parse import quote, quote_plus
 from django.apps import apps
 from django.db import connection
 
-from hostledger.core.crypto import TOKEN_PREFIX, decrypt_text
+from hostledger.core.subject_keys import decrypt_stored, is_encrypted_token
 
 BASE64_RUN = re.compile(rb"[A-Za-z0-9+/=_-]{16,}")
 MAX_DEPTH = 3
@@ -71,9 +71,9 @@ def _decodings(value: bytes, depth: int = 0) -> Iterator[tuple[str, bytes]]:
     if depth >= MAX_DEPTH:
         return
     text = value.decode("utf-8", "ignore")
-    if text.startswith(TOKEN_PREFIX):
-        try:
-            opened = decrypt_text(text).encode("utf-8")
+    if is_encrypted_token(text):
+        try:  # under the field keys or a subject key still in the key store
+            opened = decrypt_stored(text).encode("utf-8")
         except ValueError:
             opened = b""
         if opened:
