@@ -73,7 +73,7 @@ ERASURE_LOG_KEY = env("ERASURE_LOG_KEY") or read_or_create_secret(VAR_DIR, "eras
 # Each data subject's own data key (GDPR-11, GDPR-04), wrapped by the field keys, is kept in a
 # key store apart from the main database, so that destroying it on erasure also makes the
 # subject's values in old backups unreadable. The default store is a SQLite file for one
-# machine; see docs/decisions/0018a-per-subject-data-keys.md for several machines and for
+# machine; see docs/decisions/0018-per-subject-data-keys.md for several machines and for
 # how the store itself is backed up (briefly: its copies expire within days).
 SUBJECT_KEY_STORE = env("SUBJECT_KEY_STORE", "hostledger.core.keystore.SqliteKeyStore")
 SUBJECT_KEY_STORE_PATH = env("SUBJECT_KEY_STORE_PATH", str(VAR_DIR / "subject_keys.sqlite3"))

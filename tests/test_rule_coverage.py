@@ -2,9 +2,7 @@
 
 A rule id is carried by a test function's name (``..._ACC_08``) or its docstring
 (``ACC-08``). The list grows with each capability that lands, and holds only rules that are
-fully built: not yet PRV-01 (no module drives a real virtualization API), CAT-04 (a free
-trial checks a phone number is on file, not that it was confirmed), GDPR-01 and GDPR-08
-(exports, erasure and the retention schedules beyond the login log are not built).
+fully built: not yet PRV-01 (no module drives a real virtualization API).
 """
 
 import ast
@@ -36,6 +34,7 @@ ENFORCED_RULES = [
     "CAT-01",
     "CAT-02",
     "CAT-03",
+    "CAT-04",
     "CAT-05",
     "CAT-06",
     "DOC-01",
@@ -61,9 +60,20 @@ ENFORCED_RULES = [
     "NTF-02",
     "NTF-03",
     "SUP-04",
+    "GDPR-01",
+    "GDPR-02",
     "GDPR-03",
+    "GDPR-04",
+    "GDPR-05",
+    "GDPR-06",
+    "GDPR-07",
+    "GDPR-08",
+    "GDPR-09",
+    "GDPR-10",
     "GDPR-11",
     "GDPR-12",
+    "GDPR-13",
+    "GDPR-14",
 ]
 
 TESTS_ROOT = Path(__file__).parent

@@ -2,7 +2,7 @@
 declared model, set-based, in the caller's transaction.
 
 Every model with personal fields opts in by its declaration in its app's ``personal_data.py``
-(decision 0018g): the privacy engine computes which rows and fields to erase from the
+(decision 0024): the privacy engine computes which rows and fields to erase from the
 declarations and calls :func:`erase_rows`, which deletes or updates through the model's own
 manager. An app whose rows its own managers refuse to change (the append-only usage records)
 registers, in its ``erasure.py``, the one function that may remove them, with

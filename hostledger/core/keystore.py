@@ -17,7 +17,7 @@ re-wraps the keys (a few hundred bytes each) instead of re-encrypting every valu
 ``secure_delete`` so a destroyed key is overwritten in the file. Several machines share one
 store by pointing ``SUBJECT_KEY_STORE`` at another implementation of the protocol (a KMS or
 HashiCorp Vault's KV engine behind the same five methods); see
-``docs/decisions/0018a-per-subject-data-keys.md``.
+``docs/decisions/0018-per-subject-data-keys.md``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Usage records are append-only for every other purpose (habit 1); their own managers refuse
 updates and deletes. When their legal term ends (seven years after the year of use) the
 privacy engine's retention schedule erases them through this function, which the core
-eraser calls for ``metering.UsageRecord`` (decision 0018g).
+eraser calls for ``metering.UsageRecord`` (decision 0024).
 """
 
 from __future__ import annotations

@@ -509,7 +509,7 @@ class PersonalDataExport(models.Model):
 
     The file is encrypted with a key of its own (``file_key``), which is itself stored
     encrypted with the field keys, so key rotation re-wraps it and an expired export is
-    unreadable as soon as the key is cleared (docs/decisions/0018h-personal-data-export.md).
+    unreadable as soon as the key is cleared (docs/decisions/0025-personal-data-export.md).
     """
 
     class Status(models.TextChoices):

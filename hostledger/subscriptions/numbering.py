@@ -1,7 +1,7 @@
 """Order numbers for people: a series per calendar year, ``2026-00042`` (ORD-01).
 
 Orders are addressed by opaque public ids in URLs and the API; people read, quote and search
-their number, and invoices print it as the order reference (BT-13). Decision 0018f.
+their number, and invoices print it as the order reference (BT-13). Decision 0023.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Who may call what: every API v1 operation for every kind of caller, from one table.
 
 Sign-up and the first token are public: every caller gets the same answer, since the
-credential sent is not used (decision 0018f).
+credential sent is not used (decision 0023).
 
 Callers: nobody (anonymous), client A (who owns the objects addressed), client B (another
 client), a read-only trusted user of A (ACC-06), and one staff member of each default role

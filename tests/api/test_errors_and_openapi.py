@@ -195,7 +195,7 @@ def test_the_openapi_document_is_version_3_1_with_both_security_schemes(openapi)
 
 
 PUBLIC_OPERATIONS = {("post", "/api/v1/signup"), ("post", "/api/v1/signin/token")}
-"""Sign-up and the first token are made without a credential (decision 0018f)."""
+"""Sign-up and the first token are made without a credential (decision 0023)."""
 
 
 def test_every_operation_needs_a_credential_and_documents_its_error_answers(openapi):

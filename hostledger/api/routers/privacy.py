@@ -3,7 +3,7 @@
 The file itself is downloaded in the client area only, after re-authentication with the
 password and the second factor: an API token cannot download it (a leaked token must not
 carry away everything the provider holds about the person). The export's ``download_url``
-leads there. See docs/decisions/0018h-personal-data-export.md.
+leads there. See docs/decisions/0025-personal-data-export.md.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ counts towards the lockout like a web sign-in (ACC-08), and answers a new API to
 
 Both are public operations: they take no credential, and a credential sent with them is not
 used. Enumeration is prevented as on the web (``ACCOUNT_PREVENT_ENUMERATION``, decision
-0018f): signing up with an address that already has an account answers like a new sign-up,
+0023): signing up with an address that already has an account answers like a new sign-up,
 and the address's owner gets allauth's "account already exists" mail instead.
 """
 
@@ -157,7 +157,7 @@ def signup(request: HttpRequest, payload: SignupIn):
             with suppress(ImmediateHttpResponse):
                 complete_signup(request, user=user)
     # An address that has an account gets an answer like any other sign-up's (decision
-    # 0018f): an id that names no client, and no call accepts it without a credential.
+    # 0023): an id that names no client, and no call accepts it without a credential.
     client_id = new_public_id("cli") if user is None else Client.objects.get(owner=user).public_id
     return Status(
         201,

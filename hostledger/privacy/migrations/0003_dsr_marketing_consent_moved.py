@@ -4,7 +4,7 @@ State only: the tables ``notifications_marketingconsent`` and
 ``notifications_marketingconsentchange`` stay as they are, with their rows, indexes and the
 ``notifications_consent_once`` constraint; the models name them with ``db_table``. The
 notifications app's 0002 removes the models from its own state after this one.
-See docs/decisions/0018b-data-subject-requests.md.
+See docs/decisions/0019-data-subject-requests.md.
 """
 
 import django.db.models.deletion

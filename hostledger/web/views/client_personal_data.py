@@ -3,7 +3,7 @@
 The owner of the account requests an export, watches it being built (the page polls with
 htmx while it builds) and downloads it after re-authenticating (allauth asks for the password
 and, where the user has one, the second factor). Trusted users of the account are not the data
-subject and see none of this (docs/decisions/0018h-personal-data-export.md). The JSON Schema of
+subject and see none of this (docs/decisions/0025-personal-data-export.md). The JSON Schema of
 the export's document is public.
 """
 
