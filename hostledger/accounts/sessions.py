@@ -25,6 +25,10 @@ _SIGNED_IN_USER_KEY = "_auth_user_id"
 _PENDING_SIGN_IN_KEY = "account_login"
 
 
+STAFF_SEARCHES_SESSION_KEY = "hostledger_staff_searches"
+"""Where a staff session keeps the client searches posted by staff (hostledger.web.searches)."""
+
+
 def session_user_id(data: dict) -> int | None:
     """The id of the person signed in with, or signing in with, a session's ``data``."""
     candidates = [data.get(_SIGNED_IN_USER_KEY)]

@@ -26,6 +26,7 @@ from hostledger.accounts.actions import (
     access_grant_revoke,
     api_token_revoke,
     sessions_end_for_user,
+    staff_searches_forget,
     user_login_email_release,
 )
 from hostledger.accounts.models import AccessGrant, ApiToken, Client, Contact, Payer
@@ -92,6 +93,7 @@ def _erase(
     for step in plan.steps:
         if step != "subject_keys_destroy":
             steps[step]()
+    staff_searches_forget()
     # Last: the keys go at once, not at the commit, and everything held is under the field
     # keys by now (erasure_execute moved it).
     subject_keys_destroy(client_id=client.pk, actor=actor)

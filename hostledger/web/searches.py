@@ -14,9 +14,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from hostledger.accounts.sessions import STAFF_SEARCHES_SESSION_KEY as SESSION_SEARCHES_KEY
 from hostledger.core.ids import new_public_id
 
-SESSION_SEARCHES_KEY = "hostledger_staff_searches"
 SEARCH_LIFETIME = timedelta(hours=1)
 SEARCHES_KEPT = 10
 

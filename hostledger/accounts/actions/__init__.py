@@ -48,6 +48,7 @@ from hostledger.accounts.actions.search import (
 from hostledger.accounts.actions.sessions import (
     sessions_end_for_user,
     sessions_expired_purge,
+    staff_searches_forget,
 )
 from hostledger.accounts.actions.signin import (
     login_attempt_record,
@@ -115,6 +116,7 @@ __all__ = [
     "staff_note_add",
     "staff_role_change",
     "staff_roles_ensure_defaults",
+    "staff_searches_forget",
     "staff_user_access_change",
     "staff_user_create",
     "user_login_email_release",

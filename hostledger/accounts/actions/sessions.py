@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import transaction
 
 from hostledger.accounts.models import SignInSession
+from hostledger.accounts.sessions import STAFF_SEARCHES_SESSION_KEY, SessionStore
 
 # Rows deleted per statement, each chunk its own transaction (see privacy.actions).
 SESSION_PURGE_CHUNK_SIZE = 5_000
@@ -22,6 +23,23 @@ def sessions_end_for_user(*, user_id: int) -> int:
     """
     deleted, _ = SignInSession.objects.filter(user_id=user_id).delete()
     return deleted
+
+
+def staff_searches_forget() -> int:
+    """Drop the client searches kept in every staff session (GDPR-04): what staff typed to
+    find a client (a name, an address, a phone number) may name a client being erased, and
+    no search may outlive the erasure. The staff sessions are found by their ``user`` column;
+    only those holding searches are rewritten. Returns how many sessions were rewritten."""
+    rewritten = 0
+    staff_sessions = SignInSession.objects.filter(user__is_staff=True).values_list(
+        "session_key", flat=True
+    )
+    for session_key in staff_sessions.iterator():
+        store = SessionStore(session_key=session_key)
+        if store.pop(STAFF_SEARCHES_SESSION_KEY, None) is not None:
+            store.save(must_create=False)
+            rewritten += 1
+    return rewritten
 
 
 def sessions_expired_purge(

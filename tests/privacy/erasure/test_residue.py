@@ -12,15 +12,22 @@ until their term ends.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.apps import apps
+from django.core import mail
 from django.core.management import call_command
+from django.test import Client as WebClient
+from django.urls import reverse
 
+from hostledger.accounts.models import Client
 from hostledger.core.audit import verify_audit_chain
 from hostledger.flows.privacy_erasure import client_erase
 from hostledger.privacy.backups import backup_create
 from hostledger.privacy.models import ErasureHold, ErasureReport
 from hostledger.privacy.selectors import client_is_restricted
+from tests.accounts.conftest import drop_empty, natural_signup
 from tests.privacy.erasure.conftest import (
     CONTACT_EMAIL,
     CONTACT_NAME,
@@ -29,6 +36,7 @@ from tests.privacy.erasure.conftest import (
     build_rich_client,
 )
 from tests.privacy.residue import search_database
+from tests.web.conftest import login, make_staff_user, publish_policies
 
 
 def _identifying_strings(client) -> list[str]:
@@ -99,3 +107,74 @@ def test_a_backup_taken_before_the_erasure_comes_back_erased__GDPR_14_GDPR_04(
     assert ErasureReport.objects.filter(client_id=client.pk).exists()
     found = [item for item in search_database(needles) if item.where.split(".")[0] not in held]
     assert found == [], "\n".join(str(item) for item in found)
+
+
+WEB_PERSON = {
+    "first_name": "Ülle-Reetta",
+    "last_name": "Raudsepp-Vahtra",
+    "street": "Kalevipoja 77",
+    "phone": "+372 5123 9876",
+}
+WEB_EMAIL = "reet.raudsepp@example.net"
+WEB_PAYER = {
+    "kind": "legal",
+    "name": "Raudsepp-Vahtra Nõustamine OÜ",
+    "registry_code": "14498765",
+    "vat_number": "",
+    "street": "Kalevipoja 77",
+    "city": "Tartu",
+    "postal_code": "50101",
+    "country": "EE",
+    "invoice_email": "arved@raudsepp-vahtra.example",
+}
+WEB_CONTACT = {"role": "technical", "name": "Tõnu Tuvikene", "email": "tonu.tuvikene@example.net"}
+CONFIRM_LINK = re.compile(r"http://testserver(/accounts/confirm-email/[^/\s]+/)")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_client_made_through_the_web_pages_leaves_nothing_after_its_erasure__GDPR_04_GDPR_11(
+    django_capture_on_commit_callbacks,
+):
+    """Sign-up, e-mail confirmation, payer and contact through the client area, a staff
+    search for the client by name: after the erasure the sessions, the staff search, the
+    sign-in log, the audit trail and the outbox name the client nowhere."""
+    publish_policies()
+    browser = WebClient()
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_up = browser.post(
+            "/accounts/signup/",
+            drop_empty(natural_signup(email=WEB_EMAIL, **WEB_PERSON)),
+            REMOTE_ADDR="198.51.100.23",
+        )
+    assert signed_up.status_code == 302
+    (link,) = CONFIRM_LINK.findall(mail.outbox[-1].body)
+    with django_capture_on_commit_callbacks(execute=True):
+        browser.post(link)
+        assert browser.post(reverse("web:payer_create"), WEB_PAYER).status_code == 302
+        assert browser.post(reverse("web:contact_create"), WEB_CONTACT).status_code == 302
+    client = Client.objects.get(owner__email=WEB_EMAIL)
+
+    officer = make_staff_user("privacy_officer")
+    staff_browser = login(WebClient(), officer)
+    searched = staff_browser.post(reverse("web:staff_client_search"), {"q": "Raudsepp-Vahtra"})
+    assert searched.status_code == 302
+    assert client.public_id in staff_browser.get(searched["Location"]).content.decode()
+
+    needles = [
+        *WEB_PERSON.values(),
+        WEB_EMAIL,
+        WEB_PAYER["name"],
+        WEB_PAYER["invoice_email"],
+        WEB_CONTACT["name"],
+        WEB_CONTACT["email"],
+    ]
+    assert search_database(needles), "the scan finds the client before the erasure"
+    with django_capture_on_commit_callbacks(execute=True):
+        client_erase(client=client, actor=officer)
+
+    held = _held_tables(client)
+    found = [item for item in search_database(needles) if item.where.split(".")[0] not in held]
+    assert found == [], "\n".join(str(item) for item in found)
+    # The staff search is gone with it: its results page no longer knows the query.
+    assert staff_browser.get(searched["Location"]).status_code in (302, 404)
+    assert verify_audit_chain() == []
