@@ -629,6 +629,7 @@ def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> Wor
         phone="",
         phone_index="",
         age_declared_at=None,
+        phone_confirmed_at=None,
     )
     payer_constants = {
         "vat_number": "",
@@ -680,6 +681,7 @@ def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> Wor
     order = Table(
         writer,
         Order,
+        number="",  # generated orders carry no number of the yearly series
         start_at_once=False,
         currency="EUR",
         cancelled_at=None,
@@ -698,6 +700,8 @@ def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> Wor
         notice_given_by_id=None,
         notice_kind="",
         notice_party="",
+        host_name="",
+        host_name_index="",
     )
     service_add_on = Table(writer, ServiceAddOn)
     change = Table(writer, ServiceStatusChange)

@@ -579,7 +579,10 @@ def filled(body, ids: dict[str, str]):
     return body
 
 
-READS_BY_POST = {("POST", "/staff/notification-templates/payment_reminder/et/preview")}
+READS_BY_POST = {
+    ("POST", "/staff/notification-templates/payment_reminder/et/preview"),
+    ("POST", "/staff/clients/search"),
+}
 """Rows that POST a body to compute an answer and change nothing."""
 
 CODE_OF_STATUS = {401: {"not_authenticated"}, 403: {"permission_denied"}, 404: {"not_found"}}

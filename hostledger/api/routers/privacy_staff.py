@@ -2,7 +2,7 @@
 processing (GDPR-05), legal holds and the retention schedule's preview (GDPR-08).
 
 Every operation needs ``privacy.manage`` (the privacy officer and the administrator, ACC-11).
-Erasure is refused with 409 ``erasure_refused`` naming every reason while the client has a
+Erasure is refused with 400 ``erasure_refused`` naming every reason while the client has a
 service that is not terminated or owes money; nothing is written then.
 """
 
@@ -189,12 +189,12 @@ def staff_erasure_plan(request: HttpRequest, client_id: ClientId):
 
 @router.post(
     "/staff/clients/{client_id}/erasure",
-    response=responses({201: ErasureReportOut}, 400, 401, 403, 404, 409),
+    response=responses({201: ErasureReportOut}, 400, 401, 403, 404),
     summary="Erase a client",
 )
 def staff_client_erase(request: HttpRequest, client_id: ClientId, payload: ErasureIn):
     """Erase the client's personal data as the declarations say and return the report
-    (GDPR-04). ``confirm`` must be true. Refused with 409 ``erasure_refused`` while a service
+    (GDPR-04). ``confirm`` must be true. Refused with 400 ``erasure_refused`` while a service
     is not terminated or money is owed. Needs privacy.manage."""
     client = _staff_client(request, client_id)
     if not payload.confirm:
@@ -233,7 +233,7 @@ def staff_restriction_list(request: HttpRequest, client_id: ClientId):
 
 @router.post(
     "/staff/clients/{client_id}/restrictions",
-    response=responses({201: RestrictionOut}, 400, 401, 403, 404, 409),
+    response=responses({201: RestrictionOut}, 400, 401, 403, 404),
     summary="Restrict processing",
 )
 def staff_restriction_start(request: HttpRequest, client_id: ClientId, payload: RestrictionIn):
@@ -249,12 +249,12 @@ def staff_restriction_start(request: HttpRequest, client_id: ClientId, payload: 
 
 @router.post(
     "/staff/restrictions/{restriction_id}/lift",
-    response=responses({200: RestrictionOut}, 400, 401, 403, 404, 409),
+    response=responses({200: RestrictionOut}, 400, 401, 403, 404),
     summary="Lift a restriction",
 )
 def staff_restriction_lift(request: HttpRequest, restriction_id: RestrictionId, payload: LiftIn):
     """Lift a restriction with a reason; the client is told (GDPR-05). One kept because
-    data is held after erasure answers 409 ``held_data``. Needs privacy.manage."""
+    data is held after erasure answers 400 ``held_data``. Needs privacy.manage."""
     account_selectors.require_staff_permission(request.user, perms.PRIVACY_MANAGE)
     restriction = selectors.staff_restriction(restriction_id)
     lifted = actions.processing_restriction_lift(

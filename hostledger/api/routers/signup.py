@@ -129,7 +129,7 @@ def _form_errors(form) -> DomainError:
 @router.post(
     "/signup",
     auth=None,
-    response=responses({201: SignupOut}, 400, 429),
+    response=responses({201: SignupOut}, 400, 403, 429),
     summary="Sign up as a client",
 )
 def signup(request: HttpRequest, payload: SignupIn):
