@@ -59,11 +59,13 @@ def vies_answers_offline():
         yield mock
 
 
-@pytest.fixture(scope="session", autouse=True)
-def subject_key_store_of_this_process(tmp_path_factory):
-    """Each test process keeps its subject keys in a store of its own: client ids repeat
-    between the test databases of parallel processes, and a test that destroys a client's
-    key must not take the key of another process's client of the same id."""
+@pytest.fixture(scope="module", autouse=True)
+def subject_key_store_of_this_module(tmp_path_factory):
+    """Each test module keeps its subject keys in a store of its own. The store lives outside
+    the database, so it keeps what a test's rolled-back transaction undoes: client and user
+    ids repeat between parallel processes and between modules (a flushed or rolled-back
+    database gives them out again), and a key destroyed by one module's erasure must not be
+    the key of another module's client of the same id."""
     from django.conf import settings
 
     from hostledger.core.subject_keys import forget_cached_keys

@@ -19,7 +19,7 @@ from hostledger import cli
 
 REPO = Path(__file__).resolve().parents[2]
 HOSTLEDGER = REPO / ".venv" / "bin" / "hostledger"
-START_TIMEOUT = 60
+START_TIMEOUT = 180  # a fresh database is migrated and given its demo data first
 STOP_TIMEOUT = 15
 
 needs_console_script = pytest.mark.skipif(
