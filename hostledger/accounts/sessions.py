@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 
+from allauth.account.utils import url_str_to_user_pk
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 
 logger = logging.getLogger(__name__)
@@ -31,13 +32,14 @@ STAFF_SEARCHES_SESSION_KEY = "hostledger_staff_searches"
 
 def session_user_id(data: dict) -> int | None:
     """The id of the person signed in with, or signing in with, a session's ``data``."""
-    candidates = [data.get(_SIGNED_IN_USER_KEY)]
+    signed_in = data.get(_SIGNED_IN_USER_KEY)
+    if signed_in is not None and str(signed_in).isdigit():
+        return int(signed_in)
     pending = data.get(_PENDING_SIGN_IN_KEY)
-    if isinstance(pending, dict):
-        candidates.append(pending.get("user_pk"))
-    for candidate in candidates:
-        if candidate is not None and str(candidate).isdigit():
-            return int(candidate)
+    # allauth writes the pending sign-in's user id in base 36 (its user_pk_to_url_str).
+    pending_pk = pending.get("user_pk") if isinstance(pending, dict) else None
+    if isinstance(pending_pk, str) and pending_pk.isalnum():
+        return url_str_to_user_pk(pending_pk)
     return None
 
 

@@ -10,8 +10,10 @@ import re
 import zlib
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
 from django.contrib.sessions.models import Session as DjangoSession
 from django.core import mail
 from django.core.cache import cache
@@ -20,7 +22,7 @@ from django.test import Client as WebClient
 
 from hostledger.accounts.actions import sessions_end_for_user, sessions_expired_purge
 from hostledger.accounts.models import SignInSession, User
-from hostledger.accounts.sessions import SessionStore
+from hostledger.accounts.sessions import SessionStore, session_user_id
 from hostledger.core.jobs import execute_job_run, run_job_now
 from hostledger.core.models import JobRun
 from tests.accounts.conftest import (
@@ -108,6 +110,18 @@ def test_a_pending_sign_in_belongs_to_the_person_signing_in__GDPR_04(policies):
 
     assert pending.user_id == user.pk
     assert "_auth_user_id" not in browser.session
+
+
+@pytest.mark.parametrize("pk", [7, 39, 1_000_003])
+def test_a_pending_sign_in_is_read_in_allauths_base_36__GDPR_04(pk):
+    """allauth writes the pending person's id in base 36: id 39 is "13", which is not person 13."""
+    person = User(pk=pk)
+
+    data = {"account_login": {"user_pk": user_pk_to_url_str(person), "signup": True}}
+
+    assert session_user_id(data) == pk
+    assert session_user_id({"_auth_user_id": str(pk)}) == pk
+    assert session_user_id({"language": "et"}) is None
 
 
 def test_ending_a_persons_sessions_signs_out_only_that_person__GDPR_04(policies):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.core.management import call_command
+from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
@@ -64,7 +64,11 @@ def backup_settings(settings, tmp_path):
 
 @pytest.fixture
 def no_replayers():
-    """The replay registry emptied for the test and put back afterwards."""
+    """The replay registry emptied for the test and put back afterwards.
+
+    The restore command registers the erasure flow when it is imported: it is imported before
+    the registry is saved, so that a first import inside the emptied window is not lost."""
+    load_command_class("hostledger.privacy", "restore")
     saved = registered_erasure_replayers()
     for replayer in saved:
         unregister_erasure_replayer(replayer)
