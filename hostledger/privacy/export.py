@@ -33,8 +33,8 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connections, models
-from django.db.models import F, Q
+from django.db import models
+from django.db.models import F, Func, Q
 from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
 
@@ -46,7 +46,7 @@ from hostledger.core.personal_data import (
     personal_fields,
     subject_of,
 )
-from hostledger.core.registry import setting_value
+from hostledger.core.registry import current_values
 from hostledger.privacy.sealed_files import SealedWriter, new_file_key, read_sealed
 
 FORMAT_NAME = "hostledger-personal-data"
@@ -89,12 +89,18 @@ RETENTION_TEXT = {
 OTHER_RETENTION = "Two years after it was uploaded, where no other rule applies."
 
 
-def recipients_of(category: str) -> str:
-    """Who receives personal data of ``category`` (the ``privacy.recipients_*`` settings)."""
-    try:
-        return setting_value(f"privacy.recipients_{category}")
-    except Exception:  # a category without a setting of its own
-        return "The provider's staff."
+RECIPIENTS_SETTING = "privacy.recipients_"
+"""Who receives personal data of a category: the setting ``privacy.recipients_<category>``."""
+OTHER_RECIPIENTS = "The provider's staff."
+
+
+def recipients_by_category() -> dict[str, str]:
+    """The ``privacy.recipients_*`` settings in force, by category, read in one query."""
+    return {
+        key.removeprefix(RECIPIENTS_SETTING): value
+        for key, value in current_values().items()
+        if key.startswith(RECIPIENTS_SETTING)
+    }
 
 
 @dataclass(frozen=True)
@@ -139,17 +145,18 @@ class Asset:
             condition |= Q(**{self.user_path: user_id})
         return condition
 
-    def rows(self, *, client_id: int, user_id: int | None, moments_as_text: bool = False):
+    def rows(self, *, client_id: int, user_id: int | None):
         """The subject's rows as tuples: the key, then one value per column.
 
-        ``moments_as_text`` selects the asset's own date and datetime columns as text (SQLite:
-        as stored), which spares the driver parsing every value into a datetime that the
-        export would only format back into text."""
+        The asset's own date and datetime columns are selected as text (:class:`MomentText`),
+        which spares the driver parsing every value into a datetime that the export would
+        only format back into text."""
         expressions = {}
         for position, column in enumerate([None, *self.columns]):
             lookup = self.key_lookup if column is None else column.lookup
-            if moments_as_text and column is not None and self.is_own_moment(column):
-                expressions[f"export_column_{position}"] = Cast(lookup, models.TextField())
+            if column is not None and self.is_own_moment(column):
+                field = self.model._meta.get_field(column.name)
+                expressions[f"export_column_{position}"] = MomentText(lookup, field=field)
             else:
                 expressions[f"export_column_{position}"] = F(lookup)
         manager = self.model._base_manager
@@ -166,6 +173,36 @@ class Asset:
             return False
         field = self.model._meta.get_field(column.name)
         return isinstance(field, models.DateTimeField | models.DateField)
+
+
+class MomentText(Func):
+    """A date or datetime column as text in the export's form, made by the database.
+
+    PostgreSQL writes it as ``datetime.isoformat()`` of the UTC value would ("2027-03-01",
+    "2027-03-01T10:00:00+00:00", with ".ffffff" only when there are microseconds), so the
+    value needs no work in Python; SQLite gives its stored text, which
+    :func:`_sqlite_moment` and :func:`_sqlite_date` put in the same form."""
+
+    output_field = models.TextField()
+
+    def __init__(self, expression, *, field):
+        super().__init__(expression)
+        self.is_datetime = isinstance(field, models.DateTimeField)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return Cast(self.source_expressions[0], models.TextField()).as_sql(compiler, connection)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        if not self.is_datetime:
+            return f"to_char({column}, 'YYYY-MM-DD')", params
+        utc = f"({column} AT TIME ZONE 'UTC')"
+        sql = (
+            f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
+            f"mod(date_part('microseconds', {utc})::bigint, 1000000) = 0 THEN '' "
+            f"ELSE to_char({utc}, '.US') END || '+00:00'"
+        )
+        return sql, [*params, *params, *params]
 
 
 def _kind_of(field) -> str:
@@ -341,9 +378,10 @@ def _plain(value):
 
 def row_conversions(asset: Asset, compiler) -> list[tuple[int, Callable]]:
     """(position, function) for every selected column whose raw database value is not yet
-    the value to write. Text and numbers are written as the driver gives them; on SQLite,
-    datetimes and flags are made from the driver's value directly; encrypted text, JSON,
-    decimals and dates elsewhere go through Django's converters, as ``values_list`` would."""
+    the value to write. Text and numbers are written as the driver gives them, and so are
+    the asset's own moments on PostgreSQL (:class:`MomentText`); on SQLite, moments and
+    flags are made from the driver's value directly; encrypted text, JSON, decimals and the
+    moments of related rows go through Django's converters, as ``values_list`` would."""
     expressions = [item[0] for item in compiler.select]
     django_converters = compiler.get_converters(expressions)
     sqlite = compiler.connection.vendor == "sqlite"
@@ -352,12 +390,11 @@ def row_conversions(asset: Asset, compiler) -> list[tuple[int, Callable]]:
     for position, column in enumerate(columns):
         kind = "text" if column is None else column.kind
         found = django_converters.get(position)
-        own = column is not None and column.lookup == column.name
-        field = asset.model._meta.get_field(column.name) if own else None
-        if sqlite and kind == "moment" and isinstance(field, models.DateTimeField):
-            conversions.append((position, _sqlite_moment))
-        elif sqlite and kind == "moment" and isinstance(field, models.DateField):
-            conversions.append((position, _sqlite_date))
+        if column is not None and asset.is_own_moment(column):
+            if sqlite:
+                field = asset.model._meta.get_field(column.name)
+                is_datetime = isinstance(field, models.DateTimeField)
+                conversions.append((position, _sqlite_moment if is_datetime else _sqlite_date))
         elif sqlite and kind == "flag":
             conversions.append((position, _flag))
         elif found is not None:
@@ -378,7 +415,7 @@ def _csv_cell(value):
     return value
 
 
-def field_description(asset: Asset) -> list[dict]:
+def field_description(asset: Asset, recipients: dict[str, str]) -> list[dict]:
     """The JSON description of every personal field of ``asset`` (GDPR-02, seed 002)."""
     described = []
     withheld = dict(asset.withheld)
@@ -394,7 +431,7 @@ def field_description(asset: Asset) -> list[dict]:
                 "category": item.category,
                 "purpose": item.purpose,
                 "legal_basis": item.legal_basis,
-                "recipients": recipients_of(item.category),
+                "recipients": recipients.get(item.category, OTHER_RECIPIENTS),
                 "retention": {
                     "rule": item.retention,
                     "description": RETENTION_TEXT.get(item.retention, OTHER_RETENTION),
@@ -446,6 +483,7 @@ def write_export(
         for asset in assets
     }
     total = sum(totals.values())
+    recipients = recipients_by_category()
     done = 0
     counts: dict[str, int] = {}
     scratch_key = new_file_key()
@@ -459,7 +497,9 @@ def write_export(
                         if on_progress is not None:
                             on_progress(done, total)
                         count = 0
-                        for count in _write_asset(zf, spool, asset, client, user_id, first):
+                        for count in _write_asset(
+                            zf, spool, asset, client, user_id, first, recipients
+                        ):
                             if on_progress is not None:
                                 on_progress(done + count, total)
                         first = False
@@ -481,7 +521,9 @@ def write_export(
     return ExportResult(row_counts=counts, plain_size=size)
 
 
-def _write_asset(zf, spool, asset: Asset, client, user_id, first: bool) -> Iterator[int]:
+def _write_asset(
+    zf, spool, asset: Asset, client, user_id, first: bool, recipients: dict[str, str]
+) -> Iterator[int]:
     """Write the asset's CSV into the ZIP and its JSON part into ``spool``, a block of rows
     at a time; yields the rows written so far after each block."""
     names = ["id", *(column.name for column in asset.columns)]
@@ -491,7 +533,7 @@ def _write_asset(zf, spool, asset: Asset, client, user_id, first: bool) -> Itera
         "table": asset.table,
         "csv_file": asset.file_name,
         "found_through": {"client": list(asset.client_paths), "user": asset.user_path or None},
-        "personal_fields": field_description(asset),
+        "personal_fields": field_description(asset, recipients),
         "columns": names,
     }
     opening = json.dumps(head, ensure_ascii=False)[:-1] + ', "records": ['
@@ -502,8 +544,7 @@ def _write_asset(zf, spool, asset: Asset, client, user_id, first: bool) -> Itera
         text = io.TextIOWrapper(entry, encoding="utf-8", newline="", write_through=False)
         writer = csv.writer(text)
         writer.writerow(names)
-        sqlite = connections[asset.model._base_manager.db].vendor == "sqlite"
-        queryset = asset.rows(client_id=client.pk, user_id=user_id, moments_as_text=sqlite)
+        queryset = asset.rows(client_id=client.pk, user_id=user_id)
         compiler = queryset.query.get_compiler(using=queryset.db)
         blocks = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=CHUNK_ROWS)
         conversions = row_conversions(asset, compiler)

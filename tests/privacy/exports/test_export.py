@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
+from hostledger.accounts.models import Client
 from hostledger.core import personal_data as registry
 from hostledger.core.errors import DomainError, NotFound
 from hostledger.core.models import AuditEvent
@@ -43,6 +44,29 @@ from tests.privacy.export_helpers import (
 from tests.queued_tasks import run_queued_tasks
 
 Status = PersonalDataExport.Status
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2027, 3, 1, 10, 0, tzinfo=UTC),
+        datetime(2027, 3, 1, 10, 0, 5, 120, tzinfo=UTC),
+        datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+    ],
+)
+def test_moments_are_written_as_isoformat_on_every_database__GDPR_02(client_a, owner_a, moment):
+    """The database writes the client's own datetimes as text (no parsing in Python); the
+    text is what ``isoformat()`` gives, microseconds only when there are some."""
+    Client.objects.filter(pk=client_a.pk).update(age_declared_at=moment)
+
+    archive = export_zip(built_export(client_a, owner_a))
+
+    client_rows = csv_rows(archive, "accounts.client.csv")
+    assert client_rows[1][client_rows[0].index("age_declared_at")] == moment.isoformat()
+    client_asset = next(
+        item for item in export_document(archive)["assets"] if item["asset"] == "accounts.client"
+    )
+    assert records_of(client_asset)[0]["age_declared_at"] == moment.isoformat()
 
 
 def test_export_holds_one_csv_per_asset_and_the_described_json__GDPR_02(
