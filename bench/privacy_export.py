@@ -164,8 +164,8 @@ def build_client(invoices: int, usage: int, messages: int):
 
 
 def measure(scale: float, profile_path: str | None = None) -> dict:
+    from hostledger.privacy.export_build import personal_data_export_build
     from hostledger.privacy.exports import (
-        personal_data_export_build,
         personal_data_export_open,
         personal_data_export_start,
     )

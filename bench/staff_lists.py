@@ -155,8 +155,9 @@ INDEXES_ADDED = {
 
 
 def _unlisted_defaults(table: str, columns: list[str]) -> tuple[list[str], tuple]:
-    """The NOT NULL columns of ``table`` that ``columns`` leaves out and that have a model default
-    (an empty string for text), with those defaults, so that a column added to a model later does not break the benchmark's COPY."""
+    """The NOT NULL columns of ``table`` that ``columns`` leaves out and that have a model
+    default (an empty string for text), with those defaults, so that a column added to a model
+    later does not break the benchmark's COPY."""
     from django.apps import apps
 
     model = next(m for m in apps.get_models() if m._meta.db_table == table)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.core.mail import send_mail
 from django.tasks import task
 
+from hostledger.privacy.export_build import personal_data_export_build
+
 
 @task()
 def send_staff_request_reminder(recipient: str, subject: str, body: str) -> dict:
@@ -20,9 +22,5 @@ def send_staff_request_reminder(recipient: str, subject: str, body: str) -> dict
 @task()
 def build_personal_data_export(export_id: int) -> dict:
     """Build the queued export ``export_id`` and report how it ended."""
-    # Imported here: hostledger.privacy.exports enqueues this task, so importing it at module
-    # level would make the two modules import each other.
-    from hostledger.privacy.exports import personal_data_export_build
-
     export = personal_data_export_build(export_id=export_id)
     return {"export": export_id, "status": export.status if export is not None else "skipped"}

@@ -7,8 +7,8 @@ import io
 import json
 import zipfile
 
+from hostledger.privacy.export_build import exports_dir
 from hostledger.privacy.exports import (
-    exports_dir,
     personal_data_export_open,
     personal_data_export_start,
 )

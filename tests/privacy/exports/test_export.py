@@ -22,9 +22,8 @@ from hostledger.core.personal_data import (
 from hostledger.core.registry import provider_setting_change
 from hostledger.ledger.models import ClientPaymentReference
 from hostledger.privacy.export import export_assets
+from hostledger.privacy.export_build import exports_dir, personal_data_export_build
 from hostledger.privacy.exports import (
-    exports_dir,
-    personal_data_export_build,
     personal_data_export_open,
     personal_data_export_start,
     personal_data_exports_expire,
@@ -295,7 +294,7 @@ def test_a_failed_build_leaves_no_file_and_says_so__GDPR_02(client_a, owner_a, m
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("hostledger.privacy.exports.write_export", broken)
+    monkeypatch.setattr("hostledger.privacy.export_build.write_export", broken)
     personal_data_export_build(export_id=export.pk)
 
     export.refresh_from_db()
