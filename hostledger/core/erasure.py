@@ -32,6 +32,8 @@ _ERASERS: dict[str, Eraser] = {}
 
 NEUTRAL_DATETIME = datetime(1970, 1, 1, tzinfo=UTC)
 NEUTRAL_DATE = date(1970, 1, 1)
+HOLD_BLOCK_ROWS = 500
+"""Rows re-encrypted per UPDATE when held values move to the field keys."""
 
 
 def register_eraser(model_label: str, eraser: Eraser) -> None:
@@ -157,17 +159,25 @@ def not_yet_anonymous(rows: models.QuerySet, field_names: Iterable[str]) -> mode
 def hold_rows_under_field_keys(rows: models.QuerySet, field_names: Iterable[str]) -> int:
     """Move the encrypted values of ``field_names`` in ``rows`` from their subject's own key
     to the field keys (GDPR-04, GDPR-11): data held by law after an erasure must stay readable
-    when the erasure destroys the subject's key. Returns how many values were moved."""
+    when the erasure destroys the subject's key. Returns how many values were moved.
+
+    Rows are read and written back a block at a time, every held field of a row in one
+    UPDATE: a plain value given to an update is encrypted under the field keys."""
     model = rows.model
     encrypted = [
         name for name in field_names if isinstance(model._meta.get_field(name), EncryptedTextField)
     ]
+    if not encrypted:
+        return 0
     moved = 0
-    for name in encrypted:
-        present = rows.exclude(**{f"{name}__isnull": True}).values_list("pk", name)
-        for pk, value in present.iterator():
-            if value:
-                # A plain value given to update() is encrypted under the field keys.
-                model._base_manager.filter(pk=pk).update(**{name: str(value)})
-                moved += 1
+    block: list[models.Model] = []
+    for pk, *values in rows.values_list("pk", *encrypted).iterator(chunk_size=HOLD_BLOCK_ROWS):
+        plain = [str(value) if value else value for value in values]
+        moved += sum(1 for value in plain if value)
+        block.append(model(pk=pk, **dict(zip(encrypted, plain, strict=True))))
+        if len(block) == HOLD_BLOCK_ROWS:
+            model._base_manager.bulk_update(block, encrypted)
+            block = []
+    if block:
+        model._base_manager.bulk_update(block, encrypted)
     return moved

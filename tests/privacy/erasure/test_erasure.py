@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.apps import apps
+from django.db import connection
 
 from hostledger.accounts.models import (
     AccessGrant,
@@ -19,6 +20,7 @@ from hostledger.accounts.models import (
     StaffNote,
     User,
 )
+from hostledger.core import erasure as core_erasure
 from hostledger.core.erasure import subject_rows
 from hostledger.core.errors import DomainError
 from hostledger.core.models import AuditEvent
@@ -53,7 +55,7 @@ from hostledger.privacy.retention import retention_run
 from hostledger.privacy.selectors import client_is_restricted
 from hostledger.subscriptions.actions import service_suspend
 from hostledger.subscriptions.models import Service
-from tests.api.money_factories import make_proforma
+from tests.api.money_factories import make_final_invoice, make_proforma
 from tests.metering.factories import paid_vps
 from tests.privacy.erasure.conftest import CONTACT_EMAIL, CONTACT_NAME, MARKERS, PAYER_NAME
 from tests.subscriptions.factories import build_catalog, new_client, new_payer, services_staff
@@ -270,6 +272,36 @@ def test_erasure_deletes_anonymises_holds_and_reports__GDPR_04(rich):
     restriction = ProcessingRestriction.objects.get(client=client, lifted_at__isnull=True)
     assert restriction.reason == RestrictionReason.HELD_AFTER_ERASURE
     assert client_is_restricted(client)
+
+
+@pytest.mark.parametrize("block_rows", [1, 500])
+def test_held_values_move_to_the_field_keys_a_block_at_a_time__GDPR_04_GDPR_11(
+    rich, monkeypatch, block_rows
+):
+    """Held values stay readable once the subject's key is destroyed, whether the rows fill
+    several blocks of the re-encryption or none."""
+    monkeypatch.setattr(core_erasure, "HOLD_BLOCK_ROWS", block_rows)
+    client = rich.client
+    make_final_invoice(client, rich.payer)
+    make_final_invoice(client, rich.payer)
+    invoice_ids = list(Invoice.objects.filter(client=client).values_list("pk", flat=True))
+    assert len(invoice_ids) == 3
+
+    client_erase(client=client, actor=rich.staff)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT payer_snapshot FROM invoicing_invoice WHERE id IN (%s, %s, %s)", invoice_ids
+        )
+        stored = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT name FROM accounts_payer WHERE id = %s", [rich.payer.pk])
+        stored.append(cursor.fetchone()[0])
+    assert stored and all(value.startswith("enc1:") for value in stored)
+    assert all(
+        PAYER_NAME in invoice.payer_snapshot
+        for invoice in Invoice.objects.filter(pk__in=invoice_ids)
+    )
+    assert Payer.objects.get(pk=rich.payer.pk).name == PAYER_NAME
 
 
 def test_no_identifying_string_is_left_outside_the_held_rows__GDPR_04(rich):
