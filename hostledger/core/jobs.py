@@ -3,9 +3,9 @@
 An app declares a job in its ``jobs.py`` with :func:`periodic_job` on a plain function that
 takes a :class:`JobContext`::
 
-    @periodic_job("privacy.purge_access_logs", every=timedelta(days=1))
-    def purge_access_logs(run: JobContext) -> None:
-        run.count("deleted", access_logs_purge(now=run.now))
+    @periodic_job("privacy.purge_expired_sessions", every=timedelta(days=1))
+    def purge_expired_sessions(run: JobContext) -> None:
+        run.count("deleted", sessions_expired_purge(now=run.now))
 
 Every run is a :class:`~hostledger.core.models.JobRun` row. The scheduler
 (``hostledger scheduler``) calls :func:`schedule_due_jobs` every few seconds: it inserts one

@@ -5,7 +5,6 @@ legal holds (GDPR-08)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from hostledger.accounts.models import LoginAttempt
 from hostledger.core.audit import record_audit_event
 from hostledger.core.erasure import (
     ANONYMISE,
@@ -38,39 +36,6 @@ from hostledger.privacy.models import (
     ProcessingRestriction,
     RestrictionReason,
 )
-
-# Rows deleted per statement; each chunk is its own transaction so that a long purge never
-# holds the database's write lock for long, and a purge that stops half-way resumes cleanly.
-PURGE_CHUNK_SIZE = 5_000
-
-
-def access_logs_purge(
-    *,
-    now: datetime,
-    chunk_size: int = PURGE_CHUNK_SIZE,
-    on_chunk: Callable[[int], None] | None = None,
-) -> int:
-    """Delete sign-in attempts older than ``privacy.access_log_retention_days`` (GDPR-08).
-
-    Set-based: one DELETE per chunk of at most ``chunk_size`` rows, oldest first, each chunk
-    committed on its own. ``on_chunk`` is told the running total after every chunk. Returns
-    the number of rows deleted.
-    """
-    cutoff = now - timedelta(days=setting_value("privacy.access_log_retention_days"))
-    deleted_total = 0
-    while True:
-        with transaction.atomic():
-            oldest = (
-                LoginAttempt.objects.filter(occurred_at__lt=cutoff)
-                .order_by("occurred_at", "id")
-                .values("id")[:chunk_size]
-            )
-            deleted, _ = LoginAttempt.objects.filter(id__in=oldest).delete()
-        deleted_total += deleted
-        if on_chunk is not None and deleted:
-            on_chunk(deleted_total)
-        if deleted < chunk_size:
-            return deleted_total
 
 
 def _log_lines_kept(path: Path, cutoff: datetime) -> int:

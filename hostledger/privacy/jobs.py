@@ -7,19 +7,11 @@ from datetime import timedelta
 
 from hostledger.accounts.actions import sessions_expired_purge
 from hostledger.core.jobs import JobContext, periodic_job
-from hostledger.privacy.actions import access_logs_purge, log_files_purge, mail_files_purge
+from hostledger.privacy.actions import log_files_purge, mail_files_purge
 from hostledger.privacy.actions_requests import request_reminders_send
 from hostledger.privacy.backups import backup_run
 from hostledger.privacy.exports import personal_data_exports_expire
 from hostledger.privacy.retention import retention_run
-
-
-@periodic_job("privacy.purge_access_logs", every=timedelta(days=1))
-def purge_access_logs(run: JobContext) -> None:
-    """Delete sign-in attempts older than the access log retention period (GDPR-08)."""
-    deleted = access_logs_purge(now=run.now, on_chunk=run.progress)
-    run.count("deleted", deleted)
-    run.log(f"Deleted {deleted} sign-in attempts older than the retention period.")
 
 
 @periodic_job("privacy.backup_database", every=timedelta(days=1), offset=timedelta(hours=2))

@@ -47,9 +47,9 @@ def test_staff_read_the_vat_rate_table__BIL_05(administrator):
 
 
 def test_staff_read_the_job_runs__ACC_11(administrator):
-    run = run_job_now("privacy.purge_access_logs", actor=administrator)
+    run = run_job_now("privacy.purge_expired_sessions", actor=administrator)
     listed = api_by_token(administrator).get("/staff/job-runs").json()
     assert listed["items"][0]["id"] == run.pk
-    assert listed["items"][0]["job_name"] == "privacy.purge_access_logs"
+    assert listed["items"][0]["job_name"] == "privacy.purge_expired_sessions"
     refused = api_by_token(make_staff_user("support")).get("/staff/job-runs")
     assert refused.status_code == 403

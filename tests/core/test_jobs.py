@@ -19,7 +19,7 @@ from hostledger.core import jobs
 from hostledger.core.errors import DomainError, NotFound
 from hostledger.core.models import JobRun
 from hostledger.core.registry import provider_setting_change
-from hostledger.privacy.actions import access_logs_purge
+from hostledger.privacy.retention import retention_run
 
 NOON = datetime(2030, 3, 14, 12, 0, tzinfo=UTC)
 
@@ -81,9 +81,9 @@ def test_a_job_name_declared_by_two_functions_is_refused(job_registry):
 def test_privacy_retention_job_is_discovered():
     """load_jobs() imports every app's jobs module."""
     names = {item.name for item in jobs.registered_jobs()}
-    assert "privacy.purge_access_logs" in names
-    purge = jobs.get_job("privacy.purge_access_logs")
-    assert purge.interval() == timedelta(days=1)
+    assert "privacy.retention_schedule" in names
+    retention = jobs.get_job("privacy.retention_schedule")
+    assert retention.interval() == timedelta(days=1)
 
 
 @pytest.mark.django_db
@@ -326,7 +326,7 @@ def test_run_now_queues_an_unscheduled_run_for_staff(job_registry, django_user_m
 
 
 @pytest.mark.django_db(transaction=True)
-def test_access_log_purge_deletes_only_rows_older_than_the_retention__GDPR_08():
+def test_the_retention_job_deletes_only_sign_ins_older_than_the_retention__GDPR_08():
     now = timezone.now()
     expired = [
         login_attempt(now - timedelta(days=61)),
@@ -338,44 +338,46 @@ def test_access_log_purge_deletes_only_rows_older_than_the_retention__GDPR_08():
         login_attempt(now),
     ]
 
-    queued = jobs.run_job_now("privacy.purge_access_logs")
+    queued = jobs.run_job_now("privacy.retention_schedule")
     run_queued_tasks()
 
     run = JobRun.objects.get(pk=queued.pk)
     assert run.status == JobRun.Status.SUCCEEDED
-    assert run.counts == {"deleted": 2}
+    assert run.counts["access_logs"] == 2
     remaining = set(LoginAttempt.objects.values_list("pk", flat=True))
     assert remaining == {attempt.pk for attempt in kept}
     assert not remaining & {attempt.pk for attempt in expired}
 
 
 @pytest.mark.django_db(transaction=True)
-def test_access_log_purge_honours_a_changed_retention__GDPR_08():
+def test_the_retention_job_honours_a_changed_access_log_retention__GDPR_08():
     now = timezone.now()
     login_attempt(now - timedelta(days=45))
     recent = login_attempt(now - timedelta(days=29))
     provider_setting_change(key="privacy.access_log_retention_days", raw_value=30)
 
-    queued = jobs.run_job_now("privacy.purge_access_logs")
+    queued = jobs.run_job_now("privacy.retention_schedule")
     run_queued_tasks()
 
-    assert JobRun.objects.get(pk=queued.pk).counts == {"deleted": 1}
+    assert JobRun.objects.get(pk=queued.pk).counts["access_logs"] == 1
     assert list(LoginAttempt.objects.values_list("pk", flat=True)) == [recent.pk]
 
 
 @pytest.mark.django_db
-def test_access_log_purge_is_one_delete_per_chunk__GDPR_08():
+def test_old_sign_ins_are_deleted_one_statement_per_chunk__GDPR_08():
     now = timezone.now()
     for days in range(61, 66):
         login_attempt(now - timedelta(days=days))
     kept = login_attempt(now - timedelta(days=3))
-    totals = []
 
     with CaptureQueriesContext(connection) as queries:
-        deleted = access_logs_purge(now=now, chunk_size=2, on_chunk=totals.append)
+        run = retention_run(now=now, chunk_size=2)
 
-    deletes = [query["sql"] for query in queries if query["sql"].startswith("DELETE")]
-    assert deleted == 5
+    deletes = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith("DELETE") and "accounts_loginattempt" in query["sql"]
+    ]
+    assert run.counts["access_logs"] == 5
     assert len(deletes) == 3
-    assert totals == [2, 4, 5]
     assert list(LoginAttempt.objects.values_list("pk", flat=True)) == [kept.pk]

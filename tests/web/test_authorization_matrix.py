@@ -114,7 +114,7 @@ def build_world() -> World:
     )
     token_a, _ = actions.api_token_create(user=owner_a, name="Backups", scopes=["read"])
     staff = {role: make_staff_user(role) for role in STAFF_ROLES}
-    job_run = run_job_now("privacy.purge_access_logs", actor=staff["administrator"])
+    job_run = run_job_now("privacy.purge_expired_sessions", actor=staff["administrator"])
     return World(
         owner_a, owner_b, readonly_a, carl, staff, payer_a, contact_a, grant_a, token_a, job_run
     )
@@ -461,7 +461,7 @@ ENDPOINTS = [
         "job_run_now",
         staff_page("administrator", granted=302),
         method="POST",
-        data=lambda world: {"name": "privacy.purge_access_logs"},
+        data=lambda world: {"name": "privacy.purge_expired_sessions"},
         writers=frozenset({"administrator"}),
     ),
 ]

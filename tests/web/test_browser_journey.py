@@ -193,7 +193,10 @@ def test_a_running_jobs_page_follows_its_progress_until_it_ends(live_server, bro
 
     admin = make_staff_user("administrator")
     run = JobRun.objects.create(
-        job_name="privacy.purge_access_logs", status="running", progress_done=10, progress_total=100
+        job_name="privacy.purge_expired_sessions",
+        status="running",
+        progress_done=10,
+        progress_total=100,
     )
     http = HttpClient()
     http.force_login(admin)

@@ -224,7 +224,7 @@ def world_with_objects(django_db_setup, django_db_blocker):
             publish_policies()
         world = build_world()
         staff = make_staff_user("administrator", email="fuzz-admin@staff.example")
-        run = run_job_now("privacy.purge_access_logs", actor=staff)
+        run = run_job_now("privacy.purge_expired_sessions", actor=staff)
         yield {
             "client": world.client_a,
             "staff": staff,

@@ -87,7 +87,7 @@ def busy_staff(client, policies):
     for number in range(ROWS):
         make_client_user(f"client{number}@example.com")
         make_staff_user("support", email=f"support{number}@staff.example")
-        run = run_job_now("privacy.purge_access_logs", actor=admin)
+        run = run_job_now("privacy.purge_expired_sessions", actor=admin)
         JobRun.objects.filter(pk=run.pk).update(status="failed", error="boom")
         provider_setting_change(
             key="accounts.minimum_age",

@@ -262,7 +262,7 @@ def test_unknown_setting_is_404(admin, client):
 
 def test_job_list_shows_registered_jobs_and_runs(admin, client):
     html = client.get(reverse("web:job_list")).content.decode()
-    assert "privacy.purge_access_logs" in html and "every day" in html
+    assert "privacy.purge_expired_sessions" in html and "every day" in html
     assert "Run now" in html
 
 
@@ -286,7 +286,7 @@ def test_the_jobs_pages_say_a_run_was_abandoned_and_when_it_was_last_seen__AUT_0
 
 
 def test_run_now_queues_a_run_and_opens_it(admin, client):
-    response = client.post(reverse("web:job_run_now"), {"name": "privacy.purge_access_logs"})
+    response = client.post(reverse("web:job_run_now"), {"name": "privacy.purge_expired_sessions"})
     run = JobRun.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("web:job_run_detail", args=[run.pk])
@@ -300,7 +300,7 @@ def test_run_now_refuses_an_unknown_job(admin, client):
 
 def test_running_job_page_polls_its_progress_and_stops_when_done(admin, client):
     run = JobRun.objects.create(
-        job_name="privacy.purge_access_logs",
+        job_name="privacy.purge_expired_sessions",
         status="running",
         progress_done=40,
         progress_total=100,
@@ -325,7 +325,7 @@ def test_job_views_need_jobs_view_and_run_needs_jobs_run__ACC_11(client, db):
     login(client, make_staff_user("billing"))
     html = client.get(reverse("web:job_list")).content.decode()
     assert "Run now" not in html
-    response = client.post(reverse("web:job_run_now"), {"name": "privacy.purge_access_logs"})
+    response = client.post(reverse("web:job_run_now"), {"name": "privacy.purge_expired_sessions"})
     assert response.status_code == 403
     assert not JobRun.objects.exists()
 
@@ -335,7 +335,7 @@ def test_unknown_job_run_is_404(admin, client):
 
 
 def test_staff_home_lists_failed_runs(admin, client):
-    JobRun.objects.create(job_name="privacy.purge_access_logs", status="failed", error="boom")
+    JobRun.objects.create(job_name="privacy.purge_expired_sessions", status="failed", error="boom")
     html = client.get(reverse("web:staff_home")).content.decode()
     assert "Failed job runs" in html
 
