@@ -229,7 +229,8 @@ def _read_arf(message: Message, report: MailReport) -> bool:
         report.problems.append(f"Unknown Feedback-Type '{report.feedback_type[:40]}'.")
     report.category = FEEDBACK_TYPE_CATEGORY.get(report.feedback_type, Category.SPAM)
     for value in values.get("source-ip", []):
-        _add(report.ip_addresses, _clean_ip(value))
+        # "192.0.2.1" or "192.0.2.1 (host.example)": the address is the first word.
+        _add(report.ip_addresses, _clean_ip((value.split() or [""])[0]))
     for value in values.get("reported-domain", []):
         _add(report.host_names, _clean_host(value))
     for value in values.get("reported-uri", []):
