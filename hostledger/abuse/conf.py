@@ -133,10 +133,11 @@ declare(
     ),
     ProviderSetting(
         key=EVIDENCE_FILE_MAX_BYTES,
-        default=5 * 1024 * 1024,
+        default=2 * 1024 * 1024,
         kind="int",
         label="Abuse: largest evidence file",
-        help_text="Files of evidence larger than this are refused.",
+        help_text="Files of evidence larger than this are refused. A page upload is also "
+        "capped by the server's request size limit (2.5 MB by default).",
         rule="ABU-01",
         unit="bytes",
         minimum=1024,

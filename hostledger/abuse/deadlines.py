@@ -22,8 +22,10 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from hostledger.abuse import conf
+from hostledger.abuse.actions import require_abuse_manage
 from hostledger.abuse.intake import event_record
 from hostledger.abuse.models import (
     AbuseCase,
@@ -36,6 +38,7 @@ from hostledger.abuse.models import (
 from hostledger.abuse.notices import case_suspended_notify
 from hostledger.automation.actions import abuse_termination_propose
 from hostledger.core.audit import record_audit_event
+from hostledger.core.errors import DomainError
 from hostledger.core.registry import setting_value
 from hostledger.subscriptions.actions.lifecycle import service_suspend
 from hostledger.subscriptions.models import ServiceStatus
@@ -168,3 +171,32 @@ def abuse_deadlines_run(*, now: datetime) -> DeadlineCounts:
             attempted_at__lt=now - INTAKE_KEPT
         ).delete()
     return counts
+
+
+@transaction.atomic
+def abuse_termination_propose_now(*, case: AbuseCase, actor, now: datetime | None = None):
+    """Staff ask for the termination proposal of a suspended case whose 20 days (003 §7.5)
+    have passed, without waiting for the hourly job (ABU-02, AUT-06): each service the case
+    suspended gets a decision for staff with ``services.manage`` to confirm or reject.
+    Refused before the term, or when the case is not suspended; returns the case."""
+    require_abuse_manage(actor)
+    now = now or timezone.now()
+    locked = AbuseCase.objects.select_for_update().get(pk=case.pk)
+    if locked.status != CaseStatus.SUSPENDED:
+        raise DomainError(
+            "case_not_suspended",
+            "A termination can be proposed only for a case whose services are suspended.",
+            fields={"case": f"status is {locked.status}"},
+            status=409,
+        )
+    if locked.terminate_due_at is None or locked.terminate_due_at > now:
+        raise DomainError(
+            "too_early",
+            "The terms allow termination only after "
+            f"{setting_value(conf.TERMINATION_AFTER_DAYS)} days from the violation "
+            f"(from {timezone.localtime(locked.terminate_due_at):%Y-%m-%d %H:%M}).",
+            fields={"case": "termination term not reached"},
+            status=409,
+        )
+    _case_termination_propose(locked.pk, now=now, counts=DeadlineCounts())
+    return AbuseCase.objects.get(pk=locked.pk)
