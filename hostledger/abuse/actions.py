@@ -152,7 +152,7 @@ def abuse_case_service_link(*, case: AbuseCase, actor, service_public_id: str, n
     service = Service.objects.filter(public_id=service_public_id).first()
     if service is None:
         raise DomainError(
-            "invalid_input", "service: no such service.", fields={"service": "not found"}
+            "invalid_input", "service: no such service.", fields={"service": "no such service"}
         )
     if locked.client_id is not None and service.client_id != locked.client_id:
         raise DomainError(
