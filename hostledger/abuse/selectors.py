@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, QuerySet, When
 from django.db.models.functions import Coalesce
 
 from hostledger.abuse.models import (
@@ -30,15 +30,24 @@ def _cases() -> QuerySet[AbuseCase]:
 
 
 def staff_case_queue(*, status: str = "", category: str = "") -> QuerySet[AbuseCase]:
-    """Cases for staff: open ones first by their next deadline (lift, suspension or
-    termination), then the closed ones, newest first."""
+    """Cases for staff (open ones unless ``status`` says otherwise) by their next deadline:
+    the lift after a claimed remedy, the suspension of a notified case, the termination
+    proposal of a suspended one; a new case by the time it arrived."""
     cases = _cases()
     cases = cases.filter(status=status) if status else cases.filter(status__in=OPEN_STATUSES)
     if category:
         cases = cases.filter(category=category)
+    next_deadline = Case(
+        When(status=CaseStatus.REMEDY_CLAIMED, then=F("lift_due_at")),
+        When(status=CaseStatus.NOTIFIED, then=F("suspend_due_at")),
+        When(status=CaseStatus.SUSPENDED, then=F("terminate_due_at")),
+        default=None,
+    )
+    # A new case waits for staff to read it since it arrived: it sorts by that moment.
     return cases.annotate(
-        next_deadline=Coalesce("lift_due_at", "suspend_due_at", "terminate_due_at")
-    ).order_by(F("next_deadline").asc(nulls_last=True), "-opened_at", "-id")
+        next_deadline=next_deadline,
+        sort_moment=Coalesce(next_deadline, "opened_at"),
+    ).order_by(F("sort_moment").asc(nulls_last=True), "-id")
 
 
 def staff_case(public_id: str) -> AbuseCase:

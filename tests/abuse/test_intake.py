@@ -10,7 +10,12 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from hostledger.abuse.actions import abuse_case_dismiss, abuse_reporter_erase
+from hostledger.abuse.actions import (
+    abuse_case_answer,
+    abuse_case_dismiss,
+    abuse_case_notify,
+    abuse_reporter_erase,
+)
 from hostledger.abuse.deadlines import abuse_deadlines_run
 from hostledger.abuse.intake import EvidenceFile, abuse_case_open, abuse_report_submit
 from hostledger.abuse.models import (
@@ -21,6 +26,7 @@ from hostledger.abuse.models import (
     Category,
     Source,
 )
+from hostledger.abuse.selectors import staff_case_queue
 from hostledger.core.errors import DomainError
 from hostledger.core.registry import provider_setting_change
 from tests.abuse.conftest import local
@@ -166,3 +172,37 @@ def test_reporters_are_erased_after_retention_once_their_case_closed__ABU_01(abu
     counts = abuse_deadlines_run(now=opened + timedelta(days=731))
     assert counts.reporters_erased == 1
     assert AbuseReporter.objects.get(pk=case.reporter_id).email == ""
+
+
+def test_the_staff_queue_orders_open_cases_by_their_next_deadline__ABU_01(
+    hosted_service, abuse_staff
+):
+    start = local(2027, 3, 2, 9)
+
+    def case(category, at):
+        return abuse_case_open(
+            source=Source.STAFF,
+            category=category,
+            text="x",
+            host_names=["shop.example.com"],
+            now=at,
+        )
+
+    new = case(Category.SPAM, start + timedelta(hours=5))
+    spam = abuse_case_notify(case=case(Category.SPAM, start), actor=abuse_staff, now=start)
+    overuse = abuse_case_notify(
+        case=case(Category.RESOURCE_OVERUSE, start), actor=abuse_staff, now=start
+    )
+    claimed = abuse_case_notify(case=case(Category.SPAM, start), actor=abuse_staff, now=start)
+    abuse_case_answer(
+        case=claimed,
+        client=hosted_service.client,
+        author=hosted_service.client.owner,
+        text="Fixed.",
+        remedied=True,
+        now=start + timedelta(hours=1),
+    )
+    order = [item.pk for item in staff_case_queue()]
+    # new: arrived at 14:00; overuse: suspension at 09:00 the next day (24 h); claimed: lift
+    # by 10:00 the next day; spam: suspension three days on (72 h).
+    assert order == [new.pk, overuse.pk, claimed.pk, spam.pk]

@@ -6,6 +6,8 @@ reporter or staff notes."""
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hostledger.abuse.actions import abuse_case_note_add, abuse_case_notify
@@ -83,3 +85,34 @@ def test_a_bad_category_names_the_field__ABU_01(db, client):
     response = client.post(reverse("web:abuse_report"), {"category": "gossip", "text": "x"})
     assert response.status_code == 400
     assert AbuseCase.objects.count() == 0
+
+
+def _queries(http, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert http.get(url).status_code == 200
+    return len(queries)
+
+
+def test_abuse_lists_make_as_many_queries_for_many_cases_as_for_few__ABU_01(
+    client_a, owner_a, client
+):
+    officer = make_staff_user("abuse")
+    cases = [abuse_case_notify(case=_case(client_a), actor=officer) for _ in range(2)]
+    staff_http = login(client, officer)
+    staff_few = _queries(staff_http, reverse("web:staff_abuse_queue"))
+    detail_few = _queries(staff_http, reverse("web:staff_abuse_case", args=[cases[0].public_id]))
+    client.logout()
+    client_few = _queries(login(client, owner_a), reverse("web:abuse_case_list"))
+    for _ in range(10):
+        case = abuse_case_notify(case=_case(client_a), actor=officer)
+        abuse_case_note_add(case=case, actor=officer, note="More.")
+        abuse_case_note_add(case=cases[0], actor=officer, note="More on the first.")
+    client.logout()
+    assert _queries(login(client, owner_a), reverse("web:abuse_case_list")) == client_few
+    client.logout()
+    staff_http = login(client, officer)
+    assert _queries(staff_http, reverse("web:staff_abuse_queue")) == staff_few
+    assert (
+        _queries(staff_http, reverse("web:staff_abuse_case", args=[cases[0].public_id]))
+        == detail_few
+    )
