@@ -155,6 +155,7 @@ declare(
             "limiting public abuse reports per network address (keyed hash, one day)",
             LegalBasis.LEGITIMATE_INTEREST,
             Retention.ACCESS_LOGS,
+            erasure=Erasure(ErasureStrategy.DELETE, dated_by="attempted_at"),
         ),
         "attempted_at": RECORD_TIME,
     },
