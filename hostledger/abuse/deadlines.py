@@ -28,6 +28,7 @@ from hostledger.abuse import conf
 from hostledger.abuse.actions import require_abuse_manage
 from hostledger.abuse.intake import event_record
 from hostledger.abuse.models import (
+    OPEN_STATUSES,
     AbuseCase,
     AbuseCaseEvent,
     AbuseCaseService,
@@ -132,14 +133,7 @@ def _reporters_erase(*, now: datetime) -> int:
     cutoff = now - timedelta(days=setting_value(conf.REPORTER_RETENTION_DAYS))
     stale = (
         AbuseReporter.objects.filter(erased_at__isnull=True)
-        .exclude(
-            cases__status__in=[
-                CaseStatus.NEW,
-                CaseStatus.NOTIFIED,
-                CaseStatus.REMEDY_CLAIMED,
-                CaseStatus.SUSPENDED,
-            ]
-        )
+        .exclude(cases__status__in=OPEN_STATUSES)
         .annotate(last_closed=Max("cases__closed_at"))
         .filter(last_closed__lt=cutoff)
         .values_list("pk", flat=True)

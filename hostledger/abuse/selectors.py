@@ -90,7 +90,7 @@ def case_services(case: AbuseCase) -> list[AbuseCaseService]:
     )
 
 
-def case_evidence(case: AbuseCase, *, for_client: bool = False) -> list[AbuseEvidence]:
+def case_evidence(case: AbuseCase) -> list[AbuseEvidence]:
     """The evidence of a case, oldest first, without the file bytes."""
     return list(AbuseEvidence.objects.filter(case=case).defer("content").order_by("id"))
 
