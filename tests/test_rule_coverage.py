@@ -10,6 +10,9 @@ import re
 from pathlib import Path
 
 ENFORCED_RULES = [
+    "ABU-01",
+    "ABU-02",
+    "ABU-03",
     "ACC-01",
     "ACC-02",
     "ACC-03",

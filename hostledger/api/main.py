@@ -12,6 +12,7 @@ from hostledger.api.auth import BearerToken, BrowserSession
 from hostledger.api.docs import ApiDocs
 from hostledger.api.errors import install_handlers
 from hostledger.api.routers import (
+    abuse,
     acts,
     billing,
     catalog,
@@ -124,6 +125,7 @@ api.add_router("", usage.router)
 api.add_router("", notifications.router)
 api.add_router("", verification.router)
 api.add_router("", decisions.router)
+api.add_router("", abuse.router)
 api.add_router("", policies.router)
 api.add_router("", privacy_staff.router)
 api.add_router("", privacy_requests.router)

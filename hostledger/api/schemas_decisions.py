@@ -15,7 +15,7 @@ from hostledger.automation.actions import NOTE_MAX
 from hostledger.automation.models import AutomatedDecision, PenaltyAccrual
 from hostledger.core.money import Money
 
-DecisionKind = Literal["terminate_for_debt", "terminate_verification"]
+DecisionKind = Literal["terminate_for_debt", "terminate_verification", "terminate_abuse"]
 DecisionState = Literal["proposed", "applied", "rejected", "lapsed"]
 ReviewFilter = Literal["open", "answered", "any"]
 EXAMPLE_ID = "dec_3k9d2m7q8w1x4z6v"
@@ -69,7 +69,8 @@ class DecisionOut(Schema):
     id: str = Field(description="Public id of the decision.", examples=[EXAMPLE_ID])
     kind: DecisionKind = Field(
         description="terminate_for_debt: a renewal invoice stayed unpaid too long; "
-        "terminate_verification: a data verification request went unanswered."
+        "terminate_verification: a data verification request went unanswered; "
+        "terminate_abuse: an abuse violation was not remedied within the term."
     )
     kind_text: str = Field(description="What the decision means, in plain words.")
     state: DecisionState = Field(

@@ -91,6 +91,51 @@ def verification_terminations_propose(candidates, *, as_of) -> int:
     return made
 
 
+@transaction.atomic
+def abuse_termination_propose(
+    *, case_public_id: str, client, service, inputs: dict, as_of
+) -> tuple[AutomatedDecision, bool]:
+    """Propose ending the contract of ``service`` because the abuse case ``case_public_id``
+    was not remedied in time (ABU-02, 003 §7.5), for staff to confirm (AUT-06): never
+    automatic. Once per (case, service); returns the decision and whether it is new."""
+    decision, created = AutomatedDecision.objects.get_or_create(
+        kind=AutomatedDecision.Kind.TERMINATE_FOR_ABUSE,
+        subject_key=f"abuse:{case_public_id}:{service.public_id}",
+        defaults={
+            "client": client,
+            "service": service,
+            "state": AutomatedDecision.State.PROPOSED,
+            "automatic": False,
+            "proposed_at": as_of,
+            "inputs": {"abuse_case": case_public_id, **inputs, "as_of": as_of.isoformat()},
+        },
+    )
+    if created:
+        record_audit_event(
+            action="automation.decision_proposed",
+            obj=decision,
+            subject_client_id=decision.client_id,
+            data={"kind": decision.kind},
+        )
+    return decision, created
+
+
+@transaction.atomic
+def abuse_terminations_lapse(*, case_public_id: str, note: str) -> int:
+    """The abuse case ``case_public_id`` was lifted or dismissed: its termination proposals
+    still waiting for staff no longer hold (ABU-02, AUT-06). Returns how many lapsed."""
+    lapsed = 0
+    pending = AutomatedDecision.objects.select_for_update().filter(
+        kind=AutomatedDecision.Kind.TERMINATE_FOR_ABUSE,
+        subject_key__startswith=f"abuse:{case_public_id}:",
+        state=AutomatedDecision.State.PROPOSED,
+    )
+    for decision in pending.order_by("id"):
+        _settle(decision, AutomatedDecision.State.LAPSED, None, note)
+        lapsed += 1
+    return lapsed
+
+
 def _services_of(decision: AutomatedDecision):
     """The live services a decision ends: its own service, or every service of the client
     when the whole contract ends (unanswered data verification)."""

@@ -163,6 +163,10 @@ class AutomatedDecision(models.Model):
             "terminate_verification",
             "Terminate the contract: data verification unanswered",
         )
+        TERMINATE_FOR_ABUSE = (
+            "terminate_abuse",
+            "Terminate the service: abuse violation not remedied",
+        )
 
     class State(models.TextChoices):
         PROPOSED = "proposed", "Proposed, awaiting staff"

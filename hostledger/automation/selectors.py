@@ -34,6 +34,8 @@ KIND_IN_PLAIN_WORDS = {
     "renewal invoice is unpaid",
     AutomatedDecision.Kind.TERMINATE_FOR_VERIFICATION: "Ending the contract because a data "
     "verification request was not answered in time",
+    AutomatedDecision.Kind.TERMINATE_FOR_ABUSE: "Ending the service's contract because an "
+    "abuse violation was not remedied within the term (003 §7.5)",
 }
 """What each kind of decision means, in the words the client reads."""
 
@@ -57,6 +59,10 @@ FACT_LABELS = {
     "opened_on": "Request opened on",
     "answer_due_on": "Answer was due on",
     "terminable_on": "Contract may end from",
+    "abuse_case": "Abuse case",
+    "category": "Kind of violation",
+    "opened_at": "Case opened at",
+    "suspended_at": "Service suspended at",
     "as_of": "Billing run as of",
 }
 """The label of each input the run records, in the order the facts are shown; inputs not

@@ -72,6 +72,9 @@ CONTEXT_VARIABLES = {
     "creditor_reference": "the client's RF creditor reference for transfers from abroad",
     "request_id": "the data-subject request's id",
     "reason": "the reason staff gave (a request's extension or refusal, a data correction)",
+    "case_id": "the abuse case's id",
+    "case_category": "what the abuse case is about (spam, a third-party claim …)",
+    "deadline": "the moment the services are suspended unless the violation is remedied",
 }
 
 MARKETING_ANNOUNCEMENT = "marketing_announcement"
@@ -98,10 +101,33 @@ PRIVACY_REQUEST_EXTENDED = "privacy_request_extended"
 PRIVACY_REQUEST_COMPLETED = "privacy_request_completed"
 PRIVACY_REQUEST_REFUSED = "privacy_request_refused"
 PRIVACY_DATA_RECTIFIED = "privacy_data_rectified"
+ABUSE_CASE_NOTIFIED = "abuse_case_notified"
+ABUSE_SERVICES_SUSPENDED = "abuse_services_suspended"
+ABUSE_CASE_LIFTED = "abuse_case_lifted"
 
 EVENTS: dict[str, EventDefinition] = {
     item.code: item
     for item in (
+        EventDefinition(
+            ABUSE_CASE_NOTIFIED,
+            Category.SERVICE,
+            "ABU-02",
+            "A complaint about the client's services: case_id, case_category and the "
+            "deadline to remedy it before suspension (ABU-02, ABU-03).",
+        ),
+        EventDefinition(
+            ABUSE_SERVICES_SUSPENDED,
+            Category.SERVICE,
+            "ABU-02",
+            "The deadline of an abuse case passed unremedied and its services were "
+            "suspended; case_id names the case.",
+        ),
+        EventDefinition(
+            ABUSE_CASE_LIFTED,
+            Category.SERVICE,
+            "ABU-02",
+            "An abuse case was lifted and any service it suspended resumed.",
+        ),
         EventDefinition(
             ORDER_RECEIVED,
             Category.BILLING,

@@ -56,6 +56,9 @@ STORED_TEXT_VARIABLES = (
     "question",
     "request_id",
     "reason",
+    "case_id",
+    "case_category",
+    "deadline",
 )
 """Variables that only the stored context of a notification fills; empty when it does not."""
 

@@ -17,6 +17,33 @@ PAY_BY_TRANSFER = (
 SECURITY_TAIL = "\n\nYour account: {{ client_area_url }}" + SIGNATURE
 
 TEXTS: dict[str, tuple[str, str, str]] = {
+    "abuse_case_notified": (
+        "Abuse complaint {{ case_id }} about your services",
+        "Hello {{ client_name }},\n\n"
+        "we received a complaint about your services ({{ case_category }}), case "
+        "{{ case_id }}. Please read it in the client area and remedy the violation or answer "
+        "us there by {{ deadline }}. If it is not remedied by then, the services concerned "
+        "will be suspended under our terms of use.\n\n"
+        "Your abuse cases: {{ client_area_url }}" + SIGNATURE,
+        "Abuse complaint {{ case_id }}: please act by {{ deadline }}. See the client area.",
+    ),
+    "abuse_services_suspended": (
+        "Services suspended: abuse case {{ case_id }}",
+        "Hello {{ client_name }},\n\n"
+        "the violation of abuse case {{ case_id }} ({{ case_category }}) was not remedied in "
+        "time, so the services concerned are suspended. Once you have remedied it, answer "
+        "the case in the client area with your proof and we will lift the block.\n\n"
+        "Your abuse cases: {{ client_area_url }}" + SIGNATURE,
+        "Services suspended for abuse case {{ case_id }}. See the client area.",
+    ),
+    "abuse_case_lifted": (
+        "Abuse case {{ case_id }} is closed",
+        "Hello {{ client_name }},\n\n"
+        "abuse case {{ case_id }} is closed and any service it suspended is running "
+        "again.\n\n"
+        "Your abuse cases: {{ client_area_url }}" + SIGNATURE,
+        "Abuse case {{ case_id }} is closed.",
+    ),
     "renewal_invoice_issued": (
         "Invoice {{ invoice_number }} for the renewal of your services",
         "Hello {{ client_name }},\n\n"

@@ -17,6 +17,33 @@ PAY_BY_TRANSFER = (
 SECURITY_TAIL = "\n\nTeie konto: {{ client_area_url }}" + SIGNATURE
 
 TEXTS: dict[str, tuple[str, str, str]] = {
+    "abuse_case_notified": (
+        "Kaebus {{ case_id }} teie teenuste kohta",
+        "Tere, {{ client_name }}!\n\n"
+        "saime kaebuse teie teenuste kohta ({{ case_category }}), juhtum {{ case_id }}. "
+        "Palun lugege seda iseteeninduses ning kõrvaldage rikkumine või vastake meile seal "
+        "hiljemalt {{ deadline }}. Kui rikkumist selleks ajaks kõrvaldatud ei ole, "
+        "peatatakse asjaomased teenused kasutustingimuste alusel.\n\n"
+        "Teie kaebused: {{ client_area_url }}" + SIGNATURE,
+        "Kaebus {{ case_id }}: palun tegutsege hiljemalt {{ deadline }}. Vt iseteenindust.",
+    ),
+    "abuse_services_suspended": (
+        "Teenused peatatud: kaebus {{ case_id }}",
+        "Tere, {{ client_name }}!\n\n"
+        "kaebuse {{ case_id }} ({{ case_category }}) rikkumist ei kõrvaldatud tähtajaks, "
+        "seega on asjaomased teenused peatatud. Kui olete rikkumise kõrvaldanud, vastake "
+        "iseteeninduses koos tõendiga ja me tühistame piirangu.\n\n"
+        "Teie kaebused: {{ client_area_url }}" + SIGNATURE,
+        "Teenused peatati kaebuse {{ case_id }} tõttu. Vt iseteenindust.",
+    ),
+    "abuse_case_lifted": (
+        "Kaebus {{ case_id }} on lõpetatud",
+        "Tere, {{ client_name }}!\n\n"
+        "kaebus {{ case_id }} on lõpetatud ja selle tõttu peatatud teenused töötavad "
+        "taas.\n\n"
+        "Teie kaebused: {{ client_area_url }}" + SIGNATURE,
+        "Kaebus {{ case_id }} on lõpetatud.",
+    ),
     "renewal_invoice_issued": (
         "Arve {{ invoice_number }} teenuste pikendamiseks",
         "Tere, {{ client_name }}!\n\n"

@@ -336,3 +336,25 @@ def client_id_lookups_by_number(number: int) -> list[QuerySet]:
         Order.objects.filter(pk=number).values_list("client_id"),
         Service.objects.filter(pk=number).values_list("client_id"),
     ]
+
+
+def live_services_by_host_name(host_name: str) -> list[Service]:
+    """The live (not pending, not terminated) services running under ``host_name`` or under
+    one of its parent domains (a report about ``www.shop.example`` finds the service of
+    ``shop.example``), by the keyed hash of each name; none when it is no host name. For the
+    abuse desk's look-up of the services a complaint is about (ABU-01)."""
+    try:
+        cleaned = clean_host_name(host_name)
+    except DomainError:
+        return []
+    if not cleaned or "." not in cleaned:
+        return []
+    labels = cleaned.split(".")
+    candidates = [".".join(labels[start:]) for start in range(len(labels) - 1)]
+    index = Service._meta.get_field("host_name_index")
+    return list(
+        _services()
+        .filter(host_name_index__in=[index.index_of(name) for name in candidates])
+        .exclude(status__in=[ServiceStatus.PENDING, ServiceStatus.TERMINATED])
+        .order_by("id")
+    )

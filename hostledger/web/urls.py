@@ -1,6 +1,7 @@
 from django.urls import path
 
 from hostledger.web import (
+    urls_client_abuse,
     urls_client_acts,
     urls_client_decisions,
     urls_client_money,
@@ -11,8 +12,10 @@ from hostledger.web import (
     urls_client_service_changes,
     urls_client_services,
     urls_client_verification,
+    urls_public_abuse,
     urls_public_notifications,
     urls_public_privacy,
+    urls_staff_abuse,
     urls_staff_acts,
     urls_staff_decisions,
     urls_staff_erasure,
@@ -102,3 +105,8 @@ urlpatterns += urls_staff_erasure.urlpatterns
 urlpatterns += urls_client_requests.urlpatterns + urls_staff_requests.urlpatterns
 # Your data: exports of personal data (GDPR-02)
 urlpatterns += urls_client_personal_data.urlpatterns + urls_staff_personal_data.urlpatterns
+# Abuse desk: the public report form first (its path would otherwise read as a case id),
+# then the client's cases and the staff queue (ABU-01 … ABU-03)
+urlpatterns += (
+    urls_public_abuse.urlpatterns + urls_client_abuse.urlpatterns + urls_staff_abuse.urlpatterns
+)

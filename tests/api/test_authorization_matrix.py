@@ -25,6 +25,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from hostledger.abuse.actions import abuse_case_answer, abuse_case_notify
+from hostledger.abuse.intake import abuse_case_open
+from hostledger.abuse.models import Category, Source
 from hostledger.accounts import actions
 from hostledger.accounts.models import PhoneConfirmation, User
 from hostledger.catalog import actions as catalog_actions
@@ -76,6 +79,7 @@ CLIENT_SCOPED = (
     "/notifications",
     "/notification-preferences",
     "/decisions",
+    "/abuse",
     "/privacy-requests",
     "/personal-data",
 )
@@ -315,6 +319,28 @@ TABLE = [
                                                 401, 403, 403, 403, 200, 403, 403, 403, 200),
     ("POST",   "/staff/decisions/{reviewed_decision}/review-answer",
                                                 401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("GET",    "/abuse/cases",                  401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("GET",    "/abuse/cases/{abuse_case}",     401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("POST",   "/abuse/cases/{abuse_case}/answer",
+                                                401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/staff/abuse/cases",            401, 403, 403, 403, 403, 403, 200, 403, 200),
+    ("POST",   "/staff/abuse/cases",            401, 403, 403, 403, 403, 403, 201, 403, 201),
+    ("GET",    "/staff/abuse/cases/{abuse_case}",
+                                                401, 403, 403, 403, 403, 403, 200, 403, 200),
+    ("POST",   "/staff/abuse/cases/{new_abuse_case}/notify",
+                                                401, 403, 403, 403, 403, 403, 200, 403, 200),
+    ("POST",   "/staff/abuse/cases/{abuse_case}/services",
+                                                401, 403, 403, 403, 403, 403, 200, 403, 200),
+    ("POST",   "/staff/abuse/cases/{abuse_case}/notes",
+                                                401, 403, 403, 403, 403, 403, 200, 403, 200),
+    ("POST",   "/staff/abuse/cases/{claimed_abuse_case}/remedy-reject",
+                                                401, 403, 403, 403, 403, 403, 200, 403, 200),
+    ("POST",   "/staff/abuse/cases/{abuse_case}/lift",
+                                                401, 403, 403, 403, 403, 403, 200, 403, 200),
+    ("POST",   "/staff/abuse/cases/{abuse_case}/dismiss",
+                                                401, 403, 403, 403, 403, 403, 200, 403, 200),
+    ("POST",   "/staff/abuse/cases/{abuse_case}/propose-termination",
+                                                401, 403, 403, 403, 403, 403, 400, 403, 400),
     ("GET",    "/policies/current?kind=terms",  401, 200, 200, 200, 200, 200, 200, 200, 200),
     ("GET",    "/policies?kind=privacy",        401, 200, 200, 200, 200, 200, 200, 200, 200),
     ("POST",   "/policies/accept",              401, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -536,6 +562,14 @@ BODIES = {
     ("POST", "/staff/decisions/{reviewed_decision}/review-answer"): {
         "outcome": "The call is on record."
     },
+    ("POST", "/abuse/cases/{abuse_case}/answer"): {"text": "We stopped the mailing."},
+    ("POST", "/staff/abuse/cases"): {"category": "spam", "text": "Spam from shop.example.com."},
+    ("POST", "/staff/abuse/cases/{new_abuse_case}/notify"): {"note": "With the headers."},
+    ("POST", "/staff/abuse/cases/{abuse_case}/services"): {"service": "{pool}"},
+    ("POST", "/staff/abuse/cases/{abuse_case}/notes"): {"note": "Asked for headers."},
+    ("POST", "/staff/abuse/cases/{claimed_abuse_case}/remedy-reject"): {"note": "Still sends."},
+    ("POST", "/staff/abuse/cases/{abuse_case}/lift"): {"note": "Fixed."},
+    ("POST", "/staff/abuse/cases/{abuse_case}/dismiss"): {"note": "Forged report."},
     ("POST", "/privacy-requests"): {"kind": "portability", "details": "My data as JSON."},
     ("POST", "/staff/clients/{client}/privacy-requests"): {
         "kind": "objection",
@@ -586,7 +620,10 @@ READS_BY_POST = {
 """Rows that POST a body to compute an answer and change nothing."""
 
 CODE_OF_STATUS = {401: {"not_authenticated"}, 403: {"permission_denied"}, 404: {"not_found"}}
-CODE_OF_ROW = {("POST", "/me/phone/confirm"): {400: {"phone_code_expired"}}}
+CODE_OF_ROW = {
+    ("POST", "/me/phone/confirm"): {400: {"phone_code_expired"}},
+    ("POST", "/staff/abuse/cases/{abuse_case}/propose-termination"): {400: {"case_not_suspended"}},
+}
 """Rows where some callers are refused by a business rule: B and the trusted user were sent
 no phone code, so A's code is no code of theirs."""
 
@@ -677,6 +714,7 @@ def build_world() -> World:
             **verifications,
             **make_notifications(account),
             **make_decisions(account, owner),
+            **make_abuse_cases(account, owner),
             **make_privacy_records(account),
             **make_privacy_requests(account, owner),
             "export": make_failed_export(account, owner),
@@ -756,6 +794,31 @@ def make_decisions(account, owner) -> dict[str, str]:
     )
     decision_review_request(decision=reviewed, client=account, reason="I answered by email.")
     return {"decision": proposed.public_id, "reviewed_decision": reviewed.public_id}
+
+
+def make_abuse_cases(account, owner) -> dict[str, str]:
+    """Three abuse cases about A (ABU-01): one notified to A, one new, and one whose remedy
+    A claimed."""
+    officer = actions.staff_user_create(
+        actor=None,
+        email="abuse-desk@provider.example",
+        full_name="Abuse Desk",
+        role_slugs=["abuse"],
+    )
+
+    def case(text):
+        return abuse_case_open(
+            source=Source.STAFF, category=Category.SPAM, text=text, client=account
+        )
+
+    notified = abuse_case_notify(case=case("Spam from your server."), actor=officer)
+    claimed = abuse_case_notify(case=case("Malware on your site."), actor=officer)
+    abuse_case_answer(case=claimed, client=account, author=owner, text="Clean.", remedied=True)
+    return {
+        "abuse_case": notified.public_id,
+        "new_abuse_case": case("Another report.").public_id,
+        "claimed_abuse_case": claimed.public_id,
+    }
 
 
 def make_privacy_records(account) -> dict[str, str]:
@@ -876,6 +939,9 @@ def test_the_table_covers_every_operation_of_the_api(anonymous, db):
         "{failed_delivery}": "{delivery_id}",
         "/payment_reminder/et": "/{event}/{language}",
         "{decision}": "{decision_id}",
+        "{new_abuse_case}": "{case_id}",
+        "{claimed_abuse_case}": "{case_id}",
+        "{abuse_case}": "{case_id}",
         "{reviewed_decision}": "{decision_id}",
         "{privacy_request}": "{privacy_request_id}",
         "{verified_privacy_request}": "{privacy_request_id}",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from hostledger.accounts import actions
 from hostledger.privacy.actions_requests import request_file
 from tests.api.conftest import make_staff_user, make_token
-from tests.api.test_schemathesis import money_world, run_every_operation, wsgi_app
+from tests.api.test_schemathesis import abuse_case_of, money_world, run_every_operation, wsgi_app
 
 __all__ = ["wsgi_app"]
 
@@ -38,6 +38,7 @@ def test_every_operation_conforms_for_an_administrator_with_a_token__ACC_09(wsgi
             kind="rectification",
             reauthentication="password_reauthentication",
         ).public_id,
+        "case_id": abuse_case_of(client_a.client).public_id,
         **money_world(client_a.client, payer),
     }
     known["payment_id"] = known.pop("unmatched_payment_id")

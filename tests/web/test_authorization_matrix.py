@@ -477,6 +477,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
     """A new URL of the client or staff area fails here until the matrix names it."""
     from hostledger.web import (
         urls,
+        urls_client_abuse,
         urls_client_acts,
         urls_client_decisions,
         urls_client_money,
@@ -487,8 +488,10 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
         urls_client_service_changes,
         urls_client_services,
         urls_client_verification,
+        urls_public_abuse,
         urls_public_notifications,
         urls_public_privacy,
+        urls_staff_abuse,
         urls_staff_acts,
         urls_staff_decisions,
         urls_staff_erasure,
@@ -508,6 +511,9 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
     own_matrix = {
         pattern.name
         for module in (
+            urls_client_abuse,
+            urls_public_abuse,
+            urls_staff_abuse,
             urls_client_acts,
             urls_client_decisions,
             urls_client_money,

@@ -1,0 +1,2 @@
+"""Abuse desk: complaints about clients' services, their evidence and the deadlines of the
+terms (SPEC ABU-01 … ABU-03)."""
