@@ -15,7 +15,7 @@ from hostledger.automation.actions import NOTE_MAX
 from hostledger.automation.models import AutomatedDecision, PenaltyAccrual
 from hostledger.core.money import Money
 
-DecisionKind = Literal["terminate_for_debt", "terminate_verification"]
+DecisionKind = Literal["terminate_for_debt", "terminate_verification", "reclaim_ip_addresses"]
 DecisionState = Literal["proposed", "applied", "rejected", "lapsed"]
 ReviewFilter = Literal["open", "answered", "any"]
 EXAMPLE_ID = "dec_3k9d2m7q8w1x4z6v"
@@ -69,12 +69,14 @@ class DecisionOut(Schema):
     id: str = Field(description="Public id of the decision.", examples=[EXAMPLE_ID])
     kind: DecisionKind = Field(
         description="terminate_for_debt: a renewal invoice stayed unpaid too long; "
-        "terminate_verification: a data verification request went unanswered."
+        "terminate_verification: a data verification request went unanswered; "
+        "reclaim_ip_addresses: too few of the service's IP addresses are in use (SUP-06)."
     )
     kind_text: str = Field(description="What the decision means, in plain words.")
     state: DecisionState = Field(
         description="proposed: awaiting staff; applied: carried out; rejected by staff; "
-        "lapsed: no longer needed (the debt was paid or the client answered)."
+        "lapsed: no longer needed (the debt was paid, the client answered, or the IP "
+        "addresses are in use)."
     )
     state_text: str = Field(description="Where it stands, in plain words.")
     automatic: bool = Field(description="Made by the run alone, as the provider's setting says.")

@@ -163,6 +163,7 @@ class AutomatedDecision(models.Model):
             "terminate_verification",
             "Terminate the contract: data verification unanswered",
         )
+        RECLAIM_IP_ADDRESSES = "reclaim_ip_addresses", "Reclaim under-used IP addresses"
 
     class State(models.TextChoices):
         PROPOSED = "proposed", "Proposed, awaiting staff"

@@ -305,6 +305,12 @@ def active_ipv4_allocations() -> QuerySet[IpAllocation]:
     )
 
 
+def allocation_by_public_id(public_id: str) -> IpAllocation | None:
+    """An allocation of any client by its public id, or None (for the decision that may
+    reclaim it)."""
+    return _allocations().filter(public_id=public_id).first()
+
+
 def allocation_is_short(allocation_id: int, *, on_day: date) -> bool:
     """Whether the allocation is live and still below the rule on ``on_day`` (the ground of a
     reclaim decision, AUT-06)."""

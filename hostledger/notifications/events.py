@@ -72,6 +72,10 @@ CONTEXT_VARIABLES = {
     "creditor_reference": "the client's RF creditor reference for transfers from abroad",
     "request_id": "the data-subject request's id",
     "reason": "the reason staff gave (a request's extension or refusal, a data correction)",
+    "network": "the IP network of an allocation (SUP-06)",
+    "addresses_in_use": "how many addresses of the allocation are in use (SUP-06)",
+    "addresses_allocated": "how many addresses the allocation has (SUP-06)",
+    "required_percent": "the share of addresses that must be in use, in percent (SUP-06)",
 }
 
 MARKETING_ANNOUNCEMENT = "marketing_announcement"
@@ -98,6 +102,7 @@ PRIVACY_REQUEST_EXTENDED = "privacy_request_extended"
 PRIVACY_REQUEST_COMPLETED = "privacy_request_completed"
 PRIVACY_REQUEST_REFUSED = "privacy_request_refused"
 PRIVACY_DATA_RECTIFIED = "privacy_data_rectified"
+IP_USAGE_BELOW_MINIMUM = "ip_usage_below_minimum"
 
 EVENTS: dict[str, EventDefinition] = {
     item.code: item
@@ -313,6 +318,13 @@ EVENTS: dict[str, EventDefinition] = {
             Category.ACCOUNT,
             "GDPR-03",
             "Staff corrected the client's data; reason says why.",
+        ),
+        EventDefinition(
+            IP_USAGE_BELOW_MINIMUM,
+            Category.SERVICE,
+            "SUP-06",
+            "Fewer of the IP addresses allocated to a service are in use than the terms ask; "
+            "on_date is the last day to remedy it before staff may reclaim them.",
         ),
         EventDefinition(
             OPT_IN_CONFIRM,

@@ -96,6 +96,7 @@ def visit_request_file(
         access.client.pk
     ):
         raise invalid("representative", "Choose one of your representatives.")
+    representative = Representative.objects.select_for_update().get(pk=representative.pk)
     if representative.removed_at is not None:
         raise invalid("representative", "This representative was removed from your list.")
     if not isinstance(starts_at, datetime) or not isinstance(ends_at, datetime):

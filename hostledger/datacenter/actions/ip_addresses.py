@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
+import idna
 from django.db import transaction
 from django.utils import timezone
 
@@ -60,13 +61,13 @@ def parse_address(value, field: str = "address"):
 def clean_host_name(value, field: str = "host_name") -> str:
     """A host name for a PTR record: letters, digits and hyphens in labels of at most 63
     characters, at least two labels, at most 253 characters; internationalised names in
-    their ASCII (xn--) form; a trailing dot is dropped."""
+    their ASCII (xn--) form (UTS-46); a trailing dot is dropped."""
     if not isinstance(value, str):
         raise invalid(field, "Enter a host name.")
     name = value.strip().rstrip(".").lower()
     try:
-        name = name.encode("idna").decode("ascii") if not name.isascii() else name
-    except UnicodeError:
+        name = name if name.isascii() else idna.encode(name, uts46=True).decode("ascii")
+    except idna.IDNAError:
         raise invalid(field, "Not a valid internationalised host name.") from None
     labels = name.split(".")
     if (
