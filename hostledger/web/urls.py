@@ -2,6 +2,7 @@ from django.urls import path
 
 from hostledger.web import (
     urls_client_acts,
+    urls_client_datacenter,
     urls_client_decisions,
     urls_client_money,
     urls_client_notifications,
@@ -14,6 +15,7 @@ from hostledger.web import (
     urls_public_notifications,
     urls_public_privacy,
     urls_staff_acts,
+    urls_staff_datacenter,
     urls_staff_decisions,
     urls_staff_erasure,
     urls_staff_money,
@@ -102,3 +104,6 @@ urlpatterns += urls_staff_erasure.urlpatterns
 urlpatterns += urls_client_requests.urlpatterns + urls_staff_requests.urlpatterns
 # Your data: exports of personal data (GDPR-02)
 urlpatterns += urls_client_personal_data.urlpatterns + urls_staff_personal_data.urlpatterns
+# The data centre: equipment, applications for actions on it, colocation, IP addresses
+# (SUP-02, SUP-05, SUP-06)
+urlpatterns += urls_client_datacenter.urlpatterns + urls_staff_datacenter.urlpatterns

@@ -478,6 +478,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
     from hostledger.web import (
         urls,
         urls_client_acts,
+        urls_client_datacenter,
         urls_client_decisions,
         urls_client_money,
         urls_client_notifications,
@@ -490,6 +491,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
         urls_public_notifications,
         urls_public_privacy,
         urls_staff_acts,
+        urls_staff_datacenter,
         urls_staff_decisions,
         urls_staff_erasure,
         urls_staff_money,
@@ -509,6 +511,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
         pattern.name
         for module in (
             urls_client_acts,
+            urls_client_datacenter,
             urls_client_decisions,
             urls_client_money,
             urls_client_notifications,
@@ -521,6 +524,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
             urls_public_notifications,
             urls_public_privacy,
             urls_staff_acts,
+            urls_staff_datacenter,
             urls_staff_decisions,
             urls_staff_erasure,
             urls_staff_erasure,
