@@ -98,6 +98,17 @@ class EquipmentRegisterForm(forms.Form):
     serial_number = forms.CharField(required=False, max_length=64, label="Serial number")
 
 
+class EquipmentEditForm(forms.Form):
+    kind = forms.ChoiceField(choices=EquipmentKind.choices, label="Type")
+    rack = forms.CharField(required=False, max_length=32, label="Rack")
+    unit_from = forms.IntegerField(required=False, min_value=1, max_value=60, label="First unit")
+    unit_count = forms.IntegerField(required=False, min_value=1, max_value=60, label="Units")
+    power_watts = forms.IntegerField(
+        required=False, min_value=1, max_value=100_000, label="Power (W)"
+    )
+    serial_number = forms.CharField(required=False, max_length=64, label="Serial number")
+
+
 class EquipmentMoveForm(forms.Form):
     direction = forms.ChoiceField(choices=MovementDirection.choices, label="Movement")
     moved_on = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))

@@ -17,6 +17,11 @@ urlpatterns: list = [
         name="staff_equipment_detail",
     ),
     path(
+        "staff/equipment/<str:public_id>/edit/",
+        views.equipment_edit,
+        name="staff_equipment_edit",
+    ),
+    path(
         "staff/equipment/<str:public_id>/move/",
         views.equipment_move,
         name="staff_equipment_move",

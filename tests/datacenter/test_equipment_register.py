@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from hostledger.core.errors import DomainError, PermissionDenied
-from hostledger.datacenter.actions import equipment_move, equipment_register
+from hostledger.datacenter.actions import equipment_move, equipment_register, equipment_update
 from hostledger.datacenter.models import Equipment, EquipmentMovement, EquipmentStatus
 from hostledger.datacenter.selectors import client_equipment, client_equipment_item
 
@@ -86,3 +86,28 @@ def test_a_client_never_finds_another_clients_equipment__SUP_05(
     with pytest.raises(DomainError) as missing:
         client_equipment_item(client_b, equipment.public_id)
     assert missing.value.status == 404
+
+
+def test_staff_correct_the_details_and_the_rack_stays_free_of_overlaps__SUP_05(
+    staff, client_a, make_service
+):
+    service = make_service(client_a)
+    first = _register(staff, service)
+    second = _register(staff, service, "SRV-0043", unit_from=20)
+    updated = equipment_update(
+        equipment=second,
+        actor=staff,
+        kind="storage",
+        rack="A1",
+        unit_from=30,
+        unit_count=4,
+        power_watts=800,
+        serial_number="NEW-1",
+    )
+    assert (updated.kind, updated.units_text, updated.power_watts) == ("storage", "U30-U33", 800)
+    with pytest.raises(DomainError) as overlap:
+        equipment_update(equipment=second, actor=staff, kind="server", rack="A1", unit_from=11)
+    assert "overlaps SRV-0042" in overlap.value.fields["unit_from"]
+    second.refresh_from_db()
+    assert second.unit_from == 30
+    assert first.equipment_id == "SRV-0042"

@@ -298,6 +298,21 @@ ENDPOINTS = [
     ),
     Endpoint("staff_equipment_detail", staff_page(*STAFF_ROLES), _id("equipment")),
     Endpoint(
+        "staff_equipment_edit",
+        staff_page(*MANAGERS, granted=302),
+        _id("equipment"),
+        method="POST",
+        data=lambda dw: {
+            "edit-kind": "storage",
+            "edit-rack": "R1",
+            "edit-unit_from": "4",
+            "edit-unit_count": "2",
+            "edit-power_watts": "600",
+            "edit-serial_number": "SN-2",
+        },
+        writers=frozenset(MANAGERS),
+    ),
+    Endpoint(
         "staff_equipment_move",
         staff_page(*MANAGERS, granted=302),
         _id("equipment"),

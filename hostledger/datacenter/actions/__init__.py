@@ -21,6 +21,7 @@ from hostledger.datacenter.actions.equipment import (
     clean_equipment_id,
     equipment_move,
     equipment_register,
+    equipment_update,
 )
 from hostledger.datacenter.actions.ip_addresses import (
     clean_host_name,
@@ -46,6 +47,7 @@ __all__ = [
     "clean_host_name",
     "equipment_move",
     "equipment_register",
+    "equipment_update",
     "ip_allocate",
     "ip_allocation_release",
     "ip_allocation_warning_mark",

@@ -133,6 +133,59 @@ def equipment_register(
 
 
 @transaction.atomic
+def equipment_update(
+    *,
+    equipment: Equipment,
+    actor,
+    kind: str,
+    rack: str = "",
+    unit_from=None,
+    unit_count=1,
+    power_watts=None,
+    serial_number: str = "",
+) -> Equipment:
+    """Staff correct the type, place, power or serial number of registered equipment
+    (SUP-05); its ID and service stay. Rack units taken by other equipment are refused."""
+    require_staff(actor)
+    if kind not in EquipmentKind.values:
+        raise invalid("kind", f"Choose one of {', '.join(EquipmentKind.values)}.")
+    locked = Equipment.objects.select_for_update().get(pk=equipment.pk)
+    locked.kind = kind
+    locked.rack = clean_text(rack, "rack", required=False, max_length=32)
+    locked.serial_number = clean_text(serial_number, "serial_number", required=False, max_length=64)
+    locked.unit_from = _optional_number(unit_from, "unit_from", minimum=1, maximum=RACK_UNITS_MAX)
+    locked.unit_count = (
+        _optional_number(unit_count, "unit_count", minimum=1, maximum=RACK_UNITS_MAX) or 1
+    )
+    locked.power_watts = _optional_number(power_watts, "power_watts", minimum=1, maximum=100_000)
+    if locked.unit_from is not None and not locked.rack:
+        raise invalid("rack", "Name the rack the units are in.")
+    if locked.unit_from is not None and locked.unit_from + locked.unit_count - 1 > RACK_UNITS_MAX:
+        raise invalid("unit_count", f"The equipment would reach past U{RACK_UNITS_MAX}.")
+    if locked.status != EquipmentStatus.REMOVED:
+        _check_rack_free(locked)
+    locked.save(
+        update_fields=[
+            "kind",
+            "rack",
+            "unit_from",
+            "unit_count",
+            "power_watts",
+            "serial_number",
+            "updated_at",
+        ]
+    )
+    audit(
+        "equipment_updated",
+        actor=actor,
+        obj=locked,
+        client_id=locked.client_id,
+        data={"rack": locked.rack, "units": locked.units_text},
+    )
+    return locked
+
+
+@transaction.atomic
 def equipment_move(
     *, equipment: Equipment, actor, direction: str, moved_on: date, note: str = ""
 ) -> EquipmentMovement:

@@ -26,6 +26,7 @@ from hostledger.subscriptions.selectors import staff_service
 from hostledger.web.decorators import staff_area
 from hostledger.web.forms_datacenter import (
     ApplicationWorkForm,
+    EquipmentEditForm,
     EquipmentMoveForm,
     EquipmentRegisterForm,
     IpAllocateForm,
@@ -105,12 +106,22 @@ def equipment_register(request):
     )
 
 
-def _equipment_detail_page(request, equipment, form=None, status=200):
+def _equipment_detail_page(request, equipment, form=None, status=200, edit_form=None):
+    can_manage = _can_manage(request)
     context = {
         "equipment": equipment,
         "movements": selectors.equipment_movements(equipment),
         "form": (form or EquipmentMoveForm(initial={"moved_on": timezone.localdate()}))
-        if _can_manage(request)
+        if can_manage
+        else None,
+        "edit_form": (
+            edit_form
+            or EquipmentEditForm(
+                prefix="edit",
+                initial={name: getattr(equipment, name) for name in EquipmentEditForm.base_fields},
+            )
+        )
+        if can_manage
         else None,
     }
     return render(request, "web/staff/datacenter/equipment_detail.html", context, status=status)
@@ -121,6 +132,32 @@ def _equipment_detail_page(request, equipment, form=None, status=200):
 def equipment_detail(request, public_id):
     """One piece of equipment with its moves in and out (SUP-05)."""
     return _equipment_detail_page(request, selectors.staff_equipment_item(public_id))
+
+
+@require_POST
+@staff_area(MANAGE)
+def equipment_edit(request, public_id):
+    """Correct the type, place, power or serial number of the equipment (SUP-05)."""
+    equipment = selectors.staff_equipment_item(public_id)
+    return submit_form(
+        request,
+        EquipmentEditForm(request.POST, prefix="edit"),
+        act=lambda data: actions.equipment_update(
+            equipment=equipment,
+            actor=request.user,
+            kind=data["kind"],
+            rack=data["rack"],
+            unit_from=data["unit_from"],
+            unit_count=data["unit_count"] or 1,
+            power_watts=data["power_watts"],
+            serial_number=data["serial_number"],
+        ),
+        page=lambda form, status: _equipment_detail_page(
+            request, equipment, status=status, edit_form=form
+        ),
+        done="The equipment is updated.",
+        then=equipment_url(equipment),
+    )
 
 
 @require_POST
