@@ -270,21 +270,35 @@ class UsageStanding:
         return self.applies and self.in_use * 100 < self.required_percent * self.size
 
 
-def usage_standing(allocation: IpAllocation, *, on_day: date) -> UsageStanding:
+@dataclass(frozen=True)
+class UsageRule:
+    """The provider's settings of the usage rule (annex 7 §5.5, SUP-06), read once for a
+    page or a run."""
+
+    at_once_percent: int
+    within_period_percent: int
+    period_months: int
+
+
+def usage_rule() -> UsageRule:
+    return UsageRule(
+        at_once_percent=int(setting_value(conf.IP_USAGE_AT_ONCE_PERCENT)),
+        within_period_percent=int(setting_value(conf.IP_USAGE_WITHIN_PERIOD_PERCENT)),
+        period_months=int(setting_value(conf.IP_USAGE_PERIOD_MONTHS)),
+    )
+
+
+def usage_standing(
+    allocation: IpAllocation, *, on_day: date, rule: UsageRule | None = None
+) -> UsageStanding:
     """Where ``allocation`` stands against the usage rule on ``on_day`` (SUP-06): at least
     ``datacenter.ip_usage_at_once_percent`` of its addresses in use from the day of
     allocation, and ``datacenter.ip_usage_within_period_percent`` once
-    ``datacenter.ip_usage_period_months`` months have passed."""
-    period_ends_on = add_months(
-        allocation.allocated_on, int(setting_value(conf.IP_USAGE_PERIOD_MONTHS))
-    )
-    required = int(
-        setting_value(
-            conf.IP_USAGE_WITHIN_PERIOD_PERCENT
-            if on_day >= period_ends_on
-            else conf.IP_USAGE_AT_ONCE_PERCENT
-        )
-    )
+    ``datacenter.ip_usage_period_months`` months have passed. Pass ``rule`` when working out
+    many allocations, so that the settings are read once."""
+    rule = rule or usage_rule()
+    period_ends_on = add_months(allocation.allocated_on, rule.period_months)
+    required = rule.within_period_percent if on_day >= period_ends_on else rule.at_once_percent
     return UsageStanding(
         allocation=allocation,
         on_day=on_day,

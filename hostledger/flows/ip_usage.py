@@ -65,6 +65,7 @@ def ip_usage_check(*, now: datetime | None = None) -> IpUsageCheck:
     now = now or timezone.now()
     today = timezone.localdate(now)
     report = IpUsageCheck()
+    rule = selectors.usage_rule()
     for allocation_id in selectors.active_ipv4_allocations().values_list("pk", flat=True):
         with transaction.atomic():
             allocation = selectors.active_ipv4_allocations().select_for_update(of=("self",))
@@ -72,7 +73,7 @@ def ip_usage_check(*, now: datetime | None = None) -> IpUsageCheck:
             if allocation is None:
                 continue
             report.checked += 1
-            standing = selectors.usage_standing(allocation, on_day=today)
+            standing = selectors.usage_standing(allocation, on_day=today, rule=rule)
             if not standing.is_short:
                 if allocation.warned_at is not None:
                     datacenter.ip_allocation_warning_mark(allocation=allocation, warned_at=None)

@@ -120,9 +120,9 @@ def allocation_list(request: HttpRequest, acting: Query[ActingClient], page: Que
     names (SUP-06)."""
     access = accounts.client_access(request.user, acting.client, reads=AREA)
     found = paginate(selectors.client_allocations(access.client), page)
-    today = timezone.localdate()
+    today, rule = timezone.localdate(), selectors.usage_rule()
     found["items"] = [
-        allocation_row(item, selectors.usage_standing(item, on_day=today))
+        allocation_row(item, selectors.usage_standing(item, on_day=today, rule=rule))
         for item in found["items"]
     ]
     return found

@@ -208,6 +208,7 @@ def visit_request(request, access):
 def _ip_page(request, access, *, bound: tuple | None = None, status=200):
     allocations = list(selectors.client_allocations(access.client))
     today = timezone.localdate()
+    rule = selectors.usage_rule()
     can_write = access.can_write(AREA)
     rows = []
     for allocation in allocations:
@@ -220,7 +221,7 @@ def _ip_page(request, access, *, bound: tuple | None = None, status=200):
         rows.append(
             {
                 "allocation": allocation,
-                "standing": selectors.usage_standing(allocation, on_day=today),
+                "standing": selectors.usage_standing(allocation, on_day=today, rule=rule),
                 "forms": forms_of if can_write else None,
             }
         )

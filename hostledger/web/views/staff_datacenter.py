@@ -355,10 +355,11 @@ def _ip_page(request, *, bound: dict | None = None, status=200):
     pools = list(selectors.ip_pools())
     can_manage = _can_manage(request)
     today = timezone.localdate()
+    rule = selectors.usage_rule()
     allocations = [
         (
             allocation,
-            selectors.usage_standing(allocation, on_day=today),
+            selectors.usage_standing(allocation, on_day=today, rule=rule),
             (bound.get(allocation.pk) or IpReleaseForm(prefix=allocation.public_id))
             if can_manage
             else None,
