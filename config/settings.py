@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "hostledger.notifications",
     "hostledger.automation",
     "hostledger.abuse",
+    "hostledger.datacenter",
     "hostledger.api",
 ]
 

@@ -15,7 +15,9 @@ from hostledger.automation.actions import NOTE_MAX
 from hostledger.automation.models import AutomatedDecision, PenaltyAccrual
 from hostledger.core.money import Money
 
-DecisionKind = Literal["terminate_for_debt", "terminate_verification", "terminate_abuse"]
+DecisionKind = Literal[
+    "terminate_for_debt", "terminate_verification", "terminate_abuse", "reclaim_ip_addresses"
+]
 DecisionState = Literal["proposed", "applied", "rejected", "lapsed"]
 ReviewFilter = Literal["open", "answered", "any"]
 EXAMPLE_ID = "dec_3k9d2m7q8w1x4z6v"
@@ -70,12 +72,14 @@ class DecisionOut(Schema):
     kind: DecisionKind = Field(
         description="terminate_for_debt: a renewal invoice stayed unpaid too long; "
         "terminate_verification: a data verification request went unanswered; "
-        "terminate_abuse: an abuse violation was not remedied within the term."
+        "terminate_abuse: an abuse violation was not remedied within the term; "
+        "reclaim_ip_addresses: too few of the service's IP addresses are in use (SUP-06)."
     )
     kind_text: str = Field(description="What the decision means, in plain words.")
     state: DecisionState = Field(
         description="proposed: awaiting staff; applied: carried out; rejected by staff; "
-        "lapsed: no longer needed (the debt was paid or the client answered)."
+        "lapsed: no longer needed (the debt was paid, the client answered, or the IP "
+        "addresses are in use)."
     )
     state_text: str = Field(description="Where it stands, in plain words.")
     automatic: bool = Field(description="Made by the run alone, as the provider's setting says.")

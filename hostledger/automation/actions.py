@@ -17,6 +17,8 @@ from hostledger.automation.dunning import penalty_settle_at
 from hostledger.automation.models import AutomatedDecision, BillingClock, ServiceRenewal
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
+from hostledger.datacenter.actions import ip_allocation_release
+from hostledger.datacenter.selectors import allocation_by_public_id, allocation_is_short
 from hostledger.invoicing.actions import proforma_cancel, proforma_lines_reduce
 from hostledger.invoicing.models import Invoice
 from hostledger.ledger.locks import lock_client_balance
@@ -136,6 +138,49 @@ def abuse_terminations_lapse(*, case_public_id: str, note: str) -> int:
     return lapsed
 
 
+def ip_reclaim_propose(*, allocation, standing, warned_at, remedy_by, as_of) -> bool:
+    """Propose to staff taking back an IP allocation still under-used after the client was
+    warned and its time to remedy ran out (SUP-06, annex 7 §5.5; AUT-06). Never automatic:
+    staff confirm or reject it. Once per allocation and warning, with the facts it rests on;
+    returns whether it is new. Runs in the caller's transaction."""
+    decision, created = AutomatedDecision.objects.get_or_create(
+        kind=AutomatedDecision.Kind.RECLAIM_IP_ADDRESSES,
+        subject_key=f"ip:{allocation.public_id}:{warned_at.date().isoformat()}",
+        defaults={
+            "client_id": allocation.client_id,
+            "service_id": allocation.service_id,
+            "state": AutomatedDecision.State.PROPOSED,
+            "automatic": False,
+            "proposed_at": timezone.now(),
+            "inputs": {
+                "allocation": allocation.public_id,
+                "network": allocation.network,
+                "service": allocation.service.public_id,
+                "allocated_on": allocation.allocated_on.isoformat(),
+                "addresses_allocated": standing.size,
+                "addresses_in_use": standing.in_use,
+                "required_percent": standing.required_percent,
+                "warned_on": warned_at.date().isoformat(),
+                "remedy_by": remedy_by.isoformat(),
+                "checked_on": as_of.isoformat(),
+            },
+        },
+    )
+    if created:
+        record_audit_event(
+            action="automation.decision_proposed",
+            obj=decision,
+            subject_client_id=decision.client_id,
+            data={"kind": decision.kind},
+        )
+    return created
+
+
+def _reclaimed_allocation(decision: AutomatedDecision):
+    inputs = decision.inputs if isinstance(decision.inputs, dict) else {}
+    return allocation_by_public_id(str(inputs.get("allocation", "")))
+
+
 def _services_of(decision: AutomatedDecision):
     """The live services a decision ends: its own service, or every service of the client
     when the whole contract ends (unanswered data verification)."""
@@ -151,7 +196,16 @@ def _services_of(decision: AutomatedDecision):
 
 
 def _carry_out(decision: AutomatedDecision, *, actor, today: date) -> None:
-    """End the contract for the decision's reason; any debt remains."""
+    """End the contract for the decision's reason, any debt remaining; or, for under-used IP
+    addresses, return them to the pool (SUP-06)."""
+    if decision.kind == AutomatedDecision.Kind.RECLAIM_IP_ADDRESSES:
+        allocation = _reclaimed_allocation(decision)
+        ip_allocation_release(
+            allocation=allocation,
+            actor=actor,
+            reason=f"Reclaimed: too few addresses in use (decision {decision.public_id}).",
+        )
+        return
     reason = (
         f"{decision.get_kind_display()} (decision {decision.public_id}, "
         f"{'automatic' if decision.automatic else 'confirmed by staff'})."
@@ -246,6 +300,11 @@ def billing_today() -> date:
 def _still_owed(decision: AutomatedDecision) -> bool:
     """Whether the ground of the decision still stands: the invoice unpaid, or the
     verification request still unanswered."""
+    if decision.kind == AutomatedDecision.Kind.RECLAIM_IP_ADDRESSES:
+        allocation = _reclaimed_allocation(decision)
+        return allocation is not None and allocation_is_short(
+            allocation.pk, on_day=timezone.localdate()
+        )
     if decision.kind == AutomatedDecision.Kind.TERMINATE_FOR_VERIFICATION:
         from hostledger.accounts.models import VerificationRequest
 

@@ -167,6 +167,7 @@ class AutomatedDecision(models.Model):
             "terminate_abuse",
             "Terminate the service: abuse violation not remedied",
         )
+        RECLAIM_IP_ADDRESSES = "reclaim_ip_addresses", "Reclaim under-used IP addresses"
 
     class State(models.TextChoices):
         PROPOSED = "proposed", "Proposed, awaiting staff"

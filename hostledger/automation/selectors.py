@@ -36,6 +36,8 @@ KIND_IN_PLAIN_WORDS = {
     "verification request was not answered in time",
     AutomatedDecision.Kind.TERMINATE_FOR_ABUSE: "Ending the service's contract because an "
     "abuse violation was not remedied within the term (003 §7.5)",
+    AutomatedDecision.Kind.RECLAIM_IP_ADDRESSES: "Taking back IP addresses allocated to the "
+    "service because too few of them are in use",
 }
 """What each kind of decision means, in the words the client reads."""
 
@@ -64,12 +66,31 @@ FACT_LABELS = {
     "opened_at": "Case opened at",
     "suspended_at": "Service suspended at",
     "as_of": "Billing run as of",
+    "network": "IP addresses",
+    "addresses_allocated": "Addresses allocated",
+    "addresses_in_use": "Addresses in use",
+    "required_percent": "Share required in use (%)",
+    "allocated_on": "Allocated on",
+    "warned_on": "Client warned on",
+    "remedy_by": "Time to remedy ended on",
+    "checked_on": "Checked on",
 }
 """The label of each input the run records, in the order the facts are shown; inputs not
 named here are shown after them under their own key."""
 
 DATE_FACTS = frozenset(
-    {"issued_on", "due_on", "period_starts_on", "opened_on", "answer_due_on", "terminable_on"}
+    {
+        "issued_on",
+        "due_on",
+        "period_starts_on",
+        "opened_on",
+        "answer_due_on",
+        "terminable_on",
+        "allocated_on",
+        "warned_on",
+        "remedy_by",
+        "checked_on",
+    }
 )
 MONEY_FACTS = frozenset({"gross_minor"})
 LINKED_FACTS = {"invoice": "invoice", "service": "service"}

@@ -75,6 +75,10 @@ CONTEXT_VARIABLES = {
     "case_id": "the abuse case's id",
     "case_category": "what the abuse case is about (spam, a third-party claim …)",
     "deadline": "the moment the services are suspended unless the violation is remedied",
+    "network": "the IP network of an allocation (SUP-06)",
+    "addresses_in_use": "how many addresses of the allocation are in use (SUP-06)",
+    "addresses_allocated": "how many addresses the allocation has (SUP-06)",
+    "required_percent": "the share of addresses that must be in use, in percent (SUP-06)",
 }
 
 MARKETING_ANNOUNCEMENT = "marketing_announcement"
@@ -104,6 +108,7 @@ PRIVACY_DATA_RECTIFIED = "privacy_data_rectified"
 ABUSE_CASE_NOTIFIED = "abuse_case_notified"
 ABUSE_SERVICES_SUSPENDED = "abuse_services_suspended"
 ABUSE_CASE_LIFTED = "abuse_case_lifted"
+IP_USAGE_BELOW_MINIMUM = "ip_usage_below_minimum"
 
 EVENTS: dict[str, EventDefinition] = {
     item.code: item
@@ -339,6 +344,13 @@ EVENTS: dict[str, EventDefinition] = {
             Category.ACCOUNT,
             "GDPR-03",
             "Staff corrected the client's data; reason says why.",
+        ),
+        EventDefinition(
+            IP_USAGE_BELOW_MINIMUM,
+            Category.SERVICE,
+            "SUP-06",
+            "Fewer of the IP addresses allocated to a service are in use than the terms ask; "
+            "on_date is the last day to remedy it before staff may reclaim them.",
         ),
         EventDefinition(
             OPT_IN_CONFIRM,

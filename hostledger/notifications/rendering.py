@@ -50,6 +50,10 @@ MONEY_SUFFIX = "_minor"
 message's language as ``x`` (``balance_minor`` → ``balance``)."""
 
 STORED_TEXT_VARIABLES = (
+    "addresses_allocated",
+    "addresses_in_use",
+    "network",
+    "required_percent",
     "order_id",
     "payment_reference",
     "product_name",

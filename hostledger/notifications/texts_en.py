@@ -407,4 +407,16 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Client area: {{ client_area_url }}" + SIGNATURE,
         "The restriction of processing of your personal data is lifted from {{ on_date }}.",
     ),
+    "ip_usage_below_minimum": (
+        "Too few of your IP addresses {{ network }} are in use",
+        "Hello {{ client_name }},\n\n"
+        "of the {{ addresses_allocated }} IP addresses of {{ network }} allocated to your "
+        "service {{ service_id }}, {{ addresses_in_use }} are in use. Our terms (and the rules "
+        "of RIPE NCC) ask that at least {{ required_percent }} % of them be in use.\n\n"
+        "Please put the addresses to use, report their use in the client area, or release "
+        "the ones you do not need by {{ on_date }}. After that day we may reclaim them.\n\n"
+        "Your IP addresses: {{ client_area_url }}" + SIGNATURE,
+        "{{ addresses_in_use }} of {{ addresses_allocated }} addresses of {{ network }} in use; "
+        "{{ required_percent }} % required by {{ on_date }}.",
+    ),
 }

@@ -407,4 +407,18 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Kliendikeskkond: {{ client_area_url }}" + SIGNATURE,
         "Teie isikuandmete töötlemise piirang on lõpetatud alates {{ on_date }}.",
     ),
+    "ip_usage_below_minimum": (
+        "Liiga vähe teie IP-aadressidest {{ network }} on kasutusel",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie teenusele {{ service_id }} eraldatud võrgu {{ network }} "
+        "{{ addresses_allocated }} IP-aadressist on kasutusel {{ addresses_in_use }}. "
+        "Meie tingimused (ja RIPE NCC reeglid) nõuavad, et kasutusel oleks vähemalt "
+        "{{ required_percent }} % neist.\n\n"
+        "Palun võtke aadressid kasutusele, teatage nende kasutusest kliendialas või "
+        "loobuge mittevajalikest hiljemalt {{ on_date }}. Pärast seda võime need tagasi "
+        "võtta.\n\n"
+        "Teie IP-aadressid: {{ client_area_url }}" + SIGNATURE,
+        "Võrgust {{ network }} on kasutusel {{ addresses_in_use }}/{{ addresses_allocated }} "
+        "aadressi; nõutud {{ required_percent }} % hiljemalt {{ on_date }}.",
+    ),
 }

@@ -412,4 +412,17 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Личный кабинет: {{ client_area_url }}" + SIGNATURE,
         "Ограничение обработки ваших персональных данных снято с {{ on_date }}.",
     ),
+    "ip_usage_below_minimum": (
+        "Используется слишком мало ваших IP-адресов {{ network }}",
+        "Здравствуйте, {{ client_name }}!\n\n"
+        "Из {{ addresses_allocated }} IP-адресов сети {{ network }}, выделенных вашей услуге "
+        "{{ service_id }}, используется {{ addresses_in_use }}. Наши условия (и правила "
+        "RIPE NCC) требуют, чтобы использовалось не менее {{ required_percent }} % из них.\n\n"
+        "Пожалуйста, начните использовать адреса, сообщите об их использовании в личном "
+        "кабинете или откажитесь от ненужных до {{ on_date }}. После этого мы можем "
+        "их изъять.\n\n"
+        "Ваши IP-адреса: {{ client_area_url }}" + SIGNATURE,
+        "Сеть {{ network }}: используется {{ addresses_in_use }} из {{ addresses_allocated }}; "
+        "требуется {{ required_percent }} % до {{ on_date }}.",
+    ),
 }

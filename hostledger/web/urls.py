@@ -3,6 +3,7 @@ from django.urls import path
 from hostledger.web import (
     urls_client_abuse,
     urls_client_acts,
+    urls_client_datacenter,
     urls_client_decisions,
     urls_client_money,
     urls_client_notifications,
@@ -17,6 +18,7 @@ from hostledger.web import (
     urls_public_privacy,
     urls_staff_abuse,
     urls_staff_acts,
+    urls_staff_datacenter,
     urls_staff_decisions,
     urls_staff_erasure,
     urls_staff_money,
@@ -110,3 +112,6 @@ urlpatterns += urls_client_personal_data.urlpatterns + urls_staff_personal_data.
 urlpatterns += (
     urls_public_abuse.urlpatterns + urls_client_abuse.urlpatterns + urls_staff_abuse.urlpatterns
 )
+# The data centre: equipment, applications for actions on it, colocation, IP addresses
+# (SUP-02, SUP-05, SUP-06)
+urlpatterns += urls_client_datacenter.urlpatterns + urls_staff_datacenter.urlpatterns

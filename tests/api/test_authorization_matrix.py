@@ -30,7 +30,9 @@ from hostledger.abuse.intake import abuse_case_open
 from hostledger.abuse.models import Category, Source
 from hostledger.accounts import actions
 from hostledger.accounts.models import PhoneConfirmation, User
+from hostledger.accounts.selectors import client_access
 from hostledger.catalog import actions as catalog_actions
+from hostledger.datacenter import actions as datacenter
 from hostledger.flows.privacy_erasure import client_erase
 from hostledger.privacy.actions import legal_hold_start, processing_restriction_start
 from hostledger.privacy.actions_requests import request_file
@@ -80,6 +82,8 @@ CLIENT_SCOPED = (
     "/notification-preferences",
     "/decisions",
     "/abuse",
+    "/equipment",
+    "/ip-allocations",
     "/privacy-requests",
     "/personal-data",
 )
@@ -341,6 +345,19 @@ TABLE = [
                                                 401, 403, 403, 403, 403, 403, 200, 403, 200),
     ("POST",   "/staff/abuse/cases/{abuse_case}/propose-termination",
                                                 401, 403, 403, 403, 403, 403, 400, 403, 400),
+    ("GET",    "/equipment",                    401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("GET",    "/equipment/applications",       401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("POST",   "/equipment/applications",       401, 201, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/ip-allocations",               401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("POST",   "/ip-allocations/{allocation}/usage",
+                                                401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("POST",   "/ip-allocations/{allocation}/reverse-dns",
+                                                401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/staff/equipment-applications", 401, 403, 403, 403, 200, 200, 200, 200, 200),
+    ("POST",   "/staff/equipment-applications/{equipment_application}/work",
+                                                401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("POST",   "/staff/ip-allocations/{allocation}/probe",
+                                                401, 403, 403, 403, 200, 403, 403, 403, 200),
     ("GET",    "/policies/current?kind=terms",  401, 200, 200, 200, 200, 200, 200, 200, 200),
     ("GET",    "/policies?kind=privacy",        401, 200, 200, 200, 200, 200, 200, 200, 200),
     ("POST",   "/policies/accept",              401, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -570,6 +587,19 @@ BODIES = {
     ("POST", "/staff/abuse/cases/{claimed_abuse_case}/remedy-reject"): {"note": "Still sends."},
     ("POST", "/staff/abuse/cases/{abuse_case}/lift"): {"note": "Fixed."},
     ("POST", "/staff/abuse/cases/{abuse_case}/dismiss"): {"note": "Forged report."},
+    ("POST", "/equipment/applications"): {"action": "reboot", "equipment_ids": ["SRV-A1"]},
+    ("POST", "/ip-allocations/{allocation}/usage"): {"addresses_in_use": 5},
+    ("POST", "/ip-allocations/{allocation}/reverse-dns"): {
+        "address": "192.0.2.17",
+        "host_name": "mail.example.com",
+    },
+    ("POST", "/staff/equipment-applications/{equipment_application}/work"): {
+        "status": "done",
+        "result": "Rebooted at 10:02.",
+    },
+    ("POST", "/staff/ip-allocations/{allocation}/probe"): {
+        "addresses_seen": ["192.0.2.17", "192.0.2.18"]
+    },
     ("POST", "/privacy-requests"): {"kind": "portability", "details": "My data as JSON."},
     ("POST", "/staff/clients/{client}/privacy-requests"): {
         "kind": "objection",
@@ -681,7 +711,8 @@ def build_world() -> World:
     items = {**money.make_catalog(), **money.make_retired_catalog()}
     items.update(make_drafts(items["tariff"]))
     money.enable_local_gateway()
-    services = money.make_services(account, payer, items, money.make_operator())
+    operator = money.make_operator()
+    services = money.make_services(account, payer, items, operator)
     services.update(make_service_changes(account, services))  # while the balance is 0.00
     acts = money.make_acts(account, payer, owner)
     payment = money.record_payment(account, None, "100.00", "WORLD-1")
@@ -715,11 +746,28 @@ def build_world() -> World:
             **make_notifications(account),
             **make_decisions(account, owner),
             **make_abuse_cases(account, owner),
+            **make_datacenter(owner, services["pool"], operator),
             **make_privacy_records(account),
             **make_privacy_requests(account, owner),
             "export": make_failed_export(account, owner),
         },
     )
+
+
+def make_datacenter(owner, service, operator) -> dict[str, str]:
+    """A's server SRV-A1 with an application to reboot it, and 192.0.2.16/29 allocated to
+    the service (SUP-02, SUP-05, SUP-06)."""
+    datacenter.equipment_register(
+        actor=operator, service=service, equipment_id="SRV-A1", kind="server"
+    )
+    application = datacenter.application_file(
+        access=client_access(owner, None), actor=owner, action="reboot", equipment_ids="SRV-A1"
+    )
+    pool = datacenter.ip_pool_create(actor=operator, name="Tallinn", network="192.0.2.0/24")
+    allocation = datacenter.ip_allocate(
+        actor=operator, pool=pool, service=service, network="192.0.2.16/29"
+    )
+    return {"equipment_application": application.public_id, "allocation": allocation.public_id}
 
 
 def make_failed_export(account, owner) -> str:
@@ -942,6 +990,8 @@ def test_the_table_covers_every_operation_of_the_api(anonymous, db):
         "{new_abuse_case}": "{case_id}",
         "{claimed_abuse_case}": "{case_id}",
         "{abuse_case}": "{case_id}",
+        "{allocation}": "{allocation_id}",
+        "{equipment_application}": "{application_id}",
         "{reviewed_decision}": "{decision_id}",
         "{privacy_request}": "{privacy_request_id}",
         "{verified_privacy_request}": "{privacy_request_id}",

@@ -14,6 +14,12 @@ A call answers with a :class:`ModuleResult`: done, waiting for staff (the manual
 or a resource that needs a person), or failed, saying whether a retry can help. A module may
 also raise :class:`ModuleError`; any other exception counts as a failure a retry may cure.
 Every outbound call of a module must have a timeout.
+
+A module may also carry out actions on equipment that clients apply for (SUP-02: reboot,
+power off and on, network change, OS reinstall, console access, part replacement). It says
+which it can do for a service with ``can_perform_equipment_action`` and does one with
+``perform_equipment_action`` (:class:`EquipmentActionModule`); a module without these methods
+can do none, and staff carry out the application by hand.
 """
 
 from __future__ import annotations
@@ -32,6 +38,18 @@ class Operation(StrEnum):
     RESUME = "resume"
     TERMINATE = "terminate"
     CHANGE_PLAN = "change_plan"
+
+
+class EquipmentAction(StrEnum):
+    """Actions on equipment a client may apply for (SUP-02; seed 003, annex 7 §5.6.5)."""
+
+    REBOOT = "reboot"
+    POWER_OFF = "power_off"
+    POWER_ON = "power_on"
+    NETWORK_CHANGE = "network_change"
+    OS_REINSTALL = "os_reinstall"
+    CONSOLE_ACCESS = "console_access"
+    PART_REPLACEMENT = "part_replacement"
 
 
 class Outcome(StrEnum):
@@ -84,6 +102,27 @@ class ServiceRequest:
 
 
 @dataclass(frozen=True)
+class EquipmentActionRequest:
+    """One action on the equipment of one service (SUP-02).
+
+    ``operation_key`` is unique per (application, service): a second call with the same key
+    must not repeat the action. ``equipment_ids`` are the IDs on the labels of the
+    equipment the client named; ``details`` what the client wrote (a network change, the
+    OS to install), never credentials.
+    """
+
+    action: EquipmentAction
+    operation_key: str
+    service_id: str
+    client_id: str
+    family: str
+    equipment_ids: tuple[str, ...] = ()
+    module_service_id: str = ""
+    module_data: Mapping[str, Any] = field(default_factory=dict)
+    details: str = ""
+
+
+@dataclass(frozen=True)
 class ModuleResult:
     """How a call went.
 
@@ -133,3 +172,19 @@ class ProvisioningModule(Protocol):
     def terminate(self, request: ServiceRequest) -> ModuleResult: ...
 
     def change_plan(self, request: ServiceRequest) -> ModuleResult: ...
+
+
+@runtime_checkable
+class EquipmentActionModule(Protocol):
+    """A module that can carry out some actions on equipment itself (SUP-02).
+
+    ``can_perform_equipment_action`` answers quickly, without calling out, whether the module
+    can do ``action`` for the service ``request`` describes (its family, its resource); staff
+    are offered the action for one click only where it says yes.
+    """
+
+    def can_perform_equipment_action(
+        self, action: EquipmentAction, request: EquipmentActionRequest
+    ) -> bool: ...
+
+    def perform_equipment_action(self, request: EquipmentActionRequest) -> ModuleResult: ...

@@ -142,7 +142,8 @@ def _act(request, public_id, *, kind: str, form_class, act, done: str):
         if result.state == AutomatedDecision.State.LAPSED:
             messages.warning(
                 request,
-                "Nothing was terminated: the debt was paid or the client answered, so the "
+                "Nothing was carried out: what the decision rested on no longer holds (the "
+                "debt was paid, the client answered, the addresses are in use), so the "
                 "decision has lapsed.",
             )
         else:

@@ -7,11 +7,19 @@ completes the waiting call; the staff page shows the commencement deadline the w
 terminations and plan changes likewise wait in the staff queue until a member of staff has
 done them by hand and marks them done
 (``hostledger.provisioning.actions.provisioning_operation_complete``).
+
+Applications for actions on equipment (SUP-02) are likewise never done by this module: it
+answers that it cannot perform them, so staff work each by hand and record the result.
 """
 
 from __future__ import annotations
 
-from hostledger.provisioning.modules.interface import ModuleResult, ServiceRequest
+from hostledger.provisioning.modules.interface import (
+    EquipmentAction,
+    EquipmentActionRequest,
+    ModuleResult,
+    ServiceRequest,
+)
 
 WAITING_FOR_STAFF = "Waiting for staff: {what} by hand, then mark it done in the staff area."
 
@@ -40,6 +48,15 @@ class ManualModule:
 
     def change_plan(self, request: ServiceRequest) -> ModuleResult:
         return ModuleResult.waiting(WAITING_FOR_STAFF.format(what="apply the new plan"))
+
+    def can_perform_equipment_action(
+        self, action: EquipmentAction, request: EquipmentActionRequest
+    ) -> bool:
+        """Staff carry out every action on equipment by hand (SUP-02)."""
+        return False
+
+    def perform_equipment_action(self, request: EquipmentActionRequest) -> ModuleResult:
+        return ModuleResult.waiting(WAITING_FOR_STAFF.format(what=f"do the {request.action}"))
 
 
 manual_module = ManualModule()
