@@ -1,20 +1,16 @@
 """Finding the services an abuse report is about (ABU-01): by IP address, by domain or host
 name, or by an account or service id the report names.
 
-IP addresses are looked up through :func:`services_by_ip_address`. HostLedger does not yet
-keep which addresses are allocated to which service (IP address management arrives with the
-support desk's address pools, SUP-06), so today it finds nothing and an IP-only report opens
-a case without a client, for staff to link. When the allocations exist, this one function
-asks them, and every intake path (form, mail, staff) finds services by IP with no other
-change.
+IP addresses are looked up in the data centre's IP allocations (SUP-06) through
+:func:`services_by_ip_address`; an address allocated to no live service opens a case
+without a client, for staff to link.
 """
 
 from __future__ import annotations
 
-import ipaddress
-
 from hostledger.abuse.models import AbuseCaseService
 from hostledger.accounts.models import Client
+from hostledger.datacenter.selectors import service_ids_by_ip_address
 from hostledger.subscriptions.models import Service, ServiceStatus
 from hostledger.subscriptions.selectors import live_services_by_host_name
 
@@ -22,13 +18,10 @@ MatchedBy = AbuseCaseService.MatchedBy
 
 
 def services_by_ip_address(address: str) -> list[Service]:
-    """The live services the IP ``address`` is allocated to. Returns nothing until IP
-    allocations are kept (SUP-06); see the module's docstring."""
-    try:
-        ipaddress.ip_address(address)
-    except ValueError:
-        return []
-    return []
+    """The live services the IP ``address`` is allocated to (SUP-06)."""
+    service_ids = service_ids_by_ip_address(address)
+    live = Service.objects.exclude(status__in=[ServiceStatus.PENDING, ServiceStatus.TERMINATED])
+    return list(live.filter(pk__in=service_ids).order_by("id")) if service_ids else []
 
 
 def services_by_account(identifier: str) -> list[Service]:

@@ -10,6 +10,7 @@ may lead to.
 from __future__ import annotations
 
 import calendar
+import ipaddress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -337,3 +338,30 @@ def allocation_is_short(allocation_id: int, *, on_day: date) -> bool:
 def remedy_deadline(warned_at: datetime) -> datetime:
     """The moment the client's time to remedy an under-used allocation runs out."""
     return warned_at + timedelta(days=int(setting_value(conf.IP_USAGE_REMEDY_DAYS)))
+
+
+def service_ids_by_ip_address(address: str) -> list[int]:
+    """The services an IP address is allocated to now (SUP-06), for the abuse desk's look-up
+    of a reported address (ABU-01): the pools that hold the address, then their active
+    allocations whose network holds it. An address that is not one gives nothing."""
+    try:
+        wanted = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return []
+    pools = [
+        pool_id
+        for pool_id, network in IpPool.objects.filter(version=wanted.version).values_list(
+            "id", "network"
+        )
+        if wanted in ipaddress.ip_network(network)
+    ]
+    allocations = IpAllocation.objects.filter(
+        pool_id__in=pools, status=AllocationStatus.ACTIVE
+    ).values_list("service_id", "network")
+    return sorted(
+        {
+            service_id
+            for service_id, network in allocations
+            if wanted in ipaddress.ip_network(network)
+        }
+    )

@@ -22,6 +22,7 @@ from hostledger.automation.actions import decision_confirm
 from hostledger.automation.models import AutomatedDecision
 from hostledger.core.errors import DomainError
 from hostledger.core.registry import provider_setting_change
+from hostledger.datacenter.actions import ip_allocate, ip_pool_create
 from hostledger.notifications.models import Notification
 from hostledger.subscriptions.actions import service_suspend
 from hostledger.subscriptions.models import ServiceStatus
@@ -176,13 +177,25 @@ def test_a_service_already_suspended_for_debt_is_not_resumed_by_a_lift__ABU_02(
     assert _status(hosted_service) == ServiceStatus.SUSPENDED
 
 
-def test_ip_addresses_find_nothing_until_allocations_exist__ABU_01(hosted_service):
-    assert services_by_ip_address("192.0.2.10") == []
+def test_a_reported_ip_address_finds_the_service_it_is_allocated_to__ABU_01_SUP_06(
+    hosted_service, staff
+):
+    pool = ip_pool_create(actor=staff, name="Tallinn v4", network="192.0.2.0/24")
+    ip_allocate(actor=staff, pool=pool, service=hosted_service, network="192.0.2.8/29")
+
+    assert services_by_ip_address("192.0.2.10") == [hosted_service]
     case = abuse_case_open(
         source=Source.STAFF, category=Category.SPAM, text="x", ip_addresses=["192.0.2.10"]
     )
-    assert case.client_id is None
+    assert case.client_id == hosted_service.client_id
     assert case.reported_ip == "192.0.2.10"
+    # An address allocated to nobody, and text that is no address, find nothing.
+    assert services_by_ip_address("192.0.2.200") == []
+    assert services_by_ip_address("not an address") == []
+    unknown = abuse_case_open(
+        source=Source.STAFF, category=Category.SPAM, text="x", ip_addresses=["192.0.2.200"]
+    )
+    assert unknown.client_id is None
 
 
 def test_notifying_without_a_client_is_refused_and_changes_nothing__ABU_02(abuse_staff, db):
