@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "hostledger.metering",
     "hostledger.notifications",
     "hostledger.automation",
+    "hostledger.incidents",
     "hostledger.api",
 ]
 
