@@ -136,6 +136,10 @@ class InterruptionCompensation(models.Model):
         return Money(self.granted_minor, self.currency)
 
     @property
+    def charge(self) -> Money:
+        return Money(self.charge_minor, self.currency)
+
+    @property
     def computed(self) -> Money:
         return Money(self.computed_minor, self.currency)
 

@@ -143,3 +143,13 @@ def repairs_to_note(service_ids) -> dict[int, list[DedicatedRepair]]:
     for repair in rows:
         notes.setdefault(repair.service_id, []).append(repair)
     return notes
+
+
+def duration_text(seconds: int | None) -> str:
+    """A counted time for people: "2 d 3 h 05 min", "12 h 00 min", "—" when none."""
+    if seconds is None:
+        return "—"
+    minutes = seconds // 60
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{days} d {hours} h {minutes:02d} min" if days else f"{hours} h {minutes:02d} min"
