@@ -19,6 +19,7 @@ from hostledger.api.routers import (
     contacts,
     decisions,
     grants,
+    interruptions,
     invoices,
     me,
     notifications,
@@ -119,6 +120,7 @@ api.add_router("", invoices.router)
 api.add_router("", orders.router)
 api.add_router("", services.router)
 api.add_router("", service_changes.router)
+api.add_router("", interruptions.router)
 api.add_router("", acts.router)
 api.add_router("", usage.router)
 api.add_router("", notifications.router)

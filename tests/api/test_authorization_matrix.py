@@ -29,6 +29,7 @@ from hostledger.accounts import actions
 from hostledger.accounts.models import PhoneConfirmation, User
 from hostledger.catalog import actions as catalog_actions
 from hostledger.flows.privacy_erasure import client_erase
+from hostledger.incidents.actions import interruption_confirm, interruption_report
 from hostledger.privacy.actions import legal_hold_start, processing_restriction_start
 from hostledger.privacy.actions_requests import request_file
 from hostledger.privacy.exports import personal_data_export_start
@@ -70,6 +71,8 @@ CLIENT_SCOPED = (
     "/credit-notes",
     "/orders",
     "/services",
+    "/interruptions",
+    "/compensations",
     "/acts",
     "/paper-act-requests",
     "/verification-requests",
@@ -232,6 +235,18 @@ TABLE = [
                                                 401, 403, 403, 403, 200, 403, 403, 403, 200),
     ("POST",   "/staff/services/{pool}/terminate",
                                                 401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("GET",    "/interruptions",                401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("POST",   "/interruptions",                401, 201, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/interruptions/{interruption}", 401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("GET",    "/compensations",                401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("GET",    "/services/{pool}/maintenance",  401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("GET",    "/staff/interruptions",          401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("POST",   "/staff/interruptions/{interruption}/confirm",
+                                                401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("POST",   "/staff/interruptions/{interruption}/reject",
+                                                401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("POST",   "/staff/interruptions/{confirmed_interruption}/restore",
+                                                401, 403, 403, 403, 200, 403, 403, 403, 200),
     ("GET",    "/acts",                         401, 200, 404, 200, 404, 404, 404, 404, 404),
     ("GET",    "/acts/{act}",                   401, 200, 404, 200, 404, 404, 404, 404, 404),
     ("POST",   "/acts/{act}/dispute",           401, 201, 404, 403, 404, 404, 404, 404, 404),
@@ -357,6 +372,8 @@ COMPANY = {
 TECHNICAL = {"role": "technical", "name": "Jaan Tamm", "email": "jaan@example.com"}
 SIGNIN_PASSWORD = "Tallinn harbour 2024 wind"
 BODIES = {
+    ("POST", "/interruptions"): {"service": "{trial_service}", "description": "Console dark."},
+    ("POST", "/staff/interruptions/{interruption}/reject"): {"reason": "No outage seen."},
     ("POST", "/staff/clients/search"): {"q": "Tamm"},
     ("POST", "/policies/accept"): {"kind": "terms", "version": "1.0"},
     ("POST", "/staff/policies"): {
@@ -680,8 +697,26 @@ def build_world() -> World:
             **make_privacy_records(account),
             **make_privacy_requests(account, owner),
             "export": make_failed_export(account, owner),
+            **make_interruptions(account, services),
         },
     )
+
+
+def make_interruptions(account, services) -> dict[str, str]:
+    """A reported interruption of A's cloud pool and a confirmed one of its provisioning VPS
+    (SUP-03)."""
+    operator = User.objects.get(email="operator@provider.example")
+    reported = interruption_report(
+        client=account, service=services["pool"], description="No ping.", actor=account.owner
+    )
+    confirmed = interruption_report(
+        client=account,
+        service=services["provisioning_service"],
+        description="Disk errors.",
+        actor=account.owner,
+    )
+    interruption_confirm(interruption=confirmed, actor=operator)
+    return {"interruption": reported.public_id, "confirmed_interruption": confirmed.public_id}
 
 
 def make_failed_export(account, owner) -> str:
@@ -877,6 +912,8 @@ def test_the_table_covers_every_operation_of_the_api(anonymous, db):
         "{privacy_request}": "{privacy_request_id}",
         "{verified_privacy_request}": "{privacy_request_id}",
         "{export}": "{export_id}",
+        "{confirmed_interruption}": "{interruption_id}",
+        "{interruption}": "{interruption_id}",
     }
     covered = set()
     for method, path, *_ in TABLE:
