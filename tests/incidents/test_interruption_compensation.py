@@ -20,6 +20,8 @@ from hostledger.incidents.actions import (
 )
 from hostledger.incidents.models import Interruption, InterruptionCompensation
 from hostledger.ledger.models import LedgerTransaction
+from hostledger.notifications.models import Notification
+from hostledger.notifications.rendering import render_notification
 from tests.incidents.conftest import at
 from tests.subscriptions.factories import balance_entries
 
@@ -181,3 +183,27 @@ def test_reports_are_refused_for_another_clients_service_and_twice_SUP_03(
     with pytest.raises(PermissionDenied):
         interruption_confirm(interruption=first, actor=staff_without_permission)
     assert Interruption.objects.get().status == "reported"
+
+
+def test_the_client_is_told_of_the_confirmation_and_of_the_resumption_SUP_03(
+    active_service, staff, clock
+):
+    """The count ends with the notice of resumption (§3.2): both messages are queued in the
+    transactions that start and stop the count, once each."""
+    service = active_service()
+    interruption = _outage(
+        service,
+        staff,
+        clock,
+        reported=at(date(2027, 3, 10), 9),
+        confirmed=at(date(2027, 3, 10), 10),
+        restored=at(date(2027, 3, 10), 22),
+    )
+    told = Notification.objects.filter(client=service.client, event__startswith="interruption_")
+    assert sorted(told.values_list("event", "key")) == [
+        ("interruption_confirmed", f"interruption_confirmed:{interruption.public_id}"),
+        ("interruption_restored", f"interruption_restored:{interruption.public_id}"),
+    ]
+    restored = told.get(event="interruption_restored")
+    for language, words in (("en", "works again"), ("et", "töötab taas"), ("ru", "снова")):
+        assert words in render_notification(restored, language=language).subject

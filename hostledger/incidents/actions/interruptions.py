@@ -22,6 +22,10 @@ from hostledger.core.registry import setting_value
 from hostledger.incidents.actions._common import clean_text, require_services_manage
 from hostledger.incidents.conf import MALFUNCTION_FIX_WORKING_DAYS
 from hostledger.incidents.models import Interruption, InterruptionStatus
+from hostledger.notifications.actions import (
+    interruption_confirmed_notify,
+    interruption_restored_notify,
+)
 from hostledger.subscriptions.models import ServiceStatus
 
 DESCRIPTION_MAX_LENGTH = 4000
@@ -100,7 +104,8 @@ def interruption_confirm(
 ) -> Interruption:
     """Staff confirm a reported interruption (SUP-03): it counts from now, and the malfunction
     is due to be fixed within ``incidents.malfunction_fix_working_days`` working days
-    (§2.1.4). Needs services.manage; a report that is not awaiting confirmation is refused."""
+    (§2.1.4); the client is told. Needs services.manage; a report that is not awaiting
+    confirmation is refused."""
     require_services_manage(actor)
     now = now or timezone.now()
     locked = _locked(interruption)
@@ -112,6 +117,7 @@ def interruption_confirm(
         timezone.localtime(now).date(), setting_value(MALFUNCTION_FIX_WORKING_DAYS)
     )
     locked.save(update_fields=["status", "confirmed_at", "confirmed_by", "fix_due_on"])
+    interruption_confirmed_notify(interruption=locked)
     _audit("interruption_confirmed", locked, actor)
     return locked
 
@@ -140,8 +146,9 @@ def interruption_reject(
 def interruption_restore(
     *, interruption: Interruption, actor, now: datetime | None = None
 ) -> Interruption:
-    """Staff tell the client the service is back (SUP-03, seed 003 §3.2): the interruption
-    stops counting now. Needs services.manage; only a confirmed interruption is restored."""
+    """Staff tell the client the service is back (SUP-03, seed 003 §3.2): the notice of
+    resumption is queued in this transaction and the interruption stops counting now. Needs
+    services.manage; only a confirmed interruption is restored."""
     require_services_manage(actor)
     now = now or timezone.now()
     locked = _locked(interruption)
@@ -150,6 +157,7 @@ def interruption_restore(
     locked.restored_at = now
     locked.restored_by = actor
     locked.save(update_fields=["status", "restored_at", "restored_by"])
+    interruption_restored_notify(interruption=locked)
     _audit(
         "interruption_restored",
         locked,
