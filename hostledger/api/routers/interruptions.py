@@ -52,7 +52,7 @@ def _reader(request: HttpRequest, acting: ActingClient):
 
 @router.get(
     "/interruptions",
-    response=responses({200: page_of(InterruptionOut)}, 400, 401, 403),
+    response=responses({200: page_of(InterruptionOut)}, 400, 401, 403, 404),
     summary="List your interruption reports",
 )
 def interruption_list(request: HttpRequest, acting: Query[ActingClient], page: Query[PageParams]):
@@ -101,7 +101,7 @@ def interruption_read(
 
 @router.get(
     "/compensations",
-    response=responses({200: page_of(CompensationOut)}, 400, 401, 403),
+    response=responses({200: page_of(CompensationOut)}, 400, 401, 403, 404),
     summary="List the compensation of your services",
 )
 def compensation_list(request: HttpRequest, acting: Query[ActingClient], page: Query[PageParams]):
