@@ -23,7 +23,7 @@ from hostledger.ledger.models import LedgerTransaction
 from hostledger.notifications.models import Notification
 from hostledger.notifications.rendering import render_notification
 from tests.incidents.conftest import at
-from tests.subscriptions.factories import balance_entries
+from tests.subscriptions.factories import balance_entries, fund
 
 
 def _outage(service, staff, clock, *, reported, confirmed, restored):
@@ -207,3 +207,32 @@ def test_the_client_is_told_of_the_confirmation_and_of_the_resumption_SUP_03(
     restored = told.get(event="interruption_restored")
     for language, words in (("en", "works again"), ("et", "töötab taas"), ("ru", "снова")):
         assert words in render_notification(restored, language=language).subject
+
+
+def test_the_billing_run_credits_the_compensation_before_it_charges_the_next_period_BIL_09(
+    active_service, staff, clock, run_as_of
+):
+    """12 confirmed hours in March earn 3.07. The balance holds 9.21 and April's renewal of
+    12.28 (9.90 + VAT) is issued on 1 April and due that day: the run of 1 April credits the
+    3.07 first, so the balance pays the renewal, nothing is left and the service runs on; a
+    second run changes nothing."""
+    provider_setting_change(key="automation.renewal_invoice_days_ahead", raw_value="0")
+    service = active_service()
+    fund(service.client, "9.21")
+    _outage(
+        service,
+        staff,
+        clock,
+        reported=at(date(2027, 3, 10), 9),
+        confirmed=at(date(2027, 3, 10), 10),
+        restored=at(date(2027, 3, 10), 22),
+    )
+    counts = run_as_of(date(2027, 4, 1))
+    assert counts["compensations"] == 1
+    entries = balance_entries(service.client)
+    assert entries[-2:] == [("credit", 307), ("charge", -1228)]
+    assert sum(amount for _, amount in entries) == 0
+    service.refresh_from_db()
+    assert (service.status, service.paid_through) == ("active", date(2027, 4, 30))
+    assert run_as_of(date(2027, 4, 1)).get("compensations", 0) == 0
+    assert InterruptionCompensation.objects.get().granted_minor == 307

@@ -67,7 +67,8 @@ def service_month_compensate(
     percent = sla.compensation_percent(share)
     charge = sla.month_charge(service_periods(service), month)
     computed = charge.percentage(percent) if charge.is_positive() else Money.zero(charge.currency)
-    room = compensation_room(service.client, today=timezone.localtime(now).date())
+    # The cap as the ledger's own action checks it: this calendar month against the last.
+    room = compensation_room(service.client, today=timezone.localdate())
     granted = min(computed, room) if computed.is_positive() else computed
     posted = None
     if granted.is_positive():
@@ -121,14 +122,17 @@ def compensations_grant(*, now: datetime | None = None) -> int:
     many were computed now."""
     now = now or timezone.now()
     this_month_start, _ = sla.month_bounds(sla.month_start(timezone.localtime(now).date()))
-    done = {
-        (service_id, month)
-        for service_id, month in InterruptionCompensation.objects.values_list("service_id", "month")
-    }
+    rows = list(
+        Interruption.objects.filter(
+            confirmed_at__isnull=False, confirmed_at__lt=this_month_start
+        ).values_list("service_id", "confirmed_at", "restored_at")
+    )
+    done = set(
+        InterruptionCompensation.objects.filter(
+            service_id__in={service_id for service_id, _, _ in rows}
+        ).values_list("service_id", "month")
+    )
     wanted: set[tuple[int, date]] = set()
-    rows = Interruption.objects.filter(
-        confirmed_at__isnull=False, confirmed_at__lt=this_month_start
-    ).values_list("service_id", "confirmed_at", "restored_at")
     for service_id, confirmed_at, restored_at in rows:
         end = min(restored_at or now, this_month_start)
         if end <= confirmed_at:
