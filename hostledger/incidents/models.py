@@ -77,6 +77,13 @@ class Interruption(models.Model):
                 | Q(confirmed_at__isnull=False, restored_at__gte=F("confirmed_at")),
                 name="incidents_interruption_restored_after_confirmed",
             ),
+            # One open report per service: two people reporting the same outage at once get
+            # one record, the second a clear refusal.
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=Q(status__in=["reported", "confirmed"]),
+                name="incidents_interruption_one_open_per_service",
+            ),
         ]
 
     def __str__(self) -> str:

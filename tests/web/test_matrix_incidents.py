@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from hostledger.catalog.actions import os_image_create
 from hostledger.catalog.models import FamilyCode, ProductFamily, Tariff
+from hostledger.core.audit import PERSONAL_DATA_READ
+from hostledger.core.models import AuditEvent
 from hostledger.incidents.actions import interruption_confirm, interruption_report
 from hostledger.incidents.models import Interruption
 from hostledger.subscriptions.actions import service_activate
@@ -259,3 +261,16 @@ def test_another_clients_interruption_is_not_found_and_not_shown__SUP_03(
         ).status_code
         == 404
     )
+
+
+def test_staff_reading_a_clients_report_is_audited__SUP_03_GDPR_12(
+    incidents_world: IncidentsWorld, client
+):
+    http = incidents_world.sign_in(client, "support")
+    interruption = incidents_world.reported_b
+    response = http.get(reverse("web:staff_interruption", args=[interruption.public_id]))
+    assert response.status_code == 200
+    assert "Bert&#x27;s VPS down." in response.content.decode()
+    event = AuditEvent.objects.filter(action=PERSONAL_DATA_READ).order_by("pk").last()
+    assert event.subject_client_id == interruption.client_id
+    assert event.data == {"what": f"interruption {interruption.public_id}"}

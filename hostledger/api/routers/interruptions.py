@@ -35,6 +35,7 @@ from hostledger.api.schemas_incidents import (
     maintenance_row,
     staff_interruption_row,
 )
+from hostledger.core.audit import record_personal_data_read
 from hostledger.incidents import actions, selectors
 from hostledger.subscriptions.selectors import client_service
 
@@ -139,10 +140,14 @@ def service_maintenance(request: HttpRequest, service_id: ServiceId, acting: Que
 def staff_interruption_list(
     request: HttpRequest, filters: Query[StaffInterruptionFilter], page: Query[PageParams]
 ):
-    """Every client's interruption reports, by status and then oldest first (SUP-03). Needs
-    services.manage."""
+    """Every client's interruption reports, by status and then oldest first (SUP-03); the
+    read of each client's reports is audited (GDPR-12). Needs services.manage."""
     accounts.require_staff_permission(request.user, perms.SERVICES_MANAGE)
     found = paginate(selectors.staff_interruptions(filters.status), page)
+    for client in {row.client_id: row.client for row in found["items"]}.values():
+        record_personal_data_read(
+            actor=request.user, client=client, what="interruption reports", request=request
+        )
     found["items"] = [staff_interruption_row(row) for row in found["items"]]
     return found
 

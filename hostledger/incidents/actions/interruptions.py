@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hostledger.core.audit import record_audit_event
@@ -76,15 +76,6 @@ def interruption_report(
             "service: a terminated service cannot be interrupted.",
             fields={"service": "terminated"},
         )
-    type(service).objects.select_for_update().filter(pk=service.pk).first()
-    if Interruption.objects.filter(
-        service=service, status__in=[InterruptionStatus.REPORTED, InterruptionStatus.CONFIRMED]
-    ).exists():
-        raise DomainError(
-            "interruption_open",
-            "service: an interruption of this service is already reported and open.",
-            fields={"service": "already reported"},
-        )
     interruption = Interruption(
         client=client,
         service=service,
@@ -93,7 +84,15 @@ def interruption_report(
         reported_by=actor,
     )
     interruption.description = for_subject_of(interruption, text)
-    interruption.save()
+    try:
+        with transaction.atomic():
+            interruption.save()
+    except IntegrityError as error:  # the one open report per service (the model's constraint)
+        raise DomainError(
+            "interruption_open",
+            "service: an interruption of this service is already reported and open.",
+            fields={"service": "already reported"},
+        ) from error
     _audit("interruption_reported", interruption, actor, {"service": service.public_id})
     return interruption
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.accounts import permissions as perms
+from hostledger.core.audit import record_personal_data_read
 from hostledger.core.errors import DomainError, NotFound
 from hostledger.incidents import selectors
 from hostledger.incidents.actions import (
@@ -56,6 +57,12 @@ def interruption_queue(request):
 
 
 def _interruption_page(request, interruption, *, reject_form=None, status=200):
+    record_personal_data_read(
+        actor=request.user,
+        client=interruption.client,
+        what=f"interruption {interruption.public_id}",
+        request=request,
+    )
     context = {
         "interruption": interruption,
         "duration": selectors.duration_text(selectors.interruption_seconds(interruption)),
