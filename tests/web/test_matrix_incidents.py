@@ -28,6 +28,7 @@ from hostledger.incidents.actions import interruption_confirm, interruption_repo
 from hostledger.incidents.models import Interruption
 from hostledger.subscriptions.actions import service_activate
 from hostledger.subscriptions.models import Service
+from hostledger.web import urls_client_incidents, urls_staff_incidents
 from tests.catalog_helpers import create_published_tariff
 from tests.subscriptions.factories import Catalog, build_catalog, fund
 from tests.web.conftest import STAFF_ROLES
@@ -215,8 +216,6 @@ CASES = [
 def test_every_incidents_url_of_both_areas_is_in_the_table():
     """A new URL in urls_client_incidents or urls_staff_incidents fails here until this
     matrix names it."""
-    from hostledger.web import urls_client_incidents, urls_staff_incidents
-
     patterns = urls_client_incidents.urlpatterns + urls_staff_incidents.urlpatterns
     assert {pattern.name for pattern in patterns} == {endpoint.name for endpoint in ENDPOINTS}
     for endpoint in ENDPOINTS:
