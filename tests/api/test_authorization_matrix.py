@@ -247,6 +247,9 @@ TABLE = [
                                                 401, 403, 403, 403, 200, 403, 403, 403, 200),
     ("POST",   "/staff/interruptions/{confirmed_interruption}/restore",
                                                 401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("GET",    "/staff/maintenance-windows",    401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("POST",   "/staff/maintenance-windows",    401, 403, 403, 403, 201, 403, 403, 403, 201),
+    ("POST",   "/staff/repairs",                401, 403, 403, 403, 400, 403, 403, 403, 400),
     ("GET",    "/acts",                         401, 200, 404, 200, 404, 404, 404, 404, 404),
     ("GET",    "/acts/{act}",                   401, 200, 404, 200, 404, 404, 404, 404, 404),
     ("POST",   "/acts/{act}/dispute",           401, 201, 404, 403, 404, 404, 404, 404, 404),
@@ -374,6 +377,20 @@ SIGNIN_PASSWORD = "Tallinn harbour 2024 wind"
 BODIES = {
     ("POST", "/interruptions"): {"service": "{trial_service}", "description": "Console dark."},
     ("POST", "/staff/interruptions/{interruption}/reject"): {"reason": "No outage seen."},
+    ("POST", "/staff/maintenance-windows"): {
+        "title": "Core switch replacement",
+        "description": "Up to 10 minutes.",
+        "starts_at": "2099-03-04T02:00:00+02:00",
+        "ends_at": "2099-03-04T04:00:00+02:00",
+        "scope": "services",
+        "service_ids": ["{pool}"],
+    },
+    ("POST", "/staff/repairs"): {
+        "service": "{pool}",
+        "part": "Disk 2",
+        "started_at": "2020-03-04T02:00:00+02:00",
+        "ended_at": "2020-03-05T04:00:00+02:00",
+    },
     ("POST", "/staff/clients/search"): {"q": "Tamm"},
     ("POST", "/policies/accept"): {"kind": "terms", "version": "1.0"},
     ("POST", "/staff/policies"): {
@@ -603,7 +620,12 @@ READS_BY_POST = {
 """Rows that POST a body to compute an answer and change nothing."""
 
 CODE_OF_STATUS = {401: {"not_authenticated"}, 403: {"permission_denied"}, 404: {"not_found"}}
-CODE_OF_ROW = {("POST", "/me/phone/confirm"): {400: {"phone_code_expired"}}}
+CODE_OF_ROW = {
+    ("POST", "/me/phone/confirm"): {400: {"phone_code_expired"}},
+    # The world has no dedicated server: staff allowed to record a repair are refused by the
+    # product check, after the permission check (SUP-07).
+    ("POST", "/staff/repairs"): {400: {"not_dedicated"}},
+}
 """Rows where some callers are refused by a business rule: B and the trusted user were sent
 no phone code, so A's code is no code of theirs."""
 

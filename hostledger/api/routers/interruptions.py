@@ -1,11 +1,12 @@
-"""API v1: interruptions of services, their compensation and planned maintenance (SUP-03,
-SUP-04, BIL-09).
+"""API v1: interruptions of services, their compensation, planned maintenance and
+dedicated-server repairs (SUP-03, SUP-04, SUP-07, BIL-09).
 
 Clients and their trusted users whose grant reads services (ACC-06) list their interruption
 reports, the compensation computed for their services and the maintenance planned on a
 service; reporting needs the owner or a trusted user with the services scope. Another
 client's interruption or service answers 404 (habit 6). Staff with ``services.manage`` list
-every report and confirm (the count starts), reject with a reason, or mark restored. The
+every report and confirm (the count starts), reject with a reason, or mark restored; they
+announce maintenance windows and record repairs. The
 compensation itself is computed by the incidents job once a month has ended; no operation
 takes an amount.
 """
@@ -28,16 +29,22 @@ from hostledger.api.schemas_incidents import (
     InterruptionOut,
     InterruptionRejectIn,
     MaintenanceOut,
+    MaintenanceWindowIn,
+    MaintenanceWindowOut,
+    RepairIn,
+    RepairOut,
     StaffInterruptionFilter,
     StaffInterruptionOut,
     compensation_row,
     interruption_row,
     maintenance_row,
+    maintenance_window_row,
+    repair_row,
     staff_interruption_row,
 )
 from hostledger.core.audit import record_personal_data_read
 from hostledger.incidents import actions, selectors
-from hostledger.subscriptions.selectors import client_service
+from hostledger.subscriptions.selectors import client_service, staff_service
 
 router = Router(tags=["Interruptions"])
 STAFF_TAGS = ["Staff: interruptions"]
@@ -202,3 +209,72 @@ def staff_interruption_restore(request: HttpRequest, interruption_id: Interrupti
     interruption = _staff_interruption(request, interruption_id)
     done = actions.interruption_restore(interruption=interruption, actor=request.user)
     return staff_interruption_row(selectors.staff_interruption(done.public_id))
+
+
+@router.get(
+    "/staff/maintenance-windows",
+    response=responses({200: page_of(MaintenanceWindowOut)}, 400, 401, 403),
+    summary="List maintenance windows",
+    tags=STAFF_TAGS,
+)
+def staff_maintenance_list(request: HttpRequest, page: Query[PageParams]):
+    """Every maintenance window, soonest first, with how many clients were told (SUP-04).
+    Needs services.manage."""
+    accounts.require_staff_permission(request.user, perms.SERVICES_MANAGE)
+    found = paginate(selectors.maintenance_windows(), page)
+    found["items"] = [maintenance_window_row(window) for window in found["items"]]
+    return found
+
+
+@router.post(
+    "/staff/maintenance-windows",
+    response=responses({201: MaintenanceWindowOut}, 400, 401, 403),
+    summary="Announce a maintenance window",
+    tags=STAFF_TAGS,
+)
+def staff_maintenance_announce(request: HttpRequest, payload: MaintenanceWindowIn):
+    """Record a maintenance window and tell every client with an affected live service once,
+    restricted clients included (SUP-04). 400 ``notice_too_short`` for a start sooner than
+    the notice of the setting (or in the past), ``invalid_window`` for an end not after the
+    start, ``invalid_audience`` naming unknown products, tariffs or services. Needs
+    services.manage."""
+    accounts.require_staff_permission(request.user, perms.SERVICES_MANAGE)
+    window = actions.maintenance_window_announce(
+        title=payload.title,
+        description=payload.description,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        scope=payload.scope,
+        family_codes=payload.family_codes,
+        tariff_ids=payload.tariff_ids,
+        service_ids=payload.service_ids,
+        translations={
+            language: text.model_dump() for language, text in payload.translations.items()
+        },
+        actor=request.user,
+    )
+    return Status(201, maintenance_window_row(window))
+
+
+@router.post(
+    "/staff/repairs",
+    response=responses({201: RepairOut}, 400, 401, 403, 404),
+    summary="Record a dedicated server repair",
+    tags=STAFF_TAGS,
+)
+def staff_repair_record(request: HttpRequest, payload: RepairIn):
+    """Record a finished part repair of a dedicated server (SUP-07): longer than the term of
+    the setting (24 hours), it extends the paid period by the repair time in whole days, in
+    the service history and on the next renewal invoice. 404 for an unknown service; 400
+    ``not_dedicated`` for another product, ``invalid_repair`` for an end not after the
+    failure or in the future. Needs services.manage."""
+    accounts.require_staff_permission(request.user, perms.SERVICES_MANAGE)
+    service = staff_service(payload.service)
+    repair = actions.repair_record(
+        service=service,
+        part=payload.part,
+        started_at=payload.started_at,
+        ended_at=payload.ended_at,
+        actor=request.user,
+    )
+    return Status(201, repair_row(repair))
