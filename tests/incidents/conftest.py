@@ -33,10 +33,10 @@ def at(day: date, hour: int = 0, minute: int = 0) -> datetime:
 
 @pytest.fixture
 def clock(time_machine):
-    """Move the wall clock to a moment (it keeps ticking from there)."""
+    """Move the wall clock to a moment and hold it there, so counted times are exact."""
 
     def _move(moment: datetime):
-        time_machine.move_to(moment, tick=True)
+        time_machine.move_to(moment, tick=False)
         return moment
 
     return _move
