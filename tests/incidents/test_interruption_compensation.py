@@ -236,3 +236,14 @@ def test_the_billing_run_credits_the_compensation_before_it_charges_the_next_per
     assert (service.status, service.paid_through) == ("active", date(2027, 4, 30))
     assert run_as_of(date(2027, 4, 1)).get("compensations", 0) == 0
     assert InterruptionCompensation.objects.get().granted_minor == 307
+
+
+def test_a_service_awaiting_payment_cannot_be_reported_SUP_03(place, client_record):
+    unpaid = place().services.get()
+    assert unpaid.status == "pending"
+    with pytest.raises(DomainError) as refused:
+        interruption_report(
+            client=client_record, service=unpaid, description="Down.", actor=client_record.owner
+        )
+    assert refused.value.fields == {"service": "pending"}
+    assert not Interruption.objects.exists()

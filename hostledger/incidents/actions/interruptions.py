@@ -70,11 +70,11 @@ def interruption_report(
         raise DomainError(
             "invalid_service", "service: not one of your services.", fields={"service": "unknown"}
         )
-    if service.status in (ServiceStatus.TERMINATED,):
+    if service.status in (ServiceStatus.PENDING, ServiceStatus.TERMINATED):
         raise DomainError(
             "service_not_live",
-            "service: a terminated service cannot be interrupted.",
-            fields={"service": "terminated"},
+            "service: only a service that has been set up or is running can be interrupted.",
+            fields={"service": service.status},
         )
     interruption = Interruption(
         client=client,

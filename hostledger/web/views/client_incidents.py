@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hostledger.core.errors import DomainError
 from hostledger.incidents import selectors
 from hostledger.incidents.actions import interruption_report
+from hostledger.subscriptions.models import ServiceStatus
 from hostledger.subscriptions.selectors import client_service, client_services
 from hostledger.web.decorators import client_area
 from hostledger.web.forms_incidents import InterruptionReportForm
@@ -23,7 +24,12 @@ SERVICES = "services"
 
 
 def _live_services(access):
-    return list(client_services(access.client, include_terminated=False))
+    """The services a report may name: set up or running (not awaiting payment, not ended)."""
+    return [
+        service
+        for service in client_services(access.client, include_terminated=False)
+        if service.status != ServiceStatus.PENDING
+    ]
 
 
 def _list_page(request, access, *, form=None, status=200):
