@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "hostledger.automation",
     "hostledger.abuse",
     "hostledger.datacenter",
+    "hostledger.incidents",
     "hostledger.api",
 ]
 

@@ -21,6 +21,7 @@ from hostledger.api.routers import (
     decisions,
     equipment,
     grants,
+    interruptions,
     invoices,
     me,
     notifications,
@@ -121,6 +122,7 @@ api.add_router("", invoices.router)
 api.add_router("", orders.router)
 api.add_router("", services.router)
 api.add_router("", service_changes.router)
+api.add_router("", interruptions.router)
 api.add_router("", acts.router)
 api.add_router("", usage.router)
 api.add_router("", notifications.router)

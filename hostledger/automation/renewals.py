@@ -31,6 +31,9 @@ from hostledger.catalog.models import AddOn, OsImage, Tariff
 from hostledger.catalog.selectors import fees_in_force
 from hostledger.core.money import Money
 from hostledger.core.selections import SelectionPurpose, client_selection
+from hostledger.incidents.actions import repair_notes_mark_invoiced
+from hostledger.incidents.actions.repairs import repair_invoice_note
+from hostledger.incidents.selectors import repairs_to_note
 from hostledger.invoicing.actions.settlement import invoice_vat_at_tax_point, vat_rise_announce
 from hostledger.invoicing.lines import UNIT_MONTH, LineInput, price_line, vat_per_rate
 from hostledger.invoicing.models import Invoice, InvoiceLine, InvoiceSeriesCounter, VatRate
@@ -291,14 +294,17 @@ def renewals_issue(
         ]
         if not services:
             return issued, list(failed.values())
+        notes = repairs_to_note([service["id"] for service in services])
         for service in services:
-            if not service["payer_same"]:
-                problem = _issue_one(service, pricing, now)
+            if not service["payer_same"] or service["id"] in notes:
+                problem = _issue_one(service, pricing, now, notes=notes.get(service["id"], ()))
                 if problem:
                     failed[service["id"]] = problem
                 else:
                     issued += 1
-        fast = [service for service in services if service["payer_same"]]
+        fast = [
+            service for service in services if service["payer_same"] and service["id"] not in notes
+        ]
         issued += _issue_many(fast, pricing, now)
 
 
@@ -448,9 +454,11 @@ def _issue_many(services: list[dict], pricing: Pricing, now: datetime) -> int:
     return len(renewal_rows)
 
 
-def _issue_one(service: dict, pricing: Pricing, now: datetime) -> str:
+def _issue_one(service: dict, pricing: Pricing, now: datetime, notes=()) -> str:
     """Issue one renewal through ``proforma_create`` when the payer changed since the last
-    invoice, so that the payer is snapshotted and VAT decided afresh (BIL-05)."""
+    invoice, so that the payer is snapshotted and VAT decided afresh (BIL-05), or when the
+    service's paid period was extended for a repair since its last invoice: each extension
+    is told in a line of its own at no charge (SUP-07)."""
     from hostledger.accounts.models import Payer
     from hostledger.core.errors import DomainError
     from hostledger.invoicing.actions import proforma_create
@@ -462,12 +470,24 @@ def _issue_one(service: dict, pricing: Pricing, now: datetime) -> str:
         with transaction.atomic():
             payer = Payer.objects.get(pk=service["payer_id"])
             client = Client.objects.get(pk=service["client_id"])
+            lines = renewal_lines(pricing, service, starts_on, ends_on)
+            currency = lines[0].unit_price.currency
+            lines += [
+                LineInput(
+                    description=repair_invoice_note(repair)[:500],
+                    quantity=Decimal(1),
+                    unit_price=Money.zero(currency),
+                )
+                for repair in notes
+            ]
             invoice = proforma_create(
-                client=client,
-                payer=payer,
-                lines=renewal_lines(pricing, service, starts_on, ends_on),
-                issued_on=pricing.today,
+                client=client, payer=payer, lines=lines, issued_on=pricing.today
             )
+            if notes:
+                repair_notes_mark_invoiced(
+                    repair_ids=[repair.pk for repair in notes],
+                    invoice_ids={repair.pk: invoice.pk for repair in notes},
+                )
             Invoice.objects.filter(pk=invoice.pk).update(due_on=pricing.renewal_due_on(starts_on))
             ServiceRenewal.objects.create(
                 service_id=service["id"],

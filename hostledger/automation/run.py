@@ -3,8 +3,9 @@
 
 :func:`billing_run` first does the few things that concern whole contracts (contract terms,
 acts of acceptance of finished months not formed yet, cancellations that fall due, data
-verification deadlines), then walks the clients in chunks
-of about ``automation.chunk_clients`` services. Each chunk is one transaction that locks the
+verification deadlines), credits the compensation of interruptions in months that have ended
+(BIL-09), then walks the clients in chunks of about ``automation.chunk_clients`` services.
+Each chunk is one transaction that locks the
 :class:`~hostledger.automation.models.BillingClock` row, then the chunk's balance rows in
 client order, then does, for those clients only and with a few statements each:
 
@@ -69,6 +70,7 @@ from hostledger.core.audit import record_audit_event
 from hostledger.core.calendar import add_working_days
 from hostledger.core.errors import DomainError
 from hostledger.core.registry import setting_value
+from hostledger.incidents.actions import compensations_grant
 from hostledger.invoicing import conf as invoicing_conf
 from hostledger.invoicing.actions import acts_form_missing
 from hostledger.invoicing.snapshots import provider_snapshot
@@ -410,6 +412,9 @@ def billing_run(*, as_of: datetime | None = None, context=None) -> dict[str, int
         _acts_step(as_of, report)
         _paid_starts_step(today, report)
     _contracts_step(today, as_of, report)
+    # Compensation of interruptions in months that ended is credited before this run charges
+    # the renewals of the next period from the balances (BIL-09, seed 003 §7.8).
+    report.count("compensations", compensations_grant(now=as_of))
     if seen is not None and _day_settled(today, settings, seen):
         report.log(f"Every client was already billed for {today.isoformat()}; nothing new due.")
         report.progress(0, 0)

@@ -91,6 +91,8 @@ PAYMENT_RECEIVED = "payment_received"
 SERVICE_ACTIVATED = "service_activated"
 SERVICE_SUSPENDED_BY_STAFF = "service_suspended_by_staff"
 SERVICE_RESUMED_BY_STAFF = "service_resumed_by_staff"
+INTERRUPTION_CONFIRMED = "interruption_confirmed"
+INTERRUPTION_RESTORED = "interruption_restored"
 TRIAL_STARTED = "trial_started"
 PASSWORD_CHANGED = "password_changed"
 EMAIL_CHANGED = "email_changed"
@@ -171,6 +173,20 @@ EVENTS: dict[str, EventDefinition] = {
             Category.SERVICE,
             "ORD-02",
             "Staff resumed a suspended service.",
+        ),
+        EventDefinition(
+            INTERRUPTION_CONFIRMED,
+            Category.SERVICE,
+            "SUP-03",
+            "Staff confirmed the client's report of an interruption; it counts from on_date's "
+            "confirmation until the service is back.",
+        ),
+        EventDefinition(
+            INTERRUPTION_RESTORED,
+            Category.SERVICE,
+            "SUP-03",
+            "The notice that an interrupted service works again: the interruption stops "
+            "counting (seed 003 §3.2).",
         ),
         EventDefinition(
             TRIAL_STARTED,

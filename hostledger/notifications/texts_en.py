@@ -328,6 +328,24 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Your service: {{ service_url }}" + SIGNATURE,
         "{{ service_name }} was resumed.",
     ),
+    "interruption_confirmed": (
+        "We confirmed the interruption of {{ service_name }}",
+        "Hello {{ client_name }},\n\n"
+        "we confirmed your report that {{ service_name }} ({{ service_id }}) is interrupted; "
+        "the interruption counts from our confirmation on {{ on_date }} until we tell you the "
+        "service is back.\n\n"
+        "Your reports: {{ client_area_url }}" + SIGNATURE,
+        "Interruption of {{ service_name }} confirmed; we are on it.",
+    ),
+    "interruption_restored": (
+        "{{ service_name }} works again",
+        "Hello {{ client_name }},\n\n"
+        "your service {{ service_name }} ({{ service_id }}) works again since {{ on_date }}. "
+        "The interruption and the time it counted are in your client area; compensation, if "
+        "any, is credited after the month ends.\n\n"
+        "Your service: {{ service_url }}" + SIGNATURE,
+        "{{ service_name }} works again.",
+    ),
     "trial_started": (
         "Your free trial of {{ service_name }} has started",
         "Hello {{ client_name }},\n\n"

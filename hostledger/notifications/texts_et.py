@@ -329,6 +329,24 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Teie teenus: {{ service_url }}" + SIGNATURE,
         "{{ service_name }} on taastatud.",
     ),
+    "interruption_confirmed": (
+        "Kinnitasime teenuse {{ service_name }} katkestuse",
+        "Tere, {{ client_name }}!\n\n"
+        "kinnitasime Teie teate, et teenus {{ service_name }} ({{ service_id }}) on katkenud; "
+        "katkestust arvestatakse meie kinnitusest {{ on_date }} kuni teatame teenuse "
+        "taastumisest.\n\n"
+        "Teie teated: {{ client_area_url }}" + SIGNATURE,
+        "Teenuse {{ service_name }} katkestus on kinnitatud.",
+    ),
+    "interruption_restored": (
+        "{{ service_name }} töötab taas",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie teenus {{ service_name }} ({{ service_id }}) töötab taas alates {{ on_date }}. "
+        "Katkestus ja selle arvestatud aeg on kliendikeskkonnas; hüvitis, kui see on ette "
+        "nähtud, kantakse kuu lõppedes.\n\n"
+        "Teie teenus: {{ service_url }}" + SIGNATURE,
+        "{{ service_name }} töötab taas.",
+    ),
     "trial_started": (
         "Teenuse {{ service_name }} tasuta prooviperiood algas",
         "Tere, {{ client_name }}!\n\n"

@@ -5,6 +5,7 @@ from hostledger.web import (
     urls_client_acts,
     urls_client_datacenter,
     urls_client_decisions,
+    urls_client_incidents,
     urls_client_money,
     urls_client_notifications,
     urls_client_personal_data,
@@ -21,6 +22,7 @@ from hostledger.web import (
     urls_staff_datacenter,
     urls_staff_decisions,
     urls_staff_erasure,
+    urls_staff_incidents,
     urls_staff_money,
     urls_staff_notifications,
     urls_staff_personal_data,
@@ -83,6 +85,8 @@ urlpatterns = [
 ]
 # Money: catalog, orders, services, balance, payments, invoices (their own modules)
 urlpatterns += urls_client_money.urlpatterns + urls_staff_money.urlpatterns
+# Interruptions, maintenance and repairs (SUP-03, SUP-04, SUP-07)
+urlpatterns += urls_client_incidents.urlpatterns + urls_staff_incidents.urlpatterns
 # Orders and services; acts of acceptance
 urlpatterns += urls_client_services.urlpatterns + urls_staff_services.urlpatterns
 urlpatterns += urls_client_service_changes.urlpatterns + urls_staff_service_changes.urlpatterns

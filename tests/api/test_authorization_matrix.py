@@ -34,6 +34,7 @@ from hostledger.accounts.selectors import client_access
 from hostledger.catalog import actions as catalog_actions
 from hostledger.datacenter import actions as datacenter
 from hostledger.flows.privacy_erasure import client_erase
+from hostledger.incidents.actions import interruption_confirm, interruption_report
 from hostledger.privacy.actions import legal_hold_start, processing_restriction_start
 from hostledger.privacy.actions_requests import request_file
 from hostledger.privacy.exports import personal_data_export_start
@@ -75,6 +76,8 @@ CLIENT_SCOPED = (
     "/credit-notes",
     "/orders",
     "/services",
+    "/interruptions",
+    "/compensations",
     "/acts",
     "/paper-act-requests",
     "/verification-requests",
@@ -240,6 +243,21 @@ TABLE = [
                                                 401, 403, 403, 403, 200, 403, 403, 403, 200),
     ("POST",   "/staff/services/{pool}/terminate",
                                                 401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("GET",    "/interruptions",                401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("POST",   "/interruptions",                401, 201, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/interruptions/{interruption}", 401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("GET",    "/compensations",                401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("GET",    "/services/{pool}/maintenance",  401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("GET",    "/staff/interruptions",          401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("POST",   "/staff/interruptions/{interruption}/confirm",
+                                                401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("POST",   "/staff/interruptions/{interruption}/reject",
+                                                401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("POST",   "/staff/interruptions/{confirmed_interruption}/restore",
+                                                401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("GET",    "/staff/maintenance-windows",    401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("POST",   "/staff/maintenance-windows",    401, 403, 403, 403, 201, 403, 403, 403, 201),
+    ("POST",   "/staff/repairs",                401, 403, 403, 403, 400, 403, 403, 403, 400),
     ("GET",    "/acts",                         401, 200, 404, 200, 404, 404, 404, 404, 404),
     ("GET",    "/acts/{act}",                   401, 200, 404, 200, 404, 404, 404, 404, 404),
     ("POST",   "/acts/{act}/dispute",           401, 201, 404, 403, 404, 404, 404, 404, 404),
@@ -400,6 +418,22 @@ COMPANY = {
 TECHNICAL = {"role": "technical", "name": "Jaan Tamm", "email": "jaan@example.com"}
 SIGNIN_PASSWORD = "Tallinn harbour 2024 wind"
 BODIES = {
+    ("POST", "/interruptions"): {"service": "{trial_service}", "description": "Console dark."},
+    ("POST", "/staff/interruptions/{interruption}/reject"): {"reason": "No outage seen."},
+    ("POST", "/staff/maintenance-windows"): {
+        "title": "Core switch replacement",
+        "description": "Up to 10 minutes.",
+        "starts_at": "2099-03-04T02:00:00+02:00",
+        "ends_at": "2099-03-04T04:00:00+02:00",
+        "scope": "services",
+        "service_ids": ["{pool}"],
+    },
+    ("POST", "/staff/repairs"): {
+        "service": "{pool}",
+        "part": "Disk 2",
+        "started_at": "2020-03-04T02:00:00+02:00",
+        "ended_at": "2020-03-05T04:00:00+02:00",
+    },
     ("POST", "/staff/clients/search"): {"q": "Tamm"},
     ("POST", "/policies/accept"): {"kind": "terms", "version": "1.0"},
     ("POST", "/staff/policies"): {
@@ -653,6 +687,9 @@ CODE_OF_STATUS = {401: {"not_authenticated"}, 403: {"permission_denied"}, 404: {
 CODE_OF_ROW = {
     ("POST", "/me/phone/confirm"): {400: {"phone_code_expired"}},
     ("POST", "/staff/abuse/cases/{abuse_case}/propose-termination"): {400: {"case_not_suspended"}},
+    # The world has no dedicated server: staff allowed to record a repair are refused by the
+    # product check, after the permission check (SUP-07).
+    ("POST", "/staff/repairs"): {400: {"not_dedicated"}},
 }
 """Rows where some callers are refused by a business rule: B and the trusted user were sent
 no phone code, so A's code is no code of theirs."""
@@ -750,6 +787,7 @@ def build_world() -> World:
             **make_privacy_records(account),
             **make_privacy_requests(account, owner),
             "export": make_failed_export(account, owner),
+            **make_interruptions(account, services),
         },
     )
 
@@ -768,6 +806,23 @@ def make_datacenter(owner, service, operator) -> dict[str, str]:
         actor=operator, pool=pool, service=service, network="192.0.2.16/29"
     )
     return {"equipment_application": application.public_id, "allocation": allocation.public_id}
+
+
+def make_interruptions(account, services) -> dict[str, str]:
+    """A reported interruption of A's cloud pool and a confirmed one of its provisioning VPS
+    (SUP-03)."""
+    operator = User.objects.get(email="operator@provider.example")
+    reported = interruption_report(
+        client=account, service=services["pool"], description="No ping.", actor=account.owner
+    )
+    confirmed = interruption_report(
+        client=account,
+        service=services["provisioning_service"],
+        description="Disk errors.",
+        actor=account.owner,
+    )
+    interruption_confirm(interruption=confirmed, actor=operator)
+    return {"interruption": reported.public_id, "confirmed_interruption": confirmed.public_id}
 
 
 def make_failed_export(account, owner) -> str:
@@ -996,6 +1051,8 @@ def test_the_table_covers_every_operation_of_the_api(anonymous, db):
         "{privacy_request}": "{privacy_request_id}",
         "{verified_privacy_request}": "{privacy_request_id}",
         "{export}": "{export_id}",
+        "{confirmed_interruption}": "{interruption_id}",
+        "{interruption}": "{interruption_id}",
     }
     covered = set()
     for method, path, *_ in TABLE:

@@ -31,6 +31,7 @@ from hostledger.abuse.intake import abuse_case_open
 from hostledger.abuse.models import Category, Source
 from hostledger.accounts import actions
 from hostledger.catalog import actions as catalog_actions
+from hostledger.incidents.actions import interruption_report
 from hostledger.privacy.actions_requests import request_file
 from tests.api import money_factories as money
 from tests.api.conftest import make_staff_user, make_token
@@ -89,7 +90,7 @@ def run_every_operation(app, token: str, known: dict[str, str]) -> list[str]:
     headers = {"Authorization": f"Bearer {token}"}
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 212, [operation.label for operation in operations]
+    assert len(operations) == 224, [operation.label for operation in operations]
     for operation in operations:
         for mode, examples in EXAMPLES_PER_OPERATION.items():
 
@@ -134,6 +135,9 @@ def money_world(account, payer) -> dict[str, str]:
     money.make_proforma(account, payer)
     invoice = money.make_final_invoice(account, payer)
     credit_note = money.make_credit_note(invoice)
+    interruption = interruption_report(
+        client=account, service=services["pool"], description="No ping.", actor=account.owner
+    )
     draft_price_version = catalog_actions.price_version_create(
         tariff=items["tariff"], new_fee="11.90", effective_from=money.later_date(90)
     )
@@ -153,6 +157,7 @@ def money_world(account, payer) -> dict[str, str]:
         "act_id": acts["act"].public_id,
         "request_id": acts["paper_request"].public_id,
         "reversal_id": reversal.public_id,
+        "interruption_id": interruption.public_id,
     }
 
 

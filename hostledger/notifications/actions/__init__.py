@@ -15,6 +15,8 @@ from hostledger.notifications.actions.messages import (
     notifications_mark_all_read,
 )
 from hostledger.notifications.actions.notices import (
+    interruption_confirmed_notify,
+    interruption_restored_notify,
     order_received_notify,
     payment_received_notify,
     price_change_notify,
@@ -43,6 +45,8 @@ __all__ = [
     "deliveries_mark_interrupted",
     "deliveries_send_due",
     "delivery_resend",
+    "interruption_confirmed_notify",
+    "interruption_restored_notify",
     "marketing_deliveries_skip",
     "message_template_restore_default",
     "message_template_save",

@@ -26,6 +26,8 @@ from hostledger.notifications.actions.messages import notification_enqueue
 from hostledger.notifications.bulk import notifications_enqueue_select
 from hostledger.notifications.events import (
     EMAIL_CHANGED,
+    INTERRUPTION_CONFIRMED,
+    INTERRUPTION_RESTORED,
     ORDER_RECEIVED,
     PASSWORD_CHANGED,
     PAYMENT_RECEIVED,
@@ -115,6 +117,30 @@ def service_moved_by_staff_notify(*, service, change) -> Notification:
     event = SERVICE_SUSPENDED_BY_STAFF if suspended else SERVICE_RESUMED_BY_STAFF
     on_date = timezone.localdate(change.changed_at)
     return _tell(event, str(change.pk), client=service.client, service=service, on_date=on_date)
+
+
+def interruption_confirmed_notify(*, interruption) -> Notification:
+    """Tell the client staff confirmed its report of an interruption (SUP-03), once per
+    report; it counts from the confirmation."""
+    return _tell(
+        INTERRUPTION_CONFIRMED,
+        interruption.public_id,
+        client=interruption.client,
+        service=interruption.service,
+        on_date=timezone.localdate(interruption.confirmed_at),
+    )
+
+
+def interruption_restored_notify(*, interruption) -> Notification:
+    """The notice of resumption (SUP-03, seed 003 §3.2): the service works again and the
+    interruption stops counting, once per report."""
+    return _tell(
+        INTERRUPTION_RESTORED,
+        interruption.public_id,
+        client=interruption.client,
+        service=interruption.service,
+        on_date=timezone.localdate(interruption.restored_at),
+    )
 
 
 def trial_started_notify(*, service) -> Notification:

@@ -16,6 +16,7 @@ from hostledger.subscriptions.actions.contracts import (
     contract_termination_notice_give,
     contracts_renew,
 )
+from hostledger.subscriptions.actions.extensions import service_paid_period_extend
 from hostledger.subscriptions.actions.lifecycle import (
     service_activate,
     service_host_name_set,
@@ -60,6 +61,7 @@ __all__ = [
     "service_cancellation_withdraw",
     "service_host_name_set",
     "service_module_result_store",
+    "service_paid_period_extend",
     "service_plan_change",
     "service_plan_change_withdraw",
     "service_provisioned",

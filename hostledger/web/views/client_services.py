@@ -23,6 +23,7 @@ from hostledger.accounts.models import AccessGrant
 from hostledger.catalog.models import FamilyCode
 from hostledger.catalog.selectors import os_images_for_family
 from hostledger.core.errors import DomainError
+from hostledger.incidents.selectors import service_upcoming_maintenance
 from hostledger.invoicing.models import Invoice
 from hostledger.ledger.selectors import balance_of
 from hostledger.subscriptions import selectors
@@ -300,6 +301,7 @@ def _service_page(request, access, service, *, status=200, server_form=None, tri
         "continuation": continuation,
         "trial_form": trial_form if offers_continuation else None,
         "can_manage": can_manage,
+        "maintenance": [(window, [service]) for window in service_upcoming_maintenance(service)],
     }
     return render(request, "web/client/services/service_detail.html", context, status=status)
 
