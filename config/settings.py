@@ -53,6 +53,9 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [
 ]
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY") or read_or_create_secret(VAR_DIR, "blind_index_key")
 AUDIT_CHAIN_KEY = env("AUDIT_CHAIN_KEY") or read_or_create_secret(VAR_DIR, "audit_chain_key")
+# The key of the signed reply addresses of support mail (support+T123.<hmac>@…), of its own so
+# that a leak of another key cannot forge a reply into a ticket (SUP-01).
+SUPPORT_REPLY_KEY = env("SUPPORT_REPLY_KEY") or read_or_create_secret(VAR_DIR, "support_reply_key")
 
 # Backups (GDPR-14): `hostledger backup` writes encrypted copies of the database to BACKUP_DIR.
 # BACKUP_KEY is a key of its own (never SECRET_KEY, never a field key): the first of the
@@ -112,6 +115,7 @@ INSTALLED_APPS = [
     "hostledger.provisioning",
     "hostledger.metering",
     "hostledger.notifications",
+    "hostledger.support",
     "hostledger.automation",
     "hostledger.api",
 ]

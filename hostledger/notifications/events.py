@@ -72,6 +72,10 @@ CONTEXT_VARIABLES = {
     "creditor_reference": "the client's RF creditor reference for transfers from abroad",
     "request_id": "the data-subject request's id",
     "reason": "the reason staff gave (a request's extension or refusal, a data correction)",
+    "ticket_number": "the support ticket's number (T-000123)",
+    "ticket_subject": "the support ticket's subject",
+    "ticket_reply": "the text of the staff answer to a support ticket",
+    "ticket_url": "link to the support ticket in the client area",
 }
 
 MARKETING_ANNOUNCEMENT = "marketing_announcement"
@@ -98,6 +102,7 @@ PRIVACY_REQUEST_EXTENDED = "privacy_request_extended"
 PRIVACY_REQUEST_COMPLETED = "privacy_request_completed"
 PRIVACY_REQUEST_REFUSED = "privacy_request_refused"
 PRIVACY_DATA_RECTIFIED = "privacy_data_rectified"
+TICKET_ANSWERED = "ticket_answered"
 
 EVENTS: dict[str, EventDefinition] = {
     item.code: item
@@ -313,6 +318,13 @@ EVENTS: dict[str, EventDefinition] = {
             Category.ACCOUNT,
             "GDPR-03",
             "Staff corrected the client's data; reason says why.",
+        ),
+        EventDefinition(
+            TICKET_ANSWERED,
+            Category.SERVICE,
+            "SUP-01",
+            "Staff answered a support ticket; the answer is mailed with a reply address that "
+            "brings the client's answer by mail back into the ticket.",
         ),
         EventDefinition(
             OPT_IN_CONFIRM,

@@ -33,6 +33,7 @@ from hostledger.notifications.events import (
     normalised_language,
 )
 from hostledger.notifications.models import Category, Channel, MessageTemplate, Notification
+from hostledger.notifications.sources import extra_context_of
 from hostledger.notifications.tokens import absolute_url, unsubscribe_url
 
 _ENGINE = Engine(autoescape=False)
@@ -56,6 +57,10 @@ STORED_TEXT_VARIABLES = (
     "question",
     "request_id",
     "reason",
+    "ticket_number",
+    "ticket_subject",
+    "ticket_reply",
+    "ticket_url",
 )
 """Variables that only the stored context of a notification fills; empty when it does not."""
 
@@ -304,6 +309,7 @@ def notification_context(
         context["unsubscribe_url"] = unsubscribe_url(
             client_public_id=client.public_id, channel=channel
         )
+    context.update(extra_context_of(notification))
     return context
 
 
@@ -396,6 +402,10 @@ def sample_context(language: str, *, event: str | None) -> dict:
         "beneficiary": "Example OÜ",
         "reference_number": "100421",
         "creditor_reference": "RF78100421",
+        "ticket_number": "T-000123",
+        "ticket_subject": "The server does not answer",
+        "ticket_reply": "We restarted the server; it answers again.",
+        "ticket_url": settings.SITE_URL + "/tickets/tkt_example/",
     }
 
 
