@@ -321,6 +321,11 @@ if PRODUCTION:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 HOSTLEDGER_LARGE_UPLOAD_PATHS = ("/staff/payments/statements/", "/api/v1/staff/bank-statements")
 HOSTLEDGER_LARGE_UPLOAD_LIMIT = "hostledger.web.request_limits.bank_statement_upload_limit"
+# Ticket messages carry attachments up to support.attachment_max_bytes each (SUP-01).
+HOSTLEDGER_UPLOAD_LIMITS = {
+    prefix: "hostledger.web.request_limits.ticket_upload_limit"
+    for prefix in ("/tickets/", "/staff/tickets/", "/api/v1/tickets", "/api/v1/staff/tickets")
+}
 
 LOGGING = {
     "version": 1,

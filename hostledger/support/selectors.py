@@ -305,6 +305,21 @@ def canned_reply(public_id: str) -> CannedReply:
     return reply
 
 
+def all_departments() -> QuerySet[Department]:
+    return Department.objects.order_by("position", "name")
+
+
+def staff_member(public_id: str) -> User | None:
+    """The active staff member with ``public_id`` (None for an empty id); NotFound when there
+    is none."""
+    if not public_id:
+        return None
+    user = User.objects.filter(public_id=public_id, is_staff=True, is_active=True).first()
+    if user is None:
+        raise NotFound("staff member")
+    return user
+
+
 def department(slug: str) -> Department:
     found = Department.objects.filter(slug=slug).first()
     if found is None:

@@ -10,6 +10,7 @@ from hostledger.web import (
     urls_client_requests,
     urls_client_service_changes,
     urls_client_services,
+    urls_client_tickets,
     urls_client_verification,
     urls_public_notifications,
     urls_public_privacy,
@@ -23,6 +24,7 @@ from hostledger.web import (
     urls_staff_requests,
     urls_staff_service_changes,
     urls_staff_services,
+    urls_staff_tickets,
     urls_staff_verification,
 )
 from hostledger.web.views import client, public, staff
@@ -102,3 +104,5 @@ urlpatterns += urls_staff_erasure.urlpatterns
 urlpatterns += urls_client_requests.urlpatterns + urls_staff_requests.urlpatterns
 # Your data: exports of personal data (GDPR-02)
 urlpatterns += urls_client_personal_data.urlpatterns + urls_staff_personal_data.urlpatterns
+# Support tickets (SUP-01)
+urlpatterns += urls_client_tickets.urlpatterns + urls_staff_tickets.urlpatterns
