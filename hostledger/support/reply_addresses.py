@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 SIGNATURE_CHARS = 16
-_TAG = re.compile(r"^T(\d{1,12})\.([a-z2-7]{" + str(SIGNATURE_CHARS) + r"})$")
+_TAG = re.compile(r"^T(\d{1,12})\.([a-z2-7]{" + str(SIGNATURE_CHARS) + r"})$", re.IGNORECASE)
 
 
 def _signature(ticket_key: int) -> str:
@@ -56,7 +56,9 @@ def reply_tag_of(address: str) -> ReplyTag | None:
         # Something after "+" that is not a ticket tag: treated as an unsigned tag.
         return ReplyTag(ticket_key=0, signed=False)
     key = int(found.group(1))
-    return ReplyTag(ticket_key=key, signed=hmac.compare_digest(found.group(2), _signature(key)))
+    return ReplyTag(
+        ticket_key=key, signed=hmac.compare_digest(found.group(2).lower(), _signature(key))
+    )
 
 
 def base_address(address: str) -> str:

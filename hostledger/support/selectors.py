@@ -15,11 +15,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from hostledger.accounts import permissions as perms
-from hostledger.accounts.models import User
+from hostledger.accounts.models import AccessGrant, Client, User
 from hostledger.accounts.selectors import require_staff_permission
 from hostledger.core.errors import NotFound
 from hostledger.support.models import (
     Attachment,
+    AuthorKind,
     CannedReply,
     Department,
     Ticket,
@@ -331,3 +332,85 @@ def ticket_answerers() -> list[User]:
     """Active staff who may be assigned tickets (holders of tickets.answer)."""
     candidates = User.objects.filter(is_staff=True, is_active=True).order_by("email")
     return [user for user in candidates if perms.has_permission(user, perms.TICKETS_ANSWER)]
+
+
+# ---- mail ----------------------------------------------------------------------------------
+
+
+def department_by_address(address: str) -> Department | None:
+    """The active department whose mail address is ``address`` (without a ``+tag``)."""
+    address = (address or "").strip().lower()
+    if not address:
+        return None
+    return Department.objects.filter(mail_address=address, is_active=True).first()
+
+
+def department_addresses() -> set[str]:
+    """Every department's address: mail from them is our own (no loops)."""
+    return {
+        address.lower()
+        for address in Department.objects.exclude(mail_address="").values_list(
+            "mail_address", flat=True
+        )
+    }
+
+
+def ticket_by_key(key: int) -> Ticket | None:
+    """The ticket with key ``key``, following merges to the ticket its messages went to."""
+    ticket = Ticket.objects.filter(pk=key).select_related("department").first()
+    seen = set()
+    while ticket is not None and ticket.merged_into_id and ticket.pk not in seen:
+        seen.add(ticket.pk)
+        ticket = (
+            Ticket.objects.filter(pk=ticket.merged_into_id).select_related("department").first()
+        )
+    return ticket
+
+
+def mail_already_received(mail_key: str) -> bool:
+    return bool(mail_key) and TicketMessage.objects.filter(mail_key=mail_key).exists()
+
+
+@dataclass(frozen=True)
+class MailAuthor:
+    """Who a mail comes from, for a client's ticket: the user and how they write."""
+
+    client: object
+    user: User
+    author_kind: str
+
+
+def _user_by_login_address(address: str) -> User | None:
+    address = (address or "").strip()
+    if not address:
+        return None
+    return User.objects.filter(email__iexact=address, is_active=True).first()
+
+
+def mail_author_for_client(client, address: str) -> MailAuthor | None:
+    """``address``'s user when it may write tickets of ``client``: the owner's login
+    address, or a trusted user whose grant covers tickets and is not read-only (ACC-06)."""
+    user = _user_by_login_address(address)
+    if user is None or client is None:
+        return None
+    if client.owner_id == user.pk:
+        return MailAuthor(client=client, user=user, author_kind=AuthorKind.CLIENT)
+    grants = AccessGrant.objects.filter(client=client, grantee=user, revoked_at__isnull=True)
+    for grant in grants:
+        scopes = set(grant.scopes or [])
+        if TICKETS_AREA in scopes and AccessGrant.Scope.READ_ONLY not in scopes:
+            return MailAuthor(client=client, user=user, author_kind=AuthorKind.TRUSTED_USER)
+    return None
+
+
+def mail_author(address: str) -> MailAuthor | None:
+    """The client a mail from ``address`` opens a ticket for: the account the address signs
+    in to as owner. A trusted user (who may act in several accounts) writes in the client
+    area, where the account is chosen."""
+    user = _user_by_login_address(address)
+    if user is None:
+        return None
+    client = Client.objects.filter(owner=user).first()
+    if client is None:
+        return None
+    return MailAuthor(client=client, user=user, author_kind=AuthorKind.CLIENT)

@@ -90,7 +90,7 @@ class StaffReplyForm(TicketReplyForm):
 
 
 class NoteForm(DomainErrorFormMixin, forms.Form):
-    body = forms.CharField(
+    note = forms.CharField(
         label="Internal note", widget=forms.Textarea({"rows": 3}), help_text="Staff only."
     )
 

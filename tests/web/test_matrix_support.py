@@ -239,7 +239,7 @@ ENDPOINTS = [
         staff_page(*ANSWERERS, granted=302),
         ticket_a,
         method="POST",
-        data=lambda sw: {"body": "Note"},
+        data=lambda sw: {"note": "Note"},
         writers=frozenset(ANSWERERS),
     ),
     Endpoint(

@@ -192,7 +192,7 @@ def ticket_note(request, public_id):
         request,
         ticket,
         NoteForm(request.POST),
-        lambda data: actions.ticket_note_add(ticket=ticket, body=data["body"], author=request.user),
+        lambda data: actions.ticket_note_add(ticket=ticket, body=data["note"], author=request.user),
         "The note is added; the client does not see it.",
     )
 
