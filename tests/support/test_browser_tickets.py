@@ -47,9 +47,9 @@ def _signed_in(page, live_server, user) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_ticket_by_web_answered_and_continued_by_mail__SUP_01(
     live_server,
-    browser_page,
+    browser_page,  # noqa: F811
     policies,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     page = browser_page
     journey = Journey(page, live_server.url)

@@ -141,7 +141,7 @@ def test_other_apps_add_a_route_to_the_registry__SUP_01(db, support_department, 
         handle=abuse_handle,
         first=True,
     )
-    assert list(mail_in.ADDRESS_ROUTES)[0] == "abuse"
+    assert next(iter(mail_in.ADDRESS_ROUTES)) == "abuse"
     outcome = mail_receive(
         mail(sender="reporter@example.org", to="abuse@localhost", subject="Spam")
     )
