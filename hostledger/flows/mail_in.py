@@ -119,10 +119,23 @@ def _review_department(address: str) -> Department:
 
 
 def _body_with_problems(mail: InboundMail, notes: list[str]) -> str:
+    """The mail's text, cut to the longest message kept, with a line saying what was wrong
+    with the mail or left out of it."""
     lines = [*mail.problems, *notes]
-    if not lines:
-        return mail.body
-    return mail.body + "\n\n[" + "; ".join(lines) + "]"
+    note = ("\n\n[" + "; ".join(lines) + "]") if lines else ""
+    longest = setting_value(conf.MESSAGE_MAX_CHARS) - 200
+    body = mail.body
+    if len(body) > longest:
+        body = body[:longest]
+        note = note or "\n\n[]"
+        note = note[:-1] + ("; " if lines else "") + "the text was cut to fit]"
+    return body + note
+
+
+def _subject(mail: InboundMail) -> str:
+    longest = setting_value(conf.SUBJECT_MAX_CHARS)
+    subject = " ".join(mail.subject.split())
+    return subject if len(subject) <= longest else subject[: longest - 1] + "…"
 
 
 def _checked_files(mail: InboundMail) -> tuple[list, list[str]]:
@@ -150,7 +163,7 @@ def _to_review(mail: InboundMail, address: str, reason: str = "") -> MailOutcome
     ticket = actions.ticket_open_for_review(
         department=_review_department(address),
         sender_address=mail.sender,
-        subject=mail.subject,
+        subject=_subject(mail),
         body=_body_with_problems(mail, notes),
         files=files,
         mail_key=mail.mail_key,
@@ -203,7 +216,7 @@ def department_mail_received(mail: InboundMail, address: str) -> MailOutcome:
     ticket = actions.ticket_open(
         client=author.client,
         department=department,
-        subject=mail.subject,
+        subject=_subject(mail),
         body=_body_with_problems(mail, notes),
         author=author.user,
         author_kind=author.author_kind,

@@ -3,7 +3,10 @@ the tickets scope, staff of the default roles, and files of known types."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 
 from hostledger.accounts import actions as account_actions
 from hostledger.support.actions import AttachmentUpload
@@ -33,11 +36,13 @@ def png_upload(name: str = "screenshot.png") -> AttachmentUpload:
 
 @pytest.fixture
 def support_department(db) -> Department:
+    ensure_default_departments()
     return Department.objects.get(slug="support")
 
 
 @pytest.fixture
 def billing_department(db) -> Department:
+    ensure_default_departments()
     return Department.objects.get(slug="billing")
 
 
@@ -60,3 +65,17 @@ def tickets_user(client_a, owner_a, policies):  # noqa: F811
         client=client_a, actor=owner_a, grantee_email=user.email, scopes=["tickets"]
     )
     return user
+
+
+def ensure_default_departments() -> None:
+    """The departments of the data migration, again: a test on a real transaction empties
+    the tables when it ends, migration data included."""
+    migration = importlib.import_module(
+        "hostledger.support.migrations.0002_default_departments_and_permissions"
+    )
+    migration.create(django_apps, None)
+
+
+@pytest.fixture
+def default_departments(transactional_db):
+    ensure_default_departments()

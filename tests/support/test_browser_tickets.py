@@ -50,6 +50,7 @@ def test_ticket_by_web_answered_and_continued_by_mail__SUP_01(
     browser_page,  # noqa: F811
     policies,
     tmp_path,
+    default_departments,
 ):
     page = browser_page
     journey = Journey(page, live_server.url)

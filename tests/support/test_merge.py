@@ -79,7 +79,7 @@ def test_mail_of_an_unknown_sender_merged_into_a_clients_ticket_goes_under_its_k
     assert not Ticket.objects.filter(needs_review=True).exclude(status="closed").exists()
 
 
-def test_an_unknown_sender_is_linked_to_a_client__SUP_01(client_a, agent, db):
+def test_an_unknown_sender_is_linked_to_a_client__SUP_01(client_a, agent, billing_department):
     mail = actions.ticket_open_for_review(
         department=Department.objects.get(slug="billing"),
         sender_address="accountant@example.net",

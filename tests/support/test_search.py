@@ -54,7 +54,7 @@ def test_internal_notes_are_searchable_by_staff__SUP_01(
     assert ticket_search(agent, "margus") == [ticket]
 
 
-def test_unknown_senders_are_found_by_address__SUP_01(agent, db):
+def test_unknown_senders_are_found_by_address__SUP_01(agent, support_department):
     ticket = actions.ticket_open_for_review(
         department=Department.objects.get(slug="sales"),
         sender_address="Someone@Example.org",

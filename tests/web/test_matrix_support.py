@@ -31,7 +31,7 @@ from hostledger.support.models import (
     Ticket,
     TicketMessage,
 )
-from tests.support.conftest import PNG, png_upload
+from tests.support.conftest import PNG, ensure_default_departments, png_upload
 from tests.web.conftest import STAFF_ROLES, login, make_client_user
 from tests.web.test_authorization_matrix import ACTORS as MAIN_ACTORS
 from tests.web.test_authorization_matrix import (  # noqa: F401  (built_world is a fixture)
@@ -71,6 +71,7 @@ class SupportWorld:
 @pytest.fixture(scope="module")
 def built_support_world(built_world) -> SupportWorld:  # noqa: F811
     world = built_world
+    ensure_default_departments()
     tickets_user = make_client_user("tom@example.com", first_name="Tom", last_name="Abi")
     access_grant_create(
         client=world.client_a,
