@@ -34,6 +34,7 @@ from hostledger.api.routers import (
     signup,
     staff,
     staff_reads,
+    tickets,
     usage,
     verification,
 )
@@ -128,3 +129,4 @@ api.add_router("", policies.router)
 api.add_router("", privacy_staff.router)
 api.add_router("", privacy_requests.router)
 api.add_router("", privacy.router)
+api.add_router("", tickets.router)

@@ -7,7 +7,7 @@ public id. The mail goes from the provider's address with:
 - ``Reply-To``: the department's address signed for the ticket
   (:func:`hostledger.support.reply_addresses.reply_address`), so the client's answer by mail
   lands in the thread;
-- ``Message-ID``: ``<tmsg_…@host>`` of the answer; ``In-Reply-To``: the client's mail the
+- ``Message-ID``: ``<tms_…@host>`` of the answer; ``In-Reply-To``: the client's mail the
   answer follows when it came by mail, else the ticket's thread id; ``References``: the
   ticket's thread id and that message.
 """

@@ -198,7 +198,7 @@ class TicketMessage(models.Model):
     """
 
     public_id = models.CharField(
-        max_length=24, unique=True, default=partial(new_public_id, "tmsg"), editable=False
+        max_length=24, unique=True, default=partial(new_public_id, "tms"), editable=False
     )
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="messages")
     author_kind = models.CharField(max_length=20, choices=AuthorKind.choices)

@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
             name='TicketMessage',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=functools.partial(hostledger.core.ids.new_public_id, 'tmsg'), editable=False, max_length=24, unique=True)),
+                ('public_id', models.CharField(default=functools.partial(hostledger.core.ids.new_public_id, 'tms'), editable=False, max_length=24, unique=True)),
                 ('author_kind', models.CharField(choices=[('client', 'Client'), ('trusted_user', 'Trusted user'), ('staff', 'Staff'), ('sender', 'Mail sender')], max_length=20)),
                 ('body', hostledger.core.fields.EncryptedTextField()),
                 ('is_internal_note', models.BooleanField(default=False)),
