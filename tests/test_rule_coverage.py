@@ -59,6 +59,7 @@ ENFORCED_RULES = [
     "NTF-01",
     "NTF-02",
     "NTF-03",
+    "SUP-01",
     "SUP-04",
     "GDPR-01",
     "GDPR-02",
