@@ -324,7 +324,7 @@ HOSTLEDGER_LARGE_UPLOAD_LIMIT = "hostledger.web.request_limits.bank_statement_up
 # Ticket messages carry attachments up to support.attachment_max_bytes each (SUP-01).
 HOSTLEDGER_UPLOAD_LIMITS = {
     prefix: "hostledger.web.request_limits.ticket_upload_limit"
-    for prefix in ("/tickets/", "/staff/tickets/", "/api/v1/tickets", "/api/v1/staff/tickets")
+    for prefix in ("/tickets/", "/staff/tickets/")
 }
 
 LOGGING = {

@@ -182,7 +182,7 @@ def ticket_reply(
 
 @router.post(
     "/tickets/{ticket_id}/close",
-    response=responses({200: TicketOut}, 400, 401, 403, 404),
+    response=responses({200: TicketOut}, 400, 401, 403, 404, 413),
     summary="Close a ticket",
 )
 def ticket_close(request: HttpRequest, ticket_id: TicketId, acting: Query[ActingClient]):
@@ -196,7 +196,7 @@ def ticket_close(request: HttpRequest, ticket_id: TicketId, acting: Query[Acting
 
 @router.post(
     "/tickets/{ticket_id}/rating",
-    response=responses({200: TicketOut}, 400, 401, 403, 404),
+    response=responses({200: TicketOut}, 400, 401, 403, 404, 413),
     summary="Rate a ticket",
 )
 def ticket_rate(
@@ -235,7 +235,7 @@ def staff_ticket_queue(request: HttpRequest, filters: Query[QueueParams], page: 
 
 @router.post(
     "/staff/tickets/search",
-    response=responses({200: page_of(StaffTicketOut)}, 400, 401, 403),
+    response=responses({200: page_of(StaffTicketOut)}, 400, 401, 403, 413),
     summary="Search tickets",
 )
 def staff_ticket_search(request: HttpRequest, search: TicketSearchIn):
@@ -288,7 +288,7 @@ def staff_ticket_reply(request: HttpRequest, ticket_id: TicketId, payload: Staff
 
 @router.post(
     "/staff/tickets/{ticket_id}/notes",
-    response=responses({201: StaffMessageOut}, 400, 401, 403, 404),
+    response=responses({201: StaffMessageOut}, 400, 401, 403, 404, 413),
     summary="Add an internal note",
 )
 def staff_ticket_note(request: HttpRequest, ticket_id: TicketId, payload: NoteIn):
@@ -302,7 +302,7 @@ def staff_ticket_note(request: HttpRequest, ticket_id: TicketId, payload: NoteIn
 
 @router.post(
     "/staff/tickets/{ticket_id}/assignee",
-    response=responses({200: StaffTicketOut}, 400, 401, 403, 404),
+    response=responses({200: StaffTicketOut}, 400, 401, 403, 404, 413),
     summary="Assign a ticket",
 )
 def staff_ticket_assign(request: HttpRequest, ticket_id: TicketId, payload: AssigneeIn):
@@ -315,7 +315,7 @@ def staff_ticket_assign(request: HttpRequest, ticket_id: TicketId, payload: Assi
 
 @router.post(
     "/staff/tickets/{ticket_id}/status",
-    response=responses({200: StaffTicketOut}, 400, 401, 403, 404),
+    response=responses({200: StaffTicketOut}, 400, 401, 403, 404, 413),
     summary="Set a ticket's status",
 )
 def staff_ticket_status(request: HttpRequest, ticket_id: TicketId, payload: StatusIn):
