@@ -101,7 +101,7 @@ class _StaffDetail(StaffTicketDetailOut):
 
 @router.get(
     "/support/departments",
-    response=responses({200: list[DepartmentOut]}, 401),
+    response=responses({200: list[DepartmentOut]}, 401, 403),
     summary="List support departments",
 )
 def department_list(request: HttpRequest):
