@@ -163,14 +163,16 @@ def parse_mail(
             named.extend(address for _, address in getaddresses([_header(message, name)]))
         recipients = [address for address in named if "@" in address]
     message_id = _header(message, "Message-ID")
+    sender = _address(_header(message, "From"))
     return InboundMail(
-        sender=_address(_header(message, "From")),
+        sender=sender,
         envelope_sender=envelope_sender,
         recipients=[address.strip().lower() for address in recipients if address],
         subject=_header(message, "Subject") or NO_SUBJECT,
         body=_text_body(message, problems).strip() or NO_TEXT,
         message_id=message_id,
-        mail_key=mail_key_of(message_id, raw),
+        # With the sender, so that a guessed Message-ID sent first cannot block a client's mail.
+        mail_key=mail_key_of(f"{sender}\n{message_id}" if message_id else "", raw),
         headers=message,
         attachments=_attachments(message, problems),
         problems=problems,

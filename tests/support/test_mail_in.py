@@ -147,3 +147,12 @@ def test_other_apps_add_a_route_to_the_registry__SUP_01(db, support_department, 
     )
     assert outcome.outcome == "abuse_case_opened"
     assert seen == [("Spam", "abuse@localhost")]
+
+
+def test_a_message_id_sent_first_by_someone_else_does_not_block_the_clients_mail__SUP_01(
+    answered,
+):
+    stolen = "<known@example.com>"
+    mail_receive(mail(sender="mallory@example.net", message_id=stolen))
+    outcome = mail_receive(mail(to=reply_to(answered), message_id=stolen))
+    assert outcome.outcome == Outcome.ADDED_TO_TICKET
