@@ -53,6 +53,9 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [
 ]
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY") or read_or_create_secret(VAR_DIR, "blind_index_key")
 AUDIT_CHAIN_KEY = env("AUDIT_CHAIN_KEY") or read_or_create_secret(VAR_DIR, "audit_chain_key")
+# The key of the signed reply addresses of support mail (support+T123.<hmac>@…), of its own so
+# that a leak of another key cannot forge a reply into a ticket (SUP-01).
+SUPPORT_REPLY_KEY = env("SUPPORT_REPLY_KEY") or read_or_create_secret(VAR_DIR, "support_reply_key")
 
 # Backups (GDPR-14): `hostledger backup` writes encrypted copies of the database to BACKUP_DIR.
 # BACKUP_KEY is a key of its own (never SECRET_KEY, never a field key): the first of the
@@ -112,6 +115,7 @@ INSTALLED_APPS = [
     "hostledger.provisioning",
     "hostledger.metering",
     "hostledger.notifications",
+    "hostledger.support",
     "hostledger.automation",
     "hostledger.abuse",
     "hostledger.datacenter",
@@ -320,6 +324,11 @@ if PRODUCTION:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 HOSTLEDGER_LARGE_UPLOAD_PATHS = ("/staff/payments/statements/", "/api/v1/staff/bank-statements")
 HOSTLEDGER_LARGE_UPLOAD_LIMIT = "hostledger.web.request_limits.bank_statement_upload_limit"
+# Ticket messages carry attachments up to support.attachment_max_bytes each (SUP-01).
+HOSTLEDGER_UPLOAD_LIMITS = {
+    prefix: "hostledger.web.request_limits.ticket_upload_limit"
+    for prefix in ("/tickets/", "/staff/tickets/")
+}
 
 LOGGING = {
     "version": 1,

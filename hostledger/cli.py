@@ -16,6 +16,7 @@ ALIASES = {
     "rotate-keys": "rotate_keys",
     "create-staff": "createstaff",
     "billing-run": "billing_run",
+    "mail-in": "mail_in",
 }
 
 USAGE = """\
@@ -35,6 +36,8 @@ HostLedger's commands:
   rotate-keys   re-encrypt personal data with the newest key
   backup        take an encrypted backup and prune old ones (verify FILE: check one)
   restore       restore a backup into a fresh database and replay later erasures
+  mail-in       support mail in: one message on standard input (from an MTA), or
+                --smtp HOST:PORT to run the SMTP receiver
   privacy       personal data: `privacy import FILE` makes a client from another
                 HostLedger's export
 

@@ -62,6 +62,7 @@ ENFORCED_RULES = [
     "NTF-01",
     "NTF-02",
     "NTF-03",
+    "SUP-01",
     "SUP-02",
     "SUP-03",
     "SUP-04",

@@ -19,6 +19,8 @@ PRIVACY_MANAGE = "privacy.manage"
 AUDIT_VIEW = "audit.view"
 CATALOG_MANAGE = "catalog.manage"
 SERVICES_MANAGE = "services.manage"
+TICKETS_ANSWER = "tickets.answer"
+TICKETS_MANAGE = "tickets.manage"
 
 ALL_PERMISSIONS: dict[str, str] = {
     CLIENTS_VIEW: "See the list of clients and their accounts",
@@ -34,11 +36,19 @@ ALL_PERMISSIONS: dict[str, str] = {
     AUDIT_VIEW: "Read the audit trail",
     CATALOG_MANAGE: "Manage products, tariffs, add-ons, OS images and announced prices",
     SERVICES_MANAGE: "Activate, suspend, resume and terminate clients' services",
+    TICKETS_ANSWER: "Read and answer support tickets, add internal notes, assign and merge",
+    TICKETS_MANAGE: "Manage support departments and canned replies",
 }
 
 DEFAULT_ROLES: dict[str, tuple[str, list[str]]] = {
-    "support": ("Support", [CLIENTS_VIEW, CLIENTS_VIEW_PERSONAL_DATA, SERVICES_MANAGE]),
-    "billing": ("Billing", [CLIENTS_VIEW, CLIENTS_VIEW_PERSONAL_DATA, BILLING_MANAGE, JOBS_VIEW]),
+    "support": (
+        "Support",
+        [CLIENTS_VIEW, CLIENTS_VIEW_PERSONAL_DATA, SERVICES_MANAGE, TICKETS_ANSWER],
+    ),
+    "billing": (
+        "Billing",
+        [CLIENTS_VIEW, CLIENTS_VIEW_PERSONAL_DATA, BILLING_MANAGE, JOBS_VIEW, TICKETS_ANSWER],
+    ),
     "abuse": ("Abuse", [CLIENTS_VIEW, ABUSE_MANAGE]),
     "privacy_officer": (
         "Privacy officer",

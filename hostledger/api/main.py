@@ -37,6 +37,7 @@ from hostledger.api.routers import (
     signup,
     staff,
     staff_reads,
+    tickets,
     usage,
     verification,
 )
@@ -134,3 +135,4 @@ api.add_router("", policies.router)
 api.add_router("", privacy_staff.router)
 api.add_router("", privacy_requests.router)
 api.add_router("", privacy.router)
+api.add_router("", tickets.router)

@@ -89,6 +89,10 @@ class RequestBodyLimitMiddleware:
     def limit_for(self, path: str) -> int:
         if path.startswith(tuple(settings.HOSTLEDGER_LARGE_UPLOAD_PATHS)):
             return int(import_string(settings.HOSTLEDGER_LARGE_UPLOAD_LIMIT)()) + self.FORM_ROOM
+        # Other uploads with a limit of their own (ticket attachments): path prefix → callable.
+        for prefix, limit in getattr(settings, "HOSTLEDGER_UPLOAD_LIMITS", {}).items():
+            if path.startswith(prefix):
+                return int(import_string(limit)()) + self.FORM_ROOM
         return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE) + self.FORM_ROOM
 
 

@@ -79,6 +79,10 @@ CONTEXT_VARIABLES = {
     "addresses_in_use": "how many addresses of the allocation are in use (SUP-06)",
     "addresses_allocated": "how many addresses the allocation has (SUP-06)",
     "required_percent": "the share of addresses that must be in use, in percent (SUP-06)",
+    "ticket_number": "the support ticket's number (T-000123)",
+    "ticket_subject": "the support ticket's subject",
+    "ticket_reply": "the text of the staff answer to a support ticket",
+    "ticket_url": "link to the support ticket in the client area",
 }
 
 MARKETING_ANNOUNCEMENT = "marketing_announcement"
@@ -111,6 +115,7 @@ ABUSE_CASE_NOTIFIED = "abuse_case_notified"
 ABUSE_SERVICES_SUSPENDED = "abuse_services_suspended"
 ABUSE_CASE_LIFTED = "abuse_case_lifted"
 IP_USAGE_BELOW_MINIMUM = "ip_usage_below_minimum"
+TICKET_ANSWERED = "ticket_answered"
 
 EVENTS: dict[str, EventDefinition] = {
     item.code: item
@@ -367,6 +372,13 @@ EVENTS: dict[str, EventDefinition] = {
             "SUP-06",
             "Fewer of the IP addresses allocated to a service are in use than the terms ask; "
             "on_date is the last day to remedy it before staff may reclaim them.",
+        ),
+        EventDefinition(
+            TICKET_ANSWERED,
+            Category.SERVICE,
+            "SUP-01",
+            "Staff answered a support ticket; the answer is mailed with a reply address that "
+            "brings the client's answer by mail back into the ticket.",
         ),
         EventDefinition(
             OPT_IN_CONFIRM,

@@ -33,6 +33,7 @@ from hostledger.notifications.events import (
     normalised_language,
 )
 from hostledger.notifications.models import Category, Channel, MessageTemplate, Notification
+from hostledger.notifications.sources import extra_context_of
 from hostledger.notifications.tokens import absolute_url, unsubscribe_url
 
 _ENGINE = Engine(autoescape=False)
@@ -63,6 +64,10 @@ STORED_TEXT_VARIABLES = (
     "case_id",
     "case_category",
     "deadline",
+    "ticket_number",
+    "ticket_subject",
+    "ticket_reply",
+    "ticket_url",
 )
 """Variables that only the stored context of a notification fills; empty when it does not."""
 
@@ -311,6 +316,7 @@ def notification_context(
         context["unsubscribe_url"] = unsubscribe_url(
             client_public_id=client.public_id, channel=channel
         )
+    context.update(extra_context_of(notification))
     return context
 
 
@@ -403,6 +409,10 @@ def sample_context(language: str, *, event: str | None) -> dict:
         "beneficiary": "Example OÜ",
         "reference_number": "100421",
         "creditor_reference": "RF78100421",
+        "ticket_number": "T-000123",
+        "ticket_subject": "The server does not answer",
+        "ticket_reply": "We restarted the server; it answers again.",
+        "ticket_url": settings.SITE_URL + "/tickets/tkt_example/",
     }
 
 

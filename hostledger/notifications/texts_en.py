@@ -233,6 +233,15 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Your requests: {{ client_area_url }}" + SIGNATURE,
         "Your data protection request {{ request_id }} was refused; see the client area.",
     ),
+    "ticket_answered": (
+        "[{{ ticket_number }}] {{ ticket_subject }}",
+        "Hello {{ client_name }},\n\n"
+        "{{ ticket_reply }}\n\n"
+        "---\n"
+        "Answer this message to add to ticket {{ ticket_number }}, or read it in the client "
+        "area: {{ ticket_url }}" + SIGNATURE,
+        "We answered your ticket {{ ticket_number }}: {{ ticket_url }}",
+    ),
     "privacy_data_rectified": (
         "We corrected the data of your account",
         "Hello {{ client_name }},\n\n"

@@ -233,6 +233,15 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Teie taotlused: {{ client_area_url }}" + SIGNATURE,
         "Teie andmekaitsetaotlus {{ request_id }} jäeti rahuldamata; vt iseteenindust.",
     ),
+    "ticket_answered": (
+        "[{{ ticket_number }}] {{ ticket_subject }}",
+        "Tere, {{ client_name }}!\n\n"
+        "{{ ticket_reply }}\n\n"
+        "---\n"
+        "Vastake sellele kirjale, et lisada pöördumisele {{ ticket_number }}, või lugege seda "
+        "kliendialas: {{ ticket_url }}" + SIGNATURE,
+        "Vastasime teie pöördumisele {{ ticket_number }}: {{ ticket_url }}",
+    ),
     "privacy_data_rectified": (
         "Parandasime teie konto andmeid",
         "Tere, {{ client_name }}!\n\n"

@@ -235,6 +235,15 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Ваши запросы: {{ client_area_url }}" + SIGNATURE,
         "Ваш запрос {{ request_id }} отклонён; см. личный кабинет.",
     ),
+    "ticket_answered": (
+        "[{{ ticket_number }}] {{ ticket_subject }}",
+        "Здравствуйте, {{ client_name }}!\n\n"
+        "{{ ticket_reply }}\n\n"
+        "---\n"
+        "Ответьте на это письмо, чтобы дополнить обращение {{ ticket_number }}, или прочитайте "
+        "его в личном кабинете: {{ ticket_url }}" + SIGNATURE,
+        "Мы ответили на ваше обращение {{ ticket_number }}: {{ ticket_url }}",
+    ),
     "privacy_data_rectified": (
         "Мы исправили данные вашей учётной записи",
         "Здравствуйте, {{ client_name }}!\n\n"

@@ -69,6 +69,9 @@ WITHHELD = {
     ("socialaccount.socialtoken", "token_secret"): "an access token is a credential",
     ("accounts.clientsearchtoken", "token"): "a keyed hash, meaningless without the key",
     ("privacy.personaldataexport", "file_key"): "the key of an export file is a credential",
+    ("support.ticketsearchtoken", "token"): "a keyed hash, meaningless without the key",
+    ("support.ticketmessage", "mail_key"): "a keyed hash, meaningless without the key",
+    ("support.attachmentcontent", "content_hash"): "a keyed hash, meaningless without the key",
 }
 KEYED_HASH = "a keyed hash for exact look-ups, meaningless without the key"
 

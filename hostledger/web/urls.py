@@ -13,6 +13,7 @@ from hostledger.web import (
     urls_client_requests,
     urls_client_service_changes,
     urls_client_services,
+    urls_client_tickets,
     urls_client_verification,
     urls_public_abuse,
     urls_public_notifications,
@@ -30,6 +31,7 @@ from hostledger.web import (
     urls_staff_requests,
     urls_staff_service_changes,
     urls_staff_services,
+    urls_staff_tickets,
     urls_staff_verification,
 )
 from hostledger.web.views import client, public, staff
@@ -119,3 +121,5 @@ urlpatterns += (
 # The data centre: equipment, applications for actions on it, colocation, IP addresses
 # (SUP-02, SUP-05, SUP-06)
 urlpatterns += urls_client_datacenter.urlpatterns + urls_staff_datacenter.urlpatterns
+# Support tickets (SUP-01)
+urlpatterns += urls_client_tickets.urlpatterns + urls_staff_tickets.urlpatterns

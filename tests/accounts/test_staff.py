@@ -54,10 +54,19 @@ def test_default_roles_exist__ACC_11(db):
 
     roles = {role.slug: (role.name, role.permissions) for role in StaffRole.objects.all()}
     assert roles == {
-        "support": ("Support", ["clients.view", "clients.view_personal_data", "services.manage"]),
+        "support": (
+            "Support",
+            ["clients.view", "clients.view_personal_data", "services.manage", "tickets.answer"],
+        ),
         "billing": (
             "Billing",
-            ["clients.view", "clients.view_personal_data", "billing.manage", "jobs.view"],
+            [
+                "clients.view",
+                "clients.view_personal_data",
+                "billing.manage",
+                "jobs.view",
+                "tickets.answer",
+            ],
         ),
         "abuse": ("Abuse", ["clients.view", "abuse.manage"]),
         "privacy_officer": (
@@ -156,6 +165,7 @@ def test_access_change_is_recorded_and_mailed_once__ACC_11(
         "clients.view",
         "clients.view_personal_data",
         "services.manage",
+        "tickets.answer",
     }
     run_queued_tasks()
     mail.outbox.clear()
@@ -297,6 +307,7 @@ def test_permissions_are_the_union_of_roles_and_extras__ACC_11(admin):
         "clients.view",
         "clients.view_personal_data",
         "services.manage",
+        "tickets.answer",
         "abuse.manage",
         "jobs.run",
     }

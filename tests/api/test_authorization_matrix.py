@@ -39,6 +39,8 @@ from hostledger.privacy.actions import legal_hold_start, processing_restriction_
 from hostledger.privacy.actions_requests import request_file
 from hostledger.privacy.exports import personal_data_export_start
 from hostledger.privacy.models import PersonalDataExport
+from hostledger.support.actions import ticket_open, ticket_staff_reply
+from hostledger.support.models import Department
 from tests.api import money_factories as money
 from tests.api.conftest import (
     api_by_session,
@@ -54,6 +56,7 @@ from tests.api.test_notifications_api import make_notifications
 from tests.api.test_service_changes_api import make_service_changes
 from tests.ledger.camt import Line, camt053
 from tests.module_world import kept_for_the_module
+from tests.support.conftest import ensure_default_departments
 from tests.write_detection import recorded_writes
 
 ACTORS = (
@@ -89,6 +92,7 @@ CLIENT_SCOPED = (
     "/ip-allocations",
     "/privacy-requests",
     "/personal-data",
+    "/tickets",
 )
 """Rows under these paths act in A's account: ``?client=<A>`` is added to them."""
 
@@ -405,6 +409,23 @@ TABLE = [
     ("POST",   "/personal-data/exports",        401, 202, 404, 403, 404, 404, 404, 404, 404),
     ("GET",    "/personal-data/exports/{export}",
                                                 401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/support/departments",          401, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET",    "/tickets",                      401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("POST",   "/tickets",                      401, 201, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/tickets/{ticket}",             401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("POST",   "/tickets/{ticket}/replies",     401, 201, 404, 403, 404, 404, 404, 404, 404),
+    ("POST",   "/tickets/{ticket}/close",       401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("POST",   "/tickets/{ticket}/rating",      401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/staff/tickets",                401, 403, 403, 403, 200, 200, 403, 403, 200),
+    ("POST",   "/staff/tickets/search",         401, 403, 403, 403, 200, 200, 403, 403, 200),
+    ("GET",    "/staff/tickets/{ticket}",       401, 403, 403, 403, 200, 200, 403, 403, 200),
+    ("POST",   "/staff/tickets/{ticket}/replies",
+                                                401, 403, 403, 403, 201, 201, 403, 403, 201),
+    ("POST",   "/staff/tickets/{ticket}/notes", 401, 403, 403, 403, 201, 201, 403, 403, 201),
+    ("POST",   "/staff/tickets/{ticket}/assignee",
+                                                401, 403, 403, 403, 200, 200, 403, 403, 200),
+    ("POST",   "/staff/tickets/{ticket}/status",
+                                                401, 403, 403, 403, 200, 200, 403, 403, 200),
 ]  # fmt: skip
 
 COMPANY = {
@@ -654,6 +675,18 @@ BODIES = {
         "reason": "Letter of 3 May.",
     },
 }
+BODIES.update(
+    {
+        ("POST", "/tickets"): {"department": "billing", "subject": "Copy", "body": "Please."},
+        ("POST", "/tickets/{ticket}/replies"): {"body": "Thanks."},
+        ("POST", "/tickets/{ticket}/rating"): {"rating": 5, "comment": "Fast."},
+        ("POST", "/staff/tickets/search"): {"q": "backups"},
+        ("POST", "/staff/tickets/{ticket}/replies"): {"body": "Done.", "status": "on_hold"},
+        ("POST", "/staff/tickets/{ticket}/notes"): {"body": "Host 7."},
+        ("POST", "/staff/tickets/{ticket}/assignee"): {"assignee": "{staff_member}"},
+        ("POST", "/staff/tickets/{ticket}/status"): {"status": "on_hold"},
+    }
+)
 UPLOADS = {
     ("POST", "/staff/bank-statements"): lambda: {
         "file": SimpleUploadedFile(
@@ -679,6 +712,7 @@ def filled(body, ids: dict[str, str]):
 
 READS_BY_POST = {
     ("POST", "/staff/notification-templates/payment_reminder/et/preview"),
+    ("POST", "/staff/tickets/search"),
     ("POST", "/staff/clients/search"),
 }
 """Rows that POST a body to compute an answer and change nothing."""
@@ -788,6 +822,7 @@ def build_world() -> World:
             **make_privacy_requests(account, owner),
             "export": make_failed_export(account, owner),
             **make_interruptions(account, services),
+            "ticket": make_ticket(account, owner, member),
         },
     )
 
@@ -823,6 +858,20 @@ def make_interruptions(account, services) -> dict[str, str]:
     )
     interruption_confirm(interruption=confirmed, actor=operator)
     return {"interruption": reported.public_id, "confirmed_interruption": confirmed.public_id}
+
+
+def make_ticket(account, owner, agent) -> str:
+    """A ticket of A that staff answered, so that A may rate it (SUP-01)."""
+    ensure_default_departments()
+    ticket = ticket_open(
+        client=account,
+        department=Department.objects.get(slug="support"),
+        subject="Backups fail",
+        body="Since Monday.",
+        author=owner,
+    )
+    ticket_staff_reply(ticket=ticket, body="Looking.", author=agent)
+    return ticket.public_id
 
 
 def make_failed_export(account, owner) -> str:
@@ -1053,6 +1102,7 @@ def test_the_table_covers_every_operation_of_the_api(anonymous, db):
         "{export}": "{export_id}",
         "{confirmed_interruption}": "{interruption_id}",
         "{interruption}": "{interruption_id}",
+        "{ticket}": "{ticket_id}",
     }
     covered = set()
     for method, path, *_ in TABLE:

@@ -489,6 +489,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
         urls_client_requests,
         urls_client_service_changes,
         urls_client_services,
+        urls_client_tickets,
         urls_client_verification,
         urls_public_abuse,
         urls_public_notifications,
@@ -506,6 +507,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
         urls_staff_requests,
         urls_staff_service_changes,
         urls_staff_services,
+        urls_staff_tickets,
         urls_staff_verification,
     )
 
@@ -529,6 +531,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
             urls_client_requests,
             urls_client_service_changes,
             urls_client_services,
+            urls_client_tickets,
             urls_client_verification,
             urls_public_notifications,
             urls_public_privacy,
@@ -545,6 +548,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
             urls_staff_requests,
             urls_staff_service_changes,
             urls_staff_services,
+            urls_staff_tickets,
             urls_staff_verification,
         )
         for pattern in module.urlpatterns

@@ -68,6 +68,7 @@ from hostledger.notifications.models import (
 from hostledger.notifications.rendering import render_notification
 from hostledger.notifications.sms.interface import SmsBackend, SmsError, SmsMessage
 from hostledger.notifications.sms.registry import sms_backend
+from hostledger.notifications.sources import extra_headers_of
 from hostledger.privacy.models import MarketingConsent
 
 logger = logging.getLogger("hostledger.notifications")
@@ -357,6 +358,7 @@ def message_id_of(delivery: Delivery) -> str:
 def _transmit(delivery: Delivery, *, sms) -> str:
     if delivery.channel == Channel.EMAIL:
         headers = {"Message-ID": message_id_of(delivery)}
+        headers.update(extra_headers_of(delivery.notification))
         if delivery.notification.category == Category.MARKETING:
             from hostledger.notifications.tokens import unsubscribe_url
 
@@ -364,12 +366,14 @@ def _transmit(delivery: Delivery, *, sms) -> str:
                 client_public_id=delivery.notification.client.public_id, channel=Channel.EMAIL
             )
             headers["List-Unsubscribe"] = f"<{link}>"
+        reply_to = headers.pop("Reply-To", None)
         message = EmailMessage(
             subject=delivery.subject,
             body=delivery.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[delivery.recipient],
             headers=headers,
+            reply_to=[reply_to] if reply_to else None,
         )
         message.send()
         return headers["Message-ID"]
