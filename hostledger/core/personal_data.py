@@ -104,6 +104,7 @@ DATE_FIELD_NAMES = (
     "opened_at",
     "changed_at",
     "last_failure_at",
+    "filed_at",
     "date_joined",
 )
 """Where a row's date is looked for when its declaration names no ``dated_by``."""

@@ -38,6 +38,7 @@ from django.db import close_old_connections
 
 from hostledger.core.errors import DomainError
 from hostledger.core.registry import setting_value
+from hostledger.flows.abuse_mail import abuse_mail_receive
 from hostledger.support import actions, conf
 from hostledger.support import selectors as support
 from hostledger.support.mail_parsing import (
@@ -51,6 +52,9 @@ from hostledger.support.reply_addresses import base_address, reply_tag_of
 
 logger = logging.getLogger("hostledger.mail_in")
 
+ABUSE_DEPARTMENT = "abuse"
+"""The department whose address is the abuse desk's (ABU-01)."""
+
 
 class Outcome:
     """What happened to a mail."""
@@ -62,6 +66,7 @@ class Outcome:
     AUTOMATIC = "ignored_automatic"
     NO_ROUTE = "no_route"
     TOO_LARGE = "too_large"
+    ABUSE_CASE_OPENED = "abuse_case_opened"
 
 
 @dataclass(frozen=True)
@@ -77,10 +82,12 @@ class MailOutcome:
 
 @dataclass(frozen=True)
 class AddressRoute:
-    """A kind of address: which recipients it claims and what it does with a mail to one."""
+    """A kind of address: which recipients it claims and what it does with a mail to one.
+    ``robots_welcome``: mail marked as automatic is taken (reports sent by programs)."""
 
     matches: Callable[[str], bool]
     handle: Callable[[InboundMail, str], MailOutcome]
+    robots_welcome: bool = False
 
 
 ADDRESS_ROUTES: dict[str, AddressRoute] = {}
@@ -93,11 +100,12 @@ def register_route(
     matches: Callable[[str], bool],
     handle: Callable[[InboundMail, str], MailOutcome],
     first: bool = False,
+    robots_welcome: bool = False,
 ) -> None:
     """Add (or replace) the route of ``kind``; ``first`` puts it before the others (a more
     specific address, such as the abuse desk's, before the departments')."""
     ADDRESS_ROUTES.pop(kind, None)
-    route = AddressRoute(matches=matches, handle=handle)
+    route = AddressRoute(matches=matches, handle=handle, robots_welcome=robots_welcome)
     if first:
         items = list(ADDRESS_ROUTES.items())
         ADDRESS_ROUTES.clear()
@@ -227,8 +235,38 @@ def department_mail_received(mail: InboundMail, address: str) -> MailOutcome:
     return MailOutcome(Outcome.TICKET_OPENED, "", ticket.number_display)
 
 
+# ---- the abuse desk's route ----------------------------------------------------------------
+
+
+def is_abuse_address(address: str) -> bool:
+    """The address of the "abuse" department: its mail goes to the abuse desk (ABU-01), not
+    to tickets."""
+    department = support.department_by_slug(ABUSE_DEPARTMENT)
+    return (
+        department is not None
+        and bool(department.mail_address)
+        and (base_address(address).lower() == department.mail_address.lower())
+    )
+
+
+def abuse_mail_received(mail: InboundMail, address: str) -> MailOutcome:
+    """A report to the abuse address, ARF or written by a person: an abuse case (ABU-01)."""
+    received = abuse_mail_receive(message=mail.headers)
+    if not received.created:
+        return MailOutcome(Outcome.DUPLICATE, f"abuse case {received.case.public_id}")
+    detail = "ARF feedback report" if received.is_arf else "complaint"
+    return MailOutcome(Outcome.ABUSE_CASE_OPENED, f"{detail} {received.case.public_id}")
+
+
 register_route("ticket_reply", matches=is_ticket_reply_address, handle=ticket_reply_received)
 register_route("department", matches=is_department_address, handle=department_mail_received)
+register_route(
+    "abuse",
+    matches=is_abuse_address,
+    handle=abuse_mail_received,
+    first=True,
+    robots_welcome=True,
+)
 
 
 # ---- receiving -----------------------------------------------------------------------------
@@ -246,18 +284,31 @@ def mail_receive(
         limit = setting_value(conf.MAIL_MAX_BYTES)
         return MailOutcome(Outcome.TOO_LARGE, f"larger than {limit:,} bytes; not read")
     mail = parse_mail(raw, recipients=recipients, envelope_sender=envelope_sender)
-    reason = automatic_reason(mail, own_addresses=own_addresses_of(support.department_addresses()))
+    routed = _route_of(mail)
+    if routed is None:
+        return MailOutcome(Outcome.NO_ROUTE, "no recipient is a support or abuse address")
+    address, route = routed
+    reason = automatic_reason(
+        mail,
+        own_addresses=own_addresses_of(support.department_addresses()),
+        robots_welcome=route.robots_welcome,
+    )
     if reason:
         return MailOutcome(Outcome.AUTOMATIC, reason)
     if support.mail_already_received(mail.mail_key):
         return MailOutcome(Outcome.DUPLICATE, "this mail was received before")
+    outcome = route.handle(mail, address)
+    logger.info("support mail: %s", outcome)
+    return outcome
+
+
+def _route_of(mail: InboundMail) -> tuple[str, AddressRoute] | None:
+    """The first recipient a route claims, with that route."""
     for address in mail.recipients:
         for route in ADDRESS_ROUTES.values():
             if route.matches(address):
-                outcome = route.handle(mail, address)
-                logger.info("support mail: %s", outcome)
-                return outcome
-    return MailOutcome(Outcome.NO_ROUTE, "no recipient is a support address")
+                return address, route
+    return None
 
 
 class _SupportMailHandler:

@@ -75,7 +75,13 @@ class InboundMail:
 
     @property
     def is_delivery_report(self) -> bool:
-        return self.headers.get_content_type() == "multipart/report"
+        """A delivery status or disposition report (RFC 3464, RFC 8098): a bounce or a read
+        receipt. A feedback report (ARF, RFC 5965) is a report about abuse, not about
+        delivery, and is not one."""
+        if self.headers.get_content_type() != "multipart/report":
+            return False
+        report_type = str(self.headers.get_param("report-type", "") or "").lower()
+        return report_type != "feedback-report"
 
 
 def _header(message: EmailMessage, name: str) -> str:
@@ -179,19 +185,24 @@ def parse_mail(
     )
 
 
-def automatic_reason(mail: InboundMail, *, own_addresses: set[str]) -> str:
+def automatic_reason(
+    mail: InboundMail, *, own_addresses: set[str], robots_welcome: bool = False
+) -> str:
     """Why ``mail`` must not open a ticket or add to one (RFC 3834 and habits of mail
-    servers), or "" when it is a person's mail."""
+    servers), or "" when it is a person's mail. With ``robots_welcome`` (an address whose
+    reports are sent by programs, such as the abuse desk's feedback loops), mail marked as
+    automatic is taken; bounces, delivery reports and our own mail never are."""
     headers = mail.headers
-    auto_submitted = _header(headers, "Auto-Submitted").lower()
-    if auto_submitted and auto_submitted.split(";")[0].strip() != "no":
-        return f"Auto-Submitted: {auto_submitted}"
-    precedence = _header(headers, "Precedence").lower()
-    if precedence in _AUTOMATIC_PRECEDENCE:
-        return f"Precedence: {precedence}"
-    for name in _AUTO_REPLY_HEADERS:
-        if _header(headers, name):
-            return f"{name} is set"
+    if not robots_welcome:
+        auto_submitted = _header(headers, "Auto-Submitted").lower()
+        if auto_submitted and auto_submitted.split(";")[0].strip() != "no":
+            return f"Auto-Submitted: {auto_submitted}"
+        precedence = _header(headers, "Precedence").lower()
+        if precedence in _AUTOMATIC_PRECEDENCE:
+            return f"Precedence: {precedence}"
+        for name in _AUTO_REPLY_HEADERS:
+            if _header(headers, name):
+                return f"{name} is set"
     if mail.is_delivery_report:
         return "a delivery status report"
     if mail.envelope_sender is not None and mail.envelope_sender.strip("<> ") == "":
