@@ -160,6 +160,24 @@ class Ticket(models.Model):
                 fields=["department", "status", "created_at"], name="support_ticket_queue_idx"
             ),
             models.Index(fields=["assignee", "status"], name="support_ticket_assignee_idx"),
+            models.Index(fields=["status", "created_at", "id"], name="support_ticket_status_idx"),
+            # The queue: tickets not closed and not merged, oldest first, over all departments
+            # or one; their counts per department read the same small index.
+            models.Index(
+                fields=["created_at", "id"],
+                name="support_ticket_waiting_idx",
+                condition=Q(merged_into__isnull=True) & ~Q(status=TicketStatus.CLOSED),
+            ),
+            models.Index(
+                fields=["department", "created_at", "first_response_at"],
+                name="support_ticket_dept_wait_idx",
+                condition=Q(merged_into__isnull=True) & ~Q(status=TicketStatus.CLOSED),
+            ),
+            models.Index(
+                fields=["created_at"],
+                name="support_ticket_review_idx",
+                condition=Q(needs_review=True) & ~Q(status=TicketStatus.CLOSED),
+            ),
         ]
 
     def __str__(self) -> str:

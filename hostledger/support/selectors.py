@@ -18,6 +18,7 @@ from hostledger.accounts import permissions as perms
 from hostledger.accounts.models import AccessGrant, Client, User
 from hostledger.accounts.selectors import require_staff_permission
 from hostledger.core.errors import NotFound
+from hostledger.core.fields import encrypted_field_paths
 from hostledger.support.models import (
     Attachment,
     AuthorKind,
@@ -31,7 +32,8 @@ from hostledger.support.models import (
 from hostledger.support.search import query_tokens, ticket_number_of
 
 TICKETS_AREA = "tickets"
-SEARCH_RESULTS = 100
+SEARCH_RESULTS = 50
+"""Tickets a search shows, newest first, like a page of the queue."""
 
 
 # ---- client side ---------------------------------------------------------------------------
@@ -112,14 +114,24 @@ class QueueFilters:
     review: bool = False
 
 
+def _listed(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Tickets as the staff lists show them: with department, assignee and client, without
+    decrypting what the lists do not print (only the subject is shown; each value left out
+    saves a decryption per row)."""
+    return tickets.select_related("department", "assignee", "client").defer(
+        "sender_address",
+        "rating_comment",
+        *encrypted_field_paths(Client, "client"),
+        *encrypted_field_paths(User, "assignee"),
+    )
+
+
 def staff_tickets(user, filters: QueueFilters | None = None) -> QuerySet[Ticket]:
     """The staff queue (SUP-01): tickets not closed by default, oldest waiting first, each
     with its department's targets for the timers. Needs tickets.answer."""
     require_staff_permission(user, perms.TICKETS_ANSWER)
     filters = filters or QueueFilters()
-    tickets = Ticket.objects.filter(merged_into__isnull=True).select_related(
-        "department", "assignee", "client"
-    )
+    tickets = _listed(Ticket.objects.filter(merged_into__isnull=True))
     if filters.review:
         tickets = tickets.filter(needs_review=True).exclude(status=TicketStatus.CLOSED)
     elif filters.status:
@@ -201,26 +213,39 @@ class DepartmentCounts:
 
 def department_counts(user, *, now: datetime | None = None) -> list[DepartmentCounts]:
     """Per department, the tickets not closed, those without a first answer, and those past
-    the first-response and resolution targets (SUP-01). One query per department."""
+    the first-response and resolution targets (SUP-01). One grouped query over the tickets
+    not closed (a partial index holds them), whatever the number of departments."""
     require_staff_permission(user, perms.TICKETS_ANSWER)
     now = now or timezone.now()
-    counts = []
-    for department in Department.objects.order_by("position", "name"):
-        first_cutoff = now - timezone.timedelta(hours=department.first_response_hours)
-        resolution_cutoff = now - timezone.timedelta(hours=department.resolution_hours)
-        row = (
-            Ticket.objects.filter(department=department, merged_into__isnull=True)
-            .exclude(status=TicketStatus.CLOSED)
-            .aggregate(
-                waiting=Count("id"),
-                unanswered=Count("id", filter=Q(first_response_at__isnull=True)),
-                first_overdue=Count(
-                    "id",
-                    filter=Q(first_response_at__isnull=True, created_at__lt=first_cutoff),
-                ),
-                resolution_overdue=Count("id", filter=Q(created_at__lt=resolution_cutoff)),
-            )
+    departments = list(Department.objects.order_by("position", "name"))
+    first_overdue = Q()
+    resolution_overdue = Q()
+    for department in departments:
+        first_overdue |= Q(
+            department=department,
+            created_at__lt=now - timezone.timedelta(hours=department.first_response_hours),
         )
+        resolution_overdue |= Q(
+            department=department,
+            created_at__lt=now - timezone.timedelta(hours=department.resolution_hours),
+        )
+    rows = {
+        row["department"]: row
+        for row in Ticket.objects.filter(merged_into__isnull=True)
+        .exclude(status=TicketStatus.CLOSED)
+        .values("department")
+        .annotate(
+            waiting=Count("id"),
+            unanswered=Count("id", filter=Q(first_response_at__isnull=True)),
+            first_overdue=Count("id", filter=Q(first_response_at__isnull=True) & first_overdue),
+            resolution_overdue=Count("id", filter=resolution_overdue),
+        )
+        .order_by()
+    }
+    empty = {"waiting": 0, "unanswered": 0, "first_overdue": 0, "resolution_overdue": 0}
+    counts = []
+    for department in departments:
+        row = rows.get(department.pk, empty)
         counts.append(
             DepartmentCounts(
                 department=department,
@@ -275,7 +300,7 @@ def ticket_search(user, query: str, *, limit: int = SEARCH_RESULTS) -> list[Tick
         return []
     key = ticket_number_of(query)
     if key is not None:
-        return list(Ticket.objects.filter(pk=key).select_related("department", "client"))
+        return list(_listed(Ticket.objects.filter(pk=key)))
     tokens = sorted(set(query_tokens(query)))
     if not tokens:
         return []
@@ -287,11 +312,7 @@ def ticket_search(user, query: str, *, limit: int = SEARCH_RESULTS) -> list[Tick
         .order_by("-ticket_id")
         .values_list("ticket_id", flat=True)[:limit]
     )
-    return list(
-        Ticket.objects.filter(pk__in=ids)
-        .select_related("department", "client", "assignee")
-        .order_by("-id")
-    )
+    return list(_listed(Ticket.objects.filter(pk__in=ids)).order_by("-id"))
 
 
 def canned_replies(*, include_retired: bool = False) -> QuerySet[CannedReply]:
