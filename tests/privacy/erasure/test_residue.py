@@ -15,12 +15,14 @@ from __future__ import annotations
 import logging
 import re
 from datetime import timedelta
+from email.message import EmailMessage
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.signals import request_started
 from django.test import Client as WebClient
@@ -31,12 +33,15 @@ from hostledger.accounts.models import Client
 from hostledger.core.access_log import RedactingGunicornLogger
 from hostledger.core.audit import verify_audit_chain
 from hostledger.core.registry import provider_setting_change
+from hostledger.flows.mail_in import Outcome, mail_receive
 from hostledger.flows.privacy_erasure import client_erase
 from hostledger.ledger.models import GatewayTopUp
+from hostledger.notifications.actions import deliveries_fan_out, deliveries_send_due
 from hostledger.privacy.backups import backup_create
 from hostledger.privacy.models import ErasureHold, ErasureReport
 from hostledger.privacy.selectors import client_is_restricted
 from hostledger.subscriptions.models import Order, Service
+from hostledger.support.models import Ticket, TicketMessage
 from tests.accounts.conftest import PASSWORD, drop_empty, natural_signup
 from tests.privacy.erasure.conftest import (
     CONTACT_EMAIL,
@@ -47,6 +52,7 @@ from tests.privacy.erasure.conftest import (
 )
 from tests.privacy.residue import search_bytes, search_database
 from tests.subscriptions.factories import build_catalog
+from tests.support.conftest import ensure_default_departments
 from tests.web.conftest import login, make_staff_user, publish_policies
 
 
@@ -141,6 +147,10 @@ WEB_PAYER = {
 WEB_CONTACT = {"role": "technical", "name": "Tõnu Tuvikene", "email": "tonu.tuvikene@example.net"}
 API_CONTACT = {"role": "billing", "name": "Liivi Lõokene", "email": "liivi.lookene@example.net"}
 HOST_NAME = "pood.raudsepp-vahtra.example"
+TICKET_SUBJECT = "Varundus ebaõnnestus serveris Kuremaa"
+TICKET_BODY = "Öine varundus jäi Kuremaa masinas seisma kell kolm."
+TICKET_FILE = b"Logifail: Kuremaa varundus peatus, kontakt Raudsepp-Vahtra\n"
+MAIL_ANSWER = "Aitäh, Kuremaa varundus töötab jälle."
 CONFIRM_LINK = re.compile(r"http://testserver(/accounts/confirm-email/[^/\s]+/)")
 
 
@@ -278,15 +288,55 @@ def _top_up_and_order_through_the_pages(browser, client) -> Service:
     return Service.objects.get(order=order)
 
 
+def _ticket_by_web_and_mail(browser, agent_browser) -> str:
+    """The client opens a ticket with an attachment on the page, staff answer it on theirs
+    and search for it, and the client answers the mailed answer by mail (SUP-01)."""
+    ensure_default_departments()
+    opened = browser.post(
+        reverse("web:ticket_create"),
+        {
+            "department": "support",
+            "subject": TICKET_SUBJECT,
+            "body": TICKET_BODY,
+            "attachments": SimpleUploadedFile("varundus.txt", TICKET_FILE, "text/plain"),
+        },
+    )
+    assert opened.status_code == 302, opened.content
+    ticket = Ticket.objects.get()
+    answered = agent_browser.post(
+        reverse("web:staff_ticket_reply", args=[ticket.public_id]),
+        {"body": "Vaatame Kuremaa masinat.", "status": "answered"},
+    )
+    assert answered.status_code == 302
+    searched = agent_browser.post(reverse("web:staff_ticket_search"), {"q": "Kuremaa"})
+    assert ticket.number_display in searched.content.decode()
+    deliveries_fan_out()
+    deliveries_send_due()
+    (sent,) = [message for message in mail.outbox if message.reply_to]
+    answer = EmailMessage()
+    answer["From"] = f"Reet Raudsepp <{WEB_EMAIL}>"
+    answer["To"] = sent.reply_to[0]
+    answer["Subject"] = "Re: " + sent.subject
+    answer["Message-ID"] = "<kuremaa-answer@example.net>"
+    answer.set_content(MAIL_ANSWER)
+    outcome = mail_receive(
+        answer.as_bytes(), recipients=[sent.reply_to[0]], envelope_sender=WEB_EMAIL
+    )
+    assert outcome.outcome == Outcome.ADDED_TO_TICKET, outcome
+    return ticket.public_id
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_client_made_through_the_web_and_api_leaves_nothing_after_its_erasure__GDPR_04_GDPR_11(
     django_capture_on_commit_callbacks, settings, caplog, server_access_log
 ):
     """Sign-up and e-mail confirmation, payer and contact through the client area, a contact
     through the API with a token signed in by password, a card top-up and a paid order, a host
-    name set by staff and a staff search for the client by name and by host name: after the
-    erasure nothing outside the held rows names the client, in the database, in what was
-    written under the var dir (log files, mail files, exports) or in the server's log."""
+    name set by staff, a staff search for the client by name and by host name, and a support
+    ticket opened on the page with an attachment, answered by staff, found by their search and
+    answered by the client by mail: after the erasure nothing outside the held rows names the
+    client, in the database, in what was written under the var dir (log files, mail files,
+    exports) or in the server's log."""
     caplog.set_level(logging.DEBUG)
     var_dir = VarDirWrites(Path(settings.VAR_DIR), Path(settings.LOG_DIR))
     settings.LEDGER_LOCAL_GATEWAY_KEY = "local-gateway-key-of-the-residue-test"
@@ -315,6 +365,8 @@ def test_a_client_made_through_the_web_and_api_leaves_nothing_after_its_erasure_
         assert searched.status_code == 302
         assert client.public_id in staff_browser.get(searched["Location"]).content.decode()
         searches.append(searched["Location"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _ticket_by_web_and_mail(browser, login(WebClient(), make_staff_user("support")))
 
     needles = [
         *WEB_PERSON.values(),
@@ -326,6 +378,10 @@ def test_a_client_made_through_the_web_and_api_leaves_nothing_after_its_erasure_
         API_CONTACT["name"],
         API_CONTACT["email"],
         HOST_NAME,
+        TICKET_SUBJECT,
+        TICKET_BODY,
+        TICKET_FILE.decode().strip(),
+        MAIL_ANSWER,
     ]
     assert search_database(needles), "the scan finds the client before the erasure"
     with django_capture_on_commit_callbacks(execute=True):
@@ -340,6 +396,12 @@ def test_a_client_made_through_the_web_and_api_leaves_nothing_after_its_erasure_
     found = [item for item in search_database(needles) if item.where.split(".")[0] not in held]
     assert found == [], "\n".join(str(item) for item in found)
     assert var_dir.search(needles) == []
+    # The ticket's own values no longer open: its subject and messages are gone with the key.
+    assert [ticket.subject for ticket in Ticket.objects.all()] != [TICKET_SUBJECT]
+    assert not any(
+        TICKET_BODY in message.body or MAIL_ANSWER in message.body
+        for message in TicketMessage.objects.all()
+    )
     assert any(path.name.startswith("access-") for path in var_dir.written())
     assert search_bytes("server log", caplog.text.encode(), needles) == []
     # The staff searches are gone with it: their results pages no longer know the queries.
