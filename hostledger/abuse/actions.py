@@ -282,7 +282,7 @@ def _services_resume(case: AbuseCase, *, reason: str) -> int:
             .exists()
         )
         if link.service.status == ServiceStatus.SUSPENDED and not still_held:
-            service_resume(service=link.service, actor=None, reason=reason)
+            service_resume(service=link.service, actor=None, reason=reason, notify=False)
             resumed += 1
     links.update(suspended_by_case=False)
     return resumed

@@ -77,7 +77,7 @@ def _case_suspend(case_id: int, *, now: datetime, counts: DeadlineCounts) -> Non
     for link in links.order_by("id"):
         if link.service.status != ServiceStatus.ACTIVE:
             continue
-        service_suspend(service=link.service, actor=None, reason=reason)
+        service_suspend(service=link.service, actor=None, reason=reason, notify=False)
         AbuseCaseService.objects.filter(pk=link.pk).update(suspended_by_case=True)
         counts.services_suspended += 1
     case.status = CaseStatus.SUSPENDED

@@ -23,6 +23,7 @@ from hostledger.automation.models import AutomatedDecision
 from hostledger.core.errors import DomainError
 from hostledger.core.registry import provider_setting_change
 from hostledger.datacenter.actions import ip_allocate, ip_pool_create
+from hostledger.notifications.events import SERVICE_SUSPENDED_BY_STAFF
 from hostledger.notifications.models import Notification
 from hostledger.subscriptions.actions import service_suspend
 from hostledger.subscriptions.models import ServiceStatus
@@ -68,6 +69,10 @@ def test_resource_overuse_is_suspended_24_hours_after_notice__ABU_02(
     assert case.status == CaseStatus.SUSPENDED
     assert Notification.objects.filter(
         key=f"abuse_services_suspended:{case.public_id}", client=hosted_service.client
+    ).exists()
+    # The abuse notice is the client's one message about it, not also the general one.
+    assert not Notification.objects.filter(
+        client=hosted_service.client, key__startswith=f"{SERVICE_SUSPENDED_BY_STAFF}:"
     ).exists()
 
     again = deadlines_at(notified + timedelta(hours=25))

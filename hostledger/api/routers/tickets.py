@@ -53,12 +53,17 @@ AREA = support.TICKETS_AREA
 
 
 class QueueParams(Schema):
-    department: str = Field("", max_length=40, description="Slug of a department.")
+    department: str = Field(
+        "", max_length=40, pattern=r"^[-a-zA-Z0-9_]*$", description="Slug of a department."
+    )
     status: Literal["", "open", "answered", "waiting_for_client", "on_hold", "closed"] = Field(
         "", description="Only this status; empty: every status but closed."
     )
     assignee: str = Field(
-        "", max_length=40, description='A staff public id, "me", "none" or empty for anyone.'
+        "",
+        max_length=40,
+        pattern=r"^([a-z]{3}_[0-9a-z]{16}|me|none)?$",
+        description='A staff public id, "me", "none" or empty for anyone.',
     )
     review: bool = Field(False, description="Only mail of unknown senders awaiting review.")
 

@@ -170,10 +170,12 @@ def service_activate(*, service: Service, actor, note: str = "", today: date | N
 
 
 @transaction.atomic
-def service_suspend(*, service: Service, actor, reason: str) -> Service:
+def service_suspend(*, service: Service, actor, reason: str, notify: bool = True) -> Service:
     """Suspend an active service (ORD-02): ``active → suspended``, with the module's
     ``suspend`` call queued and the client told (NTF-01). Staff need ``services.manage``;
-    ``actor=None`` is the system (for example dunning). The reason is required."""
+    ``actor=None`` is the system (for example dunning). The reason is required.
+    ``notify=False``: the caller tells the client in a message of its own (an abuse case's
+    suspension notice), so the client does not get two."""
     require_services_manage(actor, system_allowed=True)
     reason = clean_reason(reason, required=True)
     locked = locked_service(service)
@@ -188,16 +190,17 @@ def service_suspend(*, service: Service, actor, reason: str) -> Service:
     provisioning_operation_queue(
         service=locked, operation=Operation.SUSPEND, key=f"suspend:{change.pk}"
     )
-    service_moved_by_staff_notify(service=locked, change=change)
+    if notify:
+        service_moved_by_staff_notify(service=locked, change=change)
     return locked
 
 
 @transaction.atomic
-def service_resume(*, service: Service, actor, reason: str) -> Service:
+def service_resume(*, service: Service, actor, reason: str, notify: bool = True) -> Service:
     """Resume a suspended service (ORD-02): ``suspended → active``, with the module's
     ``resume`` call queued and the client told (NTF-01). Staff need ``services.manage``;
     ``actor=None`` is the system (for example when a debt is paid). The reason is
-    required."""
+    required. ``notify=False``: the caller tells the client in a message of its own."""
     require_services_manage(actor, system_allowed=True)
     reason = clean_reason(reason, required=True)
     locked = locked_service(service)
@@ -212,7 +215,8 @@ def service_resume(*, service: Service, actor, reason: str) -> Service:
     provisioning_operation_queue(
         service=locked, operation=Operation.RESUME, key=f"resume:{change.pk}"
     )
-    service_moved_by_staff_notify(service=locked, change=change)
+    if notify:
+        service_moved_by_staff_notify(service=locked, change=change)
     return locked
 
 
