@@ -97,6 +97,7 @@ SERVICE_SUSPENDED_BY_STAFF = "service_suspended_by_staff"
 SERVICE_RESUMED_BY_STAFF = "service_resumed_by_staff"
 INTERRUPTION_CONFIRMED = "interruption_confirmed"
 INTERRUPTION_RESTORED = "interruption_restored"
+INTERRUPTION_REJECTED = "interruption_rejected"
 TRIAL_STARTED = "trial_started"
 PASSWORD_CHANGED = "password_changed"
 EMAIL_CHANGED = "email_changed"
@@ -192,6 +193,13 @@ EVENTS: dict[str, EventDefinition] = {
             "SUP-03",
             "The notice that an interrupted service works again: the interruption stops "
             "counting (seed 003 §3.2).",
+        ),
+        EventDefinition(
+            INTERRUPTION_REJECTED,
+            Category.SERVICE,
+            "SUP-03",
+            "Staff did not confirm the client's report of an interruption; reason says why. "
+            "Nothing counts for it.",
         ),
         EventDefinition(
             TRIAL_STARTED,

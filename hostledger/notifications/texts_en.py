@@ -355,6 +355,15 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Your service: {{ service_url }}" + SIGNATURE,
         "{{ service_name }} works again.",
     ),
+    "interruption_rejected": (
+        "We could not confirm the interruption of {{ service_name }}",
+        "Hello {{ client_name }},\n\n"
+        "we looked into your report that {{ service_name }} ({{ service_id }}) is interrupted "
+        "and could not confirm it on {{ on_date }}: {{ reason }}\n\n"
+        "If the service still does not work for you, report it again or answer in a ticket.\n\n"
+        "Your reports: {{ client_area_url }}" + SIGNATURE,
+        "Interruption of {{ service_name }} not confirmed: {{ reason }}",
+    ),
     "trial_started": (
         "Your free trial of {{ service_name }} has started",
         "Hello {{ client_name }},\n\n"

@@ -356,6 +356,15 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Teie teenus: {{ service_url }}" + SIGNATURE,
         "{{ service_name }} töötab taas.",
     ),
+    "interruption_rejected": (
+        "Me ei saanud teenuse {{ service_name }} katkestust kinnitada",
+        "Tere, {{ client_name }}!\n\n"
+        "vaatasime üle Teie teate, et teenus {{ service_name }} ({{ service_id }}) on katkenud, "
+        "ega saanud seda {{ on_date }} kinnitada: {{ reason }}\n\n"
+        "Kui teenus ei tööta endiselt, teatage uuesti või vastake pöördumises.\n\n"
+        "Teie teated: {{ client_area_url }}" + SIGNATURE,
+        "Teenuse {{ service_name }} katkestust ei kinnitatud: {{ reason }}",
+    ),
     "trial_started": (
         "Teenuse {{ service_name }} tasuta prooviperiood algas",
         "Tere, {{ client_name }}!\n\n"

@@ -359,6 +359,15 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Ваша услуга: {{ service_url }}" + SIGNATURE,
         "Услуга {{ service_name }} снова работает.",
     ),
+    "interruption_rejected": (
+        "Мы не смогли подтвердить перерыв в работе {{ service_name }}",
+        "Здравствуйте, {{ client_name }}!\n\n"
+        "мы проверили ваше сообщение о перерыве в работе услуги {{ service_name }} "
+        "({{ service_id }}) и не смогли подтвердить его {{ on_date }}: {{ reason }}\n\n"
+        "Если услуга по-прежнему не работает, сообщите снова или ответьте в обращении.\n\n"
+        "Ваши сообщения: {{ client_area_url }}" + SIGNATURE,
+        "Перерыв в работе {{ service_name }} не подтверждён: {{ reason }}",
+    ),
     "trial_started": (
         "Бесплатный пробный период {{ service_name }} начался",
         "Здравствуйте, {{ client_name }}!\n\n"

@@ -145,6 +145,12 @@ def test_a_rejected_report_counts_nothing_and_keeps_the_reason_SUP_03(active_ser
     stored = Interruption.objects.get(pk=interruption.pk)
     assert stored.status == "rejected"
     assert stored.rejection_reason == "Our monitoring saw no outage."
+    # The client is told, with the reason, in its language.
+    told = Notification.objects.get(event="interruption_rejected", client=service.client)
+    for language, words in (("en", "could not confirm"), ("et", "kinnitada"), ("ru", "не")):
+        rendered = render_notification(told, language=language)
+        assert words in rendered.subject
+        assert "Our monitoring saw no outage." in rendered.body
     with pytest.raises(DomainError):
         interruption_confirm(interruption=stored, actor=staff)
     clock(at(date(2027, 4, 1), 5))

@@ -24,6 +24,7 @@ from hostledger.incidents.conf import MALFUNCTION_FIX_WORKING_DAYS
 from hostledger.incidents.models import Interruption, InterruptionStatus
 from hostledger.notifications.actions import (
     interruption_confirmed_notify,
+    interruption_rejected_notify,
     interruption_restored_notify,
 )
 from hostledger.subscriptions.models import ServiceStatus
@@ -126,7 +127,7 @@ def interruption_reject(
     *, interruption: Interruption, reason: str, actor, now: datetime | None = None
 ) -> Interruption:
     """Staff do not confirm a reported interruption, saying why (SUP-03): it counts nothing.
-    Needs services.manage; the reason is required and is shown to the client."""
+    Needs services.manage; the reason is required, shown to the client and sent to it."""
     require_services_manage(actor)
     text = clean_text(reason, "reason", max_length=REASON_MAX_LENGTH)
     now = now or timezone.now()
@@ -137,6 +138,7 @@ def interruption_reject(
     locked.rejected_by = actor
     locked.rejection_reason = for_subject_of(locked, text)
     locked.save(update_fields=["status", "rejected_at", "rejected_by", "rejection_reason"])
+    interruption_rejected_notify(interruption=locked, reason=text)
     _audit("interruption_rejected", locked, actor)
     return locked
 

@@ -16,6 +16,7 @@ from hostledger.notifications.actions.messages import (
 )
 from hostledger.notifications.actions.notices import (
     interruption_confirmed_notify,
+    interruption_rejected_notify,
     interruption_restored_notify,
     order_received_notify,
     payment_received_notify,
@@ -46,6 +47,7 @@ __all__ = [
     "deliveries_send_due",
     "delivery_resend",
     "interruption_confirmed_notify",
+    "interruption_rejected_notify",
     "interruption_restored_notify",
     "marketing_deliveries_skip",
     "message_template_restore_default",

@@ -27,6 +27,7 @@ from hostledger.notifications.bulk import notifications_enqueue_select
 from hostledger.notifications.events import (
     EMAIL_CHANGED,
     INTERRUPTION_CONFIRMED,
+    INTERRUPTION_REJECTED,
     INTERRUPTION_RESTORED,
     ORDER_RECEIVED,
     PASSWORD_CHANGED,
@@ -140,6 +141,19 @@ def interruption_restored_notify(*, interruption) -> Notification:
         client=interruption.client,
         service=interruption.service,
         on_date=timezone.localdate(interruption.restored_at),
+    )
+
+
+def interruption_rejected_notify(*, interruption, reason: str) -> Notification:
+    """Tell the client staff did not confirm its report of an interruption, and why (SUP-03),
+    once per report."""
+    return _tell(
+        INTERRUPTION_REJECTED,
+        interruption.public_id,
+        client=interruption.client,
+        service=interruption.service,
+        on_date=timezone.localdate(interruption.rejected_at),
+        context={"reason": reason},
     )
 
 
