@@ -48,7 +48,11 @@ from hostledger.support.mail_parsing import (
     parse_mail,
 )
 from hostledger.support.models import Department, TicketSource
-from hostledger.support.reply_addresses import base_address, reply_tag_of
+from hostledger.support.reply_addresses import (
+    base_address,
+    referenced_public_ids,
+    reply_tag_of,
+)
 
 logger = logging.getLogger("hostledger.mail_in")
 
@@ -215,12 +219,34 @@ def is_department_address(address: str) -> bool:
 
 
 def department_mail_received(mail: InboundMail, address: str) -> MailOutcome:
-    """A mail to a department: a new ticket of the client it comes from, or to review."""
+    """A mail to a department: a new ticket of the client it comes from, or to review. A
+    client's answer that names one of its tickets in ``In-Reply-To`` or ``References`` (a
+    mail program that answered to the department instead of the reply address) joins that
+    ticket's thread."""
     department = support.department_by_address(address)
     author = support.mail_author(mail.sender)
     if author is None:
         return _to_review(mail, address)
     files, notes = _checked_files(mail)
+    answered = support.ticket_referenced(
+        referenced_public_ids(
+            str(mail.headers.get("In-Reply-To", "") or ""),
+            str(mail.headers.get("References", "") or ""),
+        )
+    )
+    if answered is not None and answered.client_id is not None:
+        writer = support.mail_author_for_client(answered.client, mail.sender)
+        if writer is not None:
+            actions.ticket_client_reply(
+                ticket=answered,
+                body=_body_with_problems(mail, notes),
+                author=writer.user,
+                author_kind=writer.author_kind,
+                source=TicketSource.MAIL,
+                files=files,
+                mail_key=mail.mail_key,
+            )
+            return MailOutcome(Outcome.ADDED_TO_TICKET, "", answered.number_display)
     ticket = actions.ticket_open(
         client=author.client,
         department=department,

@@ -79,3 +79,18 @@ def thread_message_id(ticket_public_id: str) -> str:
 def message_message_id(message_public_id: str) -> str:
     """The Message-ID of the mail of one staff answer."""
     return f"<{message_public_id}@{mail_host()}>"
+
+
+_OUR_MESSAGE_ID = re.compile(r"<((?:tkt|tms)_[0-9a-z]{16})@([^<>\s]+)>")
+
+
+def referenced_public_ids(*header_values: str) -> list[str]:
+    """The public ids of tickets (``tkt_…``) and staff answers (``tms_…``) that the given
+    ``In-Reply-To`` and ``References`` values name in Message-IDs of this installation,
+    in the order they stand."""
+    found = []
+    for value in header_values:
+        for public_id, host in _OUR_MESSAGE_ID.findall(value or ""):
+            if host.lower() == mail_host().lower() and public_id not in found:
+                found.append(public_id)
+    return found

@@ -388,6 +388,23 @@ def ticket_by_key(key: int) -> Ticket | None:
     return ticket
 
 
+def ticket_referenced(public_ids: list[str]) -> Ticket | None:
+    """The first ticket that these ticket or staff-answer public ids name (the ids of the
+    Message-IDs a client's mail answers), following merges."""
+    for public_id in public_ids:
+        if public_id.startswith("tms_"):
+            key = (
+                TicketMessage.objects.filter(public_id=public_id)
+                .values_list("ticket_id", flat=True)
+                .first()
+            )
+        else:
+            key = Ticket.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
+        if key is not None:
+            return ticket_by_key(key)
+    return None
+
+
 def mail_already_received(mail_key: str) -> bool:
     return bool(mail_key) and TicketMessage.objects.filter(mail_key=mail_key).exists()
 

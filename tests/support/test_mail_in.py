@@ -10,6 +10,7 @@ from hostledger.flows import mail_in
 from hostledger.flows.mail_in import MailOutcome, Outcome, mail_receive, register_route
 from hostledger.support import actions
 from hostledger.support.models import AuthorKind, Ticket, TicketMessage, TicketStatus
+from hostledger.support.reply_addresses import message_message_id, thread_message_id
 from tests.support.conftest import PDF
 from tests.support.mail_helpers import mail, reply_to
 
@@ -72,6 +73,35 @@ def test_a_reply_with_a_bad_signature_or_sender_goes_to_review_not_the_thread__S
     assert TicketMessage.objects.filter(ticket=answered).count() == before
     review = Ticket.objects.get(needs_review=True)
     assert review.client is None and review.messages.get().body.startswith("My server is down.")
+
+
+def test_an_answer_sent_to_the_department_joins_the_ticket_it_answers__SUP_01(
+    answered, support_department, owner_b
+):
+    """A mail program that answered to the department's address instead of the reply
+    address still names the answer it follows; the owner's mail joins that ticket, another
+    client's mail naming it opens a ticket of its own."""
+    staff_answer = TicketMessage.objects.filter(ticket=answered, author_kind="staff").get()
+    quoted = message_message_id(staff_answer.public_id)
+    headers = {"In-Reply-To": quoted, "References": f"{thread_message_id(answered.public_id)}"}
+
+    outcome = mail_receive(
+        mail(to=support_department.mail_address, body="Still down.", headers=headers)
+    )
+
+    assert outcome == MailOutcome(Outcome.ADDED_TO_TICKET, "", answered.number_display)
+    assert TicketMessage.objects.filter(ticket=answered).last().body == "Still down."
+    assert Ticket.objects.count() == 1
+    other = mail_receive(
+        mail(
+            sender="bert@example.com",
+            to=support_department.mail_address,
+            message_id="<m2@example.com>",
+            headers=headers,
+        )
+    )
+    assert other.outcome == Outcome.TICKET_OPENED
+    assert Ticket.objects.exclude(pk=answered.pk).get().client == owner_b.client
 
 
 def test_mail_from_a_known_client_to_a_department_opens_a_ticket__SUP_01(
