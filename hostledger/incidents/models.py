@@ -81,7 +81,7 @@ class Interruption(models.Model):
             # one record, the second a clear refusal.
             models.UniqueConstraint(
                 fields=["service"],
-                condition=Q(status__in=["reported", "confirmed"]),
+                condition=Q(status__in=[InterruptionStatus.REPORTED, InterruptionStatus.CONFIRMED]),
                 name="incidents_interruption_one_open_per_service",
             ),
         ]
