@@ -266,7 +266,9 @@ def department_mail_received(mail: InboundMail, address: str) -> MailOutcome:
 
 def is_abuse_address(address: str) -> bool:
     """The address of the "abuse" department: its mail goes to the abuse desk (ABU-01), not
-    to tickets."""
+    to tickets. A signed reply address of that department's tickets stays the tickets'."""
+    if reply_tag_of(address) is not None:
+        return False
     department = support.department_by_slug(ABUSE_DEPARTMENT)
     return (
         department is not None

@@ -13,8 +13,12 @@ import pytest
 
 from hostledger.abuse.models import AbuseCase, Source
 from hostledger.flows.mail_in import MailReceiver, Outcome, mail_receive
+from hostledger.support.actions import ticket_open
 from hostledger.support.models import Department, Ticket
+from hostledger.support.reply_addresses import reply_address
 from tests.support.conftest import ensure_default_departments
+from tests.support.mail_helpers import mail
+from tests.web.conftest import make_client_user, publish_policies
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "abuse"
 
@@ -93,3 +97,28 @@ def test_a_complaint_sent_by_smtp_to_the_abuse_address_opens_a_case__ABU_01():
     case = AbuseCase.objects.get()
     assert case.source == Source.MAIL
     assert case.reported_ip == "192.0.2.77"
+
+
+def test_an_answer_to_a_ticket_of_the_abuse_department_stays_in_its_ticket__ABU_01_SUP_01(
+    abuse_address,
+):
+    """Tickets can be opened in the abuse department too; the signed reply address of their
+    answers is the department's address with a tag, and it leads to the ticket, not to a new
+    abuse case."""
+    publish_policies()
+    owner = make_client_user("anna@example.com", first_name="Anna", last_name="Tamm")
+    ticket = ticket_open(
+        client=owner.client,
+        department=Department.objects.get(slug="abuse"),
+        subject="Is my server blacklisted?",
+        body="Mail bounces.",
+        author=owner,
+    )
+    answer_to = reply_address(department_address=abuse_address, ticket_key=ticket.pk)
+
+    outcome = mail_receive(
+        mail(sender="anna@example.com", to=answer_to, body="Thanks."), recipients=[answer_to]
+    )
+
+    assert outcome.outcome == Outcome.ADDED_TO_TICKET
+    assert not AbuseCase.objects.exists()
