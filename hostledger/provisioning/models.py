@@ -14,6 +14,7 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 
+from hostledger.core.fields import EncryptedTextField
 from hostledger.core.ids import new_public_id
 from hostledger.provisioning.modules.interface import Operation
 
@@ -46,7 +47,7 @@ class ProvisioningOperation(models.Model):
     service = models.ForeignKey(
         "subscriptions.Service", on_delete=models.PROTECT, related_name="provisioning_operations"
     )
-    operation = models.CharField(max_length=12, choices=[(op.value, op.value) for op in Operation])
+    operation = models.CharField(max_length=20, choices=[(op.value, op.value) for op in Operation])
     key = models.CharField(
         max_length=80, help_text="Unique per service: the same call is queued once."
     )
@@ -84,3 +85,23 @@ class ProvisioningOperation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+class ServiceAccess(models.Model):
+    """How the client (and its module) reaches a service: address, user name, password,
+    control-panel URL, and for a dedicated server its management controller (PRV-01).
+
+    Filled by the module's answer (``ModuleResult.access``) or by staff who activate a
+    service by hand, and kept encrypted under the client's key as one JSON object. The client
+    sees the address in the panel; the password only when it asks to reveal it, and each
+    reveal is audited. Never mailed (NTF-01).
+    """
+
+    service = models.OneToOneField(
+        "subscriptions.Service", on_delete=models.PROTECT, related_name="access"
+    )
+    details = EncryptedTextField(blank=True, help_text="JSON object of access details.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"access of {self.service_id}"

@@ -4,7 +4,15 @@ A module call names the service it acts on and says how the call went; modules r
 technical identifiers of the provider's resources, never data about a person.
 """
 
-from hostledger.core.personal_data import NotPersonal, declare
+from hostledger.core.personal_data import (
+    Category,
+    LegalBasis,
+    NotPersonal,
+    Personal,
+    Retention,
+    Subject,
+    declare,
+)
 
 ROW_KEY = NotPersonal("internal row key")
 PUBLIC_ID = NotPersonal("random opaque id for URLs and the API")
@@ -33,4 +41,21 @@ declare(
         "finished_at": RECORD_TIME,
         "completed_by": REFERENCE,
     },
+)
+
+declare(
+    "provisioning.ServiceAccess",
+    {
+        "id": ROW_KEY,
+        "service": REFERENCE,
+        "details": Personal(
+            Category.ACCOUNT,
+            "giving the client access to its service: address, user name, password (PRV-01)",
+            LegalBasis.CONTRACT,
+            Retention.ACCOUNT_LIFETIME,
+            encrypted=True,
+        ),
+        "updated_at": RECORD_TIME,
+    },
+    subject=Subject(client="service__client"),
 )

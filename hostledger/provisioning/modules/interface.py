@@ -31,13 +31,62 @@ from typing import Any, Protocol, runtime_checkable
 
 
 class Operation(StrEnum):
-    """The calls HostLedger makes of a module (PRV-01)."""
+    """The calls HostLedger makes of a module (PRV-01), each queued as a job.
+
+    The first five are the life of a service and every module answers them. The others are
+    controls a client or staff use on a running service; a module answers those it names in
+    :meth:`ControlModule.capabilities`.
+    """
 
     CREATE = "create"
     SUSPEND = "suspend"
     RESUME = "resume"
     TERMINATE = "terminate"
     CHANGE_PLAN = "change_plan"
+    POWER_ON = "power_on"
+    POWER_OFF = "power_off"
+    REBOOT = "reboot"
+    REINSTALL = "reinstall"
+    RESET_PASSWORD = "reset_password"
+    REVERSE_DNS = "reverse_dns"
+
+
+LIFECYCLE_OPERATIONS = (
+    Operation.CREATE,
+    Operation.SUSPEND,
+    Operation.RESUME,
+    Operation.TERMINATE,
+    Operation.CHANGE_PLAN,
+)
+"""The calls every module answers."""
+
+
+class Capability(StrEnum):
+    """What a module can do on a running service beyond its life (PRV-01)."""
+
+    POWER = "power"  # power_on, power_off, reboot and power_state
+    REINSTALL = "reinstall"  # reinstall the OS, ``changes["os_image"]``
+    CONSOLE = "console"  # a short-lived console link
+    RESET_PASSWORD = "reset_password"  # new credentials, returned in ``ModuleResult.access``
+    REVERSE_DNS = "reverse_dns"  # ``changes["address"]`` → ``changes["host_name"]``
+    USAGE = "usage"  # usage readings for metered billing (BIL-08)
+
+
+CONTROL_OPERATIONS: dict[Operation, Capability] = {
+    Operation.POWER_ON: Capability.POWER,
+    Operation.POWER_OFF: Capability.POWER,
+    Operation.REBOOT: Capability.POWER,
+    Operation.REINSTALL: Capability.REINSTALL,
+    Operation.RESET_PASSWORD: Capability.RESET_PASSWORD,
+    Operation.REVERSE_DNS: Capability.REVERSE_DNS,
+}
+"""Each control call and the capability a module must declare to be asked it."""
+
+
+class PowerState(StrEnum):
+    ON = "on"
+    OFF = "off"
+    UNKNOWN = "unknown"
 
 
 class EquipmentAction(StrEnum):
@@ -84,7 +133,12 @@ class ServiceRequest:
     ``specs`` are the resources ordered (``cpu``, ``ram_gb``, ``disk_gb`` for virtual
     servers and cloud pools); ``module_service_id`` and ``module_data`` are what this module
     reported for the service earlier (empty before it was created). ``changes`` describes the
-    new plan of a ``change_plan`` call.
+    new plan of a ``change_plan`` call, or the arguments of a control call. ``host_name`` is
+    the domain or server name the service runs under. ``access`` holds the access details
+    kept encrypted for the service (what the module returned, or what staff entered on
+    activation, e.g. ``address``, ``username``, ``password``, ``bmc_address``,
+    ``bmc_username``, ``bmc_password``): a module may use them to reach the resource and must
+    never log them or return them in a message.
     """
 
     operation: Operation
@@ -99,6 +153,8 @@ class ServiceRequest:
     module_service_id: str = ""
     module_data: Mapping[str, Any] = field(default_factory=dict)
     changes: Mapping[str, Any] = field(default_factory=dict)
+    host_name: str = ""
+    access: Mapping[str, str] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
@@ -128,7 +184,9 @@ class ModuleResult:
 
     ``DONE``: the resource is in the asked state; ``module_service_id`` and ``module_data``
     (technical identifiers of the provider's resources, never credentials or personal data)
-    are stored on the service. ``WAITING``: a person must finish the work; staff see the call
+    are stored on the service; ``access`` (the address, user name and password the client
+    uses, a control-panel URL) is merged into the service's encrypted access details.
+    ``WAITING``: a person must finish the work; staff see the call
     in their queue and complete it. ``FAILED``: nothing or not everything was done;
     ``retry_can_help`` says whether HostLedger should try again later.
     """
@@ -138,13 +196,18 @@ class ModuleResult:
     retry_can_help: bool = False
     module_service_id: str = ""
     module_data: Mapping[str, Any] | None = None
+    access: Mapping[str, str] | None = field(default=None, repr=False)
 
     @classmethod
     def done(
-        cls, message: str = "", *, module_service_id: str = "", module_data=None
+        cls, message: str = "", *, module_service_id: str = "", module_data=None, access=None
     ) -> ModuleResult:
         return cls(
-            Outcome.DONE, message, module_service_id=module_service_id, module_data=module_data
+            Outcome.DONE,
+            message,
+            module_service_id=module_service_id,
+            module_data=module_data,
+            access=access,
         )
 
     @classmethod
@@ -188,3 +251,53 @@ class EquipmentActionModule(Protocol):
     ) -> bool: ...
 
     def perform_equipment_action(self, request: EquipmentActionRequest) -> ModuleResult: ...
+
+
+@dataclass(frozen=True)
+class ConsoleLink:
+    """A console of the resource the client opens in the browser, valid until ``expires_at``
+    (an aware datetime); the URL carries its own one-time secret."""
+
+    url: str
+    expires_at: Any
+
+
+@dataclass(frozen=True)
+class UsageReading:
+    """One measured quantity of a metered item (BIL-08) over [started_at, ended_at).
+
+    ``key`` is unique per reading of the resource (the module's own interval id), so the same
+    reading delivered twice is stored once; ``quantity`` is a decimal string in the item's
+    unit (``"12.5"`` GB, ``"720"`` hours)."""
+
+    item_code: str
+    quantity: str
+    started_at: Any
+    ended_at: Any
+    key: str
+
+
+@runtime_checkable
+class ControlModule(Protocol):
+    """A module that controls running services (PRV-01): what it can do for one service, and
+    the calls that need no job (the power state, a console link, usage readings).
+
+    ``capabilities`` answers quickly, without calling out. Each :data:`CONTROL_OPERATIONS`
+    call is a method named after the operation taking a :class:`ServiceRequest`, present for
+    every capability the module declares; HostLedger asks it only of a service whose module
+    declared the capability, through the job queue, so a retried call must be harmless
+    (power on twice is on, a reinstall keyed by ``operation_key`` runs once).
+    """
+
+    def capabilities(self, request: ServiceRequest) -> frozenset[Capability]: ...
+
+
+def capabilities_of(module, request: ServiceRequest) -> frozenset[Capability]:
+    """What ``module`` declares it can do for the service of ``request``; nothing for a
+    module that controls no running service or fails to answer."""
+    if not isinstance(module, ControlModule):
+        return frozenset()
+    try:
+        return frozenset(Capability(item) for item in module.capabilities(request))
+    except Exception:
+        return frozenset()

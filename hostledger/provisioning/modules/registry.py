@@ -7,6 +7,8 @@ on first use. Which module provisions a product family is a provider setting
 
 from __future__ import annotations
 
+import importlib
+import logging
 import re
 
 from hostledger.core.errors import DomainError
@@ -14,7 +16,24 @@ from hostledger.core.registry import setting_value
 from hostledger.provisioning import conf
 from hostledger.provisioning.modules.interface import ProvisioningModule
 
+logger = logging.getLogger("hostledger.provisioning")
+
+BUILTIN_PACKAGES: tuple[str, ...] = (
+    "hostledger.provisioning.modules.manual",
+    "hostledger.provisioning.modules.libvirt",
+    "hostledger.provisioning.modules.proxmox",
+    "hostledger.provisioning.modules.ipmi",
+    "hostledger.provisioning.modules.licences",
+    "hostledger.provisioning.modules.powerdns",
+    "hostledger.provisioning.modules.registrar",
+)
+"""The packages of the modules HostLedger ships; each registers its module when imported.
+A package whose Python library or system library is missing on this machine is skipped and
+listed by :func:`unavailable_modules` with the reason, so ``make run`` works without them."""
+
 _MODULES: dict[str, ProvisioningModule] = {}
+_UNAVAILABLE: dict[str, str] = {}
+_LOADED = False
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -75,5 +94,28 @@ def module_for(family_code: str) -> ProvisioningModule:
     return get_module(name)
 
 
+def unavailable_modules() -> dict[str, str]:
+    """The built-in module packages that could not be loaded here, with the reason (a missing
+    library such as libvirt-python), for the staff area."""
+    _load_builtin()
+    return dict(_UNAVAILABLE)
+
+
 def _load_builtin() -> None:
-    from hostledger.provisioning.modules import manual  # noqa: F401  (registers itself)
+    global _LOADED
+    if _LOADED:
+        return
+    for package in BUILTIN_PACKAGES:
+        try:
+            importlib.import_module(package)
+        except ModuleNotFoundError as missing:
+            if missing.name == package:
+                continue  # not part of this installation
+            _UNAVAILABLE[package.rsplit(".", 1)[-1]] = (
+                f"needs the Python package {missing.name!r}, which is not installed"
+            )
+            logger.info("Provisioning module %s is unavailable: %s", package, missing)
+        except ImportError as missing:  # a system library the binding needs
+            _UNAVAILABLE[package.rsplit(".", 1)[-1]] = f"cannot load: {missing}"
+            logger.info("Provisioning module %s is unavailable: %s", package, missing)
+    _LOADED = True
