@@ -129,6 +129,7 @@ class ApplicationAction(models.TextChoices):
     OS_REINSTALL = "os_reinstall", "Reinstall the operating system"
     CONSOLE_ACCESS = "console_access", "Console access"
     PART_REPLACEMENT = "part_replacement", "Part replacement"
+    PASSWORD_CHANGE = "password_change", "Password change"
 
 
 class ApplicationStatus(models.TextChoices):
@@ -146,7 +147,8 @@ OPEN_APPLICATION_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_P
 
 class EquipmentApplication(models.Model):
     """A client's application for an action on its equipment, filed in the panel (annex 7
-    §5.6-5.9, SUP-02): it names the client and the equipment IDs (:class:`ApplicationItem`).
+    §5.6-5.9, SUP-02): it names the client and the equipment IDs (:class:`ApplicationItem`),
+    or, filed from the page of a virtual service without labelled equipment, the service.
     Staff work it as an order and record the outcome (``status``, ``result``, who, when); a
     provisioning module that can do the action does it at one click (``done_by_module``).
     """
@@ -155,6 +157,15 @@ class EquipmentApplication(models.Model):
         max_length=24, unique=True, default=partial(new_public_id, "eqa"), editable=False
     )
     client = models.ForeignKey("accounts.Client", on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey(
+        "subscriptions.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The service the application was filed from, when it names no labelled "
+        "equipment (a virtual server).",
+    )
     action = models.CharField(max_length=20, choices=ApplicationAction.choices)
     details = EncryptedTextField(blank=True)
     status = models.CharField(

@@ -92,6 +92,7 @@ declare(
         "id": ROW_KEY,
         "public_id": PUBLIC_ID,
         "client": REFERENCE,
+        "service": REFERENCE,
         "action": STATE,
         "details": CLIENT_TEXT,
         "status": STATE,

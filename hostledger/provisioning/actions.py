@@ -26,6 +26,7 @@ from hostledger.core.errors import DomainError, PermissionDenied
 from hostledger.core.jobs import enqueue_in_transaction
 from hostledger.core.registry import setting_value
 from hostledger.provisioning import conf
+from hostledger.provisioning.access import access_details, service_access_merge
 from hostledger.provisioning.models import ProvisioningOperation
 from hostledger.provisioning.modules.interface import (
     AddOnRequest,
@@ -109,6 +110,8 @@ def service_request(operation: ProvisioningOperation) -> ServiceRequest:
         module_service_id=service.module_service_id,
         module_data=dict(service.module_data or {}),
         changes=dict(operation.changes or {}),
+        host_name=service.host_name or "",
+        access=access_details(service),
     )
 
 
@@ -173,6 +176,11 @@ def _store_result(operation: ProvisioningOperation, result: ModuleResult) -> Pro
     }
     if result.outcome == Outcome.DONE:
         fields.update(status=Status.DONE, finished_at=now)
+        if result.access:
+            try:
+                service_access_merge(service=operation.service, details=result.access)
+            except DomainError as refused:  # the module's answer, not the client's input
+                logger.warning("Module %s returned bad access details: %s", operation, refused)
         if operation.operation == Operation.CREATE:
             service_provisioned(
                 service=operation.service,

@@ -10,14 +10,18 @@ application for it is worked by staff by hand.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from hostledger.core.errors import DomainError
+from hostledger.provisioning.controls import request_for_service, service_capabilities
 from hostledger.provisioning.modules.interface import (
+    CONTROL_OPERATIONS,
     EquipmentAction,
     EquipmentActionModule,
     EquipmentActionRequest,
     ModuleError,
     ModuleResult,
+    Operation,
     Outcome,
 )
 from hostledger.provisioning.modules.registry import get_module
@@ -42,6 +46,24 @@ def equipment_action_request(
     )
 
 
+CONTROL_OF_ACTION: dict[EquipmentAction, Operation] = {
+    EquipmentAction.REBOOT: Operation.REBOOT,
+    EquipmentAction.POWER_OFF: Operation.POWER_OFF,
+    EquipmentAction.POWER_ON: Operation.POWER_ON,
+    EquipmentAction.OS_REINSTALL: Operation.REINSTALL,
+    EquipmentAction.PASSWORD_CHANGE: Operation.RESET_PASSWORD,
+}
+"""The applications a module's declared controls (PRV-01) carry out: a module that can
+reboot a server does the application for a reboot."""
+
+
+def _control_for(service, action: str) -> Operation | None:
+    operation = CONTROL_OF_ACTION.get(EquipmentAction(action))
+    if operation is None or CONTROL_OPERATIONS[operation] not in service_capabilities(service):
+        return None
+    return operation
+
+
 def _module_of(service):
     try:
         module = get_module(service.module_name)
@@ -54,6 +76,8 @@ def equipment_action_available(*, service, action: str) -> bool:
     """Whether the provisioning module of ``service`` can carry out ``action`` itself
     (SUP-02), so that staff can do it at one click. A module that fails to answer counts as
     unable."""
+    if _control_for(service, action) is not None:
+        return True
     module = _module_of(service)
     if module is None:
         return False
@@ -72,6 +96,9 @@ def equipment_action_perform(
     module's failure: a :class:`ModuleError` or any other exception comes back as a failed
     result saying whether a retry can help; a module that cannot do the action answers
     failed too."""
+    operation = _control_for(service, action)
+    if operation is not None:
+        return _run_control(service, operation, operation_key=operation_key, details=details)
     module = _module_of(service)
     request = equipment_action_request(
         service=service,
@@ -91,6 +118,26 @@ def equipment_action_perform(
         return ModuleResult.failed(error.message, retry_can_help=error.retry_can_help)
     except Exception as error:
         logger.exception("Module %s failed an equipment action", service.module_name)
+        return ModuleResult.failed(f"The module failed: {error}", retry_can_help=True)
+    if not isinstance(result, ModuleResult) or result.outcome not in set(Outcome):
+        return ModuleResult.failed("The module gave no valid answer.", retry_can_help=True)
+    return result
+
+
+def _run_control(service, operation: Operation, *, operation_key: str, details: str):
+    """Carry out an application through the module's declared control (PRV-01, SUP-02)."""
+    changes = {"os_image": details.strip()} if operation == Operation.REINSTALL else {}
+    request = replace(
+        request_for_service(service, operation),
+        operation_key=operation_key,
+        changes=changes,
+    )
+    try:
+        result = getattr(get_module(service.module_name), operation.value)(request)
+    except ModuleError as error:
+        return ModuleResult.failed(error.message, retry_can_help=error.retry_can_help)
+    except Exception as error:
+        logger.exception("Module %s failed %s", service.module_name, operation.value)
         return ModuleResult.failed(f"The module failed: {error}", retry_can_help=True)
     if not isinstance(result, ModuleResult) or result.outcome not in set(Outcome):
         return ModuleResult.failed("The module gave no valid answer.", retry_can_help=True)

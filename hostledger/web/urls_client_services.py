@@ -5,7 +5,7 @@ In the ``web`` namespace; included by hostledger/web/urls.py."""
 
 from django.urls import path
 
-from hostledger.web.views import client_services
+from hostledger.web.views import client_service_controls, client_services
 
 urlpatterns: list = [
     # Ordering and orders (ORD-01, ORD-03, CAT-04); the catalog links to order_new.
@@ -21,6 +21,22 @@ urlpatterns: list = [
         "services/<str:public_id>/continue/",
         client_services.service_trial_continue,
         name="service_trial_continue",
+    ),
+    # Access details and controls of a running service (PRV-01, SUP-02)
+    path(
+        "services/<str:public_id>/control/",
+        client_service_controls.service_control,
+        name="service_control",
+    ),
+    path(
+        "services/<str:public_id>/access/",
+        client_service_controls.service_access_secrets,
+        name="service_access_reveal",
+    ),
+    path(
+        "services/<str:public_id>/console/",
+        client_service_controls.service_console,
+        name="service_console",
     ),
     # Servers inside a cloud pool (ORD-05)
     path(

@@ -199,6 +199,21 @@ ENDPOINTS = [
             "os_image": sw.shop.debian.public_id,
         },
     ),
+    # A reboot of the pool: its module (manual) cannot, so an application for staff is filed.
+    client_write(
+        "service_control", pool_id, lambda sw: {"operation": "reboot", "token": "tok-0001"}
+    ),
+    Endpoint(
+        "service_access_reveal",
+        client_page(owner_a=200, owner_b=404, readonly_a=200),
+        pool_id,
+        "POST",
+        writers=frozenset({"owner_a", "readonly_a"}),  # each reveal is audited
+    ),
+    # The manual module offers no console: the page says so and nothing is written.
+    Endpoint(
+        "service_console", client_page(owner_a=302, owner_b=404, readonly_a=403), pool_id, "POST"
+    ),
     client_write("pool_server_resize", server_args, lambda sw: {f"{sw.server.public_id}-cpu": "3"}),
     client_write("pool_server_delete", server_args),
     # ---- staff pages

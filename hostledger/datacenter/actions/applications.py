@@ -134,6 +134,58 @@ def application_file(
     return application
 
 
+@transaction.atomic
+def application_file_for_service(
+    *, access, actor, action: str, service, details: str = ""
+) -> EquipmentApplication:
+    """File an application for ``action`` on one service from its page, when its module
+    cannot do the action itself (SUP-02). It names the service's registered equipment, or,
+    for a virtual service without labelled equipment, the service itself. Refused like
+    :func:`application_file`: not the client's service, or a service that is not active."""
+    require_client_write(access)
+    if action not in ApplicationAction.values:
+        raise invalid("action", f"Choose one of {', '.join(ApplicationAction.values)}.")
+    if getattr(service, "client_id", None) != access.client.pk:
+        raise invalid("service", "No such service.", code="not_found")
+    if service.status != ServiceStatus.ACTIVE:
+        raise invalid(
+            "service",
+            f"{service.public_id} is {service.get_status_display().lower()}, so applications "
+            "for it are refused (annex 7 §5.11).",
+            code="service_not_active",
+        )
+    equipment = list(
+        Equipment.objects.filter(service=service, client=access.client).exclude(
+            status=EquipmentStatus.REMOVED
+        )
+    )
+    application = EquipmentApplication(
+        client=access.client,
+        service=service,
+        action=action,
+        status=ApplicationStatus.SUBMITTED,
+        filed_by=actor,
+        filed_at=timezone.now(),
+    )
+    application.details = clean_text(details, "details", required=False)
+    application.save()
+    ApplicationItem.objects.bulk_create(
+        ApplicationItem(application=application, equipment=item) for item in equipment
+    )
+    audit(
+        "application_filed",
+        actor=actor,
+        obj=application,
+        client_id=access.client.pk,
+        data={
+            "action": action,
+            "service": service.public_id,
+            "equipment": [item.equipment_id for item in equipment],
+        },
+    )
+    return application
+
+
 def _locked_open(application: EquipmentApplication) -> EquipmentApplication:
     if not isinstance(application, EquipmentApplication):
         raise invalid("application", "No such application.")
@@ -181,6 +233,8 @@ def application_work(
 def application_services(application: EquipmentApplication) -> list:
     """The services of the equipment an application names, each once, in order."""
     services: dict[int, object] = {}
+    if application.service_id is not None:
+        services[application.service_id] = application.service
     for item in application.items.select_related(
         "equipment__service__client", "equipment__service__family"
     ):

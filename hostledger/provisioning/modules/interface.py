@@ -99,6 +99,7 @@ class EquipmentAction(StrEnum):
     OS_REINSTALL = "os_reinstall"
     CONSOLE_ACCESS = "console_access"
     PART_REPLACEMENT = "part_replacement"
+    PASSWORD_CHANGE = "password_change"
 
 
 class Outcome(StrEnum):

@@ -53,6 +53,7 @@ from hostledger.web.forms_services import (
 )
 from hostledger.web.templatetags.hostledger_display import order_number
 from hostledger.web.views.client_invoices import proforma_to_pay, smallest_top_up
+from hostledger.web.views.client_service_controls import controls_context
 from hostledger.web.views.common import form_data
 
 SERVICES = AccessGrant.Scope.SERVICES
@@ -302,6 +303,7 @@ def _service_page(request, access, service, *, status=200, server_form=None, tri
         "trial_form": trial_form if offers_continuation else None,
         "can_manage": can_manage,
         "maintenance": [(window, [service]) for window in service_upcoming_maintenance(service)],
+        **controls_context(service, access),
     }
     return render(request, "web/client/services/service_detail.html", context, status=status)
 

@@ -1,0 +1,177 @@
+"""A client reaches and controls its running server from the panel (PRV-01, SUP-02): access
+details kept encrypted and revealed on request (audited), power and reinstall as module calls
+queued once per request, and what the module cannot do filed as an application for staff."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from hostledger.core.errors import DomainError, PermissionDenied
+from hostledger.core.models import AuditEvent
+from hostledger.datacenter.models import ApplicationAction, EquipmentApplication
+from hostledger.provisioning.access import access_details, access_for_client
+from hostledger.provisioning.actions import provisioning_operation_run
+from hostledger.provisioning.controls import service_access_set
+from hostledger.provisioning.models import ProvisioningOperation
+from hostledger.provisioning.modules import registry
+from hostledger.subscriptions.actions import service_activate, service_suspend
+from hostledger.subscriptions.models import ServiceStatus
+from tests.provisioning.memory_module import MemoryBackend, MemoryModule
+from tests.subscriptions.factories import fund, new_staff
+
+pytestmark = pytest.mark.django_db
+
+Status = ProvisioningOperation.Status
+PASSWORD = "Sesame-4711-Open"
+
+
+@pytest.fixture
+def memory(monkeypatch):
+    registry.module_names()
+    monkeypatch.setattr(registry, "_MODULES", dict(registry._MODULES))
+    return registry.register_module(MemoryModule(MemoryBackend()))
+
+
+@pytest.fixture
+def server(memory, queued_service):
+    """An active VPS the memory module built (its create run as the worker would)."""
+    service = queued_service(memory)
+    create = ProvisioningOperation.objects.get(service=service, operation="create")
+    provisioning_operation_run(operation_id=create.pk)
+    service.refresh_from_db()
+    assert service.status == ServiceStatus.ACTIVE
+    return service
+
+
+@pytest.fixture
+def http(client, client_record):
+    client.force_login(client_record.owner)
+    return client
+
+
+def _post(http, name, service, data=None):
+    return http.post(reverse(f"web:{name}", args=[service.public_id]), data or {})
+
+
+def test_access_details_from_the_module_are_kept_encrypted_and_shown_without_secrets__PRV_01(
+    server, http
+):
+    assert access_details(server) == {
+        "address": "192.0.2.10",
+        "username": "root",
+        "password": PASSWORD,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT details FROM provisioning_serviceaccess")
+        (stored,) = cursor.fetchone()
+    assert PASSWORD not in stored and "192.0.2.10" not in stored
+    assert PASSWORD not in str(server.module_data)
+    assert access_for_client(server) == {
+        "address": "192.0.2.10",
+        "username": "root",
+        "secrets": ["password"],
+    }
+
+    page = http.get(reverse("web:service_detail", args=[server.public_id]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "192.0.2.10" in text and PASSWORD not in text
+    assert 'data-power-state="on"' in text
+
+
+def test_the_password_is_revealed_on_request_and_each_reveal_is_audited__PRV_01(server, http):
+    shown = _post(http, "service_access_reveal", server)
+    assert shown.status_code == 200
+    assert PASSWORD in shown.content.decode()
+    assert shown["Cache-Control"] == "no-store"
+    revealed = AuditEvent.objects.filter(action="provisioning.access_revealed")
+    assert revealed.count() == 1
+    _post(http, "service_access_reveal", server)
+    assert revealed.count() == 2
+
+
+def test_a_reboot_is_one_module_call_however_often_the_form_is_sent__PRV_01(
+    server, http, memory, django_capture_on_commit_callbacks
+):
+    memory.backend.machines[server.module_service_id] = "off"
+    data = {"operation": "reboot", "token": "page-token-1"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _post(http, "service_control", server, data).status_code == 302
+        assert _post(http, "service_control", server, data).status_code == 302
+    reboots = ProvisioningOperation.objects.filter(service=server, operation="reboot")
+    assert reboots.count() == 1
+    assert reboots.get().status == Status.DONE
+    assert memory.backend.machines[server.module_service_id] == "on"
+    assert not EquipmentApplication.objects.exists()
+
+
+def test_a_reinstall_needs_the_confirmation_and_names_the_image__PRV_01(
+    server, http, memory, django_capture_on_commit_callbacks
+):
+    data = {"operation": "reinstall", "token": "page-token-r", "os_image": "debian-12"}
+    assert _post(http, "service_control", server, data).status_code == 302
+    assert not ProvisioningOperation.objects.filter(operation="reinstall").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(http, "service_control", server, {**data, "confirm": "yes"})
+    call = ProvisioningOperation.objects.get(operation="reinstall")
+    assert (call.status, call.changes) == (Status.DONE, {"os_image": "debian-12"})
+    assert memory.backend.reinstalled == [(server.module_service_id, "debian-12")]
+
+
+def test_what_the_module_cannot_do_becomes_one_application_for_staff__SUP_02(
+    place, client_record, http
+):
+    fund(client_record, "12.28")
+    service = place().service  # the manual module: staff build it
+    service_activate(service=service, actor=new_staff("services.manage"))
+    data = {"operation": "reset_password", "token": "page-token-p"}
+    _post(http, "service_control", service, data)
+    _post(http, "service_control", service, {**data, "token": "page-token-q"})
+    application = EquipmentApplication.objects.get()
+    assert (application.service, application.action, application.client) == (
+        service,
+        ApplicationAction.PASSWORD_CHANGE,
+        client_record,
+    )
+    assert not ProvisioningOperation.objects.filter(operation="reset_password").exists()
+
+
+def test_controls_are_refused_while_the_service_is_suspended__PRV_01_SUP_02(server, http):
+    service_suspend(service=server, actor=new_staff("services.manage"), reason="Unpaid debt.")
+    response = _post(http, "service_control", server, {"operation": "reboot", "token": "tok-00042"})
+    assert response.status_code == 302
+    assert not ProvisioningOperation.objects.filter(operation="reboot").exists()
+    assert not EquipmentApplication.objects.exists()
+
+
+def test_another_client_can_never_control_or_reveal_this_server__PRV_01(
+    server, client, other_client
+):
+    client.force_login(other_client.owner)
+    for name in ("service_control", "service_access_reveal", "service_console"):
+        response = _post(client, name, server, {"operation": "reboot", "token": "tok-00099"})
+        assert response.status_code == 404, name
+    assert not ProvisioningOperation.objects.filter(operation="reboot").exists()
+    assert not AuditEvent.objects.filter(action="provisioning.access_revealed").exists()
+
+
+def test_staff_enter_access_details_with_the_permission_and_bad_input_names_the_field__PRV_01(
+    server,
+):
+    with pytest.raises(PermissionDenied):
+        service_access_set(service=server, details={"address": "x"}, actor=new_staff())
+    staff = new_staff("services.manage")
+    with pytest.raises(DomainError) as refused:
+        service_access_set(service=server, details={"bmc_port": "99999"}, actor=staff)
+    assert refused.value.fields == {"bmc_port": "a port number from 1 to 65535."}
+    service_access_set(
+        service=server, details={"bmc_address": "10.0.0.5", "password": ""}, actor=staff
+    )
+    assert access_details(server) == {
+        "address": "192.0.2.10",
+        "username": "root",
+        "bmc_address": "10.0.0.5",
+    }
+    assert "bmc_address" not in access_for_client(server)
