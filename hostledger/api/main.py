@@ -33,6 +33,7 @@ from hostledger.api.routers import (
     privacy_requests,
     privacy_staff,
     service_changes,
+    service_controls,
     services,
     signup,
     staff,
@@ -122,6 +123,7 @@ api.add_router("", payment_reversals.router)
 api.add_router("", invoices.router)
 api.add_router("", orders.router)
 api.add_router("", services.router)
+api.add_router("", service_controls.router)
 api.add_router("", service_changes.router)
 api.add_router("", interruptions.router)
 api.add_router("", acts.router)

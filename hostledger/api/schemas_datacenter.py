@@ -17,6 +17,7 @@ ApplicationActionName = Literal[
     "os_reinstall",
     "console_access",
     "part_replacement",
+    "password_change",
 ]
 ApplicationStatusName = Literal["submitted", "in_progress", "done", "refused", "failed"]
 EquipmentKindName = Literal["server", "storage", "switch", "router", "firewall", "power", "other"]
@@ -59,6 +60,10 @@ class ApplicationOut(Schema):
 
     id: str = Field(examples=[EXAMPLE_APPLICATION])
     action: ApplicationActionName
+    service: str | None = Field(
+        description="The service it was filed from, when it names no labelled equipment.",
+        examples=["svc_3k9d2m7q8w1x4z6v"],
+    )
     equipment_ids: list[str] = Field(examples=[["SRV-0042"]])
     details: str
     status: ApplicationStatusName
@@ -77,6 +82,7 @@ def application_row(application) -> dict:
     return {
         "id": application.public_id,
         "action": application.action,
+        "service": application.service.public_id if application.service_id else None,
         "equipment_ids": [item.equipment.equipment_id for item in application.items.all()],
         "details": application.details,
         "status": application.status,

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 
 from hostledger.api.schemas import PUBLIC_ID_PATTERN, InputSchema
+from hostledger.api.schemas_controls import StaffServiceAccessIn
 from hostledger.api.schemas_money import MoneyOut, multiline_text
 from hostledger.catalog.models import FamilyCode as FamilyCodes
 from hostledger.core.money import Money
@@ -310,6 +311,11 @@ class StaffServiceFilter(ServiceFilter):
 
 class ServiceActivateIn(InputSchema):
     note: multiline_text(400, "What was done, for the history.", ["Built on host hv-3"]) = ""
+    access: StaffServiceAccessIn | None = Field(
+        default=None,
+        description="Access details of the service built by hand (address, user name, "
+        "password; a dedicated server's BMC), kept encrypted (PRV-01).",
+    )
 
 
 class ServiceChangeIn(InputSchema):

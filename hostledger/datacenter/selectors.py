@@ -20,6 +20,7 @@ from hostledger.core.errors import NotFound
 from hostledger.core.registry import setting_value
 from hostledger.datacenter import conf
 from hostledger.datacenter.models import (
+    OPEN_APPLICATION_STATUSES,
     AccessLogEntry,
     AllocationStatus,
     ApplicationItem,
@@ -93,7 +94,7 @@ def service_equipment(service) -> list[Equipment]:
 
 def _applications() -> QuerySet[EquipmentApplication]:
     return EquipmentApplication.objects.select_related(
-        "client", "filed_by", "worked_by"
+        "client", "service", "filed_by", "worked_by"
     ).prefetch_related(
         Prefetch(
             "items",
@@ -105,6 +106,18 @@ def _applications() -> QuerySet[EquipmentApplication]:
 def client_applications(client) -> QuerySet[EquipmentApplication]:
     """The client's applications, newest first (SUP-02)."""
     return _applications().filter(client=client)
+
+
+def open_service_application(service, action: str) -> EquipmentApplication | None:
+    """The application for ``action`` filed from ``service``'s page that staff have not
+    finished yet, if any (SUP-02)."""
+    return (
+        EquipmentApplication.objects.filter(
+            service=service, action=action, status__in=OPEN_APPLICATION_STATUSES
+        )
+        .order_by("id")
+        .first()
+    )
 
 
 def client_application(client, public_id: str) -> EquipmentApplication:

@@ -17,11 +17,8 @@ from django.db import transaction
 from hostledger.accounts.models import AccessGrant
 from hostledger.core.errors import DomainError, PermissionDenied
 from hostledger.datacenter.actions.applications import application_file_for_service
-from hostledger.datacenter.models import (
-    OPEN_APPLICATION_STATUSES,
-    ApplicationAction,
-    EquipmentApplication,
-)
+from hostledger.datacenter.models import ApplicationAction, EquipmentApplication
+from hostledger.datacenter.selectors import open_service_application
 from hostledger.provisioning.controls import (
     operations_offered,
     service_console_open,
@@ -94,9 +91,7 @@ def service_control_request(
                 fields={"os_image": "choose the operating system to install."},
             )
         action = APPLICATION_OF[operation]
-        open_one = EquipmentApplication.objects.filter(
-            service=service, action=action, status__in=OPEN_APPLICATION_STATUSES
-        ).first()
+        open_one = open_service_application(service, action)
         if open_one is not None:
             return ControlRequested(application=open_one)
         application = application_file_for_service(

@@ -202,7 +202,8 @@ def service_console_open(*, service, actor) -> ConsoleLink:
             status=409,
         )
     module = get_module(service.module_name)
-    assert isinstance(module, ControlModule)
+    if not isinstance(module, ControlModule):
+        raise DomainError("module_cannot", "operation: this module offers no console.")
     try:
         link = module.console(request_for_service(service))
     except ModuleError as error:
@@ -210,7 +211,6 @@ def service_console_open(*, service, actor) -> ConsoleLink:
             "module_error",
             f"console: {error.message}",
             fields={"console": error.message},
-            status=502,
         ) from None
     record_audit_event(
         action="provisioning.console_opened",

@@ -216,6 +216,39 @@ class ServiceActivateForm(DomainErrorFormMixin, forms.Form):
         help_text="Optional; added to the history after the commencement deadline check.",
         widget=forms.Textarea({"rows": 2}),
     )
+    address = forms.CharField(
+        max_length=255, required=False, label="Address", help_text="IP address or host name."
+    )
+    username = forms.CharField(max_length=64, required=False, label="User name")
+    password = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Password",
+        help_text="Kept encrypted; the client reveals it in the panel, it is never mailed.",
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    bmc_address = forms.CharField(
+        max_length=255, required=False, label="BMC address", help_text="Dedicated servers."
+    )
+    bmc_username = forms.CharField(max_length=64, required=False, label="BMC user")
+    bmc_password = forms.CharField(
+        max_length=200,
+        required=False,
+        label="BMC password",
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+
+    ACCESS_FIELDS = (
+        "address",
+        "username",
+        "password",
+        "bmc_address",
+        "bmc_username",
+        "bmc_password",
+    )
+
+    def access_details(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.ACCESS_FIELDS}
 
 
 class ServiceHostNameForm(DomainErrorFormMixin, forms.Form):

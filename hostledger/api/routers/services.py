@@ -47,6 +47,7 @@ from hostledger.api.schemas_orders import (
 from hostledger.catalog import selectors as catalog
 from hostledger.catalog.models import FamilyCode
 from hostledger.core.errors import NotFound
+from hostledger.flows.service_activation import service_activate_with_access
 from hostledger.subscriptions import actions, selectors
 
 router = Router(tags=["Services"])
@@ -312,7 +313,12 @@ def staff_service_activate(request: HttpRequest, service_id: ServiceId, payload:
     services.manage."""
     accounts.require_staff_permission(request.user, perms.SERVICES_MANAGE)
     service = selectors.staff_service(service_id)
-    actions.service_activate(service=service, actor=request.user, note=payload.note)
+    service_activate_with_access(
+        service=service,
+        actor=request.user,
+        note=payload.note,
+        access=payload.access.model_dump() if payload.access else None,
+    )
     return _staff_detail(service_id)
 
 

@@ -17,10 +17,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.accounts import permissions as perms
 from hostledger.core.errors import DomainError
+from hostledger.flows.service_activation import service_activate_with_access
+from hostledger.provisioning.access import access_details
+from hostledger.provisioning.modules.registry import unavailable_modules
 from hostledger.provisioning.selectors import service_operations
 from hostledger.subscriptions import selectors
 from hostledger.subscriptions.actions import (
-    service_activate,
     service_host_name_set,
     service_resume,
     service_suspend,
@@ -119,6 +121,7 @@ def _service_page(request, service, *, bound: dict | None = None, status: int = 
         "periods": selectors.service_periods(service),
         "add_ons": list(service.add_ons.all()),
         "operations": list(service_operations(service)),
+        "access_details": access_details(service),
         "usage": selectors.pool_usage(service) if service.family.code == "cloud" else None,
         "servers": list(selectors.pool_servers(service)) if service.family.code == "cloud" else [],
         "is_overdue": service.commencement_overdue(today),
@@ -150,7 +153,12 @@ def service_activate_view(request, public_id):
     form = ServiceActivateForm(request.POST, prefix="activate")
     if form.is_valid():
         try:
-            service_activate(service=service, actor=request.user, note=form.cleaned_data["reason"])
+            service_activate_with_access(
+                service=service,
+                actor=request.user,
+                note=form.cleaned_data["reason"],
+                access=form.access_details(),
+            )
         except DomainError as error:
             _show_error(form, error)
         else:
@@ -234,5 +242,6 @@ def activation_queue(request):
         "rows": rows,
         "overdue": sum(1 for row in rows if row.is_overdue),
         "activate_form": ServiceActivateForm(prefix="activate"),
+        "unavailable_modules": unavailable_modules(),
     }
     return render(request, "web/staff/services/activation_queue.html", context)
