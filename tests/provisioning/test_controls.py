@@ -18,6 +18,7 @@ from hostledger.provisioning.models import ProvisioningOperation
 from hostledger.provisioning.modules import registry
 from hostledger.subscriptions.actions import service_activate, service_suspend
 from hostledger.subscriptions.models import ServiceStatus
+from tests.api.conftest import api_by_token, error_of, make_staff_user
 from tests.provisioning.memory_module import MemoryBackend, MemoryModule
 from tests.subscriptions.factories import fund, new_staff
 
@@ -175,3 +176,72 @@ def test_staff_enter_access_details_with_the_permission_and_bad_input_names_the_
         "bmc_address": "10.0.0.5",
     }
     assert "bmc_address" not in access_for_client(server)
+
+
+# ---- the same through the API ---------------------------------------------------------------
+
+
+def test_the_api_reads_access_reveals_and_queues_controls_once_per_token__PRV_01(
+    server, client_record, memory, django_capture_on_commit_callbacks
+):
+    api = api_by_token(client_record.owner)
+    path = f"/services/{server.public_id}"
+    shown = api.get(f"{path}/access").json()
+    assert shown == {
+        "address": "192.0.2.10",
+        "username": "root",
+        "panel_url": "",
+        "secrets": ["password"],
+        "power_state": "on",
+        "controls_by_module": ["power_on", "power_off", "reboot", "reinstall"],
+        "console": True,
+    }
+    assert api.post(f"{path}/access/reveal").json() == {"password": PASSWORD, "licence_key": None}
+
+    body = {"operation": "power_off", "token": "api-token-01"}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = api.post(f"{path}/controls", body)
+        again = api.post(f"{path}/controls", body)
+    assert first.status_code == again.status_code == 202
+    assert first.json()["call"]["id"] == again.json()["call"]["id"]
+    assert memory.backend.machines[server.module_service_id] == "off"
+    calls = api.get(f"{path}/calls").json()["items"]
+    assert [call["operation"] for call in calls] == ["power_off", "create"]
+
+    refused = api.post(f"{path}/controls", {"operation": "reinstall", "token": "api-token-02"})
+    assert refused.status_code == 400
+    assert error_of(refused)["fields"] == {"confirm": "must be true for a reinstall"}
+    console = api.post(f"{path}/console").json()
+    assert console["url"] == f"https://console.example/{server.module_service_id}"
+
+
+def test_another_client_and_a_reader_cannot_control_through_the_api__PRV_01(server, other_client):
+    stranger = api_by_token(other_client.owner)
+    path = f"/services/{server.public_id}"
+    body = {"operation": "reboot", "token": "api-token-03"}
+    assert stranger.get(f"{path}/access").status_code == 404
+    assert stranger.post(f"{path}/access/reveal").status_code == 404
+    assert stranger.post(f"{path}/controls", body).status_code == 404
+    assert not ProvisioningOperation.objects.filter(operation="reboot").exists()
+
+
+def test_staff_activate_a_hand_built_server_with_its_access_details__PRV_01_CAT_03(
+    place, client_record
+):
+    fund(client_record, "12.28")
+    service = place().service
+    staff = make_staff_user("administrator")
+    api = api_by_token(staff)
+    answer = api.post(
+        f"/staff/services/{service.public_id}/activate",
+        {"note": "Racked.", "access": {"address": "198.51.100.7", "password": "Hand-Built-99"}},
+    )
+    assert answer.status_code == 200, answer.content
+    service.refresh_from_db()
+    assert service.status == ServiceStatus.ACTIVE
+    assert access_details(service) == {"address": "198.51.100.7", "password": "Hand-Built-99"}
+    bad = api.post(
+        f"/staff/services/{service.public_id}/activate",
+        {"access": {"bmc_port": "0"}},
+    )
+    assert bad.status_code == 400
