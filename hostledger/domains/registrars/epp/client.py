@@ -573,10 +573,18 @@ class EppClient:
                     f"{HEADER.size + 1} to {self.config.max_frame_bytes})"
                 )
             payload = self._read_exactly(length - HEADER.size, deadline)
+        except _ClosedError as error:
+            self.close()
+            raise RegistrarError(
+                f"The registry {self.config.host}:{self.config.port} closed the connection "
+                f"while HostLedger was reading {what} ({error}).",
+                retry_can_help=True,
+                code="connection_failed",
+            ) from None
         except _FrameError as error:
             self.close()
             raise RegistrarError(
-                f"The registry sent a broken frame while reading {what}: {error}.",
+                f"The registry sent a broken frame while HostLedger was reading {what}: {error}.",
                 retry_can_help=True,
                 code="protocol_error",
             ) from None
@@ -597,7 +605,7 @@ class EppClient:
     def _read_exactly(self, count: int, deadline: float) -> bytes:
         sock = self._socket
         if sock is None:
-            raise _FrameError("the connection is closed")
+            raise _ClosedError("the session was closed")
         chunks: list[bytes] = []
         remaining = count
         while remaining:
@@ -607,9 +615,7 @@ class EppClient:
             sock.settimeout(left)
             chunk = sock.recv(min(remaining, 65536))
             if not chunk:
-                raise _FrameError(
-                    f"the connection closed {count - remaining} bytes into a {count}-byte read"
-                )
+                raise _ClosedError(f"after {count - remaining} of {count} bytes")
             chunks.append(chunk)
             remaining -= len(chunk)
         return b"".join(chunks)
@@ -645,6 +651,10 @@ class EppClient:
 
 
 class _FrameError(Exception):
+    pass
+
+
+class _ClosedError(Exception):
     pass
 
 

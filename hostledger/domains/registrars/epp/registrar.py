@@ -223,7 +223,6 @@ class EppRegistrar:
             if self._client is not None:
                 self._client.logout()
             self._client = EppClient(settings.config)
-        self._client.ensure_session()
         return settings, self._client
 
     def close(self) -> None:
