@@ -535,7 +535,8 @@ def test_tls_without_a_client_certificate_is_refused(server, certificates):
     client = EppClient(config_for(server, certificates, cert_file="", key_file=""))
     with pytest.raises(RegistrarError) as refused:
         client.ensure_session()
-    assert refused.value.code in {"tls_refused", "connection_failed"}
+    assert (refused.value.code, refused.value.retry_can_help) == ("tls_refused", False)
+    assert "CERTIFICATE_REQUIRED" in refused.value.message
 
 
 def test_a_client_certificate_of_an_unknown_ca_is_refused(server, certificates):
@@ -550,7 +551,8 @@ def test_a_client_certificate_of_an_unknown_ca_is_refused(server, certificates):
     failures, logins = server.handshake_failures, server.logins
     with pytest.raises(RegistrarError) as refused:
         client.ensure_session()
-    assert refused.value.code in {"tls_refused", "connection_failed"}
+    assert (refused.value.code, refused.value.retry_can_help) == ("tls_refused", False)
+    assert "UNKNOWN_CA" in refused.value.message
     _wait_for(lambda: server.handshake_failures > failures)
     assert server.logins == logins  # no session was opened for it
 
