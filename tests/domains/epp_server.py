@@ -346,6 +346,7 @@ class EppTestServer:
         self._stall: tuple[float, bool] | None = None
         self._lie: int | None = None
         self.chunk: tuple[int, float] | None = None
+        self.pending_creates = False
 
     # --- steering ---------------------------------------------------------------------------
 
@@ -374,6 +375,12 @@ class EppTestServer:
         """Write every answer in pieces of ``size`` bytes with a pause between them."""
         self.chunk = (size, pause)
 
+    def hold_creates(self) -> None:
+        """Answer domain creates with 1001 "action pending" and keep the new domains in
+        ``pendingCreate``, as registries that check names by hand do."""
+        with self._lock:
+            self.pending_creates = True
+
     def reset_steering(self) -> None:
         with self._lock:
             self._fail = None
@@ -381,6 +388,7 @@ class EppTestServer:
             self._stall = None
             self._lie = None
             self.chunk = None
+            self.pending_creates = False
 
     def add_foreign_domain(self, name: str, *, auth: str, expires: dt.date) -> None:
         """A domain held by another registrar, for transfers."""
@@ -940,7 +948,7 @@ class EppTestServer:
             registrant=registrant,
             contacts=contacts,
             hosts=hosts,
-            statuses={"ok"},
+            statuses={"pendingCreate"} if self.pending_creates else {"ok"},
             ds=ds,
         )
         self.domains[name] = domain
@@ -948,7 +956,7 @@ class EppTestServer:
         etree.SubElement(data, q(DOMAIN, "name")).text = name
         etree.SubElement(data, q(DOMAIN, "crDate")).text = _stamp(now)
         etree.SubElement(data, q(DOMAIN, "exDate")).text = _expiry_stamp(domain.expires)
-        return self._response(1000, cl_trid, res_data=data)
+        return self._response(1001 if self.pending_creates else 1000, cl_trid, res_data=data)
 
     def _ds_list(self, session, extension, verb: str, part: str | None = None):
         holder = extension.find(q(SECDNS, verb)) if extension is not None else None

@@ -280,6 +280,16 @@ def test_create_delivered_twice_creates_once_and_a_taken_name_is_refused__DOM_02
     assert (taken.value.code, taken.value.retry_can_help) == ("2302", False)
 
 
+def test_a_create_pending_at_the_registry_is_not_registered_yet__DOM_02(registrar, handles, server):
+    server.hold_creates()
+    pending = new_domain(registrar, handles)
+    assert pending.registered is False and pending.statuses == ("pendingCreate",)
+    assert registrar.info(pending.name).registered is False
+
+    server.domains[pending.name].statuses = {"ok"}  # the registry finished its checks
+    assert registrar.info(pending.name).registered is True
+
+
 def test_create_outside_the_sold_zones_is_refused_before_the_registry__DOM_02(
     registrar, handles, server
 ):
