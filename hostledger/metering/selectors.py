@@ -149,3 +149,14 @@ def service_usage(service: Service, *, period: UsagePeriod) -> ServiceUsage:
         )
     total = Money.total((line.amount for line in lines), CATALOG_CURRENCY)
     return ServiceUsage(service=service, period=period, lines=lines, total=total)
+
+
+def last_window_end(service: Service, *, source: str):
+    """The end of the latest usage window recorded for ``service`` from ``source``, or None:
+    where a collector resumes (BIL-08)."""
+    return (
+        UsageRecord.objects.filter(service=service, source=source)
+        .order_by("-window_end")
+        .values_list("window_end", flat=True)
+        .first()
+    )

@@ -358,3 +358,14 @@ def live_services_by_host_name(host_name: str) -> list[Service]:
         .exclude(status__in=[ServiceStatus.PENDING, ServiceStatus.TERMINATED])
         .order_by("id")
     )
+
+
+def live_services_on_modules(module_names: list[str]):
+    """Active services run by one of the named provisioning modules, in id order, read in
+    chunks (the hourly usage collection walks them one by one)."""
+    return (
+        _services()
+        .filter(status=ServiceStatus.ACTIVE, module_name__in=module_names)
+        .order_by("id")
+        .iterator(chunk_size=500)
+    )

@@ -3,12 +3,15 @@ which really keeps state (the contract itself, the controls, the service page)."
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from hostledger.provisioning.modules.interface import (
     Capability,
     ConsoleLink,
     ModuleError,
     ModuleResult,
     PowerState,
+    UsageReading,
 )
 
 
@@ -16,6 +19,7 @@ class MemoryBackend:
     def __init__(self):
         self.machines: dict[str, str] = {}
         self.reinstalled: list[tuple[str, str]] = []
+        self.usage_calls = 0
         self.fault = ""
 
     def resources(self) -> int:
@@ -76,7 +80,29 @@ class MemoryModule:
         return ModuleResult.done()
 
     def capabilities(self, request):
-        return frozenset({Capability.POWER, Capability.REINSTALL, Capability.CONSOLE})
+        return frozenset(
+            {Capability.POWER, Capability.REINSTALL, Capability.CONSOLE, Capability.USAGE}
+        )
+
+    def usage(self, request, *, since, until):
+        """One reading of outbound traffic per whole hour in [since, until): 1.5 GB each."""
+        readings = []
+        start = since.replace(minute=0, second=0, microsecond=0)
+        while start + timedelta(hours=1) <= until:
+            end = start + timedelta(hours=1)
+            if start >= since:
+                readings.append(
+                    UsageReading(
+                        item_code="traffic-gb",
+                        quantity="1.5",
+                        started_at=start,
+                        ended_at=end,
+                        key=f"{self._name(request)}:{start:%Y%m%d%H}",
+                    )
+                )
+            start = end
+        self.backend.usage_calls += 1
+        return readings
 
     def reinstall(self, request):
         self.backend.reinstalled.append((self._name(request), request.changes.get("os_image")))

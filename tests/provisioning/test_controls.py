@@ -4,13 +4,18 @@ queued once per request, and what the module cannot do filed as an application f
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.urls import reverse
 
+from hostledger.catalog.actions import metered_item_create
 from hostledger.core.errors import DomainError, PermissionDenied
 from hostledger.core.models import AuditEvent
 from hostledger.datacenter.models import ApplicationAction, EquipmentApplication
+from hostledger.flows.usage_collection import usage_collect
+from hostledger.metering.models import UsageRecord
 from hostledger.provisioning.access import access_details, access_for_client
 from hostledger.provisioning.actions import provisioning_operation_run
 from hostledger.provisioning.controls import service_access_set
@@ -245,3 +250,33 @@ def test_staff_activate_a_hand_built_server_with_its_access_details__PRV_01_CAT_
         {"access": {"bmc_port": "0"}},
     )
     assert bad.status_code == 400
+
+
+# ---- usage read from the module feeds metered billing ------------------------------------------
+
+
+def test_usage_read_from_the_module_is_recorded_once_per_hour__BIL_08_PRV_01(
+    server, shop, memory, time_machine
+):
+    metered_item_create(
+        family=shop.vps_start.family,
+        code="traffic-gb",
+        name="Outbound traffic",
+        unit="GB",
+        unit_price="0.01",
+        actor=None,
+    )
+    now = server.activated_at + timedelta(hours=3, minutes=20)
+    time_machine.move_to(now + timedelta(hours=2), tick=False)
+    first = usage_collect(now=now)
+    assert (first.services, first.stored, first.failed) == (1, first.readings, 0)
+    assert first.readings >= 2
+    records = UsageRecord.objects.filter(service=server, source="module:memory")
+    assert records.count() == first.readings
+    assert all(record.window_end <= now for record in records)
+
+    again = usage_collect(now=now)  # a rerun reads nothing new
+    assert (again.readings, again.stored) == (0, 0)
+    later = usage_collect(now=now + timedelta(hours=2))
+    assert later.stored == 2
+    assert records.all().count() == first.readings + 2
