@@ -104,17 +104,28 @@ def open_connection(
     when the hypervisor cannot be reached or does not answer in time."""
     start_event_loop()
     outcome: dict = {}
+    given_up = threading.Event()
+    lock = threading.Lock()
 
     def attempt() -> None:
         try:
-            outcome["connection"] = libvirt.open(uri)
+            connection = libvirt.open(uri)
         except libvirt.libvirtError as error:
             outcome["error"] = error
+            return
+        with lock:
+            if given_up.is_set():  # the caller stopped waiting: nobody will use it
+                _close_quietly(connection)
+            else:
+                outcome["connection"] = connection
 
     opener = threading.Thread(target=attempt, name="libvirt-open", daemon=True)
     opener.start()
     opener.join(timeout)
-    if opener.is_alive():
+    with lock:
+        if not outcome:
+            given_up.set()
+    if given_up.is_set():
         raise ModuleError(
             f"libvirt at {uri} did not answer within {timeout:g} s.",
             retry_can_help=True,

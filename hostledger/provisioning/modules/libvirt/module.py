@@ -21,11 +21,13 @@ never written to the domain definition, to ``module_data`` or to a message.
 
 Errors: an unreachable or silent hypervisor fails with ``retry_can_help=True``; a refusal by
 libvirt (an invalid definition, an inactive storage pool, no space, a missing image) fails
-with ``retry_can_help=False`` and libvirt's own words.
+with ``retry_can_help=False`` and libvirt's own words. The calls answer such failures as
+failed results; ``console`` and ``usage`` raise them as :class:`ModuleError`.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -58,6 +60,20 @@ SERVER_CAPABILITIES = frozenset(
 )
 POOL_CAPABILITIES = frozenset({Capability.USAGE})
 QUANTITY = Decimal("0.000001")
+
+
+def answers_failures(call):
+    """Let a call answer a :class:`ModuleError` as a failed :class:`ModuleResult` with the
+    same words and the same ``retry_can_help``, as the job would record it."""
+
+    @functools.wraps(call)
+    def answered(self, request: ServiceRequest) -> ModuleResult:
+        try:
+            return call(self, request)
+        except ModuleError as error:
+            return ModuleResult.failed(error.message, retry_can_help=error.retry_can_help)
+
+    return answered
 
 
 @dataclass(frozen=True)
@@ -144,6 +160,7 @@ class LibvirtModule:
 
     # -- the life of a service ---------------------------------------------------------------
 
+    @answers_failures
     def create(self, request: ServiceRequest) -> ModuleResult:
         """Build and start the server (once however often it is delivered); for a cloud pool,
         check the storage pool its servers will use."""
@@ -200,10 +217,12 @@ class LibvirtModule:
             access=self._access(target, access),
         )
 
+    @answers_failures
     def suspend(self, request: ServiceRequest) -> ModuleResult:
         """Pause the server (or every server of a pool) in memory (``virDomainSuspend``)."""
         return self._each(request, hypervisor.pause, "suspended")
 
+    @answers_failures
     def resume(self, request: ServiceRequest) -> ModuleResult:
         """Run the server (or every server of a pool) again: resumed if paused, started if
         it was off."""
@@ -229,6 +248,7 @@ class LibvirtModule:
             retry_can_help=False,
         )
 
+    @answers_failures
     def terminate(self, request: ServiceRequest) -> ModuleResult:
         """Power off and undefine the server (every server of a pool) and delete its disk;
         a server already gone is done."""
@@ -249,6 +269,7 @@ class LibvirtModule:
             hypervisor.delete_volume(pool, f"{target.name}.qcow2")
         return ModuleResult.done(f"{len(domains)} domain(s) removed.")
 
+    @answers_failures
     def change_plan(self, request: ServiceRequest) -> ModuleResult:
         """Give the server the vCPUs, memory and disk of ``changes["specs"]``: in its
         definition, and at once where the running guest allows. A cloud pool's new size
@@ -292,15 +313,18 @@ class LibvirtModule:
             raise ModuleError(f"There is no domain {target.name}.", retry_can_help=False)
         return domain
 
+    @answers_failures
     def power_on(self, request: ServiceRequest) -> ModuleResult:
         hypervisor.start(self._server(request))
         return ModuleResult.done("Powered on.")
 
+    @answers_failures
     def power_off(self, request: ServiceRequest) -> ModuleResult:
         """Power off at once, like holding the power button (``virDomainDestroy``)."""
         hypervisor.stop(self._server(request))
         return ModuleResult.done("Powered off.")
 
+    @answers_failures
     def reboot(self, request: ServiceRequest) -> ModuleResult:
         """Reset the server (``virDomainReset``); a server that is off is started."""
         hypervisor.reset(self._server(request))
@@ -313,6 +337,7 @@ class LibvirtModule:
         except ModuleError:
             return PowerState.UNKNOWN
 
+    @answers_failures
     def reinstall(self, request: ServiceRequest) -> ModuleResult:
         """Install ``changes["os_image"]`` afresh: the server is powered off, its disk
         replaced by a copy of the image's volume of the same size, and started again with a
