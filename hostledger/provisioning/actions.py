@@ -246,6 +246,25 @@ def operations_close_open(*, service, message: str) -> int:
     )
 
 
+def operations_close_open_with_key_prefix(*, service, key_prefix: str, message: str) -> int:
+    """Cancel the calls of ``service`` whose key starts with ``key_prefix`` and that are
+    queued, waiting or due for a retry (not one a worker is running); used when a server of a
+    cloud pool is deleted, so that its create or resize still waiting for a retry builds
+    nothing afterwards (ORD-05). Runs in the caller's transaction; returns how many."""
+    now = timezone.now()
+    return ProvisioningOperation.objects.filter(
+        service=service,
+        key__startswith=key_prefix,
+        status__in=(Status.QUEUED, Status.WAITING, Status.RETRYING),
+    ).update(
+        status=Status.CANCELLED,
+        finished_at=now,
+        updated_at=now,
+        next_attempt_at=None,
+        message=message[:MESSAGE_MAX_CHARS],
+    )
+
+
 def _locked_operation(operation: ProvisioningOperation) -> ProvisioningOperation:
     locked = ProvisioningOperation.objects.select_for_update().filter(pk=operation.pk).first()
     if locked is None:

@@ -5,11 +5,19 @@ A cloud service is a pool of CPU, memory and disk (the tariff's ``cpu``, ``ram_g
 servers in it; the sums of the live servers' resources never exceed the pool. Every change
 locks the pool's service row first, so concurrent requests are checked one after the other
 and cannot together overrun the pool.
+
+Where the pool's provisioning module builds pool servers itself (a module with
+``builds_pool_servers``, such as ``libvirt``), each change also queues that module's call on
+the pool's service, in the same transaction as the change: ``create``, ``change_plan`` or
+``terminate`` with ``changes["pool_server"]`` naming the server. The call's key
+(``pool:<server id>:create``, ``…:resize:<random>``, ``…:delete``) makes a retried job build
+once. A pool run by hand (the ``manual`` module) queues nothing; staff build its servers.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +26,12 @@ from hostledger.accounts.validation import FieldErrors
 from hostledger.catalog.models import FamilyCode, OsImage
 from hostledger.catalog.selectors import check_os_image_offered
 from hostledger.core.errors import DomainError
+from hostledger.provisioning.actions import (
+    operations_close_open_with_key_prefix,
+    provisioning_operation_queue,
+)
+from hostledger.provisioning.modules.interface import Operation
+from hostledger.provisioning.modules.registry import get_module, module_names
 from hostledger.subscriptions.models import RESOURCE_NAMES, PoolServer, Service, ServiceStatus
 from hostledger.subscriptions.selectors import pool_capacity, pool_used
 
@@ -102,6 +116,30 @@ def _check_fits(pool: Service, wanted: dict[str, int], used: dict[str, int]) -> 
         raise DomainError("pool_exceeded", summary, fields=problems)
 
 
+def _module_builds_servers(pool: Service) -> bool:
+    """Whether the pool's module builds its servers (PRV-01). A module that is not installed
+    here counts as one that does: the call is queued and fails where staff see it, rather
+    than the server silently never being built."""
+    if not pool.module_name:
+        return False
+    if pool.module_name not in module_names():
+        return True
+    return bool(getattr(get_module(pool.module_name), "builds_pool_servers", False))
+
+
+def _queue_server_call(pool: Service, server: PoolServer, operation: Operation, step: str) -> None:
+    """Queue the module call that builds, resizes or removes ``server`` (ORD-05, PRV-02)."""
+    if not _module_builds_servers(pool):
+        return
+    changes: dict = {"pool_server": server.public_id, "name": server.name}
+    if operation != Operation.TERMINATE:
+        changes["specs"] = {name: getattr(server, name) for name in RESOURCE_NAMES}
+        changes["os_image"] = server.os_image.code
+    provisioning_operation_queue(
+        service=pool, operation=operation, key=f"pool:{server.public_id}:{step}", changes=changes
+    )
+
+
 def _locked_server(server, pool: Service) -> PoolServer:
     current = (
         PoolServer.objects.select_for_update()
@@ -118,7 +156,8 @@ def pool_server_create(
     *, service: Service, name, cpu, ram_gb, disk_gb, os_image, actor
 ) -> PoolServer:
     """Create a server inside a cloud pool (ORD-05): its CPU, memory and disk must fit in
-    what the pool's live servers leave free. Race-safe: the pool's row is locked first."""
+    what the pool's live servers leave free. Race-safe: the pool's row is locked first. The
+    pool's module is asked to build it where it builds pool servers (PRV-01)."""
     errors = FieldErrors()
     cleaned_name = _clean_name(name, errors)
     resources = _clean_resources(
@@ -135,6 +174,7 @@ def pool_server_create(
     server = PoolServer.objects.create(
         service=pool, name=cleaned_name, os_image=os_image, created_by=actor, **resources
     )
+    _queue_server_call(pool, server, Operation.CREATE, "create")
     audit(
         "pool_server_created",
         actor=actor,
@@ -167,6 +207,7 @@ def pool_server_resize(
     before = {name: getattr(current, name) for name in RESOURCE_NAMES}
     PoolServer.objects.filter(pk=current.pk).update(**wanted, updated_at=timezone.now())
     current.refresh_from_db()
+    _queue_server_call(pool, current, Operation.CHANGE_PLAN, f"resize:{secrets.token_hex(8)}")
     audit(
         "pool_server_resized",
         actor=actor,
@@ -179,7 +220,8 @@ def pool_server_resize(
 
 @transaction.atomic
 def pool_server_delete(*, server: PoolServer, actor) -> PoolServer:
-    """Delete a server of a cloud pool (ORD-05); its resources are free again at once."""
+    """Delete a server of a cloud pool (ORD-05); its resources are free again at once. Its
+    module calls not yet run are cancelled and the module is asked to remove it (PRV-01)."""
     if not isinstance(server, PoolServer):
         raise DomainError("not_found", "No such server in this pool.", status=404)
     pool = _locked_pool(server.service)
@@ -187,6 +229,12 @@ def pool_server_delete(*, server: PoolServer, actor) -> PoolServer:
     now = timezone.now()
     PoolServer.objects.filter(pk=current.pk).update(deleted_at=now, updated_at=now)
     current.refresh_from_db()
+    operations_close_open_with_key_prefix(
+        service=pool,
+        key_prefix=f"pool:{current.public_id}:",
+        message=f"Server {current.name} was deleted before this call ran.",
+    )
+    _queue_server_call(pool, current, Operation.TERMINATE, "delete")
     audit(
         "pool_server_deleted",
         actor=actor,
