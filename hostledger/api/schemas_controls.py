@@ -37,6 +37,10 @@ class ServiceAccessOut(Schema):
 class ServiceSecretsOut(Schema):
     password: str | None = None
     licence_key: str | None = None
+    servers: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="For a cloud pool: the secrets of each server, by the server's id.",
+    )
 
 
 class ServiceControlIn(InputSchema):

@@ -5,6 +5,7 @@ controls (staff entering them); read by modules through ``ServiceRequest.access`
 from __future__ import annotations
 
 import json
+import re
 
 from hostledger.core.errors import DomainError
 from hostledger.provisioning.models import ServiceAccess
@@ -35,6 +36,33 @@ STAFF_FIELDS = ("bmc_address", "bmc_port", "bmc_username", "bmc_password")
 the client."""
 
 
+SERVER_KEY = re.compile(r"^(vsr_[a-z0-9]{4,20})\.([a-z_]+)$")
+"""Access details of a server inside a cloud pool are kept on the pool's service under
+``<server public id>.<field>`` (ORD-05)."""
+
+
+def _field_of(name) -> str | None:
+    if not isinstance(name, str):
+        return None
+    if name in ACCESS_FIELDS:
+        return name
+    matched = SERVER_KEY.match(name)
+    if matched and matched.group(2) in ACCESS_FIELDS:
+        return matched.group(2)
+    return None
+
+
+def secret_field(name: str) -> bool:
+    """Whether the detail ``name`` (of the service or of a pool server) is a secret."""
+    return _field_of(name) in SECRET_FIELDS
+
+
+def server_access(details: dict[str, str], server_id: str) -> dict[str, str]:
+    """The access details of one pool server among a pool's details."""
+    prefix = f"{server_id}."
+    return {key[len(prefix) :]: value for key, value in details.items() if key.startswith(prefix)}
+
+
 def clean_access_details(details) -> dict[str, str]:
     """The access details in ``details`` checked field by field; unknown names, values that
     are not text or too long, and control characters are refused naming the field. An empty
@@ -43,7 +71,8 @@ def clean_access_details(details) -> dict[str, str]:
         raise _invalid("access", "expected an object of access details.")
     cleaned: dict[str, str] = {}
     for name, value in details.items():
-        if name not in ACCESS_FIELDS:
+        field = _field_of(name)
+        if field is None:
             raise _invalid(str(name)[:40], f"not an access detail; use {', '.join(ACCESS_FIELDS)}.")
         if value is None:
             value = ""
@@ -52,11 +81,11 @@ def clean_access_details(details) -> dict[str, str]:
         if not isinstance(value, str):
             raise _invalid(name, "expected text.")
         value = value.strip()
-        if len(value) > ACCESS_FIELDS[name]:
-            raise _invalid(name, f"at most {ACCESS_FIELDS[name]} characters.")
+        if len(value) > ACCESS_FIELDS[field]:
+            raise _invalid(name, f"at most {ACCESS_FIELDS[field]} characters.")
         if any(ord(char) < 32 for char in value):
             raise _invalid(name, "control characters are not allowed.")
-        if name == "bmc_port" and value and not (value.isdigit() and 0 < int(value) < 65536):
+        if field == "bmc_port" and value and not (value.isdigit() and 0 < int(value) < 65536):
             raise _invalid(name, "a port number from 1 to 65535.")
         cleaned[name] = value
     return cleaned
@@ -71,7 +100,7 @@ def access_details(service) -> dict[str, str]:
         stored = json.loads(row.details)
     except ValueError:
         return {}
-    return {key: str(value) for key, value in stored.items() if key in ACCESS_FIELDS}
+    return {key: str(value) for key, value in stored.items() if _field_of(key)}
 
 
 def access_for_client(service) -> dict[str, object]:
@@ -81,9 +110,12 @@ def access_for_client(service) -> dict[str, object]:
     shown = {
         key: value
         for key, value in details.items()
-        if key not in SECRET_FIELDS and key not in STAFF_FIELDS and value
+        if key in ACCESS_FIELDS and key not in SECRET_FIELDS and key not in STAFF_FIELDS and value
     }
     shown["secrets"] = [key for key in SECRET_FIELDS if details.get(key)]
+    shown["server_secrets"] = any(
+        "." in key and secret_field(key) and value for key, value in details.items()
+    )
     return shown
 
 

@@ -24,9 +24,9 @@ from hostledger.accounts.models import AccessGrant
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError, PermissionDenied
 from hostledger.provisioning.access import (
-    SECRET_FIELDS,
     access_details,
     clean_access_details,
+    secret_field,
     service_access_merge,
 )
 from hostledger.provisioning.actions import provisioning_operation_queue, service_request
@@ -78,13 +78,14 @@ def service_access_set(*, service, details, actor) -> dict[str, str]:
 @transaction.atomic
 def service_access_reveal(*, service, access, actor) -> dict[str, str]:
     """The secrets of the service's access details for its client (the owner or a trusted
-    user with the services scope, ACC-06); every reveal is audited (PRV-01)."""
+    user with the services scope, ACC-06): ``password``, ``licence_key``, and for a cloud pool
+    ``<server id>.password`` of each server; every reveal is audited (PRV-01)."""
     if service.client_id != access.client.pk:
         raise DomainError("not_found", "No such service.", status=404)
     if not access.can_read(SERVICES_AREA):
         raise PermissionDenied("Your access to this account does not include services.")
     details = access_details(service)
-    secrets = {key: details[key] for key in SECRET_FIELDS if details.get(key)}
+    secrets = {key: value for key, value in details.items() if secret_field(key) and value}
     record_audit_event(
         action="provisioning.access_revealed",
         actor=actor,

@@ -78,6 +78,7 @@ def test_access_details_from_the_module_are_kept_encrypted_and_shown_without_sec
         "address": "192.0.2.10",
         "username": "root",
         "secrets": ["password"],
+        "server_secrets": False,
     }
 
     page = http.get(reverse("web:service_detail", args=[server.public_id]))
@@ -201,7 +202,11 @@ def test_the_api_reads_access_reveals_and_queues_controls_once_per_token__PRV_01
         "controls_by_module": ["power_on", "power_off", "reboot", "reinstall"],
         "console": True,
     }
-    assert api.post(f"{path}/access/reveal").json() == {"password": PASSWORD, "licence_key": None}
+    assert api.post(f"{path}/access/reveal").json() == {
+        "password": PASSWORD,
+        "licence_key": None,
+        "servers": {},
+    }
 
     body = {"operation": "power_off", "token": "api-token-01"}
     with django_capture_on_commit_callbacks(execute=True):

@@ -90,7 +90,17 @@ def service_access_secrets(
     account's audit trail (PRV-01)."""
     access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     service = selectors.client_service(access.client, service_id)
-    return service_access_reveal(service=service, access=access, actor=request.user)
+    revealed = service_access_reveal(service=service, access=access, actor=request.user)
+    servers: dict[str, dict[str, str]] = {}
+    for key, value in revealed.items():
+        server_id, dot, field = key.partition(".")
+        if dot:
+            servers.setdefault(server_id, {})[field] = value
+    return {
+        "password": revealed.get("password"),
+        "licence_key": revealed.get("licence_key"),
+        "servers": servers,
+    }
 
 
 @router.post(

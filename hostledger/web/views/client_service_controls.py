@@ -22,7 +22,7 @@ from hostledger.flows.service_controls import (
     service_console_request,
     service_control_request,
 )
-from hostledger.provisioning.access import access_for_client
+from hostledger.provisioning.access import access_details, access_for_client, server_access
 from hostledger.provisioning.controls import (
     CONTROL_STATUSES,
     operations_offered,
@@ -50,11 +50,17 @@ CONTROL_LABELS = {
 def controls_context(service, access) -> dict:
     """What the service page shows of the service's access and controls."""
     if service.status not in CONTROL_STATUSES and not service.activated_at:
-        return {"controls": None}
+        return {"controls": None, "server_addresses": {}}
+    details = access_details(service)
+    server_addresses = {
+        server.public_id: server_access(details, server.public_id).get("address", "")
+        for server in service.pool_servers.filter(deleted_at__isnull=True)
+    }
     offered = set(operations_offered(service))
     active = service.status in CONTROL_STATUSES
     images = [image for image in os_images_for_family(service.family)]
     return {
+        "server_addresses": server_addresses,
         "controls": {
             "active": active,
             "can_manage": access.can_write(SERVICES) and active,
@@ -76,7 +82,7 @@ def controls_context(service, access) -> dict:
             "calls": list(
                 service_operations(service).order_by("-created_at", "-id")[:RECENT_CALLS]
             ),
-        }
+        },
     }
 
 
