@@ -36,6 +36,7 @@ from hostledger.provisioning.modules.interface import (
     ServiceRequest,
 )
 from hostledger.provisioning.modules.registry import get_module
+from hostledger.provisioning.selectors import service_access_details
 from hostledger.provisioning.tasks import run_provisioning_operation
 
 logger = logging.getLogger("hostledger.provisioning")
@@ -109,6 +110,8 @@ def service_request(operation: ProvisioningOperation) -> ServiceRequest:
         module_service_id=service.module_service_id,
         module_data=dict(service.module_data or {}),
         changes=dict(operation.changes or {}),
+        host_name=service.host_name or "",
+        access=service_access_details(service),
     )
 
 

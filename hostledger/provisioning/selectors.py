@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db.models import QuerySet
 
 from hostledger.core.errors import NotFound
-from hostledger.provisioning.models import ProvisioningOperation
+from hostledger.provisioning.models import ProvisioningOperation, ServiceAccess
 
 Status = ProvisioningOperation.Status
 
@@ -44,3 +46,18 @@ def operation_for_staff(public_id: str) -> ProvisioningOperation:
     if operation is None:
         raise NotFound("provisioning call")
     return operation
+
+
+def service_access_details(service) -> dict[str, str]:
+    """The access details kept encrypted for ``service`` (address, user name, password, and
+    for a dedicated server its BMC), as the module that runs it is told them; empty when none
+    are stored or the stored text is not a JSON object."""
+    stored = ServiceAccess.objects.filter(service=service).values_list("details", flat=True)
+    text = stored.first() or ""
+    try:
+        details = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    if not isinstance(details, dict):
+        return {}
+    return {str(key): str(value) for key, value in details.items()}
