@@ -7,6 +7,8 @@ import uuid
 
 import pytest
 
+from hostledger.provisioning.actions import service_request
+from hostledger.provisioning.models import ProvisioningOperation
 from hostledger.provisioning.modules.interface import (
     Capability,
     ModuleError,
@@ -198,3 +200,13 @@ def test_a_bmc_address_that_is_not_one_is_refused__PRV_01(module, address):
     with pytest.raises(ModuleError) as refused:
         bmc_of({"bmc_address": address, "bmc_username": "u", "bmc_password": "p"})
     assert refused.value.retry_can_help is False
+
+
+def test_the_job_tells_the_module_the_access_details_stored_for_the_service__PRV_01(
+    module, backend, queued_service
+):
+    service = queued_service(module)
+    create = ProvisioningOperation.objects.get(service=service, operation=Operation.CREATE)
+    told = service_request(create)
+    assert told.access == backend.access()
+    assert told.family == "dedicated" and told.os_image == "debian-12-server"

@@ -6,6 +6,9 @@ There is no Proxmox VE server on the test machines: these tests run against
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 from dataclasses import replace
 from datetime import timedelta
@@ -272,3 +275,21 @@ def test_an_api_address_that_is_not_https_is_a_setting_to_fix__PRV_01(
     result = run_call(module, contract.request(Operation.CREATE, service_id=_service_id()))
     assert result.outcome == Outcome.FAILED and result.retry_can_help is False
     assert conf.API_URL in result.message
+
+
+def test_module_settings_are_declared_when_hostledger_starts__PRV_01():
+    """Staff set the module's settings before any module call: a fresh process knows them."""
+    script = (
+        "import django; django.setup(); "
+        "from hostledger.core.registry import get_declaration; "
+        f"print(get_declaration({conf.API_URL!r}).label)"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+    )
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    assert finished.stdout.strip() == "Proxmox VE API address"

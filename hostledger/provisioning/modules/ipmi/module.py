@@ -17,6 +17,7 @@ staff. The only control is power: on, off (immediate), reboot (hard reset or pow
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from hostledger.core.registry import setting_value
@@ -37,6 +38,20 @@ WAITING_FOR_BMC = (
     "(bmc_address, bmc_username, bmc_password) at activation."
 )
 _CHASSIS_CYCLE = 0x02
+
+
+def answered(call):
+    """A call that answers a failed ModuleResult for a ModuleError, so every caller (the
+    job, a staff page, a test) gets a ModuleResult."""
+
+    @functools.wraps(call)
+    def answer(self, request: ServiceRequest) -> ModuleResult:
+        try:
+            return call(self, request)
+        except ModuleError as error:
+            return ModuleResult.failed(error.message, retry_can_help=error.retry_can_help)
+
+    return answer
 
 
 def _system_guid(command) -> str:
@@ -90,6 +105,7 @@ class IpmiModule:
 
     # -- the life of a service -----------------------------------------------------------------
 
+    @answered
     def create(self, request: ServiceRequest) -> ModuleResult:
         if not has_bmc(request.access):
             return ModuleResult.waiting(WAITING_FOR_BMC)
@@ -105,6 +121,7 @@ class IpmiModule:
             module_data={"system_guid": guid} if guid else {},
         )
 
+    @answered
     def suspend(self, request: ServiceRequest) -> ModuleResult:
         waiting = self._waiting_without_bmc(request, "power the server off")
         if waiting:
@@ -112,6 +129,7 @@ class IpmiModule:
         self._set_power(request, "off", "power the server off")
         return ModuleResult.done("The server is powered off.")
 
+    @answered
     def resume(self, request: ServiceRequest) -> ModuleResult:
         waiting = self._waiting_without_bmc(request, "power the server on")
         if waiting:
@@ -119,6 +137,7 @@ class IpmiModule:
         self._set_power(request, "on", "power the server on")
         return ModuleResult.done("The server is powered on.")
 
+    @answered
     def terminate(self, request: ServiceRequest) -> ModuleResult:
         waiting = self._waiting_without_bmc(request, "power the server off and wipe its disks")
         if waiting:
@@ -150,6 +169,7 @@ class IpmiModule:
     def power_off(self, request: ServiceRequest) -> ModuleResult:
         return self.suspend(request)
 
+    @answered
     def reboot(self, request: ServiceRequest) -> ModuleResult:
         waiting = self._waiting_without_bmc(request, "reboot the server")
         if waiting:

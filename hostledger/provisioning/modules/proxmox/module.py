@@ -21,6 +21,7 @@ VMs whose config enables the agent) and usage readings from ``rrddata``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -52,6 +53,20 @@ logger = logging.getLogger("hostledger.provisioning.proxmox")
 GIB = 1024**3
 _RRD_STEPS = {"hour": 60, "day": 1800, "week": 10800}
 _QUANTITY = Decimal("0.000001")
+
+
+def answered(call):
+    """A call that answers a failed ModuleResult for a ModuleError, so every caller (the
+    job, a staff page, a test) gets a ModuleResult."""
+
+    @functools.wraps(call)
+    def answer(self, request: ServiceRequest) -> ModuleResult:
+        try:
+            return call(self, request)
+        except ModuleError as error:
+            return ModuleResult.failed(error.message, retry_can_help=error.retry_can_help)
+
+    return answer
 
 
 def vm_name(request: ServiceRequest) -> str:
@@ -260,6 +275,7 @@ class ProxmoxModule:
 
     # -- the life of a service -----------------------------------------------------------------
 
+    @answered
     def create(self, request: ServiceRequest) -> ModuleResult:
         pve = PveSession()
         vm = next(
@@ -280,6 +296,7 @@ class ProxmoxModule:
             agent=agent_enabled(config),
         )
 
+    @answered
     def suspend(self, request: ServiceRequest) -> ModuleResult:
         pve = PveSession()
         vm = self._require(pve, request)
@@ -292,12 +309,14 @@ class ProxmoxModule:
         self._shut_down(pve, vmid)
         return ModuleResult.done(f"VM {vmid} is shut down.")
 
+    @answered
     def resume(self, request: ServiceRequest) -> ModuleResult:
         pve = PveSession()
         vmid = int(self._require(pve, request)["vmid"])
         self._start(pve, vmid)
         return ModuleResult.done(f"VM {vmid} runs.")
 
+    @answered
     def terminate(self, request: ServiceRequest) -> ModuleResult:
         pve = PveSession()
         vm = self._find(pve, request)
@@ -307,6 +326,7 @@ class ProxmoxModule:
         self._destroy(pve, int(vm["vmid"]))
         return ModuleResult.done(f"VM {vm['vmid']} and its disks are deleted.")
 
+    @answered
     def change_plan(self, request: ServiceRequest) -> ModuleResult:
         pve = PveSession()
         vm = self._require(pve, request)
@@ -333,12 +353,14 @@ class ProxmoxModule:
     def power_on(self, request: ServiceRequest) -> ModuleResult:
         return self.resume(request)
 
+    @answered
     def power_off(self, request: ServiceRequest) -> ModuleResult:
         pve = PveSession()
         vmid = int(self._require(pve, request)["vmid"])
         self._shut_down(pve, vmid)
         return ModuleResult.done(f"VM {vmid} is off.")
 
+    @answered
     def reboot(self, request: ServiceRequest) -> ModuleResult:
         pve = PveSession()
         vmid = int(self._require(pve, request)["vmid"])
@@ -368,6 +390,7 @@ class ProxmoxModule:
             return PowerState.UNKNOWN
         return PowerState.ON if _is_running(status) else PowerState.OFF
 
+    @answered
     def reinstall(self, request: ServiceRequest) -> ModuleResult:
         """A fresh clone of the template of ``changes["os_image"]`` (or the service's image)
         named after the call's key, configured to the plan, replacing the old VM; delivered
@@ -395,6 +418,7 @@ class ProxmoxModule:
             agent=agent_enabled(config),
         )
 
+    @answered
     def reset_password(self, request: ServiceRequest) -> ModuleResult:
         """A new password for the guest user, set through the QEMU guest agent; the agent must
         answer (the VM runs and the agent is installed), else the call fails and is retried."""
