@@ -44,3 +44,4 @@ def operation_for_staff(public_id: str) -> ProvisioningOperation:
     if operation is None:
         raise NotFound("provisioning call")
     return operation
+

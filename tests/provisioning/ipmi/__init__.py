@@ -1,0 +1,1 @@
+"""Tests of the ipmi provisioning module, against OpenIPMI's ipmi_sim BMC emulator."""
