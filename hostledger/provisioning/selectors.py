@@ -44,4 +44,3 @@ def operation_for_staff(public_id: str) -> ProvisioningOperation:
     if operation is None:
         raise NotFound("provisioning call")
     return operation
-
