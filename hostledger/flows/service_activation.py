@@ -5,8 +5,19 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from hostledger.catalog.models import FamilyCode
 from hostledger.provisioning.controls import service_access_set
 from hostledger.subscriptions.actions import service_activate
+
+
+SERVER_FAMILIES = (
+    FamilyCode.VPS,
+    FamilyCode.CLOUD,
+    FamilyCode.DEDICATED,
+    FamilyCode.SHARED_HOSTING,
+    FamilyCode.CMS_HOSTING,
+)
+"""Families whose hand-built services have an address and credentials to hand over."""
 
 
 @transaction.atomic

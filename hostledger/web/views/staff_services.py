@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.accounts import permissions as perms
 from hostledger.core.errors import DomainError
-from hostledger.flows.service_activation import service_activate_with_access
+from hostledger.flows.service_activation import SERVER_FAMILIES, service_activate_with_access
 from hostledger.provisioning.access import access_details
 from hostledger.provisioning.modules.registry import unavailable_modules
 from hostledger.provisioning.selectors import service_operations
@@ -243,5 +243,6 @@ def activation_queue(request):
         "overdue": sum(1 for row in rows if row.is_overdue),
         "activate_form": ServiceActivateForm(prefix="activate"),
         "unavailable_modules": unavailable_modules(),
+        "server_families": SERVER_FAMILIES,
     }
     return render(request, "web/staff/services/activation_queue.html", context)
