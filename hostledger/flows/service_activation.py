@@ -9,7 +9,6 @@ from hostledger.catalog.models import FamilyCode
 from hostledger.provisioning.controls import service_access_set
 from hostledger.subscriptions.actions import service_activate
 
-
 SERVER_FAMILIES = (
     FamilyCode.VPS,
     FamilyCode.CLOUD,
