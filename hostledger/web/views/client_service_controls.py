@@ -47,6 +47,17 @@ CONTROL_LABELS = {
 }
 
 
+OPERATION_LABELS = {
+    Operation.CREATE: "Set up",
+    Operation.SUSPEND: "Suspend",
+    Operation.RESUME: "Resume",
+    Operation.TERMINATE: "Remove",
+    Operation.CHANGE_PLAN: "Change plan",
+    Operation.REVERSE_DNS: "Reverse DNS",
+    **CONTROL_LABELS,
+}
+
+
 def controls_context(service, access) -> dict:
     """What the service page shows of the service's access and controls."""
     if service.status not in CONTROL_STATUSES and not service.activated_at:
@@ -79,9 +90,12 @@ def controls_context(service, access) -> dict:
             "os_images": images,
             "console": Capability.CONSOLE in service_capabilities(service),
             "token": secrets.token_urlsafe(12),
-            "calls": list(
-                service_operations(service).order_by("-created_at", "-id")[:RECENT_CALLS]
-            ),
+            "calls": [
+                (OPERATION_LABELS.get(call.operation, call.operation), call)
+                for call in service_operations(service).order_by("-created_at", "-id")[
+                    :RECENT_CALLS
+                ]
+            ],
         },
     }
 
