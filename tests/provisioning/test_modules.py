@@ -3,6 +3,9 @@ module passes, the manual module, and module calls as idempotent jobs (PRV-02)."
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -283,3 +286,35 @@ def test_the_retry_sweep_is_a_periodic_job__PRV_02():
     job = get_job("provisioning.sweep")
     assert job.is_periodic
     assert job.interval() == timedelta(seconds=60)
+
+
+MISSING_LIBVIRT = """
+import sys
+sys.modules["libvirt"] = None  # as if libvirt-python were not installed
+import django
+django.setup()
+from hostledger.provisioning.modules.registry import module_names, unavailable_modules
+print(sorted(module_names()))
+print(unavailable_modules())
+"""
+
+
+def test_a_module_whose_library_is_missing_is_listed_as_unavailable__PRV_01(tmp_path):
+    """Without libvirt-python HostLedger still starts; the staff see why libvirt is missing."""
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "HOSTLEDGER_VAR_DIR": str(tmp_path),
+    }
+    environment.pop("HOSTLEDGER_DATABASE_URL", None)
+    ran = subprocess.run(
+        [sys.executable, "-c", MISSING_LIBVIRT],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=True,
+    )
+    names, unavailable = ran.stdout.strip().splitlines()[-2:]
+    assert "'manual'" in names and "'libvirt'" not in names
+    assert "'libvirt': \"needs the Python package 'libvirt'" in unavailable
