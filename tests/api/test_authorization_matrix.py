@@ -235,6 +235,15 @@ TABLE = [
                                                 401, 200, 404, 403, 404, 404, 404, 404, 404),
     ("DELETE", "/services/{pool}/servers/{server}",
                                                 401, 200, 404, 403, 404, 404, 404, 404, 404),
+    # Access and controls of a running service (PRV-01); the pool runs on the manual module, so a
+    # reboot becomes an application for staff and no console is offered.
+    ("GET",    "/services/{pool}/access",       401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("POST",   "/services/{pool}/access/reveal",
+                                                401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("POST",   "/services/{pool}/controls",     401, 202, 404, 403, 404, 404, 404, 404, 404),
+    ("POST",   "/services/{pool}/console",      401, 400, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/services/{pool}/calls",        401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("PUT",    "/staff/services/{pool}/access", 401, 403, 403, 403, 200, 403, 403, 403, 200),
     ("GET",    "/staff/services",               401, 403, 403, 403, 200, 200, 200, 200, 200),
     ("GET",    "/staff/services/activation-queue",
                                                 401, 403, 403, 403, 200, 200, 200, 200, 200),
@@ -608,6 +617,8 @@ BODIES = {
     },
     ("PATCH", "/services/{pool}/servers/{server}"): {"cpu": 4},
     ("POST", "/staff/services/{provisioning_service}/activate"): {"note": "Built by hand"},
+    ("POST", "/services/{pool}/controls"): {"operation": "reboot", "token": "matrix-token-1"},
+    ("PUT", "/staff/services/{pool}/access"): {"address": "192.0.2.44", "password": "Pa55-word-1"},
     ("POST", "/staff/services/{pool}/suspend"): {"reason": "Abuse report"},
     ("POST", "/staff/services/{suspended_service}/resume"): {"reason": "Abuse handled"},
     ("POST", "/staff/services/{pool}/terminate"): {"reason": "Contract ended"},
@@ -724,6 +735,8 @@ CODE_OF_ROW = {
     # The world has no dedicated server: staff allowed to record a repair are refused by the
     # product check, after the permission check (SUP-07).
     ("POST", "/staff/repairs"): {400: {"not_dedicated"}},
+    # The manual module of the world's pool offers no console (PRV-01).
+    ("POST", "/services/{pool}/console"): {400: {"module_cannot"}},
 }
 """Rows where some callers are refused by a business rule: B and the trusted user were sent
 no phone code, so A's code is no code of theirs."""
