@@ -116,12 +116,19 @@ def parse_keys(text) -> list[ParsedKey]:
     Every line at fault is named — not a key, or the same key as an earlier line — in one
     DomainError on ``keys``; the key itself is never repeated in the message.
     """
+    keys, problems = _parsed(text)
+    _refuse_problems(problems)
+    return _checked_count(keys)
+
+
+def _parsed(text) -> tuple[list[ParsedKey], list[tuple[int, str]]]:
+    """The keys of ``text`` and a (line, problem) for each line at fault."""
     if not isinstance(text, str):
         raise _invalid("keys", "expected text.")
     if len(text) > UPLOAD_MAX_CHARS:
         raise _invalid("keys", f"At most {UPLOAD_MAX_CHARS:,} characters at once.")
     found: list[ParsedKey] = []
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     content_started = False
     for number, line in enumerate(text.splitlines(), start=1):
@@ -134,25 +141,30 @@ def parse_keys(text) -> list[ParsedKey]:
             if first.lower() in HEADER_WORDS:
                 continue
         if not KEY_PATTERN.match(first):
-            problems.append(f"line {number}: not a licence key ({KEY_RULE})")
+            problems.append((number, f"line {number}: not a licence key ({KEY_RULE})"))
         elif first in seen:
-            problems.append(f"line {number}: the same key as line {seen[first]}")
+            problems.append((number, f"line {number}: the same key as line {seen[first]}"))
         else:
             seen[first] = number
             found.append(ParsedKey(number, first))
-    _refuse_problems(problems)
-    if not found:
+    return found, problems
+
+
+def _checked_count(keys: list[ParsedKey]) -> list[ParsedKey]:
+    if not keys:
         raise _invalid("keys", "Paste at least one licence key, one per line.")
-    if len(found) > UPLOAD_MAX_KEYS:
+    if len(keys) > UPLOAD_MAX_KEYS:
         raise _invalid("keys", f"At most {UPLOAD_MAX_KEYS} keys at once; split the list.")
-    return found
+    return keys
 
 
-def _refuse_problems(problems: list[str]) -> None:
+def _refuse_problems(problems: list[tuple[int, str]]) -> None:
+    """One DomainError on ``keys`` naming the lines at fault, in line order."""
     if not problems:
         return
-    shown = "; ".join(problems[:PROBLEMS_SHOWN])
-    more = len(problems) - PROBLEMS_SHOWN
+    ordered = [problem for _, problem in sorted(problems)]
+    shown = "; ".join(ordered[:PROBLEMS_SHOWN])
+    more = len(ordered) - PROBLEMS_SHOWN
     if more > 0:
         shown += f"; and {more} more line{'s' if more > 1 else ''}"
     raise DomainError(
@@ -160,7 +172,7 @@ def _refuse_problems(problems: list[str]) -> None:
     )
 
 
-def _keys_already_in_pool(keys: list[ParsedKey]) -> list[str]:
+def _keys_already_in_pool(keys: list[ParsedKey]) -> list[tuple[int, str]]:
     """A problem for each key of ``keys`` the pool already holds, in any product or state."""
     index_field = LicenceKey._meta.get_field("key_index")
     by_index = {index_field.index_of(key.text): key for key in keys}
@@ -175,7 +187,7 @@ def _keys_already_in_pool(keys: list[ParsedKey]) -> list[str]:
             problems.append(
                 (line, f"line {line}: this key is already in the pool ({product_code}, {status})")
             )
-    return [problem for _, problem in sorted(problems)]
+    return problems
 
 
 @dataclass(frozen=True)
@@ -199,8 +211,11 @@ def keys_upload(*, actor, product_code, text, product_name: str = "") -> KeysUpl
     _require_manage(actor)
     code = clean_product_code(product_code)
     name = _clean_text(product_name, "product_name", required=False, max_length=NAME_MAX)
-    keys = parse_keys(text)
-    _refuse_problems(_keys_already_in_pool(keys))
+    keys, problems = _parsed(text)
+    if len(keys) <= UPLOAD_MAX_KEYS:  # a list too long is refused without looking it up
+        problems += _keys_already_in_pool(keys)
+    _refuse_problems(problems)
+    _checked_count(keys)
     product, created = LicenceProduct.objects.get_or_create(
         code=code, defaults={"name": name or code, "created_by": actor}
     )

@@ -288,7 +288,7 @@ def usage_report(*, month: date, now: datetime | None = None) -> UsageReport:
     )
     allocations = (
         LicenceKeyEvent.objects.filter(
-            kind=LicenceEventKind.ALLOCATED, occurred_at__lt=min(ends, now)
+            kind=LicenceEventKind.ALLOCATED, occurred_at__lt=ends, occurred_at__lte=now
         )
         .annotate(ended_at=Subquery(release))
         .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=starts))
