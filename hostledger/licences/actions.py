@@ -108,21 +108,14 @@ class ParsedKey:
     text: str
 
 
-def parse_keys(text) -> list[ParsedKey]:
-    """The keys of a pasted text or CSV file: one key per line, in the first column when the
-    line has several (separated by commas, semicolons or tabs). Blank lines, lines starting
-    with ``#`` and a first line naming the column ("key", "product key") are skipped.
-
-    Every line at fault is named — not a key, or the same key as an earlier line — in one
-    DomainError on ``keys``; the key itself is never repeated in the message.
-    """
-    keys, problems = _parsed(text)
-    _refuse_problems(problems)
-    return _checked_count(keys)
-
-
 def _parsed(text) -> tuple[list[ParsedKey], list[tuple[int, str]]]:
-    """The keys of ``text`` and a (line, problem) for each line at fault."""
+    """The keys of a pasted text or CSV file and a (line, problem) for each line at fault.
+
+    One key per line, in the first column when the line has several (separated by commas,
+    semicolons or tabs). Blank lines, lines starting with ``#`` and a first line naming the
+    column ("key", "product key") are skipped. A problem names its line — not a key, or the
+    same key as an earlier line — and never repeats the key.
+    """
     if not isinstance(text, str):
         raise _invalid("keys", "expected text.")
     if len(text) > UPLOAD_MAX_CHARS:
