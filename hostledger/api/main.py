@@ -23,6 +23,7 @@ from hostledger.api.routers import (
     grants,
     interruptions,
     invoices,
+    licences,
     me,
     notifications,
     orders,
@@ -138,3 +139,4 @@ api.add_router("", privacy_staff.router)
 api.add_router("", privacy_requests.router)
 api.add_router("", privacy.router)
 api.add_router("", tickets.router)
+api.add_router("", licences.router)

@@ -24,6 +24,7 @@ from hostledger.web import (
     urls_staff_decisions,
     urls_staff_erasure,
     urls_staff_incidents,
+    urls_staff_licences,
     urls_staff_money,
     urls_staff_notifications,
     urls_staff_personal_data,
@@ -123,3 +124,5 @@ urlpatterns += (
 urlpatterns += urls_client_datacenter.urlpatterns + urls_staff_datacenter.urlpatterns
 # Support tickets (SUP-01)
 urlpatterns += urls_client_tickets.urlpatterns + urls_staff_tickets.urlpatterns
+# Microsoft licence rental: the pool of keys and the monthly usage report (CAT-01, PRV-01)
+urlpatterns += urls_staff_licences.urlpatterns

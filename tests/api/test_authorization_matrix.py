@@ -389,6 +389,8 @@ TABLE = [
                                                 401, 403, 403, 403, 200, 403, 403, 403, 200),
     ("POST",   "/staff/ip-allocations/{allocation}/probe",
                                                 401, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("GET",    "/staff/licences",               401, 403, 403, 403, 200, 200, 200, 200, 200),
+    ("POST",   "/staff/licences/keys",          401, 403, 403, 403, 201, 403, 403, 403, 201),
     ("GET",    "/policies/current?kind=terms",  401, 200, 200, 200, 200, 200, 200, 200, 200),
     ("GET",    "/policies?kind=privacy",        401, 200, 200, 200, 200, 200, 200, 200, 200),
     ("POST",   "/policies/accept",              401, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -465,6 +467,11 @@ BODIES = {
         "ended_at": "2020-03-05T04:00:00+02:00",
     },
     ("POST", "/staff/clients/search"): {"q": "Tamm"},
+    ("POST", "/staff/licences/keys"): {
+        "product": "windows-server-std",
+        "product_name": "Windows Server Standard",
+        "keys": "VK7JG-NPHTM-C97JM-9MPGT-3V66T\nWC2BQ-8NRM3-FDDYY-2BFGV-KHKQY",
+    },
     ("POST", "/policies/accept"): {"kind": "terms", "version": "1.0"},
     ("POST", "/staff/policies"): {
         "kind": "terms",
