@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from hostledger.licences import actions, selectors
 from hostledger.licences.models import LicenceEventKind, LicenceKeyEvent, LicenceKeyStatus
+from hostledger.provisioning.access import access_details
 from hostledger.provisioning.actions import provisioning_operations_sweep
 from hostledger.provisioning.models import ProvisioningOperation
 from hostledger.provisioning.modules.interface import Operation
@@ -59,6 +60,7 @@ def test_a_paid_licence_gets_a_key_and_gives_it_back_when_terminated__CAT_01_PRV
     assert service.module_data == {"product": PRODUCT}
     for kept in (create.message, str(service.module_data)):  # the key is a credential
         assert keys[0] not in kept
+    assert access_details(service) == {"licence_key": keys[0]}  # kept encrypted for the client
 
     run_hooks(service_terminate, service=service, actor=staff, reason="Contract ended.")
 
@@ -68,6 +70,7 @@ def test_a_paid_licence_gets_a_key_and_gives_it_back_when_terminated__CAT_01_PRV
     held.refresh_from_db()
     assert (held.status, held.service_public_id) == (LicenceKeyStatus.AVAILABLE, "")
     assert _history(service) == [LicenceEventKind.ALLOCATED, LicenceEventKind.RELEASED]
+    assert access_details(service) == {}
     assert selectors.allocated_keys_count() == 0
 
 

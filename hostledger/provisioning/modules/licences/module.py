@@ -69,9 +69,13 @@ class LicencesModule:
         except DomainError as error:
             return ModuleResult.failed(error.message, retry_can_help=False)
         if released is None:
-            return ModuleResult.done("The service holds no licence key; nothing to release.")
+            return ModuleResult.done(
+                "The service holds no licence key; nothing to release.",
+                access={"licence_key": ""},
+            )
         return ModuleResult.done(
-            f"Licence key {released.public_id} of {released.product.code} is back in the pool."
+            f"Licence key {released.public_id} of {released.product.code} is back in the pool.",
+            access={"licence_key": ""},  # the client no longer holds it
         )
 
     def change_plan(self, request: ServiceRequest) -> ModuleResult:
