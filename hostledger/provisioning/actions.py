@@ -109,6 +109,7 @@ def service_request(operation: ProvisioningOperation) -> ServiceRequest:
         module_service_id=service.module_service_id,
         module_data=dict(service.module_data or {}),
         changes=dict(operation.changes or {}),
+        host_name=service.host_name,
     )
 
 
