@@ -43,7 +43,14 @@ CAA_TAGS = frozenset(
 )
 """The CAA properties of the IANA registry that a CA acts on (RFC 8659 and later)."""
 CAA_FLAGS = frozenset({0, 128})
-HOST_TARGET_TYPES = (RecordType.MX, RecordType.SRV, RecordType.NS, RecordType.PTR)
+NAME_TARGET_TYPES = (
+    RecordType.CNAME,
+    RecordType.MX,
+    RecordType.SRV,
+    RecordType.NS,
+    RecordType.PTR,
+)
+"""The types whose data ends in a name."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +176,14 @@ def _txt_byte(byte: int) -> str:
     return f"\\{byte:03d}"
 
 
+def _is_ip_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text.rstrip("."))
+    except ValueError:
+        return False
+    return True
+
+
 def _caa_problem(rdata) -> str:
     tag = rdata.tag.decode("ascii", "replace").lower()
     value = rdata.value.decode("utf-8", "replace")
@@ -213,6 +228,11 @@ def _content(record_type: str, content: str, priority, origin: dns.name.Name) ->
                 ) from None
             raise ValueError(f"Not valid TXT data: {error}.") from None
         return rdata.to_text()
+    if record_type in NAME_TARGET_TYPES and _is_ip_address(content.split()[-1]):
+        raise ValueError(
+            f"A {record_type} record points at a name, not an IP address; give the address "
+            "an A or AAAA record and point at its name."
+        )
     text = f"{priority} {content}" if record_type in PRIORITY_TYPES else content
     try:
         rdata = _parse(record_type, text, origin)
