@@ -125,7 +125,7 @@ def clean_record_name(value, origin: dns.name.Name) -> dns.name.Name:
         name = dns.name.from_text(
             ".".join(cleaned) + ("." if absolute else ""), origin=None if absolute else origin
         )
-    except dns.exception.DNSException as error:
+    except (dns.exception.DNSException, UnicodeError) as error:
         raise ValueError(f"not a valid name: {error}") from None
     if not name.is_subdomain(origin):
         raise ValueError(f"the name must lie inside the zone {zone_text}")
@@ -220,7 +220,7 @@ def _content(record_type: str, content: str, priority, origin: dns.name.Name) ->
         text = content if content.startswith('"') else txt_presentation(content)
         try:
             rdata = _parse(record_type, text, origin)
-        except dns.exception.DNSException as error:
+        except (dns.exception.DNSException, ValueError, UnicodeError) as error:
             if "too long" in str(error):
                 raise ValueError(
                     "A quoted string holds at most 255 bytes; write the text without quotes "
@@ -236,7 +236,7 @@ def _content(record_type: str, content: str, priority, origin: dns.name.Name) ->
     text = f"{priority} {content}" if record_type in PRIORITY_TYPES else content
     try:
         rdata = _parse(record_type, text, origin)
-    except dns.exception.DNSException as error:
+    except (dns.exception.DNSException, ValueError, UnicodeError) as error:
         raise ValueError(_parse_problem(record_type, error)) from None
     if record_type == RecordType.MX:
         if rdata.exchange == dns.name.root:
