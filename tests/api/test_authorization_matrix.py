@@ -804,6 +804,7 @@ def build_world() -> World:
     items.update(make_drafts(items["tariff"]))
     money.enable_local_gateway()
     operator = money.make_operator()
+    dns_ids = make_dns(account, payer, items)  # paid while nothing else is open
     services = money.make_services(account, payer, items, operator)
     services.update(make_service_changes(account, services))  # while the balance is 0.00
     acts = money.make_acts(account, payer, owner)
@@ -839,7 +840,7 @@ def build_world() -> World:
             **make_decisions(account, owner),
             **make_abuse_cases(account, owner),
             **make_datacenter(owner, services["pool"], operator),
-            **make_dns(account, payer, items),
+            **dns_ids,
             **make_privacy_records(account),
             **make_privacy_requests(account, owner),
             "export": make_failed_export(account, owner),
@@ -866,8 +867,9 @@ def make_datacenter(owner, service, operator) -> dict[str, str]:
 
 
 def make_dns(account, payer, items) -> dict[str, str]:
-    """A's paid VPS with the DNS hosting add-on, its zone with one record, and a push of the
-    zone that PowerDNS refused (DOM-04, PRV-02)."""
+    """A's VPS with the DNS hosting add-on, ordered and paid before anything else of A is open,
+    its zone with one record, and a push of the zone that PowerDNS refused (DOM-04,
+    PRV-02)."""
     tariff = items["tariff"]
     add_on = catalog_actions.add_on_create(
         family=tariff.family, code="vps-dns-hosting", name="DNS hosting", monthly_fee="0.90"

@@ -4,9 +4,12 @@ habit 6). The pushes these changes queue are not run here (no PowerDNS needed)."
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 
+from hostledger.core import jobs
 from hostledger.core.errors import DomainError, NotFound, PermissionDenied
 from hostledger.core.registry import provider_setting_change
 from hostledger.dns import actions, selectors
@@ -242,3 +245,12 @@ def test_zones_of_terminated_services_are_closed__DOM_04(zone, access):
     assert closed.status == ZoneStatus.REMOVED
     assert ZonePush.objects.filter(zone=zone, serial=closed.serial).exists()
     assert selectors.client_zones(zone.client) == []
+
+
+def test_the_sweep_and_the_tidy_run_as_periodic_jobs__PRV_02(zone, staff, run_hooks):
+    Service.objects.filter(pk=zone.service_id).update(status=ServiceStatus.TERMINATED)
+    assert jobs.get_job("dns.sweep").interval() == timedelta(minutes=1)
+    run = run_hooks(jobs.run_job_now, name="dns.tidy", actor=staff)
+    run.refresh_from_db()
+    assert run.counts == {"zones_closed": 1, "ptrs_removed": 0}
+    assert Zone.objects.get(pk=zone.pk).status == ZoneStatus.REMOVED

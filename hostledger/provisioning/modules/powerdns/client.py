@@ -222,10 +222,10 @@ class PowerDnsClient:
         try:
             created = self._call("POST", "/zones", body=body)
         except PowerDnsError as error:
-            if error.status != 409:
+            raced = self.zone_summary(zone) if error.status == 409 else None
+            if raced is None or (raced.get("account") or "") != account:
                 raise
-            # Created by a call that ran at the same time: take it if it is ours.
-            return self.zone_ensure(zone, account=account, defaults=defaults, serial=serial)
+            return raced, False  # created by a call that ran at the same time, for us
         return created, True
 
     def zones_of_account(self, account: str) -> list[dict]:

@@ -23,16 +23,32 @@ no zone (a domain may name a person); only PowerDNS's own words about a refusal 
 
 from __future__ import annotations
 
+from functools import wraps
+
 import idna
 from django.utils import timezone
 
-from hostledger.provisioning.modules.interface import ModuleResult, ServiceRequest
+from hostledger.provisioning.modules.interface import ModuleError, ModuleResult, ServiceRequest
 from hostledger.provisioning.modules.powerdns.client import (
     PowerDnsClient,
     PowerDnsError,
     ZoneDefaults,
     canonical,
 )
+
+
+def answers_failures(call):
+    """A call that fails answers a failed result saying whether a retry can help, with
+    PowerDNS's own words when it refused."""
+
+    @wraps(call)
+    def answer(self, request: ServiceRequest) -> ModuleResult:
+        try:
+            return call(self, request)
+        except ModuleError as error:
+            return ModuleResult.failed(error.message, retry_can_help=error.retry_can_help)
+
+    return answer
 
 
 def first_serial() -> int:
@@ -53,7 +69,7 @@ def zone_name_of(request: ServiceRequest) -> str:
     if not host_name.isascii():
         try:
             host_name = idna.encode(host_name, uts46=True).decode("ascii")
-        except idna.IDNAError as error:
+        except (idna.IDNAError, UnicodeError) as error:
             raise PowerDnsError(
                 f"The host name is not a valid domain name: {error}.", retry_can_help=False
             ) from None
@@ -85,20 +101,24 @@ class PowerDnsModule:
             module_data={"server_id": client.connection.server_id},
         )
 
+    @answers_failures
     def create(self, request: ServiceRequest) -> ModuleResult:
         return self._ensure(request, "Created")
 
+    @answers_failures
     def suspend(self, request: ServiceRequest) -> ModuleResult:
         return ModuleResult.done(
             "Suspended: the zone keeps being served; its records cannot be changed until the "
             "service is resumed."
         )
 
+    @answers_failures
     def resume(self, request: ServiceRequest) -> ModuleResult:
         if not (request.host_name or "").strip():
             return ModuleResult.done("Resumed: the service names no zone.")
         return self._ensure(request, "Resumed")
 
+    @answers_failures
     def terminate(self, request: ServiceRequest) -> ModuleResult:
         client = PowerDnsClient()
         account = account_of(request)
@@ -109,6 +129,7 @@ class PowerDnsModule:
             return ModuleResult.done("Terminated: PowerDNS holds no zone of the service.")
         return ModuleResult.done(f"Terminated: deleted {removed} zone(s) of the service.")
 
+    @answers_failures
     def change_plan(self, request: ServiceRequest) -> ModuleResult:
         return ModuleResult.done("A plan change changes nothing in the zone.")
 
