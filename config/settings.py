@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "hostledger.automation",
     "hostledger.abuse",
     "hostledger.datacenter",
+    "hostledger.dns",
     "hostledger.incidents",
     "hostledger.licences",
     "hostledger.api",

@@ -43,6 +43,7 @@ ENFORCED_RULES = [
     "DOC-01",
     "DOC-02",
     "DOC-03",
+    "DOM-04",
     "ORD-01",
     "ORD-02",
     "ORD-03",

@@ -19,6 +19,7 @@ from hostledger.api.routers import (
     catalog_staff,
     contacts,
     decisions,
+    dns,
     equipment,
     grants,
     interruptions,
@@ -134,6 +135,7 @@ api.add_router("", verification.router)
 api.add_router("", decisions.router)
 api.add_router("", abuse.router)
 api.add_router("", equipment.router)
+api.add_router("", dns.router)
 api.add_router("", policies.router)
 api.add_router("", privacy_staff.router)
 api.add_router("", privacy_requests.router)

@@ -5,6 +5,7 @@ from hostledger.web import (
     urls_client_acts,
     urls_client_datacenter,
     urls_client_decisions,
+    urls_client_dns,
     urls_client_incidents,
     urls_client_money,
     urls_client_notifications,
@@ -22,6 +23,7 @@ from hostledger.web import (
     urls_staff_acts,
     urls_staff_datacenter,
     urls_staff_decisions,
+    urls_staff_dns,
     urls_staff_erasure,
     urls_staff_incidents,
     urls_staff_licences,
@@ -126,3 +128,5 @@ urlpatterns += urls_client_datacenter.urlpatterns + urls_staff_datacenter.urlpat
 urlpatterns += urls_client_tickets.urlpatterns + urls_staff_tickets.urlpatterns
 # Microsoft licence rental: the pool of keys and the monthly usage report (CAT-01, PRV-01)
 urlpatterns += urls_staff_licences.urlpatterns
+# DNS hosting: clients' zones and records, staff's zones and pushes (DOM-04, PRV-02)
+urlpatterns += urls_client_dns.urlpatterns + urls_staff_dns.urlpatterns

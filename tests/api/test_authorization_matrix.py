@@ -33,12 +33,16 @@ from hostledger.accounts.models import PhoneConfirmation, User
 from hostledger.accounts.selectors import client_access
 from hostledger.catalog import actions as catalog_actions
 from hostledger.datacenter import actions as datacenter
+from hostledger.dns import actions as dns_actions
+from hostledger.dns.models import PushStatus, ZonePush
 from hostledger.flows.privacy_erasure import client_erase
 from hostledger.incidents.actions import interruption_confirm, interruption_report
+from hostledger.ledger.actions import payment_record
 from hostledger.privacy.actions import legal_hold_start, processing_restriction_start
 from hostledger.privacy.actions_requests import request_file
 from hostledger.privacy.exports import personal_data_export_start
 from hostledger.privacy.models import PersonalDataExport
+from hostledger.subscriptions.actions import client_payments_apply, order_place
 from hostledger.support.actions import ticket_open, ticket_staff_reply
 from hostledger.support.models import Department
 from tests.api import money_factories as money
@@ -90,6 +94,7 @@ CLIENT_SCOPED = (
     "/abuse",
     "/equipment",
     "/ip-allocations",
+    "/dns",
     "/privacy-requests",
     "/personal-data",
     "/tickets",
@@ -391,6 +396,19 @@ TABLE = [
                                                 401, 403, 403, 403, 200, 403, 403, 403, 200),
     ("GET",    "/staff/licences",               401, 403, 403, 403, 200, 200, 200, 200, 200),
     ("POST",   "/staff/licences/keys",          401, 403, 403, 403, 201, 403, 403, 403, 201),
+    ("GET",    "/dns/zones",                    401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("POST",   "/dns/zones",                    401, 201, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/dns/zones/{zone}",             401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("DELETE", "/dns/zones/{zone}",             401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/dns/zones/{zone}/records",     401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("POST",   "/dns/zones/{zone}/records",     401, 201, 404, 403, 404, 404, 404, 404, 404),
+    ("PATCH",  "/dns/zones/{zone}/records/{record}",
+                                                401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("DELETE", "/dns/zones/{zone}/records/{record}",
+                                                401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/staff/dns/pushes",             401, 403, 403, 403, 200, 200, 200, 200, 200),
+    ("POST",   "/staff/dns/pushes/{failed_push}/retry",
+                                                401, 403, 403, 403, 200, 403, 403, 403, 200),
     ("GET",    "/policies/current?kind=terms",  401, 200, 200, 200, 200, 200, 200, 200, 200),
     ("GET",    "/policies?kind=privacy",        401, 200, 200, 200, 200, 200, 200, 200, 200),
     ("POST",   "/policies/accept",              401, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -673,6 +691,9 @@ BODIES = {
     ("POST", "/staff/ip-allocations/{allocation}/probe"): {
         "addresses_seen": ["192.0.2.17", "192.0.2.18"]
     },
+    ("POST", "/dns/zones"): {"service": "{dns_service}", "name": "second.example"},
+    ("POST", "/dns/zones/{zone}/records"): {"type": "A", "name": "api", "content": "192.0.2.81"},
+    ("PATCH", "/dns/zones/{zone}/records/{record}"): {"content": "192.0.2.82"},
     ("POST", "/privacy-requests"): {"kind": "portability", "details": "My data as JSON."},
     ("POST", "/staff/clients/{client}/privacy-requests"): {
         "kind": "objection",
@@ -803,6 +824,7 @@ def build_world() -> World:
     items.update(make_drafts(items["tariff"]))
     money.enable_local_gateway()
     operator = money.make_operator()
+    dns_ids = make_dns(account, payer, items)  # paid while nothing else is open
     services = money.make_services(account, payer, items, operator)
     services.update(make_service_changes(account, services))  # while the balance is 0.00
     acts = money.make_acts(account, payer, owner)
@@ -838,6 +860,7 @@ def build_world() -> World:
             **make_decisions(account, owner),
             **make_abuse_cases(account, owner),
             **make_datacenter(owner, services["pool"], operator),
+            **dns_ids,
             **make_privacy_records(account),
             **make_privacy_requests(account, owner),
             "export": make_failed_export(account, owner),
@@ -861,6 +884,55 @@ def make_datacenter(owner, service, operator) -> dict[str, str]:
         actor=operator, pool=pool, service=service, network="192.0.2.16/29"
     )
     return {"equipment_application": application.public_id, "allocation": allocation.public_id}
+
+
+def make_dns(account, payer, items) -> dict[str, str]:
+    """A's VPS with the DNS hosting add-on, ordered and paid before anything else of A is open,
+    its zone with one record, and a push of the zone that PowerDNS refused (DOM-04,
+    PRV-02)."""
+    tariff = items["tariff"]
+    add_on = catalog_actions.add_on_create(
+        family=tariff.family, code="vps-dns-hosting", name="DNS hosting", monthly_fee="0.90"
+    )
+    order = order_place(
+        client=account,
+        payer=payer,
+        tariff=tariff,
+        period_months=1,
+        add_ons=[add_on],
+        os_image=items["os_image"],
+        start_at_once=True,
+        actor=account.owner,
+    )
+    payment_record(
+        client=account,
+        amount=order.proforma.gross,
+        value_date=timezone.localdate(),
+        reference=f"ORDER-{order.public_id}",
+        actor=None,
+    )
+    client_payments_apply(client=account)
+    service = order.services.get()
+    access = client_access(account.owner, None)
+    zone = dns_actions.zone_create(
+        service=service, name="matrix.example", actor=account.owner, access=access
+    )
+    record = dns_actions.record_create(
+        zone=zone,
+        actor=account.owner,
+        access=access,
+        name="www",
+        record_type="A",
+        content="192.0.2.80",
+    )
+    ZonePush.objects.filter(zone=zone).update(status=PushStatus.FAILED, message="Matrix")
+    push = ZonePush.objects.filter(zone=zone).latest("serial")
+    return {
+        "dns_service": service.public_id,
+        "zone": zone.public_id,
+        "record": record.public_id,
+        "failed_push": push.public_id,
+    }
 
 
 def make_interruptions(account, services) -> dict[str, str]:
@@ -1123,6 +1195,9 @@ def test_the_table_covers_every_operation_of_the_api(anonymous, db):
         "{confirmed_interruption}": "{interruption_id}",
         "{interruption}": "{interruption_id}",
         "{ticket}": "{ticket_id}",
+        "{zone}": "{zone_id}",
+        "{record}": "{record_id}",
+        "{failed_push}": "{push_id}",
     }
     covered = set()
     for method, path, *_ in TABLE:

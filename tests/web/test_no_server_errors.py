@@ -171,6 +171,9 @@ ID_OF_SEGMENT = {
     "os-images": "os_image",
     "tariffs": "tariff",
     "price-changes": "draft_price_version",
+    "dns": "zone",
+    "records": "record",
+    "pushes": "failed_push",
 }
 """Which object of the world a path's id names, by the path segment before it."""
 
@@ -305,6 +308,9 @@ OPENED_ON_A_REAL_OBJECT = (
     "role_detail",
     "staff_notification_template",
     "staff_outbox_delivery",
+    "dns_zone",
+    "dns_record_edit",
+    "staff_dns_zone",
 )
 
 

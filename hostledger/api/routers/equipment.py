@@ -41,6 +41,7 @@ from hostledger.api.schemas_datacenter import (
     staff_application_row,
 )
 from hostledger.datacenter import actions, selectors
+from hostledger.flows.reverse_dns import reverse_dns_publish
 
 router = Router(tags=["Data centre"])
 STAFF_TAGS = ["Staff: data centre"]
@@ -165,7 +166,7 @@ def allocation_reverse_dns(
     allocation, answers 400 naming the field."""
     access = accounts.client_access(request.user, acting.client, reads=AREA)
     allocation = selectors.client_allocation(access.client, allocation_id)
-    actions.reverse_dns_set(
+    reverse_dns_publish(
         access=access,
         actor=request.user,
         allocation=allocation,

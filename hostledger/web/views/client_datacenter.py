@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hostledger.accounts.models import AccessGrant
 from hostledger.core.errors import DomainError
 from hostledger.datacenter import actions, selectors
+from hostledger.flows.reverse_dns import reverse_dns_publish
 from hostledger.web.decorators import client_area
 from hostledger.web.forms_datacenter import (
     ApplicationFileForm,
@@ -271,7 +272,7 @@ def reverse_dns_set(request, access, public_id):
     return submit_form(
         request,
         ReverseDnsForm(request.POST, prefix=f"rdns-{allocation.public_id}"),
-        act=lambda data: actions.reverse_dns_set(
+        act=lambda data: reverse_dns_publish(
             access=access,
             actor=request.user,
             allocation=allocation,
