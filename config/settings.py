@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "hostledger.abuse",
     "hostledger.datacenter",
     "hostledger.incidents",
+    "hostledger.domains",
     "hostledger.api",
 ]
 
