@@ -271,6 +271,27 @@ def domain_registry_state_store(
     return locked
 
 
+@transaction.atomic
+def domain_release(*, domain: Domain) -> Domain:
+    """The registry no longer holds ``domain`` for this client (deleted, transferred away,
+    or never registered): it is ``deleted`` and its name free to order again; the client is
+    told if the registry had held it (DOM-02)."""
+    now = timezone.now()
+    locked = (
+        Domain.objects.select_for_update().select_related("client", "service").get(pk=domain.pk)
+    )
+    if locked.status == DomainStatus.DELETED:
+        return locked
+    was_at_registry = locked.status in AT_REGISTRY_STATUSES
+    Domain.objects.filter(pk=locked.pk).update(
+        status=DomainStatus.DELETED, status_changed_at=now, checked_at=now, updated_at=now
+    )
+    locked.refresh_from_db()
+    if was_at_registry:
+        _tell_stage(locked, DomainStatus.DELETED, now=now)
+    return locked
+
+
 # Keyed registry calls -----------------------------------------------------------------------
 
 

@@ -11,3 +11,8 @@ class DomainsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(ensure_zone_rules, sender=self, dispatch_uid="domains.zone_rules")
+        # The domain messages read the domain's name when they are rendered; models are
+        # ready only now.
+        from hostledger.domains import notices
+
+        notices.register()

@@ -207,12 +207,8 @@ def contact_plan(
         )
         return None
     registrant = own
-    if (
-        isinstance(admin, ContactDetails)
-        and admin.name == own.name
-        and not own.ident
-        and admin.ident
-    ):
+    if admin.name == own.name and not own.ident and admin.ident:
+        # The client is its own administrator: the registry knows it by the same code.
         registrant = replace(
             own,
             ident=admin.ident,

@@ -64,7 +64,7 @@ def add_years(day: date, years: int) -> date:
 
 
 def _error(code: str, message: str, *, retry_can_help: bool = False) -> RegistrarError:
-    return RegistrarError(f"{code} {message}", code=code, retry_can_help=retry_can_help)
+    return RegistrarError(message, code=code, retry_can_help=retry_can_help)
 
 
 class LocalRegistrar:
@@ -108,6 +108,12 @@ class LocalRegistrar:
         """Make the next call raise ``error`` (once)."""
         with self._faults_lock:
             self._faults.append(error)
+
+    def take_faults(self) -> list[RegistrarError]:
+        """Remove and return the faults not raised yet (to put back with ``fail_next``)."""
+        with self._faults_lock:
+            faults, self._faults = self._faults, []
+            return faults
 
     def register_elsewhere(
         self, name: str, *, expires_on: date, auth_code: str = "", created_on: date | None = None
