@@ -19,6 +19,7 @@ from hostledger.api.routers import (
     catalog_staff,
     contacts,
     decisions,
+    domains,
     equipment,
     grants,
     interruptions,
@@ -122,6 +123,7 @@ api.add_router("", payment_reversals.router)
 api.add_router("", invoices.router)
 api.add_router("", orders.router)
 api.add_router("", services.router)
+api.add_router("", domains.router)
 api.add_router("", service_changes.router)
 api.add_router("", interruptions.router)
 api.add_router("", acts.router)

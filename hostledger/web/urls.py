@@ -5,6 +5,7 @@ from hostledger.web import (
     urls_client_acts,
     urls_client_datacenter,
     urls_client_decisions,
+    urls_client_domains,
     urls_client_incidents,
     urls_client_money,
     urls_client_notifications,
@@ -22,6 +23,7 @@ from hostledger.web import (
     urls_staff_acts,
     urls_staff_datacenter,
     urls_staff_decisions,
+    urls_staff_domains,
     urls_staff_erasure,
     urls_staff_incidents,
     urls_staff_money,
@@ -123,3 +125,5 @@ urlpatterns += (
 urlpatterns += urls_client_datacenter.urlpatterns + urls_staff_datacenter.urlpatterns
 # Support tickets (SUP-01)
 urlpatterns += urls_client_tickets.urlpatterns + urls_staff_tickets.urlpatterns
+# Domains: the client's domains at their registries, transfers in; the staff list (DOM-02)
+urlpatterns += urls_client_domains.urlpatterns + urls_staff_domains.urlpatterns

@@ -42,6 +42,11 @@ class MemoryStore:
         with self._lock:
             return json.loads(json.dumps(self._state))
 
+    def replace(self, state: dict) -> None:
+        """Put the registry back to ``state`` (a snapshot)."""
+        with self._lock:
+            self._state = json.loads(json.dumps(state))
+
 
 class FileStore:
     """The registry in a JSON file at ``path`` (created on first use)."""
