@@ -12,7 +12,9 @@ from hostledger.core.errors import DomainError
 from hostledger.domains.contacts import AdminContactInput
 from hostledger.domains.models import Domain, DomainContact, DomainStatus
 from hostledger.domains.registrars.interface import RegistrarError
+from hostledger.flows.domain_registry import registry_sync
 from hostledger.provisioning.models import ProvisioningOperation
+from hostledger.subscriptions.actions import order_cancel
 from hostledger.subscriptions.models import Order, Service, ServiceStatus
 from tests.domains.conftest import PERSONAL_CODE
 from tests.subscriptions.factories import TODAY
@@ -54,8 +56,6 @@ def test_an_unpaid_domain_order_holds_the_name_without_registering__DOM_02(order
 
 
 def test_a_name_withdrawn_before_payment_can_be_ordered_again__DOM_01(order_domain, client_record):
-    from hostledger.subscriptions.actions import order_cancel
-
     order = order_domain("pood.ee", funded="")
     order_cancel(order=order, actor=client_record.owner, reason="changed my mind")
     again = order_domain("pood.ee")
@@ -144,8 +144,6 @@ def test_a_generic_zone_needs_no_identification(order_domain, domain_tariffs):
 def test_a_pending_registration_waits_until_the_registry_reports_it__DOM_02(
     order_domain, registry, run_hooks
 ):
-    from hostledger.flows.domain_registry import registry_sync
-
     registry.hold_creates = True
     service = order_domain("ootel.ee").services.get()
     create = ProvisioningOperation.objects.get(service=service, operation="create")
@@ -172,8 +170,6 @@ def test_a_pending_registration_waits_until_the_registry_reports_it__DOM_02(
 def test_a_transfer_in_starts_the_service_once_the_domain_is_ours__DOM_02(
     order_domain, registry, run_hooks
 ):
-    from hostledger.flows.domain_registry import registry_sync
-
     registry.register_elsewhere("kolib.ee", expires_on=date(2027, 9, 1), auth_code="s3cret-code")
     fields = _refused(order_domain, "kolib.ee", transfer_auth_code="")
     assert "order its transfer" in fields["host_name"]

@@ -15,6 +15,7 @@ from hostledger.domains.registrars.interface import RegistrarError
 from hostledger.provisioning.modules import registry as modules
 from hostledger.provisioning.modules.interface import Operation, Outcome, ServiceRequest
 from hostledger.provisioning.modules.registrar import registrar_module
+from hostledger.subscriptions.actions import order_place
 from hostledger.subscriptions.models import Service
 from tests.domains.conftest import ESTONIAN_ADMIN
 from tests.provisioning.contract import ModuleContract, run_call
@@ -102,8 +103,6 @@ class TestRegistrarModuleContract(ModuleContract):
         registry,
         django_capture_on_commit_callbacks,
     ):
-        from hostledger.subscriptions.actions import order_place
-
         def _queued(module, **order):
             fund(client_record, "20.00")
             with django_capture_on_commit_callbacks(execute=False):

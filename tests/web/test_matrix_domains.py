@@ -29,6 +29,7 @@ from hostledger.provisioning.actions import provisioning_operation_run
 from hostledger.provisioning.models import ProvisioningOperation
 from hostledger.subscriptions.actions import order_place
 from hostledger.subscriptions.models import Order
+from hostledger.web import urls_client_domains, urls_staff_domains
 from tests.catalog_helpers import create_published_tariff
 from tests.domains.conftest import ESTONIAN_ADMIN
 from tests.subscriptions.factories import fund
@@ -198,8 +199,6 @@ CASES = [
 def test_every_domain_page_of_both_areas_is_in_the_table():
     """A new URL in urls_client_domains or urls_staff_domains fails here until this matrix
     names it, with every actor."""
-    from hostledger.web import urls_client_domains, urls_staff_domains
-
     patterns = {
         pattern.name for pattern in urls_client_domains.urlpatterns + urls_staff_domains.urlpatterns
     }
