@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "hostledger.dns",
     "hostledger.incidents",
     "hostledger.licences",
+    "hostledger.domains",
     "hostledger.api",
 ]
 

@@ -20,6 +20,7 @@ from hostledger.api.routers import (
     contacts,
     decisions,
     dns,
+    domains,
     equipment,
     grants,
     interruptions,
@@ -126,6 +127,7 @@ api.add_router("", invoices.router)
 api.add_router("", orders.router)
 api.add_router("", services.router)
 api.add_router("", service_controls.router)
+api.add_router("", domains.router)
 api.add_router("", service_changes.router)
 api.add_router("", interruptions.router)
 api.add_router("", acts.router)

@@ -8,11 +8,13 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from hostledger.api.schemas import PUBLIC_ID_PATTERN, InputSchema
+from hostledger.api.schemas import PUBLIC_ID_PATTERN, InputSchema, text
 from hostledger.api.schemas_controls import StaffServiceAccessIn
 from hostledger.api.schemas_money import MoneyOut, multiline_text
 from hostledger.catalog.models import FamilyCode as FamilyCodes
 from hostledger.core.money import Money
+from hostledger.domains.contacts import AdminContactInput
+from hostledger.domains.models import IdentType
 from hostledger.subscriptions.models import (
     Order,
     OrderItem,
@@ -27,6 +29,7 @@ FamilyCode = Literal[tuple(FamilyCodes.values)]
 OrderStatus = Literal[tuple(Order.Status.values)]
 ServiceStatusName = Literal[tuple(ServiceStatus.values)]
 OrderItemKind = Literal[tuple(OrderItem.Kind.values)]
+IdentTypeName = Literal[tuple(IdentType.values)]
 MAX_RESOURCE = 1_000_000
 SERVER_NAME_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
 
@@ -156,6 +159,47 @@ class OrderPlaceIn(InputSchema):
     trial_days: int | None = Field(
         None, ge=1, le=366, description="Length of the free trial; the family's longest if omitted."
     )
+    host_name: text(
+        253,
+        "The domain to register (domain family), the domain a hosting account serves (both "
+        "required), or a server's name (optional). Unicode names are accepted and kept in both "
+        "forms (DOM-01). A domain must be free at its registry, in the tariff's zone, and is "
+        "ordered for the whole years its registry sells (DOM-03).",
+        ["example.ee", "õun.ee", "web1.example.com"],
+    ) = ""
+    transfer_auth_code: text(
+        255,
+        "Domains only: the transfer (authorisation) code of a domain held at another "
+        "registrar, to transfer it in instead of registering it (DOM-02).",
+        ["x7Kp2mQ9"],
+    ) = ""
+    admin_name: text(
+        200, "Domains only: the administrator's name; empty: the client itself (DOM-03).", []
+    ) = ""
+    admin_email: text(254, "Domains only: the administrator's e-mail address.", []) = ""
+    admin_phone: text(40, "Domains only: the administrator's phone, e.g. +372 5555 1234.", []) = ""
+    admin_ident: text(
+        40,
+        "Domains only: the administrator's identification code where the zone demands one "
+        "(.ee: an Estonian personal code or registry code). Empty: the client's earlier "
+        "domain contact or company registry code, if the zone accepts it.",
+        ["37605030299"],
+    ) = ""
+    admin_ident_type: IdentTypeName | Literal[""] = Field(
+        "", description="What admin_ident is: priv, org, birthday or passport."
+    )
+    admin_ident_country: text(2, "Country of admin_ident (ISO code), e.g. EE.", ["EE"]) = ""
+
+    def domain_admin(self) -> AdminContactInput | None:
+        given = AdminContactInput(
+            name=self.admin_name,
+            email=self.admin_email,
+            phone=self.admin_phone,
+            ident=self.admin_ident,
+            ident_type=self.admin_ident_type,
+            ident_country=self.admin_ident_country if self.admin_ident else "",
+        )
+        return None if given.is_empty else given
 
 
 class TrialContinuationIn(InputSchema):

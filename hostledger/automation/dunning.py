@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from hostledger.accounts.selectors import restricted_clients_sql
 from hostledger.automation import conf, sql
+from hostledger.automation.domain_renewals import paid_domain_renewals_queue
 from hostledger.automation.models import AutomatedDecision, ServiceRenewal
 from hostledger.automation.renewals import (
     BALANCE,
@@ -155,8 +156,9 @@ def paid_renewals_apply(*, low: int, high: int, now: datetime, ppm: int) -> int:
     """Record the periods of the renewal invoices of the clients in (low, high] that have been
     paid, by the run or by a payment (AUT-01, habit 1): each period is stored once, the
     service is paid through its end, the penalty of a late one stops and is posted to the
-    ledger once, shown apart from the invoice (BIL-07), and the client is told. Returns how
-    many renewals were applied."""
+    ledger once, shown apart from the invoice (BIL-07), a domain's renewal at its registry is
+    queued once per period (DOM-02), and the client is told. Returns how many renewals were
+    applied."""
     sql.temp_table(
         PAID,
         "renewal_id bigint, service_id bigint, client_id bigint, invoice_id bigint, "
@@ -202,6 +204,8 @@ def paid_renewals_apply(*, low: int, high: int, now: datetime, ppm: int) -> int:
         """,
         [stamp],
     )
+    # A domain is renewed at its registry only now that its period is paid (DOM-02).
+    paid_domain_renewals_queue(paid_table=PAID, stamp=stamp)
     if ppm > 0:
         _accrue(
             low=low,

@@ -24,6 +24,10 @@ client order, then does, for those clients only and with a few statements each:
 9. propose (or make) terminations for debt older than ``automation.termination_after_days``
    (AUT-02, AUT-06).
 
+Step 4 also queues the registry renewal of each domain whose period was paid, once per
+period (DOM-02, :mod:`hostledger.automation.domain_renewals`); before the chunks, domains
+whose expiry passed unrenewed move through their zone's stages by date.
+
 A chunk commits whole or not at all, and every effect is keyed, so a run killed at any
 point and started again, a second run at the same time (it waits for the clock row chunk by
 chunk and then finds nothing left), or the same run repeated, all end as one clean run.
@@ -70,6 +74,7 @@ from hostledger.core.audit import record_audit_event
 from hostledger.core.calendar import add_working_days
 from hostledger.core.errors import DomainError
 from hostledger.core.registry import setting_value
+from hostledger.domains.actions import domains_lapse
 from hostledger.incidents.actions import compensations_grant
 from hostledger.invoicing import conf as invoicing_conf
 from hostledger.invoicing.actions import acts_form_missing
@@ -280,6 +285,16 @@ def _acts_step(as_of: datetime, report: Report) -> None:
         report.count("acts_formed", len(formed))
 
 
+def _domains_step(today: date, now: datetime, report: Report) -> None:
+    """Move the domains whose expiry passed unrenewed through their zone's stages (expired,
+    grace, redemption, deleted) and tell their clients (DOM-02); this depends on the day
+    alone, and what the registries report is stored by the registry sync job."""
+    with transaction.atomic():
+        _lock_clock()
+        for status, count in domains_lapse(today=today, now=now).items():
+            report.count(f"domains_{status}", count)
+
+
 def _paid_starts_step(today: date, report: Report) -> None:
     """Start the paid consumer services whose withdrawal period is over (ORD-07); this
     depends on the day alone (a payment starts what may start at once)."""
@@ -412,6 +427,7 @@ def billing_run(*, as_of: datetime | None = None, context=None) -> dict[str, int
         _acts_step(as_of, report)
         _paid_starts_step(today, report)
     _contracts_step(today, as_of, report)
+    _domains_step(today, now, report)
     # Compensation of interruptions in months that ended is credited before this run charges
     # the renewals of the next period from the balances (BIL-09, seed 003 §7.8).
     report.count("compensations", compensations_grant(now=as_of))

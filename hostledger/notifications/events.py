@@ -83,6 +83,7 @@ CONTEXT_VARIABLES = {
     "ticket_subject": "the support ticket's subject",
     "ticket_reply": "the text of the staff answer to a support ticket",
     "ticket_url": "link to the support ticket in the client area",
+    "domain_name": "the domain a message is about, as it is written (DOM-02)",
 }
 
 MARKETING_ANNOUNCEMENT = "marketing_announcement"
@@ -117,6 +118,10 @@ ABUSE_SERVICES_SUSPENDED = "abuse_services_suspended"
 ABUSE_CASE_LIFTED = "abuse_case_lifted"
 IP_USAGE_BELOW_MINIMUM = "ip_usage_below_minimum"
 TICKET_ANSWERED = "ticket_answered"
+DOMAIN_EXPIRED = "domain_expired"
+DOMAIN_GRACE = "domain_grace"
+DOMAIN_REDEMPTION = "domain_redemption"
+DOMAIN_DELETED = "domain_deleted"
 
 EVENTS: dict[str, EventDefinition] = {
     item.code: item
@@ -411,6 +416,33 @@ EVENTS: dict[str, EventDefinition] = {
             Category.MARKETING,
             "NTF-01",
             "An offer or news, sent only to clients who opted in.",
+        ),
+        EventDefinition(
+            DOMAIN_EXPIRED,
+            Category.SERVICE,
+            "DOM-02",
+            "A domain's registration expired unrenewed; on_date is the expiry, domain_name "
+            "the domain.",
+        ),
+        EventDefinition(
+            DOMAIN_GRACE,
+            Category.SERVICE,
+            "DOM-02",
+            "An expired domain was taken off the zone and can still be renewed; on_date is "
+            "the expiry.",
+        ),
+        EventDefinition(
+            DOMAIN_REDEMPTION,
+            Category.SERVICE,
+            "DOM-02",
+            "An expired domain entered the registry's redemption period: it can only be "
+            "restored; on_date is the expiry.",
+        ),
+        EventDefinition(
+            DOMAIN_DELETED,
+            Category.SERVICE,
+            "DOM-02",
+            "A domain was deleted at its registry; on_date is its last expiry.",
         ),
         EventDefinition(
             PROCESSING_RESTRICTED,

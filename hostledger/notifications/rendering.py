@@ -68,6 +68,7 @@ STORED_TEXT_VARIABLES = (
     "ticket_subject",
     "ticket_reply",
     "ticket_url",
+    "domain_name",
 )
 """Variables that only the stored context of a notification fills; empty when it does not."""
 

@@ -17,6 +17,41 @@ PAY_BY_TRANSFER = (
 SECURITY_TAIL = "\n\nYour account: {{ client_area_url }}" + SIGNATURE
 
 TEXTS: dict[str, tuple[str, str, str]] = {
+    "domain_expired": (
+        "Your domain {{ domain_name }} has expired",
+        "Hello {{ client_name }},\n\n"
+        "the registration of your domain {{ domain_name }} expired on {{ on_date }} without "
+        "being renewed. Pay its renewal to keep the domain; if it stays unrenewed, the "
+        "registry takes it off the zone and later deletes it, and anyone may register it.\n\n"
+        "Your domain: {{ service_url }}" + SIGNATURE,
+        "Domain {{ domain_name }} expired on {{ on_date }}. Renew it: {{ service_url }}",
+    ),
+    "domain_grace": (
+        "Your domain {{ domain_name }} no longer works",
+        "Hello {{ client_name }},\n\n"
+        "your domain {{ domain_name }}, expired on {{ on_date }}, was taken off the zone: "
+        "websites and mail under it no longer work. It can still be renewed at the normal "
+        "price for a short time.\n\n"
+        "Your domain: {{ service_url }}" + SIGNATURE,
+        "Domain {{ domain_name }} is off the zone; renew it now: {{ service_url }}",
+    ),
+    "domain_redemption": (
+        "Your domain {{ domain_name }} is about to be deleted",
+        "Hello {{ client_name }},\n\n"
+        "your domain {{ domain_name }}, expired on {{ on_date }}, entered the registry's "
+        "redemption period: it can only be restored now, after which it is deleted. Contact "
+        "us at once if you want to keep it.\n\n"
+        "Your domain: {{ service_url }}" + SIGNATURE,
+        "Domain {{ domain_name }} is in redemption and will be deleted. {{ service_url }}",
+    ),
+    "domain_deleted": (
+        "Your domain {{ domain_name }} was deleted",
+        "Hello {{ client_name }},\n\n"
+        "your domain {{ domain_name }} was deleted at the registry and is free for anyone to "
+        "register.\n\n"
+        "Your services: {{ client_area_url }}" + SIGNATURE,
+        "Domain {{ domain_name }} was deleted at the registry.",
+    ),
     "abuse_case_notified": (
         "Abuse complaint {{ case_id }} about your services",
         "Hello {{ client_name }},\n\n"

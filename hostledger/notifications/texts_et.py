@@ -17,6 +17,42 @@ PAY_BY_TRANSFER = (
 SECURITY_TAIL = "\n\nTeie konto: {{ client_area_url }}" + SIGNATURE
 
 TEXTS: dict[str, tuple[str, str, str]] = {
+    "domain_expired": (
+        "Teie domeen {{ domain_name }} on aegunud",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie domeeni {{ domain_name }} registreering aegus {{ on_date }} ja seda ei "
+        "pikendatud. Domeeni säilitamiseks tasuge selle pikendamine; pikendamata domeeni "
+        "eemaldab register tsoonist ja hiljem kustutab, misjärel võib selle registreerida "
+        "igaüks.\n\n"
+        "Teie domeen: {{ service_url }}" + SIGNATURE,
+        "Domeen {{ domain_name }} aegus {{ on_date }}. Pikendage: {{ service_url }}",
+    ),
+    "domain_grace": (
+        "Teie domeen {{ domain_name }} ei tööta enam",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie domeen {{ domain_name }}, mis aegus {{ on_date }}, eemaldati tsoonist: selle "
+        "all olevad veebilehed ja e-post ei tööta. Lühikest aega saab seda veel tavahinnaga "
+        "pikendada.\n\n"
+        "Teie domeen: {{ service_url }}" + SIGNATURE,
+        "Domeen {{ domain_name }} on tsoonist eemaldatud; pikendage kohe: {{ service_url }}",
+    ),
+    "domain_redemption": (
+        "Teie domeen {{ domain_name }} kustutatakse peagi",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie domeen {{ domain_name }}, mis aegus {{ on_date }}, on registri "
+        "taastamisperioodis: seda saab nüüd ainult taastada, seejärel see kustutatakse. Kui "
+        "soovite domeeni säilitada, võtke meiega kohe ühendust.\n\n"
+        "Teie domeen: {{ service_url }}" + SIGNATURE,
+        "Domeen {{ domain_name }} on taastamisperioodis ja kustutatakse. {{ service_url }}",
+    ),
+    "domain_deleted": (
+        "Teie domeen {{ domain_name }} on kustutatud",
+        "Tere, {{ client_name }}!\n\n"
+        "Teie domeen {{ domain_name }} kustutati registrist ja igaüks võib selle nüüd "
+        "registreerida.\n\n"
+        "Teie teenused: {{ client_area_url }}" + SIGNATURE,
+        "Domeen {{ domain_name }} kustutati registrist.",
+    ),
     "abuse_case_notified": (
         "Kaebus {{ case_id }} teie teenuste kohta",
         "Tere, {{ client_name }}!\n\n"

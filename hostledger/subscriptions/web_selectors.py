@@ -22,10 +22,13 @@ from hostledger.core.conf import CALENDAR_COUNTRY
 from hostledger.core.errors import DomainError, NotFound
 from hostledger.core.money import Money
 from hostledger.core.registry import setting_value
+from hostledger.domains.models import ZoneRule
+from hostledger.domains.selectors import zone_periods, zone_rule
 from hostledger.invoicing.lines import LineInput, PricedLine, line_totals, price_lines
 from hostledger.invoicing.models import VatScheme
 from hostledger.invoicing.vat import compact_vat_number, vat_decision, vies_look_up_wanted
 from hostledger.subscriptions.actions.order_input import (
+    HOST_NAME_REQUIRED_FAMILIES,
     OS_IMAGE_REQUIRED_FAMILIES,
     AddOnChoice,
     period_end,
@@ -51,7 +54,9 @@ class OrderOptions:
     ``tariffs`` are the family's active tariffs with today's fees, ``chosen`` the one asked
     for; ``add_ons`` those offered with it; ``os_images`` the family's images when the family
     is installed with one; ``trial_days`` the longest free trial the client may still start
-    (None when the family offers none or the client used it); ``periods`` the order periods.
+    (None when the family offers none or the client used it); ``periods`` the order periods
+    (for a domain, those its zone's registry sells, DOM-03); ``zone_rule`` the rule of the
+    zone a domain tariff registers, if it names one.
     """
 
     family: OfferedFamily
@@ -60,10 +65,19 @@ class OrderOptions:
     os_images: list[OsImage]
     periods: tuple[int, ...]
     trial_days: int | None
+    zone_rule: ZoneRule | None = None
 
     @property
     def takes_os_image(self) -> bool:
         return self.family.family.code in OS_IMAGE_REQUIRED_FAMILIES
+
+    @property
+    def is_domain(self) -> bool:
+        return self.family.family.code == FamilyCode.DOMAIN
+
+    @property
+    def host_name_required(self) -> bool:
+        return self.family.family.code in HOST_NAME_REQUIRED_FAMILIES
 
     @property
     def add_ons(self):
@@ -87,13 +101,17 @@ def order_options(client, tariff_public_id: str, *, today: date) -> OrderOptions
             ):
                 trial_days = offered.trial.max_days
             takes_os = offered.family.code in OS_IMAGE_REQUIRED_FAMILIES
+            rule = None
+            if offered.family.code == FamilyCode.DOMAIN:
+                rule = zone_rule(str((candidate.tariff.specs or {}).get("zone") or ""))
             return OrderOptions(
                 family=offered,
                 chosen=candidate,
                 tariffs=offered.tariffs,
                 os_images=offered.os_images if takes_os else [],
-                periods=allowed_periods(),
+                periods=zone_periods(rule, allowed_periods()),
                 trial_days=trial_days,
+                zone_rule=rule,
             )
     raise NotFound("tariff")
 

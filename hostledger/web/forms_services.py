@@ -11,6 +11,8 @@ from django import forms
 
 from hostledger.accounts.forms import DomainErrorFormMixin
 from hostledger.catalog.models import FamilyCode
+from hostledger.domains.contacts import AdminContactInput
+from hostledger.domains.models import IdentType
 from hostledger.subscriptions.actions import AddOnChoice
 from hostledger.subscriptions.models import Order, ServiceStatus
 from hostledger.subscriptions.web_selectors import OrderOptions
@@ -18,6 +20,13 @@ from hostledger.web.forms_staff_money import find_client
 
 ADD_ON_PREFIX = "add_on_"
 REASON_MAX_LENGTH = 500
+SERVER_NAME_FAMILIES = (FamilyCode.VPS, FamilyCode.DEDICATED)
+"""Families whose order may name the server (its host name), optionally."""
+HOST_NAME_LABELS = {
+    FamilyCode.DOMAIN: ("Domain name", "The domain to register, e.g. example.ee or õun.ee."),
+    FamilyCode.SHARED_HOSTING: ("Domain", "The domain the hosting serves, e.g. example.ee."),
+    FamilyCode.CMS_HOSTING: ("Domain", "The domain the hosting serves, e.g. example.ee."),
+}
 
 
 def _months_label(months: int) -> str:
@@ -104,6 +113,21 @@ class OrderForm(PayerPeriodMixin, DomainErrorFormMixin, forms.Form):
                     "withdraw, the days already used are charged."
                 ),
             )
+        family_code = options.family.family.code
+        if options.host_name_required or family_code in SERVER_NAME_FAMILIES:
+            label, help_text = HOST_NAME_LABELS.get(
+                family_code,
+                ("Server name", "Optional: the server's host name, e.g. web1.example.com."),
+            )
+            self.fields["host_name"] = forms.CharField(
+                label=label,
+                max_length=253,
+                required=options.host_name_required,
+                help_text=help_text,
+                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            )
+        if options.is_domain:
+            self._add_domain_fields(options.zone_rule)
         if options.trial_days:
             self.fields["trial"] = forms.BooleanField(
                 required=False,
@@ -114,6 +138,78 @@ class OrderForm(PayerPeriodMixin, DomainErrorFormMixin, forms.Form):
             (self[f"{ADD_ON_PREFIX}{offered.add_on.public_id}"], offered)
             for offered in options.add_ons
         ]
+
+    def _add_domain_fields(self, rule) -> None:
+        """The transfer code of a domain held elsewhere, and the administrator contact with
+        the identification its zone demands (DOM-02, DOM-03)."""
+        self.fields["transfer_auth_code"] = forms.CharField(
+            label="Transfer code",
+            max_length=255,
+            required=False,
+            help_text="Only to transfer a domain you hold at another registrar: its transfer "
+            "(authorisation) code. Leave empty to register a new domain.",
+            widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        )
+        self.fields["admin_name"] = forms.CharField(
+            label="Administrator",
+            max_length=200,
+            required=False,
+            help_text="The domain's administrator; leave empty to be the administrator yourself.",
+        )
+        self.fields["admin_email"] = forms.EmailField(
+            label="Administrator's e-mail", required=False, max_length=254
+        )
+        accepted = list(rule.admin_idents or []) if rule is not None else []
+        if rule is not None and not accepted:
+            return
+        labels = dict(IdentType.choices)
+        types = list(dict.fromkeys(item.get("type", "") for item in accepted)) or list(
+            IdentType.values
+        )
+        self.fields["admin_ident_type"] = forms.ChoiceField(
+            label="Identification",
+            required=False,
+            choices=[("", "—"), *[(value, labels.get(value, value)) for value in types]],
+        )
+        self.fields["admin_ident"] = forms.CharField(
+            label="Identification code",
+            max_length=40,
+            required=False,
+            help_text=(
+                f"The .{rule.zone} registry identifies the administrator by it. Leave empty if "
+                "you gave it in an earlier order or your company's registry code applies."
+                if rule is not None
+                else "Where the registry demands it."
+            ),
+        )
+        countries = [item.get("country") for item in accepted if item.get("country")]
+        self.fields["admin_ident_country"] = forms.CharField(
+            label="Country of the code",
+            max_length=2,
+            required=False,
+            initial=countries[0] if countries else "",
+        )
+
+    def host_name(self) -> str:
+        return (self.cleaned_data.get("host_name") or "") if self.is_bound else ""
+
+    def transfer_auth_code(self) -> str:
+        return (self.cleaned_data.get("transfer_auth_code") or "") if self.is_bound else ""
+
+    def domain_admin(self) -> AdminContactInput | None:
+        """The administrator the order names, or None to take the client's (DOM-03)."""
+        if not self.is_bound or "admin_name" not in self.fields:
+            return None
+        given = AdminContactInput(
+            name=self.cleaned_data.get("admin_name") or "",
+            email=self.cleaned_data.get("admin_email") or "",
+            ident=self.cleaned_data.get("admin_ident") or "",
+            ident_type=self.cleaned_data.get("admin_ident_type") or "",
+            ident_country=(self.cleaned_data.get("admin_ident_country") or "")
+            if self.cleaned_data.get("admin_ident")
+            else "",
+        )
+        return None if given.is_empty else given
 
     def clean_tariff(self):
         value = self.cleaned_data["tariff"]

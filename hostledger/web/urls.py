@@ -6,6 +6,7 @@ from hostledger.web import (
     urls_client_datacenter,
     urls_client_decisions,
     urls_client_dns,
+    urls_client_domains,
     urls_client_incidents,
     urls_client_money,
     urls_client_notifications,
@@ -24,6 +25,7 @@ from hostledger.web import (
     urls_staff_datacenter,
     urls_staff_decisions,
     urls_staff_dns,
+    urls_staff_domains,
     urls_staff_erasure,
     urls_staff_incidents,
     urls_staff_licences,
@@ -130,3 +132,5 @@ urlpatterns += urls_client_tickets.urlpatterns + urls_staff_tickets.urlpatterns
 urlpatterns += urls_staff_licences.urlpatterns
 # DNS hosting: clients' zones and records, staff's zones and pushes (DOM-04, PRV-02)
 urlpatterns += urls_client_dns.urlpatterns + urls_staff_dns.urlpatterns
+# Domains: the client's domains at their registries, transfers in; the staff list (DOM-02)
+urlpatterns += urls_client_domains.urlpatterns + urls_staff_domains.urlpatterns

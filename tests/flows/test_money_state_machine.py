@@ -129,6 +129,7 @@ def test_random_orders_payments_and_credit_notes_keep_money_exact__BIL_01_BIL_04
                 os_image=shop.debian if tariff.family_id == shop.vps.pk else None,
                 actor=self.client.owner,
                 today=TODAY,
+                host_name="shop.example.ee",  # what a hosting order names (ORD-01)
             )
 
         @rule(amount=amounts)

@@ -87,6 +87,7 @@ def _order(client, shop, *, trial: bool = False, tariff=None):
         trial=trial,
         actor=client.owner,
         today=TODAY,
+        host_name="shop.example.ee",  # what a hosting order names (ORD-01)
     )
 
 

@@ -57,6 +57,7 @@ def place(client, tariff, *, paid=True, os_image=None, today=None, trial=False):
         trial=trial,
         actor=client.owner,
         today=today,
+        host_name="shop.example.ee",  # what a hosting order names (ORD-01)
     )
 
 

@@ -90,8 +90,12 @@ def order_place(request: HttpRequest, acting: Query[ActingClient], payload: Orde
     for the first period are kept on the order. The whole period is billed on a proforma and
     paid from the balance at once if the balance covers it; the service is provisioned only
     once it is paid (ORD-03) — otherwise the order waits, ``placed``, for the payment.
-    ``trial: true`` asks for the family's free trial (CAT-04): nothing is billed. Every bad
-    field is named (400). Needs the owner or a trusted user with the services scope."""
+    ``trial: true`` asks for the family's free trial (CAT-04): nothing is billed.
+    ``host_name`` names the domain to register (DOM-01; checked with its zone's registry, a
+    registry that does not answer is a 400 naming ``host_name``), the domain a hosting
+    account serves, or a server; a domain's administrator is given by the ``admin_*`` fields
+    where the zone demands one (DOM-03). Every bad field is named (400). Needs the owner or
+    a trusted user with the services scope."""
     access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     access.require_write(SERVICES_AREA)
     payer = referenced(lambda: access.payer(payload.payer), "payer")
@@ -120,6 +124,9 @@ def order_place(request: HttpRequest, acting: Query[ActingClient], payload: Orde
         trial_days=payload.trial_days,
         start_at_once=payload.start_at_once,
         actor=request.user,
+        host_name=payload.host_name,
+        domain_admin=payload.domain_admin(),
+        transfer_auth_code=payload.transfer_auth_code,
     )
     return Status(201, order_detail(selectors.client_order(access.client, order.public_id)))
 

@@ -49,6 +49,7 @@ class Operation(StrEnum):
     REINSTALL = "reinstall"
     RESET_PASSWORD = "reset_password"
     REVERSE_DNS = "reverse_dns"
+    RENEW = "renew"  # a domain's paid period renewed at its registry (DOM-02, AUT-01)
 
 
 LIFECYCLE_OPERATIONS = (

@@ -23,12 +23,46 @@ from hostledger.catalog.selectors import (
 )
 from hostledger.core.errors import DomainError
 from hostledger.core.money import Money
+from hostledger.domains.availability import RegistryAnswer
+from hostledger.domains.contacts import AdminContactInput, ContactPlan, contact_plan
+from hostledger.domains.models import ZoneRule
+from hostledger.domains.names import DomainName, parse_name, registrable_problem
+from hostledger.domains.selectors import (
+    live_domain_named,
+    years_of,
+    zone_periods,
+    zone_rule_for,
+)
 from hostledger.subscriptions.conf import allowed_periods
 from hostledger.subscriptions.models import OrderItem
 
 OS_IMAGE_REQUIRED_FAMILIES = (FamilyCode.VPS, FamilyCode.DEDICATED)
 """Families installed with the operating system chosen in the order (seed 003 annex 4 §2.1,
 annex 6). A cloud pool takes none: each server in it gets its own (annex 5 §2.4)."""
+
+HOST_NAME_REQUIRED_FAMILIES = (
+    FamilyCode.DOMAIN,
+    FamilyCode.SHARED_HOSTING,
+    FamilyCode.CMS_HOSTING,
+)
+"""Families ordered for a name (ORD-01, DOM-01): the domain to register, or the domain a
+hosting account serves. Other families take a host name if the client gives one (a server's
+name)."""
+
+AUTH_CODE_MAX_CHARS = 255
+
+
+@dataclass(frozen=True)
+class DomainOrder:
+    """The domain part of a checked order (DOM-01, DOM-02, DOM-03): the name, its zone's
+    rule, the years registered, the contacts, and for a transfer in its transfer code."""
+
+    name: DomainName
+    rule: ZoneRule
+    years: int
+    contacts: ContactPlan
+    is_transfer: bool = False
+    auth_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,6 +87,8 @@ class CheckedOrder:
     start_at_once: bool
     starts_on: date
     ends_on: date
+    host_name: str = ""
+    domain: DomainOrder | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +222,137 @@ def check_os_image(os_image, family: ProductFamily | None, errors: FieldErrors) 
             errors.add("os_image", refused.message)
 
 
+def check_periods_of_zone(rule: ZoneRule, months: int, errors: FieldErrors) -> None:
+    """A domain is ordered only for the periods its zone's registry sells (DOM-03)."""
+    periods = zone_periods(rule, allowed_periods())
+    if months and months not in periods:
+        listed = ", ".join(str(item) for item in periods) or "none of the periods offered"
+        errors.add(
+            "period_months",
+            f"Domains in .{rule.zone} are registered for whole years from {rule.min_years} "
+            f"to {rule.max_years}: choose {listed} months.",
+        )
+
+
+def _check_domain(
+    name: DomainName,
+    *,
+    client,
+    tariff: Tariff,
+    months: int,
+    domain_admin: AdminContactInput | None,
+    transfer_auth_code: str,
+    registry_answer: RegistryAnswer | None,
+    errors: FieldErrors,
+) -> DomainOrder | None:
+    """The domain of a domain order (DOM-01, DOM-02, DOM-03): in a zone sold here and the
+    tariff's, a name the zone's rule takes, not held by a domain here, free at the registry
+    (registered elsewhere for a transfer in), for the years the registry sells, with the
+    administrator the zone demands."""
+    rule = zone_rule_for(name)
+    if rule is None:
+        errors.add("host_name", f"Domains in .{name.labels[-1]} are not sold here.")
+        return None
+    tariff_zone = str((tariff.specs or {}).get("zone") or "").strip().lower().lstrip(".")
+    if tariff_zone and tariff_zone != rule.zone:
+        errors.add(
+            "host_name",
+            f"{tariff.name} registers .{tariff_zone} domains; {name.unicode} is in .{rule.zone}.",
+        )
+        return None
+    problem = registrable_problem(name, rule)
+    if problem:
+        errors.add("host_name", problem)
+        return None
+    check_periods_of_zone(rule, months, errors)
+    auth_code = (transfer_auth_code or "").strip() if isinstance(transfer_auth_code, str) else ""
+    if len(auth_code) > AUTH_CODE_MAX_CHARS or any(ord(char) < 32 for char in auth_code):
+        errors.add("transfer_auth_code", f"At most {AUTH_CODE_MAX_CHARS} printable characters.")
+        return None
+    held = live_domain_named(name.ascii)
+    if held is not None:
+        errors.add("host_name", f"{name.unicode} is already registered or ordered here.")
+        return None
+    if registry_answer is None or registry_answer.name != name.ascii:
+        errors.add("host_name", "The registry was not asked about this name; try again.")
+        return None
+    if registry_answer.available is None:
+        errors.add("host_name", registry_answer.problem)
+        return None
+    if auth_code and registry_answer.available:
+        errors.add(
+            "host_name",
+            f"{name.unicode} is not registered anywhere: order its registration instead of a "
+            "transfer.",
+        )
+        return None
+    if not auth_code and not registry_answer.available:
+        reason = f" ({registry_answer.reason})" if registry_answer.reason else ""
+        errors.add(
+            "host_name",
+            f"{name.unicode} is not available at the registry{reason}. If it is yours at "
+            "another registrar, order its transfer with its transfer code.",
+        )
+        return None
+    plan = contact_plan(client, rule, domain_admin, errors)
+    if plan is None:
+        return None
+    return DomainOrder(
+        name=name,
+        rule=rule,
+        years=years_of(months),
+        contacts=plan,
+        is_transfer=bool(auth_code),
+        auth_code=auth_code,
+    )
+
+
+def check_host_name(
+    value,
+    *,
+    client,
+    tariff: Tariff | None,
+    months: int,
+    domain_admin: AdminContactInput | None = None,
+    transfer_auth_code: str = "",
+    registry_answer: RegistryAnswer | None = None,
+    errors: FieldErrors,
+) -> tuple[str, DomainOrder | None]:
+    """The host name of an order, as stored on the service (its Unicode form), and for the
+    domain family the domain to register (ORD-01, DOM-01): required for domains and hosting,
+    optional for other families; refused naming ``host_name`` when it is not a valid name."""
+    family = tariff.family if tariff is not None else None
+    if value is not None and not isinstance(value, str):
+        errors.add("host_name", "Enter a domain or host name.")
+        return "", None
+    text = (value or "").strip()
+    if not text:
+        if family is not None and family.code in HOST_NAME_REQUIRED_FAMILIES:
+            what = "domain to register" if family.code == FamilyCode.DOMAIN else "domain it serves"
+            errors.add("host_name", f"Enter the {what}, e.g. example.ee.")
+        return "", None
+    try:
+        name = parse_name(text)
+    except DomainError as refused:
+        errors.add("host_name", refused.fields["host_name"])
+        return "", None
+    if family is None or family.code != FamilyCode.DOMAIN:
+        if transfer_auth_code:
+            errors.add("transfer_auth_code", "A transfer code is given only for a domain.")
+        return name.unicode, None
+    domain = _check_domain(
+        name,
+        client=client,
+        tariff=tariff,
+        months=months,
+        domain_admin=domain_admin,
+        transfer_auth_code=transfer_auth_code,
+        registry_answer=registry_answer,
+        errors=errors,
+    )
+    return name.unicode, domain
+
+
 def check_order_input(
     *,
     client,
@@ -197,10 +364,17 @@ def check_order_input(
     start_at_once,
     today: date,
     errors: FieldErrors,
+    host_name: str = "",
+    domain_admin: AdminContactInput | None = None,
+    transfer_auth_code: str = "",
+    registry_answer: RegistryAnswer | None = None,
 ) -> CheckedOrder | None:
     """Check the inputs of a new order, adding each problem to ``errors`` under its field.
 
-    Returns the checked order, or None when a problem was found (the caller raises).
+    ``host_name`` is the domain to register (domain family), the domain a hosting account
+    serves, or a server's name; ``registry_answer`` is what the registry said of a domain's
+    name, asked before the order's transaction (``domains.availability``). Returns the
+    checked order, or None when a problem was found (the caller raises).
     """
     if not isinstance(client, Client):
         errors.add("client", "An order is placed for a client.")
@@ -222,6 +396,16 @@ def check_order_input(
     months = check_period(period_months, errors)
     choices = _add_on_choices(add_ons, tariff if family is not None else None, errors)
     check_os_image(os_image, family, errors)
+    checked_name, domain = check_host_name(
+        host_name,
+        client=client,
+        tariff=tariff if family is not None else None,
+        months=months,
+        domain_admin=domain_admin,
+        transfer_auth_code=transfer_auth_code,
+        registry_answer=registry_answer,
+        errors=errors,
+    )
     if not isinstance(start_at_once, bool):
         errors.add("start_at_once", "Say yes or no.")
     if errors.errors:
@@ -237,6 +421,8 @@ def check_order_input(
         start_at_once=start_at_once,
         starts_on=today,
         ends_on=period_end(today, months),
+        host_name=checked_name,
+        domain=domain,
     )
 
 

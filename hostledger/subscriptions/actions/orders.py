@@ -7,6 +7,7 @@ from the balance at once if the balance covers it (``payments.py``: ORD-03).
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
@@ -16,10 +17,14 @@ from django.utils import timezone
 from hostledger.accounts.models import Client
 from hostledger.accounts.selectors import check_client_not_restricted
 from hostledger.accounts.validation import FieldErrors
-from hostledger.catalog.models import Tariff
+from hostledger.catalog.models import FamilyCode, Tariff
 from hostledger.catalog.terms import check_trial_request
 from hostledger.core.errors import DomainError
 from hostledger.core.registry import setting_value
+from hostledger.domains.actions import domain_claims_release, domain_order_record
+from hostledger.domains.availability import RegistryAnswer, registry_availability
+from hostledger.domains.contacts import AdminContactInput
+from hostledger.domains.names import parse_name
 from hostledger.invoicing.actions import proforma_create
 from hostledger.invoicing.lines import UNIT_MONTH, LineInput
 from hostledger.invoicing.models import Invoice
@@ -193,7 +198,24 @@ def _check_trial(client, family, trial, trial_days, errors: FieldErrors) -> int 
         return None
 
 
-@transaction.atomic
+def _registry_answer(tariff, host_name) -> RegistryAnswer | None:
+    """What the registry says of the domain a domain order names, asked before the order's
+    transaction opens so that a slow registry holds no lock (DOM-02)."""
+    if not isinstance(tariff, Tariff) or not isinstance(host_name, str) or not host_name.strip():
+        return None
+    if tariff.family.code != FamilyCode.DOMAIN:
+        return None
+    return registry_availability(host_name)
+
+
+def _release_stale_claims(tariff, host_name) -> None:
+    """A domain name held by an order withdrawn before payment is free to order again."""
+    if isinstance(tariff, Tariff) and tariff.family.code == FamilyCode.DOMAIN:
+        # Not a name: check_order_input names the field.
+        with contextlib.suppress(DomainError):
+            domain_claims_release(ascii_name=parse_name(host_name).ascii)
+
+
 def order_place(
     *,
     client,
@@ -207,8 +229,12 @@ def order_place(
     actor,
     today: date | None = None,
     trial_days: int | None = None,
+    host_name: str = "",
+    domain_admin: AdminContactInput | None = None,
+    transfer_auth_code: str = "",
 ) -> Order:
-    """Place an order for a new service (ORD-01, ORD-03, CAT-02, CAT-04, CAT-05).
+    """Place an order for a new service (ORD-01, ORD-03, CAT-02, CAT-04, CAT-05, DOM-01,
+    DOM-03).
 
     Checks every input and names each bad field (nothing is written on refusal): the payer is
     the client's own and not archived; the tariff is offered; the period is one of
@@ -219,11 +245,59 @@ def order_place(
     for the whole period, then pays the proforma from the balance if it covers it and, if
     paid, starts provisioning (ORD-03) — all in one transaction.
 
+    ``host_name`` is required for domains (the name to register) and hosting (the domain it
+    serves), optional for servers; it is kept on the service. A domain must be in a zone sold
+    here and the tariff's, valid under its zone's rule, not registered or ordered here, free
+    at the registry (asked before the transaction opens; a registry that does not answer is
+    a field error, not a failure), ordered for whole years where its registry sells years,
+    and has the administrator contact the zone demands (``domain_admin``, else the client's
+    data or earlier contact). With ``transfer_auth_code`` the domain, registered elsewhere,
+    is transferred in instead (DOM-02).
+
     ``trial=True`` asks for the free trial of the family (CAT-04, once per client by default;
     ``trial_days`` up to the family's longest trial): nothing is billed, and the service goes
     to ``trial`` and is provisioned at once. ``start_at_once`` records the consumer's explicit
     request to start before the withdrawal period ends (ORD-07).
     """
+    registry_answer = _registry_answer(tariff, host_name)
+    return _order_place(
+        client=client,
+        payer=payer,
+        tariff=tariff,
+        period_months=period_months,
+        add_ons=add_ons,
+        os_image=os_image,
+        trial=trial,
+        start_at_once=start_at_once,
+        actor=actor,
+        today=today,
+        trial_days=trial_days,
+        host_name=host_name,
+        domain_admin=domain_admin,
+        transfer_auth_code=transfer_auth_code,
+        registry_answer=registry_answer,
+    )
+
+
+@transaction.atomic
+def _order_place(
+    *,
+    client,
+    payer,
+    tariff,
+    period_months,
+    add_ons,
+    os_image,
+    trial,
+    start_at_once,
+    actor,
+    today: date | None,
+    trial_days: int | None,
+    host_name,
+    domain_admin: AdminContactInput | None,
+    transfer_auth_code,
+    registry_answer: RegistryAnswer | None,
+) -> Order:
     today = clean_order_date(today or timezone.localdate())
     if not isinstance(client, Client):
         raise DomainError(
@@ -234,6 +308,7 @@ def order_place(
     check_client_not_restricted(client, on=today)  # an overdue verification request (ACC-10)
     check_policies_accepted_for_ordering(client.owner)  # a new version to accept (GDPR-10)
     lock_client_balance(client)  # one order of a client at a time: trials, settlement
+    _release_stale_claims(tariff, host_name)
     errors = FieldErrors()
     checked = check_order_input(
         client=client,
@@ -245,6 +320,10 @@ def order_place(
         start_at_once=start_at_once,
         today=today,
         errors=errors,
+        host_name=host_name,
+        domain_admin=domain_admin,
+        transfer_auth_code=transfer_auth_code,
+        registry_answer=registry_answer,
     )
     family = tariff.family if isinstance(tariff, Tariff) else None
     trial_length = _check_trial(client, family, trial, trial_days, errors)
@@ -278,7 +357,19 @@ def order_place(
         start_at_once=checked.start_at_once,
         trial_days=trial_length,
     )
-    service = _service_create(order, checked.add_ons, actor=actor, concluded_on=today)
+    service = _service_create(
+        order, checked.add_ons, actor=actor, concluded_on=today, host_name=checked.host_name
+    )
+    if checked.domain is not None:
+        domain_order_record(
+            service=service,
+            name=checked.domain.name,
+            rule=checked.domain.rule,
+            years=checked.domain.years,
+            plan=checked.domain.contacts,
+            is_transfer=checked.domain.is_transfer,
+            auth_code=checked.domain.auth_code,
+        )
     audit(
         "order_placed",
         actor=actor,
@@ -315,7 +406,12 @@ def service_first_day(client: Client, *, start_at_once: bool, today: date) -> da
 
 
 def _service_create(
-    order: Order, add_ons: tuple[AddOnChoice, ...], *, actor, concluded_on: date
+    order: Order,
+    add_ons: tuple[AddOnChoice, ...],
+    *,
+    actor,
+    concluded_on: date,
+    host_name: str = "",
 ) -> Service:
     now = timezone.now()
     service = Service.objects.create(
@@ -331,6 +427,7 @@ def _service_create(
         contract_started_on=concluded_on,
         contract_ends_on=period_end(concluded_on, setting_value(conf.CONTRACT_TERM_MONTHS)),
         module_name=module_for(order.family.code).name,
+        host_name=host_name,
     )
     ServiceAddOn.objects.bulk_create(
         ServiceAddOn(service=service, add_on=choice.add_on, quantity=choice.quantity)

@@ -105,8 +105,10 @@ def order_new(request, access):
         payers=payers,
         natural_person=access.client.kind == access.client.Kind.NATURAL,
     )
-    if is_summary and "os_image" in form.fields:
-        form.fields["os_image"].required = False  # price what is chosen so far
+    if is_summary:
+        for name in ("os_image", "host_name"):  # price what is chosen so far
+            if name in form.fields:
+                form.fields[name].required = False
     if request.method == "POST" and form.is_valid():
         try:
             order = order_place(
@@ -120,6 +122,9 @@ def order_new(request, access):
                 start_at_once=form.starts_at_once(),
                 actor=request.user,
                 today=today,
+                host_name=form.host_name(),
+                domain_admin=form.domain_admin(),
+                transfer_auth_code=form.transfer_auth_code(),
             )
         except DomainError as error:
             form.add_domain_error(error)

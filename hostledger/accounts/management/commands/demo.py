@@ -1,7 +1,7 @@
 """``hostledger demo``: seed the demo data (idempotent): policies and processors, staff roles,
 the demo catalog of every product family, a demo staff user with two-factor sign-in and a demo
 client; the local payment gateway is switched on (once, so staff may switch it off again) so
-that a demo client can top up and pay.
+that a demo client can top up and pay, and domains are sold through the local test registry.
 
 Run by ``hostledger run`` on every start."""
 
@@ -21,6 +21,7 @@ from hostledger.catalog.demo import seed_demo_catalog
 from hostledger.core.keyfiles import read_or_create_secret
 from hostledger.core.models import ProviderSettingChange
 from hostledger.core.registry import provider_setting_change
+from hostledger.domains.demo import demo_registrar_enable
 from hostledger.flows.registration import client_registered
 from hostledger.ledger.conf import LOCAL_GATEWAY_ENABLED
 from hostledger.privacy.demo import demo_policy_texts, seed_demo_processors
@@ -47,6 +48,7 @@ class Command(BaseCommand):
                     raw_value=True,
                     reason="Demo installation: top-ups without real money.",
                 )
+            demo_registrar_enable()
         password = read_or_create_secret(
             settings.VAR_DIR, "demo_password", generate=lambda: secrets.token_urlsafe(12)
         )

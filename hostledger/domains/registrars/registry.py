@@ -1,0 +1,106 @@
+"""The registrars HostLedger knows, by name, and which one sells each zone (DOM-02, DOM-03).
+
+A registrar registers itself when its package is imported (``register_registrar`` in the
+package's ``__init__.py``); the built-in packages are imported on first use, and a package
+whose library is missing on this machine is listed by :func:`unavailable_registrars` instead.
+Which registrar sells a zone is data: the ``registrar_name`` of the zone's
+:class:`~hostledger.domains.models.ZoneRule`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+
+from hostledger.core.errors import DomainError
+from hostledger.domains.models import ZoneRule
+from hostledger.domains.registrars.interface import Registrar
+
+logger = logging.getLogger("hostledger.domains")
+
+BUILTIN_PACKAGES: tuple[str, ...] = (
+    "hostledger.domains.registrars.local",
+    "hostledger.domains.registrars.epp",
+)
+"""The packages of the registrars HostLedger ships; each registers its registrar when
+imported."""
+
+_REGISTRARS: dict[str, Registrar] = {}
+_UNAVAILABLE: dict[str, str] = {}
+_LOADED = False
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def register_registrar(registrar: Registrar) -> Registrar:
+    """Make ``registrar`` available under its name; registering another registrar under a
+    taken name is a programming error."""
+    name = getattr(registrar, "name", "")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ValueError(f"{name!r} cannot name a registrar.")
+    if not isinstance(registrar, Registrar):
+        raise TypeError(f"{registrar!r} does not provide the registrar interface.")
+    existing = _REGISTRARS.get(name)
+    if existing is not None and existing is not registrar:
+        raise RuntimeError(f"Registrar {name!r} is registered twice.")
+    _REGISTRARS[name] = registrar
+    return registrar
+
+
+def get_registrar(name: str) -> Registrar:
+    """The registered registrar called ``name``; DomainError ``unknown_registrar`` otherwise."""
+    _load_builtin()
+    try:
+        return _REGISTRARS[name]
+    except KeyError:
+        reason = _UNAVAILABLE.get(name, "it is not installed")
+        raise DomainError(
+            "unknown_registrar",
+            f"The registrar {name!r} cannot be used: {reason}.",
+            fields={"registrar": "unknown"},
+        ) from None
+
+
+def registrar_names() -> list[str]:
+    """Every registered registrar, by name."""
+    _load_builtin()
+    return sorted(_REGISTRARS)
+
+
+def unavailable_registrars() -> dict[str, str]:
+    """The built-in registrar packages that could not be loaded here, with the reason."""
+    _load_builtin()
+    return dict(_UNAVAILABLE)
+
+
+def registrar_for_zone(zone: str) -> Registrar:
+    """The registrar that sells ``zone`` (its ZoneRule's ``registrar_name``); DomainError
+    ``zone_not_sold`` when no active rule names the zone."""
+    rule = ZoneRule.objects.filter(zone=zone, is_active=True).first()
+    if rule is None:
+        raise DomainError(
+            "zone_not_sold",
+            f"Domains in .{zone} are not sold here.",
+            fields={"zone": "not sold"},
+        )
+    return get_registrar(rule.registrar_name)
+
+
+def _load_builtin() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    for package in BUILTIN_PACKAGES:
+        try:
+            importlib.import_module(package)
+        except ModuleNotFoundError as missing:
+            if missing.name == package:
+                continue  # not part of this installation
+            _UNAVAILABLE[package.rsplit(".", 1)[-1]] = (
+                f"needs the Python package {missing.name!r}, which is not installed"
+            )
+            logger.info("Registrar %s is unavailable: %s", package, missing)
+        except ImportError as missing:
+            _UNAVAILABLE[package.rsplit(".", 1)[-1]] = f"cannot load: {missing}"
+            logger.info("Registrar %s is unavailable: %s", package, missing)
+    _LOADED = True
