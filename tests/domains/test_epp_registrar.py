@@ -197,6 +197,20 @@ def test_contact_create_sends_an_rfc5733_contact_once__DOM_02(registrar, server)
     assert len(server.commands("info", contact.handle)) == 1  # … and sponsored by us
 
 
+def test_a_contact_without_a_handle_gets_one_from_its_call_the_same_on_a_retry__DOM_02(
+    registrar, server
+):
+    key = unique("op-")
+    contact = Contact(
+        handle="", name="Mari Mets", email="mari@example.ee", city="Tallinn", country="EE"
+    )
+    handle = registrar.contact_create(contact, operation_key=key)
+    assert handle.startswith("HL") and 3 <= len(handle) <= 16
+    assert server.contacts[handle].name == "Mari Mets"
+    assert registrar.contact_create(contact, operation_key=key) == handle  # delivered again
+    assert registrar.contact_create(contact, operation_key=unique("op-")) != handle
+
+
 def test_contact_create_refuses_a_handle_of_another_registrar_and_missing_fields__DOM_02(
     registrar, server, certificates
 ):

@@ -4,6 +4,11 @@ A client orders a VPS and pays it from the balance; the libvirt module builds th
 libvirt's test driver (the hypervisor of the test, no daemon); the client sees its address on
 the service page, reveals the password and reboots it from the panel.
 
+A client orders a .test domain with premium DNS; the registrar module registers it over EPP
+with the EPP test server of tests/domains (TLS with client certificates, on 127.0.0.1); the
+domain shows as registered with the expiry the registry reports; the client hosts its zone
+and adds an A record, which a real PowerDNS on 127.0.0.1 then serves.
+
 Drives Debian's chromium through Playwright against the live test server, with the fixtures
 of tests/web/test_browser_journey.py (skipped where /usr/bin/chromium is missing). Module
 calls run at once (the immediate task backend), as a worker would run them right after the
@@ -13,14 +18,23 @@ commit. Set HOSTLEDGER_SCREENSHOT_DIR to keep a screenshot of every page visited
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.test import Client as HttpClient
 from django.utils import timezone
 
+from hostledger.catalog import actions as catalog
+from hostledger.catalog.models import FamilyCode, ProductFamily
 from hostledger.core.registry import provider_setting_change
+from hostledger.domains.models import Domain, DomainStatus, ZoneRule
+from hostledger.domains.registrars.epp import conf as epp_conf
 from hostledger.provisioning.models import ProvisioningOperation
 from hostledger.subscriptions.models import Order, ServiceStatus
+from tests.catalog_helpers import create_published_tariff
+from tests.dns.conftest import pdns_proxy, pdns_server, powerdns  # noqa: F401  (fixtures)
+from tests.domains.epp_server import EppTestServer, make_certificates
 from tests.provisioning.libvirt_backend import (  # noqa: F401  (fixtures)
     libvirt_backend,
     silent_listener,
@@ -107,4 +121,102 @@ def test_a_vps_ordered_and_paid_is_built_by_libvirt_and_rebooted_from_the_panel_
     assert page.get_by_role("cell", name="Reboot", exact=True).is_visible()
     assert domain.isActive()
     journey.snap("vps-rebooted")
+    assert journey.problems == []
+
+
+@pytest.fixture
+def epp_registry(monkeypatch):
+    """The EPP test server selling .test, and HostLedger's epp registrar configured for it."""
+    with tempfile.TemporaryDirectory(prefix="epp-certs-") as directory:
+        certificates = make_certificates(Path(directory))
+        server = EppTestServer(certificates, zones=("test",)).start()
+        try:
+            monkeypatch.setenv(epp_conf.PASSWORD_ENV, "s3cret-Pass")
+            for key, value in (
+                (epp_conf.HOST, "127.0.0.1"),
+                (epp_conf.PORT, server.port),
+                (epp_conf.ZONES, "test"),
+                (epp_conf.LOGIN_ID, "hl-registrar"),
+                (epp_conf.CERT_FILE, str(certificates.client_cert)),
+                (epp_conf.KEY_FILE, str(certificates.client_key)),
+                (epp_conf.CA_FILE, str(certificates.ca_file)),
+            ):
+                provider_setting_change(key=key, raw_value=value)
+            yield server
+        finally:
+            server.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_domain_is_registered_over_epp_and_its_a_record_served_by_powerdns__DOM_02_DOM_04(
+    live_server,
+    browser_page,  # noqa: F811
+    epp_registry,
+    powerdns,  # noqa: F811
+    policies,
+    settings,
+):
+    settings.TASKS = IMMEDIATE_TASKS
+    provider_setting_change(key="provisioning.family_modules", raw_value="domain=registrar")
+    family = ProductFamily.objects.get(code=FamilyCode.DOMAIN)
+    ZoneRule.objects.update_or_create(
+        zone="test", defaults={"registrar_name": "epp", "is_active": True}
+    )
+    tariff = create_published_tariff(
+        family=family,
+        code="domain-test",
+        name=".test domain",
+        monthly_fee="1.00",
+        specs={"zone": "test"},
+    )
+    catalog.add_on_create(
+        family=family,
+        code="domain-premium-dns",
+        name="Premium DNS",
+        monthly_fee="0.50",
+        actor=None,
+    )
+    owner = make_client_user("jaan.tamm@example.com", first_name="Jaan", last_name="Tamm")
+    fund(owner.client, "50.00", on=timezone.localdate())
+    page = browser_page
+    journey = Journey(page, live_server.url)
+    _signed_in(page, live_server, owner)
+
+    # The order form asks for the domain name; the balance pays it; EPP registers it.
+    journey.goto(f"/orders/new/?tariff={tariff.public_id}")
+    page.get_by_label("Domain name").fill("tamm-kodu.test")
+    page.get_by_label("Premium DNS").fill("1")
+    page.get_by_label("Start the service at once").check()
+    page.wait_for_load_state("networkidle")
+    journey.snap("domain-order")
+    page.get_by_role("button", name="Place order").click()
+    page.wait_for_url(re.compile(r"/orders/ord_"))
+    service = Order.objects.get(client=owner.client).services.get()
+    service.refresh_from_db()
+    assert service.status == ServiceStatus.ACTIVE, list(
+        ProvisioningOperation.objects.values_list("operation", "status", "message")
+    )
+    domain = Domain.objects.get(service=service)
+    registered = epp_registry.domains["tamm-kodu.test"]
+    assert domain.status == DomainStatus.REGISTERED
+    assert domain.expires_on == registered.expires
+    assert [entry[:2] for entry in epp_registry.log].count(("create", "tamm-kodu.test")) == 1
+
+    journey.goto(f"/domains/{domain.public_id}/")
+    page.get_by_role("heading", name=re.compile("tamm-kodu.test")).wait_for()
+    assert page.get_by_text("Registered").first.is_visible()
+    journey.snap("domain-registered")
+
+    # The client hosts the zone and adds an A record; PowerDNS serves it.
+    journey.goto("/dns/")
+    page.get_by_label("Domain").fill("tamm-kodu.test")
+    page.get_by_role("button", name="Host the zone").click()
+    page.get_by_role("heading", name="tamm-kodu.test").wait_for()
+    page.get_by_label("Name").fill("www")
+    page.get_by_label("Type").select_option("A")
+    page.get_by_label("Data").fill("192.0.2.80")
+    page.get_by_role("button", name="Add the record").click()
+    page.get_by_role("cell", name="192.0.2.80").wait_for()
+    journey.snap("dns-record")
+    assert powerdns.answer("www.tamm-kodu.test.", "A") == ["192.0.2.80"]
     assert journey.problems == []

@@ -16,12 +16,13 @@ answered as done when the earlier call took effect for this registrar.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import string
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import idna
@@ -334,6 +335,12 @@ class EppRegistrar:
     # --- contacts ---------------------------------------------------------------------------
 
     def contact_create(self, contact: Contact, *, operation_key: str) -> str:
+        """Create the contact at the registry and answer its handle. A contact without a
+        handle gets one derived from ``operation_key`` (EPP lets the client choose contact
+        ids, RFC 5733 §3.2.1), so a call delivered twice asks for the same id."""
+        if not contact.handle.strip():
+            digest = hashlib.sha256(operation_key.encode()).hexdigest()[:14].upper()
+            contact = replace(contact, handle=f"HL{digest}")
         missing = [
             label
             for label, value in (
