@@ -2,7 +2,7 @@
 
 A rule id is carried by a test function's name (``..._ACC_08``) or its docstring
 (``ACC-08``). The list grows with each capability that lands, and holds only rules that are
-fully built: not yet PRV-01 (no module drives a real virtualization API).
+fully built.
 """
 
 import ast
@@ -43,10 +43,10 @@ ENFORCED_RULES = [
     "DOC-01",
     "DOC-02",
     "DOC-03",
-    "DOM-04",
     "DOM-01",
     "DOM-02",
     "DOM-03",
+    "DOM-04",
     "ORD-01",
     "ORD-02",
     "ORD-03",
@@ -55,6 +55,7 @@ ENFORCED_RULES = [
     "ORD-06",
     "ORD-07",
     "ORD-08",
+    "PRV-01",
     "PRV-02",
     "AUT-01",
     "AUT-02",
