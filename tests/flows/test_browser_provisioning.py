@@ -18,8 +18,6 @@ commit. Set HOSTLEDGER_SCREENSHOT_DIR to keep a screenshot of every page visited
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 
 import pytest
 from django.test import Client as HttpClient
@@ -28,13 +26,12 @@ from django.utils import timezone
 from hostledger.catalog import actions as catalog
 from hostledger.catalog.models import FamilyCode, ProductFamily
 from hostledger.core.registry import provider_setting_change
-from hostledger.domains.models import Domain, DomainStatus, ZoneRule
-from hostledger.domains.registrars.epp import conf as epp_conf
+from hostledger.domains.models import Domain, DomainStatus
 from hostledger.provisioning.models import ProvisioningOperation
 from hostledger.subscriptions.models import Order, ServiceStatus
 from tests.catalog_helpers import create_published_tariff
 from tests.dns.conftest import pdns_proxy, pdns_server, powerdns  # noqa: F401  (fixtures)
-from tests.domains.epp_server import EppTestServer, make_certificates
+from tests.domains.epp_fixtures import epp_registry  # noqa: F401  (a fixture)
 from tests.provisioning.libvirt_backend import (  # noqa: F401  (fixtures)
     libvirt_backend,
     silent_listener,
@@ -124,44 +121,17 @@ def test_a_vps_ordered_and_paid_is_built_by_libvirt_and_rebooted_from_the_panel_
     assert journey.problems == []
 
 
-@pytest.fixture
-def epp_registry(monkeypatch):
-    """The EPP test server selling .test, and HostLedger's epp registrar configured for it."""
-    with tempfile.TemporaryDirectory(prefix="epp-certs-") as directory:
-        certificates = make_certificates(Path(directory))
-        server = EppTestServer(certificates, zones=("test",)).start()
-        try:
-            monkeypatch.setenv(epp_conf.PASSWORD_ENV, "s3cret-Pass")
-            for key, value in (
-                (epp_conf.HOST, "127.0.0.1"),
-                (epp_conf.PORT, server.port),
-                (epp_conf.ZONES, "test"),
-                (epp_conf.LOGIN_ID, "hl-registrar"),
-                (epp_conf.CERT_FILE, str(certificates.client_cert)),
-                (epp_conf.KEY_FILE, str(certificates.client_key)),
-                (epp_conf.CA_FILE, str(certificates.ca_file)),
-            ):
-                provider_setting_change(key=key, raw_value=value)
-            yield server
-        finally:
-            server.stop()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_domain_is_registered_over_epp_and_its_a_record_served_by_powerdns__DOM_02_DOM_04(
     live_server,
     browser_page,  # noqa: F811
-    epp_registry,
+    epp_registry,  # noqa: F811
     powerdns,  # noqa: F811
     policies,
     settings,
 ):
     settings.TASKS = IMMEDIATE_TASKS
-    provider_setting_change(key="provisioning.family_modules", raw_value="domain=registrar")
     family = ProductFamily.objects.get(code=FamilyCode.DOMAIN)
-    ZoneRule.objects.update_or_create(
-        zone="test", defaults={"registrar_name": "epp", "is_active": True}
-    )
     tariff = create_published_tariff(
         family=family,
         code="domain-test",
