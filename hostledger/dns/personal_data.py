@@ -28,14 +28,25 @@ DNS_FACT = NotPersonal("technical fact of the zone or record: kind, type, TTL, s
 
 _HOSTING = "hosting the client's DNS zones on the provider's name servers (DOM-04)"
 
+GONE_WITH_THE_CLIENT = Erasure(ErasureStrategy.DELETE)
+"""A zone exists only to host the client's names and records: erasure deletes it with them
+(erasure waits for every service to end, and the zones of ended services are taken off the
+name servers by the ``dns.tidy`` job)."""
+
 ZONE_NAME = Personal(
-    Category.TECHNICAL, _HOSTING, LegalBasis.CONTRACT, Retention.ACCOUNT_LIFETIME, encrypted=True
+    Category.TECHNICAL,
+    _HOSTING,
+    LegalBasis.CONTRACT,
+    Retention.ACCOUNT_LIFETIME,
+    encrypted=True,
+    erasure=GONE_WITH_THE_CLIENT,
 )
 ZONE_NAME_HASH = Personal(
     Category.TECHNICAL,
     "finding a zone by its name and refusing a zone inside another account's (keyed hashes)",
     LegalBasis.CONTRACT,
     Retention.ACCOUNT_LIFETIME,
+    erasure=GONE_WITH_THE_CLIENT,
 )
 RECORD_DATA = Personal(
     Category.TECHNICAL,
@@ -43,7 +54,7 @@ RECORD_DATA = Personal(
     LegalBasis.CONTRACT,
     Retention.ACCOUNT_LIFETIME,
     encrypted=True,
-    erasure=Erasure(ErasureStrategy.DELETE),
+    erasure=GONE_WITH_THE_CLIENT,
 )
 
 declare(

@@ -30,7 +30,11 @@ def as_clean(record: Record) -> CleanRecord:
 
 
 def locked_zone(zone: Zone) -> Zone:
-    return Zone.objects.select_for_update().select_related("service", "client").get(pk=zone.pk)
+    return (
+        Zone.objects.select_for_update(of=("self",))
+        .select_related("service", "client")
+        .get(pk=zone.pk)
+    )
 
 
 def zone_changed(zone: Zone) -> Zone:
