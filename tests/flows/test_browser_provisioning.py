@@ -31,7 +31,7 @@ from hostledger.provisioning.models import ProvisioningOperation
 from hostledger.subscriptions.models import Order, ServiceStatus
 from tests.catalog_helpers import create_published_tariff
 from tests.dns.conftest import pdns_proxy, pdns_server, powerdns  # noqa: F401  (fixtures)
-from tests.domains.epp_fixtures import epp_registry  # noqa: F401  (a fixture)
+from tests.domains.epp_fixtures import epp_certificates, epp_registry  # noqa: F401  (fixtures)
 from tests.provisioning.libvirt_backend import (  # noqa: F401  (fixtures)
     libvirt_backend,
     silent_listener,
