@@ -241,7 +241,9 @@ def domain_registry_state_store(
     now = timezone.now()
     today = today or timezone.localdate()
     locked = (
-        Domain.objects.select_for_update().select_related("client", "service").get(pk=domain.pk)
+        Domain.objects.select_for_update(of=("self",))
+        .select_related("client", "service")
+        .get(pk=domain.pk)
     )
     rule = ZoneRule.objects.filter(zone=locked.zone).first()
     status = registry_status(locked, info, today=today, rule=rule)
@@ -278,7 +280,9 @@ def domain_release(*, domain: Domain) -> Domain:
     told if the registry had held it (DOM-02)."""
     now = timezone.now()
     locked = (
-        Domain.objects.select_for_update().select_related("client", "service").get(pk=domain.pk)
+        Domain.objects.select_for_update(of=("self",))
+        .select_related("client", "service")
+        .get(pk=domain.pk)
     )
     if locked.status == DomainStatus.DELETED:
         return locked

@@ -35,6 +35,7 @@ from hostledger.catalog import actions as catalog_actions
 from hostledger.datacenter import actions as datacenter
 from hostledger.dns import actions as dns_actions
 from hostledger.dns.models import PushStatus, ZonePush
+from hostledger.domains.registrars import registry as registrars
 from hostledger.flows.privacy_erasure import client_erase
 from hostledger.incidents.actions import interruption_confirm, interruption_report
 from hostledger.ledger.actions import payment_record
@@ -58,6 +59,12 @@ from tests.api.conftest import (
 )
 from tests.api.test_notifications_api import make_notifications
 from tests.api.test_service_changes_api import make_service_changes
+from tests.domain_helpers import (
+    PERSONAL_CODE,
+    ee_domain_tariff,
+    local_registry_in_memory,
+    registered_domain,
+)
 from tests.ledger.camt import Line, camt053
 from tests.module_world import kept_for_the_module
 from tests.support.conftest import ensure_default_departments
@@ -98,6 +105,7 @@ CLIENT_SCOPED = (
     "/privacy-requests",
     "/personal-data",
     "/tickets",
+    "/domains",
 )
 """Rows under these paths act in A's account: ``?client=<A>`` is added to them."""
 
@@ -439,6 +447,14 @@ TABLE = [
     ("GET",    "/personal-data/exports/{export}",
                                                 401, 200, 404, 403, 404, 404, 404, 404, 404),
     ("GET",    "/support/departments",          401, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET",    "/domains",                      401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("GET",    "/domains/{domain}",             401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("POST",   "/domains/{domain}/check",       401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("POST",   "/domains/{domain}/name-servers", 401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("POST",   "/domains/{domain}/lock",        401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("POST",   "/domains/{domain}/auth-code",   401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("POST",   "/domains/transfers",            401, 201, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/staff/domains",                401, 403, 403, 403, 200, 200, 200, 200, 200),
     ("GET",    "/tickets",                      401, 200, 404, 200, 404, 404, 404, 404, 404),
     ("POST",   "/tickets",                      401, 201, 404, 403, 404, 404, 404, 404, 404),
     ("GET",    "/tickets/{ticket}",             401, 200, 404, 200, 404, 404, 404, 404, 404),
@@ -716,6 +732,18 @@ BODIES = {
 }
 BODIES.update(
     {
+        ("POST", "/domains/{domain}/name-servers"): {"name_servers": ["ns1.example.net"]},
+        # Unlocking leaves the registry as every case finds it; the call is still recorded.
+        ("POST", "/domains/{domain}/lock"): {"locked": False},
+        ("POST", "/domains/transfers"): {
+            "tariff": "{domain_tariff}",
+            "payer": "{payer}",
+            "host_name": "kolib.ee",
+            "transfer_auth_code": "code-1",
+            "admin_ident": PERSONAL_CODE,
+            "admin_ident_type": "priv",
+            "admin_ident_country": "EE",
+        },
         ("POST", "/tickets"): {"department": "billing", "subject": "Copy", "body": "Please."},
         ("POST", "/tickets/{ticket}/replies"): {"body": "Thanks."},
         ("POST", "/tickets/{ticket}/rating"): {"rating": 5, "comment": "Fast."},
@@ -783,7 +811,7 @@ class World:
 def built_world(django_db_setup, django_db_blocker) -> Iterator[World]:
     """The world, built once for this module's thousands of cases (tests/module_world.py):
     whatever a case writes is undone before the next one starts from the same world."""
-    with kept_for_the_module(django_db_blocker):
+    with kept_for_the_module(django_db_blocker), local_registry_in_memory():
         publish_policies()
         yield build_world()
 
@@ -798,6 +826,8 @@ def build_world() -> World:
     account = owner.client
     payer = actions.payer_create(client=account, actor=owner, data=COMPANY)
     contact = actions.contact_create(client=account, actor=owner, data=TECHNICAL)
+    # First, while A has no other proforma its payment could settle instead.
+    domains = make_domains(account, payer)
     helper = make_client_user("helper@example.com")
     grant = actions.access_grant_create(
         client=account, actor=owner, grantee_email=helper.email, scopes=["billing"]
@@ -866,8 +896,19 @@ def build_world() -> World:
             "export": make_failed_export(account, owner),
             **make_interruptions(account, services),
             "ticket": make_ticket(account, owner, member),
+            **domains,
         },
     )
+
+
+def make_domains(account, payer) -> dict[str, str]:
+    """A's registered domain pood.ee at the in-memory local registry, and kolib.ee held at
+    another registrar, to transfer in with its code (DOM-02)."""
+    domain = registered_domain(account, payer=payer, name="pood.ee")
+    registrars.get_registrar("local").register_elsewhere(
+        "kolib.ee", expires_on=domain.expires_on, auth_code="code-1"
+    )
+    return {"domain": domain.public_id, "domain_tariff": ee_domain_tariff().public_id}
 
 
 def make_datacenter(owner, service, operator) -> dict[str, str]:
@@ -1198,6 +1239,7 @@ def test_the_table_covers_every_operation_of_the_api(anonymous, db):
         "{zone}": "{zone_id}",
         "{record}": "{record_id}",
         "{failed_push}": "{push_id}",
+        "{domain}": "{domain_id}",
     }
     covered = set()
     for method, path, *_ in TABLE:

@@ -48,15 +48,57 @@ from tests.automation.test_crash_and_concurrency import (
     work_done,
 )
 from tests.catalog_helpers import create_published_tariff
-from tests.domains.conftest import ESTONIAN_ADMIN
+from tests.domain_helpers import ESTONIAN_ADMIN
 from tests.subscriptions.factories import fund, new_client, new_payer
 
 TALLINN = ZoneInfo("Europe/Tallinn")
 ORDER_DAY = date(2026, 4, 1)  # a year before the run: the renewal period starts on AS_OF
 DOMAINS = 40
 CHUNK = 10  # the setting's minimum: four chunks
-TRIALS = 4
+TRIALS = 5
 ORDER_GROSS = "18.60"  # twelve months of 1.25 with 24 % VAT: nothing left to renew with
+
+KILL_AFTER_RENEWING_CHUNK = """
+import os, signal, sys
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+from django.db import transaction
+from hostledger.automation import dunning, run
+
+queued = []
+
+
+def counting(step):
+    def counted(**arguments):
+        count = step(**arguments)
+        queued.append(count)
+        return count
+    return counted
+
+
+def die_if_the_chunk_queued_renewals():
+    if any(queued):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+original_lock_clock = run._lock_clock
+
+
+def lock_clock_and_arm():
+    # The first thing each chunk's transaction does; the callback registered here is the first
+    # to run once that transaction has committed, before anything the chunk queued after it.
+    clock = original_lock_clock()
+    queued.clear()
+    transaction.on_commit(die_if_the_chunk_queued_renewals)
+    return clock
+
+
+run._lock_clock = lock_clock_and_arm
+dunning.paid_domain_renewals_queue = counting(dunning.paid_domain_renewals_queue)
+from django.core.management import call_command
+call_command("billing_run", as_of=sys.argv[1])
+"""
 
 SWEEP_LATER = """
 import os, sys
@@ -221,22 +263,38 @@ def test_domain_renewals_are_made_once_after_kills_of_the_run_and_the_worker__AU
     _assert_one_renewal_per_paid_domain(world, clean_state, "clean run")
 
     rng = random.Random(20270401)
-    interrupted = workers_killed = 0
+    workers_killed = 0
     for trial in range(TRIALS):
         url = world.new(f"trial{trial}")
         state = _state_copy(world, f"trial{trial}")
-        target = before + 1 + rng.randrange(max((clean_done - before) * 2 // 3, 1))
-        process = _run(url, state)
-        begun = wait_for_job_row(url, process)
-        while process.poll() is None and work_done(url) < target:
-            time.sleep(0.002)
-        time.sleep(rng.random() * window / 20)
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-        process.communicate(timeout=120)
-        done = work_done(url)
-        if begun and process.returncode == -signal.SIGKILL and before < done < clean_done:
-            interrupted += 1
+        if trial == 0:
+            # Killed right after the commit of the first chunk that queued renewals, before
+            # anything else the chunk handed on after its commit.
+            killed = subprocess.run(
+                [sys.executable, "-c", KILL_AFTER_RENEWING_CHUNK, AS_OF],
+                env=_environment_with(url, state),
+                cwd=Path(__file__).resolve().parents[2],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
+            done = work_done(url)
+            assert before < done < clean_done, done
+            assert 0 < _renew_calls(url).get("queued", 0) < sum(world.paid.values())
+        else:
+            # Killed at a random point: once the committed work has reached a random share
+            # of a clean run's, after a further random pause, inside or between chunks.
+            target = before + 1 + rng.randrange(max((clean_done - before) * 2 // 3, 1))
+            process = _run(url, state)
+            wait_for_job_row(url, process)
+            while process.poll() is None and work_done(url) < target:
+                time.sleep(0.002)
+            time.sleep(rng.random() * window / 20)
+            if process.poll() is None:
+                process.send_signal(signal.SIGKILL)
+            process.communicate(timeout=120)
+            done = work_done(url)
         finish(_run(url, state))
         differences = bench_world.state_differences(clean, bench_world.state_snapshot(url))
         assert not differences, f"trial {trial} (killed at {done} renewals): {differences}"
@@ -268,7 +326,6 @@ def test_domain_renewals_are_made_once_after_kills_of_the_run_and_the_worker__AU
         assert _renew_calls(url) == {"done": sum(world.paid.values())}, f"trial {trial}"
         _assert_one_renewal_per_paid_domain(world, state, f"trial {trial}")
         world.drop(url)
-    assert interrupted >= 1, f"only {interrupted} runs were killed half-way"
     assert workers_killed >= 1, "no worker was killed half-way through the renewals"
 
 

@@ -10,11 +10,11 @@ import pytest
 
 from hostledger.catalog.models import FamilyCode, ProductFamily, Tariff
 from hostledger.core.registry import provider_setting_change
-from hostledger.domains.contacts import AdminContactInput
 from hostledger.domains.registrars import registry as registrars
 from hostledger.domains.registrars.local import LocalRegistrar
 from hostledger.domains.registrars.local.store import MemoryStore
 from tests.catalog_helpers import create_published_tariff
+from tests.domain_helpers import ESTONIAN_ADMIN, PERSONAL_CODE  # noqa: F401  (used by tests)
 from tests.subscriptions.conftest import (  # noqa: F401  (fixtures shared with these tests)
     _frozen_clock,
     _immediate_tasks,
@@ -29,10 +29,6 @@ from tests.subscriptions.conftest import (  # noqa: F401  (fixtures shared with 
     staff_without_permission,
 )
 from tests.subscriptions.factories import fund
-
-PERSONAL_CODE = "37605030299"
-"""A valid Estonian personal identification code (its check digit is right)."""
-ESTONIAN_ADMIN = AdminContactInput(ident=PERSONAL_CODE, ident_type="priv", ident_country="EE")
 
 
 def use_local_registry(monkeypatch, registrar: LocalRegistrar) -> LocalRegistrar:

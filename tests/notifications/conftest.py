@@ -92,6 +92,7 @@ def make_service(shop):
             start_at_once=True,  # the consumer asks for an early start (ORD-07)
             actor=client.owner,
             today=TODAY,
+            host_name="shop.example.ee",  # what a hosting order names (ORD-01)
         )
         service = order.services.get()
         Notification.objects.filter(key__endswith=f":{order.public_id}").delete()

@@ -16,23 +16,13 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from hostledger.catalog.models import FamilyCode, ProductFamily
 from hostledger.core.models import AuditEvent
-from hostledger.core.registry import provider_setting_change
-from hostledger.domains.models import Domain, DomainContact, DomainStatus, RegistryOperation
-from hostledger.domains.registrars import registry as registrars
+from hostledger.domains.models import Domain, DomainContact, RegistryOperation
 from hostledger.domains.registrars.local import LocalRegistrar
-from hostledger.domains.registrars.local.store import MemoryStore
-from hostledger.provisioning.actions import provisioning_operation_run
-from hostledger.provisioning.models import ProvisioningOperation
-from hostledger.subscriptions.actions import order_place
 from hostledger.subscriptions.models import Order
 from hostledger.web import urls_client_domains, urls_staff_domains
-from tests.catalog_helpers import create_published_tariff
-from tests.domains.conftest import ESTONIAN_ADMIN
-from tests.subscriptions.factories import fund
+from tests.domain_helpers import ee_domain_tariff, local_registry_in_memory, registered_domain
 from tests.web.conftest import STAFF_ROLES
 from tests.web.test_authorization_matrix import (  # noqa: F401  (built_world is a fixture)
     ACTORS,
@@ -60,41 +50,13 @@ class DomainWorld:
 
 @pytest.fixture(scope="module")
 def built_domain_world(built_world) -> DomainWorld:  # noqa: F811
-    """Built once for the module, in the transaction of ``built_world``; the in-memory
+    """Built once for the module, in the transaction of ``built_world``; an in-memory
     registry stands in for the installation's ``local`` registrar for the module."""
-    registrars.registrar_names()
-    previous = dict(registrars._REGISTRARS)
-    local = LocalRegistrar(MemoryStore())
-    registrars._REGISTRARS["local"] = local
-    provider_setting_change(key="domains.local_registrar_enabled", raw_value=True)
-    provider_setting_change(key="provisioning.family_modules", raw_value="domain=registrar")
-    tariff = create_published_tariff(
-        family=ProductFamily.objects.get(code=FamilyCode.DOMAIN),
-        code="domain-ee",
-        name=".ee domain",
-        monthly_fee="1.25",
-        specs={"zone": "ee"},
-    )
-    client = built_world.client_a
-    fund(client, "100.00", on=timezone.localdate())
-    order_place(
-        client=client,
-        payer=client.payers.get(is_default=True),
-        tariff=tariff,
-        period_months=12,
-        actor=client.owner,
-        start_at_once=True,
-        host_name="pood.ee",
-        domain_admin=ESTONIAN_ADMIN,
-    )
-    for operation in ProvisioningOperation.objects.filter(operation="create", status="queued"):
-        provisioning_operation_run(operation_id=operation.pk)
-    domain = Domain.objects.get(client=client)
-    assert domain.status == DomainStatus.REGISTERED
-    local.register_elsewhere("teine.ee", expires_on=domain.expires_on, auth_code="code-1")
-    yield DomainWorld(built_world, local, domain, tariff.public_id)
-    registrars._REGISTRARS.clear()
-    registrars._REGISTRARS.update(previous)
+    with local_registry_in_memory() as local:
+        client = built_world.client_a
+        domain = registered_domain(client, payer=client.payers.get(is_default=True), name="pood.ee")
+        local.register_elsewhere("teine.ee", expires_on=domain.expires_on, auth_code="code-1")
+        yield DomainWorld(built_world, local, domain, ee_domain_tariff().public_id)
 
 
 @pytest.fixture
