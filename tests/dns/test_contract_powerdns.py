@@ -15,14 +15,12 @@ from dataclasses import replace
 
 import pytest
 
-from hostledger.catalog import actions as catalog
-from hostledger.catalog.models import FamilyCode, ProductFamily
+from hostledger.catalog.models import FamilyCode
 from hostledger.core.registry import provider_setting_change
 from hostledger.provisioning.modules import registry
 from hostledger.provisioning.modules.interface import Operation, Outcome
 from hostledger.provisioning.modules.powerdns.client import PowerDnsClient, ZoneDefaults
 from hostledger.subscriptions.actions import order_place, service_host_name_set
-from tests.catalog_helpers import create_published_tariff
 from tests.provisioning.contract import ModuleContract, run_call
 from tests.subscriptions.factories import TODAY, fund
 
@@ -85,29 +83,25 @@ class TestPowerDnsModuleContract(ModuleContract):
         return super().request(operation, service_id=service_id, **overrides)
 
     @pytest.fixture
-    def queued_service(self, client_record, payer, staff, django_capture_on_commit_callbacks):
-        """A paid .ee domain with the DNS hosting add-on, its family run by the powerdns
-        module, the domain named by staff, its create call queued and not run (DOM-04)."""
+    def queued_service(
+        self, client_record, payer, staff, shop, dns_add_on, django_capture_on_commit_callbacks
+    ):
+        """A paid VPS with the DNS hosting add-on, its family run by the powerdns module, the
+        domain named by staff, its create call queued and not run (DOM-04)."""
 
         def _queued(module):
-            domain = ProductFamily.objects.get(code=FamilyCode.DOMAIN)
-            tariff = create_published_tariff(
-                family=domain, code="domain-ee", name=".ee domain", monthly_fee="1.50"
-            )
-            dns_hosting = catalog.add_on_create(
-                family=domain, code="domain-premium-dns", name="DNS hosting", monthly_fee="1.00"
-            )
             provider_setting_change(
-                key="provisioning.family_modules", raw_value=f"{domain.code}={module.name}"
+                key="provisioning.family_modules", raw_value=f"{shop.vps.code}={module.name}"
             )
             fund(client_record, "100.00")
             with django_capture_on_commit_callbacks(execute=False):
                 placed = order_place(
                     client=client_record,
                     payer=payer,
-                    tariff=tariff,
+                    tariff=shop.vps_start,
                     period_months=1,
-                    add_ons=[dns_hosting],
+                    os_image=shop.debian,
+                    add_ons=[dns_add_on],
                     actor=client_record.owner,
                     today=TODAY,
                     start_at_once=True,

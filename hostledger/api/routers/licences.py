@@ -38,14 +38,14 @@ def licence_pool_list(request: HttpRequest, page: Query[PageParams]):
 
 @router.post(
     "/staff/licences/keys",
-    response=responses({201: KeysUploadOut}, 400, 401, 403, 404, 409, 413),
+    response=responses({201: KeysUploadOut}, 400, 401, 403, 404, 413),
     summary="Upload licence keys",
 )
 def licence_keys_upload(request: HttpRequest, payload: KeysUploadIn):
     """Add keys to the pool of a product, all or none (PRV-01): one per line, or CSV with the
     key in the first column. A line that holds no key, a key twice or a key already in the
     pool answers 400 ``invalid_keys`` naming each line; another upload adding the same keys
-    at the same moment 409; a body over the size the server accepts 413. Needs
+    at the same moment 400 too; a body over the size the server accepts 413. Needs
     services.manage."""
     accounts.require_staff_permission(request.user, perms.SERVICES_MANAGE)
     uploaded = actions.keys_upload(

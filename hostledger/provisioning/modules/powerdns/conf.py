@@ -124,7 +124,7 @@ declare(
     ),
     ProviderSetting(
         key=NAMESERVERS,
-        default="ns1.example.net,ns2.example.net",
+        default="ns1.example.net.,ns2.example.net.",
         kind="str",
         label="Name servers of hosted zones",
         help_text=(
@@ -137,7 +137,7 @@ declare(
     ),
     ProviderSetting(
         key=SOA_HOSTMASTER,
-        default="hostmaster.example.net",
+        default="hostmaster.example.net.",
         kind="str",
         label="SOA mailbox of hosted zones",
         help_text="The zone administrator's mailbox, e.g. hostmaster@example.net.",
