@@ -29,19 +29,16 @@ from hostledger.automation.renewals import (
     SERVICE,
     TXN,
 )
-from hostledger.core.jobs import enqueue_in_transaction
 from hostledger.core.registry import setting_value
 from hostledger.core.selections import SelectionPurpose, client_selection
 from hostledger.invoicing.models import Invoice
 from hostledger.ledger.chart import provider_account
 from hostledger.ledger.models import LedgerAccount, Payment
 from hostledger.notifications.bulk import notifications_enqueue_select
-from hostledger.provisioning.models import ProvisioningOperation
-from hostledger.provisioning.tasks import hand_operations_to_workers
+from hostledger.provisioning.bulk import operations_hand_over, operations_queue_select
 from hostledger.subscriptions.models import ServiceStatus, ServiceStatusChange
 
 STATUS_CHANGE = sql.table(ServiceStatusChange)
-OPERATION = sql.table(ProvisioningOperation)
 DECISION = sql.table(AutomatedDecision)
 PAID = "automation_paid"
 MOVED = "automation_moved"
@@ -369,29 +366,16 @@ def _operations_queue(*, operation: str, changes: str, stamp, to_status: str) ->
         if operation == "terminate"
         else f"'{operation}:' || CAST(c.id AS varchar(20))"
     )
-    sql.execute(
-        f"""
-        INSERT INTO {OPERATION} (public_id, service_id, operation, key, module_name, changes,
-            status, attempts, message, retry_can_help, created_at, updated_at)
-        SELECT {sql.random_public_id_sql("pop_")}, c.service_id, %s, {key}, s.module_name,
-            {sql.json_parameter()}, 'queued', 0, '', false, %s, %s
-        {changes}
-        ON CONFLICT (service_id, key) DO NOTHING
-        """,
-        [operation, "{}", stamp, stamp, stamp, to_status],
+    operations_queue_select(
+        operation=operation,
+        key_sql=key,
+        changes_sql=sql.json_parameter(),
+        changes_params=["{}"],
+        source_sql=changes,
+        source_params=[stamp, to_status],
+        stamp=stamp,
     )
-    operation_ids = [
-        row[0]
-        for row in sql.fetchall(
-            f"SELECT o.id FROM {OPERATION} o JOIN {MOVED} m ON m.service_id = o.service_id "
-            "WHERE o.created_at = %s AND o.handed_to_worker_at IS NULL",
-            [stamp],
-        )
-    ]
-    # Enqueued in the chunk's own transaction: a process killed right after the COMMIT
-    # must not leave the chunk's module calls queued with no task to carry them out.
-    if operation_ids:
-        enqueue_in_transaction(hand_operations_to_workers, operation_ids)
+    operations_hand_over(services_table=MOVED, stamp=stamp)
 
 
 def debt_services_resume(*, low: int, high: int, today: date, now: datetime) -> int:
