@@ -48,6 +48,7 @@ def usage_collect(*, now: datetime) -> UsageCollected:
     counts = UsageCollected()
     until = _hour(now)
     names = [name for name in module_names() if name != "manual"]
+    items_of_tariff: dict[int, dict] = {}
     for service in live_services_on_modules(names):
         module = get_module(service.module_name)
         request = request_for_service(service)
@@ -68,7 +69,11 @@ def usage_collect(*, now: datetime) -> UsageCollected:
             counts.failed += 1
             logger.warning("Usage of %s could not be read", service.public_id, exc_info=True)
             continue
-        items = {item.code: item for item in metered_items_for_tariff(service.tariff)}
+        if service.tariff_id not in items_of_tariff:
+            items_of_tariff[service.tariff_id] = {
+                item.code: item for item in metered_items_for_tariff(service.tariff)
+            }
+        items = items_of_tariff[service.tariff_id]
         rows = []
         for reading in readings:
             counts.readings += 1

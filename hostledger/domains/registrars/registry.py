@@ -9,11 +9,10 @@ Which registrar sells a zone is data: the ``registrar_name`` of the zone's
 
 from __future__ import annotations
 
-import importlib
 import logging
-import re
 
 from hostledger.core.errors import DomainError
+from hostledger.core.plugins import plugin_packages_load, plugin_register
 from hostledger.domains.models import ZoneRule
 from hostledger.domains.registrars.interface import Registrar
 
@@ -29,22 +28,12 @@ imported."""
 _REGISTRARS: dict[str, Registrar] = {}
 _UNAVAILABLE: dict[str, str] = {}
 _LOADED = False
-_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 def register_registrar(registrar: Registrar) -> Registrar:
     """Make ``registrar`` available under its name; registering another registrar under a
     taken name is a programming error."""
-    name = getattr(registrar, "name", "")
-    if not isinstance(name, str) or not _NAME.match(name):
-        raise ValueError(f"{name!r} cannot name a registrar.")
-    if not isinstance(registrar, Registrar):
-        raise TypeError(f"{registrar!r} does not provide the registrar interface.")
-    existing = _REGISTRARS.get(name)
-    if existing is not None and existing is not registrar:
-        raise RuntimeError(f"Registrar {name!r} is registered twice.")
-    _REGISTRARS[name] = registrar
-    return registrar
+    return plugin_register(_REGISTRARS, registrar, interface=Registrar, kind="registrar")
 
 
 def get_registrar(name: str) -> Registrar:
@@ -88,19 +77,6 @@ def registrar_for_zone(zone: str) -> Registrar:
 
 def _load_builtin() -> None:
     global _LOADED
-    if _LOADED:
-        return
-    for package in BUILTIN_PACKAGES:
-        try:
-            importlib.import_module(package)
-        except ModuleNotFoundError as missing:
-            if missing.name == package:
-                continue  # not part of this installation
-            _UNAVAILABLE[package.rsplit(".", 1)[-1]] = (
-                f"needs the Python package {missing.name!r}, which is not installed"
-            )
-            logger.info("Registrar %s is unavailable: %s", package, missing)
-        except ImportError as missing:
-            _UNAVAILABLE[package.rsplit(".", 1)[-1]] = f"cannot load: {missing}"
-            logger.info("Registrar %s is unavailable: %s", package, missing)
-    _LOADED = True
+    if not _LOADED:
+        plugin_packages_load(BUILTIN_PACKAGES, _UNAVAILABLE, kind="registrar", logger=logger)
+        _LOADED = True

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+
 from hostledger.core.errors import DomainError
+from hostledger.core.plugins import plugin_packages_load, plugin_register
 from hostledger.ledger.gateways.interface import PaymentGateway
 
+logger = logging.getLogger("hostledger.ledger")
+
+BUILTIN_PACKAGES: tuple[str, ...] = (
+    "hostledger.ledger.gateways.local",
+    "hostledger.ledger.gateways.stripe",
+)
+"""The packages of the gateways HostLedger ships; each registers its gateway when imported."""
+
 _GATEWAYS: dict[str, PaymentGateway] = {}
+_UNAVAILABLE: dict[str, str] = {}
+_LOADED = False
 
 RESERVED_NAMES = frozenset({"staff", "bank_statement"})
 """Payment sources of the ledger itself; no gateway may take these names."""
@@ -14,14 +27,13 @@ RESERVED_NAMES = frozenset({"staff", "bank_statement"})
 def register_gateway(gateway: PaymentGateway) -> PaymentGateway:
     """Make ``gateway`` available under its name; registering the same name twice with
     another gateway is a programming error."""
-    name = gateway.name
-    if not name or name in RESERVED_NAMES or len(name) > 40:
-        raise ValueError(f"{name!r} cannot name a payment gateway.")
-    existing = _GATEWAYS.get(name)
-    if existing is not None and existing is not gateway:
-        raise RuntimeError(f"Payment gateway {name!r} is registered twice.")
-    _GATEWAYS[name] = gateway
-    return gateway
+    return plugin_register(
+        _GATEWAYS,
+        gateway,
+        interface=PaymentGateway,
+        kind="payment gateway",
+        reserved=RESERVED_NAMES,
+    )
 
 
 def get_gateway(name: str) -> PaymentGateway:
@@ -61,4 +73,7 @@ def is_configured(gateway: PaymentGateway) -> bool:
 
 
 def _load_builtin() -> None:
-    from hostledger.ledger.gateways import local, stripe  # noqa: F401  (they register themselves)
+    global _LOADED
+    if not _LOADED:
+        plugin_packages_load(BUILTIN_PACKAGES, _UNAVAILABLE, kind="payment gateway", logger=logger)
+        _LOADED = True

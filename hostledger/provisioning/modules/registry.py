@@ -7,11 +7,10 @@ on first use. Which module provisions a product family is a provider setting
 
 from __future__ import annotations
 
-import importlib
 import logging
-import re
 
 from hostledger.core.errors import DomainError
+from hostledger.core.plugins import plugin_packages_load, plugin_register
 from hostledger.core.registry import setting_value
 from hostledger.provisioning import conf
 from hostledger.provisioning.modules.interface import ProvisioningModule
@@ -34,22 +33,14 @@ listed by :func:`unavailable_modules` with the reason, so ``make run`` works wit
 _MODULES: dict[str, ProvisioningModule] = {}
 _UNAVAILABLE: dict[str, str] = {}
 _LOADED = False
-_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 def register_module(module: ProvisioningModule) -> ProvisioningModule:
     """Make ``module`` available under its name; registering another module under a taken
     name is a programming error."""
-    name = getattr(module, "name", "")
-    if not isinstance(name, str) or not _NAME.match(name):
-        raise ValueError(f"{name!r} cannot name a provisioning module.")
-    if not isinstance(module, ProvisioningModule):
-        raise TypeError(f"{module!r} does not provide the provisioning module interface.")
-    existing = _MODULES.get(name)
-    if existing is not None and existing is not module:
-        raise RuntimeError(f"Provisioning module {name!r} is registered twice.")
-    _MODULES[name] = module
-    return module
+    return plugin_register(
+        _MODULES, module, interface=ProvisioningModule, kind="provisioning module"
+    )
 
 
 def get_module(name: str) -> ProvisioningModule:
@@ -103,19 +94,8 @@ def unavailable_modules() -> dict[str, str]:
 
 def _load_builtin() -> None:
     global _LOADED
-    if _LOADED:
-        return
-    for package in BUILTIN_PACKAGES:
-        try:
-            importlib.import_module(package)
-        except ModuleNotFoundError as missing:
-            if missing.name == package:
-                continue  # not part of this installation
-            _UNAVAILABLE[package.rsplit(".", 1)[-1]] = (
-                f"needs the Python package {missing.name!r}, which is not installed"
-            )
-            logger.info("Provisioning module %s is unavailable: %s", package, missing)
-        except ImportError as missing:  # a system library the binding needs
-            _UNAVAILABLE[package.rsplit(".", 1)[-1]] = f"cannot load: {missing}"
-            logger.info("Provisioning module %s is unavailable: %s", package, missing)
-    _LOADED = True
+    if not _LOADED:
+        plugin_packages_load(
+            BUILTIN_PACKAGES, _UNAVAILABLE, kind="provisioning module", logger=logger
+        )
+        _LOADED = True

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from hostledger.accounts.models import AccessGrant
+from hostledger.catalog.models import FamilyCode
 from hostledger.catalog.selectors import os_images_for_family
 from hostledger.core.errors import DomainError
 from hostledger.flows.service_controls import (
@@ -63,13 +64,17 @@ def controls_context(service, access) -> dict:
     if service.status not in CONTROL_STATUSES and not service.activated_at:
         return {"controls": None, "server_addresses": {}}
     details = access_details(service)
-    server_addresses = {
-        server.public_id: server_access(details, server.public_id).get("address", "")
-        for server in service.pool_servers.filter(deleted_at__isnull=True)
-    }
+    server_addresses = (
+        {
+            server.public_id: server_access(details, server.public_id).get("address", "")
+            for server in service.pool_servers.filter(deleted_at__isnull=True)
+        }
+        if service.family.code == FamilyCode.CLOUD
+        else {}
+    )
     offered = set(operations_offered(service))
     active = service.status in CONTROL_STATUSES
-    images = [image for image in os_images_for_family(service.family)]
+    images = list(os_images_for_family(service.family))
     return {
         "server_addresses": server_addresses,
         "controls": {
