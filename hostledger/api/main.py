@@ -6,6 +6,8 @@ and documents every status it answers. Paths carry opaque public ids, never data
 another client's object answers 404 (habit 6).
 """
 
+import copy
+
 from ninja import NinjaAPI
 
 from hostledger.api.auth import BearerToken, BrowserSession
@@ -83,6 +85,7 @@ ERROR_DESCRIPTIONS = {
     "403": "Not allowed: a missing permission or token scope, a failed CSRF check, or a staff "
     "member without two-factor sign-in.",
     "404": "No such object, or not one of this client's: another client's object answers 404.",
+    "413": "The request body is larger than the server accepts (code `request_too_large`).",
 }
 
 
@@ -92,10 +95,16 @@ class HostLedgerApi(NinjaAPI):
         return operation.view_func.__name__
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        """Ninja's document, with the error answers described in HostLedger's words."""
+        """Ninja's document, with the error answers described in HostLedger's words. Every
+        operation that takes a body may answer 413: the server refuses a body over its limit
+        before any handler runs."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for operations in schema["paths"].values():
             for operation in operations.values():
+                answers = operation.get("responses", {})
+                error_answer = answers.get("400") or answers.get(400)
+                if "requestBody" in operation and error_answer and "413" not in answers:
+                    answers.setdefault(413, copy.deepcopy(error_answer))
                 for status, answer in operation.get("responses", {}).items():
                     if str(status) in ERROR_DESCRIPTIONS:
                         answer["description"] = ERROR_DESCRIPTIONS[str(status)]

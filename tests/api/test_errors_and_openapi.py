@@ -222,6 +222,9 @@ def test_every_operation_needs_a_credential_and_documents_its_error_answers(open
             assert "404" in responses, label
         if operation.get("parameters") or "requestBody" in operation:
             assert "400" in responses, label
+        if "requestBody" in operation:
+            # the server refuses a body over its limit before any handler runs
+            assert "413" in responses, label
 
 
 CODES = {"slug", "event", "language"}
