@@ -70,6 +70,8 @@ from tests.module_world import kept_for_the_module
 from tests.support.conftest import ensure_default_departments
 from tests.write_detection import recorded_writes
 
+pytestmark = pytest.mark.long_running(330)
+
 ACTORS = (
     "anonymous",
     "client_a",

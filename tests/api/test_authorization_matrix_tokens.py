@@ -10,6 +10,8 @@ import pytest
 
 from tests.api.test_authorization_matrix import built_world, cases, check_case, world
 
+pytestmark = pytest.mark.long_running(320)
+
 __all__ = ["built_world", "world"]
 
 

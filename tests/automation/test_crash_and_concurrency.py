@@ -28,6 +28,8 @@ from django.db import connection
 
 from bench import world as bench_world
 
+pytestmark = pytest.mark.long_running(220)
+
 AS_OF = "2027-04-01T06:00"
 SERVICES = 60
 CHUNK = 10  # the setting's minimum: six chunks

@@ -17,6 +17,8 @@ import pytest
 
 from hostledger import cli
 
+pytestmark = pytest.mark.long_running(180)
+
 REPO = Path(__file__).resolve().parents[2]
 HOSTLEDGER = REPO / ".venv" / "bin" / "hostledger"
 START_TIMEOUT = 180  # a fresh database is migrated and given its demo data first

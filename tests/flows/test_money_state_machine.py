@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from django.db.models import Max, Sum
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -46,6 +47,8 @@ from tests.subscriptions.factories import (
     new_payer,
     services_staff,
 )
+
+pytestmark = pytest.mark.long_running(65)
 
 amounts = st.integers(min_value=1, max_value=20_000).map(Money.from_minor)
 _keys = itertools.count()

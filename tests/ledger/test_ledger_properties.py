@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -34,6 +35,8 @@ from hostledger.ledger.actions import (
 from hostledger.ledger.models import Entry
 from hostledger.ledger.selectors import balance_from_entries, balance_of, verify_balances
 from tests.ledger.conftest import new_client
+
+pytestmark = pytest.mark.long_running(50)
 
 amounts = st.integers(min_value=1, max_value=50_000).map(Money.from_minor)
 _keys = itertools.count()

@@ -21,6 +21,8 @@ from tests.api.test_authorization_matrix import build_world
 from tests.module_world import kept_for_the_module
 from tests.web.conftest import login, make_client_user, make_staff_user, publish_policies
 
+pytestmark = pytest.mark.long_running(110)
+
 QUERY_KEYS = (
     "from",
     "to",
