@@ -14,17 +14,17 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 MONTH_WIDGET = {"type": "month", "placeholder": "YYYY-MM"}
 
 
-class MonthField(forms.CharField):
+class MonthField(forms.Field):
     """A calendar month typed as YYYY-MM (what ``<input type="month">`` sends)."""
 
     def __init__(self, **kwargs):
-        super().__init__(max_length=7, widget=forms.TextInput(MONTH_WIDGET), **kwargs)
+        super().__init__(widget=forms.TextInput({**MONTH_WIDGET, "maxlength": 7}), **kwargs)
 
     def to_python(self, value):
-        text = super().to_python(value).strip()
+        text = str(value or "").strip()
         if not text:
             return None
-        matched = MONTH.match(text)
+        matched = MONTH.match(text[:8])
         if not matched or not 1 <= int(matched.group(2)) <= 12:
             raise forms.ValidationError("Enter a month as YYYY-MM, for example 2026-03.")
         year = int(matched.group(1))
