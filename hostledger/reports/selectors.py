@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - table names come from model metadata and every value is a parameter
 """The figures of the staff reports, computed from the rows of record (read only).
 
 Each function is a handful of set-based aggregates (``GROUP BY`` in SQL) over issued
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -26,7 +28,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
@@ -66,34 +67,51 @@ def _as_month(value) -> date:
 # ----------------------------------------------------------------------------- revenue
 
 
-def _family_of_invoice(invoice_ref: str):
-    """The product family an invoice bills: that of the order it is the proforma of, of the
-    service it renews, changes the plan of, or bills the usage of; null for other invoices.
-    An order, a renewal, a plan change and a usage charge each concern one service."""
-    ref = OuterRef(invoice_ref)
-    return Coalesce(
-        Subquery(Order.objects.filter(proforma_id=ref).values("family_id")[:1]),
-        Subquery(ServiceRenewal.objects.filter(invoice_id=ref).values("service__family_id")[:1]),
-        Subquery(ServiceChange.objects.filter(invoice_id=ref).values("service__family_id")[:1]),
-        Subquery(UsageCharge.objects.filter(invoice_id=ref).values("service__family_id")[:1]),
-    )
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
-def final_invoices_in(period: ReportPeriod):
-    """Final invoices whose invoice date (the day they were paid) falls in the period."""
-    return Invoice.objects.filter(
-        kind=Invoice.Kind.FINAL,
-        finalised_on__gte=period.starts_on,
-        finalised_on__lte=period.ends_on,
-    ).exclude(status__in=[Invoice.Status.DRAFT, Invoice.Status.CANCELLED])
+def _as_day(value) -> date:
+    """A date read by a raw query: PostgreSQL returns a date, SQLite text."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def credit_notes_in(period: ReportPeriod):
-    return CreditNote.objects.filter(
-        status=CreditNote.Status.ISSUED,
-        issued_on__gte=period.starts_on,
-        issued_on__lte=period.ends_on,
-    )
+def _revenue_sql(documents: str) -> str:
+    """Net amounts per day, product family and currency of the documents selected by the
+    ``documents`` statement (columns: the invoice id, the day, the currency, the net amount).
+
+    The family of an invoice is that of the order it is the proforma of, or of the service
+    it renews, changes the plan of, or bills the usage of: each of those concerns one
+    service. Each mapping is a join of the documents with one table, so the statement reads
+    every table once whatever the number of documents (no subquery per row); invoices that
+    bill no product (staff invoices, repairs) have no family.
+    """
+    service = _table(Service)
+    return f"""
+        WITH documents AS ({documents}),
+        billed AS (
+            SELECT o.proforma_id AS invoice_id, o.family_id
+              FROM {_table(Order)} o JOIN documents d ON d.invoice_id = o.proforma_id
+            UNION ALL
+            SELECT r.invoice_id, s.family_id
+              FROM {_table(ServiceRenewal)} r JOIN documents d ON d.invoice_id = r.invoice_id
+              JOIN {service} s ON s.id = r.service_id
+            UNION ALL
+            SELECT c.invoice_id, s.family_id
+              FROM {_table(ServiceChange)} c JOIN documents d ON d.invoice_id = c.invoice_id
+              JOIN {service} s ON s.id = c.service_id
+            UNION ALL
+            SELECT u.invoice_id, s.family_id
+              FROM {_table(UsageCharge)} u JOIN documents d ON d.invoice_id = u.invoice_id
+              JOIN {service} s ON s.id = u.service_id
+        ),
+        families AS (
+            SELECT invoice_id, MIN(family_id) AS family_id FROM billed GROUP BY invoice_id
+        )
+        SELECT d.day, f.family_id, d.currency, SUM(d.net_minor)
+          FROM documents d LEFT JOIN families f ON f.invoice_id = d.invoice_id
+         GROUP BY d.day, f.family_id, d.currency
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,24 +125,30 @@ class RevenueRow:
 
 def revenue_by_month_and_family(period: ReportPeriod) -> list[RevenueRow]:
     """Net revenue (without VAT) per month and product family: final invoices less credit
-    notes, each in the month of its date (BIL-02, BIL-04). Two grouped queries."""
+    notes, each in the month of its date (BIL-02, BIL-04). Two grouped statements, by day;
+    the days are folded into months here."""
     totals: dict[tuple[date, int | None, str], int] = defaultdict(int)
-    invoices = (
-        final_invoices_in(period)
-        .annotate(month=TruncMonth("finalised_on"), family_id=_family_of_invoice("pk"))
-        .values("month", "family_id", "currency")
-        .annotate(net=Sum("net_minor"))
-        .order_by()
-    )
-    notes = (
-        credit_notes_in(period)
-        .annotate(month=TruncMonth("issued_on"), family_id=_family_of_invoice("invoice_id"))
-        .values("month", "family_id", "currency")
-        .annotate(net=Sum("net_minor"))
-        .order_by()
-    )
-    for row in [*invoices, *notes]:
-        totals[(_as_month(row["month"]), row["family_id"], row["currency"])] += row["net"]
+    invoices = f"""
+        SELECT id AS invoice_id, finalised_on AS day, currency, net_minor
+          FROM {_table(Invoice)}
+         WHERE kind = %s AND status IN (%s, %s) AND finalised_on >= %s AND finalised_on <= %s
+    """
+    notes = f"""
+        SELECT invoice_id, issued_on AS day, currency, net_minor
+          FROM {_table(CreditNote)}
+         WHERE status = %s AND issued_on >= %s AND issued_on <= %s
+    """
+    first, last = period.starts_on.isoformat(), period.ends_on.isoformat()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _revenue_sql(invoices),
+            [Invoice.Kind.FINAL, Invoice.Status.ISSUED, Invoice.Status.PAID, first, last],
+        )
+        rows = cursor.fetchall()
+        cursor.execute(_revenue_sql(notes), [CreditNote.Status.ISSUED, first, last])
+        rows += cursor.fetchall()
+    for day, family_id, currency, net in rows:
+        totals[(month_start(_as_day(day)), family_id, currency)] += int(net)
     families = {
         pk: (code, name)
         for pk, code, name in ProductFamily.objects.values_list("pk", "code", "name")
@@ -430,7 +454,12 @@ def vat_by_rate_and_country(period: ReportPeriod) -> list[VatRow]:
     issued in it. Two grouped queries."""
     totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     invoice_lines = (
-        InvoiceLine.objects.filter(invoice__in=final_invoices_in(period))
+        InvoiceLine.objects.filter(
+            invoice__kind=Invoice.Kind.FINAL,
+            invoice__status__in=[Invoice.Status.ISSUED, Invoice.Status.PAID],
+            invoice__finalised_on__gte=period.starts_on,
+            invoice__finalised_on__lte=period.ends_on,
+        )
         .values(
             country=F("invoice__vat_country"),
             scheme=F("invoice__vat_scheme"),
@@ -441,7 +470,11 @@ def vat_by_rate_and_country(period: ReportPeriod) -> list[VatRow]:
         .order_by()
     )
     note_lines = (
-        CreditNoteLine.objects.filter(credit_note__in=credit_notes_in(period))
+        CreditNoteLine.objects.filter(
+            credit_note__status=CreditNote.Status.ISSUED,
+            credit_note__issued_on__gte=period.starts_on,
+            credit_note__issued_on__lte=period.ends_on,
+        )
         .values(
             country=F("credit_note__invoice__vat_country"),
             scheme=F("credit_note__invoice__vat_scheme"),
@@ -485,12 +518,19 @@ class PaymentRow:
 
 def payments_by_method(period: ReportPeriod) -> list[PaymentRow]:
     """Money received on clients' balances per month and payment method (BIL-01, BIL-06):
-    the client-balance entries of payment and refund transactions, by the source of the
+    what payment and refund transactions moved onto clients' balances, by the source of the
     payment they record (``staff``, ``bank_statement`` or a gateway's name), refunds
-    negative. One grouped query over ledger entries."""
+    negative. One grouped query over ledger entries: since a transaction's entries sum to
+    zero, it reads the entries on the provider's few accounts (bank, cash, gateway clearing)
+    and turns their sign, instead of joining every client's balance account."""
+    provider_accounts = list(
+        LedgerAccount.objects.exclude(kind=LedgerAccount.Kind.CLIENT_BALANCE).values_list(
+            "pk", flat=True
+        )
+    )
     grouped = (
         Entry.objects.filter(
-            account__kind=LedgerAccount.Kind.CLIENT_BALANCE,
+            account_id__in=provider_accounts,
             transaction__kind__in=[LedgerTransaction.Kind.PAYMENT, LedgerTransaction.Kind.REFUND],
             transaction__created_at__gte=_start_of(period.starts_on),
             transaction__created_at__lt=_start_of(period.ends_on + timedelta(days=1)),
@@ -500,7 +540,7 @@ def payments_by_method(period: ReportPeriod) -> list[PaymentRow]:
             source=Coalesce("transaction__payment__source", Value(UNLINKED_SOURCE)),
         )
         .values("month", "source", "currency")
-        .annotate(amount=Sum("amount_minor"), movements=Count("id"))
+        .annotate(amount=-Sum("amount_minor"), movements=Count("id"))
         .order_by()
     )
     rows = [
