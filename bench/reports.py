@@ -111,7 +111,7 @@ def measure(repeat: int, plans: str | None) -> dict[str, tuple[float, float, flo
                 page.build(period)
             with connection.cursor() as cursor:
                 for query in captured.captured_queries:
-                    if not query["sql"].lstrip().upper().startswith("SELECT"):
+                    if not query["sql"].lstrip().upper().startswith(("SELECT", "WITH")):
                         continue
                     cursor.execute("EXPLAIN ANALYZE " + query["sql"])
                     plan_text.append(f"-- {slug}\n{query['sql']}\n")

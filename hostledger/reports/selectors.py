@@ -260,40 +260,32 @@ def mrr_movements(period: ReportPeriod) -> list[MrrMonth]:
         service_id=OuterRef("pk"), state=ServiceChange.State.APPLIED
     )
     unchanged = _live_services().exclude(Exists(changed))
-    grouped = (
+    tariffs = (
         unchanged.annotate(started=TruncMonth("activated_at"), ended=TruncMonth("terminated_at"))
-        .values("tariff_id", "started", "ended")
+        .values("started", "ended", item_id=F("tariff_id"))
         .annotate(count=Count("id"))
         .order_by()
     )
-    for row in grouped:
-        opening, values = worth("tariff", row["tariff_id"])
-        movements.add(
-            started=_as_month(row["started"]),
-            ended=_as_month(row["ended"]) if row["ended"] else None,
-            values=values,
-            opening_value=opening,
-            count=row["count"],
-        )
     add_ons = (
         ServiceAddOn.objects.filter(service__in=unchanged)
         .annotate(
             started=TruncMonth("service__activated_at"),
             ended=TruncMonth("service__terminated_at"),
         )
-        .values("add_on_id", "started", "ended")
-        .annotate(quantity_sum=Sum("quantity"))
+        .values("started", "ended", item_id=F("add_on_id"))
+        .annotate(count=Sum("quantity"))
         .order_by()
     )
-    for row in add_ons:
-        opening, values = worth("add_on", row["add_on_id"])
-        movements.add(
-            started=_as_month(row["started"]),
-            ended=_as_month(row["ended"]) if row["ended"] else None,
-            values=values,
-            opening_value=opening,
-            count=row["quantity_sum"],
-        )
+    for kind, grouped in (("tariff", tariffs), ("add_on", add_ons)):
+        for row in grouped:
+            opening, values = worth(kind, row["item_id"])
+            movements.add(
+                started=_as_month(row["started"]),
+                ended=_as_month(row["ended"]) if row["ended"] else None,
+                values=values,
+                opening_value=opening,
+                count=row["count"],
+            )
     _add_changed_services(movements, month_ends, fees)
     rows = []
     opening = movements.opening_total
