@@ -237,3 +237,34 @@ def test_client_export_shows_names_only_as_the_search_page_does__GDPR_12(documen
 
     expired = officer.get(reverse("web:staff_clients_export", args=["csv"]), {"search": "nope"})
     assert expired.status_code == 400
+
+
+def test_service_export_applies_the_product_filter_and_refuses_a_bad_one(documents, billing):
+    lines = csv_rows(
+        billing.get(reverse("web:staff_services_export", args=["csv"]), {"family": "vps"})
+    )
+    assert lines[0] == [
+        "Service",
+        "Service id",
+        "Tariff",
+        "Client",
+        "Product",
+        "Status",
+        "Paid until",
+        "Trial until",
+        "Starts by",
+        "Module",
+    ]
+    assert [line[2] for line in lines[1:]] == ["VPS Start"], "the hosting service is left out"
+    refused = billing.get(reverse("web:staff_services_export", args=["csv"]), {"family": "x"})
+    assert refused.status_code == 400
+    assert b"family:" in refused.content
+    assert AuditEvent.objects.filter(action="staff.list_exported").count() == 1
+
+
+def test_ticket_export_holds_the_queue_columns(documents, client):
+    support = login(client, make_staff_user("support"))
+    lines = csv_rows(support.get(reverse("web:staff_tickets_export", args=["csv"])))
+    assert lines == [
+        ["Ticket", "Opened", "Subject", "Client", "Department", "Status", "Priority", "Assignee"]
+    ]
