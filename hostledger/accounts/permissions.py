@@ -21,6 +21,7 @@ CATALOG_MANAGE = "catalog.manage"
 SERVICES_MANAGE = "services.manage"
 TICKETS_ANSWER = "tickets.answer"
 TICKETS_MANAGE = "tickets.manage"
+REPORTS_VIEW = "reports.view"
 
 ALL_PERMISSIONS: dict[str, str] = {
     CLIENTS_VIEW: "See the list of clients and their accounts",
@@ -38,6 +39,7 @@ ALL_PERMISSIONS: dict[str, str] = {
     SERVICES_MANAGE: "Activate, suspend, resume and terminate clients' services",
     TICKETS_ANSWER: "Read and answer support tickets, add internal notes, assign and merge",
     TICKETS_MANAGE: "Manage support departments and canned replies",
+    REPORTS_VIEW: "See revenue, MRR, receivables, VAT, payment and usage reports",
 }
 
 DEFAULT_ROLES: dict[str, tuple[str, list[str]]] = {
@@ -47,7 +49,14 @@ DEFAULT_ROLES: dict[str, tuple[str, list[str]]] = {
     ),
     "billing": (
         "Billing",
-        [CLIENTS_VIEW, CLIENTS_VIEW_PERSONAL_DATA, BILLING_MANAGE, JOBS_VIEW, TICKETS_ANSWER],
+        [
+            CLIENTS_VIEW,
+            CLIENTS_VIEW_PERSONAL_DATA,
+            BILLING_MANAGE,
+            JOBS_VIEW,
+            TICKETS_ANSWER,
+            REPORTS_VIEW,
+        ],
     ),
     "abuse": ("Abuse", [CLIENTS_VIEW, ABUSE_MANAGE]),
     "privacy_officer": (

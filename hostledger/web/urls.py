@@ -33,6 +33,7 @@ from hostledger.web import (
     urls_staff_notifications,
     urls_staff_personal_data,
     urls_staff_privacy,
+    urls_staff_reports,
     urls_staff_requests,
     urls_staff_service_changes,
     urls_staff_services,
@@ -134,3 +135,5 @@ urlpatterns += urls_staff_licences.urlpatterns
 urlpatterns += urls_client_dns.urlpatterns + urls_staff_dns.urlpatterns
 # Domains: the client's domains at their registries, transfers in; the staff list (DOM-02)
 urlpatterns += urls_client_domains.urlpatterns + urls_staff_domains.urlpatterns
+# Staff reports with charts, and CSV/XLSX exports of the staff lists
+urlpatterns += urls_staff_reports.urlpatterns

@@ -66,6 +66,7 @@ def test_default_roles_exist__ACC_11(db):
                 "billing.manage",
                 "jobs.view",
                 "tickets.answer",
+                "reports.view",
             ],
         ),
         "abuse": ("Abuse", ["clients.view", "abuse.manage"]),

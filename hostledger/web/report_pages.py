@@ -1,0 +1,326 @@
+"""What each staff report page shows: its tables and its chart, from the report selectors.
+
+The tables here are exactly what the CSV and XLSX downloads hold (``web.exports``), and the
+chart draws the numbers of the first table, so the page, its chart and its files agree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from hostledger.core.money import DEFAULT_CURRENCY, Money
+from hostledger.reports import selectors
+from hostledger.reports.periods import ReportPeriod
+from hostledger.web.charts import BarChart, Series, bar_chart
+from hostledger.web.exports import Table
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContent:
+    tables: list[Table]
+    chart: BarChart
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPage:
+    slug: str
+    title: str
+    lead: str
+    build: Callable[[ReportPeriod], ReportContent]
+    period_kind: str = "months"
+    """``months`` for a range of months; ``as_of`` for a state on the range's last day."""
+
+
+def _month(day: date) -> str:
+    return f"{day:%Y-%m}"
+
+
+def _amounts(minor_by_key: dict, keys, currency: str) -> list:
+    return [Money(minor_by_key.get(key, 0), currency).amount for key in keys]
+
+
+def _currency(amounts) -> str:
+    currencies = {amount.currency for amount in amounts}
+    return currencies.pop() if len(currencies) == 1 else DEFAULT_CURRENCY
+
+
+def revenue(period: ReportPeriod) -> ReportContent:
+    rows = selectors.revenue_by_month_and_family(period)
+    currency = _currency(row.net for row in rows)
+    families: dict[str, str] = {}
+    for row in rows:
+        families.setdefault(row.family, row.family_name)
+    by_family: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        by_family[row.family][row.month] += row.net.minor
+    months = period.months
+    totals = [sum(by_family[family][month] for family in families) for month in months]
+    table = Table(
+        "Revenue by month and product family",
+        ["Month", "Product family", "Net revenue", "Currency"],
+        [[_month(row.month), row.family_name, row.net, row.net.currency] for row in rows],
+    )
+    monthly = Table(
+        "Revenue by month",
+        ["Month", "Net revenue", "Currency"],
+        [
+            [_month(month), Money(total, currency), currency]
+            for month, total in zip(months, totals, strict=True)
+        ],
+    )
+    chart = bar_chart(
+        title="Net revenue by month and product family",
+        description=(
+            f"Stacked bars of net revenue in {currency} for each month from "
+            f"{period.label}, one colour per product family; the table beside the chart "
+            "lists the same amounts."
+        ),
+        categories=[_month(month) for month in months],
+        series=[
+            Series(name, _amounts(by_family[code], months, currency))
+            for code, name in families.items()
+        ],
+        y_label=f"Net revenue ({currency})",
+        x_label="Month",
+    )
+    return ReportContent([table, monthly], chart)
+
+
+def mrr(period: ReportPeriod) -> ReportContent:
+    rows = selectors.mrr_movements(period)
+    currency = rows[0].closing.currency if rows else DEFAULT_CURRENCY
+    table = Table(
+        "MRR and its movements",
+        ["Month", "Opening MRR", "New", "Expansion", "Contraction", "Churn", "Closing MRR"],
+        [
+            [
+                _month(row.month),
+                row.opening,
+                row.new,
+                row.expansion,
+                row.contraction,
+                row.churn,
+                row.closing,
+            ]
+            for row in rows
+        ],
+    )
+    categories = [_month(row.month) for row in rows]
+    chart = bar_chart(
+        title="MRR movements by month",
+        description=(
+            f"Stacked bars for each month from {period.label}: new and expansion MRR above "
+            f"zero, contraction and churn below, in {currency}. The table beside the chart "
+            "also gives the MRR at the start and end of each month."
+        ),
+        categories=categories,
+        series=[
+            Series("New", [row.new.amount for row in rows]),
+            Series("Expansion", [row.expansion.amount for row in rows]),
+            Series("Contraction", [row.contraction.amount for row in rows]),
+            Series("Churn", [row.churn.amount for row in rows]),
+        ],
+        y_label=f"MRR movement ({currency})",
+        x_label="Month",
+    )
+    return ReportContent([table], chart)
+
+
+def ageing(period: ReportPeriod) -> ReportContent:
+    buckets = selectors.receivables_ageing(period.ends_on)
+    currency = _currency(bucket.amount for bucket in buckets)
+    table = Table(
+        f"Open invoices on {period.ends_on.isoformat()} by days past due",
+        ["Days past due", "Invoices", "Amount due", "Currency"],
+        [
+            [bucket.label, bucket.invoices, bucket.amount, bucket.amount.currency]
+            for bucket in buckets
+        ],
+    )
+    chart = bar_chart(
+        title=f"Receivables ageing on {period.ends_on.isoformat()}",
+        description=(
+            f"One bar per age bucket with the amount due in {currency} of the invoices open "
+            f"on {period.ends_on.isoformat()}; the table beside the chart lists the same "
+            "amounts and the number of invoices."
+        ),
+        categories=[bucket.label for bucket in buckets],
+        series=[Series("Amount due", [bucket.amount.amount for bucket in buckets])],
+        y_label=f"Amount due ({currency})",
+        x_label="Days past the due date",
+    )
+    return ReportContent([table], chart)
+
+
+def vat(period: ReportPeriod) -> ReportContent:
+    rows = selectors.vat_by_rate_and_country(period)
+    oss = selectors.oss_rows(rows)
+    currency = _currency(row.net for row in rows)
+    columns = ["Country", "VAT treatment", "Rate %", "Taxable amount", "VAT", "Currency"]
+    table = Table(
+        "VAT by country and rate",
+        columns,
+        [
+            [row.country, row.scheme_label, row.rate, row.net, row.vat, row.net.currency]
+            for row in rows
+        ],
+    )
+    oss_table = Table(
+        "EU OSS: sales to consumers in other member states",
+        ["Member state of consumption", "Rate %", "Taxable amount", "VAT", "Currency"],
+        [[row.country, row.rate, row.net, row.vat, row.net.currency] for row in oss],
+    )
+    by_country: dict[str, int] = defaultdict(int)
+    for row in rows:
+        by_country[row.country] += row.vat.minor
+    countries = sorted(by_country)
+    chart = bar_chart(
+        title="VAT by customer country",
+        description=(
+            f"One bar per customer country with the VAT in {currency} charged on invoices "
+            f"less credit notes from {period.label}; the tables beside the chart split it by "
+            "VAT treatment and rate, and list the OSS return."
+        ),
+        categories=countries,
+        series=[Series("VAT", _amounts(by_country, countries, currency))],
+        y_label=f"VAT ({currency})",
+        x_label="Customer country",
+    )
+    return ReportContent([table, oss_table], chart)
+
+
+def _source_name(source: str) -> str:
+    names = {
+        "staff": "Entered by staff",
+        "bank_statement": "Bank statement",
+        selectors.UNLINKED_SOURCE: "Not linked to a payment",
+    }
+    return names.get(source, f"Gateway: {source}")
+
+
+def payments(period: ReportPeriod) -> ReportContent:
+    rows = selectors.payments_by_method(period)
+    currency = _currency(row.amount for row in rows)
+    sources = sorted({row.source for row in rows})
+    by_source: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        by_source[row.source][row.month] += row.amount.minor
+    table = Table(
+        "Payments by month and method",
+        ["Month", "Method", "Amount received", "Ledger movements", "Currency"],
+        [
+            [
+                _month(row.month),
+                _source_name(row.source),
+                row.amount,
+                row.movements,
+                row.amount.currency,
+            ]
+            for row in rows
+        ],
+    )
+    chart = bar_chart(
+        title="Payments received by month and method",
+        description=(
+            f"Stacked bars of the money received on clients' balances in {currency} for "
+            f"each month from {period.label}, one colour per payment method, refunds below "
+            "zero; the table beside the chart lists the same amounts."
+        ),
+        categories=[_month(month) for month in period.months],
+        series=[
+            Series(_source_name(source), _amounts(by_source[source], period.months, currency))
+            for source in sources
+        ],
+        y_label=f"Amount ({currency})",
+        x_label="Month",
+    )
+    return ReportContent([table], chart)
+
+
+def usage(period: ReportPeriod) -> ReportContent:
+    rows = selectors.usage_by_metered_item(period)
+    items: dict[str, str] = {}
+    for row in rows:
+        items.setdefault(row.item_code, f"{row.item_name} ({row.unit})")
+    services: dict[str, dict[date, int]] = defaultdict(dict)
+    for row in rows:
+        services[row.item_code][row.month] = row.services
+    table = Table(
+        "Usage by month and metered item",
+        ["Month", "Metered item", "Unit", "Quantity", "Services measured", "Usage records"],
+        [
+            [_month(row.month), row.item_name, row.unit, row.quantity, row.services, row.records]
+            for row in rows
+        ],
+    )
+    chart = bar_chart(
+        title="Services measured by month and metered item",
+        description=(
+            f"Bars side by side for each month from {period.label}: how many services "
+            "reported usage of each metered item. Quantities are in each item's own unit "
+            "and are listed in the table beside the chart."
+        ),
+        categories=[_month(month) for month in period.months],
+        series=[
+            Series(name, [services[code].get(month, 0) for month in period.months])
+            for code, name in items.items()
+        ],
+        y_label="Services measured",
+        x_label="Month",
+        stacked=False,
+    )
+    return ReportContent([table], chart)
+
+
+REPORTS: dict[str, ReportPage] = {
+    page.slug: page
+    for page in (
+        ReportPage(
+            "revenue",
+            "Revenue",
+            "Net revenue (without VAT) of final invoices less credit notes, by the month of "
+            "their date and the product family they bill.",
+            revenue,
+        ),
+        ReportPage(
+            "mrr",
+            "Monthly recurring revenue",
+            "The monthly fees of live services at each month end, and how they moved: new "
+            "services, upgrades and price rises, downgrades and price cuts, and services that "
+            "ended.",
+            mrr,
+        ),
+        ReportPage(
+            "ageing",
+            "Receivables ageing",
+            "Invoices awaiting payment on the last day of the range, by how many days they are "
+            "past their due date.",
+            ageing,
+            period_kind="as_of",
+        ),
+        ReportPage(
+            "vat",
+            "VAT",
+            "Taxable amounts and VAT by customer country, VAT treatment and rate for the VAT "
+            "return, and the sales to consumers in other EU member states for the OSS return.",
+            vat,
+        ),
+        ReportPage(
+            "payments",
+            "Payments by method",
+            "Money received on clients' balances by month and payment method, from the "
+            "ledger; refunds count against the method of the payment they return.",
+            payments,
+        ),
+        ReportPage(
+            "usage",
+            "Usage by metered item",
+            "Usage measured by month and metered item, from the usage records.",
+            usage,
+        ),
+    )
+}
