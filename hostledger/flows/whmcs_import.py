@@ -34,6 +34,7 @@ from hostledger.imports.models import ImportRun, ImportSource
 from hostledger.imports.report import ImportReport
 from hostledger.imports.selectors import imported_keys, imported_object
 from hostledger.imports.whmcs import ClientRows, WhmcsDatabase, cents, day
+from hostledger.invoicing.snapshots import provider_snapshot
 from hostledger.ledger.actions import client_payment_reference_ensure
 from hostledger.subscriptions.actions import service_import
 from hostledger.subscriptions.models import ServiceStatus
@@ -96,6 +97,7 @@ class ImportContext:
     tariffs: dict[int, Tariff | str] = field(default_factory=dict)
     keys: dict[str, dict[str, int]] = field(default_factory=dict)
     local_departments: list | None = None
+    provider: dict = field(default_factory=provider_snapshot)
     today: date = field(default_factory=timezone.localdate)
 
     def known(self, table: str) -> dict[str, int]:

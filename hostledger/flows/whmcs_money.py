@@ -228,6 +228,7 @@ def _invoices(work) -> int:
                     vat_rate=rate,
                     vat_country=str(work.rows.client.get("country") or ""),
                     vat_reason=vat_reason,
+                    provider=work.context.provider,
                 )
                 if target_status == Invoice.Status.PAID and gross > 0:
                     _charge(work, invoice, gross, vat_total, refunded=status == REFUNDED)

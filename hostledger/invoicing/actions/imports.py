@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
@@ -99,6 +99,7 @@ def invoice_import(
     vat_rate: Decimal,
     vat_country: str,
     vat_reason: str,
+    provider: dict | None = None,
     actor=None,
 ) -> Invoice:
     """Store an invoice issued by another system as it was issued (BIL-04).
@@ -107,7 +108,9 @@ def invoice_import(
     ``source_number`` (the source's row id, unique there) and printed ``number_display``;
     issued: a proforma awaiting payment; cancelled: a cancelled proforma. The totals are the
     sums of ``lines``. Nothing here posts to the ledger: the caller charges a paid invoice
-    through the ledger's actions, with :func:`invoice_charge_key` as the key.
+    through the ledger's actions, with :func:`invoice_charge_key` as the key. ``provider``
+    is the provider's snapshot to print (:func:`~hostledger.invoicing.snapshots.
+    provider_snapshot`, taken now when not given; an import of many invoices takes it once).
     """
     _check(lines, status, number_display, currency, vat_scheme)
     if payer.client_id != client.pk:
@@ -116,13 +119,67 @@ def invoice_import(
         )
     final = status == Invoice.Status.PAID
     series = import_series(source) if final else None
-    if final and Invoice.objects.filter(series=series, number=source_number).exists():
+    try:
+        with transaction.atomic():
+            invoice = _insert(
+                final=final,
+                series=series,
+                source_number=source_number,
+                number_display=number_display,
+                client=client,
+                payer=payer,
+                issued_on=issued_on,
+                due_on=due_on,
+                paid_on=paid_on,
+                currency=currency,
+                lines=lines,
+                vat_scheme=vat_scheme,
+                vat_rate=vat_rate,
+                vat_country=vat_country,
+                vat_reason=vat_reason,
+                provider=provider if provider is not None else provider_snapshot(),
+                actor=actor,
+            )
+    except IntegrityError as error:  # the series' unique number: imported before
         raise DomainError(
             "already_exists",
             f"number: invoice {number_display} of {source} was imported before.",
             fields={"number": "already imported"},
             status=409,
-        )
+        ) from error
+    Invoice.objects.filter(pk=invoice.pk, status=Invoice.Status.DRAFT).update(status=status)
+    invoice.status = status
+    record_audit_event(
+        action="invoice.imported",
+        actor=actor,
+        obj=invoice,
+        subject_client_id=client.pk,
+        data={"source": source, "number": invoice.number_display, "status": status},
+    )
+    return invoice
+
+
+def _insert(
+    *,
+    final,
+    series,
+    source_number,
+    number_display,
+    client,
+    payer,
+    issued_on,
+    due_on,
+    paid_on,
+    currency,
+    lines,
+    vat_scheme,
+    vat_rate,
+    vat_country,
+    vat_reason,
+    provider,
+    actor,
+) -> Invoice:
+    """The invoice as a draft with its lines."""
     net = sum(line.net_minor for line in lines)
     vat = sum(line.vat_minor for line in lines)
     invoice = Invoice.objects.create(
@@ -131,7 +188,7 @@ def invoice_import(
         client=client,
         payer=payer,
         payer_snapshot=payer_snapshot(payer),
-        provider_snapshot=provider_snapshot(),
+        provider_snapshot=provider,
         series=series,
         number_year=NEVER_RESTARTS if final else None,
         number=source_number if final else None,
@@ -162,13 +219,4 @@ def invoice_import(
         )
         for position, line in enumerate(lines, start=1)
     )
-    Invoice.objects.filter(pk=invoice.pk, status=Invoice.Status.DRAFT).update(status=status)
-    record_audit_event(
-        action="invoice.imported",
-        actor=actor,
-        obj=invoice,
-        subject_client_id=client.pk,
-        data={"source": source, "number": invoice.number_display, "status": status},
-    )
-    invoice.refresh_from_db()
     return invoice
