@@ -316,11 +316,13 @@ def _account(work: ClientImport) -> bool:
     known = work.target_id("tblclients", work.rows.id)
     if known is not None:
         work.client = imported_object(Client, known)
-        work.payer = (
-            work.client.payers.filter(is_default=True).first() or work.client.payers.first()
-        )
+        if work.client is None:
+            _refuse_all(work, "the client an earlier run imported is no longer here")
+            return False
+        payers = work.client.payers
+        work.payer = payers.filter(is_default=True).first() or payers.first()
         report.skipped("tblclients")
-        return work.client is not None
+        return True
     if str(row.get("status")) == "Closed":
         _refuse_all(work, "a closed account in WHMCS")
         return False
