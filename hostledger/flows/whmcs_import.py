@@ -119,6 +119,7 @@ class ClientImport:
     rows: ClientRows
     report: ImportReport = field(default_factory=ImportReport)
     stored: list[tuple[str, str, int]] = field(default_factory=list)
+    targets: list[tuple[str, str, object]] = field(default_factory=list)
     client: Client | None = None
     payer: object = None
     client_is_new: bool = False
@@ -131,10 +132,16 @@ class ClientImport:
         return self.context.known(table).get(key)
 
     def remember(self, table: str, key, target) -> None:
-        imports.source_record_add(
-            run=self.context.run, table=table, source_key=key, target=target, client=self.client
-        )
+        """Note that ``key`` of ``table`` became ``target``; the notes are stored together
+        when the client's rows are all written (:meth:`store`), in the same transaction."""
         self.stored.append((table, str(key), target.pk))
+        self.targets.append((table, str(key), target))
+
+    def store(self) -> None:
+        if self.targets:
+            imports.source_records_add(
+                run=self.context.run, records=self.targets, client=self.client
+            )
 
 
 def whmcs_import(
@@ -271,6 +278,7 @@ def client_import(context: ImportContext, rows: ClientRows) -> ImportReport:
                 _services(work)
                 client_money_import(work)
                 client_tickets_import(work)
+            work.store()
     except Exception as error:  # one client's fault must not stop the others
         failed = ImportReport()
         failed.unmapped("tblclients", rows.id, f"import failed and was rolled back: {error!r}")

@@ -51,3 +51,35 @@ def source_record_add(
         raise IntegrityError(
             f"{run.source}:{table}:{source_key} was imported meanwhile by another run."
         ) from error
+
+
+@transaction.atomic
+def source_records_add(
+    *, run: ImportRun, records: list[tuple[str, str, object]], client=None
+) -> int:
+    """Remember many rows at once: ``records`` are (table, source key, target) triples, all of
+    ``client``'s. Called at the end of the transaction that wrote the targets; a key recorded
+    before is refused as in :func:`source_record_add`. Returns how many were stored."""
+    now = timezone.now()
+    rows = [
+        SourceRecord(
+            source=run.source,
+            table=table,
+            source_key=str(key),
+            target_model=target._meta.label,
+            target_id=target.pk,
+            client=client,
+            run=run,
+            imported_at=now,
+        )
+        for table, key, target in records
+    ]
+    try:
+        with transaction.atomic():
+            SourceRecord.objects.bulk_create(rows)
+    except IntegrityError as error:
+        raise IntegrityError(
+            f"{run.source}: a row of client {client.pk if client else '-'} was imported "
+            "meanwhile by another run."
+        ) from error
+    return len(rows)
