@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "hostledger.licences",
     "hostledger.domains",
     "hostledger.reports",
+    "hostledger.imports",
     "hostledger.api",
 ]
 

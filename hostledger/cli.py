@@ -2,8 +2,9 @@
 
 ``hostledger run`` serves the web application with a worker and the scheduler; every other
 word is a Django management command (``worker``, ``scheduler``, ``demo``, ``createstaff``,
-``token``, ``audit``, ``rotate-keys``, ``backup``, ``restore`` are HostLedger's own;
-``migrate``, ``shell`` and the rest are Django's). ``hostledger`` alone prints a short usage.
+``token``, ``audit``, ``rotate-keys``, ``backup``, ``restore``, ``import`` are HostLedger's
+own; ``migrate``, ``shell`` and the rest are Django's). ``hostledger`` alone prints a short
+usage.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ HostLedger's commands:
   restore       restore a backup into a fresh database and replay later erasures
   mail-in       support mail in: one message on standard input (from an MTA), or
                 --smtp HOST:PORT to run the SMTP receiver
+  import        move in from another system: `import whmcs mysql://user@host/db`
+                imports WHMCS clients, services, invoices, payments and tickets;
+                safe to repeat
   privacy       personal data: `privacy import FILE` makes a client from another
                 HostLedger's export
 

@@ -9,6 +9,7 @@ from hostledger.invoicing.actions.acts import (
     acts_form_missing,
 )
 from hostledger.invoicing.actions.credit_notes import credit_note_issue
+from hostledger.invoicing.actions.imports import ImportedLine, import_series, invoice_import
 from hostledger.invoicing.actions.invoices import (
     invoice_finalise,
     payer_vat_decision,
@@ -31,6 +32,7 @@ from hostledger.invoicing.actions.settlement import (
 from hostledger.invoicing.actions.vat_rates import vat_rate_schedule
 
 __all__ = [
+    "ImportedLine",
     "act_confirm",
     "act_dispute",
     "act_dispute_resolve",
@@ -39,8 +41,10 @@ __all__ = [
     "acts_form_missing",
     "client_proformas_settle",
     "credit_note_issue",
+    "import_series",
     "invoice_charge_key",
     "invoice_finalise",
+    "invoice_import",
     "invoice_pay_from_balance",
     "invoice_vat_at_tax_point",
     "issued_files_store_pending",

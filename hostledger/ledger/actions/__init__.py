@@ -9,6 +9,7 @@ from hostledger.ledger.actions.balance import (
     refund_post,
 )
 from hostledger.ledger.actions.compensation import compensation_credit_post, compensation_room
+from hostledger.ledger.actions.imports import payment_import
 from hostledger.ledger.actions.payments import (
     client_payment_reference_ensure,
     payment_assign,
@@ -38,6 +39,7 @@ __all__ = [
     "gateway_notification_handle",
     "local_top_up_pay",
     "payment_assign",
+    "payment_import",
     "payment_receive",
     "payment_record",
     "payment_reversal_resolve",

@@ -36,9 +36,10 @@ from hostledger.notifications.actions import payment_received_notify
 RECEIVED_INTO = (LedgerAccount.Kind.BANK, LedgerAccount.Kind.CASH)
 
 
-def _payment_post(payment: Payment, actor: Any) -> LedgerTransaction:
+def _payment_post(payment: Payment, actor: Any, *, notify_client: bool = True) -> LedgerTransaction:
     """Post a payment to its client's balance, once (the key is the payment's own id), and
-    send the client its receipt with the balance after it (NTF-01)."""
+    send the client its receipt with the balance after it (NTF-01) unless ``notify_client``
+    is false (a payment imported from another system, whose receipt went out there)."""
     client_account = lock_client_balance(payment.client).account
     posted = post_transaction(
         client=payment.client,
@@ -49,7 +50,8 @@ def _payment_post(payment: Payment, actor: Any) -> LedgerTransaction:
         memo=f"Payment {payment.public_id} ({payment.source})",
         payment=payment,
     )
-    payment_received_notify(payment=payment, balance_minor=balance_of(payment.client).minor)
+    if notify_client:
+        payment_received_notify(payment=payment, balance_minor=balance_of(payment.client).minor)
     return posted
 
 
@@ -85,6 +87,7 @@ def payment_receive(
     bank_account: str = "",
     bank_references: str = "",
     named_invoice: str = "",
+    notify_client: bool = True,
 ) -> tuple[Payment, bool]:
     """Record money received once per (``source``, ``external_id``) (BIL-06).
 
@@ -92,6 +95,7 @@ def payment_receive(
     payment is returned and nothing is written, however many times the statement line or
     notification arrives. With a ``client`` (and in EUR) the payment is posted to that
     client's balance; otherwise it waits in the review queue with ``review_note`` saying why.
+    The client gets a receipt unless ``notify_client`` is false (an imported payment).
     """
     source = _limited(source, "source", required=True)
     external_id = _limited(external_id, "external_id", required=True)
@@ -136,7 +140,7 @@ def payment_receive(
         # Recorded meanwhile by a writer that did not share this client's lock.
         return Payment.objects.get(source=source, external_id=external_id), False
     if client is not None:
-        _payment_post(payment, actor)
+        _payment_post(payment, actor, notify_client=notify_client)
     return payment, True
 
 

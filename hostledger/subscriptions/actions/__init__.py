@@ -17,6 +17,7 @@ from hostledger.subscriptions.actions.contracts import (
     contracts_renew,
 )
 from hostledger.subscriptions.actions.extensions import service_paid_period_extend
+from hostledger.subscriptions.actions.imports import service_import
 from hostledger.subscriptions.actions.lifecycle import (
     service_activate,
     service_host_name_set,
@@ -60,6 +61,7 @@ __all__ = [
     "service_cancellation_request",
     "service_cancellation_withdraw",
     "service_host_name_set",
+    "service_import",
     "service_module_result_store",
     "service_paid_period_extend",
     "service_plan_change",

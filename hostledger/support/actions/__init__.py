@@ -12,6 +12,7 @@ from hostledger.support.actions.departments import (
     department_create,
     department_update,
 )
+from hostledger.support.actions.imports import ImportedMessage, ticket_import
 from hostledger.support.actions.merging import ticket_client_link, ticket_merge
 from hostledger.support.actions.search import (
     ticket_search_tokens_add,
@@ -37,6 +38,7 @@ from hostledger.support.actions.tickets import (
 __all__ = [
     "TICKET_ANSWERED_EVENT",
     "AttachmentUpload",
+    "ImportedMessage",
     "attachment_content_store",
     "attachments_check",
     "attachments_store",
@@ -51,6 +53,7 @@ __all__ = [
     "ticket_client_reply",
     "ticket_close",
     "ticket_department_set",
+    "ticket_import",
     "ticket_merge",
     "ticket_note_add",
     "ticket_open",
