@@ -27,6 +27,8 @@ from tests.web.test_authorization_matrix import (  # noqa: F401  (built_world is
     staff_page,
 )
 
+pytestmark = pytest.mark.long_running(90)
+
 REPORT_READERS = ("billing", "administrator")
 BILLING = ("billing", "administrator")
 TICKET_ANSWERERS = ("support", "billing", "administrator")
