@@ -37,6 +37,7 @@ from hostledger.web import (
     urls_staff_service_changes,
     urls_staff_services,
     urls_staff_tickets,
+    urls_staff_tools,
     urls_staff_verification,
 )
 from hostledger.web.views import client, public, staff
@@ -134,3 +135,5 @@ urlpatterns += urls_staff_licences.urlpatterns
 urlpatterns += urls_client_dns.urlpatterns + urls_staff_dns.urlpatterns
 # Domains: the client's domains at their registries, transfers in; the staff list (DOM-02)
 urlpatterns += urls_client_domains.urlpatterns + urls_staff_domains.urlpatterns
+# Staff tools on a client's account: viewing as the client, the activity timeline
+urlpatterns += urls_staff_tools.urlpatterns

@@ -56,7 +56,14 @@ def test_default_roles_exist__ACC_11(db):
     assert roles == {
         "support": (
             "Support",
-            ["clients.view", "clients.view_personal_data", "services.manage", "tickets.answer"],
+            [
+                "clients.view",
+                "clients.view_personal_data",
+                "clients.view_as",
+                "services.manage",
+                "tickets.answer",
+                "knowledge.manage",
+            ],
         ),
         "billing": (
             "Billing",
