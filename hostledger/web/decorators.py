@@ -40,8 +40,9 @@ def current_client_access(request):
     """The access of the signed-in user to the account chosen in the session, or None.
 
     While a staff member views the area as a client, the access is the owner's to that
-    client's account. A chosen account the user can no longer reach (the grant was revoked) is dropped from the
-    session and the user falls back to their own account, or the first one granted to them.
+    client's account. A chosen account the user can no longer reach (the grant was revoked)
+    is dropped from the session and the user falls back to their own account, or the first
+    one granted to them.
     """
     if getattr(request, "viewing_as", None) is not None:
         # A staff member viewing as the client: request.user is the client's owner (see

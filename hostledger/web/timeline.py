@@ -2,7 +2,7 @@
 
 The timeline is a union of small per-source reads, each a selector of the app that owns the
 table and each limited to the rows the page being shown can need: page ``n`` of ``size``
-rows reads at most ``n × size + 1`` rows of each source, one statement a source, whatever
+rows reads at most ``n * size + 1`` rows of each source, one statement a source, whatever
 the page. Staff notes and sign-ins are personal data and are part of the timeline only for
 readers of personal data (``clients.view_personal_data``), who see ticket subjects too.
 """

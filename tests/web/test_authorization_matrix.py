@@ -513,6 +513,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
         urls_staff_service_changes,
         urls_staff_services,
         urls_staff_tickets,
+        urls_staff_tools,
         urls_staff_verification,
     )
 
@@ -559,6 +560,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
             urls_staff_service_changes,
             urls_staff_services,
             urls_staff_tickets,
+            urls_staff_tools,
             urls_staff_verification,
         )
         for pattern in module.urlpatterns
