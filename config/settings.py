@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "hostledger.incidents",
     "hostledger.licences",
     "hostledger.domains",
+    "hostledger.knowledge",
     "hostledger.api",
 ]
 

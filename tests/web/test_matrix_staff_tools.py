@@ -18,8 +18,8 @@ from hostledger.core.audit import PERSONAL_DATA_READ
 from hostledger.core.models import AuditEvent
 from hostledger.web.view_as import SESSION_VIEW_AS_KEY
 from tests.web.conftest import STAFF_ROLES
-from tests.web.test_authorization_matrix import ACTORS
-from tests.web.test_authorization_matrix import (  # noqa: F401  (built_world is a fixture)
+from tests.web.test_authorization_matrix import (  # noqa: F401  (built_world, world: fixtures)
+    ACTORS,
     Endpoint,
     built_world,
     database_state,
