@@ -46,7 +46,7 @@ def staff_page(*roles: str, granted: int = 200) -> dict:
     }
 
 
-def client_a(world):
+def client_a(world):  # noqa: F811  (the World, not the fixture)
     return [world.client_a.public_id]
 
 
