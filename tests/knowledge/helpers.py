@@ -14,6 +14,10 @@ def knowledge_editor() -> User:
 
 
 def help_category(slug: str = "servers", *, names: dict | None = None) -> Category:
+    """The category ``slug``, created through the action the first time it is asked for."""
+    existing = Category.objects.filter(slug=slug).first()
+    if existing is not None and names is None:
+        return existing
     return actions.category_save(
         actor=knowledge_editor(),
         slug=slug,
