@@ -3,19 +3,22 @@ the staff pages.
 
 Public reads see published articles only, each in the visitor's language where staff wrote
 it and in English otherwise. :func:`article_search` is the one search: PostgreSQL's full
-text search where the database is PostgreSQL, a case-insensitive match of every word on
-SQLite; either way it matches the text of any language and shows the visitor's.
+text search where the database is PostgreSQL, a case-insensitive match of each word on
+SQLite; either way an article matching more of the words comes first, the text of any
+language is searched and the visitor's is shown.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
+from operator import add, or_
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 
 from hostledger.core.errors import NotFound
 from hostledger.knowledge.models import (
@@ -29,6 +32,8 @@ from hostledger.knowledge.models import (
 SUGGESTIONS_SHOWN = 5
 SEARCH_RESULTS = 20
 MAX_QUERY_LENGTH = 200
+MIN_WORD_LENGTH = 3
+MAX_WORDS = 10
 
 
 @dataclass(frozen=True)
@@ -141,18 +146,28 @@ def public_articles(language: str, *, limit: int | None = None) -> list[ArticleV
     return [_view(article, visitor_language(language)) for article in articles]
 
 
+def _search_words(query: str) -> list[str]:
+    """The words of ``query`` worth searching for: those of three letters or more (all of
+    them when none is that long), at most ten, each once."""
+    words = list(dict.fromkeys(query.lower().split()))
+    long_words = [word for word in words if len(word) >= MIN_WORD_LENGTH]
+    return (long_words or words)[:MAX_WORDS]
+
+
 def article_search(query: str, *, language: str, limit: int = SEARCH_RESULTS) -> list[ArticleView]:
-    """Published articles whose title or body, in any language, matches ``query``, best
-    first on PostgreSQL (ranked) and newest first on SQLite; an empty query finds nothing."""
-    query = " ".join((query or "").split())[:MAX_QUERY_LENGTH]
-    if not query:
+    """Published articles whose title or body, in any language, holds any word of ``query``,
+    the articles matching more (on PostgreSQL: ranked by full text search, titles above
+    bodies) first; an empty query finds nothing. A subject typed into the new-ticket form
+    finds the articles that share its telling words."""
+    words = _search_words(" ".join((query or "").split())[:MAX_QUERY_LENGTH])
+    if not words:
         return []
     texts = ArticleText.objects.filter(article__status=Article.Status.PUBLISHED)
     if connection.vendor == "postgresql":
         vector = SearchVector("title", weight="A", config="simple") + SearchVector(
             "body", weight="B", config="simple"
         )
-        search = SearchQuery(query, config="simple", search_type="websearch")
+        search = reduce(or_, (SearchQuery(word, config="simple") for word in words))
         matches = (
             texts.annotate(rank=SearchRank(vector, search))
             .filter(rank__gt=0)
@@ -160,16 +175,21 @@ def article_search(query: str, *, language: str, limit: int = SEARCH_RESULTS) ->
             .values_list("article_id", flat=True)
         )
     else:
-        condition = Q()
-        for word in query.split()[:10]:
-            condition &= Q(title__icontains=word) | Q(body__icontains=word)
+        hits = [
+            Case(
+                When(Q(title__icontains=word) | Q(body__icontains=word), then=Value(1)),
+                default=Value(0),
+            )
+            for word in words
+        ]
         matches = (
-            texts.filter(condition)
-            .order_by(F("article__published_at").desc(nulls_last=True), "article_id")
+            texts.annotate(hits=reduce(add, hits))
+            .filter(hits__gt=0)
+            .order_by("-hits", F("article__published_at").desc(nulls_last=True), "article_id")
             .values_list("article_id", flat=True)
         )
     ordered: list[int] = []
-    for article_id in matches[: limit * 3]:
+    for article_id in matches[: limit * len(settings.LANGUAGES)]:
         if article_id not in ordered:
             ordered.append(article_id)
     ordered = ordered[:limit]

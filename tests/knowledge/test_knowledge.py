@@ -90,6 +90,8 @@ def test_search_matches_any_language_and_shows_the_visitors(db):
 
     assert [(view.slug, view.language) for view in found] == [("reset-root-password", "en")]
     assert [view.slug for view in by_word] == ["invoice-copy"]
+    sentence = selectors.article_search("Forgot the root password of my invoice", language="en")
+    assert [view.slug for view in sentence] == ["reset-root-password", "invoice-copy"]
     assert selectors.article_search("   ", language="en") == []
     assert selectors.article_search("nothing matches this", language="en") == []
 
