@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "hostledger.domains",
     "hostledger.reports",
     "hostledger.imports",
+    "hostledger.knowledge",
     "hostledger.api",
 ]
 
@@ -138,6 +139,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hostledger.web.view_as.ViewAsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -9,6 +9,7 @@ from __future__ import annotations
 CLIENTS_VIEW = "clients.view"
 CLIENTS_VIEW_PERSONAL_DATA = "clients.view_personal_data"
 CLIENTS_EDIT = "clients.edit"
+CLIENTS_VIEW_AS = "clients.view_as"
 STAFF_MANAGE = "staff.manage"
 SETTINGS_EDIT = "settings.edit"
 JOBS_VIEW = "jobs.view"
@@ -22,11 +23,13 @@ SERVICES_MANAGE = "services.manage"
 TICKETS_ANSWER = "tickets.answer"
 TICKETS_MANAGE = "tickets.manage"
 REPORTS_VIEW = "reports.view"
+KNOWLEDGE_MANAGE = "knowledge.manage"
 
 ALL_PERMISSIONS: dict[str, str] = {
     CLIENTS_VIEW: "See the list of clients and their accounts",
     CLIENTS_VIEW_PERSONAL_DATA: "Read clients' personal data (each read is audited)",
     CLIENTS_EDIT: "Correct clients' data, payers and contacts",
+    CLIENTS_VIEW_AS: "See the client area as a client sees it, read-only (each view is audited)",
     STAFF_MANAGE: "Manage staff users, roles and permissions",
     SETTINGS_EDIT: "Change provider settings",
     JOBS_VIEW: "See job runs",
@@ -40,12 +43,20 @@ ALL_PERMISSIONS: dict[str, str] = {
     TICKETS_ANSWER: "Read and answer support tickets, add internal notes, assign and merge",
     TICKETS_MANAGE: "Manage support departments and canned replies",
     REPORTS_VIEW: "See revenue, MRR, receivables, VAT, payment and usage reports",
+    KNOWLEDGE_MANAGE: "Write and publish knowledge-base categories and articles",
 }
 
 DEFAULT_ROLES: dict[str, tuple[str, list[str]]] = {
     "support": (
         "Support",
-        [CLIENTS_VIEW, CLIENTS_VIEW_PERSONAL_DATA, SERVICES_MANAGE, TICKETS_ANSWER],
+        [
+            CLIENTS_VIEW,
+            CLIENTS_VIEW_PERSONAL_DATA,
+            CLIENTS_VIEW_AS,
+            SERVICES_MANAGE,
+            TICKETS_ANSWER,
+            KNOWLEDGE_MANAGE,
+        ],
     ),
     "billing": (
         "Billing",

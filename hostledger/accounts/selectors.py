@@ -400,3 +400,11 @@ def staff_notes_of(client: Client, *, limit: int = 50) -> list[StaffNote]:
         .select_related("author")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def owner_sign_ins(client: Client, *, limit: int) -> list[LoginAttempt]:
+    """The latest ``limit`` sign-in attempts of the client's owner, staff views of the
+    account included, newest first (ACC-08)."""
+    return list(
+        LoginAttempt.objects.filter(user_id=client.owner_id).order_by("-occurred_at", "-id")[:limit]
+    )

@@ -27,6 +27,7 @@ from hostledger.api.routers import (
     grants,
     interruptions,
     invoices,
+    knowledge,
     licences,
     me,
     notifications,
@@ -153,3 +154,4 @@ api.add_router("", privacy_requests.router)
 api.add_router("", privacy.router)
 api.add_router("", tickets.router)
 api.add_router("", licences.router)
+api.add_router("", knowledge.router)

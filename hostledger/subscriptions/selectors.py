@@ -113,6 +113,16 @@ def service_history(service: Service) -> list[ServiceStatusChange]:
     )
 
 
+def client_service_status_changes(client, *, limit: int) -> list[ServiceStatusChange]:
+    """The latest ``limit`` status changes of the client's services, newest first, with
+    their services (ORD-02), for the staff activity timeline."""
+    return list(
+        ServiceStatusChange.objects.filter(service__client=client)
+        .select_related("service")
+        .order_by("-changed_at", "-id")[:limit]
+    )
+
+
 def service_periods(service: Service) -> list[ServicePeriod]:
     """The periods the service was billed and paid for, oldest first (ORD-03)."""
     return list(ServicePeriod.objects.filter(service=service).select_related("invoice"))

@@ -33,6 +33,18 @@ from hostledger.support.search import query_tokens, ticket_number_of
 
 TICKETS_AREA = "tickets"
 SEARCH_RESULTS = 50
+
+
+def staff_client_tickets(client: Client, *, limit: int) -> list[Ticket]:
+    """The latest ``limit`` tickets of ``client``, newest first, for the staff activity
+    timeline; the caller holds ``clients.view`` and decides whether subjects are shown."""
+    return list(
+        Ticket.objects.filter(client=client)
+        .select_related(None)
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
 """Tickets a search shows, newest first, like a page of the queue."""
 
 

@@ -39,9 +39,15 @@ def _domain_errors_as_http(view, request, *args, **kwargs):
 def current_client_access(request):
     """The access of the signed-in user to the account chosen in the session, or None.
 
-    A chosen account the user can no longer reach (the grant was revoked) is dropped from the
-    session and the user falls back to their own account, or the first one granted to them.
+    While a staff member views the area as a client, the access is the owner's to that
+    client's account. A chosen account the user can no longer reach (the grant was revoked)
+    is dropped from the session and the user falls back to their own account, or the first
+    one granted to them.
     """
+    if getattr(request, "viewing_as", None) is not None:
+        # A staff member viewing as the client: request.user is the client's owner (see
+        # hostledger.web.view_as), who acts in their own account.
+        return client_access(request.user, request.viewing_as.client.public_id)
     chosen = request.session.get(SESSION_CLIENT_KEY)
     if chosen:
         try:

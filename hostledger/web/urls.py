@@ -8,6 +8,7 @@ from hostledger.web import (
     urls_client_dns,
     urls_client_domains,
     urls_client_incidents,
+    urls_client_knowledge,
     urls_client_money,
     urls_client_notifications,
     urls_client_personal_data,
@@ -18,6 +19,7 @@ from hostledger.web import (
     urls_client_tickets,
     urls_client_verification,
     urls_public_abuse,
+    urls_public_knowledge,
     urls_public_notifications,
     urls_public_privacy,
     urls_staff_abuse,
@@ -28,6 +30,7 @@ from hostledger.web import (
     urls_staff_domains,
     urls_staff_erasure,
     urls_staff_incidents,
+    urls_staff_knowledge,
     urls_staff_licences,
     urls_staff_money,
     urls_staff_notifications,
@@ -38,6 +41,7 @@ from hostledger.web import (
     urls_staff_service_changes,
     urls_staff_services,
     urls_staff_tickets,
+    urls_staff_tools,
     urls_staff_verification,
 )
 from hostledger.web.views import client, public, staff
@@ -137,3 +141,11 @@ urlpatterns += urls_client_dns.urlpatterns + urls_staff_dns.urlpatterns
 urlpatterns += urls_client_domains.urlpatterns + urls_staff_domains.urlpatterns
 # Staff reports with charts, and CSV/XLSX exports of the staff lists
 urlpatterns += urls_staff_reports.urlpatterns
+# Staff tools on a client's account: viewing as the client, the activity timeline
+urlpatterns += urls_staff_tools.urlpatterns
+# Knowledge base: the public help pages, the suggestions on the new-ticket form, the editors
+urlpatterns += (
+    urls_public_knowledge.urlpatterns
+    + urls_client_knowledge.urlpatterns
+    + urls_staff_knowledge.urlpatterns
+)

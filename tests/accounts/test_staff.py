@@ -56,7 +56,14 @@ def test_default_roles_exist__ACC_11(db):
     assert roles == {
         "support": (
             "Support",
-            ["clients.view", "clients.view_personal_data", "services.manage", "tickets.answer"],
+            [
+                "clients.view",
+                "clients.view_personal_data",
+                "clients.view_as",
+                "services.manage",
+                "tickets.answer",
+                "knowledge.manage",
+            ],
         ),
         "billing": (
             "Billing",
@@ -165,8 +172,10 @@ def test_access_change_is_recorded_and_mailed_once__ACC_11(
     assert perms.permissions_of(member) == {
         "clients.view",
         "clients.view_personal_data",
+        "clients.view_as",
         "services.manage",
         "tickets.answer",
+        "knowledge.manage",
     }
     run_queued_tasks()
     mail.outbox.clear()
@@ -307,8 +316,10 @@ def test_permissions_are_the_union_of_roles_and_extras__ACC_11(admin):
     assert perms.permissions_of(User.objects.get(pk=member.pk)) == {
         "clients.view",
         "clients.view_personal_data",
+        "clients.view_as",
         "services.manage",
         "tickets.answer",
+        "knowledge.manage",
         "abuse.manage",
         "jobs.run",
     }

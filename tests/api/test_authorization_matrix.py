@@ -65,6 +65,7 @@ from tests.domain_helpers import (
     local_registry_in_memory,
     registered_domain,
 )
+from tests.knowledge.helpers import help_article
 from tests.ledger.camt import Line, camt053
 from tests.module_world import kept_for_the_module
 from tests.support.conftest import ensure_default_departments
@@ -473,6 +474,9 @@ TABLE = [
                                                 401, 403, 403, 403, 200, 200, 403, 403, 200),
     ("POST",   "/staff/tickets/{ticket}/status",
                                                 401, 403, 403, 403, 200, 200, 403, 403, 200),
+    ("GET",    "/knowledge/articles?q=root",    200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET",    "/knowledge/articles/{knowledge_article}",
+                                                200, 200, 200, 200, 200, 200, 200, 200, 200),
 ]  # fmt: skip
 
 COMPANY = {
@@ -898,6 +902,7 @@ def build_world() -> World:
             "export": make_failed_export(account, owner),
             **make_interruptions(account, services),
             "ticket": make_ticket(account, owner, member),
+            "knowledge_article": help_article().slug,
             **domains,
         },
     )
@@ -1184,6 +1189,7 @@ def test_the_table_covers_every_operation_of_the_api(anonymous, db):
     }
     placeholders = {
         "{token}": "{token_id}",
+        "{knowledge_article}": "{slug}",
         "{payer}": "{payer_id}",
         "{contact}": "{contact_id}",
         "{grant}": "{grant_id}",

@@ -484,6 +484,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
         urls_client_dns,
         urls_client_domains,
         urls_client_incidents,
+        urls_client_knowledge,
         urls_client_money,
         urls_client_notifications,
         urls_client_personal_data,
@@ -494,6 +495,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
         urls_client_tickets,
         urls_client_verification,
         urls_public_abuse,
+        urls_public_knowledge,
         urls_public_notifications,
         urls_public_privacy,
         urls_staff_abuse,
@@ -504,6 +506,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
         urls_staff_domains,
         urls_staff_erasure,
         urls_staff_incidents,
+        urls_staff_knowledge,
         urls_staff_licences,
         urls_staff_money,
         urls_staff_notifications,
@@ -513,6 +516,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
         urls_staff_service_changes,
         urls_staff_services,
         urls_staff_tickets,
+        urls_staff_tools,
         urls_staff_verification,
     )
 
@@ -531,6 +535,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
             urls_client_dns,
             urls_client_domains,
             urls_client_incidents,
+            urls_client_knowledge,
             urls_client_money,
             urls_client_notifications,
             urls_client_privacy,
@@ -549,6 +554,8 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
             urls_staff_domains,
             urls_staff_erasure,
             urls_staff_incidents,
+            urls_staff_knowledge,
+            urls_public_knowledge,
             urls_staff_erasure,
             urls_staff_licences,
             urls_staff_money,
@@ -559,6 +566,7 @@ def test_every_page_and_endpoint_of_the_areas_is_in_the_table():
             urls_staff_service_changes,
             urls_staff_services,
             urls_staff_tickets,
+            urls_staff_tools,
             urls_staff_verification,
         )
         for pattern in module.urlpatterns

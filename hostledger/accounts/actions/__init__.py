@@ -76,6 +76,10 @@ from hostledger.accounts.actions.verification import (
     verification_request_withdraw,
     verification_termination_candidates,
 )
+from hostledger.accounts.actions.view_as import (
+    client_view_as_end,
+    client_view_as_start,
+)
 
 __all__ = [
     "POLICY_KINDS",
@@ -98,6 +102,8 @@ __all__ = [
     "client_register",
     "client_search_index_rebuild",
     "client_search_index_refresh",
+    "client_view_as_end",
+    "client_view_as_start",
     "contact_archive",
     "contact_create",
     "contact_update",
