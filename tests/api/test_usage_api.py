@@ -312,6 +312,6 @@ def test_the_usage_operations_are_documented(world, anonymous):
     ingest = paths["/api/v1/staff/usage-records"]["post"]
 
     assert set(read["responses"]) == {"200", "400", "401", "403", "404"}
-    assert set(ingest["responses"]) == {"200", "400", "401", "403"}
+    assert set(ingest["responses"]) == {"200", "400", "401", "403", "413"}
     assert read["tags"] == ["Usage"]
     assert ingest["tags"] == ["Staff: usage"]

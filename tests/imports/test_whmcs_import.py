@@ -30,6 +30,7 @@ from hostledger.support.models import Ticket, TicketMessage
 from tests.imports import whmcs_sample
 from tests.imports.whmcs_source import unreachable_reason, whmcs_database
 from tests.module_world import kept_for_the_module
+from tests.support.conftest import ensure_default_departments
 
 pytestmark = pytest.mark.skipif(bool(unreachable_reason()), reason=unreachable_reason())
 
@@ -46,6 +47,7 @@ def source():
 @pytest.fixture(scope="module")
 def imported(source, django_db_setup, django_db_blocker):
     with kept_for_the_module(django_db_blocker):
+        ensure_default_departments()  # an earlier test on a real transaction may have emptied them
         with WhmcsDatabase(ConnectionSettings.from_url(source.url)) as database:
             run, report = whmcs_import(database=database)
         yield run, report

@@ -187,8 +187,12 @@ FIXED_ARGUMENTS = {
     "event": "payment_reminder",
     "language": "et",
     "name": "local",
+    "file_format": "csv",
 }
 """Arguments that name a kind, a code or a setting rather than an object."""
+
+FIXED_ARGUMENTS_UNDER = {("staff/reports/", "slug"): "revenue"}
+"""The same, where one argument names different things under different paths."""
 
 _ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -203,12 +207,19 @@ def arguments_of(path: str, ids: dict[str, str]) -> dict[str, str]:
     arguments = {}
     segments = path.strip("/").split("/")
     for position, segment in enumerate(segments):
-        matched = _ARGUMENT.fullmatch(segment)
+        matched = _ARGUMENT.search(segment)  # a whole segment, or its end: "clients.<format>"
         if not matched:
             continue
         argument = matched.group(1)
         before = segments[position - 1] if position else ""
-        if argument in FIXED_ARGUMENTS:
+        under = [
+            value
+            for (prefix, name), value in FIXED_ARGUMENTS_UNDER.items()
+            if name == argument and path.startswith(prefix)
+        ]
+        if under:
+            arguments[argument] = under[0]
+        elif argument in FIXED_ARGUMENTS:
             arguments[argument] = FIXED_ARGUMENTS[argument]
         elif argument == "run_id":
             arguments[argument] = ids["job_run"]

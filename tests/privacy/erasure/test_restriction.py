@@ -40,7 +40,13 @@ BULK_MODULE_NAMES = ("bulk", "statistics", "exports", "selections")
 _BUILDING_BLOCK = "runs a selection its registered caller writes, or names restricted clients"
 _ONE_CLIENT = "finds one client that staff look for; processes no set of clients"
 _OWN_EXPORT = "one client's own export of its data, asked for by that client (GDPR-02)"
+_FILE_FORMAT = "writes rows a staff list or report already selected into a CSV or XLSX file"
 NOT_SELECTIONS = {
+    "hostledger.provisioning.bulk.operations_queue_select": _BUILDING_BLOCK,
+    "hostledger.provisioning.bulk.operations_hand_over": _BUILDING_BLOCK,
+    "hostledger.web.exports.csv_bytes": _FILE_FORMAT,
+    "hostledger.web.exports.xlsx_bytes": _FILE_FORMAT,
+    "hostledger.web.exports.table_response": _FILE_FORMAT,
     "hostledger.notifications.bulk.notifications_enqueue_select": _BUILDING_BLOCK,
     "hostledger.notifications.bulk.random_public_id_sql": _BUILDING_BLOCK,
     "hostledger.notifications.actions.announcements._audience_select": _BUILDING_BLOCK,
