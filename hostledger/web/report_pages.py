@@ -193,7 +193,9 @@ def vat(period: ReportPeriod) -> ReportContent:
     return ReportContent([table, oss_table], chart)
 
 
-def _source_name(source: str) -> str:
+def payment_source_name(source: str) -> str:
+    """How a payment's source reads to staff: the ledger's own sources by name, a gateway
+    by its registered name."""
     names = {
         "staff": "Entered by staff",
         "bank_statement": "Bank statement",
@@ -215,7 +217,7 @@ def payments(period: ReportPeriod) -> ReportContent:
         [
             [
                 _month(row.month),
-                _source_name(row.source),
+                payment_source_name(row.source),
                 row.amount,
                 row.movements,
                 row.amount.currency,
@@ -232,7 +234,9 @@ def payments(period: ReportPeriod) -> ReportContent:
         ),
         categories=[_month(month) for month in period.months],
         series=[
-            Series(_source_name(source), _amounts(by_source[source], period.months, currency))
+            Series(
+                payment_source_name(source), _amounts(by_source[source], period.months, currency)
+            )
             for source in sources
         ],
         y_label=f"Amount ({currency})",

@@ -33,7 +33,7 @@ from hostledger.web.forms_services import ServiceFilterForm
 from hostledger.web.forms_staff_money import InvoiceFilterForm, PaymentFilterForm
 from hostledger.web.forms_tickets import QueueFilterForm
 from hostledger.web.overviews import find_clients
-from hostledger.web.report_pages import REPORTS, ReportPage
+from hostledger.web.report_pages import REPORTS, ReportPage, payment_source_name
 from hostledger.web.searches import search_recall
 from hostledger.web.views.staff import CLIENT_SEARCH_KIND
 
@@ -287,14 +287,6 @@ def invoices_export(request, file_format):
     )
 
 
-def _payment_source(source: str) -> str:
-    if source == "staff":
-        return "Entered by staff"
-    if source == "bank_statement":
-        return "Bank statement"
-    return f"Gateway: {source}"
-
-
 @require_GET
 @staff_area(perms.BILLING_MANAGE)
 def payments_export(request, file_format):
@@ -310,7 +302,7 @@ def payments_export(request, file_format):
             payment.public_id,
             payment.value_date,
             payment.recorded_at,
-            _payment_source(payment.source),
+            payment_source_name(payment.source),
             payment.reference,
             payment.client.public_id if payment.client else "",
             payment.get_status_display(),
