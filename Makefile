@@ -5,6 +5,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint venv clean
 
+# Python keeps the compiled form of every module it imports (__pycache__) unless told not to;
+# without it each process compiles the whole project and its libraries again (about 15 s of
+# CPU for every test worker, `hostledger` command and server process).
+unexport PYTHONDONTWRITEBYTECODE
+
 $(STAMP): requirements.lock pyproject.toml
 	@python=$$(scripts/find-python) || exit 1; \
 	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \

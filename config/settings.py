@@ -285,6 +285,8 @@ MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": _mailer_options
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "HostLedger <billing@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_NAME = env("SITE_NAME", "HostLedger")
+DEMO_WORLD_CLIENTS_PER_KIND = int(env("DEMO_WORLD_CLIENTS_PER_KIND", "24"))
+"""Clients of each kind ``hostledger demo`` makes in the demo world on its first run (0: none)."""
 
 # Text messages (NTF-01): "console" writes them to the log; "twilio" sends them.
 SMS_BACKEND = env("SMS_BACKEND", "console")

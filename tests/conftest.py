@@ -7,6 +7,14 @@ import re
 
 import pytest
 import responses
+from django.conf import settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_demo_world():
+    """``hostledger demo`` makes the demo catalog and users only; the demo world, which takes
+    a while, is made by the tests of tests/flows/test_demo_world.py alone."""
+    settings.DEMO_WORLD_CLIENTS_PER_KIND = 0
 
 
 @pytest.fixture(scope="session", autouse=True)

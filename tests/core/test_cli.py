@@ -37,6 +37,7 @@ def clean_environment(var_dir: Path, **extra: str) -> dict[str, str]:
     }
     environment.pop("DJANGO_SETTINGS_MODULE", None)
     environment["HOSTLEDGER_VAR_DIR"] = str(var_dir)
+    environment["HOSTLEDGER_DEMO_WORLD_CLIENTS_PER_KIND"] = "0"
     environment.update(extra)
     return environment
 

@@ -1,7 +1,8 @@
 """``hostledger demo``: seed the demo data (idempotent): policies and processors, staff roles,
-the demo catalog of every product family, a demo staff user with two-factor sign-in and a demo
-client; the local payment gateway is switched on (once, so staff may switch it off again) so
-that a demo client can top up and pay, and domains are sold through the local test registry.
+the demo catalog of every product family, a demo staff user with two-factor sign-in, a demo
+client and, on the first run, the demo world of ``hostledger/flows/demo_world.py``; the local
+payment gateway is switched on (once, so staff may switch it off again) so that a demo client
+can top up and pay, and domains are sold through the local test registry.
 
 Run by ``hostledger run`` on every start."""
 
@@ -10,6 +11,9 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -22,6 +26,7 @@ from hostledger.core.keyfiles import read_or_create_secret
 from hostledger.core.models import ProviderSettingChange
 from hostledger.core.registry import provider_setting_change
 from hostledger.domains.demo import demo_registrar_enable
+from hostledger.flows.demo_world import DEMO_WORLD_DOMAIN, demo_world_seed
 from hostledger.flows.registration import client_registered
 from hostledger.ledger.conf import LOCAL_GATEWAY_ENABLED
 from hostledger.privacy.demo import demo_policy_texts, seed_demo_processors
@@ -34,7 +39,18 @@ DEMO_CLIENT_EMAIL = "client@demo.hostledger.test"
 class Command(BaseCommand):
     help = "Seed the demo data; safe to run any number of times."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--clients-per-kind",
+            type=int,
+            default=None,
+            help="Clients of each kind in the demo world, made on the first run only "
+            "(default HOSTLEDGER_DEMO_WORLD_CLIENTS_PER_KIND, 24; 0 for none).",
+        )
+
+    def handle(self, *args, clients_per_kind: int | None, **options):
+        if clients_per_kind is None:
+            clients_per_kind = settings.DEMO_WORLD_CLIENTS_PER_KIND
         with transaction.atomic():
             actions.staff_roles_ensure_defaults()
             seed_demo_catalog()
@@ -65,14 +81,9 @@ class Command(BaseCommand):
                     role_slugs=["administrator"],
                     password=password,
                 )
-                from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-                from allauth.mfa.totp.internal.auth import TOTP
-
                 TOTP.activate(staff, totp_secret)
                 RecoveryCodes.activate(staff)
             if not User.objects.filter(email=DEMO_CLIENT_EMAIL).exists():
-                from allauth.account.models import EmailAddress
-
                 user = User.objects.create_user(email=DEMO_CLIENT_EMAIL, password=password)
                 EmailAddress.objects.create(
                     user=user, email=DEMO_CLIENT_EMAIL, verified=True, primary=True
@@ -93,6 +104,13 @@ class Command(BaseCommand):
                     accepted_policies=True,
                     ip_address=None,
                 )
+        if clients_per_kind > 0:
+            made = demo_world_seed(
+                operator=User.objects.get(email=DEMO_STAFF_EMAIL),
+                clients_per_kind=clients_per_kind,
+            )
+            if made:
+                self.stdout.write(f"Demo world: {made} clients under @{DEMO_WORLD_DOMAIN}.")
         # The two-factor secret is shown once, when it is made, and only on a terminal: the
         # output of ``hostledger run`` often goes to a log, where a secret must not end up.
         if secret_is_new and self.stdout.isatty():
@@ -110,6 +128,4 @@ TOTP_SECRET_FILE = "demo_staff_totp_secret"
 
 
 def _new_totp_secret() -> str:
-    from allauth.mfa.totp.internal.auth import generate_totp_secret
-
     return generate_totp_secret()
