@@ -10,6 +10,7 @@ output and are not committed. Extracting does need GNU gettext (``xgettext``, ``
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -56,7 +57,7 @@ def compile_catalogues(locale_dir: Path = LOCALE_DIR) -> list[Path]:
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file, locale=po_path.parent.parent.name)
-        temporary = mo_path.with_suffix(".mo.tmp")
+        temporary = mo_path.with_suffix(f".mo.{os.getpid()}.tmp")
         with temporary.open("wb") as mo_file:
             write_mo(mo_file, catalog, use_fuzzy=False)
         temporary.replace(mo_path)
