@@ -153,3 +153,27 @@ def test_the_format_filters_write_each_language_its_way():
         assert quantity(Decimal("1000.50")) == "1000,5"
     with translation.override("ru"):
         assert money(amount) == f"1{NBSP}234,50{NBSP}€"
+
+
+def test_the_profile_form_saves_the_owners_language(client, owner):
+    login(client, owner)
+    client_row = owner.client
+    data = {
+        "first_name": client_row.first_name,
+        "last_name": client_row.last_name,
+        "street": client_row.street,
+        "city": client_row.city,
+        "postal_code": client_row.postal_code,
+        "country": client_row.country,
+        "phone": client_row.phone,
+        "preferred_language": "ru",
+    }
+
+    form_html = client.get(reverse("web:profile_edit")).content.decode()
+    response = client.post(reverse("web:profile_edit"), data)
+
+    assert 'name="preferred_language"' in form_html
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert owner.preferred_language == "ru"
+    assert AuditEvent.objects.filter(action="user.language_changed").count() == 1
