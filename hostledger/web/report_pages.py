@@ -76,7 +76,7 @@ def revenue(period: ReportPeriod) -> ReportContent:
         ],
     )
     chart = bar_chart(
-        title="Net revenue by month and product family",
+        title=_("Net revenue by month and product family"),
         description=(
             _(
                 "Stacked bars of net revenue in %(currency)s for each month from "
@@ -91,7 +91,7 @@ def revenue(period: ReportPeriod) -> ReportContent:
             for code, name in families.items()
         ],
         y_label=_("Net revenue (%(currency)s)") % {"currency": currency},
-        x_label="Month",
+        x_label=_("Month"),
     )
     return ReportContent([table, monthly], chart)
 
@@ -125,7 +125,7 @@ def mrr(period: ReportPeriod) -> ReportContent:
     )
     categories = [_month(row.month) for row in rows]
     chart = bar_chart(
-        title="MRR movements by month",
+        title=_("MRR movements by month"),
         description=(
             _(
                 "Stacked bars for each month from %(period)s: new and expansion MRR above "
@@ -136,13 +136,13 @@ def mrr(period: ReportPeriod) -> ReportContent:
         ),
         categories=categories,
         series=[
-            Series("New", [row.new.amount for row in rows]),
-            Series("Expansion", [row.expansion.amount for row in rows]),
-            Series("Contraction", [row.contraction.amount for row in rows]),
-            Series("Churn", [row.churn.amount for row in rows]),
+            Series(_("New"), [row.new.amount for row in rows]),
+            Series(_("Expansion"), [row.expansion.amount for row in rows]),
+            Series(_("Contraction"), [row.contraction.amount for row in rows]),
+            Series(_("Churn"), [row.churn.amount for row in rows]),
         ],
         y_label=_("MRR movement (%(currency)s)") % {"currency": currency},
-        x_label="Month",
+        x_label=_("Month"),
     )
     return ReportContent([table], chart)
 
@@ -169,9 +169,9 @@ def ageing(period: ReportPeriod) -> ReportContent:
             % {"currency": currency, "day": period.ends_on.isoformat()}
         ),
         categories=[bucket.label for bucket in buckets],
-        series=[Series("Amount due", [bucket.amount.amount for bucket in buckets])],
+        series=[Series(_("Amount due"), [bucket.amount.amount for bucket in buckets])],
         y_label=_("Amount due (%(currency)s)") % {"currency": currency},
-        x_label="Days past the due date",
+        x_label=_("Days past the due date"),
     )
     return ReportContent([table], chart)
 
@@ -212,7 +212,7 @@ def vat(period: ReportPeriod) -> ReportContent:
         by_country[row.country] += row.vat.minor
     countries = sorted(by_country)
     chart = bar_chart(
-        title="VAT by customer country",
+        title=_("VAT by customer country"),
         description=(
             _(
                 "One bar per customer country with the VAT in %(currency)s charged on invoices "
@@ -222,9 +222,9 @@ def vat(period: ReportPeriod) -> ReportContent:
             % {"currency": currency, "period": period.label}
         ),
         categories=countries,
-        series=[Series("VAT", _amounts(by_country, countries, currency))],
+        series=[Series(_("VAT"), _amounts(by_country, countries, currency))],
         y_label=_("VAT (%(currency)s)") % {"currency": currency},
-        x_label="Customer country",
+        x_label=_("Customer country"),
     )
     return ReportContent([table, oss_table], chart)
 
@@ -262,7 +262,7 @@ def payments(period: ReportPeriod) -> ReportContent:
         ],
     )
     chart = bar_chart(
-        title="Payments received by month and method",
+        title=_("Payments received by month and method"),
         description=(
             _(
                 "Stacked bars of the money received on clients' balances in %(currency)s for "
@@ -279,7 +279,7 @@ def payments(period: ReportPeriod) -> ReportContent:
             for source in sources
         ],
         y_label=_("Amount (%(currency)s)") % {"currency": currency},
-        x_label="Month",
+        x_label=_("Month"),
     )
     return ReportContent([table], chart)
 
@@ -308,7 +308,7 @@ def usage(period: ReportPeriod) -> ReportContent:
         ],
     )
     chart = bar_chart(
-        title="Services measured by month and metered item",
+        title=_("Services measured by month and metered item"),
         description=(
             _(
                 "Bars side by side for each month from %(period)s: how many services "
@@ -322,8 +322,8 @@ def usage(period: ReportPeriod) -> ReportContent:
             Series(name, [services[code].get(month, 0) for month in period.months])
             for code, name in items.items()
         ],
-        y_label="Services measured",
-        x_label="Month",
+        y_label=_("Services measured"),
+        x_label=_("Month"),
         stacked=False,
     )
     return ReportContent([table], chart)
@@ -381,7 +381,7 @@ REPORTS: dict[str, ReportPage] = {
         ),
         ReportPage(
             "usage",
-            "Usage by metered item",
+            gettext_lazy("Usage by metered item"),
             gettext_lazy("Usage measured by month and metered item, from the usage records."),
             usage,
         ),
