@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint venv clean
+.PHONY: run test lint venv clean messages compile-messages
 
 # Python keeps the compiled form of every module it imports (__pycache__) unless told not to;
 # without it each process compiles the whole project and its libraries again (about 15 s of
@@ -28,16 +28,24 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) compile-messages
 	$(VENV)/bin/hostledger run
 
-test: $(STAMP)
+test: $(STAMP) compile-messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The translation catalogues (hostledger/locale/<language>/LC_MESSAGES/django.po): `make messages`
+# extracts the marked texts again (needs GNU gettext); the .mo files are compiled with Babel.
+messages: $(STAMP)
+	$(PY) scripts/messages
+
+compile-messages: $(STAMP)
+	$(PY) scripts/compile-messages
 
 clean:
 	rm -rf $(VENV)

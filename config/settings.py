@@ -139,6 +139,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hostledger.web.languages.SavedLanguageMiddleware",
     "hostledger.web.view_as.ViewAsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -247,7 +248,16 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("et", "Eesti"), ("ru", "Русский")]
 TIME_ZONE = env("TIME_ZONE", "Europe/Tallinn")
 USE_I18N = True
-# The one date format and date-and-time format of every page (the |day and |moment filters).
+# The catalogues of HostLedger's own texts (``make messages`` writes them, ``make run`` and
+# ``make test`` compile them); allauth and Django bring their own.
+LOCALE_PATHS = [BASE_DIR / "hostledger" / "locale"]
+# The language a visitor chose with the switcher before signing in (a signed-in person's
+# language is saved on their user, User.preferred_language).
+LANGUAGE_COOKIE_NAME = "hostledger_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# The one date format and date-and-time format of every page in English (the |day and
+# |moment filters); the other languages write dates in their CLDR medium format (Babel).
 DATE_FORMAT = "j M Y"
 DATETIME_FORMAT = "j M Y, H:i"
 USE_TZ = True
@@ -324,6 +334,7 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

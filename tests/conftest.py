@@ -16,6 +16,8 @@ def no_demo_world():
     a while, is made by the tests of tests/flows/test_demo_world.py alone."""
     settings.DEMO_WORLD_CLIENTS_PER_KIND = 0
 
+from hostledger.core.catalogues import compile_catalogues
+
 
 @pytest.fixture(scope="session", autouse=True)
 def no_connection_outlives_the_suite(django_db_setup, django_db_blocker):
@@ -36,6 +38,13 @@ def no_connection_outlives_the_suite(django_db_setup, django_db_blocker):
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def translation_catalogues_compiled():
+    """Pages in Estonian and Russian read the compiled catalogues: ``make test`` compiles them
+    before the suite, a run of pytest alone here (only catalogues newer than their .mo)."""
+    compile_catalogues()
 
 
 def pytest_collection_modifyitems(config, items):

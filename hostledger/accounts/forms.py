@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from hostledger.accounts import actions
 from hostledger.accounts.models import AccessGrant, Client, Contact, Payer
@@ -103,7 +105,12 @@ class RegistrationForm(DomainErrorFormMixin, PersonFieldsMixin):
 
 
 class ProfileForm(DomainErrorFormMixin, PersonFieldsMixin):
-    pass
+    preferred_language = forms.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        label=gettext_lazy("Language"),
+        help_text=gettext_lazy("Your pages, e-mails and documents are in this language."),
+    )
 
 
 class PayerForm(DomainErrorFormMixin, forms.Form):

@@ -16,15 +16,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import dateformat
+from django.utils.translation import get_language
 
 from hostledger.automation import conf
 from hostledger.automation.models import AutomatedDecision, PenaltyAccrual, ServiceRenewal
 from hostledger.core.errors import NotFound
 from hostledger.core.money import DEFAULT_CURRENCY, Money, format_money
 from hostledger.core.registry import setting_value
-
-DISPLAY_LOCALE = "en"
-"""The locale amounts among a decision's facts are written in, as on the pages."""
 
 STAFF_LIST_LIMIT = 200
 """Rows on the staff list of decisions; filters narrow it."""
@@ -115,7 +113,9 @@ def _fact_text(key: str, value) -> str:
         return "—"
     if key in MONEY_FACTS and isinstance(value, int | str):
         try:
-            return format_money(Money(int(value), DEFAULT_CURRENCY), DISPLAY_LOCALE)
+            return format_money(
+                Money(int(value), DEFAULT_CURRENCY), (get_language() or "en").split("-")[0]
+            )
         except ValueError:
             return str(value)
     if key in DATE_FACTS and isinstance(value, str):

@@ -19,6 +19,7 @@ from decimal import Decimal
 import xlsxwriter
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.money import Money
 
@@ -123,7 +124,7 @@ def _write_cell(book, sheet, row, column, value, day, moment, money_places) -> N
 def _sheet_name(title: str, index: int, used: set[str]) -> str:
     """A worksheet name Excel accepts: at most 31 characters, none of []:*?/\\, unique."""
     cleaned = "".join(" " if char in "[]:*?/\\" else char for char in title).strip()
-    name = (cleaned or f"Sheet {index + 1}")[:SHEET_NAME_MAX]
+    name = (cleaned or _("Sheet %(number)s") % {"number": index + 1})[:SHEET_NAME_MAX]
     while name.lower() in used:
         suffix = f" {index + 1}"
         name = name[: SHEET_NAME_MAX - len(suffix)] + suffix

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hostledger.accounts import permissions as perms
 from hostledger.accounts import selectors as account_selectors
@@ -110,10 +112,17 @@ def staff_overview(granted: set[str] | frozenset[str], *, today: date) -> StaffO
         late = sum(1 for row in waiting if row.is_overdue)
         queues.append(
             Queue(
-                "Activation queue",
+                _("Activation queue"),
                 len(waiting),
                 "web:staff_activation_queue",
-                f"{late} past the commencement deadline" if late else "Paid services to set up",
+                ngettext(
+                    "%(count)s past the commencement deadline",
+                    "%(count)s past the commencement deadline",
+                    late,
+                )
+                % {"count": late}
+                if late
+                else _("Paid services to set up"),
                 urgent=bool(late),
             )
         )
@@ -122,28 +131,28 @@ def staff_overview(granted: set[str] | frozenset[str], *, today: date) -> StaffO
         ).count()
         queues.append(
             Queue(
-                "Decisions to confirm",
+                _("Decisions to confirm"),
                 proposed,
                 "web:staff_decisions",
-                "Proposals of the billing run awaiting staff",
+                _("Proposals of the billing run awaiting staff"),
                 query=f"?state={AutomatedDecision.State.PROPOSED}",
             )
         )
     if perms.BILLING_MANAGE in granted:
         queues.append(
             Queue(
-                "Unmatched payments",
+                _("Unmatched payments"),
                 payment_selectors.unmatched_payment_count(),
                 "web:staff_payments_unmatched",
-                "Bank lines no client could be found for",
+                _("Bank lines no client could be found for"),
             )
         )
         queues.append(
             Queue(
-                "Act disputes",
+                _("Act disputes"),
                 act_selectors.open_act_disputes_for_staff().count(),
                 "web:staff_act_disputes",
-                "Disputed acts of acceptance awaiting a decision",
+                _("Disputed acts of acceptance awaiting a decision"),
             )
         )
         overview.payments_today = payment_selectors.payments_recorded_between(*day_bounds(today))
@@ -153,10 +162,10 @@ def staff_overview(granted: set[str] | frozenset[str], *, today: date) -> StaffO
         )
         queues.append(
             Queue(
-                "Verification requests overdue",
+                _("Verification requests overdue"),
                 count,
                 "web:staff_client_search",
-                "Clients past the deadline to answer; services may be suspended",
+                _("Clients past the deadline to answer; services may be suspended"),
                 urgent=bool(count),
             )
         )

@@ -71,6 +71,7 @@ urlpatterns = [
     path("api-tokens/<str:public_id>/revoke/", client.api_token_revoke, name="api_token_revoke"),
     # Public pages
     path("policies/<str:kind>/", public.policy, name="policy"),
+    path("language/", public.language_set, name="language"),
     # Staff area (ACC-09, ACC-11)
     path("staff/", staff.staff_home, name="staff_home"),
     path("staff/clients/", staff.client_search, name="staff_client_search"),

@@ -26,6 +26,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 
 from hostledger.accounts import actions
 from hostledger.accounts import permissions as perms
@@ -38,7 +39,7 @@ SESSION_VIEW_AS_KEY = "hostledger_view_as"
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-REFUSAL = (
+REFUSAL = gettext_noop(
     "You are viewing this account as its client sees it, which is read-only: nothing was "
     "changed. End the view to act as yourself."
 )
@@ -83,9 +84,9 @@ def _keeps_the_staff_member(path: str) -> bool:
 def _refused(request):
     if request.path_info.startswith(reverse("api:api-root")):
         return JsonResponse(
-            {"code": "viewing_as_client", "message": REFUSAL, "fields": {}}, status=403
+            {"code": "viewing_as_client", "message": gettext(REFUSAL), "fields": {}}, status=403
         )
-    return render(request, "403.html", {"exception": REFUSAL}, status=403)
+    return render(request, "403.html", {"exception": gettext(REFUSAL)}, status=403)
 
 
 class ViewAsMiddleware:

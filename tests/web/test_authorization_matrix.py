@@ -215,6 +215,10 @@ PAYER = {
 CONTACT = {"role": "abuse", "name": "Aivar Abi", "email": "abuse@example.com"}
 
 
+PUBLIC_ENDPOINTS = frozenset({"policy", "language"})
+"""Pages and forms of no area: anyone may use them."""
+
+
 @dataclass(frozen=True)
 class Endpoint:
     name: str
@@ -230,7 +234,7 @@ class Endpoint:
         return (
             "staff"
             if self.name.startswith(("staff_", "role_", "setting_", "job_"))
-            else ("public" if self.name == "policy" else "client")
+            else ("public" if self.name in PUBLIC_ENDPOINTS else "client")
         )
 
     def url(self, world: World) -> str:
@@ -366,6 +370,15 @@ ENDPOINTS = [
     ),
     # ---- public
     Endpoint("policy", dict.fromkeys(ACTORS, 200), lambda world: ["terms"]),
+    # The language switcher: everyone may choose; a signed-in person's choice is saved on
+    # their user and audited (a visitor's only in a cookie).
+    Endpoint(
+        "language",
+        dict.fromkeys(ACTORS, 302),
+        method="POST",
+        data=lambda world: {"language": "et", "next": reverse("account_login")},
+        writers=frozenset(ACTORS) - {"anonymous"},
+    ),
     # ---- staff area, pages
     Endpoint("staff_home", staff_page(*EVERY_STAFF_ROLE)),
     Endpoint("staff_client_search", staff_page(*EVERY_STAFF_ROLE)),

@@ -15,6 +15,11 @@ from hostledger.accounts.actions.contacts import (
     contact_update,
 )
 from hostledger.accounts.actions.imports import client_import
+from hostledger.accounts.actions.language import (
+    clean_language,
+    language_codes,
+    user_language_set,
+)
 from hostledger.accounts.actions.login_release import (
     LoginRelease,
     erased_login_email,
@@ -95,6 +100,7 @@ __all__ = [
     "check_policies_published",
     "clean_client_data",
     "clean_contact_data",
+    "clean_language",
     "clean_payer_data",
     "clean_scopes",
     "client_import",
@@ -108,6 +114,7 @@ __all__ = [
     "contact_create",
     "contact_update",
     "erased_login_email",
+    "language_codes",
     "login_attempt_record",
     "login_identifier_index",
     "login_lock_remaining",
@@ -125,6 +132,7 @@ __all__ = [
     "staff_searches_forget",
     "staff_user_access_change",
     "staff_user_create",
+    "user_language_set",
     "user_login_email_release",
     "verification_deadlines_apply",
     "verification_request_accept",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from hostledger.accounts.actions.language import user_language_set
 from hostledger.accounts.actions.payers import _payer_insert
 from hostledger.accounts.actions.search import client_search_index_refresh
 from hostledger.accounts.models import (
@@ -171,7 +172,12 @@ def client_register(
 
 @transaction.atomic
 def client_profile_update(*, client: Client, actor: User, data: dict) -> Client:
-    """Rectify the client's own data (GDPR-03); staff corrections are audited the same way."""
+    """Rectify the client's own data (GDPR-03); staff corrections are audited the same way.
+    The owner editing their own profile may also give ``preferred_language``, the language
+    of their pages, e-mails and documents."""
+    language = data.get("preferred_language")
+    if language and actor.pk == client.owner_id:
+        user_language_set(user=actor, language=language)
     merged = {
         field: getattr(client, field)
         for field in (

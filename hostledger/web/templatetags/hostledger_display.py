@@ -2,9 +2,12 @@
 
 Loaded into every template (``TEMPLATES`` builtins), so no page needs ``{% load %}``:
 
-* ``{{ day|day }}`` and ``{{ moment|moment }}``: the one date format of HostLedger
-  (``settings.DATE_FORMAT``, "7 Dec 2026") and the one date-and-time format
-  (``settings.DATETIME_FORMAT``, "7 Dec 2026, 14:05", in the provider's time zone);
+* ``{{ day|day }}``, ``{{ moment|moment }}`` and ``{{ day|month }}``: the one date format of
+  HostLedger, the one date-and-time format (in the provider's time zone) and the month with
+  its year, in the page's language. English uses ``settings.DATE_FORMAT`` ("7 Dec 2026") and
+  ``settings.DATETIME_FORMAT`` ("7 Dec 2026, 14:05"); Estonian and Russian their CLDR medium
+  formats through Babel ("7. dets 2026", "7. dets 2026 14:05"); the month is CLDR's
+  "December 2026", "detsember 2026";
 * ``{{ invoice|document_number }}``, ``{{ order|order_number }}``,
   ``{{ service|service_name }}``: what people read instead of ``inv_…``/``ord_…``/``svc_…``
   ids (the ids stay in URLs): an invoice's number, "Proforma 1042" for a proforma that has
@@ -20,31 +23,47 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel.dates import format_date, format_skeleton, format_time, get_datetime_format
 from django import template
 from django.conf import settings
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext as _
 
 from hostledger.core.money import Money, format_money
 from hostledger.invoicing.vat import vat_decision
 
 register = template.Library()
 
-DISPLAY_LOCALE = "en"
-INCLUDING_VAT = "incl. VAT"
-EXCLUDING_VAT = "excl. VAT"
+INCLUDING_VAT = pgettext_lazy("price label", "incl. VAT")
+EXCLUDING_VAT = pgettext_lazy("price label", "excl. VAT")
 _VAT_CACHE_ATTRIBUTE = "_hostledger_consumer_vat_rate"
+SETTINGS_FORMAT_LANGUAGES = ("en",)
+"""Languages whose dates follow ``settings.DATE_FORMAT``/``DATETIME_FORMAT``; the others
+write CLDR's medium formats."""
+
+
+def display_locale() -> str:
+    """The locale of the page being written: its language ("en", "et", "ru")."""
+    return (get_language() or "en").split("-")[0]
+
+
+def _local(value: datetime) -> datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
 
 
 @register.filter
 def day(value) -> str:
     """A date (or the date of a moment) in the one date format; "" for nothing."""
     if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        value = value.date()
+        value = _local(value).date()
     if not isinstance(value, date):
         return ""
-    return dateformat.format(value, settings.DATE_FORMAT)
+    locale = display_locale()
+    if locale in SETTINGS_FORMAT_LANGUAGES:
+        return dateformat.format(value, settings.DATE_FORMAT)
+    return format_date(value, "medium", locale=locale)
 
 
 @register.filter
@@ -52,9 +71,24 @@ def moment(value) -> str:
     """A moment in the one date-and-time format, in the provider's time zone."""
     if not isinstance(value, datetime):
         return day(value)
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return dateformat.format(value, settings.DATETIME_FORMAT)
+    value = _local(value)
+    locale = display_locale()
+    if locale in SETTINGS_FORMAT_LANGUAGES:
+        return dateformat.format(value, settings.DATETIME_FORMAT)
+    pattern = get_datetime_format("medium", locale=locale)
+    return pattern.replace("{1}", format_date(value.date(), "medium", locale=locale)).replace(
+        "{0}", format_time(value.time(), "HH:mm", locale=locale)
+    )
+
+
+@register.filter
+def month(value) -> str:
+    """The month and year of a date or moment ("December 2026"), in the page's language."""
+    if isinstance(value, datetime):
+        value = _local(value).date()
+    if not isinstance(value, date):
+        return ""
+    return format_skeleton("yMMMM", value, locale=display_locale())
 
 
 @register.filter
@@ -66,7 +100,7 @@ def document_number(document) -> str:
     number = getattr(document, "number_display", "")
     if number:
         return number
-    return f"Proforma {document.pk}"
+    return _("Proforma %(number)s") % {"number": document.pk}
 
 
 @register.filter
@@ -75,7 +109,7 @@ def order_number(order) -> str:
     (ORD-01); an order without a number reads by its row number."""
     if order is None:
         return ""
-    return f"Order {getattr(order, 'number', '') or order.pk}"
+    return _("Order %(number)s") % {"number": getattr(order, "number", "") or order.pk}
 
 
 @register.filter
@@ -86,8 +120,8 @@ def service_name(service) -> str:
         return ""
     tariff_field = type(service)._meta.get_field("tariff")
     if not tariff_field.is_cached(service):
-        return f"Service no. {service.pk}"
-    return f"{service.tariff.name} · no. {service.pk}"
+        return _("Service no. %(number)s") % {"number": service.pk}
+    return _("%(tariff)s · no. %(number)s") % {"tariff": service.tariff.name, "number": service.pk}
 
 
 def _consumer_vat_rate(context) -> Decimal | None:
@@ -117,7 +151,7 @@ def _labelled(amount: Money, label: str, css: str = "price") -> str:
     return format_html(
         '<span class="{}">{} <span class="price-vat">{}</span></span>',
         css,
-        format_money(amount, DISPLAY_LOCALE),
+        format_money(amount, display_locale()),
         label,
     )
 
@@ -156,7 +190,7 @@ def event_title(code) -> str:
 @register.filter
 def service_number(service) -> str:
     """The service's reader number alone ("no. 311"), beside its tariff's name."""
-    return f"no. {service.pk}" if service is not None else ""
+    return _("no. %(number)s") % {"number": service.pk} if service is not None else ""
 
 
 @register.simple_tag(takes_context=True)
@@ -168,6 +202,6 @@ def price_text(context, net) -> str:
         return "" if net is None else str(net)
     rate = _consumer_vat_rate(context)
     if rate is None:
-        return f"{format_money(net, DISPLAY_LOCALE)} {EXCLUDING_VAT}"
+        return f"{format_money(net, display_locale())} {EXCLUDING_VAT}"
     gross = net.multiply(Decimal(1) + rate / Decimal(100))
-    return f"{format_money(gross, DISPLAY_LOCALE)} {INCLUDING_VAT}"
+    return f"{format_money(gross, display_locale())} {INCLUDING_VAT}"

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import get_currency_symbol
+from babel.numbers import format_currency, format_decimal
 from django import template
+from django.utils.translation import get_language
 
 from hostledger.core.money import Money, format_money
 
 register = template.Library()
 
-DISPLAY_LOCALE = "en"
-"""The locale amounts are written in; the client area is in English."""
+
+def display_locale() -> str:
+    """The locale amounts and numbers are written in: the page's language ("en", "et", "ru")."""
+    return (get_language() or "en").split("-")[0]
+
 
 SPEC_LABELS = {
     "cpu": ("", "vCPU", "vCPU"),
@@ -38,9 +42,10 @@ SPEC_LABELS = {
 
 @register.filter
 def money(value) -> str:
-    """``Money`` as people read it ("€1,234.50"); anything else unchanged."""
+    """``Money`` as people of the page's language read it ("€1,234.50" in English,
+    "1 234,50 €" in Estonian and Russian); anything else unchanged."""
     if isinstance(value, Money):
-        return format_money(value, DISPLAY_LOCALE)
+        return format_money(value, display_locale())
     return "" if value is None else str(value)
 
 
@@ -50,25 +55,31 @@ def money_signed(value) -> str:
     if not isinstance(value, Money):
         return money(value)
     sign = "+" if value.is_positive() else "\u2212" if value.is_negative() else ""
-    return sign + format_money(abs(value), DISPLAY_LOCALE)
+    return sign + format_money(abs(value), display_locale())
 
 
 @register.filter
 def unit_price(item) -> str:
-    """A metered item's price per unit with all its decimals, at least cents ("€0.0043")."""
+    """A metered item's price per unit with all its decimals, at least cents ("€0.0043",
+    "0,0043 €")."""
     price: Decimal = item.unit_price
-    text = format(price.normalize(), "f")
-    whole, _, fraction = text.partition(".")
-    text = f"{whole}.{fraction.ljust(2, '0')}"
-    return get_currency_symbol(item.currency, locale=DISPLAY_LOCALE) + text
+    return format_currency(
+        price.normalize(), item.currency, locale=display_locale(), decimal_quantization=False
+    )
 
 
 @register.filter
 def quantity(value) -> str:
-    """An exact decimal quantity without trailing zeros ("1000", "0.5")."""
+    """An exact decimal quantity without trailing zeros or grouping ("1000", "0.5"; "0,5"
+    in Estonian and Russian)."""
     if not isinstance(value, Decimal):
         return str(value)
-    return format(value.normalize(), "f")
+    return format_decimal(
+        value.normalize(),
+        locale=display_locale(),
+        group_separator=False,
+        decimal_quantization=False,
+    )
 
 
 @register.filter

@@ -123,6 +123,7 @@ def profile_edit(request, access):
     access.require_owner()
     client = access.client
     initial = {field: getattr(client, field) for field in PROFILE_FIELDS}
+    initial["preferred_language"] = request.user.preferred_language
     form = ProfileForm(form_data(request), initial=initial)
     form.fields["kind"].disabled = True
     form.fields["kind"].help_text = "Contact support to change between a person and a company."

@@ -39,7 +39,7 @@ from hostledger.web.forms_service_changes import (
     PlanChangeForm,
     WithdrawalForm,
 )
-from hostledger.web.templatetags.hostledger_money import DISPLAY_LOCALE
+from hostledger.web.templatetags.hostledger_money import display_locale
 from hostledger.web.views.common import form_data
 
 SERVICES = AccessGrant.Scope.SERVICES
@@ -50,7 +50,7 @@ CONTRACT_NOTICES = (
 
 
 def _money(amount) -> str:
-    return format_money(amount, DISPLAY_LOCALE)
+    return format_money(amount, display_locale())
 
 
 def _day(day) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.core.errors import DomainError
@@ -32,7 +33,7 @@ DECISIONS = ("accept_all", "reject_optional", "choose")
 
 def _kind_or_404(kind: str) -> str:
     if kind not in PolicyDocument.Kind.values:
-        raise Http404("No such policy.")
+        raise Http404(_("No such policy."))
     return kind
 
 
@@ -41,7 +42,7 @@ def policy_archive(request, kind):
     """Every published version of a policy with the dates it was in force (GDPR-10)."""
     versions = policy_versions(_kind_or_404(kind))
     if not versions:
-        raise Http404("This policy is not published yet.")
+        raise Http404(_("This policy is not published yet."))
     context = {"versions": versions, "kind": kind, "current": versions[0]}
     return render(request, "web/privacy/policy_archive.html", context)
 
@@ -51,7 +52,7 @@ def policy_version_page(request, kind, version):
     """One version of a policy as it was published (GDPR-10)."""
     document = policy_version(_kind_or_404(kind), version)
     if document is None:
-        raise Http404("No such version.")
+        raise Http404(_("No such version."))
     versions = policy_versions(kind)
     shown = next(item for item in versions if item.pk == document.pk)
     context = {
@@ -98,7 +99,9 @@ def cookie_consent(request):
     page, or an empty banner for htmx."""
     decision = request.POST.get("decision", "choose")
     if decision not in DECISIONS:
-        return HttpResponse("decision: choose accept_all, reject_optional or choose.", status=400)
+        return HttpResponse(
+            _("decision: choose accept_all, reject_optional or choose."), status=400
+        )
     if decision == "accept_all":
         categories = list(OPTIONAL)
     elif decision == "reject_optional":
