@@ -87,6 +87,7 @@ def dashboard(request, access):
     missing_roles = [label for value, label in Contact.Role.choices if not contact_roles[value]]
     payers = list(access.payers())
     today = timezone.localdate()
+    scope_labels = dict(AccessGrant.Scope.choices)
     overview = client_overview(access.client, today=today)
     subjects = inbox_subjects(access.client, overview.messages, message_language(access.client))
     context = {
@@ -103,6 +104,10 @@ def dashboard(request, access):
         # Open data verification requests show as a banner (ACC-10).
         "verification_requests": list(client_verification_requests_awaiting_answer(access.client)),
         "today": today,
+        # A trusted user's scopes in words, for one sentence of the page.
+        "access_scope_list": ", ".join(
+            str(scope_labels.get(scope, scope)).lower() for scope in access.scopes
+        ),
     }
     return render(request, "web/client/dashboard.html", context)
 
