@@ -14,6 +14,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts import actions
@@ -130,14 +131,14 @@ def profile_edit(request, access):
     initial = {field: getattr(client, field) for field in PROFILE_FIELDS}
     form = ProfileForm(form_data(request), initial=initial)
     form.fields["kind"].disabled = True
-    form.fields["kind"].help_text = "Contact support to change between a person and a company."
+    form.fields["kind"].help_text = _("Contact support to change between a person and a company.")
     if request.method == "POST" and form.is_valid():
         try:
             actions.client_profile_update(client=client, actor=request.user, data=form.cleaned_data)
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "Your details are saved.")
+            messages.success(request, _("Your details are saved."))
             return redirect("web:profile")
     return render_form_page(
         request, "web/client/profile_form.html", {"access": access, "form": form}, form=form
@@ -157,7 +158,7 @@ def profile_phone(request, access):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "We sent a code to your phone number.")
+            messages.success(request, _("We sent a code to your phone number."))
         return redirect("web:profile_phone")
     form = PhoneCodeForm(form_data(request))
     if request.method == "POST" and form.is_valid():
@@ -168,7 +169,7 @@ def profile_phone(request, access):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "Your phone number is confirmed.")
+            messages.success(request, _("Your phone number is confirmed."))
             return redirect("web:profile")
     context = {"access": access, "client": client, "form": form}
     return render_form_page(request, "web/client/profile_phone.html", context, form=form)
@@ -203,7 +204,7 @@ def payer_create(request, access):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Payer {payer.name} added.")
+            messages.success(request, _("Payer %(name)s added.") % {"name": payer.name})
             return redirect("web:payer_list")
     context = {"access": access, "form": form, "payer": None}
     return render_form_page(request, "web/client/payer_form.html", context, form=form)
@@ -218,14 +219,14 @@ def payer_edit(request, access, public_id):
     form = PayerForm(form_data(request), initial=initial)
     if payer.is_default:
         form.fields["is_default"].disabled = True
-        form.fields["is_default"].help_text = "Choose another payer as default to change this."
+        form.fields["is_default"].help_text = _("Choose another payer as default to change this.")
     if request.method == "POST" and form.is_valid():
         try:
             actions.payer_update(payer=payer, actor=request.user, data=form.cleaned_data)
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Payer {payer.name} saved.")
+            messages.success(request, _("Payer %(name)s saved.") % {"name": payer.name})
             return redirect("web:payer_list")
     context = {"access": access, "form": form, "payer": payer}
     return render_form_page(request, "web/client/payer_form.html", context, form=form)
@@ -241,7 +242,7 @@ def payer_archive(request, access, public_id):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Payer {payer.name} archived.")
+        messages.success(request, _("Payer %(name)s archived.") % {"name": payer.name})
     return redirect("web:payer_list")
 
 
@@ -255,7 +256,7 @@ def payer_make_default(request, access, public_id):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{payer.name} is now the default payer.")
+        messages.success(request, _("%(name)s is now the default payer.") % {"name": payer.name})
     return redirect("web:payer_list")
 
 
@@ -291,7 +292,7 @@ def contact_create(request, access):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Contact {contact.name} added.")
+            messages.success(request, _("Contact %(name)s added.") % {"name": contact.name})
             return redirect("web:contact_list")
     context = {"access": access, "form": form, "contact": None}
     return render_form_page(request, "web/client/contact_form.html", context, form=form)
@@ -330,7 +331,8 @@ def _history_field(name: str, old, new) -> tuple[str, str, str]:
     if name == "role":
         old, new = roles.get(old, old), roles.get(new, new)
     if name == "archived_at":
-        return ("Archived", "" if old is None else "yes", "" if new is None else "yes")
+        yes = _("yes")
+        return (_("Archived"), "" if old is None else yes, "" if new is None else yes)
     label = Contact._meta.get_field(name).verbose_name
     return (label[:1].upper() + label[1:], old or "", new or "")
 
@@ -349,7 +351,8 @@ def contact_edit(request, access, public_id):
             form.add_domain_error(error)
         else:
             messages.success(
-                request, f"Contact {contact.name} saved; the change is in its history."
+                request,
+                _("Contact %(name)s saved; the change is in its history.") % {"name": contact.name},
             )
             return redirect("web:contact_detail", public_id=contact.public_id)
     context = {"access": access, "form": form, "contact": contact}
@@ -366,7 +369,7 @@ def contact_archive(request, access, public_id):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Contact {contact.name} archived.")
+        messages.success(request, _("Contact %(name)s archived.") % {"name": contact.name})
     return redirect("web:contact_list")
 
 
@@ -390,7 +393,9 @@ def access_grant_list(request, access):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"{grant.grantee.email} can now use this account.")
+            messages.success(
+                request, _("%(email)s can now use this account.") % {"email": grant.grantee.email}
+            )
             return redirect("web:access_grant_list")
     grants = list(access.grants().select_related("created_by", "revoked_by"))
     context = {
@@ -409,7 +414,7 @@ def access_grant_revoke(request, access, public_id):
     access.require_owner()
     grant = access.grant(public_id)
     actions.access_grant_revoke(grant=grant, actor=request.user)
-    messages.success(request, f"Access of {grant.grantee.email} revoked.")
+    messages.success(request, _("Access of %(email)s revoked.") % {"email": grant.grantee.email})
     return redirect("web:access_grant_list")
 
 
@@ -423,7 +428,9 @@ def account_switch(request, access):
     if request.method == "POST":
         chosen = client_access(request.user, request.POST.get("client", "").strip() or None)
         request.session[SESSION_CLIENT_KEY] = chosen.client.public_id
-        messages.success(request, f"You are now working in {chosen.client.display_name}.")
+        messages.success(
+            request, _("You are now working in %(name)s.") % {"name": chosen.client.display_name}
+        )
         return redirect("web:dashboard")
     accounts = [
         {
@@ -490,5 +497,7 @@ def api_token_list(request, access):
 def api_token_revoke(request, access, public_id):
     token = api_token_of(request.user, public_id)
     actions.api_token_revoke(token=token, actor=request.user)
-    messages.success(request, f"Token {token.name} revoked; it stops working at once.")
+    messages.success(
+        request, _("Token %(name)s revoked; it stops working at once.") % {"name": token.name}
+    )
     return redirect("web:api_token_list")
