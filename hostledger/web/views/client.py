@@ -14,6 +14,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts import actions
@@ -87,6 +88,7 @@ def dashboard(request, access):
     missing_roles = [label for value, label in Contact.Role.choices if not contact_roles[value]]
     payers = list(access.payers())
     today = timezone.localdate()
+    scope_labels = dict(AccessGrant.Scope.choices)
     overview = client_overview(access.client, today=today)
     subjects = inbox_subjects(access.client, overview.messages, message_language(access.client))
     context = {
@@ -103,6 +105,10 @@ def dashboard(request, access):
         # Open data verification requests show as a banner (ACC-10).
         "verification_requests": list(client_verification_requests_awaiting_answer(access.client)),
         "today": today,
+        # A trusted user's scopes in words, for one sentence of the page.
+        "access_scope_list": ", ".join(
+            str(scope_labels.get(scope, scope)).lower() for scope in access.scopes
+        ),
     }
     return render(request, "web/client/dashboard.html", context)
 
@@ -126,14 +132,14 @@ def profile_edit(request, access):
     initial["preferred_language"] = request.user.preferred_language
     form = ProfileForm(form_data(request), initial=initial)
     form.fields["kind"].disabled = True
-    form.fields["kind"].help_text = "Contact support to change between a person and a company."
+    form.fields["kind"].help_text = _("Contact support to change between a person and a company.")
     if request.method == "POST" and form.is_valid():
         try:
             actions.client_profile_update(client=client, actor=request.user, data=form.cleaned_data)
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "Your details are saved.")
+            messages.success(request, _("Your details are saved."))
             return redirect("web:profile")
     return render_form_page(
         request, "web/client/profile_form.html", {"access": access, "form": form}, form=form
@@ -153,7 +159,7 @@ def profile_phone(request, access):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "We sent a code to your phone number.")
+            messages.success(request, _("We sent a code to your phone number."))
         return redirect("web:profile_phone")
     form = PhoneCodeForm(form_data(request))
     if request.method == "POST" and form.is_valid():
@@ -164,7 +170,7 @@ def profile_phone(request, access):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "Your phone number is confirmed.")
+            messages.success(request, _("Your phone number is confirmed."))
             return redirect("web:profile")
     context = {"access": access, "client": client, "form": form}
     return render_form_page(request, "web/client/profile_phone.html", context, form=form)
@@ -199,7 +205,7 @@ def payer_create(request, access):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Payer {payer.name} added.")
+            messages.success(request, _("Payer %(name)s added.") % {"name": payer.name})
             return redirect("web:payer_list")
     context = {"access": access, "form": form, "payer": None}
     return render_form_page(request, "web/client/payer_form.html", context, form=form)
@@ -214,14 +220,14 @@ def payer_edit(request, access, public_id):
     form = PayerForm(form_data(request), initial=initial)
     if payer.is_default:
         form.fields["is_default"].disabled = True
-        form.fields["is_default"].help_text = "Choose another payer as default to change this."
+        form.fields["is_default"].help_text = _("Choose another payer as default to change this.")
     if request.method == "POST" and form.is_valid():
         try:
             actions.payer_update(payer=payer, actor=request.user, data=form.cleaned_data)
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Payer {payer.name} saved.")
+            messages.success(request, _("Payer %(name)s saved.") % {"name": payer.name})
             return redirect("web:payer_list")
     context = {"access": access, "form": form, "payer": payer}
     return render_form_page(request, "web/client/payer_form.html", context, form=form)
@@ -237,7 +243,7 @@ def payer_archive(request, access, public_id):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Payer {payer.name} archived.")
+        messages.success(request, _("Payer %(name)s archived.") % {"name": payer.name})
     return redirect("web:payer_list")
 
 
@@ -251,7 +257,7 @@ def payer_make_default(request, access, public_id):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{payer.name} is now the default payer.")
+        messages.success(request, _("%(name)s is now the default payer.") % {"name": payer.name})
     return redirect("web:payer_list")
 
 
@@ -287,7 +293,7 @@ def contact_create(request, access):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Contact {contact.name} added.")
+            messages.success(request, _("Contact %(name)s added.") % {"name": contact.name})
             return redirect("web:contact_list")
     context = {"access": access, "form": form, "contact": None}
     return render_form_page(request, "web/client/contact_form.html", context, form=form)
@@ -326,7 +332,8 @@ def _history_field(name: str, old, new) -> tuple[str, str, str]:
     if name == "role":
         old, new = roles.get(old, old), roles.get(new, new)
     if name == "archived_at":
-        return ("Archived", "" if old is None else "yes", "" if new is None else "yes")
+        yes = _("yes")
+        return (_("Archived"), "" if old is None else yes, "" if new is None else yes)
     label = Contact._meta.get_field(name).verbose_name
     return (label[:1].upper() + label[1:], old or "", new or "")
 
@@ -345,7 +352,8 @@ def contact_edit(request, access, public_id):
             form.add_domain_error(error)
         else:
             messages.success(
-                request, f"Contact {contact.name} saved; the change is in its history."
+                request,
+                _("Contact %(name)s saved; the change is in its history.") % {"name": contact.name},
             )
             return redirect("web:contact_detail", public_id=contact.public_id)
     context = {"access": access, "form": form, "contact": contact}
@@ -362,7 +370,7 @@ def contact_archive(request, access, public_id):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Contact {contact.name} archived.")
+        messages.success(request, _("Contact %(name)s archived.") % {"name": contact.name})
     return redirect("web:contact_list")
 
 
@@ -386,7 +394,9 @@ def access_grant_list(request, access):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"{grant.grantee.email} can now use this account.")
+            messages.success(
+                request, _("%(email)s can now use this account.") % {"email": grant.grantee.email}
+            )
             return redirect("web:access_grant_list")
     grants = list(access.grants().select_related("created_by", "revoked_by"))
     context = {
@@ -405,7 +415,7 @@ def access_grant_revoke(request, access, public_id):
     access.require_owner()
     grant = access.grant(public_id)
     actions.access_grant_revoke(grant=grant, actor=request.user)
-    messages.success(request, f"Access of {grant.grantee.email} revoked.")
+    messages.success(request, _("Access of %(email)s revoked.") % {"email": grant.grantee.email})
     return redirect("web:access_grant_list")
 
 
@@ -419,7 +429,9 @@ def account_switch(request, access):
     if request.method == "POST":
         chosen = client_access(request.user, request.POST.get("client", "").strip() or None)
         request.session[SESSION_CLIENT_KEY] = chosen.client.public_id
-        messages.success(request, f"You are now working in {chosen.client.display_name}.")
+        messages.success(
+            request, _("You are now working in %(name)s.") % {"name": chosen.client.display_name}
+        )
         return redirect("web:dashboard")
     accounts = [
         {
@@ -486,5 +498,7 @@ def api_token_list(request, access):
 def api_token_revoke(request, access, public_id):
     token = api_token_of(request.user, public_id)
     actions.api_token_revoke(token=token, actor=request.user)
-    messages.success(request, f"Token {token.name} revoked; it stops working at once.")
+    messages.success(
+        request, _("Token %(name)s revoked; it stops working at once.") % {"name": token.name}
+    )
     return redirect("web:api_token_list")

@@ -15,6 +15,7 @@ import base64
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.abuse import selectors
@@ -67,7 +68,7 @@ def abuse_case_answer_view(request, access, public_id):
     """Answer the case, optionally saying the violation is remedied, with proof."""
     case = selectors.client_case(access.client, public_id)
     if not access.can_write(AREA):
-        raise PermissionDenied("Your access to this account is read-only.")
+        raise PermissionDenied(_("Your access to this account is read-only."))
     form = AbuseAnswerForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, access, case, form=form, status=400)
@@ -85,9 +86,9 @@ def abuse_case_answer_view(request, access, public_id):
             for name, problem in error.fields.items():
                 form.add_error(name if name in form.fields else None, problem)
             return _page(request, access, case, form=form, status=400)
-        messages.error(request, f"Nothing changed. {error.message}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": error.message})
     else:
-        messages.success(request, "Your answer is sent.")
+        messages.success(request, _("Your answer is sent."))
     return redirect("web:abuse_case_detail", public_id=case.public_id)
 
 

@@ -18,6 +18,8 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts.models import AccessGrant
@@ -126,8 +128,10 @@ def act_dispute_raise(request, access, public_id):
         else:
             messages.success(
                 request,
-                "Your dispute is recorded. The provider reviews your reasons and answers on "
-                "this page.",
+                _(
+                    "Your dispute is recorded. The provider reviews your reasons and answers on "
+                    "this page."
+                ),
             )
             return redirect("web:act_detail", public_id=act.public_id)
     return _act_page(request, access, act, dispute_form=form, status=INVALID_FORM_STATUS)
@@ -144,7 +148,11 @@ def act_confirm_accept(request, access, public_id):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"You accepted the act of {act.period_start:%B %Y}.")
+        messages.success(
+            request,
+            _("You accepted the act of %(month)s.")
+            % {"month": date_format(act.period_start, "YEAR_MONTH_FORMAT")},
+        )
     return redirect("web:act_detail", public_id=act.public_id)
 
 
@@ -193,7 +201,10 @@ def paper_act_requests(request, access):
             form.add_domain_error(error)
         else:
             label = paper_period_label(filed.period_start, filed.period_end, months)
-            messages.success(request, f"Requested: the acts of {label} on paper, by post.")
+            messages.success(
+                request,
+                _("Requested: the acts of %(period)s on paper, by post.") % {"period": label},
+            )
             return redirect("web:paper_act_requests")
     requests = list(client_paper_act_requests(access.client).select_related("payer"))
     for filed in requests:
@@ -221,5 +232,5 @@ def paper_act_request_cancel(request, access, public_id):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "The request is withdrawn.")
+        messages.success(request, _("The request is withdrawn."))
     return redirect("web:paper_act_requests")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.accounts.models import AccessGrant
@@ -98,7 +99,7 @@ def equipment_application_file(request, access):
             details=data["details"],
         ),
         page=lambda form, status: _applications_page(request, access, form, status),
-        done="Your application is filed. Staff will work it and answer here.",
+        done=_("Your application is filed. Staff will work it and answer here."),
         then="web:equipment_applications",
     )
 
@@ -154,7 +155,7 @@ def representative_add(request, access):
         page=lambda form, status: _colocation_page(
             request, access, bound={"representative": form}, status=status
         ),
-        done="The representative is on your list.",
+        done=_("The representative is on your list."),
         then="web:colocation",
     )
 
@@ -173,7 +174,7 @@ def representative_remove(request, access, public_id):
             raise
         messages.error(request, error.message)
         return _colocation_page(request, access, status=400)
-    messages.success(request, "The representative is off your list.")
+    messages.success(request, _("The representative is off your list."))
     return redirect("web:colocation")
 
 
@@ -198,7 +199,7 @@ def visit_request(request, access):
         page=lambda bound, status: _colocation_page(
             request, access, bound={"visit": bound}, status=status
         ),
-        done="Your visit request is sent; staff will approve it.",
+        done=_("Your visit request is sent; staff will approve it."),
         then="web:colocation",
     )
 
@@ -259,7 +260,7 @@ def ip_usage_report(request, access, public_id):
         page=lambda form, status: _ip_page(
             request, access, bound=(allocation.pk, "usage", form), status=status
         ),
-        done="Thank you: the usage is recorded.",
+        done=_("Thank you: the usage is recorded."),
         then="web:ip_address_list",
     )
 
@@ -282,6 +283,6 @@ def reverse_dns_set(request, access, public_id):
         page=lambda form, status: _ip_page(
             request, access, bound=(allocation.pk, "rdns", form), status=status
         ),
-        done="The reverse DNS name is saved.",
+        done=_("The reverse DNS name is saved."),
         then="web:ip_address_list",
     )

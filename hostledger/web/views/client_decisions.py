@@ -16,6 +16,8 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.accounts.models import AccessGrant
@@ -34,8 +36,10 @@ class ReviewRequestForm(forms.Form):
     reason = forms.CharField(
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Why should a person look at this?",
-        help_text="For example: the invoice was paid by bank transfer on a given day.",
+        label=gettext_lazy("Why should a person look at this?"),
+        help_text=gettext_lazy(
+            "For example: the invoice was paid by bank transfer on a given day."
+        ),
     )
 
 
@@ -99,7 +103,7 @@ def decision_review(request, access, public_id):
     """Ask for a person to review a decision, saying why; staff answer on the same page."""
     decision = selectors.client_decision(access.client, public_id)
     if not can_ask_for_review(access):
-        raise PermissionDenied("Your access to this account is read-only.")
+        raise PermissionDenied(_("Your access to this account is read-only."))
     form = ReviewRequestForm(request.POST, prefix=decision.public_id)
     if not form.is_valid():
         return _page(request, access, bound=(decision.pk, form), status=400)
@@ -111,6 +115,6 @@ def decision_review(request, access, public_id):
         messages.error(request, error.message)
     else:
         messages.success(
-            request, "Your request is sent. A staff member will review the decision and answer."
+            request, _("Your request is sent. A staff member will review the decision and answer.")
         )
     return redirect(f"{reverse('web:decision_list')}#{decision.public_id}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts.models import AccessGrant
@@ -68,7 +69,8 @@ def zone_create(request, access):
             refusal_on_form(form, error)
         else:
             messages.success(
-                request, "The zone is hosted; add its records. Our name servers serve it shortly."
+                request,
+                _("The zone is hosted; add its records. Our name servers serve it shortly."),
             )
             return redirect("web:dns_zone", zone.public_id)
     return _zones_page(request, access, form, status=400)
@@ -109,7 +111,7 @@ def record_create(request, access, public_id):
             zone=zone, actor=request.user, access=access, **data
         ),
         page=lambda form, status: _zone_page(request, access, zone, form, status),
-        done="The record is saved; the name servers serve it in a moment.",
+        done=_("The record is saved; the name servers serve it in a moment."),
         then=reverse("web:dns_zone", args=[zone.public_id]),
     )
 
@@ -139,7 +141,7 @@ def record_edit(request, access, public_id, record_id):
             record=record, actor=request.user, access=access, **data
         ),
         page=lambda form, status: _record_page(request, zone, record, form, status),
-        done="The record is changed; the name servers serve it in a moment.",
+        done=_("The record is changed; the name servers serve it in a moment."),
         then=reverse("web:dns_zone", args=[zone.public_id]),
     )
 
@@ -166,7 +168,7 @@ def record_delete(request, access, public_id, record_id):
             raise
         messages.error(request, error.message)
         return _zone_page(request, access, zone, status=400)
-    messages.success(request, "The record is deleted.")
+    messages.success(request, _("The record is deleted."))
     return redirect("web:dns_zone", zone.public_id)
 
 
@@ -183,5 +185,5 @@ def zone_remove(request, access, public_id):
         form = RecordForm()
         refusal_on_form(form, error)
         return _zone_page(request, access, zone, form, status=400)
-    messages.success(request, "The zone is no longer hosted.")
+    messages.success(request, _("The zone is no longer hosted."))
     return redirect("web:dns_zone_list")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts.models import AccessGrant
@@ -82,7 +83,7 @@ def domain_check(request, access, public_id):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "The registry's answer is shown below.")
+        messages.success(request, _("The registry's answer is shown below."))
     return redirect("web:domain_detail", public_id=domain.public_id)
 
 
@@ -101,7 +102,7 @@ def domain_name_servers(request, access, public_id):
         except DomainError as error:
             refusal_on_form(form, error)
         else:
-            messages.success(request, "The name servers were changed at the registry.")
+            messages.success(request, _("The name servers were changed at the registry."))
             return redirect("web:domain_detail", public_id=domain.public_id)
     return _detail(request, access, domain, bound={"name_servers": form}, status=400)
 
@@ -114,7 +115,7 @@ def domain_lock(request, access, public_id):
     access.require_write(AREA)
     form = LockForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose to lock or unlock the domain.")
+        messages.error(request, _("Choose to lock or unlock the domain."))
         return redirect("web:domain_detail", public_id=domain.public_id)
     try:
         domain = domain_lock_set(
@@ -125,7 +126,7 @@ def domain_lock(request, access, public_id):
             raise
         messages.error(request, error.message)
     else:
-        messages.success(request, "Locked." if domain.locked else "Unlocked.")
+        messages.success(request, _("Locked.") if domain.locked else _("Unlocked."))
     return redirect("web:domain_detail", public_id=domain.public_id)
 
 
@@ -190,8 +191,10 @@ def domain_transfer(request, access):
         else:
             messages.success(
                 request,
-                "Transfer ordered. Once its proforma is paid we ask the registry to move the "
-                "domain here.",
+                _(
+                    "Transfer ordered. Once its proforma is paid we ask the registry to move "
+                    "the domain here."
+                ),
             )
             return redirect("web:order_detail", public_id=order.public_id)
     status = 400 if request.method == "POST" else 200

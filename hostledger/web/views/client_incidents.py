@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.core.errors import DomainError
@@ -80,7 +81,7 @@ def interruption_report_view(request, access):
             form.add_domain_error(error)
         else:
             messages.success(
-                request, "Your report is with our support; it counts once they confirm it."
+                request, _("Your report is with our support; it counts once they confirm it.")
             )
             return redirect("web:interruption_detail", public_id=interruption.public_id)
     return _list_page(request, access, form=form, status=400)

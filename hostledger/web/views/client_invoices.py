@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.accounts.models import AccessGrant
@@ -153,7 +154,10 @@ def invoice_pay(request, access, public_id):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Paid from your balance: invoice {paid.number_display}.")
+        messages.success(
+            request,
+            _("Paid from your balance: invoice %(number)s.") % {"number": paid.number_display},
+        )
     return redirect("web:invoice_detail", public_id=invoice.public_id)
 
 

@@ -18,6 +18,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hostledger.accounts.models import AccessGrant
@@ -63,8 +65,8 @@ PAYMENTS_SHOWN = 50
 TOP_UP_POLL_SECONDS = 2
 """How often the page of a pending top-up asks again whether the payment arrived."""
 PAYMENT_SOURCE_LABELS = {
-    Payment.Source.STAFF: "Recorded by our staff",
-    Payment.Source.BANK_STATEMENT: "Bank transfer",
+    Payment.Source.STAFF: gettext_lazy("Recorded by our staff"),
+    Payment.Source.BANK_STATEMENT: gettext_lazy("Bank transfer"),
 }
 
 
@@ -175,7 +177,7 @@ def statement_csv(request, access):
     if form.errors:
         problems = "; ".join(str(problem) for field in form.errors.values() for problem in field)
         return HttpResponse(
-            f"Choose a valid range of days: {problems}",
+            _("Choose a valid range of days: %(problems)s") % {"problems": problems},
             status=400,
             content_type="text/plain; charset=utf-8",
         )
@@ -292,10 +294,10 @@ def _local_gateway_answer(request, access, found: GatewayTopUp):
     done = redirect("web:top_up_done", top_up_id=found.public_id)
     outcome = request.POST.get("outcome")
     if outcome not in ("pay", "decline"):
-        messages.error(request, "Choose to pay or to decline.")
+        messages.error(request, _("Choose to pay or to decline."))
         return redirect("web:local_gateway_pay", top_up_id=found.public_id)
     if found.status != GatewayTopUp.Status.PENDING:
-        messages.info(request, "This top-up was already answered; nothing more happened.")
+        messages.info(request, _("This top-up was already answered; nothing more happened."))
         return done
     try:
         payment = local_top_up_pay(top_up=found, succeeded=outcome == "pay")

@@ -15,6 +15,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts.selectors import MESSAGES
@@ -136,10 +138,14 @@ def message_detail(request, access, public_id):
 def mark_all_read(request, access):
     """Mark every unread message of the account read."""
     if not may_mark_read(access):
-        raise PermissionDenied("Your access to this account does not allow this change.")
+        raise PermissionDenied(_("Your access to this account does not allow this change."))
     access.require_owner()
     marked = notifications_mark_all_read(client=access.client)
-    messages.success(request, f"{marked} message{'s' if marked != 1 else ''} marked read.")
+    messages.success(
+        request,
+        ngettext("%(count)d message marked read.", "%(count)d messages marked read.", marked)
+        % {"count": marked},
+    )
     return redirect("web:notification_inbox")
 
 
@@ -202,7 +208,7 @@ def preferences(request, access):
     except DomainError as error:
         messages.error(request, error.message)
         return _settings_page(request, access, status=400)
-    messages.success(request, "Your notification settings are saved.")
+    messages.success(request, _("Your notification settings are saved."))
     return redirect("web:notification_preferences")
 
 
@@ -230,14 +236,21 @@ def marketing_consent(request, access):
             form.add_domain_error(error)
         else:
             if consent is None or consent.state == ConsentState.WITHDRAWN:
-                messages.success(request, f"You will get no offers or news by {label}.")
+                messages.success(
+                    request,
+                    _("You will get no offers or news by %(channel)s.") % {"channel": label},
+                )
             elif consent.state == ConsentState.REQUESTED:
                 messages.info(
                     request,
-                    "We sent a confirmation link to your email address. Offers and news "
-                    "start once you open it.",
+                    _(
+                        "We sent a confirmation link to your email address. Offers and news "
+                        "start once you open it."
+                    ),
                 )
             else:
-                messages.success(request, f"You will get offers and news by {label}.")
+                messages.success(
+                    request, _("You will get offers and news by %(channel)s.") % {"channel": label}
+                )
             return redirect("web:notification_preferences")
     return _settings_page(request, access, consent_form=form, status=400)

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -39,7 +40,7 @@ def personal_data(request, access):
     access.require_owner()
     if request.method == "POST":
         export = personal_data_export_start(client=access.client, requested_by=request.user)
-        messages.success(request, "Your export is being prepared; this page shows its progress.")
+        messages.success(request, _("Your export is being prepared; this page shows its progress."))
         return redirect("web:personal_data_export", public_id=export.public_id)
     context = {
         "access": access,

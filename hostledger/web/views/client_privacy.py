@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from hostledger.core.errors import DomainError
@@ -37,7 +38,7 @@ def _documents_named(values: list[str]) -> list[PolicyDocument] | None:
     """The versions named ``kind:version`` in the form, or None when one does not exist."""
     documents = []
     for value in values:
-        kind, _, version = value.partition(":")
+        kind, _separator, version = value.partition(":")
         document = policy_version(kind, version) if kind in PolicyDocument.Kind.values else None
         if document is None:
             return None
@@ -54,9 +55,9 @@ def policy_reaccept(request, access):
     if request.method == "POST" and pending:
         named = _documents_named(request.POST.getlist("documents"))
         if not request.POST.get("accept"):
-            error = "accept: tick the box to accept the new versions."
+            error = _("accept: tick the box to accept the new versions.")
         elif named is None or {doc.pk for doc in named} != {doc.pk for doc in pending}:
-            error = "The versions to accept changed meanwhile; read the versions below."
+            error = _("The versions to accept changed meanwhile; read the versions below.")
         else:
             try:
                 policies_reaccept(
@@ -65,7 +66,7 @@ def policy_reaccept(request, access):
             except DomainError as refused:
                 error = refused.message
             else:
-                messages.success(request, "Thank you: the new versions are accepted.")
+                messages.success(request, _("Thank you: the new versions are accepted."))
                 return redirect(_next_url(request))
     context = {
         "pending": [

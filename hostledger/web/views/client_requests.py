@@ -24,6 +24,8 @@ from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts.forms import DomainErrorFormMixin
@@ -42,12 +44,16 @@ from hostledger.web.decorators import client_area
 Method = DataSubjectRequest.VerificationMethod
 
 KIND_HELP = {
-    "access": "A copy of the personal data we hold about you and how we use it.",
-    "portability": "Your data in a machine-readable file you can take elsewhere.",
-    "rectification": "Correct data that is wrong or incomplete; say what and how.",
-    "erasure": "Delete your data, except what the law requires us to keep.",
-    "restriction": "Keep your data but use it for nothing except storage and legal claims.",
-    "objection": "Object to marketing, profiling or processing on our legitimate interest.",
+    "access": gettext_lazy("A copy of the personal data we hold about you and how we use it."),
+    "portability": gettext_lazy("Your data in a machine-readable file you can take elsewhere."),
+    "rectification": gettext_lazy("Correct data that is wrong or incomplete; say what and how."),
+    "erasure": gettext_lazy("Delete your data, except what the law requires us to keep."),
+    "restriction": gettext_lazy(
+        "Keep your data but use it for nothing except storage and legal claims."
+    ),
+    "objection": gettext_lazy(
+        "Object to marketing, profiling or processing on our legitimate interest."
+    ),
 }
 
 
@@ -55,14 +61,16 @@ class PrivacyRequestForm(DomainErrorFormMixin, forms.Form):
     kind = forms.ChoiceField(
         choices=DataSubjectRequest.Kind.choices,
         widget=forms.RadioSelect,
-        label="What do you ask for?",
+        label=gettext_lazy("What do you ask for?"),
     )
     details = forms.CharField(
         required=False,
         max_length=DETAILS_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
-        label="Details",
-        help_text="Optional: anything that helps us answer, e.g. which data is wrong.",
+        label=gettext_lazy("Details"),
+        help_text=gettext_lazy(
+            "Optional: anything that helps us answer, e.g. which data is wrong."
+        ),
     )
 
 
@@ -89,7 +97,7 @@ def _second_factor_redirect(request, next_url: str):
         return None
     if recent_reauthentication(request) == Method.SECOND_FACTOR:
         return None
-    messages.info(request, "Confirm with your authenticator app that it is you.")
+    messages.info(request, _("Confirm with your authenticator app that it is you."))
     return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': next_url})}")
 
 
@@ -100,7 +108,7 @@ def owner_only(view):
     @wraps(view)
     def wrapper(request, access, *args, **kwargs):
         if not access.is_owner:
-            raise HttpForbidden("Privacy requests are made by the account's owner.")
+            raise HttpForbidden(_("Privacy requests are made by the account's owner."))
         return view(request, access, *args, **kwargs)
 
     return wrapper
@@ -108,14 +116,18 @@ def owner_only(view):
 
 class ObjectionForm(forms.Form):
     processing = forms.ChoiceField(
-        choices=Objection.Processing.choices, label="I object to", widget=forms.RadioSelect
+        choices=Objection.Processing.choices,
+        label=gettext_lazy("I object to"),
+        widget=forms.RadioSelect,
     )
     grounds = forms.CharField(
         required=False,
         max_length=DETAILS_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Why (optional)",
-        help_text="For processing on our legitimate interest, your particular situation.",
+        label=gettext_lazy("Why (optional)"),
+        help_text=gettext_lazy(
+            "For processing on our legitimate interest, your particular situation."
+        ),
     )
 
 
@@ -156,7 +168,9 @@ def objection_file(request, access):
         actor=request.user,
     )
     messages.success(
-        request, f"Your objection to {objection.get_processing_display().lower()} is in force."
+        request,
+        _("Your objection to %(processing)s is in force.")
+        % {"processing": objection.get_processing_display().lower()},
     )
     return redirect("web:privacy_request_list")
 
@@ -185,7 +199,9 @@ def privacy_request_new(request, access):
             form.add_domain_error(error)
         else:
             messages.success(
-                request, f"Your request is received. We answer it by {filed.due_on:%d.%m.%Y}."
+                request,
+                _("Your request is received. We answer it by %(date)s.")
+                % {"date": f"{filed.due_on:%d.%m.%Y}"},
             )
             return redirect("web:privacy_request", public_id=filed.public_id)
     status = 400 if form.is_bound and not form.is_valid() else 200
@@ -225,9 +241,9 @@ def _confirm(request, item):
             request=item, actor=request.user, reauthentication=recent_reauthentication(request)
         )
     except DomainError as error:
-        messages.error(request, f"Nothing changed. {error.message}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": error.message})
     else:
-        messages.success(request, "Thank you: your request is confirmed and being handled.")
+        messages.success(request, _("Thank you: your request is confirmed and being handled."))
     return redirect("web:privacy_request", public_id=item.public_id)
 
 
@@ -240,7 +256,7 @@ def privacy_request_withdraw(request, access, public_id):
     try:
         request_withdraw(request=item, actor=request.user)
     except DomainError as error:
-        messages.error(request, f"Nothing changed. {error.message}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": error.message})
     else:
-        messages.success(request, "Your request is withdrawn.")
+        messages.success(request, _("Your request is withdrawn."))
     return redirect("web:privacy_request", public_id=item.public_id)

@@ -15,6 +15,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hostledger.accounts.models import AccessGrant
@@ -54,7 +56,7 @@ def _money(amount) -> str:
 
 
 def _day(day) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return date_format(day, "j E Y")
 
 
 def _status(form) -> int:
@@ -73,17 +75,20 @@ def plan_change_message(change: ServiceChange) -> str:
     gross = _money(change.invoice.gross) if change.invoice is not None else ""
     if change.direction == ServiceChange.Direction.UPGRADE:
         if change.state == ServiceChange.State.APPLIED:
-            return f"Upgraded to {change.to_tariff.name}: {gross} paid from the balance."
-        return (
-            f"Upgrade to {change.to_tariff.name} awaits payment of {gross}; it applies as "
-            "soon as the proforma is paid."
-        )
+            return _("Upgraded to %(tariff)s: %(amount)s paid from the balance.") % {
+                "tariff": change.to_tariff.name,
+                "amount": gross,
+            }
+        return _(
+            "Upgrade to %(tariff)s awaits payment of %(amount)s; it applies as soon as the "
+            "proforma is paid."
+        ) % {"tariff": change.to_tariff.name, "amount": gross}
     if change.direction == ServiceChange.Direction.DOWNGRADE:
-        return (
-            f"Changed to {change.to_tariff.name}; the difference for the rest of the period "
-            "is credited back to the balance."
-        )
-    return f"Changed to {change.to_tariff.name}."
+        return _(
+            "Changed to %(tariff)s; the difference for the rest of the period is credited "
+            "back to the balance."
+        ) % {"tariff": change.to_tariff.name}
+    return _("Changed to %(tariff)s.") % {"tariff": change.to_tariff.name}
 
 
 def plan_change_context(service, form, today) -> dict:
@@ -164,14 +169,14 @@ def plan_change_withdraw(request, access, public_id):
     access.require_write(SERVICES)
     pending = selectors.service_pending_change(service)
     if pending is None:
-        messages.error(request, "No change of this service awaits payment.")
+        messages.error(request, _("No change of this service awaits payment."))
         return redirect("web:service_plan_change", public_id=service.public_id)
     try:
         service_plan_change_withdraw(change=pending, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "The plan change is withdrawn; the service keeps its plan.")
+        messages.success(request, _("The plan change is withdrawn; the service keeps its plan."))
     return redirect("web:service_plan_change", public_id=service.public_id)
 
 
@@ -225,8 +230,11 @@ def cancel(request, access, public_id):
         else:
             messages.success(
                 request,
-                f"Cancellation filed: the service is deactivated on "
-                f"{_day(cancellation.effective_on)}. You can withdraw it until then.",
+                _(
+                    "Cancellation filed: the service is deactivated on %(date)s. You can "
+                    "withdraw it until then."
+                )
+                % {"date": _day(cancellation.effective_on)},
             )
             return redirect("web:service_cancel", public_id=service.public_id)
     context = {
@@ -249,7 +257,7 @@ def cancellation_withdraw(request, access, public_id):
     access.require_write(SERVICES)
     open_request = previews.open_cancellation(service)
     if open_request is None:
-        messages.error(request, "The service has no open cancellation or notice.")
+        messages.error(request, _("The service has no open cancellation or notice."))
         return redirect("web:service_cancel", public_id=service.public_id)
     target = (
         "web:service_contract" if open_request.kind in CONTRACT_NOTICES else "web:service_cancel"
@@ -260,7 +268,9 @@ def cancellation_withdraw(request, access, public_id):
         messages.error(request, error.message)
     else:
         messages.success(
-            request, f"{open_request.get_kind_display()} withdrawn; the service goes on."
+            request,
+            _("%(kind)s withdrawn; the service goes on.")
+            % {"kind": open_request.get_kind_display()},
         )
     return redirect(target, public_id=service.public_id)
 
@@ -287,8 +297,11 @@ def withdrawal(request, access, public_id):
         else:
             messages.success(
                 request,
-                f"You withdrew from the contract. {_money(done.refund)} net is credited back to "
-                "your balance.",
+                _(
+                    "You withdrew from the contract. %(amount)s net is credited back to your "
+                    "balance."
+                )
+                % {"amount": _money(done.refund)},
             )
             return redirect("web:service_withdrawal", public_id=service.public_id)
     context = {
@@ -368,8 +381,8 @@ def contract_notice(request, access, public_id):
         else:
             messages.success(
                 request,
-                f"{notice.get_kind_display()} given: the contract ends and the service is "
-                f"deactivated on {_day(notice.effective_on)}.",
+                _("%(kind)s given: the contract ends and the service is deactivated on %(date)s.")
+                % {"kind": notice.get_kind_display(), "date": _day(notice.effective_on)},
             )
             return redirect("web:service_contract", public_id=service.public_id)
     return _contract_page(request, access, service, bound=form, status=400)

@@ -12,6 +12,8 @@ import secrets
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hostledger.accounts.models import AccessGrant
@@ -40,21 +42,21 @@ from hostledger.web.views.common import no_store
 SERVICES = AccessGrant.Scope.SERVICES
 RECENT_CALLS = 10
 CONTROL_LABELS = {
-    Operation.POWER_ON: "Power on",
-    Operation.POWER_OFF: "Power off",
-    Operation.REBOOT: "Reboot",
-    Operation.REINSTALL: "Reinstall",
-    Operation.RESET_PASSWORD: "Reset password",
+    Operation.POWER_ON: gettext_lazy("Power on"),
+    Operation.POWER_OFF: gettext_lazy("Power off"),
+    Operation.REBOOT: gettext_lazy("Reboot"),
+    Operation.REINSTALL: gettext_lazy("Reinstall"),
+    Operation.RESET_PASSWORD: gettext_lazy("Reset password"),
 }
 
 
 OPERATION_LABELS = {
-    Operation.CREATE: "Set up",
-    Operation.SUSPEND: "Suspend",
-    Operation.RESUME: "Resume",
-    Operation.TERMINATE: "Remove",
-    Operation.CHANGE_PLAN: "Change plan",
-    Operation.REVERSE_DNS: "Reverse DNS",
+    Operation.CREATE: gettext_lazy("Set up"),
+    Operation.SUSPEND: gettext_lazy("Suspend"),
+    Operation.RESUME: gettext_lazy("Resume"),
+    Operation.TERMINATE: gettext_lazy("Remove"),
+    Operation.CHANGE_PLAN: gettext_lazy("Change plan"),
+    Operation.REVERSE_DNS: gettext_lazy("Reverse DNS"),
     **CONTROL_LABELS,
 }
 
@@ -117,7 +119,7 @@ def service_control(request, access, public_id):
         if request.POST.get("confirm") != "yes":
             messages.error(
                 request,
-                "Reinstalling erases the server's disk: tick the confirmation to go ahead.",
+                _("Reinstalling erases the server's disk: tick the confirmation to go ahead."),
             )
             return redirect("web:service_detail", public_id=service.public_id)
         changes["os_image"] = request.POST.get("os_image", "")
@@ -135,13 +137,16 @@ def service_control(request, access, public_id):
     else:
         if requested.call is not None:
             messages.success(
-                request, "Requested; the server carries it out in a moment (see Recent actions)."
+                request, _("Requested; the server carries it out in a moment (see Recent actions).")
             )
         else:
             messages.success(
                 request,
-                f"Application {requested.application.public_id} filed; staff carry it out and "
-                "you see the result under Applications.",
+                _(
+                    "Application %(id)s filed; staff carry it out and you see the result "
+                    "under Applications."
+                )
+                % {"id": requested.application.public_id},
             )
     return redirect("web:service_detail", public_id=service.public_id)
 

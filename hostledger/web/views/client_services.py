@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts.models import AccessGrant
@@ -92,7 +93,7 @@ def order_new(request, access):
     access.require_write(SERVICES)
     tariff_id = request.POST.get("tariff") or request.GET.get("tariff")
     if not tariff_id:
-        messages.info(request, "Choose a tariff in the catalog to order it.")
+        messages.info(request, _("Choose a tariff in the catalog to order it."))
         return redirect("web:catalog")
     today = timezone.localdate()
     options = order_options(access.client, tariff_id, today=today)
@@ -148,10 +149,12 @@ def order_new(request, access):
 
 def _placed_message(order: Order) -> str:
     if order.status == Order.Status.FREE_TRIAL:
-        return f"{order_number(order)} placed: your free trial starts now."
+        return _("%(order)s placed: your free trial starts now.") % {"order": order_number(order)}
     if order.status == Order.Status.PAID:
-        return f"{order_number(order)} placed and paid from your balance."
-    return f"{order_number(order)} placed. Pay its proforma to start the service."
+        return _("%(order)s placed and paid from your balance.") % {"order": order_number(order)}
+    return _("%(order)s placed. Pay its proforma to start the service.") % {
+        "order": order_number(order)
+    }
 
 
 # ----------------------------------------------------------------------------- orders
@@ -223,7 +226,7 @@ def order_pay(request, access, public_id):
     order = selectors.client_order(access.client, public_id)
     access.require_write(BILLING)
     if order.proforma is None or order.status != Order.Status.PLACED:
-        messages.error(request, "This order has nothing left to pay.")
+        messages.error(request, _("This order has nothing left to pay."))
         return redirect("web:order_detail", public_id=order.public_id)
     try:
         paid = proforma_pay_from_balance(proforma=order.proforma, actor=request.user)
@@ -231,7 +234,9 @@ def order_pay(request, access, public_id):
         messages.error(request, error.message)
     else:
         messages.success(
-            request, f"Paid from your balance: invoice {paid.number_display}. Setting it up now."
+            request,
+            _("Paid from your balance: invoice %(number)s. Setting it up now.")
+            % {"number": paid.number_display},
         )
     return redirect("web:order_detail", public_id=order.public_id)
 
@@ -247,7 +252,7 @@ def order_withdraw(request, access, public_id):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{order_number(order)} is withdrawn.")
+        messages.success(request, _("%(order)s is withdrawn.") % {"order": order_number(order)})
     return redirect("web:order_detail", public_id=order.public_id)
 
 
@@ -378,7 +383,7 @@ def pool_server_add(request, access, public_id):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Server {server.name} created.")
+            messages.success(request, _("Server %(name)s created.") % {"name": server.name})
             return redirect("web:service_detail", public_id=service.public_id)
     return _service_page(request, access, service, status=400, server_form=form)
 
@@ -400,12 +405,19 @@ def pool_server_change(request, access, public_id, server_id):
                 **{name: value for name, value in form.cleaned_data.items() if value},
             )
         except DomainError as error:
-            messages.error(request, f"{server.name} was not changed: {error.message}")
+            messages.error(
+                request,
+                _("%(name)s was not changed: %(problem)s")
+                % {"name": server.name, "problem": error.message},
+            )
         else:
-            messages.success(request, f"Server {server.name} resized.")
+            messages.success(request, _("Server %(name)s resized.") % {"name": server.name})
     else:
         problems = "; ".join(str(problem) for errors in form.errors.values() for problem in errors)
-        messages.error(request, f"{server.name} was not changed: {problems}")
+        messages.error(
+            request,
+            _("%(name)s was not changed: %(problem)s") % {"name": server.name, "problem": problems},
+        )
     return redirect("web:service_detail", public_id=service.public_id)
 
 
@@ -422,5 +434,5 @@ def pool_server_remove(request, access, public_id, server_id):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Server {server.name} deleted.")
+        messages.success(request, _("Server %(name)s deleted.") % {"name": server.name})
     return redirect("web:service_detail", public_id=service.public_id)

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.core.errors import DomainError
@@ -70,7 +71,9 @@ def ticket_create(request, access):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Ticket {ticket.number_display} is open.")
+            messages.success(
+                request, _("Ticket %(number)s is open.") % {"number": ticket.number_display}
+            )
             return redirect("web:ticket_detail", public_id=ticket.public_id)
     context = {"access": access, "form": form}
     return render_form_page(request, "web/client/tickets/new.html", context, form=form)
@@ -123,7 +126,7 @@ def ticket_reply(request, access, public_id):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "Your answer is added to the ticket.")
+            messages.success(request, _("Your answer is added to the ticket."))
             return redirect("web:ticket_detail", public_id=ticket.public_id)
     return _detail_page(request, access, ticket, reply_form=form, status=400)
 
@@ -135,7 +138,7 @@ def ticket_close(request, access, public_id):
     ticket = support.client_ticket(access, public_id)
     access.require_write(AREA)
     actions.ticket_close(ticket=ticket, actor=request.user)
-    messages.success(request, f"Ticket {ticket.number_display} is closed.")
+    messages.success(request, _("Ticket %(number)s is closed.") % {"number": ticket.number_display})
     return redirect("web:ticket_detail", public_id=ticket.public_id)
 
 
@@ -156,7 +159,7 @@ def ticket_rate(request, access, public_id):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "Thank you for your rating.")
+            messages.success(request, _("Thank you for your rating."))
             return redirect("web:ticket_detail", public_id=ticket.public_id)
     return _detail_page(request, access, ticket, rating_form=form, status=400)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hostledger.accounts.actions import verification_request_answer
@@ -56,7 +57,7 @@ def verification_detail(request, access, public_id):
             form.add_domain_error(error)
         else:
             messages.success(
-                request, "Thank you: your answer is sent. The provider reviews it shortly."
+                request, _("Thank you: your answer is sent. The provider reviews it shortly.")
             )
             return redirect("web:verification_detail", public_id=verification.public_id)
     context = {
