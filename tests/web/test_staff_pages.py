@@ -14,6 +14,7 @@ from hostledger.accounts.models import StaffRole, User
 from hostledger.core.audit import PERSONAL_DATA_READ
 from hostledger.core.models import AuditEvent, JobRun, ProviderSettingChange
 from hostledger.core.registry import provider_setting_change, setting_value
+from hostledger.web.templatetags.hostledger_display import moment
 from tests.queued_tasks import run_queued_tasks
 from tests.web.conftest import login, make_staff_user
 
@@ -280,7 +281,7 @@ def test_the_jobs_pages_say_a_run_was_abandoned_and_when_it_was_last_seen__AUT_0
     assert "Abandoned" in listing
     detail = client.get(reverse("web:job_run_detail", args=[run.pk])).content.decode()
     assert "Abandoned" in detail
-    assert f"Last seen</dt><dd>{timezone.localtime(last_seen):%-d %b %Y, %H:%M:%S}" in detail
+    assert f"Last seen</dt><dd>{moment(last_seen)}" in detail
     assert "process 4242 on billing-1" in detail
     assert "hx-trigger" not in detail
 

@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts import actions, selectors
@@ -114,7 +115,7 @@ def client_search_results(request, search_id):
     back to the search form."""
     query = search_recall(request, kind=CLIENT_SEARCH_KIND, search_id=search_id)
     if query is None:
-        messages.info(request, "That search has expired. Search again.")
+        messages.info(request, _("That search has expired. Search again."))
         return redirect("web:staff_client_search")
     return _client_search_page(request, ClientSearchForm(initial={"q": query}), query=query)
 
@@ -182,7 +183,7 @@ def staff_note_add(request, public_id):
     clients.edit and clients.view_personal_data (the notes are personal data)."""
     client = staff_client(public_id)
     if not perms.has_permission(request.user, perms.CLIENTS_VIEW_PERSONAL_DATA):
-        raise PermissionDenied("Staff notes are personal data: clients.view_personal_data.")
+        raise PermissionDenied(_("Staff notes are personal data: clients.view_personal_data."))
     form = StaffNoteForm(request.POST)
     if form.is_valid():
         try:
@@ -192,7 +193,7 @@ def staff_note_add(request, public_id):
         except DomainError as error:
             form.add_error("text", error.message)
         else:
-            messages.success(request, "Note kept.")
+            messages.success(request, _("Note kept."))
             return redirect(reverse("web:staff_client_detail", args=[client.public_id]) + "#notes")
     return _client_page(request, client, note_form=form, status=400)
 
@@ -244,8 +245,11 @@ def staff_user_create(request):
         else:
             messages.success(
                 request,
-                f"{member.email} is staff now. They choose a password with “Forgot your "
-                "password?” and set up two-factor sign-in before the staff area opens.",
+                _(
+                    "%(email)s is staff now. They choose a password with “Forgot your "
+                    "password?” and set up two-factor sign-in before the staff area opens."
+                )
+                % {"email": member.email},
             )
             return redirect("web:staff_user_detail", public_id=member.public_id)
     return render_form_page(request, "web/staff/staff_user_form.html", {"form": form}, form=form)
@@ -274,7 +278,7 @@ def staff_user_detail(request, public_id):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Access of {member.email} saved.")
+            messages.success(request, _("Access of %(email)s saved.") % {"email": member.email})
             return redirect("web:staff_user_detail", public_id=member.public_id)
     context = {
         "member": member,
@@ -309,7 +313,9 @@ def role_detail(request, slug):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Permissions of the {role.name} role saved.")
+            messages.success(
+                request, _("Permissions of the %(role)s role saved.") % {"role": role.name}
+            )
             return redirect("web:role_list")
     members = selectors.staff_role_members(role)
     context = {"role": role, "form": form, "members": members}
@@ -379,10 +385,12 @@ def setting_reset(request, key):
     declaration = _declaration(key)
     form = ProviderSettingResetForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the setting goes back to its default.")
+        messages.error(request, _("Say why the setting goes back to its default."))
         return redirect("web:setting_detail", key=key)
     registry.provider_setting_reset(key=key, actor=request.user, reason=form.cleaned_data["reason"])
-    messages.success(request, f"{declaration.label} is back to its default.")
+    messages.success(
+        request, _("%(setting)s is back to its default.") % {"setting": declaration.label}
+    )
     return redirect("web:setting_detail", key=key)
 
 
@@ -431,10 +439,12 @@ def job_run_now(request):
     """Queue a run of a job outside its schedule."""
     form = RunJobForm(request.POST, job_names=[item.name for item in jobs.registered_jobs()])
     if not form.is_valid():
-        messages.error(request, "Choose one of the registered jobs.")
+        messages.error(request, _("Choose one of the registered jobs."))
         return redirect("web:job_list")
     run = jobs.run_job_now(form.cleaned_data["name"], actor=request.user)
-    messages.success(request, f"{run.job_name} is queued; a worker will pick it up.")
+    messages.success(
+        request, _("%(job)s is queued; a worker will pick it up.") % {"job": run.job_name}
+    )
     return redirect("web:job_run_detail", run_id=run.pk)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.abuse import selectors
@@ -96,7 +97,7 @@ def abuse_case_new(request):
             name = field_names.get(name, name)
             form.add_error(name if name in form.fields else None, problem)
         return render(request, "web/staff/abuse/new.html", {"form": form}, status=400)
-    messages.success(request, f"Case {case.public_id} is open.")
+    messages.success(request, _("Case %(case)s is open.") % {"case": case.public_id})
     return redirect("web:staff_abuse_case", public_id=case.public_id)
 
 
@@ -147,7 +148,7 @@ def _act(request, public_id, *, kind: str, form, act, done: str):
             for name, problem in error.fields.items():
                 form.add_error(name if name in form.fields else None, problem)
             return _page(request, case, bound={kind: form}, status=400)
-        messages.error(request, f"Nothing changed. {error.message}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": error.message})
     else:
         messages.success(request, done)
     return redirect("web:staff_abuse_case", public_id=case.public_id)
@@ -165,7 +166,7 @@ def abuse_case_notify_view(request, public_id):
         act=lambda case, data: abuse_case_notify(
             case=case, actor=request.user, note=data["note"], category=data["category"]
         ),
-        done="The client is notified; the deadline runs.",
+        done=_("The client is notified; the deadline runs."),
     )
 
 
@@ -181,7 +182,7 @@ def abuse_case_link_view(request, public_id):
         act=lambda case, data: abuse_case_service_link(
             case=case, actor=request.user, service_public_id=data["service"]
         ),
-        done="The service is linked to the case.",
+        done=_("The service is linked to the case."),
     )
 
 
@@ -200,7 +201,7 @@ def abuse_case_note_view(request, public_id):
             note=data["note"],
             files=evidence_files(data["files"]),
         ),
-        done="Added to the case.",
+        done=_("Added to the case."),
     )
 
 
@@ -216,7 +217,7 @@ def abuse_remedy_reject_view(request, public_id):
         act=lambda case, data: abuse_remedy_reject(
             case=case, actor=request.user, note=data["note"]
         ),
-        done="The remedy is not accepted; the deadline applies again.",
+        done=_("The remedy is not accepted; the deadline applies again."),
     )
 
 
@@ -230,7 +231,7 @@ def abuse_case_lift_view(request, public_id):
         kind="lift",
         form=NoteForm(request.POST, prefix="lift"),
         act=lambda case, data: abuse_case_lift(case=case, actor=request.user, note=data["note"]),
-        done="The case is lifted; its services are running again.",
+        done=_("The case is lifted; its services are running again."),
     )
 
 
@@ -244,7 +245,7 @@ def abuse_case_dismiss_view(request, public_id):
         kind="dismiss",
         form=RequiredNoteForm(request.POST, prefix="dismiss"),
         act=lambda case, data: abuse_case_dismiss(case=case, actor=request.user, note=data["note"]),
-        done="The case is dismissed.",
+        done=_("The case is dismissed."),
     )
 
 
@@ -259,8 +260,10 @@ def abuse_termination_propose_view(request, public_id):
         kind="propose",
         form=NoteForm(request.POST, prefix="propose"),
         act=lambda case, data: abuse_termination_propose_now(case=case, actor=request.user),
-        done="Termination proposed; a member of staff with services.manage confirms it on "
-        "the decisions page.",
+        done=_(
+            "Termination proposed; a member of staff with services.manage confirms it on "
+            "the decisions page."
+        ),
     )
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import dateformat
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.accounts import permissions as perms
@@ -24,7 +26,7 @@ from hostledger.invoicing import act_selectors, actions, conf
 from hostledger.invoicing.actions.paper_acts import paper_act_period_months
 from hostledger.invoicing.documents import PDF_MEDIA_TYPE
 from hostledger.invoicing.documents.act_pdf import act_file_name, act_pdf
-from hostledger.invoicing.models import PaperActRequest
+from hostledger.invoicing.models import ActDispute, PaperActRequest
 from hostledger.web.decorators import staff_area
 from hostledger.web.forms_acts import (
     STATUS_LABELS,
@@ -186,11 +188,16 @@ def act_dispute_resolve(request, public_id):
                 return back
             form.add_domain_error(error)
         else:
-            messages.success(
-                request,
-                f"The dispute of act {act.public_id} ({act.client.public_id}, "
-                f"{act.period_start:%B %Y}) is {dispute.outcome}.",
-            )
+            values = {
+                "act": act.public_id,
+                "client": act.client.public_id,
+                "month": dateformat.format(act.period_start, "F Y"),
+            }
+            if dispute.outcome == ActDispute.Outcome.UPHELD:
+                done = _("The dispute of act %(act)s (%(client)s, %(month)s) is upheld.")
+            else:
+                done = _("The dispute of act %(act)s (%(client)s, %(month)s) is rejected.")
+            messages.success(request, done % values)
             return back
     if from_disputes:
         return _disputes_page(
@@ -269,7 +276,8 @@ def paper_act_request_sent(request, public_id):
         else:
             messages.success(
                 request,
-                f"Request {found.public_id} of {found.client.public_id} is marked sent.",
+                _("Request %(request)s of %(client)s is marked sent.")
+                % {"request": found.public_id, "client": found.client.public_id},
             )
             return redirect("web:staff_paper_act_requests")
     return _paper_requests_page(

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts import permissions as perms
@@ -31,6 +32,7 @@ from hostledger.web.forms_staff_catalog import (
     TariffForm,
     specs_as_text,
 )
+from hostledger.web.templatetags.hostledger_display import day
 from hostledger.web.views.common import form_data, render_form_page
 
 CATALOG = perms.CATALOG_MANAGE
@@ -83,7 +85,7 @@ def catalog_family(request, code):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"{family.name} saved.")
+            messages.success(request, _("%(family)s saved.") % {"family": family.name})
             return _family_url(family)
     context = {
         "family": family,
@@ -123,7 +125,9 @@ def catalog_tariff_create(request, code):
             form.add_domain_error(error)
         else:
             messages.success(
-                request, f"Tariff {tariff.name} created as a draft; publish it to offer it."
+                request,
+                _("Tariff %(tariff)s created as a draft; publish it to offer it.")
+                % {"tariff": tariff.name},
             )
             return redirect("web:staff_catalog_tariff", public_id=tariff.public_id)
     context = {"family": family, "form": form, "what": "tariff"}
@@ -172,7 +176,7 @@ def catalog_tariff(request, public_id):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Tariff {tariff.name} saved.")
+            messages.success(request, _("Tariff %(tariff)s saved.") % {"tariff": tariff.name})
             return redirect("web:staff_catalog_tariff", public_id=tariff.public_id)
     return _tariff_page(request, tariff, form=form)
 
@@ -203,7 +207,7 @@ def catalog_add_on_create(request, code):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Add-on {add_on.name} created.")
+            messages.success(request, _("Add-on %(add_on)s created.") % {"add_on": add_on.name})
             return redirect("web:staff_catalog_add_on", public_id=add_on.public_id)
     context = {"family": family, "form": form, "what": "add-on"}
     return render_form_page(request, "web/staff/catalog/item_create.html", context, form=form)
@@ -249,7 +253,7 @@ def catalog_add_on(request, public_id):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Add-on {add_on.name} saved.")
+            messages.success(request, _("Add-on %(add_on)s saved.") % {"add_on": add_on.name})
             return redirect("web:staff_catalog_add_on", public_id=add_on.public_id)
     return _add_on_page(request, add_on, form=form)
 
@@ -280,7 +284,7 @@ def catalog_metered_item_create(request, code):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Metered item {item.name} created.")
+            messages.success(request, _("Metered item %(item)s created.") % {"item": item.name})
             return redirect("web:staff_catalog_metered_item", public_id=item.public_id)
     context = {"family": family, "form": form, "what": "metered item"}
     return render_form_page(request, "web/staff/catalog/item_create.html", context, form=form)
@@ -304,7 +308,7 @@ def catalog_metered_item(request, public_id):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Metered item {item.name} saved.")
+            messages.success(request, _("Metered item %(item)s saved.") % {"item": item.name})
             return redirect("web:staff_catalog_metered_item", public_id=item.public_id)
     context = {"item": item, "family": item.family, "form": form}
     return render_form_page(request, "web/staff/catalog/metered_item.html", context, form=form)
@@ -333,7 +337,7 @@ def catalog_os_images(request):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"OS image {image.name} added.")
+            messages.success(request, _("OS image %(image)s added.") % {"image": image.name})
             return redirect("web:staff_catalog_os_images")
     context = {"images": staff_selectors.os_images_for_staff(), "form": form}
     return render_form_page(request, "web/staff/catalog/os_images.html", context, form=form)
@@ -360,7 +364,7 @@ def catalog_os_image(request, public_id):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"OS image {image.name} saved.")
+            messages.success(request, _("OS image %(image)s saved.") % {"image": image.name})
             return redirect("web:staff_catalog_os_images")
     context = {"image": image, "form": form}
     return render_form_page(request, "web/staff/catalog/os_image.html", context, form=form)
@@ -399,12 +403,12 @@ it to new orders (services that already use it keep it)."""
 def catalog_availability(request, kind, public_id):
     """Offer an item to new orders again, or stop offering it (CAT-02, CAT-05)."""
     if kind not in AVAILABILITY:
-        raise Http404("No such kind of catalog item.")
+        raise Http404(_("No such kind of catalog item."))
     look_up, activate, deactivate = AVAILABILITY[kind]
     item = look_up(public_id)
     form = AvailabilityForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say whether the item is offered or not.")
+        messages.error(request, _("Say whether the item is offered or not."))
     else:
         offered = form.cleaned_data["offered"] == "yes"
         try:
@@ -412,8 +416,11 @@ def catalog_availability(request, kind, public_id):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            state = "is offered to new orders" if offered else "is no longer offered"
-            messages.success(request, f"{item.name} {state}.")
+            if offered:
+                done = _("%(item)s is offered to new orders.")
+            else:
+                done = _("%(item)s is no longer offered.")
+            messages.success(request, done % {"item": item.name})
     if kind == "os-images":
         return redirect("web:staff_catalog_os_images")
     return _family_url(item.family)
@@ -429,7 +436,7 @@ PRICED = {
 
 def _priced_item(kind, public_id):
     if kind not in PRICED:
-        raise Http404("Only tariffs and add-ons have announced prices.")
+        raise Http404(_("Only tariffs and add-ons have announced prices."))
     look_up, target, page = PRICED[kind]
     return look_up(public_id), target, page
 
@@ -468,8 +475,16 @@ def catalog_price_change_announce(request, kind, public_id):
         else:
             messages.success(
                 request,
-                f"Draft: {item.name} at {version.monthly_fee.amount} {version.currency} a month "
-                f"from {version.effective_from:%-d %B %Y}. Publish it to announce it to clients.",
+                _(
+                    "Draft: %(item)s at %(fee)s %(currency)s a month from %(date)s. "
+                    "Publish it to announce it to clients."
+                )
+                % {
+                    "item": item.name,
+                    "fee": version.monthly_fee.amount,
+                    "currency": version.currency,
+                    "date": day(version.effective_from),
+                },
             )
             return redirect(f"web:staff_catalog_{target}", public_id=item.public_id)
     return page(request, item, price_form=form)
@@ -488,8 +503,13 @@ def catalog_price_change_publish(request, kind, public_id, version_id):
     else:
         messages.success(
             request,
-            f"{item.name} costs {version.monthly_fee.amount} {version.currency} a month from "
-            f"{version.effective_from:%-d %B %Y}; clients are told now.",
+            _("%(item)s costs %(fee)s %(currency)s a month from %(date)s; clients are told now.")
+            % {
+                "item": item.name,
+                "fee": version.monthly_fee.amount,
+                "currency": version.currency,
+                "date": day(version.effective_from),
+            },
         )
     return redirect(f"web:staff_catalog_{target}", public_id=item.public_id)
 
@@ -504,7 +524,10 @@ def catalog_tariff_publish(request, public_id):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Tariff {tariff.name} is published and offered to clients.")
+        messages.success(
+            request,
+            _("Tariff %(tariff)s is published and offered to clients.") % {"tariff": tariff.name},
+        )
     return redirect("web:staff_catalog_tariff", public_id=tariff.public_id)
 
 
@@ -520,7 +543,9 @@ def catalog_price_change_withdraw(request, kind, public_id, version_id):
         messages.error(request, error.message)
     else:
         messages.success(
-            request, f"The change of {item.name} from {version.effective_from} is withdrawn."
+            request,
+            _("The change of %(item)s from %(date)s is withdrawn.")
+            % {"item": item.name, "date": day(version.effective_from)},
         )
     if request.POST.get("back") == "list":
         return redirect("web:staff_catalog_price_changes")

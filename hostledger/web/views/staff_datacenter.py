@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.accounts import permissions as perms
@@ -51,7 +52,7 @@ def _service_named(public_id: str):
         return staff_service(public_id.strip())
     except NotFound:
         raise DomainError(
-            "invalid_input", "service: no such service.", fields={"service": "No such service."}
+            "invalid_input", "service: no such service.", fields={"service": _("No such service.")}
         ) from None
 
 
@@ -101,7 +102,7 @@ def equipment_register(request):
             serial_number=data["serial_number"],
         ),
         page=lambda form, status: _equipment_page(request, form, status),
-        done="The equipment is registered.",
+        done=_("The equipment is registered."),
         then="web:staff_equipment",
     )
 
@@ -155,7 +156,7 @@ def equipment_edit(request, public_id):
         page=lambda form, status: _equipment_detail_page(
             request, equipment, status=status, edit_form=form
         ),
-        done="The equipment is updated.",
+        done=_("The equipment is updated."),
         then=equipment_url(equipment),
     )
 
@@ -170,7 +171,7 @@ def equipment_move(request, public_id):
         EquipmentMoveForm(request.POST),
         act=lambda data: actions.equipment_move(equipment=equipment, actor=request.user, **data),
         page=lambda form, status: _equipment_detail_page(request, equipment, form, status),
-        done="The move is recorded.",
+        done=_("The move is recorded."),
         then=equipment_url(equipment),
     )
 
@@ -233,7 +234,7 @@ def application_work(request, public_id):
             application=application, actor=request.user, **data
         ),
         page=lambda form, status: _application_page(request, application, form, status),
-        done="The application is updated.",
+        done=_("The application is updated."),
         then=application_url(application),
     )
 
@@ -250,7 +251,7 @@ def application_run(request, public_id):
             application=application, actor=request.user
         ),
         page=lambda form, status: _application_page(request, application, form, status),
-        done="The provisioning module was asked to do it; the result is below.",
+        done=_("The provisioning module was asked to do it; the result is below."),
         then=application_url(application),
     )
 
@@ -305,7 +306,7 @@ def visit_decide(request, public_id):
             note=data["note"],
         ),
         page=lambda form, status: _colocation_page(request, bound=(visit.pk, form), status=status),
-        done="The visit is decided.",
+        done=_("The visit is decided."),
         then="web:staff_colocation",
     )
 
@@ -317,7 +318,7 @@ def _act_and_back(request, act, done: str):
     except DomainError as error:
         if error.status in (403, 404):
             raise
-        messages.error(request, f"Nothing changed. {error.message}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": error.message})
         return _colocation_page(request, status=400)
     messages.success(request, done)
     return redirect("web:staff_colocation")
@@ -331,7 +332,7 @@ def access_entry(request, public_id):
     return _act_and_back(
         request,
         lambda: actions.access_entry_record(visit=visit, actor=request.user),
-        "The entry is logged.",
+        _("The entry is logged."),
     )
 
 
@@ -343,7 +344,7 @@ def access_exit(request, public_id):
     return _act_and_back(
         request,
         lambda: actions.access_exit_record(entry=entry, actor=request.user),
-        "The exit is logged.",
+        _("The exit is logged."),
     )
 
 
@@ -393,7 +394,7 @@ def ip_pool_create(request):
         IpPoolForm(request.POST, prefix="pool"),
         act=lambda data: actions.ip_pool_create(actor=request.user, **data),
         page=lambda form, status: _ip_page(request, bound={"pool": form}, status=status),
-        done="The pool is added.",
+        done=_("The pool is added."),
         then="web:staff_ip_addresses",
     )
 
@@ -414,7 +415,7 @@ def ip_allocate(request):
             network=data["network"],
         ),
         page=lambda form, status: _ip_page(request, bound={"allocate": form}, status=status),
-        done="The addresses are allocated.",
+        done=_("The addresses are allocated."),
         then="web:staff_ip_addresses",
     )
 
@@ -431,6 +432,6 @@ def ip_release(request, public_id):
             allocation=allocation, actor=request.user, reason=data["reason"]
         ),
         page=lambda form, status: _ip_page(request, bound={allocation.pk: form}, status=status),
-        done="The addresses are released.",
+        done=_("The addresses are released."),
         then="web:staff_ip_addresses",
     )

@@ -14,6 +14,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.accounts import permissions as perms
@@ -39,15 +41,15 @@ class DecisionFilterForm(OrderFilterForm):
 
     status = None  # an order's status; decisions have a state
     state = forms.ChoiceField(
-        required=False, choices=[("", "Any state"), *AutomatedDecision.State.choices]
+        required=False, choices=[("", gettext_lazy("Any state")), *AutomatedDecision.State.choices]
     )
     kind = forms.ChoiceField(
-        required=False, choices=[("", "Any kind"), *AutomatedDecision.Kind.choices]
+        required=False, choices=[("", gettext_lazy("Any kind")), *AutomatedDecision.Kind.choices]
     )
     review = forms.ChoiceField(
         required=False,
-        choices=[("", "Review or not"), *selectors.REVIEW_FILTERS.items()],
-        label="Review",
+        choices=[("", gettext_lazy("Review or not")), *selectors.REVIEW_FILTERS.items()],
+        label=gettext_lazy("Review"),
     )
 
     field_order = ["state", "kind", "review", "client"]
@@ -58,8 +60,8 @@ class ConfirmForm(forms.Form):
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Note",
-        help_text="Optional; kept with the decision.",
+        label=gettext_lazy("Note"),
+        help_text=gettext_lazy("Optional; kept with the decision."),
     )
 
 
@@ -67,8 +69,8 @@ class RejectForm(forms.Form):
     note = forms.CharField(
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Why it is rejected",
-        help_text="Kept with the decision; the client sees it.",
+        label=gettext_lazy("Why it is rejected"),
+        help_text=gettext_lazy("Kept with the decision; the client sees it."),
     )
 
 
@@ -76,8 +78,8 @@ class ReviewAnswerForm(forms.Form):
     outcome = forms.CharField(
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Outcome of the review",
-        help_text="What a person found on review; the client reads it.",
+        label=gettext_lazy("Outcome of the review"),
+        help_text=gettext_lazy("What a person found on review; the client reads it."),
     )
 
 
@@ -137,14 +139,16 @@ def _act(request, public_id, *, kind: str, form_class, act, done: str):
     try:
         result = act(decision, request.user, form.cleaned_data)
     except DomainError as error:
-        messages.error(request, f"Nothing changed. {error.message}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": error.message})
     else:
         if result.state == AutomatedDecision.State.LAPSED:
             messages.warning(
                 request,
-                "Nothing was carried out: what the decision rested on no longer holds (the "
-                "debt was paid, the client answered, the addresses are in use), so the "
-                "decision has lapsed.",
+                _(
+                    "Nothing was carried out: what the decision rested on no longer holds (the "
+                    "debt was paid, the client answered, the addresses are in use), so the "
+                    "decision has lapsed."
+                ),
             )
         else:
             messages.success(request, done)
@@ -163,7 +167,7 @@ def decision_confirm_view(request, public_id):
         act=lambda decision, actor, data: decision_confirm(
             decision=decision, actor=actor, note=data["note"]
         ),
-        done="The decision is confirmed and carried out.",
+        done=_("The decision is confirmed and carried out."),
     )
 
 
@@ -179,7 +183,7 @@ def decision_reject_view(request, public_id):
         act=lambda decision, actor, data: decision_reject(
             decision=decision, actor=actor, note=data["note"]
         ),
-        done="The decision is rejected; nothing was terminated.",
+        done=_("The decision is rejected; nothing was terminated."),
     )
 
 
@@ -195,5 +199,5 @@ def decision_review_answer_view(request, public_id):
         act=lambda decision, actor, data: decision_review_answer(
             decision=decision, actor=actor, outcome=data["outcome"]
         ),
-        done="The review is answered; the client sees the outcome.",
+        done=_("The review is answered; the client sees the outcome."),
     )

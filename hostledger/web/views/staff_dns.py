@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.accounts import permissions as perms
@@ -73,5 +74,5 @@ def push_retry(request, public_id):
             raise
         messages.error(request, error.message)
     else:
-        messages.success(request, "The push is sent again.")
+        messages.success(request, _("The push is sent again."))
     return redirect("web:staff_dns_zone", push.zone.public_id)

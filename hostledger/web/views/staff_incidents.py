@@ -13,6 +13,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.accounts import permissions as perms
@@ -95,14 +97,14 @@ def _move(request, public_id, action, done: str):
 @staff_area(MANAGE)
 def interruption_confirm_view(request, public_id):
     """Confirm a reported interruption: it counts from now (SUP-03)."""
-    return _move(request, public_id, interruption_confirm, "Confirmed; it counts from now.")
+    return _move(request, public_id, interruption_confirm, _("Confirmed; it counts from now."))
 
 
 @require_POST
 @staff_area(MANAGE)
 def interruption_restore_view(request, public_id):
     """Mark a confirmed interruption restored: the client is told the service is back."""
-    return _move(request, public_id, interruption_restore, "Restored; it stopped counting.")
+    return _move(request, public_id, interruption_restore, _("Restored; it stopped counting."))
 
 
 @require_POST
@@ -119,7 +121,7 @@ def interruption_reject_view(request, public_id):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "The report is not confirmed; the client reads why.")
+            messages.success(request, _("The report is not confirmed; the client reads why."))
             return redirect("web:staff_interruption", public_id=public_id)
     return _interruption_page(request, interruption, reject_form=form, status=400)
 
@@ -153,7 +155,12 @@ def maintenance_announce_view(request):
         else:
             messages.success(
                 request,
-                f"Announced to {window.recipient_count} client(s) whose services it affects.",
+                ngettext(
+                    "Announced to %(count)s client whose services it affects.",
+                    "Announced to %(count)s clients whose services it affects.",
+                    window.recipient_count,
+                )
+                % {"count": window.recipient_count},
             )
             return redirect("web:staff_maintenance")
     return _maintenance_page(request, form=form, status=400)
@@ -191,14 +198,18 @@ def repair_record_view(request):
             )
         except DomainError as error:
             if isinstance(error, NotFound):
-                form.add_error("service", "No such service.")
+                form.add_error("service", _("No such service."))
             else:
                 form.add_domain_error(error)
         else:
             if repair.extension_days:
-                text = f"Recorded; the paid period is extended by {repair.extension_days} day(s)."
+                text = ngettext(
+                    "Recorded; the paid period is extended by %(count)s day.",
+                    "Recorded; the paid period is extended by %(count)s days.",
+                    repair.extension_days,
+                ) % {"count": repair.extension_days}
             else:
-                text = "Recorded; within the term, no extension."
+                text = _("Recorded; within the term, no extension.")
             messages.success(request, text)
             return redirect("web:staff_repairs")
     return _repairs_page(request, form=form, status=400)

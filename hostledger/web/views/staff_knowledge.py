@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hostledger.accounts import permissions as perms
@@ -52,7 +53,7 @@ def _category_page(request, category):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Category {saved.slug} is saved.")
+            messages.success(request, _("Category %(slug)s is saved.") % {"slug": saved.slug})
             return redirect("web:staff_knowledge")
     context = {"form": form, "category": category}
     return render_form_page(request, "web/staff/knowledge/category_form.html", context, form=form)
@@ -100,7 +101,7 @@ def _article_page(request, article):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Article {saved.slug} is saved.")
+            messages.success(request, _("Article %(slug)s is saved.") % {"slug": saved.slug})
             return redirect("web:staff_knowledge_article", public_id=saved.public_id)
     previews = []
     if article is not None:

@@ -16,6 +16,8 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.accounts import permissions as perms
@@ -75,8 +77,12 @@ def keys_upload(request):
         else:
             messages.success(
                 request,
-                f"{uploaded.added} key{'s' if uploaded.added != 1 else ''} added to "
-                f"{uploaded.product.code}.",
+                ngettext(
+                    "%(count)s key added to %(product)s.",
+                    "%(count)s keys added to %(product)s.",
+                    uploaded.added,
+                )
+                % {"count": uploaded.added, "product": uploaded.product.code},
             )
             return redirect("web:staff_licence_product", uploaded.product.public_id)
     return _pool_page(request, form, 400)
@@ -131,7 +137,7 @@ def key_retire(request, public_id):
         except DomainError as error:
             refusal_on_form(form, error)
         else:
-            messages.success(request, f"Key {key.public_id} is retired.")
+            messages.success(request, _("Key %(key)s is retired.") % {"key": key.public_id})
             return redirect("web:staff_licence_product", key.product.public_id)
     return _product_page(request, key.product, bound={key.pk: form}, status=400)
 

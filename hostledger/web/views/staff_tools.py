@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.accounts import actions
@@ -27,7 +28,7 @@ def client_view_as_start(request, public_id):
     actions.client_view_as_start(client=client, staff=request.user)
     view_as_begin(request, client)
     messages.info(
-        request, "You are viewing the account as its client sees it; nothing can be changed."
+        request, _("You are viewing the account as its client sees it; nothing can be changed.")
     )
     return redirect("web:dashboard")
 
@@ -38,11 +39,11 @@ def client_view_as_end(request):
     """End the view: the staff member is themselves again, back on the client's staff page."""
     viewing = getattr(request, "viewing_as", None)
     if viewing is None:
-        messages.info(request, "You were not viewing any client's account.")
+        messages.info(request, _("You were not viewing any client's account."))
         return redirect("web:staff_home")
     actions.client_view_as_end(client=viewing.client, staff=request.user)
     view_as_finish(request)
-    messages.success(request, "The view has ended; you act as yourself again.")
+    messages.success(request, _("The view has ended; you act as yourself again."))
     return redirect(reverse("web:staff_client_detail", args=[viewing.client.public_id]))
 
 
