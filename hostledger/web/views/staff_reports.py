@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hostledger.accounts import permissions as perms
@@ -57,7 +58,7 @@ def _format(file_format: str) -> str:
 def _bad_request(form) -> HttpResponse:
     problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
     return HttpResponse(
-        f"The filters are not valid ({problems}).",
+        _("The filters are not valid (%(problems)s).") % {"problems": problems},
         status=400,
         content_type="text/plain; charset=utf-8",
     )
@@ -151,7 +152,7 @@ def clients_export(request, file_format):
         query = search_recall(request, kind=CLIENT_SEARCH_KIND, search_id=search_id)
         if query is None:
             return HttpResponse(
-                "search: that search has expired; search again.",
+                _("search: that search has expired; search again."),
                 status=400,
                 content_type="text/plain; charset=utf-8",
             )
