@@ -11,6 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from hostledger.core.money import DEFAULT_CURRENCY, Money
 from hostledger.reports import selectors
 from hostledger.reports.periods import ReportPeriod
@@ -60,32 +63,32 @@ def revenue(period: ReportPeriod) -> ReportContent:
     months = period.months
     totals = [sum(by_family[family][month] for family in families) for month in months]
     table = Table(
-        "Revenue by month and product family",
-        ["Month", "Product family", "Net revenue", "Currency"],
+        _("Revenue by month and product family"),
+        [_("Month"), _("Product family"), _("Net revenue"), _("Currency")],
         [[_month(row.month), row.family_name, row.net, row.net.currency] for row in rows],
     )
     monthly = Table(
-        "Revenue by month",
-        ["Month", "Net revenue", "Currency"],
+        _("Revenue by month"),
+        [_("Month"), _("Net revenue"), _("Currency")],
         [
             [_month(month), Money(total, currency), currency]
             for month, total in zip(months, totals, strict=True)
         ],
     )
     chart = bar_chart(
-        title="Net revenue by month and product family",
-        description=(
-            f"Stacked bars of net revenue in {currency} for each month from "
-            f"{period.label}, one colour per product family; the table beside the chart "
-            "lists the same amounts."
-        ),
+        title=_("Net revenue by month and product family"),
+        description=_(
+            "Stacked bars of net revenue in %(currency)s for each month from %(period)s, one "
+            "colour per product family; the table beside the chart lists the same amounts."
+        )
+        % {"currency": currency, "period": period.label},
         categories=[_month(month) for month in months],
         series=[
             Series(name, _amounts(by_family[code], months, currency))
             for code, name in families.items()
         ],
-        y_label=f"Net revenue ({currency})",
-        x_label="Month",
+        y_label=_("Net revenue (%(currency)s)") % {"currency": currency},
+        x_label=_("Month"),
     )
     return ReportContent([table, monthly], chart)
 
@@ -94,8 +97,16 @@ def mrr(period: ReportPeriod) -> ReportContent:
     rows = selectors.mrr_movements(period)
     currency = rows[0].closing.currency if rows else DEFAULT_CURRENCY
     table = Table(
-        "MRR and its movements",
-        ["Month", "Opening MRR", "New", "Expansion", "Contraction", "Churn", "Closing MRR"],
+        _("MRR and its movements"),
+        [
+            _("Month"),
+            _("Opening MRR"),
+            _("New"),
+            _("Expansion"),
+            _("Contraction"),
+            _("Churn"),
+            _("Closing MRR"),
+        ],
         [
             [
                 _month(row.month),
@@ -111,21 +122,22 @@ def mrr(period: ReportPeriod) -> ReportContent:
     )
     categories = [_month(row.month) for row in rows]
     chart = bar_chart(
-        title="MRR movements by month",
-        description=(
-            f"Stacked bars for each month from {period.label}: new and expansion MRR above "
-            f"zero, contraction and churn below, in {currency}. The table beside the chart "
-            "also gives the MRR at the start and end of each month."
-        ),
+        title=_("MRR movements by month"),
+        description=_(
+            "Stacked bars for each month from %(period)s: new and expansion MRR above zero, "
+            "contraction and churn below, in %(currency)s. The table beside the chart also "
+            "gives the MRR at the start and end of each month."
+        )
+        % {"currency": currency, "period": period.label},
         categories=categories,
         series=[
-            Series("New", [row.new.amount for row in rows]),
-            Series("Expansion", [row.expansion.amount for row in rows]),
-            Series("Contraction", [row.contraction.amount for row in rows]),
-            Series("Churn", [row.churn.amount for row in rows]),
+            Series(_("New"), [row.new.amount for row in rows]),
+            Series(_("Expansion"), [row.expansion.amount for row in rows]),
+            Series(_("Contraction"), [row.contraction.amount for row in rows]),
+            Series(_("Churn"), [row.churn.amount for row in rows]),
         ],
-        y_label=f"MRR movement ({currency})",
-        x_label="Month",
+        y_label=_("MRR movement (%(currency)s)") % {"currency": currency},
+        x_label=_("Month"),
     )
     return ReportContent([table], chart)
 
@@ -134,24 +146,25 @@ def ageing(period: ReportPeriod) -> ReportContent:
     buckets = selectors.receivables_ageing(period.ends_on)
     currency = _currency(bucket.amount for bucket in buckets)
     table = Table(
-        f"Open invoices on {period.ends_on.isoformat()} by days past due",
-        ["Days past due", "Invoices", "Amount due", "Currency"],
+        _("Open invoices on %(day)s by days past due") % {"day": period.ends_on.isoformat()},
+        [_("Days past due"), _("Invoices"), _("Amount due"), _("Currency")],
         [
             [bucket.label, bucket.invoices, bucket.amount, bucket.amount.currency]
             for bucket in buckets
         ],
     )
     chart = bar_chart(
-        title=f"Receivables ageing on {period.ends_on.isoformat()}",
-        description=(
-            f"One bar per age bucket with the amount due in {currency} of the invoices open "
-            f"on {period.ends_on.isoformat()}; the table beside the chart lists the same "
-            "amounts and the number of invoices."
-        ),
+        title=_("Receivables ageing on %(day)s") % {"day": period.ends_on.isoformat()},
+        description=_(
+            "One bar per age bucket with the amount due in %(currency)s of the invoices open "
+            "on %(day)s; the table beside the chart lists the same amounts and the number of "
+            "invoices."
+        )
+        % {"currency": currency, "day": period.ends_on.isoformat()},
         categories=[bucket.label for bucket in buckets],
-        series=[Series("Amount due", [bucket.amount.amount for bucket in buckets])],
-        y_label=f"Amount due ({currency})",
-        x_label="Days past the due date",
+        series=[Series(_("Amount due"), [bucket.amount.amount for bucket in buckets])],
+        y_label=_("Amount due (%(currency)s)") % {"currency": currency},
+        x_label=_("Days past the due date"),
     )
     return ReportContent([table], chart)
 
@@ -160,9 +173,16 @@ def vat(period: ReportPeriod) -> ReportContent:
     rows = selectors.vat_by_rate_and_country(period)
     oss = selectors.oss_rows(rows)
     currency = _currency(row.net for row in rows)
-    columns = ["Country", "VAT treatment", "Rate %", "Taxable amount", "VAT", "Currency"]
+    columns = [
+        _("Country"),
+        _("VAT treatment"),
+        _("Rate %"),
+        _("Taxable amount"),
+        _("VAT"),
+        _("Currency"),
+    ]
     table = Table(
-        "VAT by country and rate",
+        _("VAT by country and rate"),
         columns,
         [
             [row.country, row.scheme_label, row.rate, row.net, row.vat, row.net.currency]
@@ -170,8 +190,14 @@ def vat(period: ReportPeriod) -> ReportContent:
         ],
     )
     oss_table = Table(
-        "EU OSS: sales to consumers in other member states",
-        ["Member state of consumption", "Rate %", "Taxable amount", "VAT", "Currency"],
+        _("EU OSS: sales to consumers in other member states"),
+        [
+            _("Member state of consumption"),
+            _("Rate %"),
+            _("Taxable amount"),
+            _("VAT"),
+            _("Currency"),
+        ],
         [[row.country, row.rate, row.net, row.vat, row.net.currency] for row in oss],
     )
     by_country: dict[str, int] = defaultdict(int)
@@ -179,16 +205,17 @@ def vat(period: ReportPeriod) -> ReportContent:
         by_country[row.country] += row.vat.minor
     countries = sorted(by_country)
     chart = bar_chart(
-        title="VAT by customer country",
-        description=(
-            f"One bar per customer country with the VAT in {currency} charged on invoices "
-            f"less credit notes from {period.label}; the tables beside the chart split it by "
-            "VAT treatment and rate, and list the OSS return."
-        ),
+        title=_("VAT by customer country"),
+        description=_(
+            "One bar per customer country with the VAT in %(currency)s charged on invoices "
+            "less credit notes from %(period)s; the tables beside the chart split it by VAT "
+            "treatment and rate, and list the OSS return."
+        )
+        % {"currency": currency, "period": period.label},
         categories=countries,
-        series=[Series("VAT", _amounts(by_country, countries, currency))],
-        y_label=f"VAT ({currency})",
-        x_label="Customer country",
+        series=[Series(_("VAT"), _amounts(by_country, countries, currency))],
+        y_label=_("VAT (%(currency)s)") % {"currency": currency},
+        x_label=_("Customer country"),
     )
     return ReportContent([table, oss_table], chart)
 
@@ -197,11 +224,11 @@ def payment_source_name(source: str) -> str:
     """How a payment's source reads to staff: the ledger's own sources by name, a gateway
     by its registered name."""
     names = {
-        "staff": "Entered by staff",
-        "bank_statement": "Bank statement",
-        selectors.UNLINKED_SOURCE: "Not linked to a payment",
+        "staff": _("Entered by staff"),
+        "bank_statement": _("Bank statement"),
+        selectors.UNLINKED_SOURCE: _("Not linked to a payment"),
     }
-    return names.get(source, f"Gateway: {source}")
+    return names.get(source) or _("Gateway: %(source)s") % {"source": source}
 
 
 def payments(period: ReportPeriod) -> ReportContent:
@@ -212,8 +239,8 @@ def payments(period: ReportPeriod) -> ReportContent:
     for row in rows:
         by_source[row.source][row.month] += row.amount.minor
     table = Table(
-        "Payments by month and method",
-        ["Month", "Method", "Amount received", "Ledger movements", "Currency"],
+        _("Payments by month and method"),
+        [_("Month"), _("Method"), _("Amount received"), _("Ledger movements"), _("Currency")],
         [
             [
                 _month(row.month),
@@ -226,12 +253,13 @@ def payments(period: ReportPeriod) -> ReportContent:
         ],
     )
     chart = bar_chart(
-        title="Payments received by month and method",
-        description=(
-            f"Stacked bars of the money received on clients' balances in {currency} for "
-            f"each month from {period.label}, one colour per payment method, refunds below "
-            "zero; the table beside the chart lists the same amounts."
-        ),
+        title=_("Payments received by month and method"),
+        description=_(
+            "Stacked bars of the money received on clients' balances in %(currency)s for each "
+            "month from %(period)s, one colour per payment method, refunds below zero; the "
+            "table beside the chart lists the same amounts."
+        )
+        % {"currency": currency, "period": period.label},
         categories=[_month(month) for month in period.months],
         series=[
             Series(
@@ -239,8 +267,8 @@ def payments(period: ReportPeriod) -> ReportContent:
             )
             for source in sources
         ],
-        y_label=f"Amount ({currency})",
-        x_label="Month",
+        y_label=_("Amount (%(currency)s)") % {"currency": currency},
+        x_label=_("Month"),
     )
     return ReportContent([table], chart)
 
@@ -254,27 +282,35 @@ def usage(period: ReportPeriod) -> ReportContent:
     for row in rows:
         services[row.item_code][row.month] = row.services
     table = Table(
-        "Usage by month and metered item",
-        ["Month", "Metered item", "Unit", "Quantity", "Services measured", "Usage records"],
+        _("Usage by month and metered item"),
+        [
+            _("Month"),
+            _("Metered item"),
+            _("Unit"),
+            _("Quantity"),
+            _("Services measured"),
+            _("Usage records"),
+        ],
         [
             [_month(row.month), row.item_name, row.unit, row.quantity, row.services, row.records]
             for row in rows
         ],
     )
     chart = bar_chart(
-        title="Services measured by month and metered item",
-        description=(
-            f"Bars side by side for each month from {period.label}: how many services "
-            "reported usage of each metered item. Quantities are in each item's own unit "
-            "and are listed in the table beside the chart."
-        ),
+        title=_("Services measured by month and metered item"),
+        description=_(
+            "Bars side by side for each month from %(period)s: how many services reported "
+            "usage of each metered item. Quantities are in each item's own unit and are "
+            "listed in the table beside the chart."
+        )
+        % {"period": period.label},
         categories=[_month(month) for month in period.months],
         series=[
             Series(name, [services[code].get(month, 0) for month in period.months])
             for code, name in items.items()
         ],
-        y_label="Services measured",
-        x_label="Month",
+        y_label=_("Services measured"),
+        x_label=_("Month"),
         stacked=False,
     )
     return ReportContent([table], chart)
@@ -285,45 +321,55 @@ REPORTS: dict[str, ReportPage] = {
     for page in (
         ReportPage(
             "revenue",
-            "Revenue",
-            "Net revenue (without VAT) of final invoices less credit notes, by the month of "
-            "their date and the product family they bill.",
+            gettext_lazy("Revenue"),
+            gettext_lazy(
+                "Net revenue (without VAT) of final invoices less credit notes, by the month of "
+                "their date and the product family they bill."
+            ),
             revenue,
         ),
         ReportPage(
             "mrr",
-            "Monthly recurring revenue",
-            "The monthly fees of live services at each month end, and how they moved: new "
-            "services, upgrades and price rises, downgrades and price cuts, and services that "
-            "ended.",
+            gettext_lazy("Monthly recurring revenue"),
+            gettext_lazy(
+                "The monthly fees of live services at each month end, and how they moved: new "
+                "services, upgrades and price rises, downgrades and price cuts, and services that "
+                "ended."
+            ),
             mrr,
         ),
         ReportPage(
             "ageing",
-            "Receivables ageing",
-            "Invoices awaiting payment on the last day of the range, by how many days they are "
-            "past their due date.",
+            gettext_lazy("Receivables ageing"),
+            gettext_lazy(
+                "Invoices awaiting payment on the last day of the range, by how many days they are "
+                "past their due date."
+            ),
             ageing,
             period_kind="as_of",
         ),
         ReportPage(
             "vat",
-            "VAT",
-            "Taxable amounts and VAT by customer country, VAT treatment and rate for the VAT "
-            "return, and the sales to consumers in other EU member states for the OSS return.",
+            gettext_lazy("VAT"),
+            gettext_lazy(
+                "Taxable amounts and VAT by customer country, VAT treatment and rate for the VAT "
+                "return, and the sales to consumers in other EU member states for the OSS return."
+            ),
             vat,
         ),
         ReportPage(
             "payments",
-            "Payments by method",
-            "Money received on clients' balances by month and payment method, from the "
-            "ledger; refunds count against the method of the payment they return.",
+            gettext_lazy("Payments by method"),
+            gettext_lazy(
+                "Money received on clients' balances by month and payment method, from the ledger; "
+                "refunds count against the method of the payment they return."
+            ),
             payments,
         ),
         ReportPage(
             "usage",
-            "Usage by metered item",
-            "Usage measured by month and metered item, from the usage records.",
+            gettext_lazy("Usage by metered item"),
+            gettext_lazy("Usage measured by month and metered item, from the usage records."),
             usage,
         ),
     )
