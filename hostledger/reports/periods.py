@@ -6,6 +6,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
 from hostledger.core.errors import DomainError
 from hostledger.core.registry import setting_value
 from hostledger.reports import conf
@@ -50,7 +52,10 @@ class ReportPeriod:
 
     @property
     def label(self) -> str:
-        return f"{self.first_month:%Y-%m} to {self.last_month:%Y-%m}"
+        return _("%(first)s to %(last)s") % {
+            "first": f"{self.first_month:%Y-%m}",
+            "last": f"{self.last_month:%Y-%m}",
+        }
 
 
 def default_period(today: date) -> ReportPeriod:

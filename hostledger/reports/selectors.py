@@ -34,6 +34,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hostledger.automation.models import ServiceRenewal
 from hostledger.catalog.models import AddOn, MeteredItem, ProductFamily, Tariff, from_micro
@@ -155,7 +157,7 @@ def revenue_by_month_and_family(period: ReportPeriod) -> list[RevenueRow]:
     }
     rows = []
     for (month, family_id, currency), net in totals.items():
-        code, name = families.get(family_id, (OTHER_FAMILY, "Other"))
+        code, name = families.get(family_id, (OTHER_FAMILY, _("Other")))
         rows.append(RevenueRow(month, code, name, Money(net, currency)))
     order = {code: index for index, (code, _) in enumerate(sorted(families.values()))}
     rows.sort(key=lambda row: (row.month, order.get(row.family, len(order)), row.family))
@@ -371,11 +373,11 @@ def _add_changed_services(movements: _Movements, month_ends: list[date], fees) -
 # ----------------------------------------------------------------------------- ageing
 
 AGEING_BUCKETS = (
-    ("not_due", "Not yet due"),
-    ("0_30", "0 to 30 days past due"),
-    ("31_60", "31 to 60 days past due"),
-    ("61_90", "61 to 90 days past due"),
-    ("over_90", "More than 90 days past due"),
+    ("not_due", gettext_lazy("Not yet due")),
+    ("0_30", gettext_lazy("0 to 30 days past due")),
+    ("31_60", gettext_lazy("31 to 60 days past due")),
+    ("61_90", gettext_lazy("61 to 90 days past due")),
+    ("over_90", gettext_lazy("More than 90 days past due")),
 )
 
 
@@ -418,7 +420,7 @@ def receivables_ageing(as_of: date) -> list[AgeingBucket]:
         amounts[row["bucket"]] += row["gross"]
         currency = row["currency"]
     return [
-        AgeingBucket(key, label, counts[index], Money(amounts[index], currency))
+        AgeingBucket(key, str(label), counts[index], Money(amounts[index], currency))
         for index, (key, label) in enumerate(AGEING_BUCKETS)
     ]
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.accounts import permissions as perms
@@ -29,8 +31,8 @@ MANAGE = perms.PRIVACY_MANAGE
 
 class ErasureForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I understand that erasure cannot be undone",
-        help_text="Held data stays restricted until its legal term ends.",
+        label=gettext_lazy("I understand that erasure cannot be undone"),
+        help_text=gettext_lazy("Held data stays restricted until its legal term ends."),
     )
 
 
@@ -40,19 +42,21 @@ class RestrictionForm(forms.Form):
             (RestrictionReason.REQUESTED, RestrictionReason.REQUESTED.label),
             (RestrictionReason.DISPUTE, RestrictionReason.DISPUTE.label),
         ],
-        label="Reason",
+        label=gettext_lazy("Reason"),
     )
     note = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Note",
-        help_text="How the request came and why; kept in the record.",
+        label=gettext_lazy("Note"),
+        help_text=gettext_lazy("How the request came and why; kept in the record."),
     )
 
 
 class NoteForm(forms.Form):
     note = forms.CharField(
-        max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Why it is lifted"
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=gettext_lazy("Why it is lifted"),
     )
 
 
@@ -60,8 +64,8 @@ class LegalHoldForm(forms.Form):
     reason = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Reason",
-        help_text="The case or inquiry the data must be kept for.",
+        label=gettext_lazy("Reason"),
+        help_text=gettext_lazy("The case or inquiry the data must be kept for."),
     )
 
 
@@ -118,14 +122,14 @@ def client_erase_view(request, public_id):
     client = staff_client(public_id)
     form = ErasureForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"Nothing was erased. {_problem(form)}")
+        messages.error(request, _("Nothing was erased. %(problem)s") % {"problem": _problem(form)})
         return _back(client.public_id)
     try:
         report = client_erase(client=client, actor=request.user)
     except DomainError as error:
-        messages.error(request, f"Nothing was erased. {error.message}")
+        messages.error(request, _("Nothing was erased. %(problem)s") % {"problem": error.message})
         return _back(client.public_id)
-    messages.success(request, "The client's personal data is erased; held data is restricted.")
+    messages.success(request, _("The client's personal data is erased; held data is restricted."))
     return redirect("web:staff_erasure_report", public_id=report.public_id)
 
 
@@ -147,7 +151,7 @@ def restriction_start_view(request, public_id):
     client = staff_client(public_id)
     form = RestrictionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"Nothing changed. {_problem(form)}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": _problem(form)})
         return _back(client.public_id)
     try:
         actions.processing_restriction_start(
@@ -157,9 +161,9 @@ def restriction_start_view(request, public_id):
             actor=request.user,
         )
     except DomainError as error:
-        messages.error(request, f"Nothing changed. {error.message}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": error.message})
     else:
-        messages.success(request, "Processing is restricted; the client is told.")
+        messages.success(request, _("Processing is restricted; the client is told."))
     return _back(client.public_id)
 
 
@@ -169,16 +173,16 @@ def restriction_lift_view(request, public_id):
     restriction = selectors.staff_restriction(public_id)
     form = NoteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"Nothing changed. {_problem(form)}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": _problem(form)})
         return _back(restriction.client.public_id)
     try:
         actions.processing_restriction_lift(
             restriction=restriction, note=form.cleaned_data["note"], actor=request.user
         )
     except DomainError as error:
-        messages.error(request, f"Nothing changed. {error.message}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": error.message})
     else:
-        messages.success(request, "The restriction is lifted; the client is told.")
+        messages.success(request, _("The restriction is lifted; the client is told."))
     return _back(restriction.client.public_id)
 
 
@@ -188,10 +192,12 @@ def legal_hold_start_view(request, public_id):
     client = staff_client(public_id)
     form = LegalHoldForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"Nothing changed. {_problem(form)}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": _problem(form)})
         return _back(client.public_id)
     actions.legal_hold_start(client=client, reason=form.cleaned_data["reason"], actor=request.user)
-    messages.success(request, "The legal hold is on: no retention rule erases this client's data.")
+    messages.success(
+        request, _("The legal hold is on: no retention rule erases this client's data.")
+    )
     return _back(client.public_id)
 
 
@@ -202,7 +208,7 @@ def legal_hold_lift_view(request, public_id):
     try:
         actions.legal_hold_lift(hold=hold, actor=request.user)
     except DomainError as error:
-        messages.error(request, f"Nothing changed. {error.message}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": error.message})
     else:
-        messages.success(request, "The legal hold is lifted.")
+        messages.success(request, _("The legal hold is lifted."))
     return _back(hold.client.public_id)

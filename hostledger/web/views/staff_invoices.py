@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts import permissions as perms
@@ -114,8 +115,13 @@ def credit_note_issue(request, public_id):
         else:
             messages.success(
                 request,
-                f"Credit note {note.number_display} of {note.gross.amount} {note.currency} "
-                f"issued for invoice {invoice.number_display}.",
+                _("Credit note %(note)s of %(amount)s %(currency)s issued for invoice %(invoice)s.")
+                % {
+                    "note": note.number_display,
+                    "amount": note.gross.amount,
+                    "currency": note.currency,
+                    "invoice": invoice.number_display,
+                },
             )
             return redirect("web:staff_invoice", public_id=invoice.public_id)
     credited = _credited(invoice)
@@ -142,6 +148,8 @@ def proforma_cancel(request, public_id):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"Proforma {invoice.public_id} is cancelled.")
+            messages.success(
+                request, _("Proforma %(invoice)s is cancelled.") % {"invoice": invoice.public_id}
+            )
         return redirect("web:staff_invoice", public_id=invoice.public_id)
     return _invoice_page(request, invoice, cancel_form=form, status=400)

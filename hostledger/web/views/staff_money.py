@@ -19,6 +19,8 @@ from datetime import timedelta
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts import permissions as perms
@@ -73,15 +75,22 @@ def _apply_and_tell(request, client) -> None:
         started = client_money_apply(client=client, actor=request.user)
     except DomainError as error:
         messages.warning(
-            request, f"The payment is posted; applying it to open invoices failed: {error}"
+            request,
+            _("The payment is posted; applying it to open invoices failed: %(error)s")
+            % {"error": error},
         )
         return
     if started:
         messages.info(
             request,
-            f"Open invoices the balance covers are paid; {started} service"
-            f"{'s' if started != 1 else ''} of {client.public_id} start"
-            f"{'' if started != 1 else 's'} provisioning.",
+            ngettext(
+                "Open invoices the balance covers are paid; %(count)s service of %(client)s "
+                "starts provisioning.",
+                "Open invoices the balance covers are paid; %(count)s services of %(client)s "
+                "start provisioning.",
+                started,
+            )
+            % {"count": started, "client": client.public_id},
         )
 
 
@@ -130,8 +139,13 @@ def payment_record(request):
         else:
             messages.success(
                 request,
-                f"Payment {payment.public_id} of {payment.amount.amount} {payment.currency} "
-                f"is on the balance of {client.public_id}.",
+                _("Payment %(payment)s of %(amount)s %(currency)s is on the balance of %(client)s.")
+                % {
+                    "payment": payment.public_id,
+                    "amount": payment.amount.amount,
+                    "currency": payment.currency,
+                    "client": client.public_id,
+                },
             )
             _apply_and_tell(request, client)
             return redirect("web:staff_client_balance", public_id=client.public_id)
@@ -196,14 +210,22 @@ def payment_assign(request, public_id):
         else:
             messages.success(
                 request,
-                f"Payment {payment.public_id} of {payment.amount.amount} {payment.currency} "
-                f"is on the balance of {client.public_id}; open invoices it covers are paid.",
+                _(
+                    "Payment %(payment)s of %(amount)s %(currency)s is on the balance of "
+                    "%(client)s; open invoices it covers are paid."
+                )
+                % {
+                    "payment": payment.public_id,
+                    "amount": payment.amount.amount,
+                    "currency": payment.currency,
+                    "client": client.public_id,
+                },
             )
             return redirect("web:staff_payments_unmatched")
     payment.refresh_from_db()
     if payment.status != Payment.Status.UNMATCHED:
         problems = [problem for errors in form.errors.values() for problem in errors]
-        messages.error(request, "; ".join(problems) or "The payment was not moved.")
+        messages.error(request, "; ".join(problems) or _("The payment was not moved."))
         return redirect("web:staff_payments_unmatched")
     return _unmatched_page(request, bound_form=form, bound_payment_id=payment.public_id)
 
@@ -225,8 +247,12 @@ def payment_reverse(request, public_id):
         else:
             messages.success(
                 request,
-                f"Payment {payment.public_id} of {payment.amount.amount} {payment.currency} "
-                "is reversed.",
+                _("Payment %(payment)s of %(amount)s %(currency)s is reversed.")
+                % {
+                    "payment": payment.public_id,
+                    "amount": payment.amount.amount,
+                    "currency": payment.currency,
+                },
             )
             return redirect("web:staff_payments")
     context = {
@@ -251,10 +277,12 @@ def reversal_resolve(request, public_id):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Reversal {reversal.public_id} is applied.")
+            messages.success(
+                request, _("Reversal %(reversal)s is applied.") % {"reversal": reversal.public_id}
+            )
             return redirect("web:staff_payments_unmatched")
     problems = [problem for errors in form.errors.values() for problem in errors]
-    messages.error(request, "; ".join(problems) or "The reversal was not applied.")
+    messages.error(request, "; ".join(problems) or _("The reversal was not applied."))
     return redirect("web:staff_payments_unmatched")
 
 
@@ -271,7 +299,9 @@ def bank_statement_upload(request):
         upload = form.cleaned_data["file"]
         limit = setting_value(BANK_STATEMENT_MAX_BYTES)
         if upload.size > limit:
-            form.add_error("file", f"The statement file is larger than {limit} bytes.")
+            form.add_error(
+                "file", _("The statement file is larger than %(limit)s bytes.") % {"limit": limit}
+            )
         else:
             try:
                 record = bank_file_import(
@@ -357,8 +387,9 @@ def client_balance(request, public_id):
     return _balance_page(request, staff_client(public_id))
 
 
-def _movement(request, public_id, *, prefix: str, form_class, post, done: str, form_kwargs=None):
-    """Validate one movement form and post it with one action; the page again on refusal."""
+def _movement(request, public_id, *, prefix: str, form_class, post, done, form_kwargs=None):
+    """Validate one movement form and post it with one action; the page again on refusal.
+    ``done`` is the translated message with an ``%(amount)s`` placeholder."""
     client = staff_client(public_id)
     extra = form_kwargs(client) if form_kwargs is not None else {}
     form = form_class(request.POST, prefix=prefix, **extra)
@@ -369,9 +400,9 @@ def _movement(request, public_id, *, prefix: str, form_class, post, done: str, f
             form.add_domain_error(error)
         else:
             if posted.replayed:
-                messages.info(request, "This form was sent before; nothing new was posted.")
+                messages.info(request, _("This form was sent before; nothing new was posted."))
             else:
-                messages.success(request, done.format(amount=form.cleaned_data["amount"].amount))
+                messages.success(request, done % {"amount": form.cleaned_data["amount"].amount})
             return redirect("web:staff_client_balance", public_id=client.public_id)
     return _balance_page(request, client, bound=form, status=400)
 
@@ -398,7 +429,7 @@ def client_refund(request, public_id):
             memo=form.cleaned_data["memo"],
             actor=request.user,
         ),
-        done="Refund of {amount} EUR posted; pay it out from the bank as recorded.",
+        done=_("Refund of %(amount)s EUR posted; pay it out from the bank as recorded."),
         form_kwargs=lambda client: {"payments": _refundable(_recent_payments(client))},
     )
 
@@ -419,7 +450,7 @@ def client_credit(request, public_id):
             memo=form.cleaned_data["memo"],
             actor=request.user,
         ),
-        done="Credit of {amount} EUR posted to the balance.",
+        done=_("Credit of %(amount)s EUR posted to the balance."),
     )
 
 
@@ -439,5 +470,5 @@ def client_correction(request, public_id):
             memo=form.cleaned_data["memo"],
             actor=request.user,
         ),
-        done="Correction of {amount} EUR posted.",
+        done=_("Correction of %(amount)s EUR posted."),
     )

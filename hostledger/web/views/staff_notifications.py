@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts import permissions as perms
@@ -89,6 +91,9 @@ def _template_page(request, detail, form, *, preview=None, preview_error=None, s
         "preview_error": preview_error,
         "variables": CONTEXT_VARIABLES,
         "in_force": detail.versions[0] if detail.versions else None,
+        # What a variable and a template tag look like in a message text, for the help.
+        "example_variable": "{{ name }}",
+        "example_tag": "{% if %}",
     }
     return render(request, "web/staff/notifications/template_edit.html", context, status=status)
 
@@ -134,8 +139,12 @@ def template_edit(request, event, language):
         else:
             messages.success(
                 request,
-                f"Version {saved.version} of {detail.event} ({LANGUAGE_NAMES[language]}) is "
-                "in force from now on.",
+                _("Version %(version)s of %(event)s (%(language)s) is in force from now on.")
+                % {
+                    "version": saved.version,
+                    "event": detail.event,
+                    "language": LANGUAGE_NAMES[language],
+                },
             )
             return redirect("web:staff_notification_template", event=event, language=language)
     if form.is_bound and form.errors:
@@ -168,8 +177,8 @@ def template_restore(request, event, language):
     )
     messages.success(
         request,
-        f"The default text of {detail.event} ({LANGUAGE_NAMES[language]}) is in force again "
-        f"(version {saved.version}).",
+        _("The default text of %(event)s (%(language)s) is in force again (version %(version)s).")
+        % {"event": detail.event, "language": LANGUAGE_NAMES[language], "version": saved.version},
     )
     return redirect("web:staff_notification_template", event=event, language=language)
 
@@ -237,7 +246,9 @@ def outbox_resend(request, public_id):
         messages.error(request, error.message)
     else:
         messages.success(
-            request, f"Delivery {delivery.public_id} is queued; the outbox job sends it next."
+            request,
+            _("Delivery %(delivery)s is queued; the outbox job sends it next.")
+            % {"delivery": delivery.public_id},
         )
     return redirect("web:staff_outbox_delivery", public_id=delivery.public_id)
 
@@ -283,7 +294,7 @@ def announcement_new(request):
             form.add_domain_error(error)
         else:
             messages.success(
-                request, "The announcement is saved. Check it, then publish it to send it."
+                request, _("The announcement is saved. Check it, then publish it to send it.")
             )
             return redirect("web:staff_announcement", public_id=announcement.public_id)
     return render_form_page(
@@ -315,7 +326,11 @@ def announcement_send(request, public_id):
     else:
         messages.success(
             request,
-            f"{queued} client{'s' if queued != 1 else ''} will get the announcement by email "
-            "and in the client area.",
+            ngettext(
+                "%(count)s client will get the announcement by email and in the client area.",
+                "%(count)s clients will get the announcement by email and in the client area.",
+                queued,
+            )
+            % {"count": queued},
         )
     return redirect("web:staff_announcement", public_id=announcement.public_id)

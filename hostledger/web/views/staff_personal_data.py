@@ -6,6 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from hostledger.accounts.permissions import PRIVACY_MANAGE
@@ -17,10 +19,12 @@ from hostledger.web.views.common import form_data, render_form_page
 
 class PersonalDataImportForm(forms.Form):
     file = forms.FileField(
-        label="Export file",
-        help_text="The ZIP a client downloaded from another HostLedger, or its "
-        "personal-data.json. The profile, payers, contacts and notification settings become a "
-        "new client account here.",
+        label=gettext_lazy("Export file"),
+        help_text=gettext_lazy(
+            "The ZIP a client downloaded from another HostLedger, or its personal-data.json. "
+            "The profile, payers, contacts and notification settings become a new client "
+            "account here."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,.json,application/zip"}),
     )
 
@@ -33,7 +37,7 @@ def staff_personal_data_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > MAX_DOCUMENT_BYTES:
-            form.add_error("file", "The file is larger than 200 MB.")
+            form.add_error("file", _("The file is larger than 200 MB."))
         else:
             try:
                 client = personal_data_import(content=upload.read(), actor=request.user)
@@ -42,7 +46,8 @@ def staff_personal_data_import(request):
             else:
                 messages.success(
                     request,
-                    f"Imported {client.owner.email}: they set a password with 'forgot password'.",
+                    _("Imported %(email)s: they set a password with 'forgot password'.")
+                    % {"email": client.owner.email},
                 )
                 return redirect("web:staff_client_detail", public_id=client.public_id)
     return render_form_page(

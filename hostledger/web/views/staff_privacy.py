@@ -17,6 +17,8 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts import permissions as perms
@@ -128,9 +130,18 @@ def policy_publish_view(request):
             document = published.document
             messages.success(
                 request,
-                f"{document.title} version {document.version} is published; "
-                f"{published.recipients} client{'s' if published.recipients != 1 else ''} "
-                "will get the announcement by email and in the client area.",
+                ngettext(
+                    "%(title)s version %(version)s is published; %(count)s client will get the "
+                    "announcement by email and in the client area.",
+                    "%(title)s version %(version)s is published; %(count)s clients will get the "
+                    "announcement by email and in the client area.",
+                    published.recipients,
+                )
+                % {
+                    "title": document.title,
+                    "version": document.version,
+                    "count": published.recipients,
+                },
             )
             return redirect("web:staff_policies")
     if form.is_bound and not form.errors:
@@ -159,7 +170,7 @@ def processor_new(request):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"{processor.name} is in the register.")
+            messages.success(request, _("%(name)s is in the register.") % {"name": processor.name})
             return redirect("web:staff_processors")
     return render_form_page(
         request,
@@ -191,7 +202,7 @@ def processor_edit(request, public_id):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"{processor.name} is saved.")
+            messages.success(request, _("%(name)s is saved.") % {"name": processor.name})
             return redirect("web:staff_processors")
     context = {"form": form, "processor": processor}
     return render_form_page(request, "web/staff/privacy/processor_form.html", context, form=form)
@@ -237,7 +248,7 @@ def activity_edit(request, key):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "The entry of the record is saved.")
+            messages.success(request, _("The entry of the record is saved."))
             return redirect("web:staff_activities")
     context = {"form": form, "record": record}
     return render_form_page(request, "web/staff/privacy/activity_form.html", context, form=form)

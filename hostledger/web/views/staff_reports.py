@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hostledger.accounts import permissions as perms
@@ -57,7 +58,7 @@ def _format(file_format: str) -> str:
 def _bad_request(form) -> HttpResponse:
     problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
     return HttpResponse(
-        f"The filters are not valid ({problems}).",
+        _("The filters are not valid (%(problems)s).") % {"problems": problems},
         status=400,
         content_type="text/plain; charset=utf-8",
     )
@@ -151,7 +152,7 @@ def clients_export(request, file_format):
         query = search_recall(request, kind=CLIENT_SEARCH_KIND, search_id=search_id)
         if query is None:
             return HttpResponse(
-                "search: that search has expired; search again.",
+                _("search: that search has expired; search again."),
                 status=400,
                 content_type="text/plain; charset=utf-8",
             )
@@ -159,7 +160,13 @@ def clients_export(request, file_format):
         request.user, perms.CLIENTS_VIEW_PERSONAL_DATA
     )
     clients = find_clients(query, limit=_limit(), with_names=shows_names)
-    columns = ["Client", *(["Name"] if shows_names else []), "Type", "Country", "Joined"]
+    columns = [
+        _("Client"),
+        *([_("Name")] if shows_names else []),
+        _("Type"),
+        _("Country"),
+        _("Joined"),
+    ]
     rows = []
     for client in clients:
         if shows_names:
@@ -179,7 +186,7 @@ def clients_export(request, file_format):
                 timezone.localdate(client.created_at),
             ]
         )
-    table = Table("Clients", columns, rows)
+    table = Table(_("Clients"), columns, rows)
     return _export(
         request,
         list_name="clients",
@@ -219,18 +226,18 @@ def services_export(request, file_format):
         for service in services
     ]
     table = Table(
-        "Services",
+        _("Services"),
         [
-            "Service",
-            "Service id",
-            "Tariff",
-            "Client",
-            "Product",
-            "Status",
-            "Paid until",
-            "Trial until",
-            "Starts by",
-            "Module",
+            _("Service"),
+            _("Service id"),
+            _("Tariff"),
+            _("Client"),
+            _("Product"),
+            _("Status"),
+            _("Paid until"),
+            _("Trial until"),
+            _("Starts by"),
+            _("Module"),
         ],
         rows,
     )
@@ -251,7 +258,7 @@ def invoices_export(request, file_format):
     invoices = invoice_selectors.invoices_for_staff(**filters, limit=_limit())
     rows = [
         [
-            invoice.number_display or "Proforma",
+            invoice.number_display or _("Proforma"),
             invoice.public_id,
             invoice.client.public_id,
             invoice.issued_on,
@@ -266,19 +273,19 @@ def invoices_export(request, file_format):
         for invoice in invoices
     ]
     table = Table(
-        "Invoices",
+        _("Invoices"),
         [
-            "Invoice",
-            "Invoice id",
-            "Client",
-            "Issued",
-            "Due",
-            "Paid",
-            "Status",
-            "Net",
-            "VAT",
-            "Total",
-            "Currency",
+            _("Invoice"),
+            _("Invoice id"),
+            _("Client"),
+            _("Issued"),
+            _("Due"),
+            _("Paid"),
+            _("Status"),
+            _("Net"),
+            _("VAT"),
+            _("Total"),
+            _("Currency"),
         ],
         rows,
     )
@@ -312,17 +319,17 @@ def payments_export(request, file_format):
         for payment in payments
     ]
     table = Table(
-        "Payments",
+        _("Payments"),
         [
-            "Payment",
-            "Paid",
-            "Recorded",
-            "Source",
-            "Reference",
-            "Client",
-            "Status",
-            "Amount",
-            "Currency",
+            _("Payment"),
+            _("Paid"),
+            _("Recorded"),
+            _("Source"),
+            _("Reference"),
+            _("Client"),
+            _("Status"),
+            _("Amount"),
+            _("Currency"),
         ],
         rows,
     )
@@ -357,7 +364,7 @@ def tickets_export(request, file_format):
             ticket.number_display,
             ticket.created_at,
             ticket.subject,
-            ticket.client.public_id if ticket.client else "Unknown sender",
+            ticket.client.public_id if ticket.client else _("Unknown sender"),
             ticket.department.name,
             ticket.get_status_display(),
             ticket.get_priority_display(),
@@ -366,8 +373,17 @@ def tickets_export(request, file_format):
         for ticket in tickets
     ]
     table = Table(
-        "Tickets",
-        ["Ticket", "Opened", "Subject", "Client", "Department", "Status", "Priority", "Assignee"],
+        _("Tickets"),
+        [
+            _("Ticket"),
+            _("Opened"),
+            _("Subject"),
+            _("Client"),
+            _("Department"),
+            _("Status"),
+            _("Priority"),
+            _("Assignee"),
+        ],
         rows,
     )
     used = {

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts import permissions as perms
@@ -43,10 +45,10 @@ MANAGE = perms.PRIVACY_MANAGE
 
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
-        required=False, choices=[("", "Open"), *DataSubjectRequest.Status.choices]
+        required=False, choices=[("", gettext_lazy("Open")), *DataSubjectRequest.Status.choices]
     )
     kind = forms.ChoiceField(
-        required=False, choices=[("", "Any kind"), *DataSubjectRequest.Kind.choices]
+        required=False, choices=[("", gettext_lazy("Any kind")), *DataSubjectRequest.Kind.choices]
     )
 
 
@@ -54,20 +56,24 @@ class VerifyForm(forms.Form):
     note = forms.CharField(
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="How the identity was verified",
-        help_text="E.g. called back on the phone number on file; signature matches the contract.",
+        label=gettext_lazy("How the identity was verified"),
+        help_text=gettext_lazy(
+            "E.g. called back on the phone number on file; signature matches the contract."
+        ),
     )
 
 
 class ExtendForm(forms.Form):
     months = forms.TypedChoiceField(
-        coerce=int, choices=[(1, "1 month"), (2, "2 months")], label="Extend by"
+        coerce=int,
+        choices=[(1, gettext_lazy("1 month")), (2, gettext_lazy("2 months"))],
+        label=gettext_lazy("Extend by"),
     )
     reason = forms.CharField(
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Why more time is needed",
-        help_text="Sent to the client.",
+        label=gettext_lazy("Why more time is needed"),
+        help_text=gettext_lazy("Sent to the client."),
     )
 
 
@@ -75,8 +81,8 @@ class RespondForm(forms.Form):
     response = forms.CharField(
         max_length=RESPONSE_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
-        label="Answer",
-        help_text="The client reads it in the client area and is told by message.",
+        label=gettext_lazy("Answer"),
+        help_text=gettext_lazy("The client reads it in the client area and is told by message."),
     )
 
 
@@ -84,39 +90,43 @@ class RefuseForm(forms.Form):
     reason = forms.CharField(
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Why it is refused",
-        help_text="Sent to the client with their right to complain.",
+        label=gettext_lazy("Why it is refused"),
+        help_text=gettext_lazy("Sent to the client with their right to complain."),
     )
 
 
 class ObjectionRecordForm(forms.Form):
-    processing = forms.ChoiceField(choices=Objection.Processing.choices, label="Objection to")
+    processing = forms.ChoiceField(
+        choices=Objection.Processing.choices, label=gettext_lazy("Objection to")
+    )
 
 
 class RecordForm(DomainErrorFormMixin, forms.Form):
-    kind = forms.ChoiceField(choices=DataSubjectRequest.Kind.choices, label="Kind")
+    kind = forms.ChoiceField(choices=DataSubjectRequest.Kind.choices, label=gettext_lazy("Kind"))
     channel = forms.ChoiceField(
         choices=[
-            (DataSubjectRequest.Channel.LETTER, "Letter"),
-            (DataSubjectRequest.Channel.EMAIL, "E-mail"),
+            (DataSubjectRequest.Channel.LETTER, gettext_lazy("Letter")),
+            (DataSubjectRequest.Channel.EMAIL, gettext_lazy("E-mail")),
         ],
-        label="Came by",
+        label=gettext_lazy("Came by"),
     )
     received_on = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}), label="Received on"
+        widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("Received on")
     )
     details = forms.CharField(
         required=False,
         max_length=DETAILS_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="What the client asked",
+        label=gettext_lazy("What the client asked"),
     )
     verification_note = forms.CharField(
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="How the identity was verified",
-        help_text="Leave empty if not verified yet; verify it later on the request's page.",
+        label=gettext_lazy("How the identity was verified"),
+        help_text=gettext_lazy(
+            "Leave empty if not verified yet; verify it later on the request's page."
+        ),
     )
 
 
@@ -179,7 +189,7 @@ def privacy_request_detail(request, public_id):
     return _detail_page(request, selectors.staff_request(public_id))
 
 
-def _act(request, public_id, *, kind: str, form_class, act, done: str):
+def _act(request, public_id, *, kind: str, form_class, act, done):
     item = selectors.staff_request(public_id)
     form = form_class(request.POST, prefix=kind)
     if not form.is_valid():
@@ -187,7 +197,7 @@ def _act(request, public_id, *, kind: str, form_class, act, done: str):
     try:
         act(item, request.user, form.cleaned_data)
     except DomainError as error:
-        messages.error(request, f"Nothing changed. {error.message}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": error.message})
     else:
         messages.success(request, done)
     return redirect("web:staff_privacy_request", public_id=item.public_id)
@@ -202,7 +212,7 @@ def privacy_request_verify(request, public_id):
         kind="verify",
         form_class=VerifyForm,
         act=lambda item, actor, data: request_verify(request=item, actor=actor, note=data["note"]),
-        done="The identity is verified; the request is in progress.",
+        done=_("The identity is verified; the request is in progress."),
     )
 
 
@@ -217,7 +227,7 @@ def privacy_request_extend(request, public_id):
         act=lambda item, actor, data: request_extend(
             request=item, actor=actor, months=data["months"], reason=data["reason"]
         ),
-        done="The deadline is extended and the client is told why.",
+        done=_("The deadline is extended and the client is told why."),
     )
 
 
@@ -232,7 +242,7 @@ def privacy_request_respond(request, public_id):
         act=lambda item, actor, data: request_complete(
             request=item, actor=actor, response=data["response"]
         ),
-        done="The request is answered and the client is told.",
+        done=_("The request is answered and the client is told."),
     )
 
 
@@ -247,7 +257,7 @@ def privacy_request_refuse(request, public_id):
         act=lambda item, actor, data: request_refuse(
             request=item, actor=actor, reason=data["reason"]
         ),
-        done="The request is refused and the client is told why.",
+        done=_("The request is refused and the client is told why."),
     )
 
 
@@ -269,7 +279,7 @@ def privacy_request_objection(request, public_id):
             actor=actor,
             request=item,
         ),
-        done="The objection is in force; the request is answered.",
+        done=_("The objection is in force; the request is answered."),
     )
 
 
@@ -287,7 +297,7 @@ def privacy_request_record(request, public_id):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "The request is recorded; the client is told.")
+            messages.success(request, _("The request is recorded; the client is told."))
             return redirect("web:staff_privacy_request", public_id=recorded.public_id)
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(
@@ -298,10 +308,24 @@ def privacy_request_record(request, public_id):
 # ----------------------------------------------------------------------------- rectification
 
 
-FIELD_LABELS = {"vat_number": "VAT number", "invoice_email": "Invoice e-mail", "email": "E-mail"}
+FIELD_LABELS = {
+    "vat_number": gettext_lazy("VAT number"),
+    "invoice_email": gettext_lazy("Invoice e-mail"),
+    "email": gettext_lazy("E-mail"),
+}
 
 
 def _target_label(target) -> str:
+    """What is corrected, as the page shows it."""
+    if isinstance(target, Client):
+        return _("Client's own data")
+    if isinstance(target, Payer):
+        return _("Payer %(id)s") % {"id": target.public_id}
+    return _("Contact %(id)s") % {"id": target.public_id}
+
+
+def _audit_label(target) -> str:
+    """What is corrected, as the audit trail records it (in English, like every audit text)."""
     if isinstance(target, Client):
         return "Client's own data"
     kind = "Payer" if isinstance(target, Payer) else "Contact"
@@ -320,8 +344,10 @@ def rectification_form_class(target):
     }
     fields["reason"] = forms.CharField(
         max_length=REASON_MAX,
-        label="Reason for the correction",
-        help_text="Kept in the history with the old and new values; the client is told.",
+        label=gettext_lazy("Reason for the correction"),
+        help_text=gettext_lazy(
+            "Kept in the history with the old and new values; the client is told."
+        ),
     )
     return type("RectificationForm", (DomainErrorFormMixin, forms.Form), fields)
 
@@ -354,12 +380,16 @@ def client_rectify(request, public_id):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Corrected: {', '.join(done.fields)}. The client is told.")
+            messages.success(
+                request,
+                _("Corrected: %(fields)s. The client is told.")
+                % {"fields": ", ".join(done.fields)},
+            )
             if done.request is not None:
                 return redirect("web:staff_privacy_request", public_id=done.request.public_id)
             return redirect("web:staff_client_detail", public_id=client.public_id)
     record_personal_data_read(
-        actor=request.user, client=client, what=f"correction form: {_target_label(target)}"
+        actor=request.user, client=client, what=f"correction form: {_audit_label(target)}"
     )
     status = 400 if form.is_bound and not form.is_valid() else 200
     context = {

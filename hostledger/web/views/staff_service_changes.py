@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts import permissions as perms
@@ -81,13 +82,24 @@ def cancellation_carry_out(request, public_id):
     try:
         done = service_cancellation_carry_out(cancellation=cancellation, actor=request.user)
     except DomainError as error:
-        messages.error(request, f"{cancellation.public_id}: {error.message}")
+        messages.error(
+            request,
+            _("%(cancellation)s: %(problem)s")
+            % {"cancellation": cancellation.public_id, "problem": error.message},
+        )
     else:
         messages.success(
             request,
-            f"{done.get_kind_display()} {done.public_id} carried out: service "
-            f"{cancellation.service.public_id} terminated, {_money(done.refund)} net credited "
-            "back.",
+            _(
+                "%(kind)s %(cancellation)s carried out: service %(service)s terminated, "
+                "%(refund)s net credited back."
+            )
+            % {
+                "kind": done.get_kind_display(),
+                "cancellation": done.public_id,
+                "service": cancellation.service.public_id,
+                "refund": _money(done.refund),
+            },
         )
     return redirect("web:staff_cancellations")
 
@@ -138,14 +150,16 @@ def plan_change_withdraw(request, public_id):
     service = selectors.staff_service(public_id)
     pending = selectors.service_pending_change(service)
     if pending is None:
-        messages.error(request, "No change of this service awaits payment.")
+        messages.error(request, _("No change of this service awaits payment."))
     else:
         try:
             service_plan_change_withdraw(change=pending, actor=request.user)
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"Plan change {pending.public_id} withdrawn.")
+            messages.success(
+                request, _("Plan change %(change)s withdrawn.") % {"change": pending.public_id}
+            )
     return redirect("web:staff_service_plan_change", public_id=service.public_id)
 
 
@@ -194,8 +208,8 @@ def service_end(request, public_id):
         else:
             messages.success(
                 request,
-                f"Cancellation filed for the client: deactivated on "
-                f"{_day(cancellation.effective_on)}.",
+                _("Cancellation filed for the client: deactivated on %(date)s.")
+                % {"date": _day(cancellation.effective_on)},
             )
             return redirect("web:staff_service_end", public_id=service.public_id)
     return _end_page(request, service, form=form, status=400 if form.errors else 200)
@@ -217,8 +231,12 @@ def contract_notice(request, public_id):
         else:
             messages.success(
                 request,
-                f"{notice.get_kind_display()} by the {notice.get_party_display().lower()}: "
-                f"deactivated on {_day(notice.effective_on)}.",
+                _("%(kind)s by the %(party)s: deactivated on %(date)s.")
+                % {
+                    "kind": notice.get_kind_display(),
+                    "party": notice.get_party_display().lower(),
+                    "date": _day(notice.effective_on),
+                },
             )
             return redirect("web:staff_service_end", public_id=service.public_id)
     return _end_page(request, service, notice_form=form, status=400)
@@ -231,12 +249,14 @@ def cancellation_withdraw(request, public_id):
     service = selectors.staff_service(public_id)
     open_request = previews.open_cancellation(service)
     if open_request is None:
-        messages.error(request, "The service has no open cancellation or notice.")
+        messages.error(request, _("The service has no open cancellation or notice."))
     else:
         try:
             service_cancellation_withdraw(cancellation=open_request, actor=request.user)
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"{open_request.get_kind_display()} withdrawn.")
+            messages.success(
+                request, _("%(kind)s withdrawn.") % {"kind": open_request.get_kind_display()}
+            )
     return redirect("web:staff_service_end", public_id=service.public_id)

@@ -13,6 +13,8 @@ from django.contrib import messages
 from django.db.models import Max
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.accounts import permissions as perms
@@ -48,11 +50,19 @@ from hostledger.web.forms_services import (
 VIEW = perms.CLIENTS_VIEW
 MANAGE = perms.SERVICES_MANAGE
 REASON_CHANGES = {
-    "suspend": (service_suspend, "suspended", (ServiceStatus.ACTIVE,)),
-    "resume": (service_resume, "resumed", (ServiceStatus.SUSPENDED,)),
+    "suspend": (
+        service_suspend,
+        gettext_lazy("Service %(service)s is suspended."),
+        (ServiceStatus.ACTIVE,),
+    ),
+    "resume": (
+        service_resume,
+        gettext_lazy("Service %(service)s is resumed."),
+        (ServiceStatus.SUSPENDED,),
+    ),
     "terminate": (
         service_terminate,
-        "terminated",
+        gettext_lazy("Service %(service)s is terminated."),
         tuple(status for status in ServiceStatus.values if status != ServiceStatus.TERMINATED),
     ),
 }
@@ -109,7 +119,7 @@ def _service_page(request, service, *, bound: dict | None = None, status: int = 
     can_manage = perms.has_permission(request.user, MANAGE)
     forms = {
         kind: bound.get(kind) or ServiceReasonForm(prefix=kind)
-        for kind, (_, _, starts_from) in REASON_CHANGES.items()
+        for kind, (_action, _done, starts_from) in REASON_CHANGES.items()
         if service.status in starts_from or kind in bound
     }
     can_activate = service.status == ServiceStatus.PROVISIONING or (
@@ -162,7 +172,9 @@ def service_activate_view(request, public_id):
         except DomainError as error:
             _show_error(form, error)
         else:
-            messages.success(request, f"Service {service.public_id} is active.")
+            messages.success(
+                request, _("Service %(service)s is active.") % {"service": service.public_id}
+            )
             if request.POST.get("from") == "queue":
                 return redirect("web:staff_activation_queue")
             return redirect("web:staff_service", public_id=service.public_id)
@@ -183,7 +195,7 @@ def service_host_name_view(request, public_id):
         except DomainError as error:
             _show_error(form, error)
         else:
-            messages.success(request, "The host name is saved.")
+            messages.success(request, _("The host name is saved."))
             return redirect("web:staff_service", public_id=service.public_id)
     return _service_page(request, service, bound={"host_name": form}, status=400)
 
@@ -198,7 +210,7 @@ def _show_error(form, error: DomainError) -> None:
 
 def _reason_change(request, public_id, kind: str):
     service = selectors.staff_service(public_id)
-    action, word, _ = REASON_CHANGES[kind]
+    action, done, _statuses = REASON_CHANGES[kind]
     form = ServiceReasonForm(request.POST, prefix=kind)
     if form.is_valid():
         try:
@@ -206,7 +218,7 @@ def _reason_change(request, public_id, kind: str):
         except DomainError as error:
             _show_error(form, error)
         else:
-            messages.success(request, f"Service {service.public_id} is {word}.")
+            messages.success(request, done % {"service": service.public_id})
             return redirect("web:staff_service", public_id=service.public_id)
     return _service_page(request, service, bound={kind: form}, status=400)
 

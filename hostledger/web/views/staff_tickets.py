@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts import permissions as perms
@@ -142,14 +143,14 @@ def ticket_detail(request, public_id):
     return render(request, "web/staff/tickets/detail.html", context)
 
 
-def _act(request, ticket, form, action, done: str):
+def _act(request, ticket, form, action, done):
     if not form.is_valid():
-        messages.error(request, f"Nothing changed. {_problem(form)}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": _problem(form)})
         return _back(ticket)
     try:
         action(form.cleaned_data)
     except DomainError as error:
-        messages.error(request, f"Nothing changed. {error.message}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": error.message})
     else:
         messages.success(request, done)
     return _back(ticket)
@@ -180,7 +181,7 @@ def ticket_reply(request, public_id):
             ),
         )
 
-    return _act(request, ticket, form, answer, "The answer is sent to the client.")
+    return _act(request, ticket, form, answer, _("The answer is sent to the client."))
 
 
 @require_POST
@@ -193,7 +194,7 @@ def ticket_note(request, public_id):
         ticket,
         NoteForm(request.POST),
         lambda data: actions.ticket_note_add(ticket=ticket, body=data["note"], author=request.user),
-        "The note is added; the client does not see it.",
+        _("The note is added; the client does not see it."),
     )
 
 
@@ -209,7 +210,7 @@ def ticket_assign(request, public_id):
         lambda data: actions.ticket_assign(
             ticket=ticket, assignee=support.staff_member(data["assignee"]), actor=request.user
         ),
-        "The assignment is changed.",
+        _("The assignment is changed."),
     )
 
 
@@ -224,7 +225,7 @@ def ticket_priority(request, public_id):
         lambda data: actions.ticket_priority_set(
             ticket=ticket, priority=data["priority"], actor=request.user
         ),
-        "The priority is changed.",
+        _("The priority is changed."),
     )
 
 
@@ -239,7 +240,7 @@ def ticket_status(request, public_id):
         lambda data: actions.ticket_status_set(
             ticket=ticket, status=data["status"], actor=request.user
         ),
-        "The status is changed.",
+        _("The status is changed."),
     )
 
 
@@ -257,7 +258,7 @@ def ticket_department(request, public_id):
             department=support.department_by_slug(data["department"]),
             actor=request.user,
         ),
-        "The ticket is moved.",
+        _("The ticket is moved."),
     )
 
 
@@ -268,18 +269,18 @@ def ticket_merge(request, public_id):
     ticket = support.staff_ticket(request.user, public_id)
     form = MergeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"Nothing changed. {_problem(form)}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": _problem(form)})
         return _back(ticket)
     try:
         target = support.staff_ticket_by_number(request.user, form.cleaned_data["target"])
         actions.ticket_merge(source=ticket, target=target, actor=request.user)
     except NotFound:
-        messages.error(request, "Nothing changed. No ticket has that number.")
+        messages.error(request, _("Nothing changed. No ticket has that number."))
         return _back(ticket)
     except DomainError as error:
-        messages.error(request, f"Nothing changed. {error.message}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": error.message})
         return _back(ticket)
-    messages.success(request, f"Merged into {target.number_display}.")
+    messages.success(request, _("Merged into %(number)s.") % {"number": target.number_display})
     return _back(target)
 
 
@@ -290,17 +291,17 @@ def ticket_link_client(request, public_id):
     ticket = support.staff_ticket(request.user, public_id)
     form = LinkClientForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"Nothing changed. {_problem(form)}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": _problem(form)})
         return _back(ticket)
     try:
         client = staff_client(form.cleaned_data["client"])
         actions.ticket_client_link(ticket=ticket, client=client, actor=request.user)
     except NotFound:
-        messages.error(request, "Nothing changed. No client has that id.")
+        messages.error(request, _("Nothing changed. No client has that id."))
     except DomainError as error:
-        messages.error(request, f"Nothing changed. {error.message}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": error.message})
     else:
-        messages.success(request, "The ticket now belongs to the client.")
+        messages.success(request, _("The ticket now belongs to the client."))
     return _back(ticket)
 
 
@@ -325,7 +326,7 @@ def department_list(request):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "The department is added.")
+            messages.success(request, _("The department is added."))
             return redirect("web:staff_support_departments")
     context = {"departments": list(support.all_departments()), "form": form}
     return render_form_page(request, "web/staff/tickets/departments.html", context, form=form)
@@ -352,7 +353,7 @@ def department_edit(request, slug):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "The department is changed.")
+            messages.success(request, _("The department is changed."))
             return redirect("web:staff_support_departments")
     context = {"department": department, "form": form}
     return render_form_page(request, "web/staff/tickets/department_edit.html", context, form=form)
@@ -370,7 +371,7 @@ def canned_reply_list(request):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "The canned reply is added.")
+            messages.success(request, _("The canned reply is added."))
             return redirect("web:staff_canned_replies")
     context = {"replies": list(support.canned_replies(include_retired=True)), "form": form}
     return render_form_page(request, "web/staff/tickets/canned_replies.html", context, form=form)
@@ -396,7 +397,7 @@ def canned_reply_edit(request, public_id):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "The canned reply is changed.")
+            messages.success(request, _("The canned reply is changed."))
             return redirect("web:staff_canned_replies")
     context = {"reply": reply, "form": form}
     return render_form_page(request, "web/staff/tickets/canned_reply_edit.html", context, form=form)

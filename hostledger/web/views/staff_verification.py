@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hostledger.accounts import actions
@@ -20,6 +21,7 @@ from hostledger.accounts.selectors import staff_client, staff_verification_reque
 from hostledger.core.errors import DomainError
 from hostledger.web.decorators import staff_area
 from hostledger.web.forms_verification import VerificationDecisionForm, VerificationOpenForm
+from hostledger.web.templatetags.hostledger_display import day
 
 
 def _back_to(client_public_id: str):
@@ -40,32 +42,37 @@ def verification_open(request, public_id):
     client = staff_client(public_id)
     form = VerificationOpenForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"Nothing was sent. {_form_problem(form)}")
+        messages.error(
+            request, _("Nothing was sent. %(problem)s") % {"problem": _form_problem(form)}
+        )
         return _back_to(client.public_id)
     try:
         opened = actions.verification_request_open(
             client=client, question=form.cleaned_data["question"], actor=request.user
         )
     except DomainError as error:
-        messages.error(request, f"Nothing was sent. {error.message}")
+        messages.error(request, _("Nothing was sent. %(problem)s") % {"problem": error.message})
     else:
         messages.success(
             request,
-            f"The request is sent; the answer is due by {opened.answer_due_on:%d %B %Y}.",
+            _("The request is sent; the answer is due by %(date)s.")
+            % {"date": day(opened.answer_due_on)},
         )
     return _back_to(client.public_id)
 
 
-def _decide(request, public_id, action, done: str):
+def _decide(request, public_id, action, done):
     verification = staff_verification_request(public_id)
     form = VerificationDecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"Nothing changed. {_form_problem(form)}")
+        messages.error(
+            request, _("Nothing changed. %(problem)s") % {"problem": _form_problem(form)}
+        )
         return _back_to(verification.client.public_id)
     try:
         action(request=verification, actor=request.user, note=form.cleaned_data["note"])
     except DomainError as error:
-        messages.error(request, f"Nothing changed. {error.message}")
+        messages.error(request, _("Nothing changed. %(problem)s") % {"problem": error.message})
     else:
         messages.success(request, done)
     return _back_to(verification.client.public_id)
@@ -79,7 +86,7 @@ def verification_accept(request, public_id):
         request,
         public_id,
         actions.verification_request_accept,
-        "The answer is accepted; the account is no longer restricted by this request.",
+        _("The answer is accepted; the account is no longer restricted by this request."),
     )
 
 
@@ -91,7 +98,7 @@ def verification_reject(request, public_id):
         request,
         public_id,
         actions.verification_request_reject,
-        "The answer is rejected and the client is asked again with a new deadline.",
+        _("The answer is rejected and the client is asked again with a new deadline."),
     )
 
 
@@ -103,5 +110,5 @@ def verification_withdraw(request, public_id):
         request,
         public_id,
         actions.verification_request_withdraw,
-        "The request is withdrawn.",
+        _("The request is withdrawn."),
     )
