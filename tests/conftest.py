@@ -9,14 +9,14 @@ import pytest
 import responses
 from django.conf import settings
 
+from hostledger.core.catalogues import compile_catalogues
+
 
 @pytest.fixture(scope="session", autouse=True)
 def no_demo_world():
     """``hostledger demo`` makes the demo catalog and users only; the demo world, which takes
     a while, is made by the tests of tests/flows/test_demo_world.py alone."""
     settings.DEMO_WORLD_CLIENTS_PER_KIND = 0
-
-from hostledger.core.catalogues import compile_catalogues
 
 
 @pytest.fixture(scope="session", autouse=True)
