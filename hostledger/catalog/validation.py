@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from hostledger.core.errors import DomainError
 from hostledger.core.money import Money
 
@@ -147,7 +149,7 @@ def clean_specs(value: Any, family: ProductFamily, errors: FieldErrors) -> dict:
 def refuse_unknown_fields(data: dict, editable: set[str], hints: dict[str, str]) -> None:
     """Refuse keys that are not editable; ``hints`` say what to do instead for some."""
     if not isinstance(data, dict):
-        raise DomainError("invalid_input", "The changes must be a mapping of field names.")
+        raise DomainError("invalid_input", _("The changes must be a mapping of field names."))
     errors = FieldErrors()
     for key in data:
         if key in hints:

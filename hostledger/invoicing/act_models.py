@@ -16,6 +16,7 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 from hostledger.core.fields import EncryptedTextField
@@ -29,8 +30,10 @@ class ActFormedError(DomainError):
     def __init__(self):
         super().__init__(
             "act_formed",
-            "This act of acceptance has been formed and cannot be changed; a dispute or a "
-            "credit note corrects it.",
+            _(
+                "This act of acceptance has been formed and cannot be changed; a dispute "
+                "or a credit note corrects it."
+            ),
             fields={"act": "formed acts are never edited"},
             status=409,
         )

@@ -15,6 +15,7 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 from hostledger.core.fields import EncryptedTextField
@@ -28,8 +29,11 @@ class DocumentIssuedError(DomainError):
     def __init__(self, what: str):
         super().__init__(
             "document_issued",
-            f"This {what} has been issued and cannot be changed; issue a credit note to "
-            "correct it.",
+            _(
+                "This %(what)s has been issued and cannot be changed; issue a credit note"
+                " to correct it."
+            )
+            % {"what": what},
             fields={"status": "issued documents are never edited"},
             status=409,
         )

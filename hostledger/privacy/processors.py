@@ -21,6 +21,7 @@ from django.apps import apps
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -214,7 +215,7 @@ def processing_activity_save(
     if purpose not in _declared_purposes():
         raise DomainError(
             "invalid_input",
-            "purpose: no declared personal data has this purpose.",
+            gettext("purpose: no declared personal data has this purpose."),
             fields={"purpose": "not a declared purpose"},
         )
     errors = FieldErrors()

@@ -21,6 +21,7 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 from hostledger.core.errors import DomainError
@@ -38,7 +39,7 @@ class OrderPlacedError(DomainError):
     def __init__(self) -> None:
         super().__init__(
             "order_placed",
-            "A placed order is a record of what was asked and is never changed.",
+            _("A placed order is a record of what was asked and is never changed."),
             fields={"order": "placed orders are never edited"},
             status=409,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.catalog.models import ProductFamily, PublicationStatus, Tariff
 from hostledger.catalog.validation import (
@@ -140,7 +141,7 @@ def tariff_activate(*, tariff: Tariff, actor=None) -> Tariff:
     if not tariff.family.is_active:
         raise DomainError(
             "family_inactive",
-            f"{tariff.family.name} is not offered; activate the family first.",
+            _("%(name)s is not offered; activate the family first.") % {"name": tariff.family.name},
             fields={"family": "not offered"},
         )
     return set_active(tariff, active=True, actor=actor, entity="tariff")

@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -154,7 +155,7 @@ def _check_totals(act: AcceptanceAct, lines: list[ActLine]) -> None:
     if (net.minor, vat.minor, (net + vat).minor) != (act.net_minor, act.vat_minor, act.gross_minor):
         raise DomainError(
             "document_totals_inconsistent",
-            f"{act}: the stored totals differ from the sums of its lines.",
+            _("%(act)s: the stored totals differ from the sums of its lines.") % {"act": act},
             fields={"act": "totals differ from the sum of the lines"},
             status=409,
         )

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from babel import Locale
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 from hostledger.core.money import Money
@@ -294,7 +295,8 @@ def _check_totals(document, lines: list[DocumentLine], currency: str) -> None:
     ):
         raise DomainError(
             "document_totals_inconsistent",
-            f"{document}: the stored totals differ from the sums of its lines.",
+            _("%(document)s: the stored totals differ from the sums of its lines.")
+            % {"document": document},
             fields={"document": "totals differ from the sum of the lines"},
             status=409,
         )
@@ -319,7 +321,7 @@ def _refuse_draft(document) -> None:
     if document.status == document.DRAFT or document.pk is None:
         raise DomainError(
             "document_not_issued",
-            "Only an issued invoice or credit note can be printed.",
+            _("Only an issued invoice or credit note can be printed."),
             fields={"document": "not issued"},
             status=409,
         )

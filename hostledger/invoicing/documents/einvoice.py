@@ -43,6 +43,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from hostledger.core.errors import DomainError
@@ -314,8 +315,11 @@ def einvoice_content(document: Invoice | CreditNote) -> DocumentContent:
     if isinstance(document, Invoice) and document.kind != Invoice.Kind.FINAL:
         raise DomainError(
             "einvoice_not_available",
-            "A proforma invoice is a request for payment, not an invoice: it has no "
-            "e-invoice. The e-invoice is available once the proforma is paid and numbered.",
+            _(
+                "A proforma invoice is a request for payment, not an invoice: it has no "
+                "e-invoice. The e-invoice is available once the proforma is paid and "
+                "numbered."
+            ),
             fields={"document": "proforma invoices are not e-invoiced"},
             status=409,
         )

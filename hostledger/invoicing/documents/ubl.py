@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from hostledger.core.errors import DomainError
@@ -177,9 +178,12 @@ def ubl_xml_from_content(content: DocumentContent) -> bytes:
         if not _addressable(party):
             raise DomainError(
                 "peppol_address_missing",
-                f"The {role} has no registry code or VAT number in a known electronic address "
-                "scheme, so the document cannot be sent over Peppol; the PDF and the CII "
-                "e-invoice are available.",
+                _(
+                    "The %(role)s has no registry code or VAT number in a known electronic "
+                    "address scheme, so the document cannot be sent over Peppol; the PDF and "
+                    "the CII e-invoice are available."
+                )
+                % {"role": role},
                 fields={"document": f"{role} has no electronic address"},
                 status=409,
             )

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hostledger.accounts.validation import FieldErrors
 from hostledger.catalog.models import MeteredItem
@@ -152,8 +153,11 @@ def _row_input(raw, index: int, names: _Names) -> UsageInput:
     name = f"rows[{index}]" if names.batch else "record"
     raise DomainError(
         "invalid_input",
-        f"{name}: expected service, metered_item, quantity, window_start, window_end, "
-        "source and external_id.",
+        gettext(
+            "%(name)s: expected service, metered_item, quantity, window_start, "
+            "window_end, source and external_id."
+        )
+        % {"name": name},
         fields={name: "expected the fields of a usage record"},
     )
 
@@ -248,8 +252,11 @@ def _conflict(row: _Row, names: _Names) -> DomainError:
     name = names(row.index, "external_id")
     return DomainError(
         "usage_record_conflict",
-        f"{name}: {row.source} {row.external_id} was already delivered with other figures; "
-        "a usage record is never overwritten.",
+        gettext(
+            "%(name)s: %(source)s %(external_id)s was already delivered with other "
+            "figures; a usage record is never overwritten."
+        )
+        % {"name": name, "source": row.source, "external_id": row.external_id},
         fields={name: "already recorded with other figures"},
         status=409,
     )
@@ -340,7 +347,9 @@ def _ingest(raw_rows, *, actor, batch: bool) -> UsageIngested:
     names = _Names(batch=batch)
     if isinstance(raw_rows, str | bytes | Mapping) or not isinstance(raw_rows, Iterable):
         raise DomainError(
-            "invalid_input", "rows: a list of usage records.", fields={"rows": "not a list"}
+            "invalid_input",
+            gettext("rows: a list of usage records."),
+            fields={"rows": "not a list"},
         )
     raw_rows = list(raw_rows)
     errors = FieldErrors()

@@ -15,6 +15,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.selectors import check_client_not_restricted
 from hostledger.accounts.validation import FieldErrors
@@ -154,7 +155,7 @@ def _check_change(locked: Service, tariff, add_ons, *, today: date):
     ):
         raise DomainError(
             "invalid_input",
-            "tariff: the new plan is the same as the current one.",
+            _("tariff: the new plan is the same as the current one."),
             fields={"tariff": "nothing changes"},
         )
     return old_plan, new_plan
@@ -229,7 +230,7 @@ def service_plan_change(
     today = clean_order_date(today or timezone.localdate())
     if not isinstance(service, Service):
         raise DomainError(
-            "invalid_input", "service: no such service.", fields={"service": "not a service"}
+            "invalid_input", _("service: no such service."), fields={"service": "not a service"}
         )
     lock_client_balance(service.client)
     locked = locked_service(service)
@@ -330,15 +331,15 @@ def service_plan_change_withdraw(*, change: ServiceChange, actor) -> ServiceChan
     cancelled and the service keeps its plan. An applied or cancelled change is refused."""
     if not isinstance(change, ServiceChange):
         raise DomainError(
-            "invalid_input", "change: no such change.", fields={"change": "not a change"}
+            "invalid_input", _("change: no such change."), fields={"change": "not a change"}
         )
     lock_client_balance(change.service.client)
     current = ServiceChange.objects.select_related("invoice", "service").get(pk=change.pk)
     if current.state != ServiceChange.State.PENDING:
         raise DomainError(
             "change_not_pending",
-            f"The change is {current.get_state_display().lower()}; only a change awaiting "
-            "payment can be withdrawn.",
+            _("The change is %(lower)s; only a change awaiting payment can be withdrawn.")
+            % {"lower": current.get_state_display().lower()},
             fields={"change": f"state is {current.state}"},
             status=409,
         )

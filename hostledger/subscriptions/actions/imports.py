@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.validation import FieldErrors
 from hostledger.core.errors import DomainError
@@ -89,7 +90,7 @@ def service_import(
     if started_on > today:
         raise DomainError(
             "invalid_date",
-            "started_on: an imported service started in the past.",
+            _("started_on: an imported service started in the past."),
             fields={"started_on": "in the future"},
         )
     placed_at = _moment(started_on)

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.utils.translation import gettext as _
+
 from hostledger.accounts.models import Client, Payer
 from hostledger.accounts.validation import FieldErrors
 from hostledger.catalog.models import AddOn, FamilyCode, OsImage, ProductFamily, Tariff
@@ -129,7 +131,9 @@ def period_end(starts_on: date, months: int) -> date:
 def clean_order_date(value, field: str = "today") -> date:
     if isinstance(value, datetime) or not isinstance(value, date):
         raise DomainError(
-            "invalid_date", f"{field}: expected a date.", fields={field: "expected a date"}
+            "invalid_date",
+            _("%(field)s: expected a date.") % {"field": field},
+            fields={field: "expected a date"},
         )
     return value
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.models import Client
 from hostledger.accounts.selectors import check_client_not_restricted
@@ -302,7 +303,7 @@ def _order_place(
     if not isinstance(client, Client):
         raise DomainError(
             "invalid_input",
-            "client: an order is placed for a client.",
+            _("client: an order is placed for a client."),
             fields={"client": "not a client"},
         )
     check_client_not_restricted(client, on=today)  # an overdue verification request (ACC-10)
@@ -457,7 +458,7 @@ def order_place_for_trial(
     today = clean_order_date(today or timezone.localdate())
     if not isinstance(service, Service):
         raise DomainError(
-            "invalid_input", "service: no such service.", fields={"service": "not a service"}
+            "invalid_input", _("service: no such service."), fields={"service": "not a service"}
         )
     check_client_not_restricted(service.client, on=today)  # verification overdue (ACC-10)
     check_policies_accepted_for_ordering(service.client.owner)  # new version (GDPR-10)

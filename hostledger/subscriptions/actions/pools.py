@@ -21,6 +21,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.validation import FieldErrors
 from hostledger.catalog.models import FamilyCode, OsImage
@@ -85,19 +86,20 @@ def _clean_os_image(os_image, errors: FieldErrors, pool: Service | None) -> None
 def _locked_pool(service) -> Service:
     if not isinstance(service, Service):
         raise DomainError(
-            "invalid_input", "service: no such service.", fields={"service": "not a service"}
+            "invalid_input", _("service: no such service."), fields={"service": "not a service"}
         )
     pool = locked_service(service)
     if pool.family.code != FamilyCode.CLOUD:
         raise DomainError(
             "not_a_pool",
-            "service: only a cloud data-center service holds servers.",
+            _("service: only a cloud data-center service holds servers."),
             fields={"service": "not a cloud pool"},
         )
     if pool.status != ServiceStatus.ACTIVE:
         raise DomainError(
             "pool_not_active",
-            f"service: the pool is {pool.status}; servers are managed in an active pool.",
+            _("service: the pool is %(status)s; servers are managed in an active pool.")
+            % {"status": pool.status},
             fields={"service": f"is {pool.status}"},
             status=409,
         )
@@ -147,7 +149,7 @@ def _locked_server(server, pool: Service) -> PoolServer:
         .first()
     )
     if current is None:
-        raise DomainError("not_found", "No such server in this pool.", status=404)
+        raise DomainError("not_found", _("No such server in this pool."), status=404)
     return current
 
 
@@ -199,7 +201,7 @@ def pool_server_resize(
         errors.add("cpu", "Give at least one of cpu, ram_gb and disk_gb.")
     errors.raise_if_any()
     if not isinstance(server, PoolServer):
-        raise DomainError("not_found", "No such server in this pool.", status=404)
+        raise DomainError("not_found", _("No such server in this pool."), status=404)
     pool = _locked_pool(server.service)
     current = _locked_server(server, pool)
     wanted = {name: changes.get(name, getattr(current, name)) for name in RESOURCE_NAMES}
@@ -223,7 +225,7 @@ def pool_server_delete(*, server: PoolServer, actor) -> PoolServer:
     """Delete a server of a cloud pool (ORD-05); its resources are free again at once. Its
     module calls not yet run are cancelled and the module is asked to remove it (PRV-01)."""
     if not isinstance(server, PoolServer):
-        raise DomainError("not_found", "No such server in this pool.", status=404)
+        raise DomainError("not_found", _("No such server in this pool."), status=404)
     pool = _locked_pool(server.service)
     current = _locked_server(server, pool)
     now = timezone.now()

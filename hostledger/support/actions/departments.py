@@ -7,6 +7,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from hostledger.accounts import permissions as perms
 from hostledger.accounts.validation import FieldErrors
@@ -22,7 +23,7 @@ def _require_manager(actor) -> None:
     if not perms.has_permission(actor, perms.TICKETS_MANAGE):
         raise DomainError(
             "invalid_input",
-            "Only staff who manage the ticket system can do this.",
+            _("Only staff who manage the ticket system can do this."),
             fields={"actor": "lacks tickets.manage"},
         )
 
@@ -70,7 +71,7 @@ def department_create(*, actor, data: dict, now=None) -> Department:
     if not slug or Department.objects.filter(slug=slug).exists():
         raise DomainError(
             "invalid_input",
-            "A department with this short name exists.",
+            _("A department with this short name exists."),
             fields={"slug": "already used" if slug else "required"},
         )
     if (
@@ -79,7 +80,7 @@ def department_create(*, actor, data: dict, now=None) -> Department:
     ):
         raise DomainError(
             "invalid_input",
-            "Another department has this address.",
+            _("Another department has this address."),
             fields={"mail_address": "already used"},
         )
     position = Department.objects.count()
@@ -102,7 +103,7 @@ def department_update(*, department: Department, actor, data: dict) -> Departmen
     ):
         raise DomainError(
             "invalid_input",
-            "Another department has this address.",
+            _("Another department has this address."),
             fields={"mail_address": "already used"},
         )
     for key, value in values.items():

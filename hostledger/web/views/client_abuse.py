@@ -15,6 +15,7 @@ import base64
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.abuse import selectors
@@ -67,7 +68,7 @@ def abuse_case_answer_view(request, access, public_id):
     """Answer the case, optionally saying the violation is remedied, with proof."""
     case = selectors.client_case(access.client, public_id)
     if not access.can_write(AREA):
-        raise PermissionDenied("Your access to this account is read-only.")
+        raise PermissionDenied(_("Your access to this account is read-only."))
     form = AbuseAnswerForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, access, case, form=form, status=400)

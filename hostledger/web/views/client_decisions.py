@@ -16,6 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.accounts.models import AccessGrant
@@ -99,7 +100,7 @@ def decision_review(request, access, public_id):
     """Ask for a person to review a decision, saying why; staff answer on the same page."""
     decision = selectors.client_decision(access.client, public_id)
     if not can_ask_for_review(access):
-        raise PermissionDenied("Your access to this account is read-only.")
+        raise PermissionDenied(_("Your access to this account is read-only."))
     form = ReviewRequestForm(request.POST, prefix=decision.public_id)
     if not form.is_valid():
         return _page(request, access, bound=(decision.pk, form), status=400)

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts.selectors import MESSAGES
@@ -136,7 +137,7 @@ def message_detail(request, access, public_id):
 def mark_all_read(request, access):
     """Mark every unread message of the account read."""
     if not may_mark_read(access):
-        raise PermissionDenied("Your access to this account does not allow this change.")
+        raise PermissionDenied(_("Your access to this account does not allow this change."))
     access.require_owner()
     marked = notifications_mark_all_read(client=access.client)
     messages.success(request, f"{marked} message{'s' if marked != 1 else ''} marked read.")

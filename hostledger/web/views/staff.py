@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts import actions, selectors
@@ -182,7 +183,7 @@ def staff_note_add(request, public_id):
     clients.edit and clients.view_personal_data (the notes are personal data)."""
     client = staff_client(public_id)
     if not perms.has_permission(request.user, perms.CLIENTS_VIEW_PERSONAL_DATA):
-        raise PermissionDenied("Staff notes are personal data: clients.view_personal_data.")
+        raise PermissionDenied(_("Staff notes are personal data: clients.view_personal_data."))
     form = StaffNoteForm(request.POST)
     if form.is_valid():
         try:

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.accounts import permissions as perms
@@ -51,7 +52,7 @@ def _service_named(public_id: str):
         return staff_service(public_id.strip())
     except NotFound:
         raise DomainError(
-            "invalid_input", "service: no such service.", fields={"service": "No such service."}
+            "invalid_input", _("service: no such service."), fields={"service": "No such service."}
         ) from None
 
 
