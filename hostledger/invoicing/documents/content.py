@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from babel import Locale
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -161,9 +162,9 @@ class DocumentContent:
     @property
     def title(self) -> str:
         return {
-            INVOICE: "Invoice",
-            PROFORMA: "Proforma invoice",
-            CREDIT_NOTE: "Credit note",
+            INVOICE: _("Invoice"),
+            PROFORMA: _("Proforma invoice"),
+            CREDIT_NOTE: _("Credit note"),
         }[self.kind]
 
     @property
@@ -207,6 +208,16 @@ def country_name(code: str, language: str = "en") -> str:
 def document_language() -> str:
     """The active language, used for amounts, dates and country names."""
     return translation.get_language() or "en"
+
+
+def client_language(client) -> str:
+    """The language a client's documents are printed in: the preferred language of the
+    client's owner when the site offers it (``"et-ee"`` counts as ``"et"``), else the site's
+    language. Rendering activates it with ``translation.override``."""
+    owner = getattr(client, "owner", None)
+    code = (getattr(owner, "preferred_language", "") or "").lower().split("-")[0]
+    offered = {language for language, _name in settings.LANGUAGES}
+    return code if code in offered else settings.LANGUAGE_CODE
 
 
 PROVIDER_DETAILS = ("iban", "bic", "bank_name", "email", "phone", "website", "footer")
