@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import facturx
 import pytest
@@ -240,7 +241,10 @@ def test_download_file_names__BIL_10(domestic_invoice):
 
 
 @pytest.fixture
-def estonian_speaking_client(db):
+def estonian_speaking_client(db, settings):
+    catalogues = Path(settings.BASE_DIR) / "hostledger" / "locale"
+    if catalogues not in [Path(path) for path in settings.LOCALE_PATHS]:
+        settings.LOCALE_PATHS = [*settings.LOCALE_PATHS, catalogues]
     client = make_client("kadri@example.com")
     client.owner.preferred_language = "et"
     client.owner.save(update_fields=["preferred_language"])
