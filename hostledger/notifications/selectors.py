@@ -100,7 +100,7 @@ def client_preferences(client) -> list[PreferenceRow]:
     return [
         PreferenceRow(
             category=category,
-            label=Category(category).label,
+            label=str(Category(category).label),
             email_always=True,
             sms_enabled=bool(sms.get(category, False)),
         )
