@@ -79,8 +79,8 @@ def _require_open(case: AbuseCase, *allowed: str) -> None:
     if case.status not in allowed:
         raise DomainError(
             "case_not_open",
-            _("This case is %(lower)s; that cannot be done now.")
-            % {"lower": case.get_status_display().lower()},
+            _("This case is %(state)s; that cannot be done now.")
+            % {"state": case.get_status_display().lower()},
             fields={"case": f"status is {case.status}"},
             status=409,
         )

@@ -372,7 +372,7 @@ def decision_confirm(*, decision: AutomatedDecision, actor, note: str = "", toda
     if locked.state != AutomatedDecision.State.PROPOSED:
         raise DomainError(
             "decision_not_open",
-            _("This decision is %(lower)s.") % {"lower": locked.get_state_display().lower()},
+            _("This decision is %(state)s.") % {"state": locked.get_state_display().lower()},
             fields={"decision": f"state is {locked.state}"},
             status=409,
         )
@@ -394,7 +394,7 @@ def decision_reject(*, decision: AutomatedDecision, actor, note: str):
     if locked.state != AutomatedDecision.State.PROPOSED:
         raise DomainError(
             "decision_not_open",
-            _("This decision is %(lower)s.") % {"lower": locked.get_state_display().lower()},
+            _("This decision is %(state)s.") % {"state": locked.get_state_display().lower()},
             fields={"decision": f"state is {locked.state}"},
             status=409,
         )

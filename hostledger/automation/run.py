@@ -158,11 +158,8 @@ def clock_advance(as_of: datetime) -> None:
         if clock.as_of is not None and as_of < clock.as_of:
             raise DomainError(
                 "as_of_in_the_past",
-                _(
-                    "as_of: the billing run has already run as of %(isoformat)s; time only "
-                    "moves forward."
-                )
-                % {"isoformat": clock.as_of.isoformat()},
+                _("as_of: the billing run has already run as of %(date)s; time only moves forward.")
+                % {"date": clock.as_of.isoformat()},
                 fields={"as_of": f"before {clock.as_of.isoformat()}"},
                 status=409,
             )

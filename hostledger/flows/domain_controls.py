@@ -55,8 +55,8 @@ def _at_registry(domain: Domain, field: str = "domain") -> None:
     if domain.status not in AT_REGISTRY_STATUSES:
         raise DomainError(
             "domain_not_registered",
-            _("The domain is %(lower)s, not registered.")
-            % {"lower": domain.get_status_display().lower()},
+            _("The domain is %(state)s, not registered.")
+            % {"state": domain.get_status_display().lower()},
             fields={field: "Only a registered domain can be changed."},
             status=409,
         )
@@ -161,7 +161,7 @@ def domain_name_servers_change(*, domain: Domain, name_servers, actor) -> Domain
 def domain_lock_set(*, domain: Domain, locked: bool, actor) -> Domain:
     """Lock ``domain`` against transfer, deletion and changes, or unlock it (DOM-02)."""
     if not isinstance(locked, bool):
-        raise DomainError("invalid_input", _("locked: true or false."), fields={"locked": "bool"})
+        raise DomainError("invalid_input", _("locked: true or false."), fields={"invoice": "bool"})
     _at_registry(domain, "locked")
     domain = _call(
         domain,
@@ -172,7 +172,7 @@ def domain_lock_set(*, domain: Domain, locked: bool, actor) -> Domain:
             domain.name_ascii, locked=locked, operation_key=key
         ),
     )
-    audit("lock_set", actor=actor, domain=domain, data={"locked": locked})
+    audit("lock_set", actor=actor, domain=domain, data={"invoice": locked})
     return domain
 
 

@@ -97,8 +97,8 @@ def _quantity(raw, field: str) -> Decimal:
     if isinstance(raw, float | bool):
         raise DomainError(
             "invalid_quantity",
-            gettext("%(field)s: give the quantity as a decimal number, not %(__name__)s.")
-            % {"field": field, "__name__": type(raw).__name__},
+            gettext("%(field)s: give the quantity as a decimal number, not %(type)s.")
+            % {"field": field, "type": type(raw).__name__},
             fields={field: "not a decimal number"},
         )
     try:

@@ -120,10 +120,9 @@ def vat_rate_on(country: str, day: date) -> Decimal:
         raise DomainError(
             "vat_rate_missing",
             gettext(
-                "No VAT rate of %(country)s is recorded for %(isoformat)s; add it to the "
-                "VAT rate table."
+                "No VAT rate of %(country)s is recorded for %(date)s; add it to the VAT rate table."
             )
-            % {"country": country, "isoformat": day.isoformat()},
+            % {"country": country, "date": day.isoformat()},
             fields={"supply_date": f"no VAT rate of {country} on this date"},
         )
     return Decimal(rate).quantize(Decimal("0.01"))

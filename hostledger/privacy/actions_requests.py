@@ -141,8 +141,8 @@ def _refuse_status(request: DataSubjectRequest, allowed: tuple[str, ...], doing:
     if request.status not in allowed:
         raise DomainError(
             "request_status",
-            gettext("request: the request is %(lower)s; it cannot be %(doing)s.")
-            % {"lower": request.get_status_display().lower(), "doing": doing},
+            gettext("request: the request is %(state)s; it cannot be %(doing)s.")
+            % {"state": request.get_status_display().lower(), "doing": doing},
             fields={"request": f"is {request.status}"},
         )
 

@@ -205,8 +205,8 @@ def policies_reaccept(
         if current is None or current.pk != document.pk:
             raise DomainError(
                 "policy_not_current",
-                gettext("version: %(version)s is not the version in force of the %(lower)s.")
-                % {"version": document.version, "lower": document.get_kind_display().lower()},
+                gettext("version: %(version)s is not the version in force of the %(state)s.")
+                % {"version": document.version, "state": document.get_kind_display().lower()},
                 fields={"version": "not the version in force"},
             )
         acceptances.append(policy_accept(user=user, document=document, ip_address=ip_address))

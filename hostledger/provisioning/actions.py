@@ -294,8 +294,8 @@ def provisioning_operation_complete(
     if locked.status not in (Status.WAITING, Status.FAILED, Status.RETRYING):
         raise DomainError(
             "operation_not_open",
-            _("This call is %(lower)s; it cannot be marked done.")
-            % {"lower": locked.get_status_display().lower()},
+            _("This call is %(state)s; it cannot be marked done.")
+            % {"state": locked.get_status_display().lower()},
             fields={"operation": f"status is {locked.status}"},
             status=409,
         )
@@ -322,8 +322,8 @@ def provisioning_operation_retry(
     if locked.status not in (Status.FAILED, Status.RETRYING):
         raise DomainError(
             "operation_not_failed",
-            _("This call is %(lower)s; only a failed call is retried.")
-            % {"lower": locked.get_status_display().lower()},
+            _("This call is %(state)s; only a failed call is retried.")
+            % {"state": locked.get_status_display().lower()},
             fields={"operation": f"status is {locked.status}"},
             status=409,
         )

@@ -107,8 +107,8 @@ def _refuse_state(request: VerificationRequest, allowed: tuple[str, ...], doing:
     if request.state not in allowed:
         raise DomainError(
             "verification_state",
-            _("request: the request is %(lower)s; it cannot be %(doing)s.")
-            % {"lower": request.get_state_display().lower(), "doing": doing},
+            _("request: the request is %(state)s; it cannot be %(doing)s.")
+            % {"state": request.get_state_display().lower(), "doing": doing},
             fields={"request": f"is {request.state}"},
         )
 

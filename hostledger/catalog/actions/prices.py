@@ -27,9 +27,9 @@ def _check_notice(effective_from: date, announced_at: datetime) -> int:
             "price_change_notice_too_short",
             _(
                 "effective_from: a price change needs %(notice_days)s days' notice; the "
-                "earliest date is %(isoformat)s."
+                "earliest date is %(date)s."
             )
-            % {"notice_days": notice_days, "isoformat": earliest.isoformat()},
+            % {"notice_days": notice_days, "date": earliest.isoformat()},
             fields={"effective_from": f"on or after {earliest.isoformat()}"},
         )
     return notice_days

@@ -50,8 +50,8 @@ def require_editable_service(service, field: str = "zone") -> None:
     if service.status not in EDITABLE_SERVICE_STATUSES:
         raise DomainError(
             "service_not_running",
-            _("%(field)s: the service of this zone is %(lower)s.")
-            % {"field": field, "lower": service.get_status_display().lower()},
+            _("%(field)s: the service of this zone is %(state)s.")
+            % {"field": field, "state": service.get_status_display().lower()},
             fields={field: f"the service is {service.status}"},
             status=409,
         )

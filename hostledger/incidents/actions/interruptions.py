@@ -52,8 +52,8 @@ def _refuse_unless(interruption: Interruption, *statuses: str, doing: str) -> No
     if interruption.status not in statuses:
         raise DomainError(
             "interruption_not_open",
-            _("This interruption is %(lower)s; it cannot be %(doing)s.")
-            % {"lower": interruption.get_status_display().lower(), "doing": doing},
+            _("This interruption is %(state)s; it cannot be %(doing)s.")
+            % {"state": interruption.get_status_display().lower(), "doing": doing},
             fields={"status": interruption.status},
         )
 

@@ -167,8 +167,8 @@ def locked_proforma_awaiting_payment(invoice: Invoice) -> Invoice:
     if locked.kind != Invoice.Kind.PROFORMA or locked.status != Invoice.Status.ISSUED:
         raise DomainError(
             "invoice_not_awaiting_payment",
-            _("Invoice %(locked)s is %(lower)s, not a proforma awaiting payment.")
-            % {"locked": locked, "lower": locked.get_status_display().lower()},
+            _("Invoice %(invoice)s is %(state)s, not a proforma awaiting payment.")
+            % {"invoice": locked, "state": locked.get_status_display().lower()},
             fields={"proforma": f"status is {locked.status}"},
             status=409,
         )
@@ -224,10 +224,10 @@ def proforma_cancel(*, proforma: Invoice, actor=None, reason: str = "") -> Invoi
         raise DomainError(
             "invoice_not_awaiting_payment",
             _(
-                "Invoice %(locked)s is %(lower)s; only an unpaid proforma can be "
+                "Invoice %(invoice)s is %(state)s; only an unpaid proforma can be "
                 "cancelled. Correct a final invoice with a credit note."
             )
-            % {"locked": locked, "lower": locked.get_status_display().lower()},
+            % {"invoice": locked, "state": locked.get_status_display().lower()},
             fields={"proforma": f"status is {locked.status}"},
             status=409,
         )

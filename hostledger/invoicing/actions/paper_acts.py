@@ -49,10 +49,10 @@ def _duplicate(period_start: date) -> DomainError:
     return DomainError(
         "paper_acts_already_requested",
         _(
-            "quarter_of: paper acts of the period from %(isoformat)s are already "
+            "quarter_of: paper acts of the period from %(date)s are already "
             "requested for this payer."
         )
-        % {"isoformat": period_start.isoformat()},
+        % {"date": period_start.isoformat()},
         fields={"quarter_of": "already requested for this payer"},
         status=409,
     )
@@ -82,8 +82,8 @@ def paper_act_request_file(
     if period_start > today:
         raise DomainError(
             "future_period",
-            _("quarter_of: the period from %(isoformat)s has not begun.")
-            % {"isoformat": period_start.isoformat()},
+            _("quarter_of: the period from %(date)s has not begun.")
+            % {"date": period_start.isoformat()},
             fields={"quarter_of": "a period that has not begun"},
         )
     open_requests = PaperActRequest.objects.filter(
@@ -118,8 +118,8 @@ def _locked_request(request: PaperActRequest) -> PaperActRequest:
     if locked.status != PaperActRequest.Status.REQUESTED:
         raise DomainError(
             "paper_act_request_closed",
-            _("request: request %(public_id)s is %(lower)s.")
-            % {"public_id": locked.public_id, "lower": locked.get_status_display().lower()},
+            _("request: request %(public_id)s is %(state)s.")
+            % {"public_id": locked.public_id, "state": locked.get_status_display().lower()},
             fields={"request": f"status is {locked.status}"},
             status=409,
         )

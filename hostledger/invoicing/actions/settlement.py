@@ -145,8 +145,8 @@ def invoice_pay_from_balance(*, proforma: Invoice, actor=None, paid_on: date | N
     if balance.balance_minor < gross.minor:
         raise DomainError(
             "insufficient_balance",
-            _("The balance is %(balance)s; invoice %(locked)s needs %(gross)s.")
-            % {"balance": balance.balance, "locked": locked, "gross": gross},
+            _("The balance is %(balance)s; invoice %(invoice)s needs %(gross)s.")
+            % {"balance": balance.balance, "invoice": locked, "gross": gross},
             fields={"balance": f"needs {gross}"},
         )
     if paid_on < locked.issued_on:

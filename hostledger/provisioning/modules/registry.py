@@ -74,8 +74,8 @@ def family_modules() -> dict[str, str]:
         if not separator or not family.strip() or not module.strip():
             raise DomainError(
                 "invalid_setting",
-                _("%(family_modules)s: '%(strip)s' is not a family=module pair.")
-                % {"family_modules": conf.FAMILY_MODULES, "strip": part.strip()},
+                _("%(family_modules)s: '%(pair)s' is not a family=module pair.")
+                % {"family_modules": conf.FAMILY_MODULES, "pair": part.strip()},
                 fields={conf.FAMILY_MODULES: "comma-separated family=module pairs"},
             )
         pairs[family.strip()] = module.strip()

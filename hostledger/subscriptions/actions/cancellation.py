@@ -93,8 +93,8 @@ def refuse_if_cancellation_open(service: Service) -> None:
     if open_request is not None:
         raise DomainError(
             "cancellation_already_requested",
-            _("The service is already to end on %(isoformat)s; withdraw that request first.")
-            % {"isoformat": open_request.effective_on.isoformat()},
+            _("The service is already to end on %(date)s; withdraw that request first.")
+            % {"date": open_request.effective_on.isoformat()},
             fields={"service": "a cancellation is already requested"},
             status=409,
         )
@@ -173,10 +173,10 @@ def service_cancellation_request(
         raise DomainError(
             "cancellation_notice_too_short",
             _(
-                "effective_on: a cancellation filed on %(isoformat)s takes effect on "
-                "%(isoformat2)s at the earliest."
+                "effective_on: a cancellation filed on %(date)s takes effect on "
+                "%(date2)s at the earliest."
             )
-            % {"isoformat": today.isoformat(), "isoformat2": earliest.isoformat()},
+            % {"date": today.isoformat(), "date2": earliest.isoformat()},
             fields={"effective_on": f"on or after {earliest.isoformat()}"},
         )
     return open_cancellation_create(
@@ -212,8 +212,8 @@ def _refuse_unless_open(cancellation: ServiceCancellation) -> None:
     if cancellation.state != ServiceCancellation.State.REQUESTED:
         raise DomainError(
             "cancellation_not_open",
-            _("The cancellation is %(lower)s.")
-            % {"lower": cancellation.get_state_display().lower()},
+            _("The cancellation is %(state)s.")
+            % {"state": cancellation.get_state_display().lower()},
             fields={"cancellation": f"state is {cancellation.state}"},
             status=409,
         )
@@ -283,8 +283,8 @@ def service_cancellation_carry_out(
     if today < locked.effective_on:
         raise DomainError(
             "cancellation_not_due",
-            _("The cancellation takes effect on %(isoformat)s.")
-            % {"isoformat": locked.effective_on.isoformat()},
+            _("The cancellation takes effect on %(date)s.")
+            % {"date": locked.effective_on.isoformat()},
             fields={"cancellation": f"due on {locked.effective_on.isoformat()}"},
             status=409,
         )

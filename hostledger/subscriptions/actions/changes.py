@@ -338,8 +338,8 @@ def service_plan_change_withdraw(*, change: ServiceChange, actor) -> ServiceChan
     if current.state != ServiceChange.State.PENDING:
         raise DomainError(
             "change_not_pending",
-            _("The change is %(lower)s; only a change awaiting payment can be withdrawn.")
-            % {"lower": current.get_state_display().lower()},
+            _("The change is %(state)s; only a change awaiting payment can be withdrawn.")
+            % {"state": current.get_state_display().lower()},
             fields={"change": f"state is {current.state}"},
             status=409,
         )

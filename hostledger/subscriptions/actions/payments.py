@@ -220,8 +220,8 @@ def order_cancel(*, order: Order, actor, reason: str = "") -> Order:
     if current.status != Order.Status.PLACED:
         raise DomainError(
             "order_not_open",
-            _("The order is %(lower)s; only an unpaid order can be withdrawn.")
-            % {"lower": current.get_status_display().lower()},
+            _("The order is %(state)s; only an unpaid order can be withdrawn.")
+            % {"state": current.get_status_display().lower()},
             fields={"order": f"status is {current.status}"},
             status=409,
         )

@@ -96,8 +96,8 @@ def service_withdraw(*, service: Service, actor, today: date | None = None) -> S
     if today > last_day:
         raise DomainError(
             "withdrawal_period_over",
-            _("service: the withdrawal period of this contract ended on %(isoformat)s.")
-            % {"isoformat": last_day.isoformat()},
+            _("service: the withdrawal period of this contract ended on %(date)s.")
+            % {"date": last_day.isoformat()},
             fields={"service": f"withdrawal period ended on {last_day.isoformat()}"},
             status=409,
         )
