@@ -25,7 +25,7 @@ def clean_contact_data(data: dict) -> dict:
     errors = FieldErrors()
     role = (data.get("role") or "").strip()
     if role not in Contact.Role.values:
-        errors.add("role", "Choose technical, billing or abuse.")
+        errors.add("role", _("Choose technical, billing or abuse."))
     cleaned = {
         "role": role,
         "name": clean_text(data.get("name"), "name", errors, required=True),

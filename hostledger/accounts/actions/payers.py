@@ -28,7 +28,7 @@ def clean_payer_data(data: dict) -> dict:
     errors = FieldErrors()
     kind = (data.get("kind") or "").strip()
     if kind not in Payer.Kind.values:
-        errors.add("kind", "Choose a natural or a legal person.")
+        errors.add("kind", _("Choose a natural or a legal person."))
     country = clean_country(data.get("country"), "country", errors)
     cleaned = {
         "kind": kind,

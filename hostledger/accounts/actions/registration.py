@@ -30,7 +30,7 @@ def clean_client_data(data: dict, *, prefix: str = "") -> dict:
     errors = FieldErrors()
     kind = (data.get("kind") or "").strip()
     if kind not in Client.Kind.values:
-        errors.add(prefix + "kind", "Choose a natural or a legal person.")
+        errors.add(prefix + "kind", _("Choose a natural or a legal person."))
     legal = kind == Client.Kind.LEGAL
     country = clean_country(data.get("country"), prefix + "country", errors)
     cleaned = {

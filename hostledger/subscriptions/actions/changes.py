@@ -124,22 +124,27 @@ def _check_change(locked: Service, tariff, add_ons, *, today: date):
     """The new plan, or a DomainError naming each bad field (nothing is written)."""
     errors = FieldErrors()
     if locked.status not in CHANGEABLE_STATUSES:
-        errors.add("service", f"The service is {locked.status}; its plan cannot be changed.")
+        errors.add(
+            "service",
+            _("The service is %(status)s; its plan cannot be changed.") % {"status": locked.status},
+        )
     elif ServiceChange.objects.filter(service=locked, state=ServiceChange.State.PENDING).exists():
-        errors.add("service", "Another change of this service awaits payment.")
+        errors.add("service", _("Another change of this service awaits payment."))
     elif not ServicePeriod.objects.filter(
         service=locked, starts_on__lte=today, ends_on__gte=today
     ).exists():
-        errors.add("service", "No paid period of the service runs today.")
+        errors.add("service", _("No paid period of the service runs today."))
     new_tariff = locked.tariff
     if tariff is not None:
         new_tariff = fresh(tariff) if isinstance(tariff, Tariff) else None
         if new_tariff is None:
-            errors.add("tariff", "Choose a tariff of the catalog.")
+            errors.add("tariff", _("Choose a tariff of the catalog."))
         elif new_tariff.family_id != locked.family_id:
-            errors.add("tariff", f"{new_tariff.name} is a tariff of another product.")
+            errors.add(
+                "tariff", _("%(name)s is a tariff of another product.") % {"name": new_tariff.name}
+            )
         elif not (new_tariff.is_active and new_tariff.is_published and new_tariff.family.is_active):
-            errors.add("tariff", f"{new_tariff.name} is not offered.")
+            errors.add("tariff", _("%(name)s is not offered.") % {"name": new_tariff.name})
     old_plan = _plan_of(locked)
     if add_ons is None:
         new_add_ons = old_plan[1]

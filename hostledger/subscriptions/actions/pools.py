@@ -49,7 +49,7 @@ def _clean_resources(values: dict, errors: FieldErrors, *, required: bool) -> di
         if value is None and not required:
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            errors.add(name, "A whole number of at least 1.")
+            errors.add(name, _("A whole number of at least 1."))
             continue
         cleaned[name] = value
     return cleaned
@@ -60,20 +60,22 @@ def _clean_name(name, errors: FieldErrors) -> str:
     if not SERVER_NAME.match(text):
         errors.add(
             "name",
-            "1 to 63 letters, digits and inner hyphens, like a host name (web-1).",
+            _("1 to 63 letters, digits and inner hyphens, like a host name (web-1)."),
         )
     return text
 
 
 def _clean_os_image(os_image, errors: FieldErrors, pool: Service | None) -> None:
     if not isinstance(os_image, OsImage):
-        errors.add("os_image", "Choose an operating system of the list.")
+        errors.add("os_image", _("Choose an operating system of the list."))
         return
     if os_image.requires_paid_licence:
         errors.add(
             "os_image",
-            "Images with a paid licence are not installed in a pool; bring your own licence "
-            "(seed 003 annex 5 §2.1) or rent one.",
+            _(
+                "Images with a paid licence are not installed in a pool; bring your own "
+                "licence (seed 003 annex 5 §2.1) or rent one."
+            ),
         )
         return
     if pool is not None:
@@ -170,7 +172,7 @@ def pool_server_create(
     pool = _locked_pool(service)
     _clean_os_image(os_image, errors, pool)
     if PoolServer.objects.filter(service=pool, name=cleaned_name, deleted_at__isnull=True).exists():
-        errors.add("name", "A server of this pool already has this name.")
+        errors.add("name", _("A server of this pool already has this name."))
     errors.raise_if_any()
     _check_fits(pool, resources, pool_used(pool))
     server = PoolServer.objects.create(
@@ -198,7 +200,7 @@ def pool_server_resize(
         {"cpu": cpu, "ram_gb": ram_gb, "disk_gb": disk_gb}, errors, required=False
     )
     if not changes and not errors.errors:
-        errors.add("cpu", "Give at least one of cpu, ram_gb and disk_gb.")
+        errors.add("cpu", _("Give at least one of cpu, ram_gb and disk_gb."))
     errors.raise_if_any()
     if not isinstance(server, PoolServer):
         raise DomainError("not_found", _("No such server in this pool."), status=404)
