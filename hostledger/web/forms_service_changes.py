@@ -86,7 +86,8 @@ class PlanChangeForm(DomainErrorFormMixin, forms.Form):
         fields = dict(error.fields or {})
         add_ons = fields.pop("add_ons", None)
         if add_ons is not None:
-            self.add_error(None, f"Add-ons: {error.message.removeprefix('add_ons: ')}")
+            problem = error.message.removeprefix("add_ons: ")
+            self.add_error(None, gettext("Add-ons: %(problem)s") % {"problem": problem})
         if fields:
             super().add_domain_error(
                 DomainError(error.code, error.message, fields=fields, status=error.status)
