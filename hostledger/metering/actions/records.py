@@ -249,8 +249,8 @@ def _resolve(rows: list[_Row], names: _Names, errors: FieldErrors) -> None:
         if row.window_start is not None and row.window_start < day_start(started_on):
             errors.add(
                 names(row.index, "window_start"),
-                gettext("Before the service started on %(isoformat)s.")
-                % {"isoformat": started_on.isoformat()},
+                gettext("Before the service started on %(date)s.")
+                % {"date": started_on.isoformat()},
             )
 
 
