@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hostledger.core.fields import EncryptedTextField
 from hostledger.core.ids import new_public_id
@@ -26,7 +27,7 @@ class EquipmentKind(models.TextChoices):
 
     SERVER = "server", _("Server")
     STORAGE = "storage", _("Storage")
-    SWITCH = "switch", _("Switch")
+    SWITCH = "switch", pgettext_lazy("network equipment", "Switch")
     ROUTER = "router", _("Router")
     FIREWALL = "firewall", _("Firewall")
     POWER = "power", _("Power distribution")

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hostledger.core.fields import BlindIndexField, EncryptedTextField
 from hostledger.core.ids import new_public_id
@@ -49,7 +50,7 @@ class Department(models.Model):
 
 
 class TicketStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("ticket status", "Open")
     ANSWERED = "answered", _("Answered")
     WAITING_FOR_CLIENT = "waiting_for_client", _("Waiting for the client")
     ON_HOLD = "on_hold", _("On hold")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hostledger.datacenter.models import (
     ApplicationAction,
@@ -113,7 +114,10 @@ class EquipmentEditForm(forms.Form):
 
 
 class EquipmentMoveForm(forms.Form):
-    direction = forms.ChoiceField(choices=MovementDirection.choices, label=_("Movement"))
+    direction = forms.ChoiceField(
+        choices=MovementDirection.choices,
+        label=pgettext_lazy("equipment moved in or out", "Movement"),
+    )
     moved_on = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(required=False, max_length=500, label=_("Note"))
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from hostledger.accounts.forms import DomainErrorFormMixin
@@ -41,7 +41,9 @@ class StatementRangeForm(forms.Form):
         super().__init__(data)
         self.today = today
         self.fields["from"] = BoundedDateField(label=gettext("From"), widget=DateInput())
-        self.fields["to"] = BoundedDateField(label=gettext("To"), widget=DateInput())
+        self.fields["to"] = BoundedDateField(
+            label=pgettext("end of a date range", "To"), widget=DateInput()
+        )
         self.fields["from"].initial, self.fields["to"].initial = self.default_range(today)
 
     @staticmethod
