@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.abuse import conf
 from hostledger.abuse.intake import (
@@ -64,7 +65,7 @@ party's claim counts working days instead (ABU-03)."""
 
 def require_abuse_manage(actor) -> None:
     if actor is None or not perms.has_permission(actor, perms.ABUSE_MANAGE):
-        raise PermissionDenied("Handling abuse cases needs the abuse.manage permission.")
+        raise PermissionDenied(_("Handling abuse cases needs the abuse.manage permission."))
 
 
 def _locked(case: AbuseCase) -> AbuseCase:
@@ -78,7 +79,8 @@ def _require_open(case: AbuseCase, *allowed: str) -> None:
     if case.status not in allowed:
         raise DomainError(
             "case_not_open",
-            f"This case is {case.get_status_display().lower()}; that cannot be done now.",
+            _("This case is %(state)s; that cannot be done now.")
+            % {"state": case.get_status_display().lower()},
             fields={"case": f"status is {case.status}"},
             status=409,
         )
@@ -114,7 +116,7 @@ def abuse_case_notify(
     if locked.client_id is None:
         raise DomainError(
             "no_client",
-            "Link the case to a client's service before notifying the client.",
+            _("Link the case to a client's service before notifying the client."),
             fields={"case": "no client"},
         )
     locked.status = CaseStatus.NOTIFIED
@@ -152,12 +154,12 @@ def abuse_case_service_link(*, case: AbuseCase, actor, service_public_id: str, n
     service = Service.objects.filter(public_id=service_public_id).first()
     if service is None:
         raise DomainError(
-            "invalid_input", "service: no such service.", fields={"service": "no such service"}
+            "invalid_input", _("service: no such service."), fields={"service": "no such service"}
         )
     if locked.client_id is not None and service.client_id != locked.client_id:
         raise DomainError(
             "invalid_input",
-            "service: it belongs to another client than the case's.",
+            _("service: it belongs to another client than the case's."),
             fields={"service": "of another client"},
         )
     linked = services_link(locked, [(service, AbuseCaseService.MatchedBy.STAFF)], now=now)
@@ -183,7 +185,7 @@ def abuse_case_note_add(
     text = clean_text(note, "note", maximum=NOTE_MAX)
     files = checked_files(files)
     if not text and not files:
-        raise DomainError("invalid_input", "note: write a note.", fields={"note": "required"})
+        raise DomainError("invalid_input", _("note: write a note."), fields={"note": "required"})
     locked = _locked(case)
     evidence_store(locked, now=now, files=files)
     event_record(
@@ -214,7 +216,9 @@ def abuse_case_answer(
     now = now or timezone.now()
     text, cut = long_text(text, "text")
     if not text.strip():
-        raise DomainError("invalid_input", "text: write your answer.", fields={"text": "required"})
+        raise DomainError(
+            "invalid_input", _("text: write your answer."), fields={"text": "required"}
+        )
     files = checked_files(files)
     locked = _locked(case)
     if locked.client_id != getattr(client, "pk", None):

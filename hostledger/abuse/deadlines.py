@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hostledger.abuse import conf
 from hostledger.abuse.actions import require_abuse_manage
@@ -179,16 +180,21 @@ def abuse_termination_propose_now(*, case: AbuseCase, actor, now: datetime | Non
     if locked.status != CaseStatus.SUSPENDED:
         raise DomainError(
             "case_not_suspended",
-            "A termination can be proposed only for a case whose services are suspended.",
+            gettext("A termination can be proposed only for a case whose services are suspended."),
             fields={"case": f"status is {locked.status}"},
             status=409,
         )
     if locked.terminate_due_at is None or locked.terminate_due_at > now:
         raise DomainError(
             "too_early",
-            "The terms allow termination only after "
-            f"{setting_value(conf.TERMINATION_AFTER_DAYS)} days from the violation "
-            f"(from {timezone.localtime(locked.terminate_due_at):%Y-%m-%d %H:%M}).",
+            gettext(
+                "The terms allow termination only after %(termination_after_days)s days "
+                "from the violation (from %(terminate_due_at)s)."
+            )
+            % {
+                "termination_after_days": setting_value(conf.TERMINATION_AFTER_DAYS),
+                "terminate_due_at": f"{timezone.localtime(locked.terminate_due_at):%Y-%m-%d %H:%M}",
+            },
             fields={"case": "termination term not reached"},
             status=409,
         )

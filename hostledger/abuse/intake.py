@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hostledger.abuse import conf
 from hostledger.abuse.files import sniff_media_type
@@ -57,14 +58,23 @@ def clean_text(value, field: str, *, maximum: int, required: bool = False) -> st
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise DomainError("invalid_input", f"{field}: expected text.", fields={field: "text"})
+        raise DomainError(
+            "invalid_input",
+            gettext("%(field)s: expected text.") % {"field": field},
+            fields={field: "text"},
+        )
     value = value.replace("\x00", "").strip()
     if required and not value:
-        raise DomainError("invalid_input", f"{field}: required.", fields={field: "required"})
+        raise DomainError(
+            "invalid_input",
+            gettext("%(field)s: required.") % {"field": field},
+            fields={field: "required"},
+        )
     if len(value) > maximum:
         raise DomainError(
             "invalid_input",
-            f"{field}: at most {maximum} characters.",
+            gettext("%(field)s: at most %(maximum)s characters.")
+            % {"field": field, "maximum": maximum},
             fields={field: f"longer than {maximum} characters"},
         )
     return value
@@ -85,7 +95,7 @@ def clean_email(value) -> str:
     if email and ("@" not in email or " " in email or email.startswith("@")):
         raise DomainError(
             "invalid_input",
-            "reporter_email: not an e-mail address.",
+            gettext("reporter_email: not an e-mail address."),
             fields={"reporter_email": "not an e-mail address"},
         )
     return email
@@ -96,7 +106,11 @@ def long_text(value, field: str) -> tuple[str, bool]:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise DomainError("invalid_input", f"{field}: expected text.", fields={field: "text"})
+        raise DomainError(
+            "invalid_input",
+            gettext("%(field)s: expected text.") % {"field": field},
+            fields={field: "text"},
+        )
     value = value.replace("\x00", "")
     limit = setting_value(conf.REPORT_TEXT_MAX_CHARS)
     return (value[:limit], True) if len(value) > limit else (value, False)
@@ -108,7 +122,7 @@ def checked_files(files) -> list[EvidenceFile]:
     if len(files) > FILES_MAX:
         raise DomainError(
             "invalid_input",
-            f"files: at most {FILES_MAX} files.",
+            gettext("files: at most %(files_max)s files.") % {"files_max": FILES_MAX},
             fields={"files": f"more than {FILES_MAX}"},
         )
     limit = setting_value(conf.EVIDENCE_FILE_MAX_BYTES)
@@ -121,18 +135,20 @@ def checked_files(files) -> list[EvidenceFile]:
         if len(item.content) > limit:
             raise DomainError(
                 "file_too_large",
-                f"files: {item.name[:80]!r} is larger than {limit} bytes.",
+                gettext("files: %(name)s is larger than %(limit)s bytes.")
+                % {"name": f"{item.name[:80]!r}", "limit": limit},
                 fields={"files": f"larger than {limit} bytes"},
             )
         if not item.content:
             raise DomainError(
-                "invalid_input", "files: a file is empty.", fields={"files": "empty file"}
+                "invalid_input", gettext("files: a file is empty."), fields={"files": "empty file"}
             )
         media_type = sniff_media_type(item.content)
         if media_type not in accepted:
             raise DomainError(
                 "file_type_refused",
-                f"files: {item.name[:80]!r} is {media_type}, which is not accepted.",
+                gettext("files: %(name)s is %(media_type)s, which is not accepted.")
+                % {"name": f"{item.name[:80]!r}", "media_type": media_type},
                 fields={"files": f"type {media_type} not accepted"},
             )
     return files
@@ -247,11 +263,15 @@ def abuse_case_open(
     now = now or timezone.now()
     category = clean_category(category)
     if source not in Source.values:
-        raise DomainError("invalid_input", "source: unknown.", fields={"source": "unknown"})
+        raise DomainError(
+            "invalid_input", gettext("source: unknown."), fields={"source": "unknown"}
+        )
     subject = clean_text(subject, "subject", maximum=500)
     text, text_cut = long_text(text, "text")
     if not text.strip() and not files and not feedback_report:
-        raise DomainError("invalid_input", "text: describe the abuse.", fields={"text": "required"})
+        raise DomainError(
+            "invalid_input", gettext("text: describe the abuse."), fields={"text": "required"}
+        )
     reporter_name = clean_text(reporter_name, "reporter_name", maximum=NAME_MAX)
     reporter_email = clean_email(reporter_email)
     files = checked_files(files)
@@ -346,7 +366,7 @@ def abuse_report_submit(
     if recent >= setting_value(conf.INTAKE_PER_HOUR):
         raise DomainError(
             "throttled",
-            "Too many reports from your network address; please try again in an hour.",
+            gettext("Too many reports from your network address; please try again in an hour."),
             status=429,
         )
     reported_ip = clean_text(reported_ip, "reported_ip", maximum=45)
@@ -378,6 +398,6 @@ def clean_ip(value: str) -> str:
     except ValueError:
         raise DomainError(
             "invalid_input",
-            "reported_ip: not an IP address.",
+            gettext("reported_ip: not an IP address."),
             fields={"reported_ip": "not an IPv4 or IPv6 address"},
         ) from None

@@ -21,6 +21,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.core.fields import BlindIndexField, EncryptedTextField
 from hostledger.core.ids import new_public_id
@@ -29,12 +30,12 @@ from hostledger.core.ids import new_public_id
 class Category(models.TextChoices):
     """What the complaint is about (ABU-01; seed 003 annexes 2-7 and annex 10)."""
 
-    SPAM = "spam", "Spam"
-    PROHIBITED_CONTENT = "prohibited_content", "Prohibited content or software"
-    RESOURCE_OVERUSE = "resource_overuse", "Resource overuse"
-    SECURITY_THREAT = "security_threat", "Threat to the network (malware, attacks, spoofing)"
-    THIRD_PARTY_CLAIM = "third_party_claim", "Third-party claim (copyright, other rights)"
-    AUTHORITY_ORDER = "authority_order", "Authority order"
+    SPAM = "spam", _("Spam")
+    PROHIBITED_CONTENT = "prohibited_content", _("Prohibited content or software")
+    RESOURCE_OVERUSE = "resource_overuse", _("Resource overuse")
+    SECURITY_THREAT = "security_threat", _("Threat to the network (malware, attacks, spoofing)")
+    THIRD_PARTY_CLAIM = "third_party_claim", _("Third-party claim (copyright, other rights)")
+    AUTHORITY_ORDER = "authority_order", _("Authority order")
 
 
 class CaseStatus(models.TextChoices):
@@ -44,12 +45,12 @@ class CaseStatus(models.TextChoices):
     ``resolved``: staff lifted the case (services resumed); ``dismissed``: no violation or
     no client of the provider."""
 
-    NEW = "new", "New"
-    NOTIFIED = "notified", "Client notified, deadline running"
-    REMEDY_CLAIMED = "remedy_claimed", "Client reports a remedy"
-    SUSPENDED = "suspended", "Services suspended"
-    RESOLVED = "resolved", "Resolved, lifted"
-    DISMISSED = "dismissed", "Dismissed"
+    NEW = "new", _("New")
+    NOTIFIED = "notified", _("Client notified, deadline running")
+    REMEDY_CLAIMED = "remedy_claimed", _("Client reports a remedy")
+    SUSPENDED = "suspended", _("Services suspended")
+    RESOLVED = "resolved", _("Resolved, lifted")
+    DISMISSED = "dismissed", _("Dismissed")
 
 
 OPEN_STATUSES = (
@@ -61,9 +62,9 @@ OPEN_STATUSES = (
 
 
 class Source(models.TextChoices):
-    FORM = "form", "Public form"
-    MAIL = "mail", "Mail to the abuse address"
-    STAFF = "staff", "Entered by staff"
+    FORM = "form", _("Public form")
+    MAIL = "mail", _("Mail to the abuse address")
+    STAFF = "staff", _("Entered by staff")
 
 
 class AbuseReporter(models.Model):
@@ -159,9 +160,9 @@ class AbuseEvidence(models.Model):
     SHA-256 of its bytes; the same file twice in one case is stored once (ABU-01)."""
 
     class Kind(models.TextChoices):
-        TEXT = "text", "Text"
-        FEEDBACK_REPORT = "feedback_report", "ARF machine-readable report"
-        FILE = "file", "File"
+        TEXT = "text", _("Text")
+        FEEDBACK_REPORT = "feedback_report", _("ARF machine-readable report")
+        FILE = "file", _("File")
 
     case = models.ForeignKey(AbuseCase, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -193,10 +194,10 @@ class AbuseCaseService(models.Model):
     once the case's deadline suspended it, so lifting resumes exactly those (ABU-02)."""
 
     class MatchedBy(models.TextChoices):
-        IP_ADDRESS = "ip_address", "IP address"
-        HOST_NAME = "host_name", "Domain or host name"
-        ACCOUNT = "account", "Account or service id"
-        STAFF = "staff", "Linked by staff"
+        IP_ADDRESS = "ip_address", _("IP address")
+        HOST_NAME = "host_name", _("Domain or host name")
+        ACCOUNT = "account", _("Account or service id")
+        STAFF = "staff", _("Linked by staff")
 
     case = models.ForeignKey(AbuseCase, on_delete=models.CASCADE, related_name="services")
     service = models.ForeignKey(
@@ -221,17 +222,17 @@ class AbuseCaseEvent(models.Model):
     keyed by the case and the deadline, so the deadline job acting twice writes once."""
 
     class Kind(models.TextChoices):
-        RECEIVED = "received", "Report received"
-        CLIENT_FOUND = "client_found", "Client and services found"
-        EVIDENCE_ADDED = "evidence_added", "Evidence added"
-        CLIENT_NOTIFIED = "client_notified", "Client notified"
-        CLIENT_ANSWERED = "client_answered", "Client answered"
-        REMEDY_CLAIMED = "remedy_claimed", "Client reports the violation remedied"
-        SUSPENDED = "suspended", "Services suspended (deadline passed)"
-        TERMINATION_PROPOSED = "termination_proposed", "Termination proposed to staff"
-        LIFTED = "lifted", "Case lifted, services resumed"
-        DISMISSED = "dismissed", "Case dismissed"
-        NOTE = "note", "Staff note"
+        RECEIVED = "received", _("Report received")
+        CLIENT_FOUND = "client_found", _("Client and services found")
+        EVIDENCE_ADDED = "evidence_added", _("Evidence added")
+        CLIENT_NOTIFIED = "client_notified", _("Client notified")
+        CLIENT_ANSWERED = "client_answered", _("Client answered")
+        REMEDY_CLAIMED = "remedy_claimed", _("Client reports the violation remedied")
+        SUSPENDED = "suspended", _("Services suspended (deadline passed)")
+        TERMINATION_PROPOSED = "termination_proposed", _("Termination proposed to staff")
+        LIFTED = "lifted", _("Case lifted, services resumed")
+        DISMISSED = "dismissed", _("Case dismissed")
+        NOTE = "note", _("Staff note")
 
     case = models.ForeignKey(AbuseCase, on_delete=models.CASCADE, related_name="events")
     key = models.CharField(max_length=120, unique=True)

@@ -6,7 +6,7 @@ the notification events ``abuse_case_notified``, ``abuse_services_suspended`` an
 
 from __future__ import annotations
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hostledger.abuse.models import AbuseCase
 from hostledger.notifications.actions.messages import notification_enqueue
@@ -14,6 +14,7 @@ from hostledger.notifications.events import (
     ABUSE_CASE_LIFTED,
     ABUSE_CASE_NOTIFIED,
     ABUSE_SERVICES_SUSPENDED,
+    normalised_language,
 )
 
 
@@ -21,9 +22,12 @@ def _context(case: AbuseCase) -> dict:
     deadline = ""
     if case.suspend_due_at is not None:
         deadline = f"{timezone.localtime(case.suspend_due_at):%Y-%m-%d %H:%M %Z}"
+    # The category is printed in the client's language, whoever's action sent the message.
+    with translation.override(normalised_language(case.client.owner.preferred_language)):
+        category = case.get_category_display()
     return {
         "case_id": case.public_id,
-        "case_category": case.get_category_display(),
+        "case_category": category,
         "deadline": deadline,
     }
 

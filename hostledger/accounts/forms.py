@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.db import transaction
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.accounts import actions
 from hostledger.accounts.models import AccessGrant, Client, Contact, Payer
@@ -15,7 +16,7 @@ from hostledger.core.middleware import client_ip_of
 from hostledger.core.registry import setting_value
 from hostledger.flows.registration import client_registered
 
-COUNTRY_CHOICES = [("", "Choose a country"), *COUNTRY_NAMES.items()]
+COUNTRY_CHOICES = [("", _("Choose a country")), *COUNTRY_NAMES.items()]
 
 
 class DomainErrorFormMixin:
@@ -37,24 +38,24 @@ class PersonFieldsMixin(forms.Form):
         choices=Client.Kind.choices,
         widget=forms.RadioSelect,
         initial=Client.Kind.NATURAL,
-        label="I register as",
+        label=_("I register as"),
     )
     first_name = forms.CharField(max_length=100, required=False)
     last_name = forms.CharField(max_length=100, required=False)
-    company_name = forms.CharField(max_length=200, required=False, label="Company name")
-    registry_code = forms.CharField(max_length=40, required=False, label="Registry code")
+    company_name = forms.CharField(max_length=200, required=False, label=_("Company name"))
+    registry_code = forms.CharField(max_length=40, required=False, label=_("Registry code"))
     vat_number = forms.CharField(
         max_length=20,
         required=False,
-        label="VAT number",
-        help_text="With the country prefix, e.g. EE102329731.",
+        label=_("VAT number"),
+        help_text=_("With the country prefix, e.g. EE102329731."),
     )
-    street = forms.CharField(max_length=200, label="Street address")
+    street = forms.CharField(max_length=200, label=_("Street address"))
     city = forms.CharField(max_length=100)
-    postal_code = forms.CharField(max_length=20, required=False, label="Postal code")
+    postal_code = forms.CharField(max_length=20, required=False, label=_("Postal code"))
     country = forms.ChoiceField(choices=COUNTRY_CHOICES, initial="EE")
     phone = forms.CharField(
-        max_length=40, required=False, help_text="With the country code, e.g. +372 5555 1234."
+        max_length=40, required=False, help_text=_("With the country code, e.g. +372 5555 1234.")
     )
 
 
@@ -69,10 +70,12 @@ class RegistrationForm(DomainErrorFormMixin, PersonFieldsMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         minimum = setting_value("accounts.minimum_age")
-        self.fields["age_declaration"].label = f"I am {minimum} years old or older"
-        self.fields[
-            "accept_policies"
-        ].label = "I accept the terms of service and the privacy policy"
+        self.fields["age_declaration"].label = gettext("I am %(minimum)s years old or older") % {
+            "minimum": minimum
+        }
+        self.fields["accept_policies"].label = gettext(
+            "I accept the terms of service and the privacy policy"
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -118,28 +121,28 @@ class PayerForm(DomainErrorFormMixin, forms.Form):
         choices=Payer.Kind.choices,
         widget=forms.RadioSelect,
         initial=Payer.Kind.NATURAL,
-        label="Payer is a",
+        label=_("Payer is a"),
     )
-    name = forms.CharField(max_length=200, label="Name on invoices")
-    registry_code = forms.CharField(max_length=40, required=False, label="Registry code")
+    name = forms.CharField(max_length=200, label=_("Name on invoices"))
+    registry_code = forms.CharField(max_length=40, required=False, label=_("Registry code"))
     vat_number = forms.CharField(
         max_length=20,
         required=False,
-        label="VAT number",
-        help_text="EU businesses: with the country prefix.",
+        label=_("VAT number"),
+        help_text=_("EU businesses: with the country prefix."),
     )
-    street = forms.CharField(max_length=200, label="Street address")
+    street = forms.CharField(max_length=200, label=_("Street address"))
     city = forms.CharField(max_length=100)
-    postal_code = forms.CharField(max_length=20, required=False, label="Postal code")
+    postal_code = forms.CharField(max_length=20, required=False, label=_("Postal code"))
     country = forms.ChoiceField(choices=COUNTRY_CHOICES, initial="EE")
-    invoice_email = forms.EmailField(required=False, label="Send invoices to")
+    invoice_email = forms.EmailField(required=False, label=_("Send invoices to"))
     buyer_reference = forms.CharField(
         max_length=100,
         required=False,
-        label="Your reference on invoices",
-        help_text="A cost centre, purchase contact or other reference your accounts need.",
+        label=_("Your reference on invoices"),
+        help_text=_("A cost centre, purchase contact or other reference your accounts need."),
     )
-    is_default = forms.BooleanField(required=False, label="Use by default")
+    is_default = forms.BooleanField(required=False, label=_("Use by default"))
 
 
 class ContactForm(DomainErrorFormMixin, forms.Form):
@@ -150,7 +153,7 @@ class ContactForm(DomainErrorFormMixin, forms.Form):
 
 
 class AccessGrantForm(DomainErrorFormMixin, forms.Form):
-    grantee_email = forms.EmailField(label="Email of the registered user")
+    grantee_email = forms.EmailField(label=_("Email of the registered user"))
     scopes = forms.MultipleChoiceField(
         choices=AccessGrant.Scope.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -159,7 +162,7 @@ class AccessGrantForm(DomainErrorFormMixin, forms.Form):
 class PhoneCodeForm(DomainErrorFormMixin, forms.Form):
     code = forms.CharField(
         max_length=12,
-        label="Code from the SMS",
+        label=_("Code from the SMS"),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
@@ -167,8 +170,8 @@ class PhoneCodeForm(DomainErrorFormMixin, forms.Form):
 class ApiTokenForm(DomainErrorFormMixin, forms.Form):
     name = forms.CharField(max_length=100)
     scopes = forms.MultipleChoiceField(
-        choices=[("read", "Read"), ("write", "Write")],
+        choices=[("read", _("Read")), ("write", _("Write"))],
         widget=forms.CheckboxSelectMultiple,
         initial=["read"],
     )
-    days = forms.IntegerField(min_value=1, required=False, label="Valid for (days)")
+    days = forms.IntegerField(min_value=1, required=False, label=_("Valid for (days)"))

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hostledger.core.fields import BlindIndexField, EncryptedTextField
@@ -74,8 +75,8 @@ class Client(models.Model):
     """A customer account: a natural or a legal person (ACC-01) owned by one user."""
 
     class Kind(models.TextChoices):
-        NATURAL = "natural", "Natural person"
-        LEGAL = "legal", "Legal person"
+        NATURAL = "natural", _("Natural person")
+        LEGAL = "legal", _("Legal person")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "cli"), editable=False
@@ -123,8 +124,8 @@ class Payer(models.Model):
     """A billing identity of a client, printed on invoices (ACC-04)."""
 
     class Kind(models.TextChoices):
-        NATURAL = "natural", "Natural person"
-        LEGAL = "legal", "Legal person"
+        NATURAL = "natural", _("Natural person")
+        LEGAL = "legal", _("Legal person")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "pay"), editable=False
@@ -163,9 +164,9 @@ class Contact(models.Model):
     """A contact person of a client: technical, billing or abuse (ACC-05); history kept."""
 
     class Role(models.TextChoices):
-        TECHNICAL = "technical", "Technical"
-        BILLING = "billing", "Billing"
-        ABUSE = "abuse", "Abuse"
+        TECHNICAL = "technical", _("Technical")
+        BILLING = "billing", _("Billing")
+        ABUSE = "abuse", _("Abuse")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "con"), editable=False
@@ -191,10 +192,10 @@ class AccessGrant(models.Model):
     """Access of a trusted user to a client's account with scoped permissions (ACC-06)."""
 
     class Scope(models.TextChoices):
-        BILLING = "billing", "Billing"
-        SERVICES = "services", "Services"
-        TICKETS = "tickets", "Tickets"
-        READ_ONLY = "read_only", "Read only"
+        BILLING = "billing", _("Billing")
+        SERVICES = "services", _("Services")
+        TICKETS = "tickets", _("Tickets")
+        READ_ONLY = "read_only", _("Read only")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "grt"), editable=False
@@ -319,11 +320,11 @@ class VerificationRequest(models.Model):
     """
 
     class State(models.TextChoices):
-        OPEN = "open", "Awaiting the answer"
-        ANSWERED = "answered", "Answered, awaiting review"
-        ACCEPTED = "accepted", "Answer accepted"
-        REJECTED = "rejected", "Answer rejected, asked again"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        OPEN = "open", _("Awaiting the answer")
+        ANSWERED = "answered", _("Answered, awaiting review")
+        ACCEPTED = "accepted", _("Answer accepted")
+        REJECTED = "rejected", _("Answer rejected, asked again")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     AWAITING_ANSWER = (State.OPEN, State.REJECTED)
     """States in which the client still owes an answer."""

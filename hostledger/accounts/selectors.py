@@ -13,6 +13,7 @@ from datetime import date
 from enum import Enum
 
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from hostledger.accounts import permissions as perms
 from hostledger.accounts.models import (
@@ -72,15 +73,15 @@ class ClientAccess:
 
     def require_read(self, area: str) -> None:
         if not self.can_read(area):
-            raise PermissionDenied("Your access to this account does not cover this part of it.")
+            raise PermissionDenied(_("Your access to this account does not cover this part of it."))
 
     def require_write(self, area: str) -> None:
         if not self.can_write(area):
-            raise PermissionDenied("Your access to this account does not allow this change.")
+            raise PermissionDenied(_("Your access to this account does not allow this change."))
 
     def require_owner(self) -> None:
         if not self.is_owner:
-            raise PermissionDenied("Only the account owner can do this.")
+            raise PermissionDenied(_("Only the account owner can do this."))
 
     def payers(self, *, include_archived: bool = False) -> QuerySet[Payer]:
         queryset = Payer.objects.filter(client=self.client)
@@ -173,7 +174,7 @@ def api_token_of(user: User, public_id: str) -> ApiToken:
 
 def require_staff_permission(user: User, code: str) -> None:
     if not perms.has_permission(user, code):
-        raise PermissionDenied("Your staff roles do not include this permission.")
+        raise PermissionDenied(_("Your staff roles do not include this permission."))
 
 
 def staff_client_search(
@@ -347,8 +348,12 @@ def check_client_not_restricted(client: Client, *, on: date, field: str = "clien
     if client_is_restricted(client, on=on):
         raise DomainError(
             "verification_pending",
-            f"{field}: the account has an unanswered data verification request; ordering, "
-            "upgrading and extending services are blocked until it is answered.",
+            _(
+                "%(field)s: the account has an unanswered data verification request; "
+                "ordering, upgrading and extending services are blocked until it is "
+                "answered."
+            )
+            % {"field": field},
             fields={field: "answer the data verification request in the client area first"},
         )
 

@@ -8,6 +8,7 @@ import phonenumbers
 from babel import Locale
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
@@ -71,18 +72,18 @@ def clean_text(
 ) -> str:
     text = (value or "").strip()
     if required and not text:
-        errors.add(field, "This field is required.")
+        errors.add(field, _("This field is required."))
     elif len(text) > max_length:
-        errors.add(field, f"At most {max_length} characters.")
+        errors.add(field, _("At most %(max_length)s characters.") % {"max_length": max_length})
     elif any(ord(char) < 32 for char in text):
-        errors.add(field, "Control characters are not allowed.")
+        errors.add(field, _("Control characters are not allowed."))
     return text
 
 
 def clean_country(value: str | None, field: str, errors: FieldErrors) -> str:
     code = (value or "").strip().upper()
     if code not in COUNTRY_NAMES:
-        errors.add(field, "Choose a country (two-letter ISO code).")
+        errors.add(field, _("Choose a country (two-letter ISO code)."))
     return code
 
 
@@ -90,12 +91,12 @@ def clean_email(value: str | None, field: str, errors: FieldErrors, *, required:
     email = (value or "").strip()
     if not email:
         if required:
-            errors.add(field, "This field is required.")
+            errors.add(field, _("This field is required."))
         return ""
     try:
         validate_email(email)
     except DjangoValidationError:
-        errors.add(field, "Enter a valid email address.")
+        errors.add(field, _("Enter a valid email address."))
     return email
 
 
@@ -106,15 +107,15 @@ def clean_phone(
     raw = (value or "").strip()
     if not raw:
         if required:
-            errors.add(field, "This field is required.")
+            errors.add(field, _("This field is required."))
         return ""
     try:
         number = phonenumbers.parse(raw, country if country in COUNTRY_NAMES else None)
     except phonenumbers.NumberParseException:
-        errors.add(field, "Enter a phone number with its country code, e.g. +372 5555 1234.")
+        errors.add(field, _("Enter a phone number with its country code, e.g. +372 5555 1234."))
         return raw
     if not phonenumbers.is_possible_number(number):
-        errors.add(field, "This is not a possible phone number.")
+        errors.add(field, _("This is not a possible phone number."))
         return raw
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -130,15 +131,19 @@ def clean_vat_number(value: str | None, field: str, errors: FieldErrors, *, coun
         return ""
     compact = re.sub(r"[\s.\-]", "", raw).upper()
     if country and country not in EU_COUNTRIES:
-        errors.add(field, "A VAT number is only taken for countries of the European Union.")
+        errors.add(field, _("A VAT number is only taken for countries of the European Union."))
         return compact
     try:
         compact = eu_vat.validate(compact)
     except StdnumValidationError:
-        errors.add(field, "This is not a valid EU VAT number (country prefix and digits).")
+        errors.add(field, _("This is not a valid EU VAT number (country prefix and digits)."))
         return compact
     prefix = compact[:2]
     expected = "EL" if country == "GR" else country
     if country and prefix != expected:
-        errors.add(field, f"The VAT number's prefix {prefix} does not match the country {country}.")
+        errors.add(
+            field,
+            _("The VAT number's prefix %(prefix)s does not match the country %(country)s.")
+            % {"prefix": prefix, "country": country},
+        )
     return compact

@@ -17,6 +17,7 @@ from typing import Any
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
@@ -34,7 +35,7 @@ def _accept(request: HttpRequest, user: User, token: ApiToken | None) -> User:
     if user.is_staff and not is_mfa_enabled(user):
         raise DomainError(
             "two_factor_required",
-            "Staff members must turn on two-factor sign-in before they use the API.",
+            gettext("Staff members must turn on two-factor sign-in before they use the API."),
             status=403,
         )
     request.user = user
@@ -64,14 +65,15 @@ class BearerToken(HttpBearer):
         if api_token is None:
             raise DomainError(
                 "invalid_token",
-                "The API token is unknown, expired or revoked.",
+                gettext("The API token is unknown, expired or revoked."),
                 status=401,
             )
         needed = READ_SCOPE if request.method in SAFE_METHODS else WRITE_SCOPE
         if needed not in (api_token.scopes or []):
             raise DomainError(
                 "insufficient_scope",
-                f"This API token lacks the '{needed}' scope needed for {request.method}.",
+                gettext("This API token lacks the '%(needed)s' scope needed for %(method)s.")
+                % {"needed": needed, "method": request.method},
                 status=403,
             )
         return _accept(request, api_token.user, api_token)
@@ -93,7 +95,7 @@ class BrowserSession(APIKeyCookie):
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
             raise DomainError(
                 "csrf_failed",
-                "The CSRF token is missing or wrong; send it in the X-CSRFToken header.",
+                gettext("The CSRF token is missing or wrong; send it in the X-CSRFToken header."),
                 status=403,
             )
         return self.authenticate(request, request.COOKIES.get(self.param_name))

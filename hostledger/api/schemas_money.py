@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
@@ -96,7 +97,9 @@ def to_money(value: MoneyIn | SignedMoneyIn, field: str) -> Money:
     except DomainError as error:
         problem = next(iter(error.fields.values()), error.message)
         raise DomainError(
-            error.code, f"{field}: {error.message}", fields={field: problem}
+            error.code,
+            _("%(field)s: %(message)s") % {"field": field, "message": error.message},
+            fields={field: problem},
         ) from None
 
 
@@ -127,7 +130,8 @@ def staff_money(
         if value.currency != maximum.currency:
             raise DomainError(
                 "invalid_currency",
-                f"{field}: amounts are in {maximum.currency}, not {value.currency}.",
+                _("%(field)s: amounts are in %(currency)s, not %(currency2)s.")
+                % {"field": field, "currency": maximum.currency, "currency2": value.currency},
                 fields={field: f"must be in {maximum.currency}"},
             )
         text = value.amount
@@ -137,7 +141,11 @@ def staff_money(
         )
     except DomainError as error:
         problem = error.fields.get(field) or next(iter(error.fields.values()), error.message)
-        raise DomainError(error.code, f"{field}: {problem}", fields={field: problem}) from None
+        raise DomainError(
+            error.code,
+            _("%(field)s: %(problem)s") % {"field": field, "problem": problem},
+            fields={field: problem},
+        ) from None
     if threshold is not None:
         require_confirmation(amount, threshold=threshold, confirmed=confirmed)
     return -amount if negative else amount
@@ -195,7 +203,7 @@ def check_date_range(date_from: date | None, date_to: date | None) -> None:
     if date_from is not None and date_to is not None and date_to < date_from:
         raise DomainError(
             "invalid_input",
-            "date_to: The range ends before it starts.",
+            _("date_to: The range ends before it starts."),
             fields={"date_to": "On or after date_from."},
         )
 
@@ -207,7 +215,9 @@ def referenced[T](look_up: Callable[[], T], field: str) -> T:
         return look_up()
     except NotFound as error:
         raise DomainError(
-            "invalid_input", f"{field}: {error.message}", fields={field: error.message}
+            "invalid_input",
+            _("%(field)s: %(message)s") % {"field": field, "message": error.message},
+            fields={field: error.message},
         ) from None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
+from django.utils.translation import gettext
 from ninja import Field, Schema
 
 from hostledger.api.schemas import PUBLIC_ID_PATTERN, InputSchema
@@ -87,7 +88,8 @@ class PlanChangePreviewQuery(Schema):
             if not 1 <= quantity <= MAX_ADD_ON_QUANTITY:
                 raise DomainError(
                     "invalid_input",
-                    f"add_ons: item {index + 1} asks for {quantity}; give 1 or more.",
+                    gettext("add_ons: item %(value)s asks for %(quantity)s; give 1 or more.")
+                    % {"value": index + 1, "quantity": quantity},
                     fields={"add_ons": f"quantity of item {index + 1} out of range"},
                 )
             items.append((public_id, quantity))

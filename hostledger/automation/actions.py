@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.automation.dunning import penalty_settle_at
 from hostledger.automation.models import AutomatedDecision, BillingClock, ServiceRenewal
@@ -34,13 +35,22 @@ LAPSED_NOTE = "No longer holds: the debt was paid or the client answered."
 def _clean_text(value, field: str, *, required: bool) -> str:
     text = (value or "").strip() if isinstance(value, str | type(None)) else None
     if text is None:
-        raise DomainError("invalid_input", f"{field}: expected text.", fields={field: "text"})
+        raise DomainError(
+            "invalid_input",
+            _("%(field)s: expected text.") % {"field": field},
+            fields={field: "text"},
+        )
     if required and not text:
-        raise DomainError("invalid_input", f"{field}: please say why.", fields={field: "required"})
+        raise DomainError(
+            "invalid_input",
+            _("%(field)s: please say why.") % {"field": field},
+            fields={field: "required"},
+        )
     if len(text) > NOTE_MAX:
         raise DomainError(
             "invalid_input",
-            f"{field}: at most {NOTE_MAX} characters.",
+            _("%(field)s: at most %(note_max)s characters.")
+            % {"field": field, "note_max": NOTE_MAX},
             fields={field: f"longer than {NOTE_MAX} characters"},
         )
     return text
@@ -49,7 +59,7 @@ def _clean_text(value, field: str, *, required: bool) -> str:
 def _locked(decision: AutomatedDecision) -> AutomatedDecision:
     if not isinstance(decision, AutomatedDecision):
         raise DomainError(
-            "invalid_input", "decision: no such decision.", fields={"decision": "not found"}
+            "invalid_input", _("decision: no such decision."), fields={"decision": "not found"}
         )
     return AutomatedDecision.objects.select_for_update().get(pk=decision.pk)
 
@@ -362,7 +372,7 @@ def decision_confirm(*, decision: AutomatedDecision, actor, note: str = "", toda
     if locked.state != AutomatedDecision.State.PROPOSED:
         raise DomainError(
             "decision_not_open",
-            f"This decision is {locked.get_state_display().lower()}.",
+            _("This decision is %(state)s.") % {"state": locked.get_state_display().lower()},
             fields={"decision": f"state is {locked.state}"},
             status=409,
         )
@@ -384,7 +394,7 @@ def decision_reject(*, decision: AutomatedDecision, actor, note: str):
     if locked.state != AutomatedDecision.State.PROPOSED:
         raise DomainError(
             "decision_not_open",
-            f"This decision is {locked.get_state_display().lower()}.",
+            _("This decision is %(state)s.") % {"state": locked.get_state_display().lower()},
             fields={"decision": f"state is {locked.state}"},
             status=409,
         )
@@ -398,11 +408,11 @@ def decision_review_request(*, decision: AutomatedDecision, client, reason: str)
     reason = _clean_text(reason, "reason", required=True)
     locked = _locked(decision)
     if locked.client_id != getattr(client, "pk", None):
-        raise DomainError("not_found", "No such decision.", status=404)
+        raise DomainError("not_found", _("No such decision."), status=404)
     if locked.review_requested_at is not None:
         raise DomainError(
             "review_already_requested",
-            "A review of this decision has already been asked for.",
+            _("A review of this decision has already been asked for."),
             fields={"decision": "review requested"},
             status=409,
         )
@@ -427,7 +437,7 @@ def decision_review_answer(*, decision: AutomatedDecision, actor, outcome: str):
     if locked.review_requested_at is None or locked.reviewed_at is not None:
         raise DomainError(
             "no_open_review",
-            "There is no open review request on this decision.",
+            _("There is no open review request on this decision."),
             fields={"decision": "no open review"},
             status=409,
         )

@@ -21,6 +21,7 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.core.ids import new_public_id
 from hostledger.core.money import DEFAULT_CURRENCY, Money
@@ -63,9 +64,9 @@ class ServiceRenewal(models.Model):
     """
 
     class State(models.TextChoices):
-        INVOICED = "invoiced", "Invoiced, awaiting payment"
-        PAID = "paid", "Paid"
-        CANCELLED = "cancelled", "Cancelled"
+        INVOICED = "invoiced", _("Invoiced, awaiting payment")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
 
     service = models.ForeignKey(
         "subscriptions.Service", on_delete=models.PROTECT, related_name="renewals"
@@ -158,22 +159,22 @@ class AutomatedDecision(models.Model):
     """
 
     class Kind(models.TextChoices):
-        TERMINATE_FOR_DEBT = "terminate_for_debt", "Terminate the contract for debt"
+        TERMINATE_FOR_DEBT = "terminate_for_debt", _("Terminate the contract for debt")
         TERMINATE_FOR_VERIFICATION = (
             "terminate_verification",
-            "Terminate the contract: data verification unanswered",
+            _("Terminate the contract: data verification unanswered"),
         )
         TERMINATE_FOR_ABUSE = (
             "terminate_abuse",
-            "Terminate the service: abuse violation not remedied",
+            _("Terminate the service: abuse violation not remedied"),
         )
-        RECLAIM_IP_ADDRESSES = "reclaim_ip_addresses", "Reclaim under-used IP addresses"
+        RECLAIM_IP_ADDRESSES = "reclaim_ip_addresses", _("Reclaim under-used IP addresses")
 
     class State(models.TextChoices):
-        PROPOSED = "proposed", "Proposed, awaiting staff"
-        APPLIED = "applied", "Applied"
-        REJECTED = "rejected", "Rejected by staff"
-        LAPSED = "lapsed", "No longer needed"
+        PROPOSED = "proposed", _("Proposed, awaiting staff")
+        APPLIED = "applied", _("Applied")
+        REJECTED = "rejected", _("Rejected by staff")
+        LAPSED = "lapsed", _("No longer needed")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "dec"), editable=False

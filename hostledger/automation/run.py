@@ -44,6 +44,7 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.selectors import restricted_clients_sql
 from hostledger.automation import conf, sql
@@ -150,15 +151,15 @@ def clock_advance(as_of: datetime) -> None:
     earlier)."""
     if timezone.is_naive(as_of):
         raise DomainError(
-            "invalid_as_of", "as_of: a moment with a time zone is needed.", {"as_of": "naive"}
+            "invalid_as_of", _("as_of: a moment with a time zone is needed."), {"as_of": "naive"}
         )
     with transaction.atomic():
         clock = _lock_clock()
         if clock.as_of is not None and as_of < clock.as_of:
             raise DomainError(
                 "as_of_in_the_past",
-                f"as_of: the billing run has already run as of {clock.as_of.isoformat()}; "
-                "time only moves forward.",
+                _("as_of: the billing run has already run as of %(date)s; time only moves forward.")
+                % {"date": clock.as_of.isoformat()},
                 fields={"as_of": f"before {clock.as_of.isoformat()}"},
                 status=409,
             )

@@ -18,6 +18,7 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.core.ids import new_public_id
 from hostledger.core.money import DEFAULT_CURRENCY, Money
@@ -34,14 +35,14 @@ def from_micro(value: int) -> Decimal:
 class FamilyCode(models.TextChoices):
     """The eight product families of the provider's contract (CAT-01, seed 003 annexes 1-9)."""
 
-    DOMAIN = "domain", "Domain registration"
-    SHARED_HOSTING = "shared_hosting", "Unlimited shared hosting"
-    CMS_HOSTING = "cms_hosting", "CMS-optimised hosting"
-    VPS = "vps", "Virtual server (VPS)"
-    CLOUD = "cloud", "Cloud data center"
-    DEDICATED = "dedicated", "Dedicated server"
-    COLOCATION = "colocation", "Colocation"
-    LICENCE = "licence", "Microsoft licence rental"
+    DOMAIN = "domain", _("Domain registration")
+    SHARED_HOSTING = "shared_hosting", _("Unlimited shared hosting")
+    CMS_HOSTING = "cms_hosting", _("CMS-optimised hosting")
+    VPS = "vps", _("Virtual server (VPS)")
+    CLOUD = "cloud", _("Cloud data center")
+    DEDICATED = "dedicated", _("Dedicated server")
+    COLOCATION = "colocation", _("Colocation")
+    LICENCE = "licence", _("Microsoft licence rental")
 
 
 OS_IMAGE_FAMILIES = (FamilyCode.VPS, FamilyCode.CLOUD, FamilyCode.DEDICATED)
@@ -97,8 +98,8 @@ class PublicationStatus(models.TextChoices):
     ordered or billed, and its fee may still be corrected. Publishing makes it live: a tariff
     is offered to clients, a price version is announced and applies from its date."""
 
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
 
 
 class Tariff(models.Model):

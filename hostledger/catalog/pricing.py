@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from hostledger.core.errors import DomainError
 from hostledger.core.limits import staff_price_maximum
 from hostledger.core.money import (
@@ -34,25 +36,28 @@ def _exact_decimal(value: object, *, field: str) -> Decimal:
     if isinstance(value, float):
         raise DomainError(
             "float_not_accepted",
-            f"{field}: give an exact decimal such as '12.34', not the float {value!r}.",
+            _("%(field)s: give an exact decimal such as '12.34', not the float %(value)s.")
+            % {"field": field, "value": f"{value!r}"},
             fields={field: "must be an exact decimal, not a float"},
         )
     if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
         raise DomainError(
             "invalid_amount",
-            f"{field}: a number is required.",
+            _("%(field)s: a number is required.") % {"field": field},
             fields={field: "a number is required"},
         )
     try:
         number = Decimal(value.strip() if isinstance(value, str) else value)
     except InvalidOperation:
         raise DomainError(
-            "invalid_amount", f"{field}: '{value}' is not a number.", fields={field: "not a number"}
+            "invalid_amount",
+            _("%(field)s: '%(value)s' is not a number.") % {"field": field, "value": value},
+            fields={field: "not a number"},
         ) from None
     if not number.is_finite() or (number and number.adjusted() >= 15):
         raise DomainError(
             "invalid_amount",
-            f"{field}: '{value}' is not a usable number.",
+            _("%(field)s: '%(value)s' is not a usable number.") % {"field": field, "value": value},
             fields={field: "not a usable number"},
         )
     return number
@@ -62,7 +67,7 @@ def _refuse_negative(number: Decimal, *, field: str) -> None:
     if number < 0:
         raise DomainError(
             "negative_price",
-            f"{field}: a price cannot be negative.",
+            _("%(field)s: a price cannot be negative.") % {"field": field},
             fields={field: "cannot be negative"},
         )
 
@@ -81,7 +86,12 @@ def parse_fee(value: object, *, field: str) -> Money:
         if value.currency != CATALOG_CURRENCY:
             raise DomainError(
                 "invalid_currency",
-                f"{field}: catalog prices are in {CATALOG_CURRENCY}, not {value.currency}.",
+                _("%(field)s: catalog prices are in %(catalog_currency)s, not %(currency)s.")
+                % {
+                    "field": field,
+                    "catalog_currency": CATALOG_CURRENCY,
+                    "currency": value.currency,
+                },
                 fields={field: f"must be in {CATALOG_CURRENCY}"},
             )
         _refuse_negative(value.amount, field=field)
@@ -114,7 +124,7 @@ def parse_quantity(value: object, *, field: str) -> Decimal:
     if number < 0:
         raise DomainError(
             "negative_quantity",
-            f"{field}: a quantity cannot be negative.",
+            _("%(field)s: a quantity cannot be negative.") % {"field": field},
             fields={field: "cannot be negative"},
         )
     _to_micro(number, field=field, what="a quantity")
@@ -126,7 +136,8 @@ def _to_micro(number: Decimal, *, field: str, what: str) -> int:
     if scaled != scaled.to_integral_value():
         raise DomainError(
             "too_many_decimals",
-            f"{field}: {what} has at most {MICRO_PLACES} decimals; got '{number}'.",
+            _("%(field)s: %(what)s has at most %(micro_places)s decimals; got '%(number)s'.")
+            % {"field": field, "what": what, "micro_places": MICRO_PLACES, "number": number},
             fields={field: f"at most {MICRO_PLACES} decimals"},
         )
     return int(scaled)

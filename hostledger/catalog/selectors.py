@@ -13,6 +13,7 @@ from datetime import date, datetime
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError, NotFound
 from hostledger.core.money import Money
@@ -46,7 +47,9 @@ def _as_date(value: date | datetime, field: str) -> date:
     if isinstance(value, date):
         return value
     raise DomainError(
-        "invalid_date", f"{field}: a date is required.", fields={field: "a date is required"}
+        "invalid_date",
+        _("%(field)s: a date is required.") % {"field": field},
+        fields={field: "a date is required"},
     )
 
 
@@ -118,7 +121,7 @@ def price_versions_of(*, tariff: Tariff | None = None, add_on: AddOn | None = No
     if (tariff is None) == (add_on is None):
         raise DomainError(
             "invalid_price_target",
-            "Name either a tariff or an add-on.",
+            _("Name either a tariff or an add-on."),
             fields={"tariff": "give a tariff or an add-on"},
         )
     target = {"tariff": tariff} if tariff is not None else {"add_on": add_on}
@@ -371,7 +374,8 @@ def check_add_on_offered(*, tariff: Tariff, add_on: AddOn) -> None:
     ):
         raise DomainError(
             "add_on_not_offered",
-            f"{add_on.name} is not offered with {tariff.name}.",
+            _("%(name)s is not offered with %(name2)s.")
+            % {"name": add_on.name, "name2": tariff.name},
             fields={"add_on": "not offered with this tariff"},
         )
 
@@ -382,6 +386,7 @@ def check_os_image_offered(*, family: ProductFamily, os_image: OsImage) -> None:
     if not offered:
         raise DomainError(
             "os_image_not_offered",
-            f"{os_image.name} is not offered for {family.name}.",
+            _("%(name)s is not offered for %(name2)s.")
+            % {"name": os_image.name, "name2": family.name},
             fields={"os_image": "not offered for this product"},
         )

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from hostledger.core.calendar import add_working_days
 from hostledger.core.errors import DomainError
 from hostledger.core.registry import setting_value
@@ -109,13 +111,13 @@ def check_trial_request(
     if terms is None:
         raise DomainError(
             "trial_not_offered",
-            f"{family.name} has no free trial.",
+            _("%(name)s has no free trial.") % {"name": family.name},
             fields={"trial": "not offered for this product family"},
         )
     if terms.once_per_client and earlier_trials > 0:
         raise DomainError(
             "trial_already_used",
-            f"The free trial of {family.name} can be used once per client.",
+            _("The free trial of %(name)s can be used once per client.") % {"name": family.name},
             fields={"trial": "already used by this client"},
         )
     if days is None:
@@ -123,7 +125,8 @@ def check_trial_request(
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= terms.max_days:
         raise DomainError(
             "invalid_trial_days",
-            f"days: a free trial of {family.name} lasts 1 to {terms.max_days} days.",
+            _("days: a free trial of %(name)s lasts 1 to %(max_days)s days.")
+            % {"name": family.name, "max_days": terms.max_days},
             fields={"days": f"between 1 and {terms.max_days}"},
         )
     return days

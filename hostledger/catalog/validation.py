@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from hostledger.core.errors import DomainError
 from hostledger.core.money import Money
 
@@ -48,9 +50,9 @@ class FieldErrors:
 def clean_code(value: Any, errors: FieldErrors, *, field: str = "code") -> str:
     code = value.strip().lower() if isinstance(value, str) else ""
     if not code:
-        errors.add(field, "A code is required.")
+        errors.add(field, _("A code is required."))
     elif len(code) > 60 or not CODE_PATTERN.match(code):
-        errors.add(field, "Lower-case letters, digits, '-' and '_', at most 60 characters.")
+        errors.add(field, _("Lower-case letters, digits, '-' and '_', at most 60 characters."))
     return code
 
 
@@ -58,15 +60,15 @@ def clean_text(
     value: Any, field: str, errors: FieldErrors, *, required: bool, max_length: int | None = 120
 ) -> str:
     if value is not None and not isinstance(value, str):
-        errors.add(field, "Text is required.")
+        errors.add(field, _("Text is required."))
         return ""
     text = (value or "").strip()
     if required and not text:
-        errors.add(field, "This field is required.")
+        errors.add(field, _("This field is required."))
     elif max_length is not None and len(text) > max_length:
-        errors.add(field, f"At most {max_length} characters.")
+        errors.add(field, _("At most %(max_length)s characters.") % {"max_length": max_length})
     elif any(ord(char) < 32 and char not in "\n\r\t" for char in text):
-        errors.add(field, "Control characters are not allowed.")
+        errors.add(field, _("Control characters are not allowed."))
     return text
 
 
@@ -84,17 +86,20 @@ def clean_whole_number(
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
-        errors.add(field, "A whole number is required.")
+        errors.add(field, _("A whole number is required."))
         return None
     if not minimum <= value <= maximum:
-        errors.add(field, f"Between {minimum} and {maximum}.")
+        errors.add(
+            field,
+            _("Between %(minimum)s and %(maximum)s.") % {"minimum": minimum, "maximum": maximum},
+        )
         return None
     return value
 
 
 def clean_bool(value: Any, field: str, errors: FieldErrors) -> bool:
     if not isinstance(value, bool):
-        errors.add(field, "Yes or no is required.")
+        errors.add(field, _("Yes or no is required."))
         return False
     return value
 
@@ -119,27 +124,35 @@ def clean_specs(value: Any, family: ProductFamily, errors: FieldErrors) -> dict:
     """
     specs = {} if value is None else value
     if not isinstance(specs, dict):
-        errors.add("specs", "A mapping of resource names to values is required.")
+        errors.add("specs", _("A mapping of resource names to values is required."))
         return {}
     for key, item in specs.items():
         if not isinstance(key, str) or not CODE_PATTERN.match(key):
-            errors.add("specs", f"'{key}' is not a valid resource name.")
+            errors.add("specs", _("'%(key)s' is not a valid resource name.") % {"key": key})
             return {}
         if isinstance(item, float):
-            errors.add("specs", f"{key}: give a whole number or a text, not a float.")
+            errors.add(
+                "specs", _("%(key)s: give a whole number or a text, not a float.") % {"key": key}
+            )
             return {}
         if isinstance(item, str):
             if len(item) > 120:
-                errors.add("specs", f"{key}: at most 120 characters.")
+                errors.add("specs", _("%(key)s: at most 120 characters.") % {"key": key})
                 return {}
         elif isinstance(item, bool) or not isinstance(item, int) or item < 0:
-            errors.add("specs", f"{key}: a whole number of at least 0 or a short text.")
+            errors.add(
+                "specs", _("%(key)s: a whole number of at least 0 or a short text.") % {"key": key}
+            )
             return {}
     if family.code in RESOURCE_SPEC_FAMILIES:
         for key in REQUIRED_SPECS:
             item = specs.get(key)
             if isinstance(item, bool) or not isinstance(item, int) or item < 1:
-                errors.add("specs", f"{family.name} tariffs state {key} as a positive number.")
+                errors.add(
+                    "specs",
+                    _("%(name)s tariffs state %(key)s as a positive number.")
+                    % {"name": family.name, "key": key},
+                )
                 break
     return dict(specs)
 
@@ -147,11 +160,11 @@ def clean_specs(value: Any, family: ProductFamily, errors: FieldErrors) -> dict:
 def refuse_unknown_fields(data: dict, editable: set[str], hints: dict[str, str]) -> None:
     """Refuse keys that are not editable; ``hints`` say what to do instead for some."""
     if not isinstance(data, dict):
-        raise DomainError("invalid_input", "The changes must be a mapping of field names.")
+        raise DomainError("invalid_input", _("The changes must be a mapping of field names."))
     errors = FieldErrors()
     for key in data:
         if key in hints:
             errors.add(key, hints[key])
         elif key not in editable:
-            errors.add(key, "This field cannot be changed.")
+            errors.add(key, _("This field cannot be changed."))
     errors.raise_if_any()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
@@ -31,14 +32,14 @@ def subject_keys_destroy(
     if (client_id is None) == (user_id is None):
         raise DomainError(
             "invalid_subject",
-            "Name exactly one subject: a client or a person.",
+            _("Name exactly one subject: a client or a person."),
             fields={"client_id": "give a client id or a user id, not both"},
         )
     for name, value in (("client_id", client_id), ("user_id", user_id)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             raise DomainError(
                 "invalid_subject",
-                f"{name} must be a numeric id.",
+                _("%(name)s must be a numeric id.") % {"name": name},
                 fields={name: "not an integer"},
             )
     if client_id is not None:

@@ -34,6 +34,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 from hostledger.core.middleware import client_ip_of, current_client_ip, current_request_id
@@ -100,7 +101,7 @@ def record_audit_event(
     if not action or len(action) > AuditEvent._meta.get_field("action").max_length:
         raise DomainError(
             "invalid_audit_action",
-            "An audit event needs an action name of at most 100 characters.",
+            _("An audit event needs an action name of at most 100 characters."),
             fields={"action": "required, at most 100 characters"},
         )
     data = _normalised_data(data)
@@ -111,7 +112,7 @@ def record_audit_event(
     ):
         raise DomainError(
             "invalid_subject_client",
-            "The subject client must be given by its numeric id.",
+            _("The subject client must be given by its numeric id."),
             fields={"subject_client_id": "not an integer"},
         )
     ip_address = _normalised_ip(ip_address if ip_address is not None else current_client_ip())
@@ -134,7 +135,7 @@ def record_audit_event(
     if len(request_id) > AuditEvent._meta.get_field("request_id").max_length:
         raise DomainError(
             "invalid_request_id",
-            "The request id is longer than 64 characters.",
+            _("The request id is longer than 64 characters."),
             fields={"request_id": "at most 64 characters"},
         )
 
@@ -201,7 +202,7 @@ def record_personal_data_read(*, actor, client, what: str, request=None) -> Audi
     if not what:
         raise DomainError(
             "invalid_audit_read",
-            "Say which personal data was read.",
+            _("Say which personal data was read."),
             fields={"what": "required"},
         )
     ip_address = client_ip_of(request) if request is not None else None
@@ -391,13 +392,13 @@ def _object_reference(obj) -> tuple[str, str]:
     if meta is None:
         raise DomainError(
             "invalid_audit_object",
-            "The audited object must be a stored record.",
+            _("The audited object must be a stored record."),
             fields={"obj": "not a model instance"},
         )
     if obj.pk is None or obj._state.adding:
         raise DomainError(
             "invalid_audit_object",
-            "The audited object has not been saved yet.",
+            _("The audited object has not been saved yet."),
             fields={"obj": "not saved"},
         )
     return meta.label, str(getattr(obj, "public_id", None) or obj.pk)
@@ -412,7 +413,7 @@ def _normalised_ip(value: str | None) -> str | None:
     except ValueError:
         raise DomainError(
             "invalid_ip_address",
-            f"'{value}' is not an IP address.",
+            _("'%(value)s' is not an IP address.") % {"value": value},
             fields={"ip_address": "not an IP address"},
         ) from None
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
@@ -426,7 +427,7 @@ def _normalised_data(data: dict | None) -> dict:
         return {}
     if not isinstance(data, dict):
         raise DomainError(
-            "invalid_audit_data", "Audit data must be a mapping.", fields={"data": "not a dict"}
+            "invalid_audit_data", _("Audit data must be a mapping."), fields={"data": "not a dict"}
         )
     _refuse_credentials(data)
     try:
@@ -434,7 +435,7 @@ def _normalised_data(data: dict | None) -> dict:
     except (TypeError, ValueError) as error:
         raise DomainError(
             "invalid_audit_data",
-            f"Audit data must be JSON-serialisable: {error}",
+            _("Audit data must be JSON-serialisable: %(error)s") % {"error": error},
             fields={"data": "not JSON-serialisable"},
         ) from error
 

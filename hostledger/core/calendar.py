@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import holidays
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.conf import CALENDAR_COUNTRY
 from hostledger.core.errors import DomainError
@@ -53,7 +54,8 @@ def _year_calendar(country: str, year: int) -> _YearCalendar:
     except NotImplementedError:
         raise DomainError(
             "unknown_calendar_country",
-            f"country: no public-holiday calendar is known for '{country}'.",
+            _("country: no public-holiday calendar is known for '%(country)s'.")
+            % {"country": country},
             fields={"country": "no holiday calendar for this country"},
         ) from None
     return _YearCalendar(
@@ -70,7 +72,7 @@ def _resolve_country(country: str | None) -> str:
     if not isinstance(country, str) or not country.strip():
         raise DomainError(
             "unknown_calendar_country",
-            f"country: '{country}' is not a country code.",
+            _("country: '%(country)s' is not a country code.") % {"country": country},
             fields={"country": "not a country code"},
         )
     return country.strip().upper()

@@ -36,6 +36,7 @@ from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext
 from django_tasks_db import DatabaseBackend
 
 from hostledger.core import conf
@@ -181,7 +182,9 @@ def get_job(name: str) -> Job:
         return _JOBS[name]
     except KeyError:
         raise DomainError(
-            "unknown_job", f"No job named {name} is registered.", fields={"name": "unknown job"}
+            "unknown_job",
+            gettext("No job named %(name)s is registered.") % {"name": name},
+            fields={"name": "unknown job"},
         ) from None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ProviderSettingValue(models.Model):
@@ -136,12 +137,12 @@ class JobRun(models.Model):
     """A stored record of one run of a job: status, progress, counts and log."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
         # The process running it stopped (killed, crashed, machine lost) before it finished.
-        ABANDONED = "abandoned", "Abandoned"
+        ABANDONED = "abandoned", _("Abandoned")
 
     job_name = models.CharField(max_length=120, db_index=True)
     slot = models.DateTimeField(null=True, blank=True)

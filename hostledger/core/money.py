@@ -21,6 +21,7 @@ from functools import cache, lru_cache
 
 from babel.core import UnknownLocaleError
 from babel.numbers import format_currency, get_currency_precision, list_currencies
+from django.utils.translation import gettext
 
 from hostledger.core.errors import DomainError
 
@@ -44,7 +45,8 @@ class CurrencyMismatchError(DomainError):
     def __init__(self, left: str, right: str):
         super().__init__(
             "currency_mismatch",
-            f"Cannot combine amounts in {left} and {right}; convert one of them first.",
+            gettext("Cannot combine amounts in %(left)s and %(right)s; convert one of them first.")
+            % {"left": left, "right": right},
             fields={"currency": f"expected {left}, got {right}"},
         )
         self.left = left
@@ -76,7 +78,9 @@ def round_half_up(value: Decimal | int, places: int = 2) -> Decimal:
     value = Decimal(value)
     if not value.is_finite():
         raise DomainError(
-            "invalid_amount", f"Cannot round {value}.", fields={"amount": "must be a number"}
+            "invalid_amount",
+            gettext("Cannot round %(value)s.") % {"value": value},
+            fields={"amount": "must be a number"},
         )
     exponent = Decimal(1).scaleb(-places)
     context = _exact_context(value, extra=abs(places))
@@ -101,7 +105,7 @@ def _normalise_currency(currency: object) -> str:
     if len(code) != 3 or code not in _known_currencies():
         raise DomainError(
             "invalid_currency",
-            f"'{currency}' is not an ISO 4217 currency code.",
+            gettext("'%(currency)s' is not an ISO 4217 currency code.") % {"currency": currency},
             fields={"currency": "not an ISO 4217 currency code"},
         )
     return code
@@ -126,7 +130,8 @@ def _to_decimal(value: object, *, field: str) -> Decimal:
         except InvalidOperation:
             raise DomainError(
                 "invalid_amount",
-                f"{field}: '{value}' is not a number.",
+                gettext("%(field)s: '%(value)s' is not a number.")
+                % {"field": field, "value": value},
                 fields={field: "not a number"},
             ) from None
     else:
@@ -134,13 +139,14 @@ def _to_decimal(value: object, *, field: str) -> Decimal:
     if not number.is_finite():
         raise DomainError(
             "invalid_amount",
-            f"{field}: '{value}' is not a finite number.",
+            gettext("%(field)s: '%(value)s' is not a finite number.")
+            % {"field": field, "value": value},
             fields={field: "not a finite number"},
         )
     if number and number.adjusted() >= MAX_INTEGER_DIGITS:
         raise DomainError(
             "invalid_amount",
-            f"{field}: '{value}' is too large.",
+            gettext("%(field)s: '%(value)s' is too large.") % {"field": field, "value": value},
             fields={field: "too large"},
         )
     return number
@@ -193,7 +199,10 @@ class Money:
         if rounded != number and not rounding:
             raise DomainError(
                 "too_many_decimals",
-                f"{field}: {code} amounts have at most {places} decimals; got '{value}'.",
+                gettext(
+                    "%(field)s: %(code)s amounts have at most %(places)s decimals; got '%(value)s'."
+                )
+                % {"field": field, "code": code, "places": places, "value": value},
                 fields={field: f"at most {places} decimals"},
             )
         return cls(int(rounded.scaleb(places, context=_exact_context(rounded, extra=places))), code)
@@ -331,20 +340,20 @@ class Money:
         if not weights:
             raise DomainError(
                 "invalid_ratios",
-                "ratios: at least one ratio is needed.",
+                gettext("ratios: at least one ratio is needed."),
                 fields={"ratios": "empty"},
             )
         if any(weight < 0 for weight in weights):
             raise DomainError(
                 "invalid_ratios",
-                "ratios: ratios cannot be negative.",
+                gettext("ratios: ratios cannot be negative."),
                 fields={"ratios": "negative ratio"},
             )
         total_weight = sum(weights, Fraction(0))
         if total_weight == 0:
             raise DomainError(
                 "invalid_ratios",
-                "ratios: at least one ratio must be above zero.",
+                gettext("ratios: at least one ratio must be above zero."),
                 fields={"ratios": "all zero"},
             )
         units = abs(self.minor)
@@ -375,7 +384,7 @@ def format_money(money: Money, locale: str = "en") -> str:
     except (UnknownLocaleError, ValueError):
         raise DomainError(
             "invalid_locale",
-            f"locale: '{locale}' is not a known locale.",
+            gettext("locale: '%(locale)s' is not a known locale.") % {"locale": locale},
             fields={"locale": "unknown locale"},
         ) from None
 
@@ -399,7 +408,9 @@ def parse_staff_decimal(value: object, *, field: str, places: int) -> Decimal:
     """
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise DomainError(
-            "invalid_amount", f"{field}: an amount is required.", fields={field: "required"}
+            "invalid_amount",
+            gettext("%(field)s: an amount is required.") % {"field": field},
+            fields={field: "required"},
         )
     if isinstance(value, str):
         text = value.strip()
@@ -407,25 +418,34 @@ def parse_staff_decimal(value: object, *, field: str, places: int) -> Decimal:
         text = str(value) if isinstance(value, int) else format(value, "f")
     if not text:
         raise DomainError(
-            "invalid_amount", f"{field}: an amount is required.", fields={field: "required"}
+            "invalid_amount",
+            gettext("%(field)s: an amount is required.") % {"field": field},
+            fields={field: "required"},
         )
     if not _STAFF_NUMBER.match(text):
         raise DomainError(
             "invalid_amount",
-            f"{field}: '{value}' is not an amount; write digits with a point before the "
-            f"decimals, e.g. 1250.00 (no exponent, sign or thousands separator).",
+            gettext(
+                "%(field)s: '%(value)s' is not an amount; write digits with a point "
+                "before the decimals, e.g. 1250.00 (no exponent, sign or thousands "
+                "separator)."
+            )
+            % {"field": field, "value": value},
             fields={field: "digits and a decimal point only, e.g. 1250.00"},
         )
     whole, _, decimals = text.partition(".")
     if len(decimals) > places:
         raise DomainError(
             "too_many_decimals",
-            f"{field}: at most {places} decimals; got '{value}'.",
+            gettext("%(field)s: at most %(places)s decimals; got '%(value)s'.")
+            % {"field": field, "places": places, "value": value},
             fields={field: f"at most {places} decimals"},
         )
     if len(whole.lstrip("0")) > STAFF_AMOUNT_MAX_DIGITS:
         raise DomainError(
-            "amount_too_large", f"{field}: '{value}' is too large.", fields={field: "too large"}
+            "amount_too_large",
+            gettext("%(field)s: '%(value)s' is too large.") % {"field": field, "value": value},
+            fields={field: "too large"},
         )
     return Decimal(text)
 
@@ -448,7 +468,7 @@ def parse_staff_amount(
         if amount.is_negative():
             raise DomainError(
                 "invalid_amount",
-                f"{field}: the amount cannot be negative.",
+                gettext("%(field)s: the amount cannot be negative.") % {"field": field},
                 fields={field: "cannot be negative"},
             )
     else:
@@ -464,7 +484,13 @@ def refuse_above_maximum(amount: Money, *, maximum: Money, field: str) -> None:
     if amount > maximum:
         raise DomainError(
             "amount_too_large",
-            f"{field}: at most {maximum.amount} {maximum.currency}; got {amount.amount}.",
+            gettext("%(field)s: at most %(amount)s %(currency)s; got %(amount2)s.")
+            % {
+                "field": field,
+                "amount": maximum.amount,
+                "currency": maximum.currency,
+                "amount2": amount.amount,
+            },
             fields={field: f"at most {maximum.amount} {maximum.currency}"},
         )
 
@@ -479,7 +505,15 @@ def require_confirmation(
     if amount > threshold and not confirmed:
         raise DomainError(
             "confirmation_required",
-            f"{amount.amount} {amount.currency} is above {threshold.amount} "
-            f"{threshold.currency}; confirm that the amount is right.",
+            gettext(
+                "%(amount)s %(currency)s is above %(amount2)s %(currency2)s; confirm that"
+                " the amount is right."
+            )
+            % {
+                "amount": amount.amount,
+                "currency": amount.currency,
+                "amount2": threshold.amount,
+                "currency2": threshold.currency,
+            },
             fields={field: f"confirm the amount of {amount.amount} {amount.currency}"},
         )

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from hostledger.core.errors import DomainError
 
@@ -71,7 +72,8 @@ class ProviderSetting:
                 if value not in {code for code, _ in self.choices}:
                     raise DomainError(
                         "invalid_choice",
-                        f"{self.key}: '{value}' is not one of the offered values.",
+                        gettext("%(key)s: '%(value)s' is not one of the offered values.")
+                        % {"key": self.key, "value": value},
                         fields={self.key: "not one of the offered values"},
                     )
             else:
@@ -79,19 +81,22 @@ class ProviderSetting:
         except (ValueError, InvalidOperation) as error:
             raise DomainError(
                 "invalid_setting",
-                f"{self.key}: '{raw}' is not a valid {self.kind}.",
+                gettext("%(key)s: '%(raw)s' is not a valid %(kind)s.")
+                % {"key": self.key, "raw": raw, "kind": self.kind},
                 fields={self.key: f"must be a {self.kind}"},
             ) from error
         if self.minimum is not None and value < self.minimum:
             raise DomainError(
                 "invalid_setting",
-                f"{self.key}: must be at least {self.minimum}.",
+                gettext("%(key)s: must be at least %(minimum)s.")
+                % {"key": self.key, "minimum": self.minimum},
                 fields={self.key: f"must be at least {self.minimum}"},
             )
         if self.maximum is not None and value > self.maximum:
             raise DomainError(
                 "invalid_setting",
-                f"{self.key}: must be at most {self.maximum}.",
+                gettext("%(key)s: must be at most %(maximum)s.")
+                % {"key": self.key, "maximum": self.maximum},
                 fields={self.key: f"must be at most {self.maximum}"},
             )
         if self.validator is not None:
@@ -99,7 +104,9 @@ class ProviderSetting:
                 value = self.validator(value)
             except ValueError as error:
                 raise DomainError(
-                    "invalid_setting", f"{self.key}: {error}", fields={self.key: str(error)}
+                    "invalid_setting",
+                    gettext("%(key)s: %(error)s") % {"key": self.key, "error": error},
+                    fields={self.key: str(error)},
                 ) from error
         return value
 
@@ -131,7 +138,9 @@ def get_declaration(key: str) -> ProviderSetting:
         return _REGISTRY[key]
     except KeyError:
         raise DomainError(
-            "unknown_setting", f"{key}: no such provider setting.", fields={"key": "unknown"}
+            "unknown_setting",
+            gettext("%(key)s: no such provider setting.") % {"key": key},
+            fields={"key": "unknown"},
         ) from None
 
 

@@ -13,6 +13,8 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hostledger.core.fields import EncryptedTextField
 from hostledger.core.ids import new_public_id
@@ -23,22 +25,22 @@ from hostledger.core.ids import new_public_id
 class EquipmentKind(models.TextChoices):
     """What a piece of equipment is."""
 
-    SERVER = "server", "Server"
-    STORAGE = "storage", "Storage"
-    SWITCH = "switch", "Switch"
-    ROUTER = "router", "Router"
-    FIREWALL = "firewall", "Firewall"
-    POWER = "power", "Power distribution"
-    OTHER = "other", "Other"
+    SERVER = "server", _("Server")
+    STORAGE = "storage", _("Storage")
+    SWITCH = "switch", pgettext_lazy("network equipment", "Switch")
+    ROUTER = "router", _("Router")
+    FIREWALL = "firewall", _("Firewall")
+    POWER = "power", _("Power distribution")
+    OTHER = "other", _("Other")
 
 
 class EquipmentStatus(models.TextChoices):
     """Where the equipment is: expected (registered, not yet brought in), installed in the
     data centre, or removed (taken out)."""
 
-    EXPECTED = "expected", "Expected"
-    INSTALLED = "installed", "Installed"
-    REMOVED = "removed", "Removed"
+    EXPECTED = "expected", _("Expected")
+    INSTALLED = "installed", _("Installed")
+    REMOVED = "removed", _("Removed")
 
 
 class Equipment(models.Model):
@@ -91,8 +93,8 @@ class Equipment(models.Model):
 
 
 class MovementDirection(models.TextChoices):
-    MOVED_IN = "in", "Moved in"
-    MOVED_OUT = "out", "Moved out"
+    MOVED_IN = "in", _("Moved in")
+    MOVED_OUT = "out", _("Moved out")
 
 
 class EquipmentMovement(models.Model):
@@ -122,24 +124,24 @@ class ApplicationAction(models.TextChoices):
     """What a client may apply for (annex 7 §5.6.5). The values are those of
     :class:`hostledger.provisioning.modules.interface.EquipmentAction`."""
 
-    REBOOT = "reboot", "Reboot"
-    POWER_OFF = "power_off", "Power off"
-    POWER_ON = "power_on", "Power on"
-    NETWORK_CHANGE = "network_change", "Network change"
-    OS_REINSTALL = "os_reinstall", "Reinstall the operating system"
-    CONSOLE_ACCESS = "console_access", "Console access"
-    PART_REPLACEMENT = "part_replacement", "Part replacement"
-    PASSWORD_CHANGE = "password_change", "Password change"
+    REBOOT = "reboot", _("Reboot")
+    POWER_OFF = "power_off", _("Power off")
+    POWER_ON = "power_on", _("Power on")
+    NETWORK_CHANGE = "network_change", _("Network change")
+    OS_REINSTALL = "os_reinstall", _("Reinstall the operating system")
+    CONSOLE_ACCESS = "console_access", _("Console access")
+    PART_REPLACEMENT = "part_replacement", _("Part replacement")
+    PASSWORD_CHANGE = "password_change", _("Password change")
 
 
 class ApplicationStatus(models.TextChoices):
     """Where an application stands as staff work it as an order."""
 
-    SUBMITTED = "submitted", "Submitted"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    REFUSED = "refused", "Refused"
-    FAILED = "failed", "Failed"
+    SUBMITTED = "submitted", _("Submitted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    REFUSED = "refused", _("Refused")
+    FAILED = "failed", _("Failed")
 
 
 OPEN_APPLICATION_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_PROGRESS)
@@ -252,9 +254,9 @@ class Representative(models.Model):
 
 
 class VisitStatus(models.TextChoices):
-    REQUESTED = "requested", "Requested"
-    APPROVED = "approved", "Approved"
-    REFUSED = "refused", "Refused"
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
 
 
 class VisitRequest(models.Model):
@@ -360,14 +362,14 @@ class IpPool(models.Model):
 
 
 class AllocationStatus(models.TextChoices):
-    ACTIVE = "active", "Allocated"
-    RELEASED = "released", "Released"
+    ACTIVE = "active", _("Allocated")
+    RELEASED = "released", _("Released")
 
 
 class UsageSource(models.TextChoices):
-    CLIENT = "client", "Reported by the client"
-    PROBE = "probe", "Measured by a probe"
-    STAFF = "staff", "Recorded by staff"
+    CLIENT = "client", _("Reported by the client")
+    PROBE = "probe", _("Measured by a probe")
+    STAFF = "staff", _("Recorded by staff")
 
 
 class IpAllocation(models.Model):

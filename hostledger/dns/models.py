@@ -22,33 +22,34 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.core.fields import BlindIndexField, EncryptedTextField
 from hostledger.core.ids import new_public_id
 
 
 class ZoneKind(models.TextChoices):
-    FORWARD = "forward", "Forward (names to addresses)"
-    REVERSE = "reverse", "Reverse (addresses to names)"
+    FORWARD = "forward", _("Forward (names to addresses)")
+    REVERSE = "reverse", _("Reverse (addresses to names)")
 
 
 class ZoneStatus(models.TextChoices):
-    ACTIVE = "active", "Served"
-    REMOVED = "removed", "Removed"
+    ACTIVE = "active", _("Served")
+    REMOVED = "removed", _("Removed")
 
 
 class RecordType(models.TextChoices):
     """The record types a client may keep in a zone (DOM-04)."""
 
-    A = "A", "A (IPv4 address)"
-    AAAA = "AAAA", "AAAA (IPv6 address)"
-    CNAME = "CNAME", "CNAME (alias)"
-    MX = "MX", "MX (mail server)"
-    TXT = "TXT", "TXT (text)"
-    SRV = "SRV", "SRV (service)"
-    CAA = "CAA", "CAA (certificate authorities)"
-    NS = "NS", "NS (delegation)"
-    PTR = "PTR", "PTR (reverse name)"
+    A = "A", _("A (IPv4 address)")
+    AAAA = "AAAA", _("AAAA (IPv6 address)")
+    CNAME = "CNAME", _("CNAME (alias)")
+    MX = "MX", _("MX (mail server)")
+    TXT = "TXT", _("TXT (text)")
+    SRV = "SRV", _("SRV (service)")
+    CAA = "CAA", _("CAA (certificate authorities)")
+    NS = "NS", _("NS (delegation)")
+    PTR = "PTR", _("PTR (reverse name)")
 
 
 PRIORITY_TYPES = (RecordType.MX, RecordType.SRV)
@@ -58,12 +59,12 @@ PRIORITY_TYPES = (RecordType.MX, RecordType.SRV)
 class PushStatus(models.TextChoices):
     """Where a push of a zone to PowerDNS stands (PRV-02)."""
 
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    RETRYING = "retrying", "Failed, will retry"
-    DONE = "done", "Published"
-    SUPERSEDED = "superseded", "Replaced by a later change"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    RETRYING = "retrying", _("Failed, will retry")
+    DONE = "done", _("Published")
+    SUPERSEDED = "superseded", _("Replaced by a later change")
+    FAILED = "failed", _("Failed")
 
 
 OPEN_PUSH_STATUSES = (PushStatus.QUEUED, PushStatus.RUNNING, PushStatus.RETRYING)

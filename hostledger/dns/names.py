@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import dns.reversename
 import idna
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 
@@ -20,7 +21,12 @@ REVERSE_TREES = ("in-addr.arpa", "ip6.arpa")
 
 
 def invalid(field: str, problem: str, *, code: str = "invalid_input", status=400):
-    return DomainError(code, f"{field}: {problem}", fields={field: problem}, status=status)
+    return DomainError(
+        code,
+        _("%(field)s: %(problem)s") % {"field": field, "problem": problem},
+        fields={field: problem},
+        status=status,
+    )
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
 import idna
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 from hostledger.core.registry import setting_value
@@ -284,33 +285,41 @@ def clean_ttl(value, errors: _Errors) -> int:
     if value in (None, ""):
         return int(setting_value(conf.TTL_DEFAULT))
     if isinstance(value, bool):
-        errors.add("ttl", "Enter a whole number of seconds.")
+        errors.add("ttl", _("Enter a whole number of seconds."))
         return 0
     try:
         ttl = int(str(value).strip())
     except ValueError:
-        errors.add("ttl", "Enter a whole number of seconds.")
+        errors.add("ttl", _("Enter a whole number of seconds."))
         return 0
     if not minimum <= ttl <= maximum:
-        errors.add("ttl", f"Between {minimum} and {maximum} seconds.")
+        errors.add(
+            "ttl",
+            _("Between %(minimum)s and %(maximum)s seconds.")
+            % {"minimum": minimum, "maximum": maximum},
+        )
     return ttl
 
 
 def clean_priority(value, record_type: str, errors: _Errors) -> int | None:
     if record_type not in PRIORITY_TYPES:
         if value not in (None, ""):
-            errors.add("priority", "Only MX and SRV records take a priority.")
+            errors.add("priority", _("Only MX and SRV records take a priority."))
         return None
     if value in (None, "") or isinstance(value, bool):
-        errors.add("priority", f"A {record_type} record needs a priority from 0 to 65535.")
+        errors.add(
+            "priority",
+            _("A %(record_type)s record needs a priority from 0 to 65535.")
+            % {"record_type": record_type},
+        )
         return None
     try:
         priority = int(str(value).strip())
     except ValueError:
-        errors.add("priority", "Enter a whole number from 0 to 65535.")
+        errors.add("priority", _("Enter a whole number from 0 to 65535."))
         return None
     if not 0 <= priority <= PRIORITY_MAX:
-        errors.add("priority", "Enter a whole number from 0 to 65535.")
+        errors.add("priority", _("Enter a whole number from 0 to 65535."))
         return None
     return priority
 
@@ -324,7 +333,9 @@ def clean_record(
     errors = _Errors()
     kind = str(record_type or "").strip().upper()
     if kind not in RecordType.values:
-        errors.add("record_type", f"Choose one of {', '.join(RecordType.values)}.")
+        errors.add(
+            "record_type", _("Choose one of %(values)s.") % {"values": ", ".join(RecordType.values)}
+        )
     try:
         absolute = clean_record_name(name, origin)
     except ValueError as error:
@@ -336,11 +347,15 @@ def clean_record(
     text = content.strip() if isinstance(content, str) else ""
     stored = ""
     if not text:
-        errors.add("content", "Enter the record's data.")
+        errors.add("content", _("Enter the record's data."))
     elif len(text) > CONTENT_MAX_CHARS:
-        errors.add("content", f"At most {CONTENT_MAX_CHARS} characters.")
+        errors.add(
+            "content",
+            _("At most %(content_max_chars)s characters.")
+            % {"content_max_chars": CONTENT_MAX_CHARS},
+        )
     elif any(ord(char) < 32 for char in text):
-        errors.add("content", "Control characters are not allowed.")
+        errors.add("content", _("Control characters are not allowed."))
     elif kind in RecordType.values and "priority" not in errors.fields:
         try:
             stored = _content(kind, text, cleaned_priority, origin)
@@ -348,17 +363,19 @@ def clean_record(
             errors.add("content", str(error))
     if kind in RecordType.values and "name" not in errors.fields:
         if "*" in relative.split(".")[1:]:
-            errors.add("name", "A wildcard (*) is only the first label of a name.")
+            errors.add("name", _("A wildcard (*) is only the first label of a name."))
         if kind == RecordType.NS and absolute == origin:
             errors.add(
                 "name",
-                "The zone's own name servers are the provider's; an NS record delegates a "
-                "name below the zone.",
+                _(
+                    "The zone's own name servers are the provider's; an NS record delegates a"
+                    " name below the zone."
+                ),
             )
         if kind == RecordType.CNAME and absolute == origin:
-            errors.add("name", "The zone itself cannot be an alias (no CNAME at @).")
+            errors.add("name", _("The zone itself cannot be an alias (no CNAME at @)."))
         if kind == RecordType.SRV and not _srv_named(absolute, origin):
-            errors.add("name", "An SRV record is named _service._protocol, e.g. _sip._tcp.")
+            errors.add("name", _("An SRV record is named _service._protocol, e.g. _sip._tcp."))
     errors.raise_if_any()
     return CleanRecord(
         name=relative,
@@ -388,18 +405,21 @@ def check_zone_rules(
     errors = _Errors()
     limit = setting_value(conf.RECORDS_PER_ZONE)
     if records_in_zone > limit:
-        errors.add("zone", f"A zone holds at most {limit} records.")
+        errors.add("zone", _("A zone holds at most %(limit)s records.") % {"limit": limit})
     same_name = [other for other in others if other.name == record.name]
     if record.record_type == RecordType.CNAME and same_name:
         errors.add(
             "name",
-            f"{record.name} already has other records; a CNAME must be the only record at "
-            "its name.",
+            _("%(name)s already has other records; a CNAME must be the only record at its name.")
+            % {"name": record.name},
         )
     elif any(other.record_type == RecordType.CNAME for other in same_name):
-        errors.add("name", f"{record.name} is an alias (CNAME); it can hold no other record.")
+        errors.add(
+            "name",
+            _("%(name)s is an alias (CNAME); it can hold no other record.") % {"name": record.name},
+        )
     if any(other.key == record.key for other in others):
-        errors.add("content", "The zone already has this record.")
+        errors.add("content", _("The zone already has this record."))
     if record.record_type in (RecordType.MX, RecordType.SRV):
         target = dns.name.from_text(record.content.split()[-1])
         if target.is_subdomain(origin):
@@ -410,7 +430,10 @@ def check_zone_rules(
             ):
                 errors.add(
                     "content",
-                    f"{target_name} is an alias (CNAME); {record.record_type} records must "
-                    "point at a name with its own address (RFC 2181 §10.3).",
+                    _(
+                        "%(target_name)s is an alias (CNAME); %(record_type)s records must point "
+                        "at a name with its own address (RFC 2181 §10.3)."
+                    )
+                    % {"target_name": target_name, "record_type": record.record_type},
                 )
     errors.raise_if_any()

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
@@ -122,7 +123,7 @@ def domain_order_record(
     except IntegrityError:
         raise DomainError(
             "domain_taken",
-            f"host_name: {name.unicode} is already ordered.",
+            _("host_name: %(unicode)s is already ordered.") % {"unicode": name.unicode},
             fields={"host_name": f"{name.unicode} is already registered or ordered here."},
         ) from None
 
@@ -350,7 +351,7 @@ def domain_auth_code_reveal(*, domain: Domain, actor) -> str:
     if not domain.auth_code:
         raise DomainError(
             "no_auth_code",
-            "The registry has given no transfer code for this domain yet.",
+            _("The registry has given no transfer code for this domain yet."),
             fields={"domain": "no transfer code"},
             status=409,
         )

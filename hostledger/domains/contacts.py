@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 
+from django.utils.translation import gettext as _
 from stdnum.ee import ik as estonian_personal_code
 from stdnum.ee import registrikood as estonian_registry_code
 from stdnum.exceptions import ValidationError as StdnumValidationError
@@ -150,12 +151,15 @@ def _given_admin(
     )
     ident_type = (given.ident_type or "").strip()
     if ident_type and ident_type not in IdentType.values:
-        errors.add("admin_ident_type", f"Choose one of {', '.join(IdentType.values)}.")
+        errors.add(
+            "admin_ident_type",
+            _("Choose one of %(values)s.") % {"values": ", ".join(IdentType.values)},
+        )
     ident_country = (given.ident_country or "").strip().upper()
     if ident_country and ident_country not in COUNTRY_NAMES:
-        errors.add("admin_ident_country", "Choose a country (two-letter ISO code).")
+        errors.add("admin_ident_country", _("Choose a country (two-letter ISO code)."))
     if ident and not ident_type:
-        errors.add("admin_ident_type", "Say what the identification is.")
+        errors.add("admin_ident_type", _("Say what the identification is."))
     problem = ident_problem(ident, ident_type, ident_country)
     if problem:
         errors.add("admin_ident", problem)
@@ -202,8 +206,8 @@ def contact_plan(
     ):
         errors.add(
             "admin_ident",
-            f"The .{rule.zone} registry needs the domain administrator's "
-            f"{accepted_idents_text(rule)}; enter it.",
+            _("The .%(zone)s registry needs the domain administrator's %(rule)s; enter it.")
+            % {"zone": rule.zone, "rule": accepted_idents_text(rule)},
         )
         return None
     registrant = own

@@ -17,6 +17,7 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.core.fields import BlindIndexField, EncryptedTextField
 from hostledger.core.ids import new_public_id
@@ -34,14 +35,14 @@ class DomainStatus(models.TextChoices):
     ``deleted`` (gone from the registry, or an order withdrawn before registration).
     """
 
-    PENDING = "pending", "Pending"
-    REGISTERING = "registering", "Registering"
-    REGISTERED = "registered", "Registered"
-    EXPIRED = "expired", "Expired"
-    GRACE = "grace", "Grace period"
-    REDEMPTION = "redemption", "Redemption period"
-    TRANSFERRING = "transferring", "Transferring in"
-    DELETED = "deleted", "Deleted"
+    PENDING = "pending", _("Pending")
+    REGISTERING = "registering", _("Registering")
+    REGISTERED = "registered", _("Registered")
+    EXPIRED = "expired", _("Expired")
+    GRACE = "grace", _("Grace period")
+    REDEMPTION = "redemption", _("Redemption period")
+    TRANSFERRING = "transferring", _("Transferring in")
+    DELETED = "deleted", _("Deleted")
 
 
 LIVE_DOMAIN_STATUSES = tuple(status for status in DomainStatus if status != DomainStatus.DELETED)
@@ -60,10 +61,10 @@ class IdentType(models.TextChoices):
     registry's ``priv`` (a personal code) and ``org`` (a registry code), a birthday where a
     country has no personal codes, and a passport (.ru, .su)."""
 
-    PRIV = "priv", "Personal identification code"
-    ORG = "org", "Company registry code"
-    BIRTHDAY = "birthday", "Date of birth"
-    PASSPORT = "passport", "Passport number"
+    PRIV = "priv", _("Personal identification code")
+    ORG = "org", _("Company registry code")
+    BIRTHDAY = "birthday", _("Date of birth")
+    PASSPORT = "passport", _("Passport number")
 
 
 class ZoneRule(models.Model):
@@ -269,19 +270,19 @@ class RegistryOperation(models.Model):
     """
 
     class Kind(models.TextChoices):
-        CREATE = "create", "Registration"
-        TRANSFER = "transfer", "Transfer in"
-        RENEW = "renew", "Renewal"
-        RESTORE = "restore", "Restore from redemption"
-        NAME_SERVERS = "name_servers", "Name servers"
-        LOCK = "lock", "Transfer lock"
-        CONTACTS = "contacts", "Contacts"
-        DELETE = "delete", "Deletion"
+        CREATE = "create", _("Registration")
+        TRANSFER = "transfer", _("Transfer in")
+        RENEW = "renew", _("Renewal")
+        RESTORE = "restore", _("Restore from redemption")
+        NAME_SERVERS = "name_servers", _("Name servers")
+        LOCK = "lock", _("Transfer lock")
+        CONTACTS = "contacts", _("Contacts")
+        DELETE = "delete", _("Deletion")
 
     class Status(models.TextChoices):
-        STARTED = "started", "Started"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        STARTED = "started", _("Started")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "rop"), editable=False

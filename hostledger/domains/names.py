@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 import idna
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 
@@ -66,7 +67,11 @@ def label_problem(label: str) -> str:
 
 
 def _invalid(field: str, problem: str) -> DomainError:
-    return DomainError("invalid_host_name", f"{field}: {problem}", fields={field: problem})
+    return DomainError(
+        "invalid_host_name",
+        _("%(field)s: %(problem)s") % {"field": field, "problem": problem},
+        fields={field: problem},
+    )
 
 
 def parse_name(value, *, field: str = "host_name", min_labels: int = 2) -> DomainName:

@@ -11,6 +11,7 @@ DomainError ``registry_refused`` with its code and words; one that does not answ
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 from hostledger.core.ids import new_public_id
@@ -36,13 +37,15 @@ def registry_error(error: RegistrarError, *, field: str = "domain") -> DomainErr
     if error.retry_can_help:
         return DomainError(
             "registry_unavailable",
-            f"The registry did not answer ({error.message}); try again in a few minutes.",
+            _("The registry did not answer (%(message)s); try again in a few minutes.")
+            % {"message": error.message},
             fields={field: "The registry did not answer; try again in a few minutes."},
             status=503,
         )
     return DomainError(
         "registry_refused",
-        f"The registry refused: {error.code} {error.message}",
+        _("The registry refused: %(code)s %(message)s")
+        % {"code": error.code, "message": error.message},
         fields={field: f"The registry refused: {error.code} {error.message}"},
         status=409,
     )
@@ -52,7 +55,8 @@ def _at_registry(domain: Domain, field: str = "domain") -> None:
     if domain.status not in AT_REGISTRY_STATUSES:
         raise DomainError(
             "domain_not_registered",
-            f"The domain is {domain.get_status_display().lower()}, not registered.",
+            _("The domain is %(state)s, not registered.")
+            % {"state": domain.get_status_display().lower()},
             fields={field: "Only a registered domain can be changed."},
             status=409,
         )
@@ -82,7 +86,7 @@ def clean_name_servers(values) -> tuple[str, ...]:
         values = values.replace(",", "\n").splitlines()
     if not isinstance(values, list | tuple):
         raise DomainError(
-            "invalid_input", "name_servers: give a list.", fields={"name_servers": "a list"}
+            "invalid_input", _("name_servers: give a list."), fields={"name_servers": "a list"}
         )
     names: list[str] = []
     for value in values:
@@ -93,14 +97,17 @@ def clean_name_servers(values) -> tuple[str, ...]:
         except DomainError as refused:
             problem = f"{value.strip()[:80]}: {refused.fields['name_servers']}"
             raise DomainError(
-                "invalid_input", f"name_servers: {problem}", fields={"name_servers": problem}
+                "invalid_input",
+                _("name_servers: %(problem)s") % {"problem": problem},
+                fields={"name_servers": problem},
             ) from None
         if name not in names:
             names.append(name)
     if len(names) > MAX_NAME_SERVERS:
         raise DomainError(
             "invalid_input",
-            f"name_servers: at most {MAX_NAME_SERVERS}.",
+            _("name_servers: at most %(max_name_servers)s.")
+            % {"max_name_servers": MAX_NAME_SERVERS},
             fields={"name_servers": f"At most {MAX_NAME_SERVERS} name servers."},
         )
     return tuple(names)
@@ -134,7 +141,7 @@ def domain_name_servers_change(*, domain: Domain, name_servers, actor) -> Domain
     if domain.locked:
         raise DomainError(
             "domain_locked",
-            "The domain is locked against changes; unlock it first.",
+            _("The domain is locked against changes; unlock it first."),
             fields={"name_servers": "Unlock the domain first."},
             status=409,
         )
@@ -154,7 +161,7 @@ def domain_name_servers_change(*, domain: Domain, name_servers, actor) -> Domain
 def domain_lock_set(*, domain: Domain, locked: bool, actor) -> Domain:
     """Lock ``domain`` against transfer, deletion and changes, or unlock it (DOM-02)."""
     if not isinstance(locked, bool):
-        raise DomainError("invalid_input", "locked: true or false.", fields={"locked": "bool"})
+        raise DomainError("invalid_input", _("locked: true or false."), fields={"invoice": "bool"})
     _at_registry(domain, "locked")
     domain = _call(
         domain,
@@ -165,7 +172,7 @@ def domain_lock_set(*, domain: Domain, locked: bool, actor) -> Domain:
             domain.name_ascii, locked=locked, operation_key=key
         ),
     )
-    audit("lock_set", actor=actor, domain=domain, data={"locked": locked})
+    audit("lock_set", actor=actor, domain=domain, data={"invoice": locked})
     return domain
 
 

@@ -15,6 +15,7 @@ import json
 import zipfile
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
 from hostledger.accounts import actions as accounts
@@ -38,7 +39,7 @@ def document_bytes(content: bytes | str) -> bytes | str:
         except (zipfile.BadZipFile, KeyError) as error:
             raise DomainError(
                 "invalid_input",
-                f"file: not an export ZIP holding {JSON_NAME}.",
+                _("file: not an export ZIP holding %(json_name)s.") % {"json_name": JSON_NAME},
                 fields={"file": "not an export"},
             ) from error
     return content
@@ -50,7 +51,7 @@ def parsed_document(content: bytes | str) -> PersonalDataDocument:
     if len(content) > MAX_DOCUMENT_BYTES:
         raise DomainError(
             "invalid_input",
-            "file: the document is larger than 200 MB.",
+            _("file: the document is larger than 200 MB."),
             fields={"file": "too large"},
         )
     content = document_bytes(content)
@@ -58,7 +59,9 @@ def parsed_document(content: bytes | str) -> PersonalDataDocument:
         data = json.loads(content)
     except (ValueError, UnicodeDecodeError) as error:
         raise DomainError(
-            "invalid_input", f"file: not a JSON document ({error}).", fields={"file": "not JSON"}
+            "invalid_input",
+            _("file: not a JSON document (%(error)s).") % {"error": error},
+            fields={"file": "not JSON"},
         ) from error
     try:
         return PersonalDataDocument.model_validate(data)
@@ -70,7 +73,8 @@ def parsed_document(content: bytes | str) -> PersonalDataDocument:
         first = next(iter(fields.items()))
         raise DomainError(
             "invalid_input",
-            f"{first[0]}: {first[1]} (the document does not follow the export schema).",
+            _("%(first)s: %(first2)s (the document does not follow the export schema).")
+            % {"first": first[0], "first2": first[1]},
             fields=fields,
         ) from error
 
@@ -112,4 +116,8 @@ def personal_data_import(*, content: bytes | str, actor=None) -> Client:
 def _located(error: DomainError, where: str) -> DomainError:
     """The same refusal with the place in the document before the field names."""
     fields = {f"{where}.{name}": text for name, text in (error.fields or {}).items()}
-    return DomainError(error.code, f"{where}: {error.message}", fields=fields or {where: "invalid"})
+    return DomainError(
+        error.code,
+        _("%(where)s: %(message)s") % {"where": where, "message": error.message},
+        fields=fields or {where: "invalid"},
+    )

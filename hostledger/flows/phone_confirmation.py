@@ -9,6 +9,7 @@ discarded so that the client may ask again at once.
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from hostledger.accounts import actions as accounts
 from hostledger.accounts.models import Client, User
@@ -32,7 +33,8 @@ def phone_confirmation_send(*, client: Client, actor: User) -> None:
         accounts.phone_confirmation_discard(confirmation=confirmation)
         raise DomainError(
             "sms_not_sent",
-            "phone: the SMS could not be sent"
-            + ("; try again in a few minutes." if refused.retryable else "; check the number."),
+            _("phone: the SMS could not be sent; try again in a few minutes.")
+            if refused.retryable
+            else _("phone: the SMS could not be sent; check the number."),
             fields={"phone": "The SMS could not be sent to this number."},
         ) from refused

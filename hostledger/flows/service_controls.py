@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.models import AccessGrant
 from hostledger.core.errors import DomainError, PermissionDenied
@@ -50,9 +51,9 @@ class ControlRequested:
 
 def _check_access(service, access) -> None:
     if service.client_id != access.client.pk:
-        raise DomainError("not_found", "No such service.", status=404)
+        raise DomainError("not_found", _("No such service."), status=404)
     if not access.can_write(AccessGrant.Scope.SERVICES):
-        raise PermissionDenied("Your access to this account does not allow this change.")
+        raise PermissionDenied(_("Your access to this account does not allow this change."))
 
 
 def _details(operation: Operation, changes: dict) -> str:
@@ -87,7 +88,7 @@ def service_control_request(
         if operation == Operation.REINSTALL and not _details(operation, changes).strip():
             raise DomainError(
                 "invalid_input",
-                "os_image: choose the operating system to install.",
+                _("os_image: choose the operating system to install."),
                 fields={"os_image": "choose the operating system to install."},
             )
         action = APPLICATION_OF[operation]

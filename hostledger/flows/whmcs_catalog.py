@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hostledger.catalog.actions import tariff_create
 from hostledger.catalog.models import FamilyCode, Tariff
@@ -114,7 +115,7 @@ def _tariff_of(product: dict, groups: dict, prices: dict | None) -> Tariff:
         raise DomainError("unmapped", reason)
     fee = _monthly_fee_minor(prices)
     if fee is None:
-        raise DomainError("unmapped", "no price in EUR for any billing cycle")
+        raise DomainError("unmapped", _("no price in EUR for any billing cycle"))
     return tariff_create(
         family=family_by_code(code, include_inactive=True),
         code=f"whmcs-{product['id']}",

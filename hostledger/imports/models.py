@@ -4,12 +4,13 @@ nothing twice (AUT-01's habit: every inbound event has a unique key)."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportSource(models.TextChoices):
     """The systems HostLedger imports from."""
 
-    WHMCS = "whmcs", "WHMCS"
+    WHMCS = "whmcs", _("WHMCS")
 
 
 class ImportRun(models.Model):

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import pymysql
 import pymysql.cursors
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 
@@ -46,7 +47,7 @@ class ConnectionSettings:
         if parts.scheme not in ("mysql", "mariadb") or not parts.path.strip("/"):
             raise DomainError(
                 "invalid_input",
-                "source: a database URL such as mysql://user@127.0.0.1:3306/whmcs.",
+                _("source: a database URL such as mysql://user@127.0.0.1:3306/whmcs."),
                 fields={"source": "mysql://user[:password]@host[:port]/database"},
             )
         return cls(
@@ -126,7 +127,8 @@ class WhmcsDatabase:
         except pymysql.MySQLError as error:
             raise DomainError(
                 "source_unreachable",
-                f"source: cannot open the WHMCS database {settings.label}: {error.args[-1]}",
+                _("source: cannot open the WHMCS database %(label)s: %(args)s")
+                % {"label": settings.label, "args": error.args[-1]},
                 fields={"source": "unreachable"},
             ) from error
         self._tables = set(self._column("SHOW TABLES"))

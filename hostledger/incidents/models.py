@@ -8,6 +8,7 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.core.fields import EncryptedTextField
 from hostledger.core.ids import new_public_id
@@ -15,10 +16,10 @@ from hostledger.core.money import DEFAULT_CURRENCY, Money
 
 
 class InterruptionStatus(models.TextChoices):
-    REPORTED = "reported", "Reported, awaiting confirmation"
-    CONFIRMED = "confirmed", "Confirmed, service interrupted"
-    RESTORED = "restored", "Restored"
-    REJECTED = "rejected", "Not confirmed"
+    REPORTED = "reported", _("Reported, awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed, service interrupted")
+    RESTORED = "restored", _("Restored")
+    REJECTED = "rejected", _("Not confirmed")
 
 
 class Interruption(models.Model):
@@ -156,9 +157,9 @@ class InterruptionCompensation(models.Model):
 
 
 class MaintenanceScope(models.TextChoices):
-    FAMILIES = "families", "Services of given products"
-    TARIFFS = "tariffs", "Services of given tariffs"
-    SERVICES = "services", "Given services"
+    FAMILIES = "families", _("Services of given products")
+    TARIFFS = "tariffs", _("Services of given tariffs")
+    SERVICES = "services", _("Given services")
 
 
 class MaintenanceWindow(models.Model):
@@ -209,8 +210,8 @@ class MaintenanceWindow(models.Model):
 
 
 class RepairOutcome(models.TextChoices):
-    WITHIN_TERM = "within_term", "Repaired within the term, no extension"
-    EXTENDED = "extended", "Paid period extended"
+    WITHIN_TERM = "within_term", _("Repaired within the term, no extension")
+    EXTENDED = "extended", _("Paid period extended")
 
 
 class DedicatedRepair(models.Model):

@@ -16,6 +16,8 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.core.errors import DomainError
 from hostledger.core.fields import EncryptedTextField
@@ -29,8 +31,10 @@ class ActFormedError(DomainError):
     def __init__(self):
         super().__init__(
             "act_formed",
-            "This act of acceptance has been formed and cannot be changed; a dispute or a "
-            "credit note corrects it.",
+            gettext(
+                "This act of acceptance has been formed and cannot be changed; a dispute "
+                "or a credit note corrects it."
+            ),
             fields={"act": "formed acts are never edited"},
             status=409,
         )
@@ -47,15 +51,15 @@ class AcceptanceAct(models.Model):
     """
 
     class Status(models.TextChoices):
-        FORMED = "formed", "Formed, open for dispute"
-        ACCEPTED = "accepted", "Accepted"
-        DISPUTED = "disputed", "Disputed"
-        DISPUTE_UPHELD = "dispute_upheld", "Dispute upheld"
+        FORMED = "formed", _("Formed, open for dispute")
+        ACCEPTED = "accepted", _("Accepted")
+        DISPUTED = "disputed", _("Disputed")
+        DISPUTE_UPHELD = "dispute_upheld", _("Dispute upheld")
 
     class Acceptance(models.TextChoices):
-        DEADLINE_PASSED = "deadline_passed", "No dispute within the dispute period"
-        CONFIRMED_BY_CLIENT = "confirmed_by_client", "Confirmed by the client"
-        DISPUTE_REJECTED = "dispute_rejected", "Dispute rejected by staff"
+        DEADLINE_PASSED = "deadline_passed", _("No dispute within the dispute period")
+        CONFIRMED_BY_CLIENT = "confirmed_by_client", _("Confirmed by the client")
+        DISPUTE_REJECTED = "dispute_rejected", _("Dispute rejected by staff")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "act"), editable=False
@@ -222,8 +226,8 @@ class ActDispute(models.Model):
     """
 
     class Outcome(models.TextChoices):
-        UPHELD = "upheld", "Upheld: correct with a credit note"
-        REJECTED = "rejected", "Rejected: the act is accepted"
+        UPHELD = "upheld", _("Upheld: correct with a credit note")
+        REJECTED = "rejected", _("Rejected: the act is accepted")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "adp"), editable=False
@@ -270,9 +274,9 @@ class PaperActRequest(models.Model):
     """
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        SENT = "sent", "Sent"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        REQUESTED = "requested", _("Requested")
+        SENT = "sent", _("Sent")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "par"), editable=False

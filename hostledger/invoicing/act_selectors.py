@@ -16,6 +16,7 @@ from datetime import date
 
 from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError, NotFound
 from hostledger.invoicing.acts import month_start
@@ -65,7 +66,7 @@ def _status_filter(status: str | None) -> Q:
     if status not in AcceptanceAct.Status.values:
         raise DomainError(
             "invalid_status",
-            f"status: '{status}' is not a status of acts.",
+            _("status: '%(status)s' is not a status of acts.") % {"status": status},
             fields={"status": "unknown status"},
         )
     return Q(current_status=status)
@@ -162,7 +163,8 @@ def paper_act_requests_for_staff(
         if status not in PaperActRequest.Status.values:
             raise DomainError(
                 "invalid_status",
-                f"status: '{status}' is not a status of paper-act requests.",
+                _("status: '%(status)s' is not a status of paper-act requests.")
+                % {"status": status},
                 fields={"status": "unknown status"},
             )
         requests = requests.filter(status=status)

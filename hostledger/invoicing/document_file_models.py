@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.core.fields import EncryptedTextField
 
@@ -22,9 +23,9 @@ class IssuedDocumentFile(models.Model):
     """One stored file of an issued final invoice or credit note: its PDF, CII or UBL XML."""
 
     class Format(models.TextChoices):
-        PDF = "pdf", "PDF/A-3 with the embedded CII"
-        CII = "cii", "EN 16931 CII XML (Factur-X)"
-        UBL = "ubl", "Peppol BIS Billing 3.0 UBL XML"
+        PDF = "pdf", _("PDF/A-3 with the embedded CII")
+        CII = "cii", _("EN 16931 CII XML (Factur-X)")
+        UBL = "ubl", _("Peppol BIS Billing 3.0 UBL XML")
 
     invoice = models.ForeignKey(
         "invoicing.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

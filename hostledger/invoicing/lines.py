@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext
+
 from hostledger.core.errors import DomainError
 from hostledger.core.money import Money
 
@@ -95,25 +97,31 @@ def _quantity(raw, field: str) -> Decimal:
     if isinstance(raw, float | bool):
         raise DomainError(
             "invalid_quantity",
-            f"{field}: give the quantity as a decimal number, not {type(raw).__name__}.",
+            gettext("%(field)s: give the quantity as a decimal number, not %(type)s.")
+            % {"field": field, "type": type(raw).__name__},
             fields={field: "not a decimal number"},
         )
     try:
         quantity = Decimal(str(raw).strip()) if isinstance(raw, str) else Decimal(raw)
     except (InvalidOperation, TypeError, ValueError):
         raise DomainError(
-            "invalid_quantity", f"{field}: '{raw}' is not a number.", fields={field: "not a number"}
+            "invalid_quantity",
+            gettext("%(field)s: '%(raw)s' is not a number.") % {"field": field, "raw": raw},
+            fields={field: "not a number"},
         ) from None
     if not quantity.is_finite() or quantity <= 0:
         raise DomainError(
             "invalid_quantity",
-            f"{field}: the quantity must be above zero.",
+            gettext("%(field)s: the quantity must be above zero.") % {"field": field},
             fields={field: "must be above zero"},
         )
     if quantity.as_tuple().exponent < -QUANTITY_PLACES or quantity.adjusted() >= 10:
         raise DomainError(
             "invalid_quantity",
-            f"{field}: at most {QUANTITY_PLACES} decimals and 10 digits before the point.",
+            gettext(
+                "%(field)s: at most %(quantity_places)s decimals and 10 digits before the point."
+            )
+            % {"field": field, "quantity_places": QUANTITY_PLACES},
             fields={field: f"at most {QUANTITY_PLACES} decimals"},
         )
     return quantity
@@ -129,7 +137,8 @@ def _line_input(raw, index: int) -> LineInput:
             pass
     raise DomainError(
         "invalid_line",
-        f"lines[{index}]: expected a description, a quantity and a unit price.",
+        gettext("lines[%(index)s]: expected a description, a quantity and a unit price.")
+        % {"index": index},
         fields={f"lines[{index}]": "expected description, quantity and unit_price"},
     )
 
@@ -145,12 +154,14 @@ def price_lines(lines: Iterable, *, vat_rate: Decimal) -> tuple[list[PricedLine]
     raw_lines = list(lines or [])
     if not raw_lines:
         raise DomainError(
-            "no_lines", "lines: an invoice needs at least one line.", fields={"lines": "empty"}
+            "no_lines",
+            gettext("lines: an invoice needs at least one line."),
+            fields={"lines": "empty"},
         )
     if len(raw_lines) > MAX_LINES:
         raise DomainError(
             "too_many_lines",
-            f"lines: at most {MAX_LINES} lines.",
+            gettext("lines: at most %(max_lines)s lines.") % {"max_lines": MAX_LINES},
             fields={"lines": f"at most {MAX_LINES}"},
         )
     priced: list[PricedLine] = []
@@ -162,14 +173,19 @@ def price_lines(lines: Iterable, *, vat_rate: Decimal) -> tuple[list[PricedLine]
         if not description or len(description) > MAX_DESCRIPTION_LENGTH:
             raise DomainError(
                 "invalid_line",
-                f"{field}.description: required, at most {MAX_DESCRIPTION_LENGTH} characters.",
+                gettext(
+                    "%(field)s.description: required, at most %(max_description_length)s "
+                    "characters."
+                )
+                % {"field": field, "max_description_length": MAX_DESCRIPTION_LENGTH},
                 fields={f"{field}.description": "required, at most 500 characters"},
             )
         quantity = _quantity(line.quantity, f"{field}.quantity")
         if not isinstance(line.unit_price, Money) or line.unit_price.is_negative():
             raise DomainError(
                 "invalid_unit_price",
-                f"{field}.unit_price: an amount of zero or more is needed.",
+                gettext("%(field)s.unit_price: an amount of zero or more is needed.")
+                % {"field": field},
                 fields={f"{field}.unit_price": "an amount of zero or more"},
             )
         if currency is None:
@@ -177,7 +193,8 @@ def price_lines(lines: Iterable, *, vat_rate: Decimal) -> tuple[list[PricedLine]
         elif line.unit_price.currency != currency:
             raise DomainError(
                 "currency_mismatch",
-                f"{field}.unit_price: every line must be in {currency}.",
+                gettext("%(field)s.unit_price: every line must be in %(currency)s.")
+                % {"field": field, "currency": currency},
                 fields={f"{field}.unit_price": f"expected {currency}"},
             )
         if (line.period_start is None) != (line.period_end is None) or (
@@ -185,14 +202,19 @@ def price_lines(lines: Iterable, *, vat_rate: Decimal) -> tuple[list[PricedLine]
         ):
             raise DomainError(
                 "invalid_period",
-                f"{field}.period_end: give both ends of the period, the end not before the start.",
+                gettext(
+                    "%(field)s.period_end: give both ends of the period, the end not before "
+                    "the start."
+                )
+                % {"field": field},
                 fields={f"{field}.period_end": "both ends, end not before start"},
             )
         unit_code = getattr(line, "unit_code", UNIT_ONE)
         if unit_code not in UNIT_CODES:
             raise DomainError(
                 "invalid_unit",
-                f"{field}.unit_code: one of {', '.join(UNIT_CODES)}.",
+                gettext("%(field)s.unit_code: one of %(unit_codes)s.")
+                % {"field": field, "unit_codes": ", ".join(UNIT_CODES)},
                 fields={f"{field}.unit_code": f"one of {', '.join(UNIT_CODES)}"},
             )
         net, vat = price_line(quantity=quantity, unit_price=line.unit_price, vat_rate=vat_rate)

@@ -15,6 +15,8 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.core.errors import DomainError
 from hostledger.core.fields import EncryptedTextField
@@ -28,8 +30,11 @@ class DocumentIssuedError(DomainError):
     def __init__(self, what: str):
         super().__init__(
             "document_issued",
-            f"This {what} has been issued and cannot be changed; issue a credit note to "
-            "correct it.",
+            gettext(
+                "This %(what)s has been issued and cannot be changed; issue a credit note"
+                " to correct it."
+            )
+            % {"what": what},
             fields={"status": "issued documents are never edited"},
             status=409,
         )
@@ -80,10 +85,10 @@ class VatNumberCheck(models.Model):
     """
 
     class ViesStatus(models.TextChoices):
-        VALID = "valid", "Valid in VIES"
-        INVALID = "invalid", "Not valid in VIES"
-        UNAVAILABLE = "unavailable", "VIES unavailable"
-        NOT_CHECKED = "not_checked", "Not checked in VIES"
+        VALID = "valid", _("Valid in VIES")
+        INVALID = "invalid", _("Not valid in VIES")
+        UNAVAILABLE = "unavailable", _("VIES unavailable")
+        NOT_CHECKED = "not_checked", _("Not checked in VIES")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "vck"), editable=False
@@ -209,11 +214,11 @@ class _IssuedDocument(models.Model):
 class VatScheme(models.TextChoices):
     """How VAT applies to one sale (BIL-05)."""
 
-    DOMESTIC = "domestic", "Domestic supply"
-    REVERSE_CHARGE = "reverse_charge", "Reverse charge (EU business)"
-    EU_CONSUMER = "eu_consumer", "EU consumer"
-    EU_BUSINESS_UNVERIFIED = "eu_business_unverified", "EU business, VAT number not confirmed"
-    OUTSIDE_EU = "outside_eu", "Outside the EU"
+    DOMESTIC = "domestic", _("Domestic supply")
+    REVERSE_CHARGE = "reverse_charge", _("Reverse charge (EU business)")
+    EU_CONSUMER = "eu_consumer", _("EU consumer")
+    EU_BUSINESS_UNVERIFIED = "eu_business_unverified", _("EU business, VAT number not confirmed")
+    OUTSIDE_EU = "outside_eu", _("Outside the EU")
 
 
 class Invoice(_IssuedDocument):
@@ -227,14 +232,14 @@ class Invoice(_IssuedDocument):
     """
 
     class Kind(models.TextChoices):
-        PROFORMA = "proforma", "Proforma invoice"
-        FINAL = "final", "Invoice"
+        PROFORMA = "proforma", _("Proforma invoice")
+        FINAL = "final", _("Invoice")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ISSUED = "issued", "Issued, awaiting payment"
-        PAID = "paid", "Paid"
-        CANCELLED = "cancelled", "Cancelled"
+        DRAFT = "draft", _("Draft")
+        ISSUED = "issued", _("Issued, awaiting payment")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
 
     document_name = "invoice"
 
@@ -382,8 +387,8 @@ class CreditNote(_IssuedDocument):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ISSUED = "issued", "Issued"
+        DRAFT = "draft", _("Draft")
+        ISSUED = "issued", _("Issued")
 
     document_name = "credit note"
 

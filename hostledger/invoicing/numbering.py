@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from hostledger.core.errors import DomainError
 from hostledger.invoicing.models import InvoiceSeries, InvoiceSeriesCounter
@@ -38,7 +39,8 @@ def series_lock(series_code: str) -> InvoiceSeries:
     if series is None:
         raise DomainError(
             "unknown_series",
-            f"series_code: there is no numbering series '{series_code}'.",
+            gettext("series_code: there is no numbering series '%(series_code)s'.")
+            % {"series_code": series_code},
             fields={"series_code": "no such numbering series"},
         )
     return series

@@ -28,6 +28,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
@@ -118,8 +119,10 @@ def vat_rate_on(country: str, day: date) -> Decimal:
     if rate is None:
         raise DomainError(
             "vat_rate_missing",
-            f"No VAT rate of {country} is recorded for {day.isoformat()}; add it to the VAT "
-            "rate table.",
+            gettext(
+                "No VAT rate of %(country)s is recorded for %(date)s; add it to the VAT rate table."
+            )
+            % {"country": country, "date": day.isoformat()},
             fields={"supply_date": f"no VAT rate of {country} on this date"},
         )
     return Decimal(rate).quantize(Decimal("0.01"))
@@ -232,7 +235,8 @@ def _clean_country(buyer_country: str | None) -> str:
     if len(country) != 2 or not country.isalpha():
         raise DomainError(
             "invalid_country",
-            f"buyer_country: '{buyer_country}' is not a two-letter country code.",
+            gettext("buyer_country: '%(buyer_country)s' is not a two-letter country code.")
+            % {"buyer_country": buyer_country},
             fields={"buyer_country": "not a two-letter country code"},
         )
     return country
@@ -255,7 +259,9 @@ def vat_decision(
     country = _clean_country(buyer_country)
     if not isinstance(supply_date, date) or isinstance(supply_date, datetime):
         raise DomainError(
-            "invalid_date", "supply_date: expected a date.", fields={"supply_date": "not a date"}
+            "invalid_date",
+            gettext("supply_date: expected a date."),
+            fields={"supply_date": "not a date"},
         )
     provider_country = setting_value(conf.PROVIDER_COUNTRY)
     vies_required = bool(setting_value(conf.VIES_CHECK_ENABLED))

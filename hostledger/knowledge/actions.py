@@ -9,6 +9,7 @@ import re
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts import permissions as perms
 from hostledger.accounts.models import User
@@ -38,22 +39,26 @@ def languages() -> list[str]:
 def _clean_slug(value: str | None, errors: FieldErrors, *, taken) -> str:
     slug = (value or "").strip().lower()
     if not slug:
-        errors.add("slug", "This field is required.")
+        errors.add("slug", _("This field is required."))
     elif len(slug) > 60 or not _SLUG.match(slug):
-        errors.add("slug", "Lower-case letters, digits and hyphens, at most 60 characters.")
+        errors.add("slug", _("Lower-case letters, digits and hyphens, at most 60 characters."))
     elif taken(slug):
-        errors.add("slug", "Another one already uses this address.")
+        errors.add("slug", _("Another one already uses this address."))
     return slug
 
 
 def _clean_body(value: str | None, field: str, errors: FieldErrors, *, required: bool) -> str:
     body = (value or "").replace("\r\n", "\n").strip()
     if required and not body:
-        errors.add(field, "This field is required.")
+        errors.add(field, _("This field is required."))
     elif len(body) > MAX_BODY_LENGTH:
-        errors.add(field, f"At most {MAX_BODY_LENGTH:,} characters.")
+        errors.add(
+            field,
+            _("At most %(max_body_length)s characters.")
+            % {"max_body_length": f"{MAX_BODY_LENGTH:,}"},
+        )
     elif "\x00" in body:
-        errors.add(field, "Control characters are not allowed.")
+        errors.add(field, _("Control characters are not allowed."))
     return body
 
 
@@ -73,7 +78,7 @@ def category_save(
     others = Category.objects.exclude(pk=category.pk if category else None)
     slug = _clean_slug(slug, errors, taken=lambda value: others.filter(slug=value).exists())
     if not isinstance(position, int) or not 0 <= position <= 10_000:
-        errors.add("position", "A whole number from 0 to 10,000.")
+        errors.add("position", _("A whole number from 0 to 10,000."))
     cleaned = {
         language: clean_text(
             names.get(language),
@@ -125,7 +130,7 @@ def article_save(
     others = Article.objects.exclude(pk=article.pk if article else None)
     slug = _clean_slug(slug, errors, taken=lambda value: others.filter(slug=value).exists())
     if category is None:
-        errors.add("category", "Choose a category.")
+        errors.add("category", _("Choose a category."))
     cleaned: dict[str, tuple[str, str]] = {}
     for language in languages():
         title, body = texts.get(language, ("", ""))
@@ -136,7 +141,9 @@ def article_save(
         body = _clean_body(body, f"body_{language}", errors, required=required)
         if not required and bool(title) != bool(body):
             missing = f"body_{language}" if title else f"title_{language}"
-            errors.add(missing, "Write both the title and the body of this language, or neither.")
+            errors.add(
+                missing, _("Write both the title and the body of this language, or neither.")
+            )
         cleaned[language] = (title, body)
     errors.raise_if_any()
     now = timezone.now()

@@ -13,6 +13,7 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.core.ids import new_public_id
 
@@ -56,8 +57,8 @@ class Article(models.Model):
     """A help article: a draft until published, then on the public pages and in search."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "kba"), editable=False

@@ -18,6 +18,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.core.ids import new_public_id
 from hostledger.core.money import DEFAULT_CURRENCY, Money
@@ -70,15 +71,15 @@ class LedgerAccount(models.Model):
     """
 
     class Kind(models.TextChoices):
-        CLIENT_BALANCE = "client_balance", "Client prepaid balance"
-        BANK = "bank", "Bank account"
-        CASH = "cash", "Cash"
-        GATEWAY_CLEARING = "gateway_clearing", "Payment gateway clearing"
-        REVENUE = "revenue", "Revenue"
-        VAT_PAYABLE = "vat_payable", "VAT payable"
-        PENALTIES = "penalties", "Late-payment penalties"
-        COMPENSATION = "compensation", "Compensation for the provider's fault"
-        CORRECTIONS = "corrections", "Corrections"
+        CLIENT_BALANCE = "client_balance", _("Client prepaid balance")
+        BANK = "bank", _("Bank account")
+        CASH = "cash", _("Cash")
+        GATEWAY_CLEARING = "gateway_clearing", _("Payment gateway clearing")
+        REVENUE = "revenue", _("Revenue")
+        VAT_PAYABLE = "vat_payable", _("VAT payable")
+        PENALTIES = "penalties", _("Late-payment penalties")
+        COMPENSATION = "compensation", _("Compensation for the provider's fault")
+        CORRECTIONS = "corrections", _("Corrections")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "acc"), editable=False
@@ -124,13 +125,13 @@ class LedgerTransaction(AppendOnlyModel):
     """
 
     class Kind(models.TextChoices):
-        PAYMENT = "payment", "Payment"
-        CHARGE = "charge", "Charge"
-        REFUND = "refund", "Refund"
-        PENALTY = "penalty", "Penalty"
-        CREDIT = "credit", "Credit"
-        CORRECTION = "correction", "Correction"
-        CREDIT_NOTE = "credit_note", "Credit note"
+        PAYMENT = "payment", _("Payment")
+        CHARGE = "charge", _("Charge")
+        REFUND = "refund", _("Refund")
+        PENALTY = "penalty", _("Penalty")
+        CREDIT = "credit", _("Credit")
+        CORRECTION = "correction", _("Correction")
+        CREDIT_NOTE = "credit_note", _("Credit note")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "txn"), editable=False

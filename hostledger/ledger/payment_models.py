@@ -9,6 +9,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.core.fields import EncryptedTextField
 from hostledger.core.ids import new_public_id
@@ -26,10 +27,10 @@ class Payment(models.Model):
     """
 
     class Status(models.TextChoices):
-        MATCHED = "matched", "Matched and posted"
-        UNMATCHED = "unmatched", "Waiting for review"
-        REFUNDED = "refunded", "Refunded in full"
-        REVERSED = "reversed", "Reversed"
+        MATCHED = "matched", _("Matched and posted")
+        UNMATCHED = "unmatched", _("Waiting for review")
+        REFUNDED = "refunded", _("Refunded in full")
+        REVERSED = "reversed", _("Reversed")
 
     class Source:
         STAFF = "staff"
@@ -192,8 +193,8 @@ class PaymentReversal(models.Model):
     """
 
     class Status(models.TextChoices):
-        APPLIED = "applied", "Payment reversed"
-        WAITING = "waiting", "Waiting for staff"
+        APPLIED = "applied", _("Payment reversed")
+        WAITING = "waiting", _("Waiting for staff")
 
     class Source:
         STAFF = "staff"
@@ -275,9 +276,9 @@ class GatewayTopUp(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for payment"
-        PAID = "paid", "Paid"
-        FAILED = "failed", "Failed or cancelled"
+        PENDING = "pending", _("Waiting for payment")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed or cancelled")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "top"), editable=False

@@ -222,7 +222,7 @@ def account_statement(
                 posted_at=posted_at,
                 transaction_id=public_id,
                 kind=kind,
-                kind_label=labels.get(kind, kind),
+                kind_label=str(labels.get(kind, kind)),
                 memo=memo,
                 amount=Money.from_minor(amount_minor),
                 running_balance=Money.from_minor(running),

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hostledger.accounts import permissions as perms
 from hostledger.core.audit import record_audit_event
@@ -53,11 +54,17 @@ PRODUCT_UNKNOWN = "licence_product_unknown"
 def _require_manage(actor) -> None:
     """Staff managing the pool of licence keys need ``services.manage`` (ACC-11)."""
     if actor is None or not perms.has_permission(actor, perms.SERVICES_MANAGE):
-        raise PermissionDenied("Managing licence keys needs the services.manage permission.")
+        raise PermissionDenied(
+            gettext("Managing licence keys needs the services.manage permission.")
+        )
 
 
 def _invalid(field: str, problem: str, *, code: str = "invalid_input") -> DomainError:
-    return DomainError(code, f"{field}: {problem}", fields={field: problem})
+    return DomainError(
+        code,
+        gettext("%(field)s: %(problem)s") % {"field": field, "problem": problem},
+        fields={field: problem},
+    )
 
 
 def _clean_text(value, field: str, *, required: bool, max_length: int) -> str:
@@ -161,7 +168,9 @@ def _refuse_problems(problems: list[tuple[int, str]]) -> None:
     if more > 0:
         shown += f"; and {more} more line{'s' if more > 1 else ''}"
     raise DomainError(
-        "invalid_keys", f"keys: nothing was uploaded. {shown}.", fields={"keys": shown + "."}
+        "invalid_keys",
+        gettext("keys: nothing was uploaded. %(shown)s.") % {"shown": shown},
+        fields={"keys": shown + "."},
     )
 
 
@@ -234,8 +243,11 @@ def keys_upload(*, actor, product_code, text, product_name: str = "") -> KeysUpl
     except IntegrityError:
         raise DomainError(
             "invalid_keys",
-            "keys: another upload added some of these keys at the same moment; nothing was "
-            "uploaded. Upload the list again to see which lines are in the pool now.",
+            gettext(
+                "keys: another upload added some of these keys at the same moment; "
+                "nothing was uploaded. Upload the list again to see which lines are in "
+                "the pool now."
+            ),
             fields={"keys": "some keys were uploaded meanwhile"},
             status=409,
         ) from None
@@ -310,9 +322,12 @@ def key_allocate(*, product_code: str, service_id: str, client_id: str = "") -> 
     if product is None:
         raise DomainError(
             PRODUCT_UNKNOWN,
-            f"No licence product '{product_code}' is defined: upload its keys in the staff area "
-            "(Licences) or name the tariff's product in the setting licences.tariff_products, "
-            "then retry the call.",
+            gettext(
+                "No licence product '%(product_code)s' is defined: upload its keys in the"
+                " staff area (Licences) or name the tariff's product in the setting "
+                "licences.tariff_products, then retry the call."
+            )
+            % {"product_code": product_code},
             fields={"product": "no such licence product"},
             status=409,
         )
@@ -331,8 +346,11 @@ def key_allocate(*, product_code: str, service_id: str, client_id: str = "") -> 
     if free is None:
         raise DomainError(
             POOL_EMPTY,
-            f"No free key of product {product.code}: upload keys in the staff area (Licences); "
-            "the call is retried.",
+            gettext(
+                "No free key of product %(code)s: upload keys in the staff area "
+                "(Licences); the call is retried."
+            )
+            % {"code": product.code},
             fields={"product": "no free key"},
             status=409,
         )
@@ -419,7 +437,7 @@ def key_retire(*, key: LicenceKey, actor, reason: str) -> LicenceKey:
     if locked.status == LicenceKeyStatus.RETIRED:
         raise DomainError(
             "key_retired",
-            "This key is retired already.",
+            gettext("This key is retired already."),
             fields={"key": "retired already"},
             status=409,
         )

@@ -17,6 +17,7 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.core.fields import BlindIndexField, EncryptedTextField
 from hostledger.core.ids import new_public_id
@@ -56,9 +57,9 @@ class LicenceKeyStatus(models.TextChoices):
     """Where a key is: in the pool, with a service, or out of use for good (revoked by the
     licensor, leaked)."""
 
-    AVAILABLE = "available", "Available"
-    ALLOCATED = "allocated", "Allocated"
-    RETIRED = "retired", "Retired"
+    AVAILABLE = "available", _("Available")
+    ALLOCATED = "allocated", _("Allocated")
+    RETIRED = "retired", _("Retired")
 
 
 class LicenceKey(models.Model):
@@ -114,9 +115,9 @@ class LicenceKey(models.Model):
 
 
 class LicenceEventKind(models.TextChoices):
-    ALLOCATED = "allocated", "Allocated to a service"
-    RELEASED = "released", "Released by a service"
-    RETIRED = "retired", "Retired"
+    ALLOCATED = "allocated", _("Allocated to a service")
+    RELEASED = "released", _("Released by a service")
+    RETIRED = "retired", _("Retired")
 
 
 class AppendOnlyError(RuntimeError):

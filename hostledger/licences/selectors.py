@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hostledger.catalog import selectors as catalog
 from hostledger.catalog.models import FamilyCode
@@ -49,7 +50,8 @@ def tariff_products() -> dict[str, str]:
     except ValueError as error:
         raise DomainError(
             "invalid_setting",
-            f"{conf.TARIFF_PRODUCTS}: {error}",
+            gettext("%(tariff_products)s: %(error)s")
+            % {"tariff_products": conf.TARIFF_PRODUCTS, "error": error},
             fields={conf.TARIFF_PRODUCTS: str(error)},
         ) from None
 
@@ -201,13 +203,13 @@ def clean_month(value, *, today: date | None = None) -> date:
     match = MONTH.match(text) if isinstance(text, str) else None
     if match is None or not 1 <= int(match.group(2)) <= 12:
         raise DomainError(
-            "invalid_input", "month: give a month as YYYY-MM.", fields={"month": "YYYY-MM"}
+            "invalid_input", gettext("month: give a month as YYYY-MM."), fields={"month": "YYYY-MM"}
         )
     month = date(int(match.group(1)), int(match.group(2)), 1)
     if month.year < EARLIEST_YEAR or month > today.replace(day=1):
         raise DomainError(
             "invalid_input",
-            "month: a month from 2000 up to this one.",
+            gettext("month: a month from 2000 up to this one."),
             fields={"month": "not a month that has begun"},
         )
     return month

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 from hostledger.invoicing.acts import month_end, month_start, next_month_start
@@ -56,18 +57,21 @@ def check_usage_period(period_start, period_end) -> UsagePeriod:
     for field, value in (("period_start", period_start), ("period_end", period_end)):
         if isinstance(value, datetime) or not isinstance(value, date):
             raise DomainError(
-                "invalid_date", f"{field}: expected a date.", fields={field: "expected a date"}
+                "invalid_date",
+                _("%(field)s: expected a date.") % {"field": field},
+                fields={field: "expected a date"},
             )
     if period_start.day != 1:
         raise DomainError(
             "invalid_period",
-            "period_start: usage is billed per calendar month, from its first day.",
+            _("period_start: usage is billed per calendar month, from its first day."),
             fields={"period_start": "the first day of a month"},
         )
     if period_end != month_end(period_start):
         raise DomainError(
             "invalid_period",
-            f"period_end: the usage period from {period_start} ends on {month_end(period_start)}.",
+            _("period_end: the usage period from %(period_start)s ends on %(period_start2)s.")
+            % {"period_start": period_start, "period_start2": month_end(period_start)},
             fields={"period_end": f"must be {month_end(period_start)}"},
         )
     return UsagePeriod(start=period_start, end=period_end)

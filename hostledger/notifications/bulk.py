@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 from hostledger.notifications.events import event_definition
@@ -66,7 +67,7 @@ def notifications_enqueue_select(
     definition = event_definition(event)
     if not select_sql or not select_sql.strip():
         raise DomainError(
-            "invalid_select", "A SELECT statement is needed.", fields={"select_sql": "required"}
+            "invalid_select", _("A SELECT statement is needed."), fields={"select_sql": "required"}
         )
     table = Notification._meta.db_table
     json_parameter = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from hostledger.core.errors import DomainError
 from hostledger.notifications.models import LANGUAGES, Category
 from hostledger.notifications.texts_en import TEXTS as TEXTS_EN
@@ -469,7 +471,7 @@ def event_definition(code: str) -> EventDefinition:
     except KeyError:
         raise DomainError(
             "unknown_event",
-            f"No message event is called {code!r}.",
+            _("No message event is called %(code)s.") % {"code": f"{code!r}"},
             fields={"event": "unknown event"},
         ) from None
 

@@ -16,6 +16,7 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.core.fields import EncryptedTextField
 from hostledger.core.ids import new_public_id
@@ -25,19 +26,19 @@ from hostledger.core.money import DEFAULT_CURRENCY
 class Channel(models.TextChoices):
     """The channels a message goes out by besides the client area."""
 
-    EMAIL = "email", "Email"
-    SMS = "sms", "SMS"
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
 
 
 class Category(models.TextChoices):
     """What a message is about. Every category but marketing is a system message that always
     goes out by email and in the client area (NTF-01)."""
 
-    BILLING = "billing", "Payments and invoices"
-    SERVICE = "service", "Service status"
-    ACCOUNT = "account", "Account and security"
-    ANNOUNCEMENTS = "announcements", "Policy changes and maintenance"
-    MARKETING = "marketing", "Offers and news"
+    BILLING = "billing", _("Payments and invoices")
+    SERVICE = "service", _("Service status")
+    ACCOUNT = "account", _("Account and security")
+    ANNOUNCEMENTS = "announcements", _("Policy changes and maintenance")
+    MARKETING = "marketing", _("Offers and news")
 
 
 SYSTEM_CATEGORIES = tuple(value for value in Category.values if value != Category.MARKETING)
@@ -107,12 +108,12 @@ class Notification(models.Model):
 
 
 class DeliveryState(models.TextChoices):
-    PENDING = "pending", "Waiting to be sent"
-    SENDING = "sending", "Being sent"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    UNCERTAIN = "uncertain", "Interrupted while sending"
-    SKIPPED = "skipped", "Skipped"
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    UNCERTAIN = "uncertain", _("Interrupted while sending")
+    SKIPPED = "skipped", _("Skipped")
 
 
 class Delivery(models.Model):
@@ -241,9 +242,9 @@ class ChannelPreference(models.Model):
 
 
 class ConsentState(models.TextChoices):
-    REQUESTED = "requested", "Waiting for confirmation"
-    CONFIRMED = "confirmed", "Confirmed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    REQUESTED = "requested", _("Waiting for confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Announcement(models.Model):
@@ -255,15 +256,15 @@ class Announcement(models.Model):
     """
 
     class Kind(models.TextChoices):
-        POLICY_CHANGE = "policy_change", "Change of terms or policies"
-        MAINTENANCE = "maintenance", "Planned maintenance"
-        MARKETING = "marketing", "Offer or news"
+        POLICY_CHANGE = "policy_change", _("Change of terms or policies")
+        MAINTENANCE = "maintenance", _("Planned maintenance")
+        MARKETING = "marketing", _("Offer or news")
 
     class Audience(models.TextChoices):
-        ALL = "all", "Every client with a live service"
-        FAMILIES = "families", "Clients with services of given product families"
-        TARIFFS = "tariffs", "Clients with services of given tariffs"
-        SERVICES = "services", "Clients of given services"
+        ALL = "all", _("Every client with a live service")
+        FAMILIES = "families", _("Clients with services of given product families")
+        TARIFFS = "tariffs", _("Clients with services of given tariffs")
+        SERVICES = "services", _("Clients of given services")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "ann"), editable=False

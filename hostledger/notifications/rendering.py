@@ -21,6 +21,7 @@ from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import Lexer, TokenType
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 from hostledger.core.money import DEFAULT_CURRENCY, Money, format_money
@@ -150,7 +151,8 @@ def _refuse_unsafe_template(source: str, field: str) -> None:
     if len(source) > TEMPLATE_MAX_CHARS:
         raise DomainError(
             "invalid_template",
-            f"The {field} is longer than {TEMPLATE_MAX_CHARS:,} characters.",
+            _("The %(field)s is longer than %(template_max_chars)s characters.")
+            % {"field": field, "template_max_chars": f"{TEMPLATE_MAX_CHARS:,}"},
             fields={field: f"at most {TEMPLATE_MAX_CHARS:,} characters"},
         )
     for token in Lexer(source).tokenize():
@@ -160,8 +162,11 @@ def _refuse_unsafe_template(source: str, field: str) -> None:
                 allowed = ", ".join(sorted(SAFE_TAGS))
                 raise DomainError(
                     "template_tag_not_allowed",
-                    f"The {field} uses {{% {tag} %}}, which messages cannot use; allowed tags: "
-                    f"{allowed}.",
+                    _(
+                        "The %(field)s uses {%% %(tag)s %%}, which messages cannot use; allowed "
+                        "tags: %(allowed)s."
+                    )
+                    % {"field": field, "tag": tag, "allowed": allowed},
                     fields={field: f"the tag {{% {tag} %}} is not allowed"},
                 )
         if token.token_type in (TokenType.BLOCK, TokenType.VAR):
@@ -169,7 +174,8 @@ def _refuse_unsafe_template(source: str, field: str) -> None:
                 if name not in SAFE_FILTERS:
                     raise DomainError(
                         "template_filter_not_allowed",
-                        f"The {field} uses the filter |{name}, which messages cannot use.",
+                        _("The %(field)s uses the filter |%(name)s, which messages cannot use.")
+                        % {"field": field, "name": name},
                         fields={field: f"the filter |{name} is not allowed"},
                     )
 
@@ -186,13 +192,15 @@ def render_text(source: str, context: dict, *, field: str = "body") -> str:
     except TemplateSyntaxError as error:
         raise DomainError(
             "invalid_template",
-            f"The {field} is not a valid template: {error}",
+            _("The %(field)s is not a valid template: %(error)s")
+            % {"field": field, "error": error},
             fields={field: str(error)},
         ) from None
     if len(rendered) > RENDERED_MAX_CHARS:
         raise DomainError(
             "invalid_template",
-            f"The {field} renders to more than {RENDERED_MAX_CHARS:,} characters.",
+            _("The %(field)s renders to more than %(rendered_max_chars)s characters.")
+            % {"field": field, "rendered_max_chars": f"{RENDERED_MAX_CHARS:,}"},
             fields={field: "renders too long a text"},
         )
     return rendered

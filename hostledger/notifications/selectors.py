@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Max, QuerySet
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import NotFound
 from hostledger.notifications.events import EVENTS, default_text
@@ -99,7 +100,7 @@ def client_preferences(client) -> list[PreferenceRow]:
     return [
         PreferenceRow(
             category=category,
-            label=Category(category).label,
+            label=str(Category(category).label),
             email_always=True,
             sms_enabled=bool(sms.get(category, False)),
         )
@@ -237,11 +238,11 @@ def opt_in_link_consent(token: str) -> MarketingConsent:
     consent_public_id, request_number = read_opt_in_token(token, max_age=max_age)
     consent = MarketingConsent.objects.filter(public_id=consent_public_id).first()
     if consent is None:
-        raise DomainError("invalid_link", "This link is not valid.", fields={"token": "invalid"})
+        raise DomainError("invalid_link", _("This link is not valid."), fields={"token": "invalid"})
     if consent.request_number != request_number or consent.state == ConsentState.WITHDRAWN:
         raise DomainError(
             "link_superseded",
-            "This confirmation link is no longer valid. Ask again in the client area.",
+            _("This confirmation link is no longer valid. Ask again in the client area."),
             fields={"token": "superseded"},
         )
     return consent
@@ -257,5 +258,5 @@ def unsubscribe_link_consent(token: str) -> tuple[str, MarketingConsent | None]:
     client_public_id, channel = read_unsubscribe_token(token)
     client = Client.objects.filter(public_id=client_public_id).first()
     if client is None or channel not in Channel.values:
-        raise DomainError("invalid_link", "This link is not valid.", fields={"token": "invalid"})
+        raise DomainError("invalid_link", _("This link is not valid."), fields={"token": "invalid"})
     return channel, MarketingConsent.objects.filter(client=client, channel=channel).first()

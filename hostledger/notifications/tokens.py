@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 
@@ -34,12 +35,12 @@ def read_opt_in_token(token: str, *, max_age: timedelta) -> tuple[str, int]:
     except signing.SignatureExpired:
         raise DomainError(
             "link_expired",
-            "This confirmation link has expired. Ask for a new one in the client area.",
+            _("This confirmation link has expired. Ask for a new one in the client area."),
             fields={"token": "expired"},
         ) from None
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise DomainError(
-            "invalid_link", "This link is not valid.", fields={"token": "invalid"}
+            "invalid_link", _("This link is not valid."), fields={"token": "invalid"}
         ) from None
 
 
@@ -54,7 +55,7 @@ def read_unsubscribe_token(token: str) -> tuple[str, str]:
         return str(payload["c"]), str(payload["ch"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise DomainError(
-            "invalid_link", "This link is not valid.", fields={"token": "invalid"}
+            "invalid_link", _("This link is not valid."), fields={"token": "invalid"}
         ) from None
 
 

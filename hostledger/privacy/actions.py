@@ -12,6 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.erasure import (
@@ -201,11 +202,15 @@ def _clean_text(value: str, field: str, *, required: bool = True) -> str:
     text = (value or "").strip()
     if required and not text:
         raise DomainError(
-            "invalid_input", f"{field}: a reason is needed.", fields={field: "required"}
+            "invalid_input",
+            _("%(field)s: a reason is needed.") % {"field": field},
+            fields={field: "required"},
         )
     if len(text) > 2000:
         raise DomainError(
-            "invalid_input", f"{field}: at most 2000 characters.", fields={field: "too long"}
+            "invalid_input",
+            _("%(field)s: at most 2000 characters.") % {"field": field},
+            fields={field: "too long"},
         )
     return text
 
@@ -233,7 +238,7 @@ def processing_restriction_start(
     now = now or timezone.now()
     if reason not in RestrictionReason.values:
         raise DomainError(
-            "invalid_input", "reason: unknown restriction reason.", fields={"reason": "unknown"}
+            "invalid_input", _("reason: unknown restriction reason."), fields={"reason": "unknown"}
         )
     note = _clean_text(note, "note", required=reason != RestrictionReason.HELD_AFTER_ERASURE)
     if ProcessingRestriction.objects.filter(
@@ -241,7 +246,8 @@ def processing_restriction_start(
     ).exists():
         raise DomainError(
             "already_restricted",
-            f"reason: processing of {client.public_id} is already restricted for this reason.",
+            _("reason: processing of %(public_id)s is already restricted for this reason.")
+            % {"public_id": client.public_id},
             fields={"reason": "already restricted"},
             status=409,
         )
@@ -280,7 +286,9 @@ def processing_restriction_lift(
     restriction = ProcessingRestriction.objects.select_for_update().get(pk=restriction.pk)
     if restriction.lifted_at is not None:
         raise DomainError(
-            "already_lifted", "The restriction is already lifted.", fields={"restriction": "lifted"}
+            "already_lifted",
+            _("The restriction is already lifted."),
+            fields={"restriction": "lifted"},
         )
     if (
         restriction.reason == RestrictionReason.HELD_AFTER_ERASURE
@@ -288,8 +296,10 @@ def processing_restriction_lift(
     ):
         raise DomainError(
             "held_data",
-            "restriction: data of this client is held by law after erasure; the restriction "
-            "lifts when the last hold ends.",
+            _(
+                "restriction: data of this client is held by law after erasure; the "
+                "restriction lifts when the last hold ends."
+            ),
             fields={"restriction": "held after erasure"},
             status=409,
         )
@@ -339,7 +349,7 @@ def legal_hold_lift(*, hold: LegalHold, actor=None, now: datetime | None = None)
     hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
     if hold.lifted_at is not None:
         raise DomainError(
-            "already_lifted", "The legal hold is already lifted.", fields={"hold": "lifted"}
+            "already_lifted", _("The legal hold is already lifted."), fields={"hold": "lifted"}
         )
     hold.lifted_at = now or timezone.now()
     hold.lifted_by = actor

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.models import Client
 from hostledger.core.audit import record_audit_event
@@ -34,7 +35,9 @@ SOURCE_MAX_CHARS = MarketingConsent._meta.get_field("source").max_length
 def _checked_channel(channel: str) -> str:
     if channel not in Channel.values:
         raise DomainError(
-            "invalid_channel", f"{channel!r} is not a channel.", fields={"channel": "unknown"}
+            "invalid_channel",
+            _("%(channel)s is not a channel.") % {"channel": f"{channel!r}"},
+            fields={"channel": "unknown"},
         )
     return channel
 
@@ -45,7 +48,7 @@ def checked_source(source: str) -> str:
     if not source or len(source) > SOURCE_MAX_CHARS:
         raise DomainError(
             "invalid_source",
-            "Say where the consent was given (e.g. client_area, api, sign_up).",
+            _("Say where the consent was given (e.g. client_area, api, sign_up)."),
             fields={"source": f"required, at most {SOURCE_MAX_CHARS} characters"},
         )
     return source
@@ -152,11 +155,11 @@ def marketing_consent_confirm(*, token: str, now: datetime | None = None) -> Mar
         MarketingConsent.objects.select_for_update().filter(public_id=consent_public_id).first()
     )
     if consent is None:
-        raise DomainError("invalid_link", "This link is not valid.", fields={"token": "invalid"})
+        raise DomainError("invalid_link", _("This link is not valid."), fields={"token": "invalid"})
     if consent.request_number != request_number or consent.state == ConsentState.WITHDRAWN:
         raise DomainError(
             "link_superseded",
-            "This confirmation link is no longer valid. Ask again in the client area.",
+            _("This confirmation link is no longer valid. Ask again in the client area."),
             fields={"token": "superseded"},
         )
     if consent.state == ConsentState.CONFIRMED:
@@ -207,7 +210,7 @@ def marketing_unsubscribe(*, token: str, now: datetime | None = None) -> Marketi
     client_public_id, channel = read_unsubscribe_token(token)
     client = Client.objects.filter(public_id=client_public_id).first()
     if client is None or channel not in Channel.values:
-        raise DomainError("invalid_link", "This link is not valid.", fields={"token": "invalid"})
+        raise DomainError("invalid_link", _("This link is not valid."), fields={"token": "invalid"})
     return marketing_consent_withdraw(
         client=client, channel=channel, source=UNSUBSCRIBE_LINK_SOURCE, now=now
     )

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts import permissions as perms
 from hostledger.accounts.models import Client, User
@@ -34,7 +35,9 @@ def _may_object(client: Client, actor) -> None:
         return
     if perms.has_permission(actor, perms.PRIVACY_MANAGE):
         return
-    raise PermissionDenied("Only the account's owner, or privacy staff, can record an objection.")
+    raise PermissionDenied(
+        _("Only the account's owner, or privacy staff, can record an objection.")
+    )
 
 
 @transaction.atomic
@@ -57,7 +60,8 @@ def objection_record(
     if processing not in Objection.Processing.values:
         raise DomainError(
             "invalid_input",
-            f"processing: one of {', '.join(Objection.Processing.values)}.",
+            _("processing: one of %(values)s.")
+            % {"values": ", ".join(Objection.Processing.values)},
             fields={"processing": "not a kind of processing"},
         )
     source = checked_source(source)
@@ -69,7 +73,7 @@ def objection_record(
     ):
         raise DomainError(
             "invalid_input",
-            "request: not an objection request of this client.",
+            _("request: not an objection request of this client."),
             fields={"request": "not an objection request of this client"},
         )
     objection = (

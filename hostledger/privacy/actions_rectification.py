@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.actions.rectification import personal_data_correct
 from hostledger.accounts.models import Client, User
@@ -77,7 +78,7 @@ def rectification_record(
         ):
             raise DomainError(
                 "invalid_input",
-                "request: not a rectification request of this client.",
+                _("request: not a rectification request of this client."),
                 fields={"request": "not a rectification request of this client"},
             )
     fields = personal_data_correct(target=target, actor=actor, data=data, reason=reason)

@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hostledger.accounts import permissions as perms
 from hostledger.accounts.models import Client, User
@@ -77,17 +78,22 @@ def clean_text(value, field: str, max_length: int, *, required: bool) -> str:
         value = ""
     if not isinstance(value, str):
         raise DomainError(
-            "invalid_input", f"{field}: expected text.", fields={field: "must be text"}
+            "invalid_input",
+            gettext("%(field)s: expected text.") % {"field": field},
+            fields={field: "must be text"},
         )
     value = value.strip()
     if required and not value:
         raise DomainError(
-            "invalid_input", f"{field}: this is required.", fields={field: "required"}
+            "invalid_input",
+            gettext("%(field)s: this is required.") % {"field": field},
+            fields={field: "required"},
         )
     if len(value) > max_length:
         raise DomainError(
             "invalid_input",
-            f"{field}: at most {max_length} characters.",
+            gettext("%(field)s: at most %(max_length)s characters.")
+            % {"field": field, "max_length": max_length},
             fields={field: f"at most {max_length} characters"},
         )
     return value
@@ -97,7 +103,8 @@ def _clean_choice(value, field: str, allowed, words: str) -> str:
     if value not in tuple(allowed):
         raise DomainError(
             "invalid_input",
-            f"{field}: choose one of {', '.join(str(item) for item in allowed)}.",
+            gettext("%(field)s: choose one of %(value)s.")
+            % {"field": field, "value": ", ".join(str(item) for item in allowed)},
             fields={field: f"not {words}"},
         )
     return value
@@ -106,21 +113,23 @@ def _clean_choice(value, field: str, allowed, words: str) -> str:
 def require_privacy_staff(actor) -> None:
     """Handling requests is for staff with ``privacy.manage`` (ACC-11)."""
     if not perms.has_permission(actor, perms.PRIVACY_MANAGE):
-        raise PermissionDenied("Data-subject requests need the privacy.manage permission.")
+        raise PermissionDenied(gettext("Data-subject requests need the privacy.manage permission."))
 
 
 def _require_owner(client: Client, actor) -> None:
     """Only the data subject, the account's owner, files or withdraws a request about the
     account; a trusted user acts for the account, not as its subject."""
     if actor is None or client.owner_id != actor.pk:
-        raise PermissionDenied("Only the account's owner can file or withdraw a privacy request.")
+        raise PermissionDenied(
+            gettext("Only the account's owner can file or withdraw a privacy request.")
+        )
 
 
 def _locked(request) -> DataSubjectRequest:
     if not isinstance(request, DataSubjectRequest):
         raise DomainError(
             "invalid_input",
-            "request: no such data-subject request.",
+            gettext("request: no such data-subject request."),
             fields={"request": "not a data-subject request"},
         )
     return (
@@ -132,8 +141,8 @@ def _refuse_status(request: DataSubjectRequest, allowed: tuple[str, ...], doing:
     if request.status not in allowed:
         raise DomainError(
             "request_status",
-            f"request: the request is {request.get_status_display().lower()}; "
-            f"it cannot be {doing}.",
+            gettext("request: the request is %(state)s; it cannot be %(doing)s.")
+            % {"state": request.get_status_display().lower(), "doing": doing},
             fields={"request": f"is {request.status}"},
         )
 
@@ -165,7 +174,7 @@ def _open_of_kind(client: Client, kind: str) -> None:
     ).exists():
         raise DomainError(
             "request_already_open",
-            "kind: a request of this kind is already open; it is answered first.",
+            gettext("kind: a request of this kind is already open; it is answered first."),
             fields={"kind": "already open"},
         )
 
@@ -275,18 +284,20 @@ def _received_at(value, now: datetime) -> datetime:
         moment = timezone.make_aware(datetime.combine(value, datetime.min.time()))
     else:
         raise DomainError(
-            "invalid_input", "received_on: expected a date.", fields={"received_on": "not a date"}
+            "invalid_input",
+            gettext("received_on: expected a date."),
+            fields={"received_on": "not a date"},
         )
     if moment > now:
         raise DomainError(
             "invalid_input",
-            "received_on: a request cannot be received in the future.",
+            gettext("received_on: a request cannot be received in the future."),
             fields={"received_on": "in the future"},
         )
     if _day_of(moment) < _day_of(now) - timedelta(days=366):
         raise DomainError(
             "invalid_input",
-            "received_on: more than a year ago.",
+            gettext("received_on: more than a year ago."),
             fields={"received_on": "more than a year ago"},
         )
     return moment
@@ -311,7 +322,9 @@ def request_record_by_staff(
     now = _now(now)
     require_privacy_staff(actor)
     if not isinstance(client, Client):
-        raise DomainError("invalid_input", "client: no such client.", fields={"client": "unknown"})
+        raise DomainError(
+            "invalid_input", gettext("client: no such client."), fields={"client": "unknown"}
+        )
     kind = _clean_choice(kind, "kind", Kind.values, "a kind of request")
     channel = _clean_choice(channel, "channel", STAFF_CHANNELS, "letter or email")
     details = clean_text(details, "details", DETAILS_MAX, required=False)
@@ -371,7 +384,7 @@ def request_extend(
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= longest:
         raise DomainError(
             "invalid_input",
-            f"months: between 1 and {longest}.",
+            gettext("months: between 1 and %(longest)s.") % {"longest": longest},
             fields={"months": f"between 1 and {longest}"},
         )
     locked = _locked(request)
@@ -379,15 +392,18 @@ def request_extend(
     if _day_of(now) > locked.deadline_on:
         raise DomainError(
             "extension_too_late",
-            "months: the deadline has passed; an extension is told to the client within the "
-            "first month.",
+            gettext(
+                "months: the deadline has passed; an extension is told to the client "
+                "within the first month."
+            ),
             fields={"months": "deadline passed"},
         )
     until = add_months(locked.deadline_on, months)
     if locked.extended_until is not None and until <= locked.extended_until:
         raise DomainError(
             "invalid_input",
-            f"months: the request is already extended to {locked.extended_until:%Y-%m-%d}.",
+            gettext("months: the request is already extended to %(extended_until)s.")
+            % {"extended_until": f"{locked.extended_until:%Y-%m-%d}"},
             fields={"months": "not longer than the current extension"},
         )
     locked.extended_until = until

@@ -16,6 +16,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
@@ -167,7 +168,8 @@ def checked_categories(categories) -> tuple[str, ...]:
     if unknown:
         raise DomainError(
             "invalid_input",
-            f"categories: unknown cookie category {', '.join(unknown)}.",
+            gettext("categories: unknown cookie category %(unknown)s.")
+            % {"unknown": ", ".join(unknown)},
             fields={"categories": "unknown " + ", ".join(unknown)},
         )
     return tuple(code for code in OPTIONAL if code in chosen)
@@ -214,7 +216,9 @@ def cookie_consent_record(
     caller to keep in the consent cookie."""
     chosen = checked_categories(categories)
     if source not in CookieConsent.Source.values:
-        raise DomainError("invalid_input", "source: unknown source.", fields={"source": "unknown"})
+        raise DomainError(
+            "invalid_input", gettext("source: unknown source."), fields={"source": "unknown"}
+        )
     choice = CookieChoice(chosen, COOKIE_POLICY_VERSION)
     if user is not None and user.is_authenticated:
         consent = CookieConsent.objects.create(

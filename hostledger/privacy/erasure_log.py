@@ -38,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 
@@ -75,9 +76,12 @@ def _line_mac(previous_mac: str, text: str) -> str:
 def _tampered(number: int, why: str) -> DomainError:
     return DomainError(
         "erasure_log_tampered",
-        f"The erasure log {erasure_log_path()} fails its check at line {number}: {why}. "
-        "It was changed outside HostLedger or written under another ERASURE_LOG_KEY; "
-        "restore it from a safe copy before relying on it.",
+        _(
+            "The erasure log %(erasure_log_path)s fails its check at line %(number)s:"
+            " %(why)s. It was changed outside HostLedger or written under another "
+            "ERASURE_LOG_KEY; restore it from a safe copy before relying on it."
+        )
+        % {"erasure_log_path": erasure_log_path(), "number": number, "why": why},
     )
 
 
@@ -102,14 +106,16 @@ def erasure_log_record(*, subject: str, erased_at: datetime) -> ErasureLogEntry:
     if not SUBJECT_PATTERN.match(subject):
         raise DomainError(
             "invalid_subject",
-            "The erasure log holds opaque ids only: letters, digits and _ . : - "
-            "(at most 100 characters).",
+            _(
+                "The erasure log holds opaque ids only: letters, digits and _ . : - (at "
+                "most 100 characters)."
+            ),
             fields={"subject": "must be an opaque id"},
         )
     if not isinstance(erased_at, datetime) or erased_at.tzinfo is None:
         raise DomainError(
             "invalid_erased_at",
-            "The time of an erasure must be an aware date and time.",
+            _("The time of an erasure must be an aware date and time."),
             fields={"erased_at": "must be an aware datetime"},
         )
     erased_at = erased_at.astimezone(UTC)

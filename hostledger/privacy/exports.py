@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.models import Client
 from hostledger.core.audit import record_audit_event
@@ -86,7 +87,7 @@ def personal_data_export_open(
     if export.status != Status.READY or export.expires_at <= timezone.now():
         raise DomainError(
             "export_not_ready",
-            "This export cannot be downloaded: it is not ready or its link has expired.",
+            _("This export cannot be downloaded: it is not ready or its link has expired."),
             status=409,
         )
     path = exports_dir() / export.file_path

@@ -11,6 +11,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.core.fields import EncryptedTextField
 from hostledger.core.ids import new_public_id
@@ -21,8 +22,8 @@ class PolicyDocument(models.Model):
     """One version of the terms of service or the privacy policy; published ones never change."""
 
     class Kind(models.TextChoices):
-        TERMS = "terms", "Terms of service"
-        PRIVACY = "privacy", "Privacy policy"
+        TERMS = "terms", _("Terms of service")
+        PRIVACY = "privacy", _("Privacy policy")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     version = models.CharField(max_length=20)
@@ -70,9 +71,9 @@ class CookieConsent(models.Model):
     withdrawn. Anonymous visitors' choices live only in their browser's consent cookie."""
 
     class Source(models.TextChoices):
-        BANNER = "banner", "Cookie banner"
-        SETTINGS = "settings", "Cookie settings page"
-        SIGN_IN = "sign_in", "Choice made before signing in"
+        BANNER = "banner", _("Cookie banner")
+        SETTINGS = "settings", _("Cookie settings page")
+        SIGN_IN = "sign_in", _("Choice made before signing in")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cookie_consents"
@@ -96,11 +97,11 @@ class CookieConsent(models.Model):
 class TransferSafeguard(models.TextChoices):
     """The safeguard of a transfer of personal data outside the EEA (GDPR art. 44-49)."""
 
-    NONE = "", "None needed (inside the EEA)"
-    ADEQUACY = "adequacy", "Adequacy decision (art. 45)"
-    SCC = "scc", "Standard contractual clauses (art. 46(2)(c))"
-    BCR = "bcr", "Binding corporate rules (art. 47)"
-    DEROGATION = "derogation", "Derogation for a specific situation (art. 49)"
+    NONE = "", _("None needed (inside the EEA)")
+    ADEQUACY = "adequacy", _("Adequacy decision (art. 45)")
+    SCC = "scc", _("Standard contractual clauses (art. 46(2)(c))")
+    BCR = "bcr", _("Binding corporate rules (art. 47)")
+    DEROGATION = "derogation", _("Derogation for a specific situation (art. 49)")
 
 
 class Processor(models.Model):
@@ -151,9 +152,9 @@ class ProcessingActivity(models.Model):
 class RestrictionReason(models.TextChoices):
     """Why processing of a client's data is restricted (GDPR-05)."""
 
-    REQUESTED = "requested", "Requested by the client"
-    HELD_AFTER_ERASURE = "held_after_erasure", "Data held by law after erasure"
-    DISPUTE = "dispute", "Accuracy or lawfulness disputed"
+    REQUESTED = "requested", _("Requested by the client")
+    HELD_AFTER_ERASURE = "held_after_erasure", _("Data held by law after erasure")
+    DISPUTE = "dispute", _("Accuracy or lawfulness disputed")
 
 
 class ProcessingRestriction(models.Model):
@@ -289,30 +290,30 @@ class DataSubjectRequest(models.Model):
     """
 
     class Kind(models.TextChoices):
-        ACCESS = "access", "Access to personal data"
-        PORTABILITY = "portability", "Data portability"
-        RECTIFICATION = "rectification", "Rectification"
-        ERASURE = "erasure", "Erasure"
-        RESTRICTION = "restriction", "Restriction of processing"
-        OBJECTION = "objection", "Objection to processing"
+        ACCESS = "access", _("Access to personal data")
+        PORTABILITY = "portability", _("Data portability")
+        RECTIFICATION = "rectification", _("Rectification")
+        ERASURE = "erasure", _("Erasure")
+        RESTRICTION = "restriction", _("Restriction of processing")
+        OBJECTION = "objection", _("Objection to processing")
 
     class Channel(models.TextChoices):
-        CLIENT_AREA = "client_area", "Client area"
-        API = "api", "API"
-        LETTER = "letter", "Letter"
-        EMAIL = "email", "E-mail"
+        CLIENT_AREA = "client_area", _("Client area")
+        API = "api", _("API")
+        LETTER = "letter", _("Letter")
+        EMAIL = "email", _("E-mail")
 
     class Status(models.TextChoices):
-        AWAITING_VERIFICATION = "awaiting_verification", "Awaiting identity verification"
-        IN_PROGRESS = "in_progress", "In progress"
-        COMPLETED = "completed", "Completed"
-        REFUSED = "refused", "Refused"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        AWAITING_VERIFICATION = "awaiting_verification", _("Awaiting identity verification")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class VerificationMethod(models.TextChoices):
-        SECOND_FACTOR = "second_factor_reauthentication", "Re-authenticated with second factor"
-        PASSWORD = "password_reauthentication", "Re-authenticated with password"
-        STAFF_RECORDED = "staff_recorded", "Verified by staff"
+        SECOND_FACTOR = "second_factor_reauthentication", _("Re-authenticated with second factor")
+        PASSWORD = "password_reauthentication", _("Re-authenticated with password")
+        STAFF_RECORDED = "staff_recorded", _("Verified by staff")
 
     OPEN_STATUSES = (Status.AWAITING_VERIFICATION, Status.IN_PROGRESS)
 
@@ -373,8 +374,8 @@ class DataSubjectRequestReminder(models.Model):
     so that each is sent once (GDPR-07, habit 2)."""
 
     class Threshold(models.TextChoices):
-        DUE_SOON = "due_soon", "Due soon"
-        OVERDUE = "overdue", "Overdue"
+        DUE_SOON = "due_soon", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
 
     request = models.ForeignKey(
         DataSubjectRequest, on_delete=models.CASCADE, related_name="reminders"
@@ -399,9 +400,9 @@ class Objection(models.Model):
     ``objected_at``; an objection to marketing also withdraws every marketing consent."""
 
     class Processing(models.TextChoices):
-        MARKETING = "marketing", "Direct marketing"
-        PROFILING = "profiling", "Profiling and analytics"
-        LEGITIMATE_INTEREST = "legitimate_interest", "Processing on legitimate interest"
+        MARKETING = "marketing", _("Direct marketing")
+        PROFILING = "profiling", _("Profiling and analytics")
+        LEGITIMATE_INTEREST = "legitimate_interest", _("Processing on legitimate interest")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "obj"), editable=False
@@ -513,11 +514,11 @@ class PersonalDataExport(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        BUILDING = "building", "Building"
-        READY = "ready", "Ready to download"
-        FAILED = "failed", "Failed"
-        EXPIRED = "expired", "Expired"
+        QUEUED = "queued", _("Queued")
+        BUILDING = "building", _("Building")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "exp"), editable=False

@@ -15,6 +15,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from markdown_it import MarkdownIt
 
 from hostledger.core.audit import record_audit_event
@@ -184,8 +185,11 @@ def check_policies_accepted_for_ordering(account_holder) -> None:
         )
         raise DomainError(
             "policy_acceptance_required",
-            f"The account holder must accept the new {names} before an order is placed; "
-            "the client area asks for it at sign-in.",
+            gettext(
+                "The account holder must accept the new %(names)s before an order is "
+                "placed; the client area asks for it at sign-in."
+            )
+            % {"names": names},
         )
 
 
@@ -201,8 +205,8 @@ def policies_reaccept(
         if current is None or current.pk != document.pk:
             raise DomainError(
                 "policy_not_current",
-                f"version: {document.version} is not the version in force of the "
-                f"{document.get_kind_display().lower()}.",
+                gettext("version: %(version)s is not the version in force of the %(state)s.")
+                % {"version": document.version, "state": document.get_kind_display().lower()},
                 fields={"version": "not the version in force"},
             )
         acceptances.append(policy_accept(user=user, document=document, ip_address=ip_address))

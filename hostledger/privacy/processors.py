@@ -21,6 +21,7 @@ from django.apps import apps
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -47,15 +48,15 @@ def _checked_processor(data: dict) -> dict:
     country = clean_country(data.get("country"), "country", errors)
     safeguard = str(data.get("transfer_safeguard") or "")
     if safeguard not in TransferSafeguard.values:
-        errors.add("transfer_safeguard", "Choose one of the listed safeguards.")
+        errors.add("transfer_safeguard", gettext("Choose one of the listed safeguards."))
     elif "country" not in errors.errors and country not in EEA_COUNTRIES and not safeguard:
         errors.add(
             "transfer_safeguard",
-            "A processor outside the EEA needs a transfer safeguard (GDPR art. 44-49).",
+            gettext("A processor outside the EEA needs a transfer safeguard (GDPR art. 44-49)."),
         )
     signed_on = data.get("agreement_signed_on")
     if signed_on is not None and not isinstance(signed_on, date):
-        errors.add("agreement_signed_on", "A date (YYYY-MM-DD).")
+        errors.add("agreement_signed_on", gettext("A date (YYYY-MM-DD)."))
     errors.raise_if_any()
     return {
         "name": name,
@@ -214,7 +215,7 @@ def processing_activity_save(
     if purpose not in _declared_purposes():
         raise DomainError(
             "invalid_input",
-            "purpose: no declared personal data has this purpose.",
+            gettext("purpose: no declared personal data has this purpose."),
             fields={"purpose": "not a declared purpose"},
         )
     errors = FieldErrors()
@@ -229,9 +230,13 @@ def processing_activity_save(
     for name, value in (("recipients", recipients), ("security_measures", security_measures)):
         text = (value or "").strip()
         if len(text) > MAX_TEXT_LENGTH:
-            errors.add(name, f"At most {MAX_TEXT_LENGTH} characters.")
+            errors.add(
+                name,
+                gettext("At most %(max_text_length)s characters.")
+                % {"max_text_length": MAX_TEXT_LENGTH},
+            )
         elif "\x00" in text:
-            errors.add(name, "Control characters are not allowed.")
+            errors.add(name, gettext("Control characters are not allowed."))
         texts[name] = text
     wanted = sorted({str(item) for item in processor_ids or ()})
     processors = list(Processor.objects.filter(public_id__in=wanted))

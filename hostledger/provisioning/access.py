@@ -7,12 +7,18 @@ from __future__ import annotations
 import json
 import re
 
+from django.utils.translation import gettext
+
 from hostledger.core.errors import DomainError
 from hostledger.provisioning.models import ServiceAccess
 
 
 def _invalid(field: str, problem: str) -> DomainError:
-    return DomainError("invalid_input", f"{field}: {problem}", fields={field: problem})
+    return DomainError(
+        "invalid_input",
+        gettext("%(field)s: %(problem)s") % {"field": field, "problem": problem},
+        fields={field: problem},
+    )
 
 
 ACCESS_FIELDS: dict[str, int] = {

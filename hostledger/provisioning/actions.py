@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts import permissions as perms
 from hostledger.core.audit import record_audit_event
@@ -47,7 +48,7 @@ Status = ProvisioningOperation.Status
 
 def _require_services_manage(actor) -> None:
     if actor is None or not perms.has_permission(actor, perms.SERVICES_MANAGE):
-        raise PermissionDenied("Managing services needs the services.manage permission.")
+        raise PermissionDenied(_("Managing services needs the services.manage permission."))
 
 
 def _hand_to_worker(operation_id: int) -> None:
@@ -268,7 +269,7 @@ def operations_close_open_with_key_prefix(*, service, key_prefix: str, message: 
 def _locked_operation(operation: ProvisioningOperation) -> ProvisioningOperation:
     locked = ProvisioningOperation.objects.select_for_update().filter(pk=operation.pk).first()
     if locked is None:
-        raise DomainError("not_found", "No such provisioning call.", status=404)
+        raise DomainError("not_found", _("No such provisioning call."), status=404)
     return locked
 
 
@@ -286,14 +287,15 @@ def provisioning_operation_complete(
     if locked.operation == Operation.CREATE:
         raise DomainError(
             "activate_the_service",
-            "A new service is completed by activating it, not by closing its provisioning call.",
+            _("A new service is completed by activating it, not by closing its provisioning call."),
             fields={"operation": "activate the service instead"},
             status=409,
         )
     if locked.status not in (Status.WAITING, Status.FAILED, Status.RETRYING):
         raise DomainError(
             "operation_not_open",
-            f"This call is {locked.get_status_display().lower()}; it cannot be marked done.",
+            _("This call is %(state)s; it cannot be marked done.")
+            % {"state": locked.get_status_display().lower()},
             fields={"operation": f"status is {locked.status}"},
             status=409,
         )
@@ -320,7 +322,8 @@ def provisioning_operation_retry(
     if locked.status not in (Status.FAILED, Status.RETRYING):
         raise DomainError(
             "operation_not_failed",
-            f"This call is {locked.get_status_display().lower()}; only a failed call is retried.",
+            _("This call is %(state)s; only a failed call is retried.")
+            % {"state": locked.get_status_display().lower()},
             fields={"operation": f"status is {locked.status}"},
             status=409,
         )

@@ -18,6 +18,7 @@ import logging
 import re
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hostledger.accounts import permissions as perms
 from hostledger.accounts.models import AccessGrant
@@ -54,7 +55,11 @@ SERVICES_AREA = AccessGrant.Scope.SERVICES
 
 
 def _invalid(field: str, problem: str, code: str = "invalid_input") -> DomainError:
-    return DomainError(code, f"{field}: {problem}", fields={field: problem})
+    return DomainError(
+        code,
+        _("%(field)s: %(problem)s") % {"field": field, "problem": problem},
+        fields={field: problem},
+    )
 
 
 @transaction.atomic
@@ -62,7 +67,7 @@ def service_access_set(*, service, details, actor) -> dict[str, str]:
     """Staff enter or correct the access details of a service (PRV-01); audited without the
     values. Needs ``services.manage``."""
     if actor is None or not perms.has_permission(actor, perms.SERVICES_MANAGE):
-        raise PermissionDenied("Setting access details needs the services.manage permission.")
+        raise PermissionDenied(_("Setting access details needs the services.manage permission."))
     merged = service_access_merge(service=service, details=details)
     record_audit_event(
         action="provisioning.access_set",
@@ -80,9 +85,9 @@ def service_access_reveal(*, service, access, actor) -> dict[str, str]:
     user with the services scope, ACC-06): ``password``, ``licence_key``, and for a cloud pool
     ``<server id>.password`` of each server; every reveal is audited (PRV-01)."""
     if service.client_id != access.client.pk:
-        raise DomainError("not_found", "No such service.", status=404)
+        raise DomainError("not_found", _("No such service."), status=404)
     if not access.can_read(SERVICES_AREA):
-        raise PermissionDenied("Your access to this account does not include services.")
+        raise PermissionDenied(_("Your access to this account does not include services."))
     details = access_details(service)
     secrets = {key: value for key, value in details.items() if secret_field(key) and value}
     record_audit_event(
@@ -160,7 +165,8 @@ def service_control_queue(
     if CONTROL_OPERATIONS[operation] not in service_capabilities(service):
         raise DomainError(
             "module_cannot",
-            f"operation: the module of this service cannot {operation.value.replace('_', ' ')}.",
+            _("operation: the module of this service cannot %(value)s.")
+            % {"value": operation.value.replace("_", " ")},
             fields={"operation": "not offered for this service"},
             status=409,
         )
@@ -197,19 +203,19 @@ def service_console_open(*, service, actor) -> ConsoleLink:
     if Capability.CONSOLE not in service_capabilities(service):
         raise DomainError(
             "module_cannot",
-            "operation: the module of this service offers no console.",
+            _("operation: the module of this service offers no console."),
             fields={"operation": "not offered for this service"},
             status=409,
         )
     module = get_module(service.module_name)
     if not isinstance(module, ControlModule):
-        raise DomainError("module_cannot", "operation: this module offers no console.")
+        raise DomainError("module_cannot", _("operation: this module offers no console."))
     try:
         link = module.console(request_for_service(service))
     except ModuleError as error:
         raise DomainError(
             "module_error",
-            f"console: {error.message}",
+            _("console: %(message)s") % {"message": error.message},
             fields={"console": error.message},
         ) from None
     record_audit_event(

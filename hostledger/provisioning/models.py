@@ -13,6 +13,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.core.fields import EncryptedTextField
 from hostledger.core.ids import new_public_id
@@ -31,13 +32,13 @@ class ProvisioningOperation(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        WAITING = "waiting", "Waiting for staff"
-        RETRYING = "retrying", "Failed, will retry"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        WAITING = "waiting", _("Waiting for staff")
+        RETRYING = "retrying", _("Failed, will retry")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     OPEN_STATUSES = (Status.QUEUED, Status.RUNNING, Status.WAITING, Status.RETRYING)
 

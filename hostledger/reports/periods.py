@@ -72,13 +72,13 @@ def report_period(*, first_month: date, last_month: date) -> ReportPeriod:
     if last < first:
         raise DomainError(
             "invalid_input",
-            "The last month is before the first month.",
+            _("The last month is before the first month."),
             fields={"last_month": "must not be before the first month"},
         )
     if (last.year - first.year) * 12 + last.month - first.month + 1 > MAX_MONTHS:
         raise DomainError(
             "invalid_input",
-            f"A report covers at most {MAX_MONTHS} months.",
+            _("A report covers at most %(max_months)s months.") % {"max_months": MAX_MONTHS},
             fields={"first_month": f"at most {MAX_MONTHS} months before the last month"},
         )
     return ReportPeriod(first, last)

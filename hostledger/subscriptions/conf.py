@@ -8,6 +8,8 @@ trials are catalog settings (CAT-03, CAT-04) read through ``hostledger.catalog.t
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from hostledger.core.errors import DomainError
 from hostledger.core.registry import ProviderSetting, declare, setting_value
 
@@ -42,15 +44,23 @@ def parse_periods(raw: str) -> tuple[int, ...]:
         if not text.isdigit() or not 1 <= int(text) <= MAX_PERIOD_MONTHS:
             raise DomainError(
                 "invalid_setting",
-                f"{ALLOWED_PERIODS}: '{text}' is not a number of months from 1 to "
-                f"{MAX_PERIOD_MONTHS}.",
+                _(
+                    "%(allowed_periods)s: '%(text)s' is not a number of months from 1 to "
+                    "%(max_period_months)s."
+                )
+                % {
+                    "allowed_periods": ALLOWED_PERIODS,
+                    "text": text,
+                    "max_period_months": MAX_PERIOD_MONTHS,
+                },
                 fields={ALLOWED_PERIODS: "a comma-separated list of month counts"},
             )
         months.add(int(text))
     if not months:
         raise DomainError(
             "invalid_setting",
-            f"{ALLOWED_PERIODS}: at least one period must be offered.",
+            _("%(allowed_periods)s: at least one period must be offered.")
+            % {"allowed_periods": ALLOWED_PERIODS},
             fields={ALLOWED_PERIODS: "a comma-separated list of month counts"},
         )
     return tuple(sorted(months))

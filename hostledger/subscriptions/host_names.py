@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import idna
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 
@@ -20,7 +21,7 @@ def clean_host_name(value: str) -> str:
     if not ascii_name or len(ascii_name) > 253:
         raise DomainError(
             "invalid_host_name",
-            "host_name: not a domain or server name.",
+            _("host_name: not a domain or server name."),
             fields={"host_name": "Enter a domain or server name, e.g. shop.example.com."},
         )
     return idna.decode(ascii_name)

@@ -21,6 +21,8 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hostledger.core.errors import DomainError
@@ -38,7 +40,7 @@ class OrderPlacedError(DomainError):
     def __init__(self) -> None:
         super().__init__(
             "order_placed",
-            "A placed order is a record of what was asked and is never changed.",
+            gettext("A placed order is a record of what was asked and is never changed."),
             fields={"order": "placed orders are never edited"},
             status=409,
         )
@@ -71,10 +73,10 @@ class Order(models.Model):
     """
 
     class Status(models.TextChoices):
-        PLACED = "placed", "Placed, awaiting payment"
-        PAID = "paid", "Paid"
-        CANCELLED = "cancelled", "Cancelled"
-        FREE_TRIAL = "free_trial", "Free trial"
+        PLACED = "placed", _("Placed, awaiting payment")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
+        FREE_TRIAL = "free_trial", _("Free trial")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "ord"), editable=False
@@ -194,9 +196,9 @@ class OrderItem(models.Model):
     """
 
     class Kind(models.TextChoices):
-        TARIFF = "tariff", "Tariff"
-        ADD_ON = "add_on", "Add-on"
-        OS_LICENCE = "os_licence", "Operating system licence"
+        TARIFF = "tariff", _("Tariff")
+        ADD_ON = "add_on", _("Add-on")
+        OS_LICENCE = "os_licence", _("Operating system licence")
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="items")
     position = models.PositiveSmallIntegerField()
@@ -255,12 +257,12 @@ class OrderItem(models.Model):
 class ServiceStatus(models.TextChoices):
     """The states of a service (ORD-02)."""
 
-    PENDING = "pending", "Pending payment"
-    TRIAL = "trial", "Free trial"
-    PROVISIONING = "provisioning", "Provisioning"
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
-    TERMINATED = "terminated", "Terminated"
+    PENDING = "pending", _("Pending payment")
+    TRIAL = "trial", _("Free trial")
+    PROVISIONING = "provisioning", _("Provisioning")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    TERMINATED = "terminated", _("Terminated")
 
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -281,16 +283,16 @@ terminated``, and any live state may be terminated."""
 class Party(models.TextChoices):
     """A party of the contract (ORD-08)."""
 
-    CLIENT = "client", "Client"
-    PROVIDER = "provider", "Provider"
+    CLIENT = "client", _("Client")
+    PROVIDER = "provider", _("Provider")
 
 
 class NoticeKind(models.TextChoices):
     """How a party ends the contract (ORD-08): against its renewal at the end of the term
     (seed 003 §11.2), or early with the termination notice (§11.3)."""
 
-    NON_RENEWAL = "non_renewal", "Notice against renewal"
-    TERMINATION = "termination", "Termination with notice"
+    NON_RENEWAL = "non_renewal", _("Notice against renewal")
+    TERMINATION = "termination", _("Termination with notice")
 
 
 class SuspensionReason(models.TextChoices):
@@ -298,9 +300,9 @@ class SuspensionReason(models.TextChoices):
     (AUT-03), one for an overdue data verification when the restriction has lifted and the
     periods missed are paid (ACC-10); staff end their own."""
 
-    DEBT = "debt", "Unpaid renewal"
-    VERIFICATION = "verification", "Not renewed: data verification overdue"
-    OTHER = "other", "Suspended by staff"
+    DEBT = "debt", _("Unpaid renewal")
+    VERIFICATION = "verification", _("Not renewed: data verification overdue")
+    OTHER = "other", _("Suspended by staff")
 
 
 class Service(models.Model):
@@ -601,14 +603,14 @@ class ServiceChange(models.Model):
     """
 
     class Direction(models.TextChoices):
-        UPGRADE = "upgrade", "Upgrade"
-        DOWNGRADE = "downgrade", "Downgrade"
-        EVEN = "even", "Change without a price difference"
+        UPGRADE = "upgrade", _("Upgrade")
+        DOWNGRADE = "downgrade", _("Downgrade")
+        EVEN = "even", _("Change without a price difference")
 
     class State(models.TextChoices):
-        PENDING = "pending", "Awaiting payment"
-        APPLIED = "applied", "Applied"
-        CANCELLED = "cancelled", "Cancelled"
+        PENDING = "pending", _("Awaiting payment")
+        APPLIED = "applied", _("Applied")
+        CANCELLED = "cancelled", _("Cancelled")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "chg"), editable=False
@@ -675,15 +677,15 @@ class ServiceCancellation(models.Model):
     """
 
     class Kind(models.TextChoices):
-        CANCELLATION = "cancellation", "Cancellation"
-        WITHDRAWAL = "withdrawal", "Consumer withdrawal"
-        CONTRACT_NOTICE = "contract_notice", "Notice against renewal"
-        CONTRACT_TERMINATION = "termination", "Termination with notice"
+        CANCELLATION = "cancellation", _("Cancellation")
+        WITHDRAWAL = "withdrawal", _("Consumer withdrawal")
+        CONTRACT_NOTICE = "contract_notice", _("Notice against renewal")
+        CONTRACT_TERMINATION = "termination", _("Termination with notice")
 
     class State(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        CARRIED_OUT = "carried_out", "Carried out"
+        REQUESTED = "requested", _("Requested")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        CARRIED_OUT = "carried_out", _("Carried out")
 
     public_id = models.CharField(
         max_length=24, unique=True, default=partial(new_public_id, "cnl"), editable=False

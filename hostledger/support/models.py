@@ -18,6 +18,8 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hostledger.core.fields import BlindIndexField, EncryptedTextField
 from hostledger.core.ids import new_public_id
@@ -48,18 +50,18 @@ class Department(models.Model):
 
 
 class TicketStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ANSWERED = "answered", "Answered"
-    WAITING_FOR_CLIENT = "waiting_for_client", "Waiting for the client"
-    ON_HOLD = "on_hold", "On hold"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", pgettext_lazy("ticket status", "Open")
+    ANSWERED = "answered", _("Answered")
+    WAITING_FOR_CLIENT = "waiting_for_client", _("Waiting for the client")
+    ON_HOLD = "on_hold", _("On hold")
+    CLOSED = "closed", _("Closed")
 
 
 class TicketPriority(models.TextChoices):
-    LOW = "low", "Low"
-    NORMAL = "normal", "Normal"
-    HIGH = "high", "High"
-    URGENT = "urgent", "Urgent"
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
 
 
 PRIORITY_ORDER = {
@@ -71,10 +73,10 @@ PRIORITY_ORDER = {
 
 
 class TicketSource(models.TextChoices):
-    WEB = "web", "Client area"
-    API = "api", "API"
-    MAIL = "mail", "Mail"
-    STAFF = "staff", "Staff"
+    WEB = "web", _("Client area")
+    API = "api", _("API")
+    MAIL = "mail", _("Mail")
+    STAFF = "staff", _("Staff")
 
 
 class Ticket(models.Model):
@@ -200,10 +202,10 @@ class Ticket(models.Model):
 
 
 class AuthorKind(models.TextChoices):
-    CLIENT = "client", "Client"
-    TRUSTED_USER = "trusted_user", "Trusted user"
-    STAFF = "staff", "Staff"
-    SENDER = "sender", "Mail sender"
+    CLIENT = "client", _("Client")
+    TRUSTED_USER = "trusted_user", _("Trusted user")
+    STAFF = "staff", _("Staff")
+    SENDER = "sender", _("Mail sender")
 
 
 class TicketMessage(models.Model):

@@ -7,6 +7,8 @@ action). The forms of the client's own data live in ``hostledger.accounts.forms`
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.accounts.forms import DomainErrorFormMixin
 from hostledger.accounts.models import StaffRole
@@ -26,10 +28,12 @@ class ClientSearchForm(forms.Form):
     q = forms.CharField(
         required=False,
         max_length=200,
-        label="Find a client",
-        help_text="A word of the name or company (three letters or more), the owner's e-mail "
-        "address, a phone number with its country code, an invoice, order or service number, "
-        "or a client id.",
+        label=_("Find a client"),
+        help_text=_(
+            "A word of the name or company (three letters or more), the owner's "
+            "e-mail address, a phone number with its country code, an invoice, order "
+            "or service number, or a client id."
+        ),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
 
@@ -37,24 +41,24 @@ class ClientSearchForm(forms.Form):
 class StaffNoteForm(forms.Form):
     text = forms.CharField(
         max_length=4000,
-        label="New note",
-        help_text="Seen only by staff; kept with your name and the time.",
+        label=_("New note"),
+        help_text=_("Seen only by staff; kept with your name and the time."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class StaffUserCreateForm(DomainErrorFormMixin, forms.Form):
-    email = forms.EmailField(label="Email address")
-    full_name = forms.CharField(max_length=200, label="Full name")
+    email = forms.EmailField(label=_("Email address"))
+    full_name = forms.CharField(max_length=200, label=_("Full name"))
     roles = forms.MultipleChoiceField(
-        choices=(), required=False, widget=forms.CheckboxSelectMultiple, label="Roles"
+        choices=(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Roles")
     )
     permissions = forms.MultipleChoiceField(
         choices=(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Extra permissions",
-        help_text="Granted on top of the roles. Prefer roles; use this for exceptions.",
+        label=_("Extra permissions"),
+        help_text=_("Granted on top of the roles. Prefer roles; use this for exceptions."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -65,19 +69,19 @@ class StaffUserCreateForm(DomainErrorFormMixin, forms.Form):
 
 class StaffAccessForm(DomainErrorFormMixin, forms.Form):
     roles = forms.MultipleChoiceField(
-        choices=(), required=False, widget=forms.CheckboxSelectMultiple, label="Roles"
+        choices=(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Roles")
     )
     permissions = forms.MultipleChoiceField(
         choices=(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Extra permissions",
-        help_text="Granted on top of the roles.",
+        label=_("Extra permissions"),
+        help_text=_("Granted on top of the roles."),
     )
     is_active = forms.BooleanField(
         required=False,
-        label="Active",
-        help_text="An inactive staff member cannot sign in.",
+        label=_("Active"),
+        help_text=_("An inactive staff member cannot sign in."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -88,7 +92,7 @@ class StaffAccessForm(DomainErrorFormMixin, forms.Form):
 
 class StaffRoleForm(DomainErrorFormMixin, forms.Form):
     permissions = forms.MultipleChoiceField(
-        choices=(), required=False, widget=forms.CheckboxSelectMultiple, label="Permissions"
+        choices=(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Permissions")
     )
 
     def __init__(self, *args, **kwargs):
@@ -99,11 +103,11 @@ class StaffRoleForm(DomainErrorFormMixin, forms.Form):
 class ProviderSettingForm(DomainErrorFormMixin, forms.Form):
     """A new value for one provider setting, with the reason kept in its history."""
 
-    value = forms.CharField(max_length=500, label="New value")
+    value = forms.CharField(max_length=500, label=_("New value"))
     reason = forms.CharField(
         max_length=500,
-        label="Reason for the change",
-        help_text="Kept in the history of this setting.",
+        label=_("Reason for the change"),
+        help_text=_("Kept in the history of this setting."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -113,11 +117,12 @@ class ProviderSettingForm(DomainErrorFormMixin, forms.Form):
         field = self.fields["value"]
         if declaration.kind == "bool":
             self.fields["value"] = forms.ChoiceField(
-                choices=[("true", "Yes"), ("false", "No")], label="New value"
+                choices=[("true", gettext("Yes")), ("false", gettext("No"))],
+                label=gettext("New value"),
             )
         elif declaration.kind == "choice":
             self.fields["value"] = forms.ChoiceField(
-                choices=list(declaration.choices), label="New value"
+                choices=list(declaration.choices), label=gettext("New value")
             )
         else:
             if declaration.kind == "int":
@@ -146,13 +151,13 @@ class ProviderSettingForm(DomainErrorFormMixin, forms.Form):
 class ProviderSettingResetForm(forms.Form):
     reason = forms.CharField(
         max_length=500,
-        label="Reason for going back to the default",
+        label=_("Reason for going back to the default"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class RunJobForm(forms.Form):
-    name = forms.ChoiceField(choices=(), label="Job")
+    name = forms.ChoiceField(choices=(), label=_("Job"))
 
     def __init__(self, *args, job_names: list[str], **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ everything else (categories, the files' real types and sizes) and say which fiel
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.abuse.actions import NOTE_MAX
 from hostledger.abuse.intake import EvidenceFile
@@ -35,39 +36,40 @@ def evidence_files(uploads) -> list[EvidenceFile]:
 
 
 class AbuseReportForm(forms.Form):
-    category = forms.ChoiceField(choices=Category.choices, label="What is it about?")
+    category = forms.ChoiceField(choices=Category.choices, label=_("What is it about?"))
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8}),
-        label="Describe what you saw",
-        help_text="Where and when, with the headers of a spam message if you have them.",
+        label=_("Describe what you saw"),
+        help_text=_("Where and when, with the headers of a spam message if you have them."),
     )
     reported_domain = forms.CharField(
-        required=False, max_length=253, label="Domain or web address concerned"
+        required=False, max_length=253, label=_("Domain or web address concerned")
     )
-    reported_ip = forms.CharField(required=False, max_length=45, label="IP address concerned")
-    reporter_name = forms.CharField(required=False, max_length=200, label="Your name")
+    reported_ip = forms.CharField(required=False, max_length=45, label=_("IP address concerned"))
+    reporter_name = forms.CharField(required=False, max_length=200, label=_("Your name"))
     reporter_email = forms.EmailField(
         required=False,
         max_length=254,
-        label="Your e-mail address",
-        help_text="Optional; only to ask you more or tell you the outcome.",
+        label=_("Your e-mail address"),
+        help_text=_("Optional; only to ask you more or tell you the outcome."),
     )
-    files = EvidenceFilesField(required=False, label="Evidence files", help_text=FILE_HELP)
+    files = EvidenceFilesField(required=False, label=_("Evidence files"), help_text=FILE_HELP)
 
 
 class AbuseAnswerForm(forms.Form):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
-        label="Your answer",
-        help_text="What you did about it, or why you think the complaint is wrong.",
+        label=_("Your answer"),
+        help_text=_("What you did about it, or why you think the complaint is wrong."),
     )
     remedied = forms.BooleanField(
         required=False,
-        label="The violation is remedied",
-        help_text="We hold the suspension while we check, and lift a block within a day of "
-        "your proof.",
+        label=_("The violation is remedied"),
+        help_text=_(
+            "We hold the suspension while we check, and lift a block within a day of your proof."
+        ),
     )
-    files = EvidenceFilesField(required=False, label="Proof", help_text=FILE_HELP)
+    files = EvidenceFilesField(required=False, label=_("Proof"), help_text=FILE_HELP)
 
 
 class NoteForm(forms.Form):
@@ -75,28 +77,28 @@ class NoteForm(forms.Form):
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Note",
+        label=_("Note"),
     )
 
 
 class RequiredNoteForm(forms.Form):
     note = forms.CharField(
-        max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2}), label="Reason"
+        max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2}), label=_("Reason")
     )
 
 
 class NotifyForm(forms.Form):
-    category = forms.ChoiceField(choices=Category.choices, label="Category")
+    category = forms.ChoiceField(choices=Category.choices, label=_("Category"))
     note = forms.CharField(
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Note for the timeline",
+        label=_("Note for the timeline"),
     )
 
 
 class LinkServiceForm(forms.Form):
-    service = forms.CharField(max_length=40, label="Service id", help_text="svc_…")
+    service = forms.CharField(max_length=40, label=_("Service id"), help_text=_("svc_…"))
 
 
 class EvidenceNoteForm(forms.Form):
@@ -104,21 +106,26 @@ class EvidenceNoteForm(forms.Form):
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Staff note (not shown to the client)",
+        label=_("Staff note (not shown to the client)"),
     )
-    files = EvidenceFilesField(required=False, label="Evidence files", help_text=FILE_HELP)
+    files = EvidenceFilesField(required=False, label=_("Evidence files"), help_text=FILE_HELP)
 
 
 class StaffCaseForm(forms.Form):
     category = forms.ChoiceField(choices=Category.choices)
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label="The report")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label=_("The report"))
     account = forms.CharField(
-        required=False, max_length=40, label="Client or service id", help_text="cli_… or svc_…"
+        required=False,
+        max_length=40,
+        label=_("Client or service id"),
+        help_text=_("cli_… or svc_…"),
     )
-    host_name = forms.CharField(required=False, max_length=253, label="Domain or host name")
-    ip_address = forms.CharField(required=False, max_length=45, label="IP address")
+    host_name = forms.CharField(required=False, max_length=253, label=_("Domain or host name"))
+    ip_address = forms.CharField(required=False, max_length=45, label=_("IP address"))
 
 
 class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(required=False, choices=[("", "Open cases"), *CaseStatus.choices])
-    category = forms.ChoiceField(required=False, choices=[("", "Any category"), *Category.choices])
+    status = forms.ChoiceField(required=False, choices=[("", _("Open cases")), *CaseStatus.choices])
+    category = forms.ChoiceField(
+        required=False, choices=[("", _("Any category")), *Category.choices]
+    )

@@ -10,6 +10,7 @@ import re
 from datetime import date, timedelta
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from hostledger.accounts.forms import DomainErrorFormMixin
 from hostledger.invoicing.actions.acts import MAX_NOTE_LENGTH, MAX_REASONS_LENGTH
@@ -64,12 +65,14 @@ class ActDisputeForm(DomainErrorFormMixin, forms.Form):
     """A reasoned refusal to accept an act (DOC-02, 003 §3.5)."""
 
     reasons = forms.CharField(
-        label="Why you do not accept the services",
+        label=gettext_lazy("Why you do not accept the services"),
         max_length=MAX_REASONS_LENGTH,
         widget=forms.Textarea({"rows": 5}),
         help_text=(
-            "Say which services were not rendered, or not as agreed, and when. The provider "
-            "reviews your reasons and answers here."
+            gettext_lazy(
+                "Say which services were not rendered, or not as agreed, and when. The "
+                "provider reviews your reasons and answers here."
+            )
         ),
     )
 
@@ -77,8 +80,8 @@ class ActDisputeForm(DomainErrorFormMixin, forms.Form):
 class PaperActRequestForm(DomainErrorFormMixin, forms.Form):
     """A request to receive one period's acts on paper by post, for one payer (DOC-03)."""
 
-    payer = forms.ChoiceField(label="Payer")
-    quarter_of = forms.ChoiceField(label="Period")
+    payer = forms.ChoiceField(label=gettext_lazy("Payer"))
+    quarter_of = forms.ChoiceField(label=gettext_lazy("Period"))
 
     def __init__(self, data=None, *, payers, today: date, months: int):
         super().__init__(data)
@@ -86,14 +89,16 @@ class PaperActRequestForm(DomainErrorFormMixin, forms.Form):
         self.fields["payer"].choices = [
             (payer.public_id, payer.name) for payer in self.payers.values()
         ]
-        self.fields["payer"].help_text = "The acts are posted to this payer's postal address."
+        self.fields["payer"].help_text = gettext(
+            "The acts are posted to this payer's postal address."
+        )
         periods = paper_periods(today, months)
         self.fields["quarter_of"].choices = [
             (start.isoformat(), paper_period_label(start, end, months)) for start, end in periods
         ]
-        self.fields[
-            "quarter_of"
-        ].help_text = "Paper acts are posted at the start of the next period."
+        self.fields["quarter_of"].help_text = gettext(
+            "Paper acts are posted at the start of the next period."
+        )
         if periods:
             self.fields["quarter_of"].initial = periods[0][0].isoformat()
         default = next((payer for payer in payers if payer.is_default), None)
@@ -115,15 +120,15 @@ class StaffActFilterForm(forms.Form):
 
     month = forms.CharField(
         required=False,
-        label="Month",
+        label=gettext_lazy("Month"),
         widget=forms.TextInput({"type": "month", "placeholder": "2025-01"}),
     )
     status = forms.ChoiceField(
         required=False,
-        label="Status",
-        choices=[("", "Any status"), *STATUS_LABELS.items()],
+        label=gettext_lazy("Status"),
+        choices=[("", gettext_lazy("Any status")), *STATUS_LABELS.items()],
     )
-    client = forms.CharField(required=False, max_length=200, label="Client")
+    client = forms.CharField(required=False, max_length=200, label=gettext_lazy("Client"))
 
     def clean_month(self):
         value = (self.cleaned_data.get("month") or "").strip()
@@ -131,11 +136,11 @@ class StaffActFilterForm(forms.Form):
             return None
         match = MONTH_PATTERN.match(value)
         if match is None:
-            raise forms.ValidationError("Give a month such as 2025-01.")
+            raise forms.ValidationError(gettext("Give a month such as 2025-01."))
         try:
             return date(int(match[1]), int(match[2]), 1)
         except ValueError:
-            raise forms.ValidationError("Give a month such as 2025-01.") from None
+            raise forms.ValidationError(gettext("Give a month such as 2025-01.")) from None
 
     def clean_client(self):
         query = (self.cleaned_data.get("client") or "").strip()
@@ -151,17 +156,19 @@ class ActDisputeResolveForm(DomainErrorFormMixin, forms.Form):
     """Staff's decision on a dispute, with a note the client reads (DOC-02)."""
 
     outcome = forms.ChoiceField(
-        label="Decision", choices=ActDispute.Outcome.choices, widget=forms.RadioSelect
+        label=gettext_lazy("Decision"), choices=ActDispute.Outcome.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(
-        label="Note to the client",
+        label=gettext_lazy("Note to the client"),
         max_length=MAX_NOTE_LENGTH,
         widget=forms.Textarea({"rows": 3}),
-        help_text="Shown to the client with the decision and kept in the audit trail.",
+        help_text=gettext_lazy(
+            "Shown to the client with the decision and kept in the audit trail."
+        ),
     )
     back = forms.ChoiceField(
         required=False,
-        choices=[("disputes", "Open disputes"), ("act", "The act")],
+        choices=[("disputes", gettext_lazy("Open disputes")), ("act", gettext_lazy("The act"))],
         widget=forms.HiddenInput,
     )
 
@@ -173,8 +180,8 @@ class PaperRequestFilterForm(forms.Form):
 
     status = forms.ChoiceField(
         required=False,
-        label="Status",
-        choices=[*PaperActRequest.Status.choices, (ALL, "Any status")],
+        label=gettext_lazy("Status"),
+        choices=[*PaperActRequest.Status.choices, (ALL, gettext_lazy("Any status"))],
     )
 
     def chosen_status(self) -> str | None:
@@ -190,6 +197,6 @@ class PaperActSentForm(DomainErrorFormMixin, forms.Form):
     note = forms.CharField(
         required=False,
         max_length=MAX_SENT_NOTE_LENGTH,
-        label="Tracking number or note",
+        label=gettext_lazy("Tracking number or note"),
         widget=forms.TextInput({"autocomplete": "off", "placeholder": "Tracking number"}),
     )

@@ -5,6 +5,8 @@ flows and the order check it again and name each bad field."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.accounts.forms import DomainErrorFormMixin
 from hostledger.domains.contacts import AdminContactInput
@@ -15,17 +17,17 @@ NAME_SERVERS_MAX_CHARS = 13 * 254
 
 class NameServersForm(DomainErrorFormMixin, forms.Form):
     name_servers = forms.CharField(
-        label="Name servers",
+        label=_("Name servers"),
         required=False,
         max_length=NAME_SERVERS_MAX_CHARS,
         widget=forms.Textarea({"rows": 4, "spellcheck": "false"}),
-        help_text="One host name a line, e.g. ns1.example.net; at most 13.",
+        help_text=_("One host name a line, e.g. ns1.example.net; at most 13."),
     )
 
 
 class LockForm(forms.Form):
     locked = forms.TypedChoiceField(
-        choices=[("1", "Lock"), ("0", "Unlock")], coerce=lambda value: value == "1"
+        choices=[("1", _("Lock")), ("0", _("Unlock"))], coerce=lambda value: value == "1"
     )
 
 
@@ -34,34 +36,38 @@ class DomainTransferForm(DomainErrorFormMixin, forms.Form):
     code, the years and the payer; the administrator where the zone demands one (DOM-02,
     DOM-03)."""
 
-    tariff = forms.ChoiceField(label="Zone and tariff")
+    tariff = forms.ChoiceField(label=_("Zone and tariff"))
     host_name = forms.CharField(
-        label="Domain name",
+        label=_("Domain name"),
         max_length=253,
-        help_text="The domain to transfer, e.g. example.ee.",
+        help_text=_("The domain to transfer, e.g. example.ee."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     transfer_auth_code = forms.CharField(
-        label="Transfer code",
+        label=_("Transfer code"),
         max_length=255,
-        help_text="The transfer (authorisation) code your current registrar gives you.",
+        help_text=_("The transfer (authorisation) code your current registrar gives you."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    period_months = forms.TypedChoiceField(label="Period", coerce=int)
-    payer = forms.ChoiceField(label="Payer")
+    period_months = forms.TypedChoiceField(label=_("Period"), coerce=int)
+    payer = forms.ChoiceField(label=_("Payer"))
     admin_ident_type = forms.ChoiceField(
-        label="Administrator's identification",
+        label=_("Administrator's identification"),
         required=False,
         choices=[("", "—"), *IdentType.choices],
     )
     admin_ident = forms.CharField(
-        label="Identification code",
+        label=_("Identification code"),
         max_length=40,
         required=False,
-        help_text="Where the zone's registry demands it (.ee: an Estonian personal or registry "
-        "code); leave empty if you gave it in an earlier order.",
+        help_text=_(
+            "Where the zone's registry demands it (.ee: an Estonian personal or "
+            "registry code); leave empty if you gave it in an earlier order."
+        ),
     )
-    admin_ident_country = forms.CharField(label="Country of the code", max_length=2, required=False)
+    admin_ident_country = forms.CharField(
+        label=_("Country of the code"), max_length=2, required=False
+    )
 
     def __init__(self, data=None, *, tariffs, payers, periods, natural_person: bool, **kwargs):
         super().__init__(data, **kwargs)
@@ -69,8 +75,10 @@ class DomainTransferForm(DomainErrorFormMixin, forms.Form):
             self.fields["start_at_once"] = forms.BooleanField(
                 required=False,
                 label=(
-                    "Start the service at once, before my withdrawal period ends. If I "
-                    "withdraw, the days already used are charged."
+                    gettext(
+                        "Start the service at once, before my withdrawal period ends. If I "
+                        "withdraw, the days already used are charged."
+                    )
                 ),
             )
         self.tariffs_by_id = {offered.tariff.public_id: offered.tariff for offered in tariffs}
@@ -107,8 +115,10 @@ class DomainTransferForm(DomainErrorFormMixin, forms.Form):
 
 
 class StaffDomainFilterForm(forms.Form):
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *DomainStatus.choices])
-    zone = forms.CharField(required=False, max_length=63, label="Zone")
+    status = forms.ChoiceField(
+        required=False, choices=[("", _("Any status")), *DomainStatus.choices]
+    )
+    zone = forms.CharField(required=False, max_length=63, label=_("Zone"))
 
     def filters(self) -> dict:
         if not self.is_valid():

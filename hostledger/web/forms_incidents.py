@@ -4,18 +4,19 @@ SUP-07). They check the shape of the input; the incidents actions decide."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.accounts.forms import DomainErrorFormMixin
 from hostledger.incidents.models import MaintenanceScope
 
 
 class InterruptionReportForm(DomainErrorFormMixin, forms.Form):
-    service = forms.ChoiceField(choices=(), label="Service")
+    service = forms.ChoiceField(choices=(), label=_("Service"))
     description = forms.CharField(
         max_length=4000,
-        label="What is wrong",
+        label=_("What is wrong"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Since when, what you see; the interruption counts from our confirmation.",
+        help_text=_("Since when, what you see; the interruption counts from our confirmation."),
     )
 
     def __init__(self, *args, services=(), **kwargs):
@@ -29,9 +30,9 @@ class InterruptionReportForm(DomainErrorFormMixin, forms.Form):
 class InterruptionRejectForm(DomainErrorFormMixin, forms.Form):
     reason = forms.CharField(
         max_length=1000,
-        label="Why it is not confirmed",
+        label=_("Why it is not confirmed"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The client reads this.",
+        help_text=_("The client reads this."),
     )
 
 
@@ -40,37 +41,39 @@ def _id_list(value: str) -> list[str]:
 
 
 class MaintenanceWindowForm(DomainErrorFormMixin, forms.Form):
-    title = forms.CharField(max_length=200, label="Title")
+    title = forms.CharField(max_length=200, label=_("Title"))
     description = forms.CharField(
-        max_length=5000, label="Text", widget=forms.Textarea(attrs={"rows": 5})
+        max_length=5000, label=_("Text"), widget=forms.Textarea(attrs={"rows": 5})
     )
     starts_at = forms.DateTimeField(
-        label="Starts", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     ends_at = forms.DateTimeField(
-        label="Ends", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     scope = forms.ChoiceField(
-        choices=MaintenanceScope.choices, widget=forms.RadioSelect, label="Affects"
+        choices=MaintenanceScope.choices, widget=forms.RadioSelect, label=_("Affects")
     )
     family_codes = forms.CharField(
         required=False,
-        label="Products",
-        help_text="Product family codes, separated by spaces (e.g. vps dedicated).",
+        label=_("Products"),
+        help_text=_("Product family codes, separated by spaces (e.g. vps dedicated)."),
     )
     tariff_ids = forms.CharField(
-        required=False, label="Tariffs", help_text="Tariff ids (tar_…), separated by spaces."
+        required=False, label=_("Tariffs"), help_text=_("Tariff ids (tar_…), separated by spaces.")
     )
     service_ids = forms.CharField(
-        required=False, label="Services", help_text="Service ids (svc_…), separated by spaces."
+        required=False,
+        label=_("Services"),
+        help_text=_("Service ids (svc_…), separated by spaces."),
     )
-    title_et = forms.CharField(max_length=200, required=False, label="Title in Estonian")
+    title_et = forms.CharField(max_length=200, required=False, label=_("Title in Estonian"))
     description_et = forms.CharField(
-        required=False, label="Text in Estonian", widget=forms.Textarea(attrs={"rows": 3})
+        required=False, label=_("Text in Estonian"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    title_ru = forms.CharField(max_length=200, required=False, label="Title in Russian")
+    title_ru = forms.CharField(max_length=200, required=False, label=_("Title in Russian"))
     description_ru = forms.CharField(
-        required=False, label="Text in Russian", widget=forms.Textarea(attrs={"rows": 3})
+        required=False, label=_("Text in Russian"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def action_arguments(self) -> dict:
@@ -101,11 +104,11 @@ class MaintenanceWindowForm(DomainErrorFormMixin, forms.Form):
 
 
 class RepairForm(DomainErrorFormMixin, forms.Form):
-    service = forms.CharField(max_length=24, label="Service", help_text="Its id (svc_…).")
-    part = forms.CharField(max_length=200, label="Failed part")
+    service = forms.CharField(max_length=24, label=_("Service"), help_text=_("Its id (svc_…)."))
+    part = forms.CharField(max_length=200, label=_("Failed part"))
     started_at = forms.DateTimeField(
-        label="Failed at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Failed at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     ended_at = forms.DateTimeField(
-        label="Repaired at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Repaired at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 from hostledger.core.limits import date_input_bounds
@@ -37,7 +38,8 @@ class BoundedDateField(forms.DateField):
         first, last = date_input_bounds()
         if not first <= value <= last:
             raise forms.ValidationError(
-                f"Give a date between {first.isoformat()} and {last.isoformat()}.",
+                _("Give a date between %(first)s and %(last)s.")
+                % {"first": first.isoformat(), "last": last.isoformat()},
                 code="out_of_range",
             )
 
@@ -51,7 +53,8 @@ def staff_amount(
         return parse_staff_amount(value, field=field, currency=currency, maximum=maximum)
     except DomainError as error:
         raise forms.ValidationError(
-            f"Give an amount such as 1250.00 ({error.fields.get(field, error.message)})."
+            _("Give an amount such as 1250.00 (%(field)s).")
+            % {"field": error.fields.get(field, error.message)}
         ) from None
 
 
@@ -73,8 +76,9 @@ class LargeAmountConfirmationMixin:
             amount = self.amount_to_confirm
             self.fields[CONFIRM_FIELD] = forms.BooleanField(
                 required=False,
-                label=f"Yes, {amount.amount} {amount.currency} is the right amount",
-                help_text="The amount is unusually large; look at it again before confirming.",
+                label=_("Yes, %(amount)s %(currency)s is the right amount")
+                % {"amount": amount.amount, "currency": amount.currency},
+                help_text=_("The amount is unusually large; look at it again before confirming."),
             )
 
     def _amount_above_threshold(self) -> Money | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.accounts.forms import DomainErrorFormMixin
 from hostledger.knowledge.actions import (
@@ -20,14 +22,14 @@ LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 
 class KnowledgeSearchForm(forms.Form):
-    q = forms.CharField(max_length=200, required=False, label="Search the help pages")
+    q = forms.CharField(max_length=200, required=False, label=_("Search the help pages"))
 
 
 class CategoryForm(DomainErrorFormMixin, forms.Form):
     slug = forms.CharField(
-        max_length=60, label="Address", help_text="Lower-case letters, digits and hyphens."
+        max_length=60, label=_("Address"), help_text=_("Lower-case letters, digits and hyphens.")
     )
-    position = forms.IntegerField(min_value=0, max_value=10_000, initial=0, label="Position")
+    position = forms.IntegerField(min_value=0, max_value=10_000, initial=0, label=_("Position"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,7 +37,7 @@ class CategoryForm(DomainErrorFormMixin, forms.Form):
             self.fields[f"name_{language}"] = forms.CharField(
                 max_length=MAX_NAME_LENGTH,
                 required=language == FALLBACK_LANGUAGE,
-                label=f"Name ({LANGUAGE_NAMES[language]})",
+                label=gettext("Name (%(language)s)") % {"language": LANGUAGE_NAMES[language]},
             )
 
     def names(self) -> dict[str, str]:
@@ -44,11 +46,11 @@ class CategoryForm(DomainErrorFormMixin, forms.Form):
 
 class ArticleForm(DomainErrorFormMixin, forms.Form):
     slug = forms.CharField(
-        max_length=60, label="Address", help_text="Lower-case letters, digits and hyphens."
+        max_length=60, label=_("Address"), help_text=_("Lower-case letters, digits and hyphens.")
     )
-    category = forms.ChoiceField(label="Category")
+    category = forms.ChoiceField(label=_("Category"))
     published = forms.BooleanField(
-        required=False, label="Published", help_text="Drafts are seen by staff only."
+        required=False, label=_("Published"), help_text=_("Drafts are seen by staff only.")
     )
 
     def __init__(self, *args, categories=(), **kwargs):
@@ -60,12 +62,14 @@ class ArticleForm(DomainErrorFormMixin, forms.Form):
             required = language == FALLBACK_LANGUAGE
             name = LANGUAGE_NAMES[language]
             self.fields[f"title_{language}"] = forms.CharField(
-                max_length=MAX_TITLE_LENGTH, required=required, label=f"Title ({name})"
+                max_length=MAX_TITLE_LENGTH,
+                required=required,
+                label=gettext("Title (%(name)s)") % {"name": name},
             )
             self.fields[f"body_{language}"] = forms.CharField(
                 max_length=MAX_BODY_LENGTH,
                 required=required,
-                label=f"Body ({name})",
+                label=gettext("Body (%(name)s)") % {"name": name},
                 widget=forms.Textarea(attrs={"rows": 8}),
                 help_text="Plain text or Markdown; HTML is shown as text."
                 + ("" if required else " Leave title and body empty to show the English text."),

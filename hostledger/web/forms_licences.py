@@ -8,6 +8,7 @@ name.
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.licences.actions import NAME_MAX, REASON_MAX, UPLOAD_MAX_CHARS
 from hostledger.licences.conf import PRODUCT_CODE_MAX
@@ -16,33 +17,38 @@ from hostledger.licences.conf import PRODUCT_CODE_MAX
 class KeysUploadForm(forms.Form):
     product = forms.CharField(
         max_length=PRODUCT_CODE_MAX,
-        label="Product code",
+        label=_("Product code"),
         help_text=(
-            "e.g. windows-server-std. A licence tariff draws its keys from the product named "
-            "like the tariff, unless the setting licences.tariff_products says otherwise."
+            _(
+                "e.g. windows-server-std. A licence tariff draws its keys from the "
+                "product named like the tariff, unless the setting "
+                "licences.tariff_products says otherwise."
+            )
         ),
     )
     product_name = forms.CharField(
         required=False,
         max_length=NAME_MAX,
-        label="Product name",
-        help_text="Names a new product; renames an existing one. Optional.",
+        label=_("Product name"),
+        help_text=_("Names a new product; renames an existing one. Optional."),
     )
     keys = forms.CharField(
         required=False,
         max_length=UPLOAD_MAX_CHARS,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "autocomplete": "off"}),
-        label="Keys",
+        label=_("Keys"),
         help_text=(
-            "One key per line, or paste a CSV whose first column is the key. All or none: a "
-            "line at fault is named and nothing is added."
+            _(
+                "One key per line, or paste a CSV whose first column is the key. All or "
+                "none: a line at fault is named and nothing is added."
+            )
         ),
     )
     keys_file = forms.FileField(
         required=False,
-        label="Or a text or CSV file",
-        help_text="UTF-8, at most 1 MB.",
+        label=_("Or a text or CSV file"),
+        help_text=_("UTF-8, at most 1 MB."),
     )
 
     def clean(self):
@@ -64,6 +70,6 @@ class KeysUploadForm(forms.Form):
 class KeyRetireForm(forms.Form):
     reason = forms.CharField(
         max_length=REASON_MAX,
-        label="Why the key is retired",
-        help_text="e.g. revoked by the licensor. An allocated key leaves its service.",
+        label=_("Why the key is retired"),
+        help_text=_("e.g. revoked by the licensor. An allocated key leaves its service."),
     )

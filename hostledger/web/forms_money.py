@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.accounts.forms import DomainErrorFormMixin
 from hostledger.core.money import Money
@@ -38,8 +40,10 @@ class StatementRangeForm(forms.Form):
     def __init__(self, data=None, *, today: date):
         super().__init__(data)
         self.today = today
-        self.fields["from"] = BoundedDateField(label="From", widget=DateInput())
-        self.fields["to"] = BoundedDateField(label="To", widget=DateInput())
+        self.fields["from"] = BoundedDateField(label=gettext("From"), widget=DateInput())
+        self.fields["to"] = BoundedDateField(
+            label=pgettext("end of a date range", "To"), widget=DateInput()
+        )
         self.fields["from"].initial, self.fields["to"].initial = self.default_range(today)
 
     @staticmethod
@@ -75,12 +79,12 @@ class TopUpForm(DomainErrorFormMixin, forms.Form):
     """How much to pay into the prepaid balance and through which gateway (BIL-01)."""
 
     amount = forms.DecimalField(
-        label="Amount",
+        label=_("Amount"),
         max_digits=12,
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
-    gateway = forms.ChoiceField(label="Pay with", choices=(), widget=forms.RadioSelect)
+    gateway = forms.ChoiceField(label=_("Pay with"), choices=(), widget=forms.RadioSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,7 +96,10 @@ class TopUpForm(DomainErrorFormMixin, forms.Form):
         maximum = Money.of(setting_value(TOP_UP_MAXIMUM), rounding=True)
         field = self.fields["amount"]
         field.widget.attrs.update(min=str(minimum.amount), max=str(maximum.amount))
-        field.help_text = f"In EUR, from {minimum.amount} to {maximum.amount}."
+        field.help_text = gettext("In EUR, from %(amount)s to %(amount2)s.") % {
+            "amount": minimum.amount,
+            "amount2": maximum.amount,
+        }
 
     def amount_money(self) -> Money:
         """The cleaned amount as Money in EUR."""

@@ -6,6 +6,7 @@ They only collect input; the notification actions validate it again and write.
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.accounts.forms import DomainErrorFormMixin
 from hostledger.core.errors import DomainError
@@ -48,11 +49,13 @@ class MarketingConsentForm(DomainErrorFormMixin, forms.Form):
     OPT_OUT = "opt_out"
 
     channel = forms.ChoiceField(choices=Channel.choices)
-    decision = forms.ChoiceField(choices=[(OPT_IN, "Opt in"), (OPT_OUT, "Opt out")])
+    decision = forms.ChoiceField(choices=[(OPT_IN, _("Opt in")), (OPT_OUT, _("Opt out"))])
     agree = forms.BooleanField(
         required=False,
-        label="I agree to receive offers and news by this channel. I can withdraw this "
-        "consent at any time, here or by the link in every such message.",
+        label=_(
+            "I agree to receive offers and news by this channel. I can withdraw this "
+            "consent at any time, here or by the link in every such message."
+        ),
     )
 
     def clean(self):
@@ -83,21 +86,21 @@ class MessageTemplateForm(DomainErrorFormMixin, forms.Form):
     """An event's message in one language; texts are Django templates (NTF-02)."""
 
     subject = forms.CharField(
-        label="Email subject",
+        label=_("Email subject"),
         max_length=250,
         strip=False,
         widget=forms.TextInput(attrs={"class": "mono"}),
     )
     body = forms.CharField(
-        label="Email text",
+        label=_("Email text"),
         strip=False,
         widget=forms.Textarea(attrs={"rows": 14, "class": "mono"}),
     )
     sms_text = forms.CharField(
-        label="SMS text",
+        label=_("SMS text"),
         required=False,
         strip=False,
-        help_text="Leave empty for no SMS of this event.",
+        help_text=_("Leave empty for no SMS of this event."),
         widget=forms.Textarea(attrs={"rows": 3, "class": "mono"}),
     )
 
@@ -116,50 +119,52 @@ def _id_list(value: str) -> list[str]:
 
 class AnnouncementForm(DomainErrorFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=ANNOUNCED_KINDS, widget=forms.RadioSelect)
-    subject = forms.CharField(max_length=200, label="Subject")
+    subject = forms.CharField(max_length=200, label=_("Subject"))
     body = forms.CharField(
-        label="Text", widget=forms.Textarea(attrs={"rows": 8}), help_text="Plain text."
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}), help_text=_("Plain text.")
     )
     audience = forms.ChoiceField(
         choices=Announcement.Audience.choices,
         widget=forms.RadioSelect,
         initial=Announcement.Audience.ALL,
-        label="Addressed to",
+        label=_("Addressed to"),
     )
     family_codes = forms.CharField(
         required=False,
-        label="Product families",
-        help_text="Family codes, separated by spaces or commas (e.g. vps dedicated).",
+        label=_("Product families"),
+        help_text=_("Family codes, separated by spaces or commas (e.g. vps dedicated)."),
     )
     tariff_ids = forms.CharField(
-        required=False, label="Tariffs", help_text="Tariff ids (tar_…), separated by spaces."
+        required=False, label=_("Tariffs"), help_text=_("Tariff ids (tar_…), separated by spaces.")
     )
     service_ids = forms.CharField(
-        required=False, label="Services", help_text="Service ids (svc_…), separated by spaces."
+        required=False,
+        label=_("Services"),
+        help_text=_("Service ids (svc_…), separated by spaces."),
     )
     effective_on = BoundedDateField(
         required=False,
-        label="Takes effect on",
-        help_text="For a policy change: the day the new terms apply.",
+        label=_("Takes effect on"),
+        help_text=_("For a policy change: the day the new terms apply."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     starts_at = forms.DateTimeField(
         required=False,
-        label="Maintenance starts",
+        label=_("Maintenance starts"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     ends_at = forms.DateTimeField(
         required=False,
-        label="Maintenance ends",
+        label=_("Maintenance ends"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
-    subject_et = forms.CharField(max_length=200, required=False, label="Subject in Estonian")
+    subject_et = forms.CharField(max_length=200, required=False, label=_("Subject in Estonian"))
     body_et = forms.CharField(
-        required=False, label="Text in Estonian", widget=forms.Textarea(attrs={"rows": 4})
+        required=False, label=_("Text in Estonian"), widget=forms.Textarea(attrs={"rows": 4})
     )
-    subject_ru = forms.CharField(max_length=200, required=False, label="Subject in Russian")
+    subject_ru = forms.CharField(max_length=200, required=False, label=_("Subject in Russian"))
     body_ru = forms.CharField(
-        required=False, label="Text in Russian", widget=forms.Textarea(attrs={"rows": 4})
+        required=False, label=_("Text in Russian"), widget=forms.Textarea(attrs={"rows": 4})
     )
 
     def clean(self):

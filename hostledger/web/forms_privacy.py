@@ -4,6 +4,7 @@ privacy actions validate it again and write."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.accounts.forms import COUNTRY_CHOICES, DomainErrorFormMixin
 from hostledger.privacy.models import PolicyDocument, TransferSafeguard
@@ -18,24 +19,25 @@ MAX_SUMMARY_LENGTH = 5000
 class PolicyForm(DomainErrorFormMixin, forms.Form):
     """A new version of the terms or the privacy policy, in Markdown (GDPR-10)."""
 
-    kind = forms.ChoiceField(choices=PolicyDocument.Kind.choices, label="Document")
-    version = forms.CharField(max_length=20, label="Version", help_text="For example 2.0.")
-    title = forms.CharField(max_length=200, label="Title")
+    kind = forms.ChoiceField(choices=PolicyDocument.Kind.choices, label=_("Document"))
+    version = forms.CharField(max_length=20, label=_("Version"), help_text=_("For example 2.0."))
+    title = forms.CharField(max_length=200, label=_("Title"))
     body = forms.CharField(
         max_length=MAX_BODY_LENGTH,
-        label="Text (Markdown)",
+        label=_("Text (Markdown)"),
         widget=forms.Textarea(attrs={"rows": 24}),
-        help_text="Headings with #, lists with -, links as [text](https://…). HTML is shown "
-        "as text.",
+        help_text=_(
+            "Headings with #, lists with -, links as [text](https://…). HTML is shown as text."
+        ),
     )
     requires_reacceptance = forms.BooleanField(
         required=False,
-        label="The change affects clients' rights: ask every client to accept it again",
+        label=_("The change affects clients' rights: ask every client to accept it again"),
     )
     change_summary = forms.CharField(
         required=False,
         max_length=MAX_SUMMARY_LENGTH,
-        label="What changes (for the announcement)",
+        label=_("What changes (for the announcement)"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -44,40 +46,40 @@ class ProcessorForm(DomainErrorFormMixin, forms.Form):
     """An entry of the register of processors (GDPR-09)."""
 
     name = forms.CharField(max_length=200)
-    function = forms.CharField(max_length=200, help_text="What it does for the provider.")
+    function = forms.CharField(max_length=200, help_text=_("What it does for the provider."))
     country = forms.ChoiceField(choices=COUNTRY_CHOICES)
     transfer_safeguard = forms.ChoiceField(
         choices=TransferSafeguard.choices,
         required=False,
-        label="Transfer safeguard",
-        help_text="Needed when the country is outside the European Economic Area.",
+        label=_("Transfer safeguard"),
+        help_text=_("Needed when the country is outside the European Economic Area."),
     )
     agreement_signed_on = BoundedDateField(
-        required=False, label="Data processing agreement signed on", widget=DateInput()
+        required=False, label=_("Data processing agreement signed on"), widget=DateInput()
     )
-    is_active = forms.BooleanField(required=False, initial=True, label="Works for us now")
+    is_active = forms.BooleanField(required=False, initial=True, label=_("Works for us now"))
 
 
 class ActivityForm(DomainErrorFormMixin, forms.Form):
     """Staff's part of one purpose's entry in the record of processing activities."""
 
     controller_contact = forms.CharField(
-        max_length=300, required=False, help_text="Empty: the provider's privacy contact."
+        max_length=300, required=False, help_text=_("Empty: the provider's privacy contact.")
     )
     data_subjects = forms.CharField(
-        max_length=300, required=False, help_text="For example: clients, their contacts."
+        max_length=300, required=False, help_text=_("For example: clients, their contacts.")
     )
     recipients = forms.CharField(
         max_length=MAX_TEXT_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Who receives the data besides the processors (authorities, banks).",
+        help_text=_("Who receives the data besides the processors (authorities, banks)."),
     )
     security_measures = forms.CharField(
         max_length=MAX_TEXT_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     processors = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, label="Processors used"
+        required=False, widget=forms.CheckboxSelectMultiple, label=_("Processors used")
     )
 
     def __init__(self, *args, processors, **kwargs):

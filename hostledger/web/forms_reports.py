@@ -6,6 +6,8 @@ import re
 from datetime import date
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.core.errors import DomainError
 from hostledger.reports.periods import ReportPeriod, report_period
@@ -26,18 +28,18 @@ class MonthField(forms.Field):
             return None
         matched = MONTH.match(text[:8])
         if not matched or not 1 <= int(matched.group(2)) <= 12:
-            raise forms.ValidationError("Enter a month as YYYY-MM, for example 2026-03.")
+            raise forms.ValidationError(gettext("Enter a month as YYYY-MM, for example 2026-03."))
         year = int(matched.group(1))
         if not 2000 <= year <= 2999:
-            raise forms.ValidationError("Enter a year between 2000 and 2999.")
+            raise forms.ValidationError(gettext("Enter a year between 2000 and 2999."))
         return date(year, int(matched.group(2)), 1)
 
 
 class ReportPeriodForm(forms.Form):
     """First and last month of a report; both empty means the default range."""
 
-    first_month = MonthField(required=False, label="From month")
-    last_month = MonthField(required=False, label="To month")
+    first_month = MonthField(required=False, label=_("From month"))
+    last_month = MonthField(required=False, label=_("To month"))
 
     def __init__(self, *args, default: ReportPeriod, **kwargs):
         super().__init__(*args, **kwargs)

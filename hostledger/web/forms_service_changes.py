@@ -9,6 +9,8 @@ check everything again and name each bad field, which the forms show next to the
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.accounts.forms import DomainErrorFormMixin
 from hostledger.catalog.selectors import OfferedFamily
@@ -37,11 +39,11 @@ class PlanChangeForm(DomainErrorFormMixin, forms.Form):
         self.tariffs_by_id = {item.tariff.public_id: item for item in tariffs}
         current_id = service.tariff.public_id
         self.fields["tariff"] = forms.ChoiceField(
-            label="Tariff",
+            label=gettext("Tariff"),
             choices=[(item.tariff.public_id, item.tariff.name) for item in tariffs],
             initial=current_id if current_id in self.tariffs_by_id else None,
             widget=forms.RadioSelect,
-            error_messages={"required": "Choose the tariff to change to."},
+            error_messages={"required": gettext("Choose the tariff to change to.")},
         )
         self.add_on_rows = []
         add_ons = {}
@@ -84,7 +86,8 @@ class PlanChangeForm(DomainErrorFormMixin, forms.Form):
         fields = dict(error.fields or {})
         add_ons = fields.pop("add_ons", None)
         if add_ons is not None:
-            self.add_error(None, f"Add-ons: {error.message.removeprefix('add_ons: ')}")
+            problem = error.message.removeprefix("add_ons: ")
+            self.add_error(None, gettext("Add-ons: %(problem)s") % {"problem": problem})
         if fields:
             super().add_domain_error(
                 DomainError(error.code, error.message, fields=fields, status=error.status)
@@ -94,14 +97,13 @@ class PlanChangeForm(DomainErrorFormMixin, forms.Form):
 class CancellationForm(DomainErrorFormMixin, forms.Form):
     """The day the service is to be deactivated (ORD-06)."""
 
-    effective_on = BoundedDateField(label="Deactivate on", widget=DateInput())
+    effective_on = BoundedDateField(label=_("Deactivate on"), widget=DateInput())
 
     def __init__(self, data=None, *, earliest):
         super().__init__(data, initial={"effective_on": earliest})
-        self.fields["effective_on"].help_text = (
-            f"On {earliest.day} {earliest:%B %Y} at the earliest. The service runs until the "
-            "day before."
-        )
+        self.fields["effective_on"].help_text = gettext(
+            "On %(day)s %(earliest)s at the earliest. The service runs until the day before."
+        ) % {"day": earliest.day, "earliest": f"{earliest:%B %Y}"}
         self.fields["effective_on"].widget.attrs["min"] = earliest.isoformat()
 
     def chosen_day(self):
@@ -114,8 +116,8 @@ class WithdrawalForm(DomainErrorFormMixin, forms.Form):
     """The consumer's confirmation that they withdraw from the contract (ORD-07)."""
 
     confirm = forms.BooleanField(
-        label="I withdraw from the contract of this service. It stops today.",
-        error_messages={"required": "Tick the box to confirm the withdrawal."},
+        label=_("I withdraw from the contract of this service. It stops today."),
+        error_messages={"required": _("Tick the box to confirm the withdrawal.")},
     )
 
 
@@ -129,11 +131,11 @@ class ContractNoticeForm(DomainErrorFormMixin, forms.Form):
         super().__init__(data, **kwargs)
         if with_party:
             self.fields["party"] = forms.ChoiceField(
-                label="Given by",
+                label=gettext("Given by"),
                 choices=Party.choices,
                 initial=Party.CLIENT,
                 widget=forms.RadioSelect,
-                help_text="The provider gives notice only with a reason the terms allow.",
+                help_text=gettext("The provider gives notice only with a reason the terms allow."),
             )
 
     def chosen_party(self) -> str:
@@ -143,4 +145,4 @@ class ContractNoticeForm(DomainErrorFormMixin, forms.Form):
 class CancellationFilterForm(forms.Form):
     """Filter of the staff list of open cancellations and notices."""
 
-    due = forms.BooleanField(required=False, label="Due only")
+    due = forms.BooleanField(required=False, label=_("Due only"))

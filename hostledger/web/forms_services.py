@@ -8,6 +8,8 @@ show next to the field (``add_domain_error``).
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.accounts.forms import DomainErrorFormMixin
 from hostledger.catalog.models import FamilyCode
@@ -35,12 +37,12 @@ def _months_label(months: int) -> str:
 
 def _period_field(periods) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
-        label="Period",
+        label=gettext("Period"),
         coerce=int,
         choices=[(months, _months_label(months)) for months in periods],
         initial=periods[0] if periods else None,
         widget=forms.RadioSelect,
-        help_text="Paid in advance for the whole period.",
+        help_text=gettext("Paid in advance for the whole period."),
     )
 
 
@@ -48,10 +50,10 @@ def _payer_field(payers) -> forms.ChoiceField:
     payers = list(payers)
     default = next((payer for payer in payers if payer.is_default), payers[0] if payers else None)
     return forms.ChoiceField(
-        label="Payer",
+        label=gettext("Payer"),
         choices=[(payer.public_id, payer.name) for payer in payers],
         initial=default.public_id if default else None,
-        help_text="The name and address printed on the invoice.",
+        help_text=gettext("The name and address printed on the invoice."),
     )
 
 
@@ -99,18 +101,20 @@ class OrderForm(PayerPeriodMixin, DomainErrorFormMixin, forms.Form):
         self.images_by_id = {image.public_id: image for image in options.os_images}
         if options.takes_os_image:
             self.fields["os_image"] = forms.ChoiceField(
-                label="Operating system",
+                label=gettext("Operating system"),
                 choices=[(image.public_id, image.name) for image in options.os_images],
                 widget=forms.RadioSelect,
-                error_messages={"required": "Choose the operating system to install."},
+                error_messages={"required": gettext("Choose the operating system to install.")},
             )
         self._add_payer_and_period(payers, options.periods)
         if natural_person:
             self.fields["start_at_once"] = forms.BooleanField(
                 required=False,
                 label=(
-                    "Start the service at once, before my withdrawal period ends. If I "
-                    "withdraw, the days already used are charged."
+                    gettext(
+                        "Start the service at once, before my withdrawal period ends. If I "
+                        "withdraw, the days already used are charged."
+                    )
                 ),
             )
         family_code = options.family.family.code
@@ -131,8 +135,11 @@ class OrderForm(PayerPeriodMixin, DomainErrorFormMixin, forms.Form):
         if options.trial_days:
             self.fields["trial"] = forms.BooleanField(
                 required=False,
-                label=f"Try it free for {options.trial_days} days first",
-                help_text="Nothing is billed now; order the paid period before the trial ends.",
+                label=gettext("Try it free for %(trial_days)s days first")
+                % {"trial_days": options.trial_days},
+                help_text=gettext(
+                    "Nothing is billed now; order the paid period before the trial ends."
+                ),
             )
         self.add_on_rows = [
             (self[f"{ADD_ON_PREFIX}{offered.add_on.public_id}"], offered)
@@ -143,21 +150,25 @@ class OrderForm(PayerPeriodMixin, DomainErrorFormMixin, forms.Form):
         """The transfer code of a domain held elsewhere, and the administrator contact with
         the identification its zone demands (DOM-02, DOM-03)."""
         self.fields["transfer_auth_code"] = forms.CharField(
-            label="Transfer code",
+            label=gettext("Transfer code"),
             max_length=255,
             required=False,
-            help_text="Only to transfer a domain you hold at another registrar: its transfer "
-            "(authorisation) code. Leave empty to register a new domain.",
+            help_text=gettext(
+                "Only to transfer a domain you hold at another registrar: its transfer "
+                "(authorisation) code. Leave empty to register a new domain."
+            ),
             widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         )
         self.fields["admin_name"] = forms.CharField(
-            label="Administrator",
+            label=gettext("Administrator"),
             max_length=200,
             required=False,
-            help_text="The domain's administrator; leave empty to be the administrator yourself.",
+            help_text=gettext(
+                "The domain's administrator; leave empty to be the administrator yourself."
+            ),
         )
         self.fields["admin_email"] = forms.EmailField(
-            label="Administrator's e-mail", required=False, max_length=254
+            label=gettext("Administrator's e-mail"), required=False, max_length=254
         )
         accepted = list(rule.admin_idents or []) if rule is not None else []
         if rule is not None and not accepted:
@@ -167,12 +178,12 @@ class OrderForm(PayerPeriodMixin, DomainErrorFormMixin, forms.Form):
             IdentType.values
         )
         self.fields["admin_ident_type"] = forms.ChoiceField(
-            label="Identification",
+            label=gettext("Identification"),
             required=False,
             choices=[("", "—"), *[(value, labels.get(value, value)) for value in types]],
         )
         self.fields["admin_ident"] = forms.CharField(
-            label="Identification code",
+            label=gettext("Identification code"),
             max_length=40,
             required=False,
             help_text=(
@@ -184,7 +195,7 @@ class OrderForm(PayerPeriodMixin, DomainErrorFormMixin, forms.Form):
         )
         countries = [item.get("country") for item in accepted if item.get("country")]
         self.fields["admin_ident_country"] = forms.CharField(
-            label="Country of the code",
+            label=gettext("Country of the code"),
             max_length=2,
             required=False,
             initial=countries[0] if countries else "",
@@ -214,7 +225,7 @@ class OrderForm(PayerPeriodMixin, DomainErrorFormMixin, forms.Form):
     def clean_tariff(self):
         value = self.cleaned_data["tariff"]
         if value != self.options.chosen.tariff.public_id:
-            raise forms.ValidationError("Choose the tariff on this page.")
+            raise forms.ValidationError(gettext("Choose the tariff on this page."))
         return value
 
     def add_on_choices(self) -> list[AddOnChoice]:
@@ -241,7 +252,7 @@ class OrderForm(PayerPeriodMixin, DomainErrorFormMixin, forms.Form):
     def clean_payer(self):
         value = self.cleaned_data["payer"]
         if value not in self.payers_by_id:
-            raise forms.ValidationError("Choose one of your payers.")
+            raise forms.ValidationError(gettext("Choose one of your payers."))
         return value
 
 
@@ -257,19 +268,19 @@ class PoolServerForm(DomainErrorFormMixin, forms.Form):
     """A new server inside a cloud pool (ORD-05)."""
 
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=63,
-        help_text="Like a host name: letters, digits and inner hyphens (web-1).",
+        help_text=_("Like a host name: letters, digits and inner hyphens (web-1)."),
     )
-    cpu = forms.IntegerField(label="vCPU", min_value=1)
-    ram_gb = forms.IntegerField(label="Memory (GB)", min_value=1)
-    disk_gb = forms.IntegerField(label="Disk (GB)", min_value=1)
+    cpu = forms.IntegerField(label=_("vCPU"), min_value=1)
+    ram_gb = forms.IntegerField(label=_("Memory (GB)"), min_value=1)
+    disk_gb = forms.IntegerField(label=_("Disk (GB)"), min_value=1)
 
     def __init__(self, data=None, *, os_images, **kwargs):
         super().__init__(data, **kwargs)
         self.images_by_id = {image.public_id: image for image in os_images}
         self.fields["os_image"] = forms.ChoiceField(
-            label="Operating system",
+            label=gettext("Operating system"),
             choices=[(image.public_id, image.name) for image in os_images],
         )
 
@@ -280,14 +291,14 @@ class PoolServerForm(DomainErrorFormMixin, forms.Form):
 class PoolServerResizeForm(DomainErrorFormMixin, forms.Form):
     """New resources of a server in a cloud pool; an empty field keeps its value (ORD-05)."""
 
-    cpu = forms.IntegerField(label="vCPU", min_value=1, required=False)
-    ram_gb = forms.IntegerField(label="Memory (GB)", min_value=1, required=False)
-    disk_gb = forms.IntegerField(label="Disk (GB)", min_value=1, required=False)
+    cpu = forms.IntegerField(label=_("vCPU"), min_value=1, required=False)
+    ram_gb = forms.IntegerField(label=_("Memory (GB)"), min_value=1, required=False)
+    disk_gb = forms.IntegerField(label=_("Disk (GB)"), min_value=1, required=False)
 
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not any(cleaned.get(name) for name in ("cpu", "ram_gb", "disk_gb")):
-            raise forms.ValidationError("Give at least one new value.")
+            raise forms.ValidationError(gettext("Give at least one new value."))
         return cleaned
 
 
@@ -296,8 +307,8 @@ class ServiceReasonForm(DomainErrorFormMixin, forms.Form):
 
     reason = forms.CharField(
         max_length=REASON_MAX_LENGTH,
-        label="Reason",
-        help_text="Kept in the service's history, which the client sees.",
+        label=_("Reason"),
+        help_text=_("Kept in the service's history, which the client sees."),
         widget=forms.Textarea({"rows": 2}),
     )
 
@@ -308,29 +319,29 @@ class ServiceActivateForm(DomainErrorFormMixin, forms.Form):
     reason = forms.CharField(
         max_length=REASON_MAX_LENGTH,
         required=False,
-        label="Note",
-        help_text="Optional; added to the history after the commencement deadline check.",
+        label=_("Note"),
+        help_text=_("Optional; added to the history after the commencement deadline check."),
         widget=forms.Textarea({"rows": 2}),
     )
     address = forms.CharField(
-        max_length=255, required=False, label="Address", help_text="IP address or host name."
+        max_length=255, required=False, label=_("Address"), help_text=_("IP address or host name.")
     )
-    username = forms.CharField(max_length=64, required=False, label="User name")
+    username = forms.CharField(max_length=64, required=False, label=_("User name"))
     password = forms.CharField(
         max_length=200,
         required=False,
-        label="Password",
-        help_text="Kept encrypted; the client reveals it in the panel, it is never mailed.",
+        label=_("Password"),
+        help_text=_("Kept encrypted; the client reveals it in the panel, it is never mailed."),
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
     )
     bmc_address = forms.CharField(
-        max_length=255, required=False, label="BMC address", help_text="Dedicated servers."
+        max_length=255, required=False, label=_("BMC address"), help_text=_("Dedicated servers.")
     )
-    bmc_username = forms.CharField(max_length=64, required=False, label="BMC user")
+    bmc_username = forms.CharField(max_length=64, required=False, label=_("BMC user"))
     bmc_password = forms.CharField(
         max_length=200,
         required=False,
-        label="BMC password",
+        label=_("BMC password"),
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
     )
 
@@ -353,16 +364,18 @@ class ServiceHostNameForm(DomainErrorFormMixin, forms.Form):
     host_name = forms.CharField(
         max_length=253,
         required=False,
-        label="Host name",
-        help_text="The domain or server name, e.g. shop.example.com; staff search finds it.",
+        label=_("Host name"),
+        help_text=_("The domain or server name, e.g. shop.example.com; staff search finds it."),
     )
 
 
 class OrderFilterForm(forms.Form):
     """Filters of the staff order list."""
 
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Order.Status.choices])
-    client = forms.CharField(required=False, max_length=200, label="Client")
+    status = forms.ChoiceField(
+        required=False, choices=[("", _("Any status")), *Order.Status.choices]
+    )
+    client = forms.CharField(required=False, max_length=200, label=_("Client"))
 
     def clean_client(self):
         query = self.cleaned_data.get("client", "").strip()
@@ -377,9 +390,11 @@ class OrderFilterForm(forms.Form):
 class ServiceFilterForm(OrderFilterForm):
     """Filters of the staff service list."""
 
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *ServiceStatus.choices])
+    status = forms.ChoiceField(
+        required=False, choices=[("", _("Any status")), *ServiceStatus.choices]
+    )
     family = forms.ChoiceField(
-        required=False, choices=[("", "Any product"), *FamilyCode.choices], label="Product"
+        required=False, choices=[("", _("Any product")), *FamilyCode.choices], label=_("Product")
     )
 
     field_order = ["status", "family", "client"]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.accounts.forms import DomainErrorFormMixin
 from hostledger.catalog.models import OS_IMAGE_FAMILIES
@@ -58,18 +60,20 @@ class FamilyForm(CatalogFormMixin, forms.Form):
     minimum_service_months = forms.IntegerField(
         required=False,
         min_value=0,
-        label="Minimum service period (months)",
-        help_text="Empty: the provider setting applies.",
+        label=_("Minimum service period (months)"),
+        help_text=_("Empty: the provider setting applies."),
     )
     commencement_working_days = forms.IntegerField(
         required=False,
         min_value=0,
-        label="Commencement term (working days)",
-        help_text="Working days after payment within which a service starts. Empty: the "
-        "provider setting applies.",
+        label=_("Commencement term (working days)"),
+        help_text=_(
+            "Working days after payment within which a service starts. Empty: the "
+            "provider setting applies."
+        ),
     )
-    sort_order = forms.IntegerField(min_value=0, initial=0, label="Display order")
-    is_active = forms.BooleanField(required=False, label="Offered to clients")
+    sort_order = forms.IntegerField(min_value=0, initial=0, label=_("Display order"))
+    is_active = forms.BooleanField(required=False, label=_("Offered to clients"))
 
 
 class SpecsField(forms.CharField):
@@ -85,7 +89,10 @@ class SpecsField(forms.CharField):
                 continue
             match = SPEC_LINE.match(line)
             if not match:
-                raise forms.ValidationError(f"Write each resource as name = value: {line!r}.")
+                raise forms.ValidationError(
+                    gettext("Write each resource as name = value: %(line)s.")
+                    % {"line": f"{line!r}"}
+                )
             key, item = match.groups()
             specs[key] = int(item) if item.isascii() and item.isdigit() else item
         return specs
@@ -104,19 +111,21 @@ class TariffForm(PriceConfirmationMixin, CatalogFormMixin, forms.Form):
     confirm_amount_fields = ("monthly_fee",)
 
     code = forms.CharField(
-        max_length=60, help_text="Lower-case letters, digits, '-' and '_'; fixed once created."
+        max_length=60, help_text=_("Lower-case letters, digits, '-' and '_'; fixed once created.")
     )
     name = forms.CharField(max_length=120)
     monthly_fee = _amount_field("Monthly fee (EUR)", "VAT excluded, e.g. 9.90.")
     description = forms.CharField(required=False, widget=_text_area())
     specs = SpecsField(
         required=False,
-        label="Resources",
-        help_text="One per line, e.g. cpu = 2. Virtual servers and cloud pools state cpu, "
-        "ram_gb and disk_gb.",
+        label=_("Resources"),
+        help_text=_(
+            "One per line, e.g. cpu = 2. Virtual servers and cloud pools state cpu, "
+            "ram_gb and disk_gb."
+        ),
     )
-    sort_order = forms.IntegerField(min_value=0, initial=0, label="Display order")
-    is_active = forms.BooleanField(required=False, initial=True, label="Offered to new orders")
+    sort_order = forms.IntegerField(min_value=0, initial=0, label=_("Display order"))
+    is_active = forms.BooleanField(required=False, initial=True, label=_("Offered to new orders"))
 
     EDITABLE = ("name", "description", "specs", "sort_order")
 
@@ -136,19 +145,22 @@ class AddOnForm(PriceConfirmationMixin, CatalogFormMixin, forms.Form):
 
     tariff = forms.ChoiceField(
         required=False,
-        label="Offered with",
-        help_text="Every tariff of the family, or one tariff only. Fixed once created.",
+        label=_("Offered with"),
+        help_text=_("Every tariff of the family, or one tariff only. Fixed once created."),
     )
     code = forms.CharField(
-        max_length=60, help_text="Lower-case letters, digits, '-' and '_'; fixed once created."
+        max_length=60, help_text=_("Lower-case letters, digits, '-' and '_'; fixed once created.")
     )
     name = forms.CharField(max_length=120)
     monthly_fee = _amount_field("Monthly fee (EUR)", "VAT excluded, e.g. 1.50.")
     description = forms.CharField(required=False, widget=_text_area())
     max_quantity = forms.IntegerField(
-        min_value=1, initial=1, label="Most per service", help_text="How many one service may take."
+        min_value=1,
+        initial=1,
+        label=_("Most per service"),
+        help_text=_("How many one service may take."),
     )
-    sort_order = forms.IntegerField(min_value=0, initial=0, label="Display order")
+    sort_order = forms.IntegerField(min_value=0, initial=0, label=_("Display order"))
 
     EDITABLE = ("name", "description", "max_quantity", "sort_order")
 
@@ -172,14 +184,14 @@ class MeteredItemForm(CatalogFormMixin, forms.Form):
 
     tariff = forms.ChoiceField(
         required=False,
-        label="Billed with",
-        help_text="Every tariff of the family, or one tariff only. Fixed once created.",
+        label=_("Billed with"),
+        help_text=_("Every tariff of the family, or one tariff only. Fixed once created."),
     )
     code = forms.CharField(
-        max_length=60, help_text="Lower-case letters, digits, '-' and '_'; fixed once created."
+        max_length=60, help_text=_("Lower-case letters, digits, '-' and '_'; fixed once created.")
     )
     name = forms.CharField(max_length=120)
-    unit = forms.CharField(max_length=30, help_text="What one unit is, e.g. GB-hour.")
+    unit = forms.CharField(max_length=30, help_text=_("What one unit is, e.g. GB-hour."))
     unit_price = _amount_field(
         "Unit price (EUR)",
         "Up to six decimals, e.g. 0.0043. Fixed once offered: to change it, add a new item.",
@@ -187,11 +199,11 @@ class MeteredItemForm(CatalogFormMixin, forms.Form):
     included_quantity = forms.CharField(
         max_length=30,
         initial="0",
-        label="Included per period",
-        help_text="Units the fee already covers each period.",
+        label=_("Included per period"),
+        help_text=_("Units the fee already covers each period."),
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
-    sort_order = forms.IntegerField(min_value=0, initial=0, label="Display order")
+    sort_order = forms.IntegerField(min_value=0, initial=0, label=_("Display order"))
 
     EDITABLE = ("name", "unit", "included_quantity", "sort_order")
 
@@ -216,19 +228,19 @@ class OsImageForm(PriceConfirmationMixin, CatalogFormMixin, forms.Form):
     confirm_amount_fields = ("licence_monthly_fee",)
 
     code = forms.CharField(
-        max_length=60, help_text="Lower-case letters, digits, '-' and '_'; fixed once created."
+        max_length=60, help_text=_("Lower-case letters, digits, '-' and '_'; fixed once created.")
     )
     name = forms.CharField(max_length=120)
     families = forms.MultipleChoiceField(
         choices=[(code.value, code.label) for code in OS_IMAGE_FAMILIES],
         widget=forms.CheckboxSelectMultiple,
-        label="Offered for",
+        label=_("Offered for"),
     )
-    requires_paid_licence = forms.BooleanField(required=False, label="Needs a paid licence")
+    requires_paid_licence = forms.BooleanField(required=False, label=_("Needs a paid licence"))
     licence_monthly_fee = _amount_field(
         "Licence fee per month (EUR)", "Only for an image that needs a paid licence.", False
     )
-    sort_order = forms.IntegerField(min_value=0, initial=0, label="Display order")
+    sort_order = forms.IntegerField(min_value=0, initial=0, label=_("Display order"))
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -250,24 +262,24 @@ class PriceChangeForm(PriceConfirmationMixin, DomainErrorFormMixin, forms.Form):
 
     new_fee = _amount_field("New monthly fee (EUR)", "VAT excluded.")
     effective_from = BoundedDateField(
-        label="Applies from",
+        label=_("Applies from"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     note = forms.CharField(
         required=False,
         max_length=2000,
-        label="Note for clients",
+        label=_("Note for clients"),
         widget=_text_area(2),
     )
 
     def __init__(self, *args, earliest=None, **kwargs):
         super().__init__(*args, **kwargs)
         if earliest is not None:
-            self.fields["effective_from"].help_text = (
-                f"Clients get the notice of the provider's terms: the earliest date is "
-                f"{earliest:%-d %B %Y}. It applies from each client's next period starting "
-                "on or after it."
-            )
+            self.fields["effective_from"].help_text = gettext(
+                "Clients get the notice of the provider's terms: the earliest date is "
+                "%(earliest)s. It applies from each client's next period starting on or "
+                "after it."
+            ) % {"earliest": f"{earliest:%-d %B %Y}"}
             self.fields["effective_from"].widget.attrs["min"] = earliest.isoformat()
 
 

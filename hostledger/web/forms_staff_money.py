@@ -14,6 +14,8 @@ import re
 import uuid
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.accounts.forms import DomainErrorFormMixin
 from hostledger.accounts.selectors import staff_client_search
@@ -47,7 +49,7 @@ def _amount(value: str, field: str, currency: str = DEFAULT_CURRENCY) -> Money:
 def _positive_amount(value: str, field: str = "amount") -> Money:
     amount = _amount(value, field)
     if not amount.is_positive():
-        raise forms.ValidationError("The amount must be above zero.")
+        raise forms.ValidationError(gettext("The amount must be above zero."))
     return amount
 
 
@@ -70,12 +72,14 @@ def find_client(query: str):
     """The one client a staff member named by client id, owner's email or phone number."""
     query = (query or "").strip()
     if not query:
-        raise forms.ValidationError("Name the client by id (cli_…) or the owner's email.")
+        raise forms.ValidationError(gettext("Name the client by id (cli_…) or the owner's email."))
     found = list(staff_client_search(query, limit=2))
     if not found:
-        raise forms.ValidationError("No client has this id, email address or phone number.")
+        raise forms.ValidationError(
+            gettext("No client has this id, email address or phone number.")
+        )
     if len(found) > 1:
-        raise forms.ValidationError("Several clients match; give the client id (cli_…).")
+        raise forms.ValidationError(gettext("Several clients match; give the client id (cli_…)."))
     return found[0]
 
 
@@ -85,15 +89,15 @@ def find_client(query: str):
 class PaymentFilterForm(forms.Form):
     """Filters of the payment list: source, status and value date."""
 
-    source = forms.ChoiceField(required=False, label="Source")
+    source = forms.ChoiceField(required=False, label=_("Source"))
     status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *Payment.Status.choices], label="Status"
+        required=False, choices=[("", _("Any status")), *Payment.Status.choices], label=_("Status")
     )
     date_from = BoundedDateField(
-        required=False, label="Paid from", widget=forms.DateInput(DATE_WIDGET)
+        required=False, label=_("Paid from"), widget=forms.DateInput(DATE_WIDGET)
     )
     date_to = BoundedDateField(
-        required=False, label="Paid until", widget=forms.DateInput(DATE_WIDGET)
+        required=False, label=_("Paid until"), widget=forms.DateInput(DATE_WIDGET)
     )
 
     def __init__(self, *args, **kwargs):
@@ -119,27 +123,29 @@ class PaymentRecordForm(LargeAmountConfirmationMixin, DomainErrorFormMixin, form
 
     client = forms.CharField(
         max_length=200,
-        label="Client",
-        help_text="The client id (cli_…), the owner's email address or a phone number.",
+        label=_("Client"),
+        help_text=_("The client id (cli_…), the owner's email address or a phone number."),
     )
     amount = _amount_input("Amount (EUR)")
-    value_date = BoundedDateField(label="Paid on", widget=forms.DateInput(DATE_WIDGET))
+    value_date = BoundedDateField(label=_("Paid on"), widget=forms.DateInput(DATE_WIDGET))
     reference = forms.CharField(
         max_length=150,
-        label="Reference",
-        help_text="The bank's reference of the transfer or the cash receipt number. The same "
-        "reference entered again records nothing new.",
+        label=_("Reference"),
+        help_text=_(
+            "The bank's reference of the transfer or the cash receipt number. The "
+            "same reference entered again records nothing new."
+        ),
     )
     received_into = forms.ChoiceField(
         choices=[
-            (LedgerAccount.Kind.BANK, "Bank account"),
-            (LedgerAccount.Kind.CASH, "Cash"),
+            (LedgerAccount.Kind.BANK, _("Bank account")),
+            (LedgerAccount.Kind.CASH, _("Cash")),
         ],
         initial=LedgerAccount.Kind.BANK,
         widget=forms.RadioSelect,
-        label="Received into",
+        label=_("Received into"),
     )
-    payer_name = forms.CharField(required=False, max_length=200, label="Paid by")
+    payer_name = forms.CharField(required=False, max_length=200, label=_("Paid by"))
 
     def clean_client(self):
         return find_client(self.cleaned_data["client"])
@@ -153,8 +159,8 @@ class PaymentAssignForm(DomainErrorFormMixin, forms.Form):
 
     client = forms.CharField(
         max_length=200,
-        label="Client",
-        help_text="Client id, owner's email or phone number.",
+        label=_("Client"),
+        help_text=_("Client id, owner's email or phone number."),
     )
 
     def clean_client(self):
@@ -166,8 +172,10 @@ class PaymentReverseForm(DomainErrorFormMixin, forms.Form):
 
     reason = forms.CharField(
         max_length=500,
-        label="Reason",
-        help_text="Why the payment is taken back; kept with the correction and in the audit log.",
+        label=_("Reason"),
+        help_text=_(
+            "Why the payment is taken back; kept with the correction and in the audit log."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -175,23 +183,25 @@ class PaymentReverseForm(DomainErrorFormMixin, forms.Form):
 class ReversalResolveForm(DomainErrorFormMixin, forms.Form):
     """The payment a bank reversal waiting for staff takes back (BIL-06)."""
 
-    payment = forms.CharField(max_length=40, label="Payment", help_text="Payment id, pmt_…")
+    payment = forms.CharField(max_length=40, label=_("Payment"), help_text=_("Payment id, pmt_…"))
 
     def clean_payment(self):
         value = self.cleaned_data["payment"].strip()
         try:
             return staff_selectors.payment_for_staff(value)
         except NotFound:
-            raise forms.ValidationError("No payment has this id.") from None
+            raise forms.ValidationError(gettext("No payment has this id.")) from None
 
 
 class BankStatementUploadForm(DomainErrorFormMixin, forms.Form):
     """A bank file: camt.053 statement, camt.052 report or camt.054 notification (BIL-06)."""
 
     file = forms.FileField(
-        label="Statement file",
-        help_text="camt.053, camt.052 or camt.054 XML as exported by the bank. Every line is "
-        "recorded once, however often the file is uploaded.",
+        label=_("Statement file"),
+        help_text=_(
+            "camt.053, camt.052 or camt.054 XML as exported by the bank. Every line "
+            "is recorded once, however often the file is uploaded."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xml,application/xml,text/xml"}),
     )
 
@@ -202,8 +212,12 @@ class BankStatementUploadForm(DomainErrorFormMixin, forms.Form):
 class StatementPeriodForm(forms.Form):
     """The days of the account statement shown on a client's balance page."""
 
-    date_from = BoundedDateField(required=False, label="From", widget=forms.DateInput(DATE_WIDGET))
-    date_to = BoundedDateField(required=False, label="Until", widget=forms.DateInput(DATE_WIDGET))
+    date_from = BoundedDateField(
+        required=False, label=_("From"), widget=forms.DateInput(DATE_WIDGET)
+    )
+    date_to = BoundedDateField(
+        required=False, label=_("Until"), widget=forms.DateInput(DATE_WIDGET)
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -233,7 +247,7 @@ class BalanceMovementForm(LargeAmountConfirmationMixin, DomainErrorFormMixin, fo
     def clean_token(self):
         token = self.cleaned_data["token"]
         if not TOKEN_PATTERN.match(token):
-            raise forms.ValidationError("Open the form again and resend it.")
+            raise forms.ValidationError(gettext("Open the form again and resend it."))
         return token
 
 
@@ -242,9 +256,11 @@ class RefundForm(BalanceMovementForm):
 
     payment = forms.ChoiceField(
         required=False,
-        label="Back the way of payment",
-        help_text="Choose a payment to send the money back the way it came (its bank or "
-        "gateway); otherwise it leaves from the provider's bank account.",
+        label=_("Back the way of payment"),
+        help_text=_(
+            "Choose a payment to send the money back the way it came (its bank or "
+            "gateway); otherwise it leaves from the provider's bank account."
+        ),
     )
     field_order = ["amount", "payment", "memo", "token"]
 
@@ -272,10 +288,10 @@ class CorrectionForm(BalanceMovementForm):
     """A correction of the balance in either direction, with its reason (BIL-01)."""
 
     direction = forms.ChoiceField(
-        choices=[("increase", "Add to the balance"), ("decrease", "Take off the balance")],
+        choices=[("increase", _("Add to the balance")), ("decrease", _("Take off the balance"))],
         widget=forms.RadioSelect,
         initial="increase",
-        label="Direction",
+        label=_("Direction"),
     )
     field_order = ["direction", "amount", "memo", "token"]
 
@@ -295,13 +311,13 @@ class InvoiceFilterForm(forms.Form):
         choices=[("", "Any status")]
         + [choice for choice in Invoice.Status.choices if choice[0] != Invoice.Status.DRAFT],
     )
-    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Invoice.Kind.choices])
-    client = forms.CharField(required=False, max_length=200, label="Client")
+    kind = forms.ChoiceField(required=False, choices=[("", _("Any kind")), *Invoice.Kind.choices])
+    client = forms.CharField(required=False, max_length=200, label=_("Client"))
     date_from = BoundedDateField(
-        required=False, label="Issued from", widget=forms.DateInput(DATE_WIDGET)
+        required=False, label=_("Issued from"), widget=forms.DateInput(DATE_WIDGET)
     )
     date_to = BoundedDateField(
-        required=False, label="Issued until", widget=forms.DateInput(DATE_WIDGET)
+        required=False, label=_("Issued until"), widget=forms.DateInput(DATE_WIDGET)
     )
 
     def clean_client(self):
@@ -323,15 +339,15 @@ class CreditNoteForm(DomainErrorFormMixin, forms.Form):
     unit price to credit (BIL-04)."""
 
     mode = forms.ChoiceField(
-        choices=[("full", "Credit the whole invoice"), ("lines", "Credit chosen lines")],
+        choices=[("full", _("Credit the whole invoice")), ("lines", _("Credit chosen lines"))],
         widget=forms.RadioSelect,
         initial="full",
-        label="What to credit",
+        label=_("What to credit"),
     )
     reason = forms.CharField(
         max_length=1000,
-        label="Reason",
-        help_text="Printed on the credit note.",
+        label=_("Reason"),
+        help_text=_("Printed on the credit note."),
         widget=forms.Textarea({"rows": 2}),
     )
 
@@ -342,20 +358,21 @@ class CreditNoteForm(DomainErrorFormMixin, forms.Form):
         for line in invoice.lines.all():
             prefix = f"line_{line.position}"
             self.fields[f"{prefix}_include"] = forms.BooleanField(
-                required=False, label=f"Credit line {line.position}"
+                required=False,
+                label=gettext("Credit line %(position)s") % {"position": line.position},
             )
             self.fields[f"{prefix}_quantity"] = forms.CharField(
                 required=False,
                 max_length=20,
                 initial=_plain(line.quantity),
-                label=f"Quantity of line {line.position}",
+                label=gettext("Quantity of line %(position)s") % {"position": line.position},
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
             )
             self.fields[f"{prefix}_unit_price"] = forms.CharField(
                 required=False,
                 max_length=30,
                 initial=str(Money(line.unit_price_minor, invoice.currency).amount),
-                label=f"Unit price of line {line.position}",
+                label=gettext("Unit price of line %(position)s") % {"position": line.position},
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}),
             )
             self.line_rows.append(

@@ -7,6 +7,8 @@ from their content) and write. A refusal names its field and is shown next to it
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.accounts.forms import DomainErrorFormMixin
 from hostledger.support.actions import AttachmentUpload
@@ -55,12 +57,12 @@ def uploads_of(files, *, largest: int) -> list[AttachmentUpload]:
 class TicketOpenForm(DomainErrorFormMixin, forms.Form):
     """A new ticket of the client (SUP-01)."""
 
-    department = forms.ChoiceField(label="Department")
-    subject = forms.CharField(label="Subject", max_length=1000)
-    body = forms.CharField(label="Message", widget=forms.Textarea({"rows": 8}))
+    department = forms.ChoiceField(label=_("Department"))
+    subject = forms.CharField(label=_("Subject"), max_length=1000)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea({"rows": 8}))
     attachments = AttachmentsField(
-        label="Attachments",
-        help_text="Screenshots, PDF, text or ZIP files; the type is checked from the content.",
+        label=_("Attachments"),
+        help_text=_("Screenshots, PDF, text or ZIP files; the type is checked from the content."),
     )
 
     def __init__(self, *args, departments=(), **kwargs):
@@ -71,19 +73,21 @@ class TicketOpenForm(DomainErrorFormMixin, forms.Form):
 class TicketReplyForm(DomainErrorFormMixin, forms.Form):
     """An answer in a ticket's thread: the client's, or staff's with the status after it."""
 
-    body = forms.CharField(label="Your answer", widget=forms.Textarea({"rows": 6}), required=False)
-    attachments = AttachmentsField(label="Attachments")
+    body = forms.CharField(
+        label=_("Your answer"), widget=forms.Textarea({"rows": 6}), required=False
+    )
+    attachments = AttachmentsField(label=_("Attachments"))
 
 
 class StaffReplyForm(TicketReplyForm):
-    canned_reply = forms.ChoiceField(label="Insert a canned reply", required=False)
+    canned_reply = forms.ChoiceField(label=_("Insert a canned reply"), required=False)
     status = forms.ChoiceField(
-        label="Then the ticket is", choices=ANSWER_STATUSES, initial=TicketStatus.ANSWERED
+        label=_("Then the ticket is"), choices=ANSWER_STATUSES, initial=TicketStatus.ANSWERED
     )
 
     def __init__(self, *args, canned_replies=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].label = "Answer to the client"
+        self.fields["body"].label = gettext("Answer to the client")
         self.fields["canned_reply"].choices = [("", "—")] + [
             (reply.public_id, reply.title) for reply in canned_replies
         ]
@@ -91,24 +95,24 @@ class StaffReplyForm(TicketReplyForm):
 
 class NoteForm(DomainErrorFormMixin, forms.Form):
     note = forms.CharField(
-        label="Internal note", widget=forms.Textarea({"rows": 3}), help_text="Staff only."
+        label=_("Internal note"), widget=forms.Textarea({"rows": 3}), help_text=_("Staff only.")
     )
 
 
 class RatingForm(DomainErrorFormMixin, forms.Form):
     rating = forms.TypedChoiceField(
-        label="How was the answer?",
+        label=_("How was the answer?"),
         choices=[(str(n), str(n)) for n in range(5, 0, -1)],
         coerce=int,
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label="Comment", max_length=2000, required=False, widget=forms.Textarea({"rows": 2})
+        label=_("Comment"), max_length=2000, required=False, widget=forms.Textarea({"rows": 2})
     )
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ChoiceField(label="Assignee", required=False)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
 
     def __init__(self, *args, answerers=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,15 +122,15 @@ class AssignForm(forms.Form):
 
 
 class PriorityForm(forms.Form):
-    priority = forms.ChoiceField(label="Priority", choices=TicketPriority.choices)
+    priority = forms.ChoiceField(label=_("Priority"), choices=TicketPriority.choices)
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label="Status", choices=TicketStatus.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=TicketStatus.choices)
 
 
 class DepartmentMoveForm(forms.Form):
-    department = forms.ChoiceField(label="Department")
+    department = forms.ChoiceField(label=_("Department"))
 
     def __init__(self, *args, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,21 +139,21 @@ class DepartmentMoveForm(forms.Form):
 
 class MergeForm(forms.Form):
     target = forms.CharField(
-        label="Merge into ticket", max_length=40, help_text="Its number, e.g. T-000123."
+        label=_("Merge into ticket"), max_length=40, help_text=_("Its number, e.g. T-000123.")
     )
 
 
 class LinkClientForm(forms.Form):
-    client = forms.CharField(label="Client id", max_length=40, help_text="e.g. cli_…")
+    client = forms.CharField(label=_("Client id"), max_length=40, help_text=_("e.g. cli_…"))
 
 
 class QueueFilterForm(forms.Form):
-    department = forms.ChoiceField(label="Department", required=False)
+    department = forms.ChoiceField(label=_("Department"), required=False)
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Not closed"), *TicketStatus.choices]
+        label=_("Status"), required=False, choices=[("", _("Not closed")), *TicketStatus.choices]
     )
-    assignee = forms.ChoiceField(label="Assignee", required=False)
-    review = forms.BooleanField(label="Unknown senders only", required=False)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    review = forms.BooleanField(label=_("Unknown senders only"), required=False)
 
     def __init__(self, *args, departments=(), answerers=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,22 +165,22 @@ class QueueFilterForm(forms.Form):
 
 class TicketSearchForm(forms.Form):
     q = forms.CharField(
-        label="Search tickets",
+        label=_("Search tickets"),
         max_length=200,
-        help_text="A word of the subject or a message, the sender's address or the number.",
+        help_text=_("A word of the subject or a message, the sender's address or the number."),
     )
 
 
 class DepartmentForm(DomainErrorFormMixin, forms.Form):
-    name = forms.CharField(label="Name", max_length=100)
-    slug = forms.SlugField(label="Short name", max_length=40, required=False)
-    mail_address = forms.EmailField(label="Mail address", required=False)
-    first_response_hours = forms.IntegerField(label="First response within (hours)", min_value=1)
-    resolution_hours = forms.IntegerField(label="Resolution within (hours)", min_value=1)
-    is_active = forms.BooleanField(label="Takes new tickets", required=False, initial=True)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    slug = forms.SlugField(label=_("Short name"), max_length=40, required=False)
+    mail_address = forms.EmailField(label=_("Mail address"), required=False)
+    first_response_hours = forms.IntegerField(label=_("First response within (hours)"), min_value=1)
+    resolution_hours = forms.IntegerField(label=_("Resolution within (hours)"), min_value=1)
+    is_active = forms.BooleanField(label=_("Takes new tickets"), required=False, initial=True)
 
 
 class CannedReplyForm(DomainErrorFormMixin, forms.Form):
-    title = forms.CharField(label="Title", max_length=120)
-    body = forms.CharField(label="Text", widget=forms.Textarea({"rows": 6}))
-    is_active = forms.BooleanField(label="In use", required=False, initial=True)
+    title = forms.CharField(label=_("Title"), max_length=120)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea({"rows": 6}))
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)

@@ -7,6 +7,7 @@ action names its field and is shown next to it (``DomainErrorFormMixin``).
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from hostledger.accounts.actions.verification import (
     MAX_ANSWER_LENGTH,
@@ -20,10 +21,10 @@ class VerificationAnswerForm(DomainErrorFormMixin, forms.Form):
     """The client's answer to a data verification request (003 §2.2.9)."""
 
     answer = forms.CharField(
-        label="Your answer",
+        label=_("Your answer"),
         max_length=MAX_ANSWER_LENGTH,
         widget=forms.Textarea({"rows": 6}),
-        help_text="Confirm or correct the data asked about. The provider reviews your answer.",
+        help_text=_("Confirm or correct the data asked about. The provider reviews your answer."),
     )
 
 
@@ -31,10 +32,10 @@ class VerificationOpenForm(DomainErrorFormMixin, forms.Form):
     """Staff's question to a client whose data they doubt (ACC-10)."""
 
     question = forms.CharField(
-        label="Question to the client",
+        label=_("Question to the client"),
         max_length=MAX_QUESTION_LENGTH,
         widget=forms.Textarea({"rows": 4}),
-        help_text="Sent by email and shown in the client area; say which data to confirm.",
+        help_text=_("Sent by email and shown in the client area; say which data to confirm."),
     )
 
 
@@ -42,7 +43,7 @@ class VerificationDecisionForm(DomainErrorFormMixin, forms.Form):
     """A note with staff's decision on an answer; required when rejecting it."""
 
     note = forms.CharField(
-        label="Note to the client",
+        label=_("Note to the client"),
         max_length=MAX_NOTE_LENGTH,
         required=False,
         widget=forms.Textarea({"rows": 2}),

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import facturx
 import pytest
+from django.utils import translation
 from lxml import etree
 from pypdf import PdfReader
 
@@ -236,3 +238,46 @@ def test_download_file_names__BIL_10(domestic_invoice):
     client = make_client("other@example.com")
     proforma = factories.proforma_for(client, make_payer(client))
     assert document_file_name(proforma, extension="pdf") == f"proforma-{proforma.public_id}.pdf"
+
+
+@pytest.fixture
+def estonian_speaking_client(db, settings):
+    catalogues = Path(settings.BASE_DIR) / "hostledger" / "locale"
+    if catalogues not in [Path(path) for path in settings.LOCALE_PATHS]:
+        settings.LOCALE_PATHS = [*settings.LOCALE_PATHS, catalogues]
+    client = make_client("kadri@example.com")
+    client.owner.preferred_language = "et"
+    client.owner.save(update_fields=["preferred_language"])
+    return client
+
+
+def test_invoice_html_is_printed_in_the_clients_language_whoever_looks__BIL_10(
+    estonian_speaking_client,
+):
+    invoice = factories.final_invoice_for(
+        estonian_speaking_client, make_payer(estonian_speaking_client)
+    )
+    with translation.override("ru"):
+        html = document_html(invoice)
+    assert '<html lang="et">' in html
+    assert "<h1>Arve</h1>" in html
+    assert "<h1>Invoice</h1>" not in html
+    english_client = make_client("john@example.com")
+    english = document_html(factories.final_invoice_for(english_client, make_payer(english_client)))
+    assert "<h1>Invoice</h1>" in english
+
+
+def test_stored_pdf_is_in_the_clients_language_and_the_einvoice_is_not_translated__BIL_04(
+    estonian_speaking_client,
+):
+    invoice = factories.final_invoice_for(
+        estonian_speaking_client, make_payer(estonian_speaking_client)
+    )
+    with translation.override("ru"):
+        first = document_pdf(invoice)
+    assert "ARVE" in pdf_text(first)
+    with translation.override("en"):
+        assert document_pdf(invoice) == first  # stored as issued, whoever asks later
+    xml = invoice_einvoice_xml(invoice).decode()
+    assert "Arve" not in xml
+    assert facturx.get_xml_from_pdf(first, check_xsd=False)[1] == invoice_einvoice_xml(invoice)

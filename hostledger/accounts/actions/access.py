@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.models import (
     AccessGrant,
@@ -20,13 +21,13 @@ def clean_scopes(scopes) -> list[str]:
     if unknown or not chosen:
         raise DomainError(
             "invalid_input",
-            "scopes: choose one or more of billing, services, tickets, read_only.",
+            _("scopes: choose one or more of billing, services, tickets, read_only."),
             fields={"scopes": "Choose one or more of billing, services, tickets, read_only."},
         )
     if AccessGrant.Scope.READ_ONLY in chosen and len(chosen) > 1:
         raise DomainError(
             "invalid_input",
-            "scopes: read_only cannot be combined with other scopes.",
+            _("scopes: read_only cannot be combined with other scopes."),
             fields={"scopes": "read_only cannot be combined with other scopes."},
         )
     return chosen
@@ -50,7 +51,7 @@ def access_grant_create(*, client: Client, actor: User, grantee_email: str, scop
     if grantee is None or grantee.pk == client.owner_id:
         raise DomainError(
             "invalid_input",
-            "grantee_email: no other registered client user has this email address.",
+            _("grantee_email: no other registered client user has this email address."),
             fields={"grantee_email": "No other registered user has this email address."},
         )
     try:
@@ -61,7 +62,7 @@ def access_grant_create(*, client: Client, actor: User, grantee_email: str, scop
     except IntegrityError:
         raise DomainError(
             "duplicate_grant",
-            "grantee_email: this user already has access; revoke it first to change it.",
+            _("grantee_email: this user already has access; revoke it first to change it."),
             fields={"grantee_email": "Already has access."},
         ) from None
     record_audit_event(

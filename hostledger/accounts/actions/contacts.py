@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.models import (
     Client,
@@ -24,7 +25,7 @@ def clean_contact_data(data: dict) -> dict:
     errors = FieldErrors()
     role = (data.get("role") or "").strip()
     if role not in Contact.Role.values:
-        errors.add("role", "Choose technical, billing or abuse.")
+        errors.add("role", _("Choose technical, billing or abuse."))
     cleaned = {
         "role": role,
         "name": clean_text(data.get("name"), "name", errors, required=True),
@@ -55,7 +56,7 @@ def contact_create(*, client: Client, actor: User, data: dict) -> Contact:
 def contact_update(*, contact: Contact, actor: User, data: dict) -> Contact:
     """Keep a contact current (ACC-05); the previous version stays in the history."""
     if contact.archived_at:
-        raise DomainError("contact_archived", "This contact is archived and cannot be changed.")
+        raise DomainError("contact_archived", _("This contact is archived and cannot be changed."))
     merged = {
         "role": contact.role,
         "name": contact.name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.actions.registration import clean_client_data
 from hostledger.accounts.actions.search import client_search_index_refresh
@@ -30,7 +31,8 @@ def client_import(*, profile: dict, actor=None) -> Client:
     if User.objects.filter(email__iexact=email).exists():
         raise DomainError(
             "already_exists",
-            f"profile.email: a user with the email {email} already exists here.",
+            _("profile.email: a user with the email %(email)s already exists here.")
+            % {"email": email},
             fields={"profile.email": "already exists"},
         )
     cleaned = clean_client_data(profile, prefix="profile.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.models import Client, StaffNote, User
 from hostledger.core.audit import record_audit_event
@@ -18,11 +19,12 @@ def staff_note_add(*, client: Client, actor: User, text: str) -> StaffNote:
     text. Refused, with nothing written, when empty or longer than 4,000 characters."""
     text = (text or "").strip()
     if not text:
-        raise DomainError("note_empty", "Write the note first.", fields={"text": "required"})
+        raise DomainError("note_empty", _("Write the note first."), fields={"text": "required"})
     if len(text) > MAX_STAFF_NOTE_LENGTH:
         raise DomainError(
             "note_too_long",
-            f"A note is at most {MAX_STAFF_NOTE_LENGTH:,} characters.",
+            _("A note is at most %(max_staff_note_length)s characters.")
+            % {"max_staff_note_length": f"{MAX_STAFF_NOTE_LENGTH:,}"},
             fields={"text": f"at most {MAX_STAFF_NOTE_LENGTH} characters"},
         )
     note = StaffNote.objects.create(client=client, author=actor, text=text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.models import (
     Client,
@@ -27,7 +28,7 @@ def clean_payer_data(data: dict) -> dict:
     errors = FieldErrors()
     kind = (data.get("kind") or "").strip()
     if kind not in Payer.Kind.values:
-        errors.add("kind", "Choose a natural or a legal person.")
+        errors.add("kind", _("Choose a natural or a legal person."))
     country = clean_country(data.get("country"), "country", errors)
     cleaned = {
         "kind": kind,
@@ -122,7 +123,7 @@ def payer_update(*, payer: Payer, actor: User, data: dict) -> Payer:
     _lock_client_payers(payer.client_id)
     payer.refresh_from_db()
     if payer.archived_at:
-        raise DomainError("payer_archived", "This payer is archived and cannot be changed.")
+        raise DomainError("payer_archived", _("This payer is archived and cannot be changed."))
     merged = {
         field: getattr(payer, field)
         for field in (
@@ -175,7 +176,7 @@ def payer_archive(*, payer: Payer, actor: User) -> Payer:
         pk=payer.pk
     )
     if not others.exists():
-        raise DomainError("last_payer", "A client keeps at least one payer.")
+        raise DomainError("last_payer", _("A client keeps at least one payer."))
     payer.archived_at = timezone.now()
     was_default = payer.is_default
     payer.is_default = False

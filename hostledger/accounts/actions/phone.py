@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hostledger.accounts.models import Client, PhoneConfirmation, User
 from hostledger.core.audit import record_audit_event
@@ -39,7 +40,7 @@ def phone_confirmation_create(*, client: Client, actor: User) -> tuple[PhoneConf
     if not (client.phone or "").strip():
         raise DomainError(
             "phone_missing",
-            "phone: add your phone number to your account first.",
+            gettext("phone: add your phone number to your account first."),
             fields={"phone": "Add your phone number first."},
         )
     now = timezone.now()
@@ -49,13 +50,16 @@ def phone_confirmation_create(*, client: Client, actor: User) -> tuple[PhoneConf
     if last is not None and last.sent_at > now - timedelta(seconds=wait):
         raise DomainError(
             "phone_code_sent_recently",
-            f"phone: a code was sent less than {wait} seconds ago; wait before asking again.",
+            gettext(
+                "phone: a code was sent less than %(wait)s seconds ago; wait before asking again."
+            )
+            % {"wait": wait},
             fields={"phone": f"Wait {wait} seconds between two codes."},
         )
     if sent.count() >= setting_value("accounts.phone_codes_per_day"):
         raise DomainError(
             "phone_code_limit",
-            "phone: no more codes can be sent today; try again tomorrow.",
+            gettext("phone: no more codes can be sent today; try again tomorrow."),
             fields={"phone": "No more codes today."},
         )
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
@@ -102,7 +106,7 @@ def phone_confirmation_check(*, client: Client, code: str, actor: User) -> Clien
     if not code.isdigit() or len(code) != CODE_DIGITS:
         raise DomainError(
             "invalid_phone_code",
-            f"code: the code has {CODE_DIGITS} digits.",
+            gettext("code: the code has %(code_digits)s digits.") % {"code_digits": CODE_DIGITS},
             fields={"code": f"Enter the {CODE_DIGITS}-digit code from the SMS."},
         )
     now = timezone.now()
@@ -119,14 +123,14 @@ def phone_confirmation_check(*, client: Client, code: str, actor: User) -> Clien
     ):
         raise DomainError(
             "phone_code_expired",
-            "code: this code is no longer valid; ask for a new one.",
+            gettext("code: this code is no longer valid; ask for a new one."),
             fields={"code": "The code expired or was tried too often; ask for a new one."},
         )
     if not hmac.compare_digest(confirmation.code_hash, _code_hash(str(confirmation.pk), code)):
         _count_failure(confirmation)
         raise DomainError(
             "invalid_phone_code",
-            "code: the code is wrong.",
+            gettext("code: the code is wrong."),
             fields={"code": "The code is wrong."},
         )
     with transaction.atomic():
@@ -136,7 +140,7 @@ def phone_confirmation_check(*, client: Client, code: str, actor: User) -> Clien
         if not updated:
             raise DomainError(
                 "phone_code_expired",
-                "code: this code is no longer valid; ask for a new one.",
+                gettext("code: this code is no longer valid; ask for a new one."),
                 fields={"code": "The code was used already."},
             )
         client = Client.objects.select_for_update().get(pk=client.pk)

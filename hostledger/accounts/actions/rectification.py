@@ -10,6 +10,7 @@ Invoices and other documents already issued keep their own snapshot (BIL-04).
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hostledger.accounts import permissions as perms
 from hostledger.accounts.actions.contacts import contact_update
@@ -54,7 +55,7 @@ def correctable_fields(target) -> tuple[str, ...]:
     if fields is None:
         raise DomainError(
             "invalid_input",
-            "target: a client, payer or contact person.",
+            _("target: a client, payer or contact person."),
             fields={"target": "not a client, payer or contact"},
         )
     return fields
@@ -65,7 +66,8 @@ def _clean_reason(reason) -> str:
     if not reason or len(reason) > REASON_MAX:
         raise DomainError(
             "invalid_input",
-            f"reason: say why the data is corrected, in at most {REASON_MAX} characters.",
+            _("reason: say why the data is corrected, in at most %(reason_max)s characters.")
+            % {"reason_max": REASON_MAX},
             fields={"reason": f"required, at most {REASON_MAX} characters"},
         )
     return reason
@@ -77,27 +79,28 @@ def personal_data_correct(*, target, actor: User, data: dict, reason: str) -> li
     the names of the fields that changed. Refused when nothing would change, when a field is
     not correctable, or when a value fails the client's own validation."""
     if not perms.has_permission(actor, perms.CLIENTS_EDIT):
-        raise PermissionDenied("Corrections of clients' data need the clients.edit permission.")
+        raise PermissionDenied(_("Corrections of clients' data need the clients.edit permission."))
     allowed = correctable_fields(target)
     reason = _clean_reason(reason)
     if not isinstance(data, dict) or not data:
         raise DomainError(
             "invalid_input",
-            "corrections: name the fields to correct.",
+            _("corrections: name the fields to correct."),
             fields={"corrections": "empty"},
         )
     unknown = sorted(set(data) - set(allowed))
     if unknown:
         raise DomainError(
             "invalid_input",
-            f"corrections: {', '.join(unknown)} cannot be corrected here.",
+            _("corrections: %(unknown)s cannot be corrected here.")
+            % {"unknown": ", ".join(unknown)},
             fields={f"corrections.{name}": "not a correctable field" for name in unknown},
         )
     changes = {name: value for name, value in data.items() if getattr(target, name) != value}
     if not changes:
         raise DomainError(
             "nothing_to_correct",
-            "corrections: every value is already as given.",
+            _("corrections: every value is already as given."),
             fields={"corrections": "nothing changes"},
         )
     target._change_reason = reason

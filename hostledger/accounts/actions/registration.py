@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.actions.language import user_language_set
 from hostledger.accounts.actions.payers import _payer_insert
@@ -30,7 +31,7 @@ def clean_client_data(data: dict, *, prefix: str = "") -> dict:
     errors = FieldErrors()
     kind = (data.get("kind") or "").strip()
     if kind not in Client.Kind.values:
-        errors.add(prefix + "kind", "Choose a natural or a legal person.")
+        errors.add(prefix + "kind", _("Choose a natural or a legal person."))
     legal = kind == Client.Kind.LEGAL
     country = clean_country(data.get("country"), prefix + "country", errors)
     cleaned = {
@@ -84,7 +85,8 @@ def check_age_declaration(declared_old_enough: bool) -> None:
         minimum = setting_value("accounts.minimum_age")
         raise DomainError(
             "age_declaration_required",
-            f"age_declaration: you must be at least {minimum} years old to register.",
+            _("age_declaration: you must be at least %(minimum)s years old to register.")
+            % {"minimum": minimum},
             fields={"age_declaration": f"Declare that you are at least {minimum}."},
         )
 
@@ -97,7 +99,7 @@ def check_policies_accepted(accepted_policies: bool) -> None:
     if not accepted_policies:
         raise DomainError(
             "policies_not_accepted",
-            "accept_policies: the terms of service and the privacy policy must be accepted.",
+            _("accept_policies: the terms of service and the privacy policy must be accepted."),
             fields={"accept_policies": "Accept the terms and the privacy policy."},
         )
 
@@ -109,8 +111,10 @@ def check_policies_published() -> dict:
     if missing:
         raise DomainError(
             "policy_missing",
-            "Sign-up is closed until the provider publishes its terms of service and privacy "
-            "policy.",
+            _(
+                "Sign-up is closed until the provider publishes its terms of service and "
+                "privacy policy."
+            ),
             status=503,
         )
     return documents

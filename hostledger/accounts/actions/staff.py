@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hostledger.accounts import permissions as perms
 from hostledger.accounts.models import (
@@ -38,7 +39,7 @@ def _clean_roles(role_slugs) -> list[StaffRole]:
         unknown = ", ".join(slug for slug in slugs if slug not in known)
         raise DomainError(
             "invalid_input",
-            f"roles: unknown role {unknown}.",
+            _("roles: unknown role %(unknown)s.") % {"unknown": unknown},
             fields={"roles": f"Unknown role {unknown}."},
         )
     return roles
@@ -50,7 +51,7 @@ def _clean_permissions(codes) -> list[str]:
     if unknown:
         raise DomainError(
             "invalid_input",
-            f"permissions: unknown {', '.join(unknown)}.",
+            _("permissions: unknown %(unknown)s.") % {"unknown": ", ".join(unknown)},
             fields={"permissions": f"Unknown {', '.join(unknown)}."},
         )
     return chosen
@@ -81,7 +82,7 @@ def staff_user_create(
     if User.objects.filter(email=email).exists():
         raise DomainError(
             "invalid_input",
-            "email: a user with this email already exists.",
+            _("email: a user with this email already exists."),
             fields={"email": "Already registered."},
         )
     roles = _clean_roles(role_slugs)
@@ -126,7 +127,7 @@ def staff_user_access_change(
 ) -> User:
     """Change a staff member's roles, extra permissions or active state (ACC-11)."""
     if not staff_user.is_staff:
-        raise DomainError("not_staff", "This user is not a staff member.", status=404)
+        raise DomainError("not_staff", _("This user is not a staff member."), status=404)
     before = {
         "roles": sorted(staff_user.staff_roles.values_list("slug", flat=True)),
         "extra_permissions": sorted(staff_user.extra_permissions or []),
@@ -140,7 +141,7 @@ def staff_user_access_change(
         if staff_user.pk == actor.pk and not is_active:
             raise DomainError(
                 "invalid_input",
-                "is_active: you cannot deactivate yourself.",
+                _("is_active: you cannot deactivate yourself."),
                 fields={"is_active": "You cannot deactivate yourself."},
             )
         staff_user.is_active = is_active

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.models import (
     ApiToken,
@@ -37,12 +38,12 @@ def api_token_create(
     name = clean_text(name, "name", errors, required=True, max_length=100)
     chosen = sorted(set(scopes or []))
     if not chosen or any(scope not in TOKEN_SCOPES for scope in chosen):
-        errors.add("scopes", "Choose read, write or both.")
+        errors.add("scopes", _("Choose read, write or both."))
     longest = setting_value("accounts.api_token_days")
     if days is None:
         days = longest
     elif not isinstance(days, int) or days < 1 or days > longest:
-        errors.add("days", f"Between 1 and {longest} days.")
+        errors.add("days", _("Between 1 and %(longest)s days.") % {"longest": longest})
     errors.raise_if_any()
     prefix = secrets.token_hex(4)
     raw = f"hl_{prefix}_{secrets.token_urlsafe(32)}"

@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts import conf
 from hostledger.accounts import permissions as perms
@@ -64,17 +65,22 @@ def _clean_text(value, field: str, max_length: int, *, required: bool) -> str:
         value = ""
     if not isinstance(value, str):
         raise DomainError(
-            "invalid_input", f"{field}: expected text.", fields={field: "must be text"}
+            "invalid_input",
+            _("%(field)s: expected text.") % {"field": field},
+            fields={field: "must be text"},
         )
     value = value.strip()
     if required and not value:
         raise DomainError(
-            "invalid_input", f"{field}: this is required.", fields={field: "required"}
+            "invalid_input",
+            _("%(field)s: this is required.") % {"field": field},
+            fields={field: "required"},
         )
     if len(value) > max_length:
         raise DomainError(
             "invalid_input",
-            f"{field}: at most {max_length} characters.",
+            _("%(field)s: at most %(max_length)s characters.")
+            % {"field": field, "max_length": max_length},
             fields={field: f"at most {max_length} characters"},
         )
     return value
@@ -84,14 +90,14 @@ def _require_staff(actor) -> None:
     """Opening and deciding verification requests is for staff who may correct clients'
     data (``clients.edit``, ACC-11)."""
     if not perms.has_permission(actor, perms.CLIENTS_EDIT):
-        raise PermissionDenied("Verification requests need the clients.edit permission.")
+        raise PermissionDenied(_("Verification requests need the clients.edit permission."))
 
 
 def _locked(request) -> VerificationRequest:
     if not isinstance(request, VerificationRequest):
         raise DomainError(
             "invalid_input",
-            "request: no such verification request.",
+            _("request: no such verification request."),
             fields={"request": "not a verification request"},
         )
     return VerificationRequest.objects.select_for_update().get(pk=request.pk)
@@ -101,7 +107,8 @@ def _refuse_state(request: VerificationRequest, allowed: tuple[str, ...], doing:
     if request.state not in allowed:
         raise DomainError(
             "verification_state",
-            f"request: the request is {request.get_state_display().lower()}; it cannot be {doing}.",
+            _("request: the request is %(state)s; it cannot be %(doing)s.")
+            % {"state": request.get_state_display().lower(), "doing": doing},
             fields={"request": f"is {request.state}"},
         )
 
@@ -141,7 +148,7 @@ def verification_request_open(
     """
     if not isinstance(client, Client):
         raise DomainError(
-            "invalid_input", "client: no such client.", fields={"client": "not a client"}
+            "invalid_input", _("client: no such client."), fields={"client": "not a client"}
         )
     _require_staff(actor)
     question = _clean_text(question, "question", MAX_QUESTION_LENGTH, required=True)
@@ -182,7 +189,7 @@ def verification_request_answer(
     """
     locked = _locked(request)
     if actor is None or (actor.pk != locked.client.owner_id and not actor.is_staff):
-        raise PermissionDenied("Only the account owner can answer a verification request.")
+        raise PermissionDenied(_("Only the account owner can answer a verification request."))
     if actor.pk != locked.client.owner_id:
         _require_staff(actor)
     _refuse_state(locked, VerificationRequest.AWAITING_ANSWER, "answered")

@@ -9,6 +9,7 @@ that provider staff viewed the account, and when.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hostledger.accounts import permissions as perms
 from hostledger.accounts.models import Client, LoginAttempt, User
@@ -44,7 +45,7 @@ def client_view_as_start(*, client: Client, staff: User) -> None:
     """Record that ``staff`` starts viewing ``client``'s area as the client sees it. Needs
     ``clients.view_as`` (ACC-11); the caller keeps the client's id in the staff session."""
     if not perms.has_permission(staff, perms.CLIENTS_VIEW_AS):
-        raise PermissionDenied("Your staff roles do not include this permission.")
+        raise PermissionDenied(_("Your staff roles do not include this permission."))
     _record(client=client, staff=staff, reason=VIEW_STARTED, audit_action=AUDIT_VIEW_STARTED)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 from ninja.responses import Status
 
@@ -93,7 +94,7 @@ def abuse_case_answer(
     access = accounts.client_access(request.user, acting.client, reads=AREA)
     case = selectors.client_case(access.client, case_id)
     if not access.can_write(AREA):
-        raise PermissionDenied("Your access to this account does not allow answering.")
+        raise PermissionDenied(_("Your access to this account does not allow answering."))
     actions.abuse_case_answer(
         case=case,
         client=access.client,

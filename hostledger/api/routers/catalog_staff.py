@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 
@@ -82,7 +83,7 @@ def _price_target(tariff_id: str | None, add_on_id: str | None) -> dict:
     if (tariff_id is None) == (add_on_id is None):
         raise DomainError(
             "invalid_price_target",
-            "tariff: name either a tariff or an add-on.",
+            _("tariff: name either a tariff or an add-on."),
             fields={"tariff": "Give either tariff or add_on."},
         )
     if tariff_id is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 
 from hostledger.accounts import permissions as perms
@@ -76,7 +77,7 @@ def decision_review(
     access = accounts.client_access(request.user, acting.client)
     decision = selectors.client_decision(access.client, decision_id)
     if not any(access.can_write(area) for area in REVIEW_AREAS):
-        raise PermissionDenied("Your access to this account does not allow asking for a review.")
+        raise PermissionDenied(_("Your access to this account does not allow asking for a review."))
     actions.decision_review_request(decision=decision, client=access.client, reason=payload.reason)
     return decision_row(selectors.client_decision(access.client, decision_id))
 

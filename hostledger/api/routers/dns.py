@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 from ninja.responses import Status
 
@@ -81,7 +82,7 @@ def dns_zone_create(request: HttpRequest, acting: Query[ActingClient], payload: 
         service = client_service(access.client, payload.service)
     except NotFound:
         raise DomainError(
-            "invalid_input", "service: no such service.", fields={"service": "No such service."}
+            "invalid_input", _("service: no such service."), fields={"service": "No such service."}
         ) from None
     zone = actions.zone_create(
         service=service, name=payload.name, actor=request.user, access=access

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 
@@ -207,7 +208,7 @@ def me_update(request: HttpRequest, payload: ClientProfilePatch):
     registration (ACC-01). Users without a client account of their own get 404."""
     access = selectors.client_access(request.user)
     if not access.is_owner:
-        raise DomainError("not_found", "You have no client account of your own.", status=404)
+        raise DomainError("not_found", _("You have no client account of your own."), status=404)
     actions.client_profile_update(client=access.client, actor=request.user, data=payload.changes())
     return me_read(request)
 
@@ -215,7 +216,7 @@ def me_update(request: HttpRequest, payload: ClientProfilePatch):
 def _own_client(request: HttpRequest):
     access = selectors.client_access(request.user)
     if not access.is_owner:
-        raise DomainError("not_found", "You have no client account of your own.", status=404)
+        raise DomainError("not_found", _("You have no client account of your own."), status=404)
     return access.client
 
 
@@ -278,7 +279,7 @@ def token_create(request: HttpRequest, payload: TokenCreateIn):
     if calling_token(request) is not None:
         raise DomainError(
             "session_required",
-            "API tokens are created from a signed-in browser session, not with another token.",
+            _("API tokens are created from a signed-in browser session, not with another token."),
             status=403,
         )
     token, secret = actions.api_token_create(

@@ -15,6 +15,7 @@ from typing import Annotated
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 
 from hostledger.accounts import permissions as perms
@@ -77,7 +78,7 @@ def _require_mark_read(access) -> None:
     """Marking read changes the owner's inbox: only the owner may; no grant scope covers the
     inbox (ACC-06)."""
     if not access.is_owner:
-        raise PermissionDenied("Only the account owner marks messages read.")
+        raise PermissionDenied(_("Only the account owner marks messages read."))
 
 
 # ----------------------------------------------------------------------------- inbox

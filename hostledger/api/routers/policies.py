@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
@@ -155,7 +156,8 @@ def policy_accept(request: HttpRequest, payload: PolicyAcceptIn):
     if document is None:
         raise DomainError(
             "policy_not_current",
-            f"version: {payload.kind} has no published version {payload.version}.",
+            _("version: %(kind)s has no published version %(version)s.")
+            % {"kind": payload.kind, "version": payload.version},
             fields={"version": "no such version"},
         )
     (acceptance,) = policies_reaccept(

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema
 from ninja.responses import Status
 
@@ -200,7 +201,7 @@ def staff_client_erase(request: HttpRequest, client_id: ClientId, payload: Erasu
     if not payload.confirm:
         raise DomainError(
             "confirmation_required",
-            "confirm: erasure cannot be undone; confirm it.",
+            _("confirm: erasure cannot be undone; confirm it."),
             fields={"confirm": "must be true"},
         )
     report = client_erase(client=client, actor=request.user)

@@ -15,6 +15,7 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 from ninja.responses import Status
 
@@ -194,7 +195,7 @@ def service_plan_change_withdraw(
     if pending is None:
         raise DomainError(
             "change_not_pending",
-            "No change of this service awaits payment.",
+            _("No change of this service awaits payment."),
             fields={"service": "no change awaits payment"},
         )
     return _change(actions.service_plan_change_withdraw(change=pending, actor=request.user))
@@ -240,7 +241,7 @@ def service_cancellation_withdraw(
     if open_request is None:
         raise DomainError(
             "cancellation_not_open",
-            "The service has no open cancellation or notice.",
+            _("The service has no open cancellation or notice."),
             fields={"service": "nothing to withdraw"},
         )
     withdrawn = actions.service_cancellation_withdraw(cancellation=open_request, actor=request.user)

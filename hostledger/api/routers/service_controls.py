@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 from ninja.responses import Status
 
@@ -127,7 +128,7 @@ def service_control(
         if not payload.confirm:
             raise DomainError(
                 "invalid_input",
-                "confirm: a reinstall erases the disk; send confirm: true.",
+                _("confirm: a reinstall erases the disk; send confirm: true."),
                 fields={"confirm": "must be true for a reinstall"},
             )
         changes["os_image"] = payload.os_image

@@ -32,6 +32,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
@@ -143,7 +144,9 @@ def signup(request: HttpRequest, payload: SignupIn):
     so this operation does not reveal which addresses have accounts. Limited per IP like the
     sign-up page (429 ``throttled``)."""
     if not ratelimit.consume(request, action="signup"):
-        raise DomainError("throttled", "Too many sign-ups from this address; wait.", status=429)
+        raise DomainError(
+            "throttled", gettext("Too many sign-ups from this address; wait."), status=429
+        )
     data = payload.model_dump()
     data["password1"] = data["password2"] = data.pop("password")
     form = SignupForm(data=data)
@@ -199,12 +202,14 @@ def signin_token(request: HttpRequest, payload: SigninTokenIn):
     except ValidationError as locked:
         raise DomainError(
             "too_many_attempts",
-            "Too many failed sign-ins for this address; try again later.",
+            gettext("Too many failed sign-ins for this address; try again later."),
             status=429,
         ) from locked
     if user is None:
         raise DomainError(
-            "invalid_credentials", "The e-mail address or the password is wrong.", status=401
+            "invalid_credentials",
+            gettext("The e-mail address or the password is wrong."),
+            status=401,
         )
     if not user.is_active:
         _refuse_sign_in(
@@ -212,7 +217,9 @@ def signin_token(request: HttpRequest, payload: SigninTokenIn):
             user,
             "inactive",
             DomainError(
-                "invalid_credentials", "The e-mail address or the password is wrong.", status=401
+                "invalid_credentials",
+                gettext("The e-mail address or the password is wrong."),
+                status=401,
             ),
         )
     if not has_verified_email(user, payload.email):
@@ -222,7 +229,9 @@ def signin_token(request: HttpRequest, payload: SigninTokenIn):
             "email_not_verified",
             DomainError(
                 "email_not_confirmed",
-                "Confirm the e-mail address first: follow the link in the mail sent at sign-up.",
+                gettext(
+                    "Confirm the e-mail address first: follow the link in the mail sent at sign-up."
+                ),
                 status=403,
             ),
         )
@@ -230,14 +239,16 @@ def signin_token(request: HttpRequest, payload: SigninTokenIn):
     if user.is_staff and not second_factor:
         raise DomainError(
             "two_factor_required",
-            "Staff members must turn on two-factor sign-in before they use the API.",
+            gettext("Staff members must turn on two-factor sign-in before they use the API."),
             status=403,
         )
     if second_factor:
         if not payload.code:
             raise DomainError(
                 "two_factor_code_required",
-                "code: two-factor sign-in is on; send the code from the authenticator app.",
+                gettext(
+                    "code: two-factor sign-in is on; send the code from the authenticator app."
+                ),
                 fields={"code": "Send the two-factor code."},
                 status=401,
             )
@@ -246,7 +257,7 @@ def signin_token(request: HttpRequest, payload: SigninTokenIn):
         if not AuthenticateForm(user=user, data={"code": payload.code}).is_valid():
             raise DomainError(
                 "invalid_two_factor_code",
-                "code: the two-factor code is wrong or was used already.",
+                gettext("code: the two-factor code is wrong or was used already."),
                 fields={"code": "The code is wrong or was used already."},
                 status=401,
             )

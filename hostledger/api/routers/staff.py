@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 
@@ -170,8 +171,10 @@ def staff_client_list(request: HttpRequest, page: Query[PageParams]):
     if "q" in request.GET:
         raise DomainError(
             "invalid_input",
-            "q: search with POST /api/v1/staff/clients/search; personal data does not go "
-            "into URLs.",
+            _(
+                "q: search with POST /api/v1/staff/clients/search; personal data does not"
+                " go into URLs."
+            ),
             fields={"q": "send the search in the body of POST /api/v1/staff/clients/search"},
         )
     return paginate(selectors.staff_client_search("", limit=None), page)

@@ -16,6 +16,7 @@ import binascii
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 
@@ -76,7 +77,7 @@ def _uploads(items) -> list[actions.AttachmentUpload]:
         except (binascii.Error, ValueError):
             raise DomainError(
                 "invalid_input",
-                f"attachments.{index}.content_base64: not valid base64.",
+                _("attachments.%(index)s.content_base64: not valid base64.") % {"index": index},
                 fields={f"attachments.{index}.content_base64": "not valid base64"},
             ) from None
         uploads.append(actions.AttachmentUpload(file_name=item.file_name, data=data))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
@@ -19,7 +20,11 @@ def locked(instance: models.Model) -> models.Model:
     model = type(instance)
     fresh = model.objects.select_for_update().filter(pk=instance.pk).first()
     if fresh is None:
-        raise DomainError("not_found", f"No such {model._meta.verbose_name}.", status=404)
+        raise DomainError(
+            "not_found",
+            _("No such %(verbose_name)s.") % {"verbose_name": model._meta.verbose_name},
+            status=404,
+        )
     return fresh
 
 
@@ -54,7 +59,7 @@ def insert_with_code(model: type[models.Model], **values) -> models.Model:
         if model.objects.filter(code=values["code"]).exists():
             raise DomainError(
                 "invalid_input",
-                "code: This code is already used.",
+                _("code: This code is already used."),
                 fields={"code": "This code is already used."},
             ) from None
         raise

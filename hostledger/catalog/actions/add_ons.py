@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hostledger.catalog.models import AddOn, MeteredItem, ProductFamily, Tariff
 from hostledger.catalog.validation import (
@@ -26,7 +27,7 @@ MAX_ADD_ON_QUANTITY = 10_000
 
 def _check_tariff_of_family(tariff: Tariff | None, family: ProductFamily, errors: FieldErrors):
     if tariff is not None and tariff.family_id != family.pk:
-        errors.add("tariff", f"The tariff is not one of {family.name}.")
+        errors.add("tariff", _("The tariff is not one of %(name)s.") % {"name": family.name})
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hostledger.catalog.models import OS_IMAGE_FAMILIES, OsImage, ProductFamily
 from hostledger.catalog.pricing import CATALOG_CURRENCY
@@ -31,11 +32,13 @@ OS_IMAGE_FIELDS = {
 def _clean_families(value, errors: FieldErrors) -> list[ProductFamily]:
     """Families given as instances or codes; only virtual, cloud and dedicated servers."""
     if isinstance(value, str) or not isinstance(value, list | tuple | set) or not value:
-        errors.add("families", "Choose at least one of VPS, cloud and dedicated servers.")
+        errors.add("families", _("Choose at least one of VPS, cloud and dedicated servers."))
         return []
     codes = [item.code if isinstance(item, ProductFamily) else item for item in value]
     if any(code not in OS_IMAGE_FAMILIES for code in codes):
-        errors.add("families", "OS images are offered for VPS, cloud and dedicated servers only.")
+        errors.add(
+            "families", _("OS images are offered for VPS, cloud and dedicated servers only.")
+        )
         return []
     return list(ProductFamily.objects.filter(code__in=codes))
 
@@ -47,11 +50,11 @@ def _clean_licence(requires_paid_licence, licence_monthly_fee, errors: FieldErro
         if licence_monthly_fee not in (None, "", 0, "0"):
             fee = clean_fee(licence_monthly_fee, "licence_monthly_fee", errors)
             if fee is not None and not fee.is_zero():
-                errors.add("licence_monthly_fee", "A free image has no licence fee.")
+                errors.add("licence_monthly_fee", _("A free image has no licence fee."))
         return paid, 0, CATALOG_CURRENCY
     fee = clean_fee(licence_monthly_fee, "licence_monthly_fee", errors)
     if fee is not None and fee.is_zero():
-        errors.add("licence_monthly_fee", "A paid licence needs a monthly fee above zero.")
+        errors.add("licence_monthly_fee", _("A paid licence needs a monthly fee above zero."))
     return paid, (fee.to_minor() if fee else 0), (fee.currency if fee else CATALOG_CURRENCY)
 
 

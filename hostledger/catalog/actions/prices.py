@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.catalog import conf
 from hostledger.catalog.models import AddOn, PriceVersion, PublicationStatus, Tariff
@@ -24,8 +25,11 @@ def _check_notice(effective_from: date, announced_at: datetime) -> int:
     if effective_from < earliest:
         raise DomainError(
             "price_change_notice_too_short",
-            f"effective_from: a price change needs {notice_days} days' notice; the earliest "
-            f"date is {earliest.isoformat()}.",
+            _(
+                "effective_from: a price change needs %(notice_days)s days' notice; the "
+                "earliest date is %(date)s."
+            )
+            % {"notice_days": notice_days, "date": earliest.isoformat()},
             fields={"effective_from": f"on or after {earliest.isoformat()}"},
         )
     return notice_days
@@ -51,19 +55,19 @@ def price_version_create(
     if (tariff is None) == (add_on is None):
         raise DomainError(
             "invalid_price_target",
-            "Announce the change for either a tariff or an add-on.",
+            _("Announce the change for either a tariff or an add-on."),
             fields={"tariff": "give either a tariff or an add-on"},
         )
     fee = parse_fee(new_fee, field="new_fee")
     if isinstance(effective_from, datetime) or not isinstance(effective_from, date):
         raise DomainError(
             "invalid_date",
-            "effective_from: a calendar date is required.",
+            _("effective_from: a calendar date is required."),
             fields={"effective_from": "a calendar date is required"},
         )
     if not isinstance(note, str) or len(note) > 2000:
         raise DomainError(
-            "invalid_input", "note: at most 2000 characters.", fields={"note": "too long"}
+            "invalid_input", _("note: at most 2000 characters."), fields={"note": "too long"}
         )
     created_at = timezone.now()
     _check_notice(effective_from, created_at)
@@ -109,7 +113,7 @@ def price_version_publish(*, price_version: PriceVersion, actor=None) -> PriceVe
     if row.withdrawn_at is not None:
         raise DomainError(
             "price_change_withdrawn",
-            "This price change was withdrawn; prepare a new one.",
+            _("This price change was withdrawn; prepare a new one."),
             fields={"price_version": "withdrawn"},
         )
     announced_at = timezone.now()
@@ -173,7 +177,7 @@ def price_change_withdraw(*, price_version: PriceVersion, actor=None) -> PriceVe
     if row.effective_from <= timezone.localdate():
         raise DomainError(
             "price_change_in_force",
-            "This price change is already in force; announce a new one instead.",
+            _("This price change is already in force; announce a new one instead."),
             fields={"price_version": "already in force"},
         )
     row.withdrawn_at = timezone.now()

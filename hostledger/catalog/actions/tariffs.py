@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.catalog.models import ProductFamily, PublicationStatus, Tariff
 from hostledger.catalog.validation import (
@@ -25,7 +26,7 @@ FEE_HINT = "Announce a price change instead; it applies from the next period (CA
 
 def _refuse_taken_code(model, code: str, errors: FieldErrors) -> None:
     if code and model.objects.filter(code=code).exists():
-        errors.add("code", "This code is already used.")
+        errors.add("code", _("This code is already used."))
 
 
 @transaction.atomic
@@ -61,7 +62,7 @@ def tariff_create(
     cleaned_specs = clean_specs(specs, family, errors)
     order = clean_whole_number(sort_order, "sort_order", errors)
     if not isinstance(is_active, bool):
-        errors.add("is_active", "Yes or no is required.")
+        errors.add("is_active", _("Yes or no is required."))
     errors.raise_if_any()
     tariff = insert_with_code(
         Tariff,
@@ -140,7 +141,7 @@ def tariff_activate(*, tariff: Tariff, actor=None) -> Tariff:
     if not tariff.family.is_active:
         raise DomainError(
             "family_inactive",
-            f"{tariff.family.name} is not offered; activate the family first.",
+            _("%(name)s is not offered; activate the family first.") % {"name": tariff.family.name},
             fields={"family": "not offered"},
         )
     return set_active(tariff, active=True, actor=actor, entity="tariff")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from hostledger.accounts import permissions as perms
 from hostledger.accounts.models import AccessGrant
 from hostledger.core.audit import record_audit_event
@@ -14,17 +16,21 @@ TEXT_MAX = 2000
 def require_staff(actor) -> None:
     """Staff writing the data centre's records need ``services.manage`` (ACC-11)."""
     if actor is None or not perms.has_permission(actor, perms.SERVICES_MANAGE):
-        raise PermissionDenied("Managing the data centre needs the services.manage permission.")
+        raise PermissionDenied(_("Managing the data centre needs the services.manage permission."))
 
 
 def require_client_write(access) -> None:
     """The owner, or a trusted user with the services scope (ACC-06)."""
     if not access.can_write(SERVICES_AREA):
-        raise PermissionDenied("Your access to this account does not allow this change.")
+        raise PermissionDenied(_("Your access to this account does not allow this change."))
 
 
 def invalid(field: str, problem: str, *, code: str = "invalid_input") -> DomainError:
-    return DomainError(code, f"{field}: {problem}", fields={field: problem})
+    return DomainError(
+        code,
+        _("%(field)s: %(problem)s") % {"field": field, "problem": problem},
+        fields={field: problem},
+    )
 
 
 def clean_text(value, field: str, *, required: bool, max_length: int = TEXT_MAX) -> str:

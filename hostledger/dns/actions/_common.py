@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts import permissions as perms
 from hostledger.accounts.models import AccessGrant
@@ -30,7 +31,7 @@ def authorise(*, access, actor, client) -> None:
         access.require_write(SERVICES_AREA)
         return
     if actor is None or not perms.has_permission(actor, perms.SERVICES_MANAGE):
-        raise PermissionDenied("Managing DNS zones needs the services.manage permission.")
+        raise PermissionDenied(_("Managing DNS zones needs the services.manage permission."))
 
 
 def require_editable_service(service, field: str = "zone") -> None:
@@ -38,15 +39,19 @@ def require_editable_service(service, field: str = "zone") -> None:
     if service.status == ServiceStatus.SUSPENDED:
         raise DomainError(
             "service_suspended",
-            f"{field}: the service of this zone is suspended; its records keep being served and "
-            "can be changed again once it is resumed.",
+            _(
+                "%(field)s: the service of this zone is suspended; its records keep being"
+                " served and can be changed again once it is resumed."
+            )
+            % {"field": field},
             fields={field: "the service is suspended"},
             status=409,
         )
     if service.status not in EDITABLE_SERVICE_STATUSES:
         raise DomainError(
             "service_not_running",
-            f"{field}: the service of this zone is {service.get_status_display().lower()}.",
+            _("%(field)s: the service of this zone is %(state)s.")
+            % {"field": field, "state": service.get_status_display().lower()},
             fields={field: f"the service is {service.status}"},
             status=409,
         )

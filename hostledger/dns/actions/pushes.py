@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 from hostledger.core.fields import for_subject_of
@@ -168,7 +169,7 @@ def zone_push_retry(*, push: ZonePush, actor) -> ZonePush:
     if locked is None or locked.status not in (PushStatus.FAILED, PushStatus.RETRYING):
         raise DomainError(
             "push_not_failed",
-            "push: only a failed push is sent again.",
+            _("push: only a failed push is sent again."),
             fields={"push": "not failed"},
             status=409,
         )

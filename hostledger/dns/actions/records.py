@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hostledger.core.errors import DomainError
 from hostledger.dns.actions._common import (
@@ -54,14 +55,19 @@ def _writable(zone: Zone, *, access, actor) -> Zone:
     if locked.kind != ZoneKind.FORWARD:
         raise DomainError(
             "reverse_zone",
-            "zone: the records of a reverse zone are the reverse DNS names of IP addresses; "
-            "set them on the IP addresses page.",
+            gettext(
+                "zone: the records of a reverse zone are the reverse DNS names of IP "
+                "addresses; set them on the IP addresses page."
+            ),
             fields={"zone": "reverse zone"},
             status=409,
         )
     if locked.status != ZoneStatus.ACTIVE:
         raise DomainError(
-            "zone_removed", "zone: the zone is removed.", fields={"zone": "removed"}, status=409
+            "zone_removed",
+            gettext("zone: the zone is removed."),
+            fields={"zone": "removed"},
+            status=409,
         )
     require_editable_service(locked.service)
     return locked

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 from hostledger.core.registry import setting_value
@@ -150,7 +151,7 @@ def zone_remove(*, zone: Zone, actor, access=None) -> Zone:
     locked = Zone.objects.select_for_update().get(pk=zone.pk)
     if locked.status != ZoneStatus.ACTIVE:
         raise DomainError(
-            "zone_removed", "zone: already removed.", fields={"zone": "removed"}, status=409
+            "zone_removed", _("zone: already removed."), fields={"zone": "removed"}, status=409
         )
     return _close(locked, actor=actor, event="zone_removed", now=timezone.now())
 

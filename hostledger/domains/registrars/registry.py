@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 
+from django.utils.translation import gettext as _
+
 from hostledger.core.errors import DomainError
 from hostledger.core.plugins import plugin_packages_load, plugin_register
 from hostledger.domains.models import ZoneRule
@@ -45,7 +47,8 @@ def get_registrar(name: str) -> Registrar:
         reason = _UNAVAILABLE.get(name, "it is not installed")
         raise DomainError(
             "unknown_registrar",
-            f"The registrar {name!r} cannot be used: {reason}.",
+            _("The registrar %(name)s cannot be used: %(reason)s.")
+            % {"name": f"{name!r}", "reason": reason},
             fields={"registrar": "unknown"},
         ) from None
 
@@ -69,7 +72,7 @@ def registrar_for_zone(zone: str) -> Registrar:
     if rule is None:
         raise DomainError(
             "zone_not_sold",
-            f"Domains in .{zone} are not sold here.",
+            _("Domains in .%(zone)s are not sold here.") % {"zone": zone},
             fields={"zone": "not sold"},
         )
     return get_registrar(rule.registrar_name)

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.calendar import add_working_days
@@ -51,8 +52,8 @@ def _refuse_unless(interruption: Interruption, *statuses: str, doing: str) -> No
     if interruption.status not in statuses:
         raise DomainError(
             "interruption_not_open",
-            f"This interruption is {interruption.get_status_display().lower()}; it cannot be "
-            f"{doing}.",
+            _("This interruption is %(state)s; it cannot be %(doing)s.")
+            % {"state": interruption.get_status_display().lower(), "doing": doing},
             fields={"status": interruption.status},
         )
 
@@ -69,12 +70,14 @@ def interruption_report(
     text = clean_text(description, "description", max_length=DESCRIPTION_MAX_LENGTH)
     if service.client_id != client.pk:
         raise DomainError(
-            "invalid_service", "service: not one of your services.", fields={"service": "unknown"}
+            "invalid_service",
+            _("service: not one of your services."),
+            fields={"service": "unknown"},
         )
     if service.status in (ServiceStatus.PENDING, ServiceStatus.TERMINATED):
         raise DomainError(
             "service_not_live",
-            "service: only a service that has been set up or is running can be interrupted.",
+            _("service: only a service that has been set up or is running can be interrupted."),
             fields={"service": service.status},
         )
     interruption = Interruption(
@@ -91,7 +94,7 @@ def interruption_report(
     except IntegrityError as error:  # the one open report per service (the model's constraint)
         raise DomainError(
             "interruption_open",
-            "service: an interruption of this service is already reported and open.",
+            _("service: an interruption of this service is already reported and open."),
             fields={"service": "already reported"},
         ) from error
     _audit("interruption_reported", interruption, actor, {"service": service.public_id})

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.catalog.models import ProductFamily, Tariff
 from hostledger.core.audit import record_audit_event
@@ -57,7 +58,7 @@ def _clean_window(starts_at, ends_at, now: datetime) -> tuple[datetime, datetime
     if ends_at <= starts_at:
         raise DomainError(
             "invalid_window",
-            "ends_at: the window must end after it starts.",
+            _("ends_at: the window must end after it starts."),
             fields={"ends_at": "not after the start"},
         )
     hours = setting_value(MAINTENANCE_NOTICE_HOURS)
@@ -65,8 +66,11 @@ def _clean_window(starts_at, ends_at, now: datetime) -> tuple[datetime, datetime
     if starts_at < earliest:
         raise DomainError(
             "notice_too_short",
-            f"starts_at: maintenance is announced at least {hours} hours ahead; "
-            f"choose a start after {timezone.localtime(earliest):%Y-%m-%d %H:%M}.",
+            _(
+                "starts_at: maintenance is announced at least %(hours)s hours ahead; "
+                "choose a start after %(earliest)s."
+            )
+            % {"hours": hours, "earliest": f"{timezone.localtime(earliest):%Y-%m-%d %H:%M}"},
             fields={"starts_at": f"less than {hours} hours ahead"},
         )
     return starts_at, ends_at
@@ -77,7 +81,7 @@ def _scope_ids(scope: str, family_codes, tariff_ids, service_ids) -> tuple[str, 
     if scope not in MaintenanceScope.values:
         raise DomainError(
             "invalid_scope",
-            "scope: choose products, tariffs or services.",
+            _("scope: choose products, tariffs or services."),
             fields={"scope": "unknown"},
         )
     lists = {

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.catalog.models import FamilyCode
 from hostledger.core.audit import record_audit_event
@@ -59,19 +60,19 @@ def repair_record(
     if service.family.code != FamilyCode.DEDICATED:
         raise DomainError(
             "not_dedicated",
-            "service: repairs are recorded for dedicated servers.",
+            _("service: repairs are recorded for dedicated servers."),
             fields={"service": "not a dedicated server"},
         )
     if ended_at <= started_at:
         raise DomainError(
             "invalid_repair",
-            "ended_at: the repair must end after the failure.",
+            _("ended_at: the repair must end after the failure."),
             fields={"ended_at": "not after the start"},
         )
     if ended_at > now:
         raise DomainError(
             "invalid_repair",
-            "ended_at: record a repair once it has ended.",
+            _("ended_at: record a repair once it has ended."),
             fields={"ended_at": "in the future"},
         )
     days = extension_days(started_at, ended_at)

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hostledger.accounts.models import Payer
 from hostledger.core.audit import record_audit_event
@@ -58,7 +59,8 @@ def _clean_text(value, field: str, what: str, max_length: int) -> str:
     if not text or len(text) > max_length:
         raise DomainError(
             f"invalid_{field}",
-            f"{field}: {what} (at most {max_length} characters).",
+            gettext("%(field)s: %(what)s (at most %(max_length)s characters).")
+            % {"field": field, "what": what, "max_length": max_length},
             fields={field: f"required, at most {max_length} characters"},
         )
     return text
@@ -69,7 +71,9 @@ def _clean_now(now) -> datetime:
         return timezone.now()
     if not isinstance(now, datetime) or timezone.is_naive(now):
         raise DomainError(
-            "invalid_time", "now: expected an aware date and time.", fields={"now": "not aware"}
+            "invalid_time",
+            gettext("now: expected an aware date and time."),
+            fields={"now": "not aware"},
         )
     return now
 
@@ -182,7 +186,8 @@ def acts_form(
     if month_end(month) >= formed_on:
         raise DomainError(
             "month_not_over",
-            f"month: the acts of {month:%Y-%m} are formed after the month ends.",
+            gettext("month: the acts of %(month)s are formed after the month ends.")
+            % {"month": f"{month:%Y-%m}"},
             fields={"month": f"ends on {month_end(month).isoformat()}"},
         )
     rows = _invoice_rows(month, payer) + _credit_rows(month, payer)
@@ -268,7 +273,7 @@ def _act_create(
 def _locked_act(act: AcceptanceAct) -> AcceptanceAct:
     locked = AcceptanceAct.objects.select_for_update().filter(pk=act.pk).first()
     if locked is None:
-        raise DomainError("not_found", "No such act.", status=404)
+        raise DomainError("not_found", gettext("No such act."), status=404)
     return locked
 
 
@@ -277,14 +282,14 @@ def _refuse_unless_open(act: AcceptanceAct, today: date) -> None:
     if act.status in (AcceptanceAct.Status.DISPUTED, AcceptanceAct.Status.DISPUTE_UPHELD):
         raise DomainError(
             "act_disputed",
-            f"act: act {act.public_id} is already disputed.",
+            gettext("act: act %(public_id)s is already disputed.") % {"public_id": act.public_id},
             fields={"act": "already disputed"},
             status=409,
         )
     if act.status == AcceptanceAct.Status.ACCEPTED:
         raise DomainError(
             "act_accepted",
-            f"act: act {act.public_id} is already accepted.",
+            gettext("act: act %(public_id)s is already accepted.") % {"public_id": act.public_id},
             fields={"act": "already accepted"},
             status=409,
         )
@@ -292,8 +297,11 @@ def _refuse_unless_open(act: AcceptanceAct, today: date) -> None:
         deadline = act.dispute_deadline.isoformat()
         raise DomainError(
             "dispute_period_over",
-            f"dispute_deadline: act {act.public_id} could be disputed until {deadline}; "
-            "without a dispute it counts as accepted.",
+            gettext(
+                "dispute_deadline: act %(public_id)s could be disputed until "
+                "%(deadline)s; without a dispute it counts as accepted."
+            )
+            % {"public_id": act.public_id, "deadline": deadline},
             fields={"dispute_deadline": f"passed on {deadline}"},
             status=409,
         )
@@ -366,7 +374,7 @@ def act_dispute_resolve(*, act: AcceptanceAct, outcome: str, note: str, actor) -
     if outcome not in ActDispute.Outcome.values:
         raise DomainError(
             "invalid_outcome",
-            "outcome: choose upheld or rejected.",
+            gettext("outcome: choose upheld or rejected."),
             fields={"outcome": "upheld or rejected"},
         )
     note = _clean_text(note, "note", "explain the decision", MAX_NOTE_LENGTH)
@@ -376,7 +384,8 @@ def act_dispute_resolve(*, act: AcceptanceAct, outcome: str, note: str, actor) -
     if locked.status != AcceptanceAct.Status.DISPUTED or dispute is None or not dispute.is_open:
         raise DomainError(
             "act_not_disputed",
-            f"act: act {locked.public_id} has no open dispute.",
+            gettext("act: act %(public_id)s has no open dispute.")
+            % {"public_id": locked.public_id},
             fields={"act": "no open dispute"},
             status=409,
         )

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
@@ -53,7 +54,8 @@ def _partial_credit_lines(invoice: Invoice, lines: Iterable) -> list[dict]:
     if currency != invoice.currency:
         raise DomainError(
             "currency_mismatch",
-            f"lines: a credit note of this invoice is in {invoice.currency}.",
+            _("lines: a credit note of this invoice is in %(currency)s.")
+            % {"currency": invoice.currency},
             fields={"lines": f"expected {invoice.currency}"},
         )
     return [line.model_fields(sign=-1) for line in priced]
@@ -83,13 +85,17 @@ def credit_note_issue(
     if not reason or len(reason) > MAX_REASON_LENGTH:
         raise DomainError(
             "invalid_reason",
-            f"reason: say why the invoice is corrected (at most {MAX_REASON_LENGTH} characters).",
+            _(
+                "reason: say why the invoice is corrected (at most %(max_reason_length)s "
+                "characters)."
+            )
+            % {"max_reason_length": MAX_REASON_LENGTH},
             fields={"reason": "required"},
         )
     if full == (lines is not None):
         raise DomainError(
             "invalid_credit",
-            "lines: give either the lines to credit or full=True, not both or neither.",
+            _("lines: give either the lines to credit or full=True, not both or neither."),
             fields={"lines": "either lines or full=True"},
         )
     issued_on = clean_date(issued_on or timezone.localdate(), "issued_on")
@@ -99,15 +105,17 @@ def credit_note_issue(
     if locked.kind != Invoice.Kind.FINAL:
         raise DomainError(
             "invoice_not_final",
-            "invoice: only a final (paid, numbered) invoice is corrected by a credit note; "
-            "cancel an unpaid proforma instead.",
+            _(
+                "invoice: only a final (paid, numbered) invoice is corrected by a credit "
+                "note; cancel an unpaid proforma instead."
+            ),
             fields={"invoice": "not a final invoice"},
             status=409,
         )
     if issued_on < locked.finalised_on:
         raise DomainError(
             "invalid_date",
-            "issued_on: a credit note cannot predate the invoice it corrects.",
+            _("issued_on: a credit note cannot predate the invoice it corrects."),
             fields={"issued_on": "before the invoice date"},
         )
     already = -invoice_credited(locked).minor
@@ -115,7 +123,7 @@ def credit_note_issue(
         if already:
             raise DomainError(
                 "invoice_partly_credited",
-                "full: this invoice was already partly credited; credit the remaining lines.",
+                _("full: this invoice was already partly credited; credit the remaining lines."),
                 fields={"full": "invoice already partly credited"},
                 status=409,
             )
@@ -129,7 +137,8 @@ def credit_note_issue(
         remaining = Money(locked.gross_minor + already, locked.currency)
         raise DomainError(
             "credit_exceeds_invoice",
-            f"lines: only {remaining} of this invoice is left to credit.",
+            _("lines: only %(remaining)s of this invoice is left to credit.")
+            % {"remaining": remaining},
             fields={"lines": f"more than the {remaining} left to credit"},
             status=409,
         )

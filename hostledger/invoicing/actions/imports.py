@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
@@ -58,26 +59,33 @@ def _check(
     if status not in IMPORTED_STATUSES:
         raise DomainError(
             "invalid_status",
-            f"status: an imported invoice is paid, issued or cancelled, not '{status}'.",
+            gettext("status: an imported invoice is paid, issued or cancelled, not '%(status)s'.")
+            % {"status": status},
             fields={"status": "paid, issued or cancelled"},
         )
     if not lines:
         raise DomainError(
-            "invalid_input", "lines: an invoice has at least one line.", fields={"lines": "empty"}
+            "invalid_input",
+            gettext("lines: an invoice has at least one line."),
+            fields={"lines": "empty"},
         )
     if not (number_display or "").strip() or len(number_display) > 64:
         raise DomainError(
             "invalid_input",
-            "number_display: the source's invoice number, at most 64 characters.",
+            gettext("number_display: the source's invoice number, at most 64 characters."),
             fields={"number_display": "required, at most 64 characters"},
         )
     if scheme not in VatScheme.values:
         raise DomainError(
-            "invalid_input", f"vat_scheme: unknown scheme '{scheme}'.", fields={"vat_scheme": "?"}
+            "invalid_input",
+            gettext("vat_scheme: unknown scheme '%(scheme)s'.") % {"scheme": scheme},
+            fields={"vat_scheme": "?"},
         )
     if not currency or len(currency) != 3:
         raise DomainError(
-            "invalid_currency", "currency: a three-letter code.", fields={"currency": "invalid"}
+            "invalid_currency",
+            gettext("currency: a three-letter code."),
+            fields={"currency": "invalid"},
         )
 
 
@@ -115,7 +123,9 @@ def invoice_import(
     _check(lines, status, number_display, currency, vat_scheme)
     if payer.client_id != client.pk:
         raise DomainError(
-            "payer_of_another_client", "payer: not this client's.", fields={"payer": "invalid"}
+            "payer_of_another_client",
+            gettext("payer: not this client's."),
+            fields={"payer": "invalid"},
         )
     final = status == Invoice.Status.PAID
     series = import_series(source) if final else None
@@ -143,7 +153,8 @@ def invoice_import(
     except IntegrityError as error:  # the series' unique number: imported before
         raise DomainError(
             "already_exists",
-            f"number: invoice {number_display} of {source} was imported before.",
+            gettext("number: invoice %(number_display)s of %(source)s was imported before.")
+            % {"number_display": number_display, "source": source},
             fields={"number": "already imported"},
             status=409,
         ) from error

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.calendar import add_working_days
@@ -33,7 +34,9 @@ def clean_date(value, field: str) -> date:
     """``value`` if it is a calendar date (not a datetime), else a DomainError naming ``field``."""
     if isinstance(value, datetime) or not isinstance(value, date):
         raise DomainError(
-            "invalid_date", f"{field}: expected a date.", fields={field: "expected a date"}
+            "invalid_date",
+            _("%(field)s: expected a date.") % {"field": field},
+            fields={field: "expected a date"},
         )
     return value
 
@@ -42,13 +45,13 @@ def _check_payer(client, payer) -> None:
     if payer is None or payer.client_id != client.pk:
         raise DomainError(
             "invalid_payer",
-            "payer: the payer must be one of the client's billing identities.",
+            _("payer: the payer must be one of the client's billing identities."),
             fields={"payer": "not a payer of this client"},
         )
     if payer.archived_at is not None:
         raise DomainError(
             "payer_archived",
-            "payer: this payer is archived; choose another.",
+            _("payer: this payer is archived; choose another."),
             fields={"payer": "archived"},
         )
 
@@ -153,7 +156,7 @@ def locked_invoice(invoice: Invoice) -> Invoice:
     """The invoice's row, re-read and locked until the current transaction ends."""
     locked = Invoice.objects.select_for_update().filter(pk=invoice.pk).first()
     if locked is None:
-        raise DomainError("not_found", "No such invoice.", status=404)
+        raise DomainError("not_found", _("No such invoice."), status=404)
     return locked
 
 
@@ -164,8 +167,8 @@ def locked_proforma_awaiting_payment(invoice: Invoice) -> Invoice:
     if locked.kind != Invoice.Kind.PROFORMA or locked.status != Invoice.Status.ISSUED:
         raise DomainError(
             "invoice_not_awaiting_payment",
-            f"Invoice {locked} is {locked.get_status_display().lower()}, not a proforma "
-            "awaiting payment.",
+            _("Invoice %(invoice)s is %(state)s, not a proforma awaiting payment.")
+            % {"invoice": locked, "state": locked.get_status_display().lower()},
             fields={"proforma": f"status is {locked.status}"},
             status=409,
         )
@@ -187,7 +190,7 @@ def invoice_finalise(*, proforma: Invoice, paid_on: date, actor=None) -> Invoice
     if paid_on < locked.issued_on:
         raise DomainError(
             "invalid_date",
-            "paid_on: a proforma cannot be paid before it was issued.",
+            _("paid_on: a proforma cannot be paid before it was issued."),
             fields={"paid_on": "before the issue date"},
         )
     taken = series_next_number(series_code=setting_value(conf.INVOICE_SERIES), issued_on=paid_on)
@@ -220,8 +223,11 @@ def proforma_cancel(*, proforma: Invoice, actor=None, reason: str = "") -> Invoi
     if locked.kind != Invoice.Kind.PROFORMA or locked.status != Invoice.Status.ISSUED:
         raise DomainError(
             "invoice_not_awaiting_payment",
-            f"Invoice {locked} is {locked.get_status_display().lower()}; only an unpaid "
-            "proforma can be cancelled. Correct a final invoice with a credit note.",
+            _(
+                "Invoice %(invoice)s is %(state)s; only an unpaid proforma can be "
+                "cancelled. Correct a final invoice with a credit note."
+            )
+            % {"invoice": locked, "state": locked.get_status_display().lower()},
             fields={"proforma": f"status is {locked.status}"},
             status=409,
         )

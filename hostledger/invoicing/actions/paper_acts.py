@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
@@ -33,13 +34,13 @@ def _check_payer(client, payer) -> None:
     if payer is None or getattr(payer, "client_id", None) != client.pk:
         raise DomainError(
             "invalid_payer",
-            "payer: the payer must be one of the client's billing identities.",
+            _("payer: the payer must be one of the client's billing identities."),
             fields={"payer": "not a payer of this client"},
         )
     if payer.archived_at is not None:
         raise DomainError(
             "payer_archived",
-            "payer: this payer is archived; choose another.",
+            _("payer: this payer is archived; choose another."),
             fields={"payer": "archived"},
         )
 
@@ -47,8 +48,11 @@ def _check_payer(client, payer) -> None:
 def _duplicate(period_start: date) -> DomainError:
     return DomainError(
         "paper_acts_already_requested",
-        f"quarter_of: paper acts of the period from {period_start.isoformat()} are already "
-        "requested for this payer.",
+        _(
+            "quarter_of: paper acts of the period from %(date)s are already "
+            "requested for this payer."
+        )
+        % {"date": period_start.isoformat()},
         fields={"quarter_of": "already requested for this payer"},
         status=409,
     )
@@ -67,7 +71,7 @@ def paper_act_request_file(
     if not setting_value(conf.PAPER_ACTS_OFFERED):
         raise DomainError(
             "paper_acts_not_offered",
-            "paper_acts: the provider does not post paper acts.",
+            _("paper_acts: the provider does not post paper acts."),
             fields={"paper_acts": "not offered"},
         )
     _check_payer(client, payer)
@@ -78,7 +82,8 @@ def paper_act_request_file(
     if period_start > today:
         raise DomainError(
             "future_period",
-            f"quarter_of: the period from {period_start.isoformat()} has not begun.",
+            _("quarter_of: the period from %(date)s has not begun.")
+            % {"date": period_start.isoformat()},
             fields={"quarter_of": "a period that has not begun"},
         )
     open_requests = PaperActRequest.objects.filter(
@@ -109,11 +114,12 @@ def paper_act_request_file(
 def _locked_request(request: PaperActRequest) -> PaperActRequest:
     locked = PaperActRequest.objects.select_for_update().filter(pk=request.pk).first()
     if locked is None:
-        raise DomainError("not_found", "No such paper-act request.", status=404)
+        raise DomainError("not_found", _("No such paper-act request."), status=404)
     if locked.status != PaperActRequest.Status.REQUESTED:
         raise DomainError(
             "paper_act_request_closed",
-            f"request: request {locked.public_id} is {locked.get_status_display().lower()}.",
+            _("request: request %(public_id)s is %(state)s.")
+            % {"public_id": locked.public_id, "state": locked.get_status_display().lower()},
             fields={"request": f"status is {locked.status}"},
             status=409,
         )
@@ -130,7 +136,8 @@ def paper_act_request_mark_sent(
     if len(note) > MAX_SENT_NOTE_LENGTH:
         raise DomainError(
             "invalid_note",
-            f"note: at most {MAX_SENT_NOTE_LENGTH} characters.",
+            _("note: at most %(max_sent_note_length)s characters.")
+            % {"max_sent_note_length": MAX_SENT_NOTE_LENGTH},
             fields={"note": f"at most {MAX_SENT_NOTE_LENGTH} characters"},
         )
     locked = _locked_request(request)

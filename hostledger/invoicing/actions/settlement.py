@@ -19,6 +19,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
@@ -144,13 +145,14 @@ def invoice_pay_from_balance(*, proforma: Invoice, actor=None, paid_on: date | N
     if balance.balance_minor < gross.minor:
         raise DomainError(
             "insufficient_balance",
-            f"The balance is {balance.balance}; invoice {locked} needs {gross}.",
+            _("The balance is %(balance)s; invoice %(invoice)s needs %(gross)s.")
+            % {"balance": balance.balance, "invoice": locked, "gross": gross},
             fields={"balance": f"needs {gross}"},
         )
     if paid_on < locked.issued_on:
         raise DomainError(
             "invalid_date",
-            "paid_on: a proforma cannot be paid before it was issued.",
+            _("paid_on: a proforma cannot be paid before it was issued."),
             fields={"paid_on": "before the issue date"},
         )
     difference = invoice_vat_at_tax_point(invoice=locked, tax_point=paid_on)

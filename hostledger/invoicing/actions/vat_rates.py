@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
@@ -18,22 +19,26 @@ def _rate(raw) -> Decimal:
     if isinstance(raw, float | bool):
         raise DomainError(
             "invalid_rate",
-            "rate: give the rate as a decimal number.",
+            _("rate: give the rate as a decimal number."),
             fields={"rate": "not a decimal"},
         )
     try:
         rate = Decimal(str(raw).strip())
     except InvalidOperation:
         raise DomainError(
-            "invalid_rate", f"rate: '{raw}' is not a number.", fields={"rate": "not a number"}
+            "invalid_rate",
+            _("rate: '%(raw)s' is not a number.") % {"raw": raw},
+            fields={"rate": "not a number"},
         ) from None
     if not rate.is_finite() or not Decimal(0) <= rate < Decimal(100):
         raise DomainError(
-            "invalid_rate", "rate: a percentage from 0 to below 100.", fields={"rate": "0 to 99.99"}
+            "invalid_rate",
+            _("rate: a percentage from 0 to below 100."),
+            fields={"rate": "0 to 99.99"},
         )
     if rate.as_tuple().exponent < -2:
         raise DomainError(
-            "invalid_rate", "rate: at most 2 decimals.", fields={"rate": "at most 2 decimals"}
+            "invalid_rate", _("rate: at most 2 decimals."), fields={"rate": "at most 2 decimals"}
         )
     return rate.quantize(Decimal("0.01"))
 
@@ -54,7 +59,7 @@ def vat_rate_schedule(
     if code not in EU_MEMBER_STATES:
         raise DomainError(
             "invalid_country",
-            f"country: '{country}' is not an EU member state.",
+            _("country: '%(country)s' is not an EU member state.") % {"country": country},
             fields={"country": "not an EU member state"},
         )
     value = _rate(rate)
@@ -63,14 +68,18 @@ def vat_rate_schedule(
     if rows and rows[-1].valid_from >= valid_from:
         raise DomainError(
             "vat_rate_not_after_latest",
-            f"valid_from: the latest rate of {code} starts on {rows[-1].valid_from}; a new rate "
-            "must start after it.",
+            _(
+                "valid_from: the latest rate of %(code)s starts on %(valid_from)s; a new "
+                "rate must start after it."
+            )
+            % {"code": code, "valid_from": rows[-1].valid_from},
             fields={"valid_from": f"on or before {rows[-1].valid_from}"},
         )
     if rows and rows[-1].valid_to is not None and rows[-1].valid_to >= valid_from:
         raise DomainError(
             "vat_rate_overlap",
-            f"valid_from: the latest rate of {code} runs until {rows[-1].valid_to}.",
+            _("valid_from: the latest rate of %(code)s runs until %(valid_to)s.")
+            % {"code": code, "valid_to": rows[-1].valid_to},
             fields={"valid_from": "overlaps the latest rate"},
         )
     if rows and rows[-1].valid_to is None:

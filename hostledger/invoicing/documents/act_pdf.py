@@ -20,6 +20,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -29,6 +31,7 @@ from hostledger.invoicing.act_selectors import act_status
 from hostledger.invoicing.documents.content import (
     Party,
     VatGroup,
+    client_language,
     country_name,
     document_language,
     provider_details,
@@ -154,7 +157,7 @@ def _check_totals(act: AcceptanceAct, lines: list[ActLine]) -> None:
     if (net.minor, vat.minor, (net + vat).minor) != (act.net_minor, act.vat_minor, act.gross_minor):
         raise DomainError(
             "document_totals_inconsistent",
-            f"{act}: the stored totals differ from the sums of its lines.",
+            _("%(act)s: the stored totals differ from the sums of its lines.") % {"act": act},
             fields={"act": "totals differ from the sum of the lines"},
             status=409,
         )
@@ -192,9 +195,11 @@ def act_html(act: AcceptanceAct, *, today: date | None = None) -> str:
     """The act as a self-contained HTML page, the same as its PDF (DOC-01).
 
     The caller must have loaded ``act`` through an ownership-checked selector
-    (``hostledger.invoicing.act_selectors.client_act``) or be staff.
+    (``hostledger.invoicing.act_selectors.client_act``) or be staff. Printed in the
+    client's language (:func:`~.content.client_language`), whoever looks.
     """
-    return render_to_string(TEMPLATE, {"act": act_content(act, today=today)})
+    with translation.override(client_language(act.client)):
+        return render_to_string(TEMPLATE, {"act": act_content(act, today=today)})
 
 
 def act_pdf(act: AcceptanceAct, *, today: date | None = None) -> bytes:

@@ -17,7 +17,9 @@ from datetime import date
 from decimal import Decimal
 
 from babel import Locale
+from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 from hostledger.core.money import Money
@@ -160,9 +162,9 @@ class DocumentContent:
     @property
     def title(self) -> str:
         return {
-            INVOICE: "Invoice",
-            PROFORMA: "Proforma invoice",
-            CREDIT_NOTE: "Credit note",
+            INVOICE: _("Invoice"),
+            PROFORMA: _("Proforma invoice"),
+            CREDIT_NOTE: _("Credit note"),
         }[self.kind]
 
     @property
@@ -206,6 +208,16 @@ def country_name(code: str, language: str = "en") -> str:
 def document_language() -> str:
     """The active language, used for amounts, dates and country names."""
     return translation.get_language() or "en"
+
+
+def client_language(client) -> str:
+    """The language a client's documents are printed in: the preferred language of the
+    client's owner when the site offers it (``"et-ee"`` counts as ``"et"``), else the site's
+    language. Rendering activates it with ``translation.override``."""
+    owner = getattr(client, "owner", None)
+    code = (getattr(owner, "preferred_language", "") or "").lower().split("-")[0]
+    offered = {language for language, _name in settings.LANGUAGES}
+    return code if code in offered else settings.LANGUAGE_CODE
 
 
 PROVIDER_DETAILS = ("iban", "bic", "bank_name", "email", "phone", "website", "footer")
@@ -294,7 +306,8 @@ def _check_totals(document, lines: list[DocumentLine], currency: str) -> None:
     ):
         raise DomainError(
             "document_totals_inconsistent",
-            f"{document}: the stored totals differ from the sums of its lines.",
+            _("%(document)s: the stored totals differ from the sums of its lines.")
+            % {"document": document},
             fields={"document": "totals differ from the sum of the lines"},
             status=409,
         )
@@ -319,7 +332,7 @@ def _refuse_draft(document) -> None:
     if document.status == document.DRAFT or document.pk is None:
         raise DomainError(
             "document_not_issued",
-            "Only an issued invoice or credit note can be printed.",
+            _("Only an issued invoice or credit note can be printed."),
             fields={"document": "not issued"},
             status=409,
         )

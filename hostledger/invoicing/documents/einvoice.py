@@ -43,6 +43,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from hostledger.core.errors import DomainError
@@ -314,8 +317,11 @@ def einvoice_content(document: Invoice | CreditNote) -> DocumentContent:
     if isinstance(document, Invoice) and document.kind != Invoice.Kind.FINAL:
         raise DomainError(
             "einvoice_not_available",
-            "A proforma invoice is a request for payment, not an invoice: it has no "
-            "e-invoice. The e-invoice is available once the proforma is paid and numbered.",
+            _(
+                "A proforma invoice is a request for payment, not an invoice: it has no "
+                "e-invoice. The e-invoice is available once the proforma is paid and "
+                "numbered."
+            ),
             fields={"document": "proforma invoices are not e-invoiced"},
             status=409,
         )
@@ -375,5 +381,6 @@ def invoice_einvoice_xml(document: Invoice | CreditNote) -> bytes:
     Raises ``DomainError("einvoice_not_available")`` for a proforma and
     ``DomainError("document_not_issued")`` for a draft.
     """
-    content = einvoice_content(document)
+    with translation.override(settings.LANGUAGE_CODE):  # the e-invoice is not translated
+        content = einvoice_content(document)
     return issued_file(document, Format.CII, lambda: einvoice_xml_from_content(content))

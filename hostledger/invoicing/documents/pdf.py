@@ -28,9 +28,9 @@ from datetime import UTC, date, datetime, time
 import facturx
 import facturx.facturx as facturx_module
 import pydyf
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -38,6 +38,7 @@ from hostledger.invoicing.documents.content import (
     CREDIT_NOTE,
     PROFORMA,
     DocumentContent,
+    client_language,
     document_content,
 )
 from hostledger.invoicing.documents.einvoice import einvoice_content, invoice_einvoice_xml
@@ -48,7 +49,11 @@ TEMPLATE = "invoicing/documents/document.html"
 PDF_VARIANT_WITH_EINVOICE = "pdf/a-3b"
 FACTURX_FLAVOR = "factur-x"
 FACTURX_LEVEL = "en16931"
-_TITLES = {"invoice": "Invoice", PROFORMA: "Proforma invoice", CREDIT_NOTE: "Credit note"}
+_TITLES = {
+    "invoice": gettext_lazy("Invoice"),
+    PROFORMA: gettext_lazy("Proforma invoice"),
+    CREDIT_NOTE: gettext_lazy("Credit note"),
+}
 FACTURX_XMP_PRODUCER = "pypdf"
 """What the ``factur-x`` library writes as ``pdf:Producer`` in the XMP metadata it puts in
 place of WeasyPrint's; PDF/A requires the document information dictionary to agree."""
@@ -70,8 +75,10 @@ def document_html(document: Invoice | CreditNote) -> str:
 
     For a preview in the client or staff area; the caller must have loaded ``document``
     through an ownership-checked selector. Drafts are refused (``document_not_issued``).
+    Printed in the client's language (:func:`~.content.client_language`), whoever looks.
     """
-    return _html_from_content(document_content(document))
+    with translation.override(client_language(document.client)):
+        return _html_from_content(document_content(document))
 
 
 def _pdf_metadata(content: DocumentContent) -> dict:
@@ -80,7 +87,8 @@ def _pdf_metadata(content: DocumentContent) -> dict:
         "author": content.seller.name,
         "keywords": f"{_TITLES[content.kind]}, Factur-X, EN 16931",
         "title": f"{content.seller.name}: {title}",
-        "subject": f"{title} of {content.issued_on.isoformat()} issued by {content.seller.name}",
+        "subject": gettext("%(title)s of %(date)s issued by %(seller)s")
+        % {"title": title, "date": content.issued_on.isoformat(), "seller": content.seller.name},
     }
 
 
@@ -150,15 +158,19 @@ def document_pdf(document: Invoice | CreditNote) -> bytes:
     produced; a proforma is a plain PDF with payment instructions, rendered each time. Drafts
     are refused (``document_not_issued``).
     """
+    language = client_language(document.client)
     if isinstance(document, Invoice) and document.kind != Invoice.Kind.FINAL:
-        return _render(document_content(document))
+        with translation.override(language):
+            return _render(document_content(document))
     einvoice_content(document)  # refuses a draft before anything is stored
 
     def render() -> bytes:
-        # Stored once for good, so in the site's language whoever asks first (BIL-04).
-        with translation.override(settings.LANGUAGE_CODE):
+        # Stored once for good (BIL-04): in the client's language whoever asks first; the
+        # embedded e-invoice is the stored CII, which is not translated.
+        xml = invoice_einvoice_xml(document)
+        with translation.override(language):
             content = einvoice_content(document)
-            return _render_with_einvoice(content, invoice_einvoice_xml(document))
+            return _render_with_einvoice(content, xml)
 
     return issued_file(document, Format.PDF, render)
 

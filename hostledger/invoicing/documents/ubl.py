@@ -23,6 +23,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from hostledger.core.errors import DomainError
@@ -177,9 +180,12 @@ def ubl_xml_from_content(content: DocumentContent) -> bytes:
         if not _addressable(party):
             raise DomainError(
                 "peppol_address_missing",
-                f"The {role} has no registry code or VAT number in a known electronic address "
-                "scheme, so the document cannot be sent over Peppol; the PDF and the CII "
-                "e-invoice are available.",
+                _(
+                    "The %(role)s has no registry code or VAT number in a known electronic "
+                    "address scheme, so the document cannot be sent over Peppol; the PDF and "
+                    "the CII e-invoice are available."
+                )
+                % {"role": role},
                 fields={"document": f"{role} has no electronic address"},
                 status=409,
             )
@@ -286,5 +292,6 @@ def invoice_ubl_xml(document: Invoice | CreditNote) -> bytes:
 
     Refused for a proforma (``einvoice_not_available``), a draft (``document_not_issued``)
     and a buyer with no electronic address (``peppol_address_missing``)."""
-    content = einvoice_content(document)
+    with translation.override(settings.LANGUAGE_CODE):  # the e-invoice is not translated
+        content = einvoice_content(document)
     return issued_file(document, Format.UBL, lambda: ubl_xml_from_content(content))

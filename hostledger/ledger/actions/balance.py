@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.models import Client
 from hostledger.core.audit import record_audit_event
@@ -35,12 +36,15 @@ def positive_amount(amount: Money, field: str = "amount") -> Money:
     if amount.currency != DEFAULT_CURRENCY:
         raise DomainError(
             "invalid_currency",
-            f"{field}: the balance is kept in {DEFAULT_CURRENCY}.",
+            _("%(field)s: the balance is kept in %(default_currency)s.")
+            % {"field": field, "default_currency": DEFAULT_CURRENCY},
             fields={field: f"must be {DEFAULT_CURRENCY}"},
         )
     if not amount.is_positive():
         raise DomainError(
-            "invalid_amount", f"{field} must be above zero.", fields={field: "must be above zero"}
+            "invalid_amount",
+            _("%(field)s must be above zero.") % {"field": field},
+            fields={field: "must be above zero"},
         )
     return amount
 
@@ -62,8 +66,8 @@ def _not_below(floor_minor: int, field: str):
         if balance.balance_minor + change.minor < floor_minor:
             raise DomainError(
                 "insufficient_balance",
-                f"The balance is {balance.balance}; this would take it below "
-                f"{Money.from_minor(floor_minor)}.",
+                _("The balance is %(balance)s; this would take it below %(floor_minor)s.")
+                % {"balance": balance.balance, "floor_minor": Money.from_minor(floor_minor)},
                 fields={field: "more than the balance allows"},
             )
 
@@ -92,13 +96,13 @@ def charge_post(
     if not isinstance(vat, Money) or vat.currency != DEFAULT_CURRENCY or vat.is_negative():
         raise DomainError(
             "invalid_amount",
-            "VAT is a EUR amount of zero or more.",
+            _("VAT is a EUR amount of zero or more."),
             fields={"vat_amount": "invalid"},
         )
     if vat > amount:
         raise DomainError(
             "invalid_amount",
-            "VAT cannot exceed the amount charged.",
+            _("VAT cannot exceed the amount charged."),
             fields={"vat_amount": "more than the amount"},
         )
     client_account = lock_client_balance(client).account
@@ -147,7 +151,7 @@ def charge_reverse_post(
     if not isinstance(vat, Money) or vat.is_negative() or vat > amount:
         raise DomainError(
             "invalid_amount",
-            "VAT is a EUR amount between zero and the amount given back.",
+            _("VAT is a EUR amount between zero and the amount given back."),
             fields={"vat_amount": "invalid"},
         )
     client_account = lock_client_balance(client).account
@@ -219,11 +223,11 @@ def correction_post(
         raise TypeError(f"amount is a Money, not {type(amount).__name__}.")
     if amount.is_zero():
         raise DomainError(
-            "invalid_amount", "A correction cannot be zero.", fields={"amount": "not zero"}
+            "invalid_amount", _("A correction cannot be zero."), fields={"amount": "not zero"}
         )
     if not (memo or "").strip():
         raise DomainError(
-            "required", "Say why the balance is corrected.", fields={"memo": "required"}
+            "required", _("Say why the balance is corrected."), fields={"memo": "required"}
         )
     magnitude = abs(amount)
     positive_amount(magnitude)
@@ -270,20 +274,20 @@ def refund_post(
         if payment.status == Payment.Status.UNMATCHED:
             raise DomainError(
                 "payment_not_posted",
-                "Assign the payment to its client before refunding it.",
+                _("Assign the payment to its client before refunding it."),
                 fields={"payment": "not posted"},
             )
         if payment.status == Payment.Status.REVERSED:
             raise DomainError(
                 "payment_reversed",
-                "That payment was reversed; there is nothing of it to refund.",
+                _("That payment was reversed; there is nothing of it to refund."),
                 fields={"payment": "reversed"},
                 status=409,
             )
         if payment.client_id != client.pk:
             raise DomainError(
                 "payment_of_another_client",
-                "That payment is not this client's.",
+                _("That payment is not this client's."),
                 fields={"payment": "not this client's"},
             )
     counter = payment.counter_account if payment is not None else provider_account(AccountKind.BANK)
@@ -295,8 +299,8 @@ def refund_post(
         if amount.minor > paid - refunded:
             raise DomainError(
                 "refund_exceeds_payments",
-                f"Only {Money.from_minor(paid - refunded)} of the client's payments is left "
-                "to refund.",
+                _("Only %(value)s of the client's payments is left to refund.")
+                % {"value": Money.from_minor(paid - refunded)},
                 fields={"amount": "more than was paid"},
             )
         if payment is not None:
@@ -306,7 +310,8 @@ def refund_post(
             if amount.minor > left:
                 raise DomainError(
                     "refund_exceeds_payment",
-                    f"Only {Money.from_minor(left)} of this payment is left to refund.",
+                    _("Only %(left)s of this payment is left to refund.")
+                    % {"left": Money.from_minor(left)},
                     fields={"amount": "more than is left of the payment"},
                 )
 

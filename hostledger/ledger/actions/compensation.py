@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.models import Client
 from hostledger.core.errors import DomainError
@@ -75,7 +76,9 @@ def compensation_credit_post(
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if not reason:
         raise DomainError(
-            "required", "reason: say what the compensation is for.", fields={"reason": "required"}
+            "required",
+            _("reason: say what the compensation is for."),
+            fields={"reason": "required"},
         )
     lock_client_balance(client)
     existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
@@ -84,8 +87,11 @@ def compensation_credit_post(
         if amount > room:
             raise DomainError(
                 "compensation_over_cap",
-                f"amount: compensation this month is capped at the previous month's charges; "
-                f"{room} is left.",
+                _(
+                    "amount: compensation this month is capped at the previous month's "
+                    "charges; %(room)s is left."
+                )
+                % {"room": room},
                 fields={"amount": f"at most {room}"},
             )
     return credit_post(

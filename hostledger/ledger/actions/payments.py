@@ -10,6 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hostledger.accounts.models import Client
 from hostledger.core.audit import record_audit_event
@@ -59,10 +60,17 @@ def _limited(value: str, field: str, *, required: bool = False) -> str:
     text = (value or "").strip()
     limit = Payment._meta.get_field(field).max_length
     if required and not text:
-        raise DomainError("required", f"{field} is required.", fields={field: "required"})
+        raise DomainError(
+            "required",
+            gettext("%(field)s is required.") % {"field": field},
+            fields={field: "required"},
+        )
     if limit and len(text) > limit:
         raise DomainError(
-            "too_long", f"{field} is at most {limit} characters.", fields={field: "too long"}
+            "too_long",
+            gettext("%(field)s is at most %(limit)s characters.")
+            % {"field": field, "limit": limit},
+            fields={field: "too long"},
         )
     return text
 
@@ -103,7 +111,9 @@ def payment_receive(
         raise TypeError(f"amount is a Money, not {type(amount).__name__}.")
     if not amount.is_positive():
         raise DomainError(
-            "invalid_amount", "A payment is above zero.", fields={"amount": "must be above zero"}
+            "invalid_amount",
+            gettext("A payment is above zero."),
+            fields={"amount": "must be above zero"},
         )
     if client is not None and amount.currency != DEFAULT_CURRENCY:
         client, review_note = None, f"paid in {amount.currency}, not {DEFAULT_CURRENCY}"
@@ -165,24 +175,24 @@ def payment_record(
     if received_into not in RECEIVED_INTO:
         raise DomainError(
             "invalid_account",
-            "A payment entered by staff arrives in the bank or in cash.",
+            gettext("A payment entered by staff arrives in the bank or in cash."),
             fields={"received_into": "bank or cash"},
         )
     if not isinstance(value_date, date):
         raise DomainError(
-            "required", "The payment date is required.", fields={"value_date": "required"}
+            "required", gettext("The payment date is required."), fields={"value_date": "required"}
         )
     if value_date > timezone.localdate():
         raise DomainError(
             "invalid_date",
-            "A payment date cannot be in the future.",
+            gettext("A payment date cannot be in the future."),
             fields={"value_date": "future"},
         )
     reference = (reference or "").strip()
     if not reference or len(reference) > 150:
         raise DomainError(
             "required",
-            "Give the bank's reference of the transfer or the receipt number.",
+            gettext("Give the bank's reference of the transfer or the receipt number."),
             fields={"reference": "required, at most 150 characters"},
         )
     lock_client_balance(client)  # before the bank or cash account, in the order of locks.py
@@ -202,7 +212,7 @@ def payment_record(
         if payment.client_id != client.pk or payment.amount != amount:
             raise DomainError(
                 "duplicate_payment_reference",
-                "A different payment was already recorded with this reference.",
+                gettext("A different payment was already recorded with this reference."),
                 fields={"reference": "already recorded"},
                 status=409,
             )
@@ -231,15 +241,18 @@ def payment_assign(*, payment: Payment, client: Client, actor: Any) -> Payment:
             return payment
         raise DomainError(
             "payment_already_assigned",
-            "This payment is already posted to another client.",
+            gettext("This payment is already posted to another client."),
             fields={"client": "payment already assigned"},
             status=409,
         )
     if payment.currency != DEFAULT_CURRENCY:
         raise DomainError(
             "invalid_currency",
-            f"The payment is in {payment.currency}; the balance is kept in {DEFAULT_CURRENCY}. "
-            "Refund it to the payer instead.",
+            gettext(
+                "The payment is in %(currency)s; the balance is kept in "
+                "%(default_currency)s. Refund it to the payer instead."
+            )
+            % {"currency": payment.currency, "default_currency": DEFAULT_CURRENCY},
             fields={"payment": f"not in {DEFAULT_CURRENCY}"},
         )
     payment.client = client
@@ -273,7 +286,7 @@ def client_payment_reference_ensure(*, client: Client) -> ClientPaymentReference
     if prefix and not (prefix.isascii() and prefix.isdigit()):
         raise DomainError(
             "invalid_setting",
-            "The reference number prefix must be digits.",
+            gettext("The reference number prefix must be digits."),
             fields={REFERENCE_NUMBER_PREFIX: "digits only"},
         )
     number = reference_number_from_base(f"{prefix}{client.pk}")
@@ -433,7 +446,11 @@ def _clean_reason(reason: Any) -> str:
     if not text or len(text) > REVERSAL_REASON_MAX_CHARS:
         raise DomainError(
             "required",
-            f"Say why the payment is reversed (at most {REVERSAL_REASON_MAX_CHARS} characters).",
+            gettext(
+                "Say why the payment is reversed (at most %(reversal_reason_max_chars)s "
+                "characters)."
+            )
+            % {"reversal_reason_max_chars": REVERSAL_REASON_MAX_CHARS},
             fields={"reason": f"required, at most {REVERSAL_REASON_MAX_CHARS} characters"},
         )
     return text
@@ -441,7 +458,7 @@ def _clean_reason(reason: Any) -> str:
 
 def _locked_for_reversal(payment: Payment) -> Payment:
     if not isinstance(payment, Payment):
-        raise DomainError("not_found", "No such payment.", fields={"payment": "not found"})
+        raise DomainError("not_found", gettext("No such payment."), fields={"payment": "not found"})
     stored = Payment.objects.filter(pk=payment.pk).first()
     if stored is not None and stored.client is not None:
         lock_client_balance(stored.client)
@@ -463,7 +480,8 @@ def payment_reverse(*, payment: Payment, reason: str, actor: Any) -> PaymentReve
     if why_not:
         raise DomainError(
             "payment_not_reversible",
-            f"Payment {locked.public_id} cannot be reversed: {why_not}.",
+            gettext("Payment %(public_id)s cannot be reversed: %(why_not)s.")
+            % {"public_id": locked.public_id, "why_not": why_not},
             fields={"payment": why_not},
             status=409,
         )
@@ -495,7 +513,8 @@ def payment_reversal_resolve(
     if waiting.status != PaymentReversal.Status.WAITING:
         raise DomainError(
             "reversal_already_applied",
-            f"Reversal {waiting.public_id} was already applied.",
+            gettext("Reversal %(public_id)s was already applied.")
+            % {"public_id": waiting.public_id},
             fields={"reversal": "already applied"},
             status=409,
         )
@@ -503,7 +522,8 @@ def payment_reversal_resolve(
     if why_not:
         raise DomainError(
             "payment_not_reversible",
-            f"Payment {locked.public_id} cannot be reversed: {why_not}.",
+            gettext("Payment %(public_id)s cannot be reversed: %(why_not)s.")
+            % {"public_id": locked.public_id, "why_not": why_not},
             fields={"payment": why_not},
             status=409,
         )

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from hostledger.accounts.models import Client
 from hostledger.core.errors import DomainError
@@ -40,33 +41,37 @@ def _clean_lines(lines: Sequence[Line]) -> list[Line]:
     if isinstance(lines, (str, bytes)) or len(lines) < 2:
         raise DomainError(
             "unbalanced_transaction",
-            "A transaction has at least two lines.",
+            gettext("A transaction has at least two lines."),
             fields={"lines": "at least two lines"},
         )
     cleaned: list[Line] = []
     for account, amount in lines:
         if not isinstance(account, LedgerAccount) or account.pk is None:
             raise DomainError(
-                "invalid_account", "Each line names a stored account.", fields={"lines": "account"}
+                "invalid_account",
+                gettext("Each line names a stored account."),
+                fields={"lines": "account"},
             )
         if not isinstance(amount, Money):
             raise TypeError(f"Line amounts are Money, not {type(amount).__name__}.")
         if amount.currency != DEFAULT_CURRENCY or account.currency != DEFAULT_CURRENCY:
             raise DomainError(
                 "invalid_currency",
-                f"The ledger is kept in {DEFAULT_CURRENCY}; got {amount.currency}.",
+                gettext("The ledger is kept in %(default_currency)s; got %(currency)s.")
+                % {"default_currency": DEFAULT_CURRENCY, "currency": amount.currency},
                 fields={"currency": f"must be {DEFAULT_CURRENCY}"},
             )
         if amount.is_zero():
             raise DomainError(
-                "invalid_amount", "A line cannot be zero.", fields={"amount": "not zero"}
+                "invalid_amount", gettext("A line cannot be zero."), fields={"amount": "not zero"}
             )
         cleaned.append((account, amount))
     total = Money.total(amount for _, amount in cleaned)
     if not total.is_zero():
         raise DomainError(
             "unbalanced_transaction",
-            f"The lines of a transaction sum to zero; these sum to {total}.",
+            gettext("The lines of a transaction sum to zero; these sum to %(total)s.")
+            % {"total": total},
             fields={"lines": "must sum to zero"},
         )
     return cleaned
@@ -75,10 +80,17 @@ def _clean_lines(lines: Sequence[Line]) -> list[Line]:
 def _clean_text(value: str, field: str, *, limit: int, required: bool) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise DomainError("required", f"{field} is required.", fields={field: "required"})
+        raise DomainError(
+            "required",
+            gettext("%(field)s is required.") % {"field": field},
+            fields={field: "required"},
+        )
     if len(text) > limit:
         raise DomainError(
-            "too_long", f"{field} is at most {limit} characters.", fields={field: "too long"}
+            "too_long",
+            gettext("%(field)s is at most %(limit)s characters.")
+            % {"field": field, "limit": limit},
+            fields={field: "too long"},
         )
     return text
 
@@ -96,7 +108,7 @@ def _replay(
     if existing.client_id != client.pk or existing.kind != kind or stored != asked:
         raise DomainError(
             "idempotency_key_reused",
-            "This idempotency key was already used for a different movement.",
+            gettext("This idempotency key was already used for a different movement."),
             fields={"idempotency_key": "already used for another movement"},
             status=409,
         )
@@ -127,7 +139,9 @@ def post_transaction(
     """
     if kind not in LedgerTransaction.Kind.values:
         raise DomainError(
-            "invalid_kind", f"Unknown transaction kind {kind!r}.", fields={"kind": "unknown"}
+            "invalid_kind",
+            gettext("Unknown transaction kind %(kind)s.") % {"kind": f"{kind!r}"},
+            fields={"kind": "unknown"},
         )
     key = _clean_text(idempotency_key, "idempotency_key", limit=_KEY_LENGTH, required=True)
     memo = _clean_text(memo, "memo", limit=_MEMO_LENGTH, required=False)
@@ -138,7 +152,7 @@ def post_transaction(
         if account.kind == LedgerAccount.Kind.CLIENT_BALANCE and account.pk != balance.account_id:
             raise DomainError(
                 "invalid_account",
-                "A transaction of one client cannot move another client's balance.",
+                gettext("A transaction of one client cannot move another client's balance."),
                 fields={"lines": "another client's balance account"},
             )
     existing = LedgerTransaction.objects.filter(idempotency_key=key).first()

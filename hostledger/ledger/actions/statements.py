@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
@@ -121,12 +122,14 @@ def _duplicate_reason(stored: Payment | PaymentReversal) -> str:
 
 def _check_size(content: Any) -> None:
     if not isinstance(content, bytes) or not content:
-        raise DomainError("required", "Choose a statement file.", fields={"file": "required"})
+        raise DomainError(
+            "required", gettext("Choose a statement file."), fields={"file": "required"}
+        )
     limit = setting_value(BANK_STATEMENT_MAX_BYTES)
     if len(content) > limit:
         raise DomainError(
             "file_too_large",
-            f"The statement file is larger than {limit} bytes.",
+            gettext("The statement file is larger than %(limit)s bytes.") % {"limit": limit},
             fields={"file": "too large"},
         )
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hostledger.accounts.models import Client
 from hostledger.core.errors import DomainError
@@ -34,7 +35,7 @@ def _usable_gateway(name: str) -> PaymentGateway:
     if gateway.name == "local" and not setting_value(LOCAL_GATEWAY_ENABLED):
         raise DomainError(
             "gateway_disabled",
-            "The local test gateway is switched off on this installation.",
+            gettext("The local test gateway is switched off on this installation."),
             fields={"gateway": "switched off"},
         )
     return gateway
@@ -58,7 +59,8 @@ def top_up_start(
     if not minimum <= amount <= maximum:
         raise DomainError(
             "invalid_amount",
-            f"A top-up is between {minimum} and {maximum}.",
+            gettext("A top-up is between %(minimum)s and %(maximum)s.")
+            % {"minimum": minimum, "maximum": maximum},
             fields={"amount": f"between {minimum} and {maximum}"},
         )
     with transaction.atomic():
@@ -171,7 +173,7 @@ def local_top_up_pay(*, top_up: GatewayTopUp, succeeded: bool = True) -> Payment
     if top_up.gateway != local_gateway.name or not top_up.external_id:
         raise DomainError(
             "not_a_local_top_up",
-            "Only a started top-up of the local gateway is paid here.",
+            gettext("Only a started top-up of the local gateway is paid here."),
             fields={"top_up": "not a local top-up"},
         )
     notification = local_gateway.pay(

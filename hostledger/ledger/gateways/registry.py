@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from django.utils.translation import gettext as _
+
 from hostledger.core.errors import DomainError
 from hostledger.core.plugins import plugin_packages_load, plugin_register
 from hostledger.ledger.gateways.interface import PaymentGateway
@@ -43,12 +45,15 @@ def get_gateway(name: str) -> PaymentGateway:
         gateway = _GATEWAYS[name]
     except KeyError:
         raise DomainError(
-            "unknown_gateway", f"No payment gateway {name!r}.", fields={"gateway": "unknown"}
+            "unknown_gateway",
+            _("No payment gateway %(name)s.") % {"name": f"{name!r}"},
+            fields={"gateway": "unknown"},
         ) from None
     if not is_configured(gateway):
         raise DomainError(
             "gateway_not_configured",
-            f"The payment gateway {name!r} is not configured on this installation.",
+            _("The payment gateway %(name)s is not configured on this installation.")
+            % {"name": f"{name!r}"},
             fields={"gateway": "not configured"},
         )
     return gateway

@@ -18,6 +18,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.models import Payer
 from hostledger.catalog.models import MeteredItem, from_micro
@@ -100,7 +101,7 @@ def _payer_of(service: Service) -> Payer:
     if payer is None:
         raise DomainError(
             "no_payer",
-            "The client has no payer to bill the usage to; add one first.",
+            _("The client has no payer to bill the usage to; add one first."),
             fields={"payer": "the client has no active payer"},
         )
     return payer
@@ -170,7 +171,8 @@ def _refuse_open_period(period: UsagePeriod, today: date) -> None:
     if period.end >= today:
         raise DomainError(
             "usage_period_not_over",
-            f"period_end: the usage of {period.label} is billed after the month ends.",
+            _("period_end: the usage of %(label)s is billed after the month ends.")
+            % {"label": period.label},
             fields={"period_end": f"the period ends on {period.end.isoformat()}"},
         )
 
@@ -197,12 +199,12 @@ def usage_bill_period(
     _refuse_open_period(period, today)
     if not isinstance(service, Service) or service.pk is None:
         raise DomainError(
-            "invalid_input", "service: no such service.", fields={"service": "not a service"}
+            "invalid_input", _("service: no such service."), fields={"service": "not a service"}
         )
     lock_client_balance(service.client)
     locked = lock_service(service)
     if locked is None:
-        raise DomainError("not_found", "No such service.", status=404)
+        raise DomainError("not_found", _("No such service."), status=404)
     billed_items = {charge.metered_item_id for charge in _period_charges(locked, period)}
     to_bill = {
         item_id: total

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hostledger.accounts.validation import FieldErrors
 from hostledger.catalog.models import MeteredItem
@@ -115,20 +116,24 @@ class _Names:
 def _clean_text(value, name: str, limit: int, errors: FieldErrors) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if not text:
-        errors.add(name, "This field is required.")
+        errors.add(name, gettext("This field is required."))
     elif len(text) > limit:
-        errors.add(name, f"At most {limit} characters.")
+        errors.add(name, gettext("At most %(limit)s characters.") % {"limit": limit})
     elif any(ord(char) < 32 or ord(char) == 127 for char in text):
-        errors.add(name, "Control characters are not allowed.")
+        errors.add(name, gettext("Control characters are not allowed."))
     return text
 
 
 def _clean_moment(value, name: str, errors: FieldErrors) -> datetime | None:
     if not isinstance(value, datetime) or not timezone.is_aware(value):
-        errors.add(name, "A date and time with its UTC offset is required.")
+        errors.add(name, gettext("A date and time with its UTC offset is required."))
         return None
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        errors.add(name, f"A time between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
+        errors.add(
+            name,
+            gettext("A time between the years %(earliest_year)s and %(latest_year)s.")
+            % {"earliest_year": EARLIEST_YEAR, "latest_year": LATEST_YEAR},
+        )
         return None
     return value
 
@@ -152,8 +157,11 @@ def _row_input(raw, index: int, names: _Names) -> UsageInput:
     name = f"rows[{index}]" if names.batch else "record"
     raise DomainError(
         "invalid_input",
-        f"{name}: expected service, metered_item, quantity, window_start, window_end, "
-        "source and external_id.",
+        gettext(
+            "%(name)s: expected service, metered_item, quantity, window_start, "
+            "window_end, source and external_id."
+        )
+        % {"name": name},
         fields={name: "expected the fields of a usage record"},
     )
 
@@ -168,9 +176,9 @@ def _clean_rows(raw_rows: list, names: _Names, errors: FieldErrors) -> list[_Row
         end = _clean_moment(given.window_end, names(index, "window_end"), errors)
         if start is not None and end is not None:
             if end < start:
-                errors.add(names(index, "window_end"), "The window ends before it starts.")
+                errors.add(names(index, "window_end"), gettext("The window ends before it starts."))
             elif end > now:
-                errors.add(names(index, "window_end"), "Usage is recorded once measured.")
+                errors.add(names(index, "window_end"), gettext("Usage is recorded once measured."))
         rows.append(
             _Row(
                 index=index,
@@ -224,23 +232,25 @@ def _resolve(rows: list[_Row], names: _Names, errors: FieldErrors) -> None:
             else items_by_public_id.get(row.metered_item)
         )
         if service is None:
-            errors.add(names(row.index, "service"), "No such service.")
+            errors.add(names(row.index, "service"), gettext("No such service."))
         if item is None:
-            errors.add(names(row.index, "metered_item"), "No such metered item.")
+            errors.add(names(row.index, "metered_item"), gettext("No such metered item."))
         if service is None or item is None:
             continue
         row.service, row.metered_item = service, item
         if service.status == ServiceStatus.TERMINATED:
-            errors.add(names(row.index, "service"), "The service is terminated.")
+            errors.add(names(row.index, "service"), gettext("The service is terminated."))
         if item.family_id != service.family_id or item.tariff_id not in (None, service.tariff_id):
             errors.add(
-                names(row.index, "metered_item"), "Not a metered item of the service's tariff."
+                names(row.index, "metered_item"),
+                gettext("Not a metered item of the service's tariff."),
             )
         started_on = service.contract_started_on
         if row.window_start is not None and row.window_start < day_start(started_on):
             errors.add(
                 names(row.index, "window_start"),
-                f"Before the service started on {started_on.isoformat()}.",
+                gettext("Before the service started on %(date)s.")
+                % {"date": started_on.isoformat()},
             )
 
 
@@ -248,8 +258,11 @@ def _conflict(row: _Row, names: _Names) -> DomainError:
     name = names(row.index, "external_id")
     return DomainError(
         "usage_record_conflict",
-        f"{name}: {row.source} {row.external_id} was already delivered with other figures; "
-        "a usage record is never overwritten.",
+        gettext(
+            "%(name)s: %(source)s %(external_id)s was already delivered with other "
+            "figures; a usage record is never overwritten."
+        )
+        % {"name": name, "source": row.source, "external_id": row.external_id},
         fields={name: "already recorded with other figures"},
         status=409,
     )
@@ -308,7 +321,7 @@ def _refuse_billed_periods(rows: list[_Row], names: _Names) -> None:
         if (row.service.pk, row.metered_item.pk, period.start) in billed:
             errors.add(
                 names(row.index, "window_start"),
-                f"The usage of {period.label} was billed already.",
+                gettext("The usage of %(label)s was billed already.") % {"label": period.label},
             )
     if errors.errors:
         summary = "; ".join(f"{name}: {problem}" for name, problem in errors.errors.items())
@@ -340,7 +353,9 @@ def _ingest(raw_rows, *, actor, batch: bool) -> UsageIngested:
     names = _Names(batch=batch)
     if isinstance(raw_rows, str | bytes | Mapping) or not isinstance(raw_rows, Iterable):
         raise DomainError(
-            "invalid_input", "rows: a list of usage records.", fields={"rows": "not a list"}
+            "invalid_input",
+            gettext("rows: a list of usage records."),
+            fields={"rows": "not a list"},
         )
     raw_rows = list(raw_rows)
     errors = FieldErrors()

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.catalog.models import ProductFamily, Tariff
 from hostledger.core.audit import record_audit_event
@@ -45,7 +46,8 @@ def _checked_translations(translations: dict | None) -> dict:
         if language not in LANGUAGES or not isinstance(text, dict):
             raise DomainError(
                 "invalid_translation",
-                f"Translations are given per language ({', '.join(LANGUAGES)}).",
+                _("Translations are given per language (%(languages)s).")
+                % {"languages": ", ".join(LANGUAGES)},
                 fields={"translations": f"{language!r} is not a message language"},
             )
         cleaned[language] = {
@@ -67,14 +69,16 @@ def _resolved_audience(audience, family_codes, tariff_ids, service_ids) -> dict:
     if audience not in Announcement.Audience.values:
         raise DomainError(
             "invalid_audience",
-            "Choose who the announcement is for.",
+            _("Choose who the announcement is for."),
             fields={"audience": "unknown"},
         )
     if audience in checks:
         field, given, model, lookup = checks[audience]
         wanted = sorted({str(item) for item in given or ()})
         if not wanted:
-            raise DomainError("invalid_audience", "Name at least one.", fields={field: "required"})
+            raise DomainError(
+                "invalid_audience", _("Name at least one."), fields={field: "required"}
+            )
         found = set(
             model.objects.filter(**{f"{lookup}__in": wanted}).values_list(lookup, flat=True)
         )
@@ -82,7 +86,7 @@ def _resolved_audience(audience, family_codes, tariff_ids, service_ids) -> dict:
         if missing:
             raise DomainError(
                 "invalid_audience",
-                f"Unknown: {', '.join(missing)}.",
+                _("Unknown: %(missing)s.") % {"missing": ", ".join(missing)},
                 fields={field: "unknown " + ", ".join(missing)},
             )
         lists[field] = wanted
@@ -111,19 +115,21 @@ def announcement_create(
     services (public ids)."""
     if kind not in Announcement.Kind.values:
         raise DomainError(
-            "invalid_kind", "Choose the kind of announcement.", fields={"kind": "unknown"}
+            "invalid_kind", _("Choose the kind of announcement."), fields={"kind": "unknown"}
         )
     subject, body = (subject or "").strip(), (body or "").strip()
     if not subject:
         raise DomainError(
-            "invalid_announcement", "A subject is needed.", fields={"subject": "required"}
+            "invalid_announcement", _("A subject is needed."), fields={"subject": "required"}
         )
     if not body:
-        raise DomainError("invalid_announcement", "A text is needed.", fields={"body": "required"})
+        raise DomainError(
+            "invalid_announcement", _("A text is needed."), fields={"body": "required"}
+        )
     if starts_at and ends_at and ends_at < starts_at:
         raise DomainError(
             "invalid_announcement",
-            "The maintenance window ends before it starts.",
+            _("The maintenance window ends before it starts."),
             fields={"ends_at": "before the start"},
         )
     announcement = Announcement.objects.create(

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hostledger.core.errors import DomainError
 from hostledger.notifications.models import (
@@ -23,7 +24,9 @@ from hostledger.notifications.models import (
 def _checked_channel(channel: str) -> str:
     if channel not in Channel.values:
         raise DomainError(
-            "invalid_channel", f"{channel!r} is not a channel.", fields={"channel": "unknown"}
+            "invalid_channel",
+            gettext("%(channel)s is not a channel.") % {"channel": f"{channel!r}"},
+            fields={"channel": "unknown"},
         )
     return channel
 
@@ -41,13 +44,13 @@ def channel_preference_set(
     if category not in SYSTEM_CATEGORIES:
         raise DomainError(
             "not_a_preference",
-            "Marketing messages are turned on and off by consent, not by preference.",
+            gettext("Marketing messages are turned on and off by consent, not by preference."),
             fields={"category": "not a system category"},
         )
     if channel != Channel.SMS:
         raise DomainError(
             "always_sent",
-            "System messages always go out by email.",
+            gettext("System messages always go out by email."),
             fields={"channel": "email of system messages cannot be turned off"},
         )
     preference, _ = ChannelPreference.objects.update_or_create(

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError, NotFound
 from hostledger.core.ids import new_public_id
@@ -23,14 +24,14 @@ def _checked_context(context: dict | None) -> dict:
         return {}
     if not isinstance(context, dict):
         raise DomainError(
-            "invalid_context", "The context must be a mapping.", fields={"context": "not a dict"}
+            "invalid_context", _("The context must be a mapping."), fields={"context": "not a dict"}
         )
     try:
         return json.loads(json.dumps(context, cls=DjangoJSONEncoder))
     except (TypeError, ValueError):
         raise DomainError(
             "invalid_context",
-            "The context must hold only text, numbers, dates and lists or mappings of them.",
+            _("The context must hold only text, numbers, dates and lists or mappings of them."),
             fields={"context": "not serialisable"},
         ) from None
 
@@ -59,7 +60,8 @@ def notification_enqueue(
     if not key or len(key) > KEY_MAX_CHARS:
         raise DomainError(
             "invalid_key",
-            f"A notification needs a key of 1 to {KEY_MAX_CHARS} characters.",
+            _("A notification needs a key of 1 to %(key_max_chars)s characters.")
+            % {"key_max_chars": KEY_MAX_CHARS},
             fields={"key": f"required, at most {KEY_MAX_CHARS} characters"},
         )
     existing = Notification.objects.filter(key=key).first()
@@ -69,13 +71,13 @@ def notification_enqueue(
     if service is not None and service.client_id != client.pk:
         raise DomainError(
             "service_of_other_client",
-            "The service belongs to another client.",
+            _("The service belongs to another client."),
             fields={"service": "of another client"},
         )
     if invoice is not None and invoice.client_id != client.pk:
         raise DomainError(
             "invoice_of_other_client",
-            "The invoice belongs to another client.",
+            _("The invoice belongs to another client."),
             fields={"invoice": "of another client"},
         )
     try:

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.catalog.models import PriceVersion
 from hostledger.catalog.selectors import add_on_price_in_force, price_in_force
@@ -181,7 +182,7 @@ def security_notice_send(
     if event not in SECURITY_EVENTS:
         raise DomainError(
             "unknown_event",
-            f"{event!r} is not a security notice.",
+            _("%(event)s is not a security notice.") % {"event": f"{event!r}"},
             fields={"event": "not a security notice"},
         )
     now = now or timezone.now()

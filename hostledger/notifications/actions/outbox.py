@@ -43,6 +43,7 @@ from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
@@ -440,7 +441,7 @@ def delivery_resend(*, delivery: Delivery, actor, now: datetime | None = None) -
     if not updated:
         raise DomainError(
             "not_resendable",
-            "Only a failed or interrupted delivery can be sent again.",
+            _("Only a failed or interrupted delivery can be sent again."),
             fields={"delivery": "not failed or interrupted"},
         )
     record_audit_event(

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
@@ -19,7 +20,7 @@ def _checked_language(language: str) -> str:
     if language not in LANGUAGES:
         raise DomainError(
             "invalid_language",
-            f"Messages are written in {', '.join(LANGUAGES)}.",
+            _("Messages are written in %(languages)s.") % {"languages": ", ".join(LANGUAGES)},
             fields={"language": "not a message language"},
         )
     return language
@@ -46,7 +47,7 @@ def _save_version(*, event: str, language: str, actor, now: datetime, **texts) -
     except IntegrityError:
         raise DomainError(
             "template_changed",
-            "Someone saved this template at the same moment; open it again and repeat.",
+            _("Someone saved this template at the same moment; open it again and repeat."),
             fields={"event": "saved by someone else"},
             status=409,
         ) from None
@@ -69,10 +70,10 @@ def message_template_save(
     _checked_language(language)
     if not (subject or "").strip():
         raise DomainError(
-            "invalid_template", "A subject is needed.", fields={"subject": "required"}
+            "invalid_template", _("A subject is needed."), fields={"subject": "required"}
         )
     if not (body or "").strip():
-        raise DomainError("invalid_template", "A text is needed.", fields={"body": "required"})
+        raise DomainError("invalid_template", _("A text is needed."), fields={"body": "required"})
     template_preview(
         event=definition.code, language=language, subject=subject, body=body, sms_text=sms_text
     )

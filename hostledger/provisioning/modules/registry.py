@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 
+from django.utils.translation import gettext as _
+
 from hostledger.core.errors import DomainError
 from hostledger.core.plugins import plugin_packages_load, plugin_register
 from hostledger.core.registry import setting_value
@@ -51,7 +53,7 @@ def get_module(name: str) -> ProvisioningModule:
     except KeyError:
         raise DomainError(
             "unknown_module",
-            f"No provisioning module {name!r} is installed.",
+            _("No provisioning module %(name)s is installed.") % {"name": f"{name!r}"},
             fields={"module": "unknown"},
         ) from None
 
@@ -72,7 +74,8 @@ def family_modules() -> dict[str, str]:
         if not separator or not family.strip() or not module.strip():
             raise DomainError(
                 "invalid_setting",
-                f"{conf.FAMILY_MODULES}: '{part.strip()}' is not a family=module pair.",
+                _("%(family_modules)s: '%(pair)s' is not a family=module pair.")
+                % {"family_modules": conf.FAMILY_MODULES, "pair": part.strip()},
                 fields={conf.FAMILY_MODULES: "comma-separated family=module pairs"},
             )
         pairs[family.strip()] = module.strip()

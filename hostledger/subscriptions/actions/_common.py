@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts import permissions as perms
 from hostledger.core.audit import record_audit_event
@@ -31,27 +32,28 @@ def require_services_manage(actor, *, system_allowed: bool) -> None:
     if actor is None:
         if system_allowed:
             return
-        raise PermissionDenied("Only a member of staff can do this.")
+        raise PermissionDenied(_("Only a member of staff can do this."))
     if not perms.has_permission(actor, perms.SERVICES_MANAGE):
-        raise PermissionDenied("Managing services needs the services.manage permission.")
+        raise PermissionDenied(_("Managing services needs the services.manage permission."))
 
 
 def clean_reason(reason, *, required: bool) -> str:
     text = reason.strip() if isinstance(reason, str) else ""
     if reason is not None and not isinstance(reason, str):
         raise DomainError(
-            "invalid_input", "reason: give the reason as text.", fields={"reason": "not text"}
+            "invalid_input", _("reason: give the reason as text."), fields={"reason": "not text"}
         )
     if required and not text:
         raise DomainError(
             "invalid_input",
-            "reason: say why the service changes state.",
+            _("reason: say why the service changes state."),
             fields={"reason": "This field is required."},
         )
     if len(text) > REASON_MAX_LENGTH or any(ord(char) < 32 and char != "\n" for char in text):
         raise DomainError(
             "invalid_input",
-            f"reason: at most {REASON_MAX_LENGTH} characters of text.",
+            _("reason: at most %(reason_max_length)s characters of text.")
+            % {"reason_max_length": REASON_MAX_LENGTH},
             fields={"reason": f"At most {REASON_MAX_LENGTH} characters of text."},
         )
     return text
@@ -68,7 +70,7 @@ def locked_service(service: Service) -> Service:
         .first()
     )
     if locked is None:
-        raise DomainError("not_found", "No such service.", status=404)
+        raise DomainError("not_found", _("No such service."), status=404)
     return locked
 
 
@@ -78,7 +80,8 @@ def refuse_transition(service: Service, to_status: str) -> DomainError:
     target = ServiceStatus(to_status).label.lower()
     return DomainError(
         "illegal_transition",
-        f"A service that is {current} cannot become {target}.",
+        _("A service that is %(current)s cannot become %(target)s.")
+        % {"current": current, "target": target},
         fields={"status": f"is {service.status}, cannot become {to_status}"},
         status=409,
     )

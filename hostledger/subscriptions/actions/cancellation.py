@@ -20,6 +20,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.catalog.terms import family_terms
 from hostledger.core.calendar import add_working_days
@@ -92,8 +93,8 @@ def refuse_if_cancellation_open(service: Service) -> None:
     if open_request is not None:
         raise DomainError(
             "cancellation_already_requested",
-            f"The service is already to end on {open_request.effective_on.isoformat()}; "
-            "withdraw that request first.",
+            _("The service is already to end on %(date)s; withdraw that request first.")
+            % {"date": open_request.effective_on.isoformat()},
             fields={"service": "a cancellation is already requested"},
             status=409,
         )
@@ -145,7 +146,7 @@ def service_cancellation_request(
     effective_on = clean_order_date(effective_on, "effective_on")
     if not isinstance(service, Service):
         raise DomainError(
-            "invalid_input", "service: no such service.", fields={"service": "not a service"}
+            "invalid_input", _("service: no such service."), fields={"service": "not a service"}
         )
     locked = locked_service(service)
     if locked.status in (ServiceStatus.TERMINATED, ServiceStatus.PENDING):
@@ -171,8 +172,11 @@ def service_cancellation_request(
     if effective_on < earliest:
         raise DomainError(
             "cancellation_notice_too_short",
-            f"effective_on: a cancellation filed on {today.isoformat()} takes effect on "
-            f"{earliest.isoformat()} at the earliest.",
+            _(
+                "effective_on: a cancellation filed on %(date)s takes effect on "
+                "%(date2)s at the earliest."
+            )
+            % {"date": today.isoformat(), "date2": earliest.isoformat()},
             fields={"effective_on": f"on or after {earliest.isoformat()}"},
         )
     return open_cancellation_create(
@@ -189,7 +193,7 @@ def _locked_cancellation(cancellation) -> ServiceCancellation:
     if not isinstance(cancellation, ServiceCancellation):
         raise DomainError(
             "invalid_input",
-            "cancellation: no such cancellation.",
+            _("cancellation: no such cancellation."),
             fields={"cancellation": "not a cancellation"},
         )
     lock_client_balance(cancellation.service.client)
@@ -200,7 +204,7 @@ def _locked_cancellation(cancellation) -> ServiceCancellation:
         .first()
     )
     if locked is None:
-        raise DomainError("not_found", "No such cancellation.", status=404)
+        raise DomainError("not_found", _("No such cancellation."), status=404)
     return locked
 
 
@@ -208,7 +212,8 @@ def _refuse_unless_open(cancellation: ServiceCancellation) -> None:
     if cancellation.state != ServiceCancellation.State.REQUESTED:
         raise DomainError(
             "cancellation_not_open",
-            f"The cancellation is {cancellation.get_state_display().lower()}.",
+            _("The cancellation is %(state)s.")
+            % {"state": cancellation.get_state_display().lower()},
             fields={"cancellation": f"state is {cancellation.state}"},
             status=409,
         )
@@ -278,7 +283,8 @@ def service_cancellation_carry_out(
     if today < locked.effective_on:
         raise DomainError(
             "cancellation_not_due",
-            f"The cancellation takes effect on {locked.effective_on.isoformat()}.",
+            _("The cancellation takes effect on %(date)s.")
+            % {"date": locked.effective_on.isoformat()},
             fields={"cancellation": f"due on {locked.effective_on.isoformat()}"},
             status=409,
         )

@@ -15,6 +15,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.selectors import check_client_not_restricted
 from hostledger.accounts.validation import FieldErrors
@@ -123,22 +124,27 @@ def _check_change(locked: Service, tariff, add_ons, *, today: date):
     """The new plan, or a DomainError naming each bad field (nothing is written)."""
     errors = FieldErrors()
     if locked.status not in CHANGEABLE_STATUSES:
-        errors.add("service", f"The service is {locked.status}; its plan cannot be changed.")
+        errors.add(
+            "service",
+            _("The service is %(status)s; its plan cannot be changed.") % {"status": locked.status},
+        )
     elif ServiceChange.objects.filter(service=locked, state=ServiceChange.State.PENDING).exists():
-        errors.add("service", "Another change of this service awaits payment.")
+        errors.add("service", _("Another change of this service awaits payment."))
     elif not ServicePeriod.objects.filter(
         service=locked, starts_on__lte=today, ends_on__gte=today
     ).exists():
-        errors.add("service", "No paid period of the service runs today.")
+        errors.add("service", _("No paid period of the service runs today."))
     new_tariff = locked.tariff
     if tariff is not None:
         new_tariff = fresh(tariff) if isinstance(tariff, Tariff) else None
         if new_tariff is None:
-            errors.add("tariff", "Choose a tariff of the catalog.")
+            errors.add("tariff", _("Choose a tariff of the catalog."))
         elif new_tariff.family_id != locked.family_id:
-            errors.add("tariff", f"{new_tariff.name} is a tariff of another product.")
+            errors.add(
+                "tariff", _("%(name)s is a tariff of another product.") % {"name": new_tariff.name}
+            )
         elif not (new_tariff.is_active and new_tariff.is_published and new_tariff.family.is_active):
-            errors.add("tariff", f"{new_tariff.name} is not offered.")
+            errors.add("tariff", _("%(name)s is not offered.") % {"name": new_tariff.name})
     old_plan = _plan_of(locked)
     if add_ons is None:
         new_add_ons = old_plan[1]
@@ -154,7 +160,7 @@ def _check_change(locked: Service, tariff, add_ons, *, today: date):
     ):
         raise DomainError(
             "invalid_input",
-            "tariff: the new plan is the same as the current one.",
+            _("tariff: the new plan is the same as the current one."),
             fields={"tariff": "nothing changes"},
         )
     return old_plan, new_plan
@@ -229,7 +235,7 @@ def service_plan_change(
     today = clean_order_date(today or timezone.localdate())
     if not isinstance(service, Service):
         raise DomainError(
-            "invalid_input", "service: no such service.", fields={"service": "not a service"}
+            "invalid_input", _("service: no such service."), fields={"service": "not a service"}
         )
     lock_client_balance(service.client)
     locked = locked_service(service)
@@ -330,15 +336,15 @@ def service_plan_change_withdraw(*, change: ServiceChange, actor) -> ServiceChan
     cancelled and the service keeps its plan. An applied or cancelled change is refused."""
     if not isinstance(change, ServiceChange):
         raise DomainError(
-            "invalid_input", "change: no such change.", fields={"change": "not a change"}
+            "invalid_input", _("change: no such change."), fields={"change": "not a change"}
         )
     lock_client_balance(change.service.client)
     current = ServiceChange.objects.select_related("invoice", "service").get(pk=change.pk)
     if current.state != ServiceChange.State.PENDING:
         raise DomainError(
             "change_not_pending",
-            f"The change is {current.get_state_display().lower()}; only a change awaiting "
-            "payment can be withdrawn.",
+            _("The change is %(state)s; only a change awaiting payment can be withdrawn.")
+            % {"state": current.get_state_display().lower()},
             fields={"change": f"state is {current.state}"},
             status=409,
         )

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
@@ -59,20 +60,20 @@ def _give_notice(
     if party not in Party.values:
         raise DomainError(
             "invalid_input",
-            "party: the client or the provider gives notice.",
+            _("party: the client or the provider gives notice."),
             fields={"party": "client or provider"},
         )
     if party == Party.PROVIDER:
         require_services_manage(actor, system_allowed=True)
     if not isinstance(service, Service):
         raise DomainError(
-            "invalid_input", "service: no such service.", fields={"service": "not a service"}
+            "invalid_input", _("service: no such service."), fields={"service": "not a service"}
         )
     locked = locked_service(service)
     if locked.status == ServiceStatus.TERMINATED:
         raise DomainError(
             "service_not_cancellable",
-            "service: the service has ended already.",
+            _("service: the service has ended already."),
             fields={"service": "status is terminated"},
             status=409,
         )

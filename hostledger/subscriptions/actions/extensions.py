@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 from hostledger.subscriptions.actions._common import (
@@ -42,7 +43,8 @@ def service_paid_period_extend(
     ):
         raise DomainError(
             "invalid_input",
-            f"days: a whole number of days from 1 to {MAXIMUM_EXTENSION_DAYS}.",
+            _("days: a whole number of days from 1 to %(maximum_extension_days)s.")
+            % {"maximum_extension_days": MAXIMUM_EXTENSION_DAYS},
             fields={"days": "out of range"},
         )
     reason = clean_reason(reason, required=True)
@@ -51,7 +53,7 @@ def service_paid_period_extend(
     if locked.status == ServiceStatus.TERMINATED or locked.paid_through is None:
         raise DomainError(
             "service_not_paid",
-            "service: only a live service with a paid period can be extended.",
+            _("service: only a live service with a paid period can be extended."),
             fields={"service": "terminated or never paid"},
         )
     before = locked.paid_through

@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.validation import FieldErrors
 from hostledger.core.errors import DomainError
@@ -75,21 +76,21 @@ def service_import(
     today = today or timezone.localdate()
     errors = FieldErrors()
     if status not in IMPORTED_STATUSES:
-        errors.add("status", "An imported service is pending, active, suspended or terminated.")
+        errors.add("status", _("An imported service is pending, active, suspended or terminated."))
     months = check_period(renewal_months, errors)
     if payer.client_id != client.pk:
-        errors.add("payer", "Not this client's payer.")
+        errors.add("payer", _("Not this client's payer."))
     if status != ServiceStatus.PENDING and paid_through is None:
-        errors.add("paid_through", "A service that ran is paid through some day.")
+        errors.add("paid_through", _("A service that ran is paid through some day."))
     if not (order_reference or "").strip() or len(order_reference) > 20:
-        errors.add("order_reference", "The source's order, at most 20 characters.")
+        errors.add("order_reference", _("The source's order, at most 20 characters."))
     if monthly_fee_minor < 0:
-        errors.add("monthly_fee_minor", "Zero or more.")
+        errors.add("monthly_fee_minor", _("Zero or more."))
     errors.raise_if_any()
     if started_on > today:
         raise DomainError(
             "invalid_date",
-            "started_on: an imported service started in the past.",
+            _("started_on: an imported service started in the past."),
             fields={"started_on": "in the future"},
         )
     placed_at = _moment(started_on)

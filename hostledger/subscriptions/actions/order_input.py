@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.utils.translation import gettext as _
+
 from hostledger.accounts.models import Client, Payer
 from hostledger.accounts.validation import FieldErrors
 from hostledger.catalog.models import AddOn, FamilyCode, OsImage, ProductFamily, Tariff
@@ -129,7 +131,9 @@ def period_end(starts_on: date, months: int) -> date:
 def clean_order_date(value, field: str = "today") -> date:
     if isinstance(value, datetime) or not isinstance(value, date):
         raise DomainError(
-            "invalid_date", f"{field}: expected a date.", fields={field: "expected a date"}
+            "invalid_date",
+            _("%(field)s: expected a date.") % {"field": field},
+            fields={field: "expected a date"},
         )
     return value
 
@@ -151,16 +155,16 @@ def check_payer(client, payer, errors: FieldErrors) -> None:
     """The payer must be one of the client's billing identities and not archived (ACC-04)."""
     payer = fresh(payer) if isinstance(payer, Payer) else None
     if payer is None or payer.client_id != getattr(client, "pk", None):
-        errors.add("payer", "Choose one of your payers.")
+        errors.add("payer", _("Choose one of your payers."))
     elif payer.archived_at is not None:
-        errors.add("payer", "This payer is archived; choose another.")
+        errors.add("payer", _("This payer is archived; choose another."))
 
 
 def check_period(period_months, errors: FieldErrors) -> int:
     offered = allowed_periods()
     if not _is_whole_number(period_months) or period_months not in offered:
         listed = ", ".join(str(months) for months in offered)
-        errors.add("period_months", f"Choose a period of {listed} months.")
+        errors.add("period_months", _("Choose a period of %(listed)s months.") % {"listed": listed})
         return 0
     return period_months
 
@@ -169,7 +173,7 @@ def _add_on_choices(raw, tariff: Tariff | None, errors: FieldErrors) -> tuple[Ad
     if raw is None:
         return ()
     if isinstance(raw, (str, bytes, dict)) or not isinstance(raw, Iterable):
-        errors.add("add_ons", "Give a list of add-ons.")
+        errors.add("add_ons", _("Give a list of add-ons."))
         return ()
     choices: list[AddOnChoice] = []
     seen: set[int] = set()
@@ -181,15 +185,22 @@ def _add_on_choices(raw, tariff: Tariff | None, errors: FieldErrors) -> tuple[Ad
         if isinstance(choice, AddOnChoice) and isinstance(choice.add_on, AddOn):
             add_on = fresh(choice.add_on)
         if add_on is None:
-            errors.add("add_ons", "Each add-on is an add-on of the catalog.")
+            errors.add("add_ons", _("Each add-on is an add-on of the catalog."))
             return ()
         choice = AddOnChoice(add_on, choice.quantity)
         if add_on.pk in seen:
-            errors.add("add_ons", f"{add_on.name} is chosen twice; give its quantity instead.")
+            errors.add(
+                "add_ons",
+                _("%(name)s is chosen twice; give its quantity instead.") % {"name": add_on.name},
+            )
             return ()
         seen.add(add_on.pk)
         if not _is_whole_number(choice.quantity) or not 1 <= choice.quantity <= add_on.max_quantity:
-            errors.add("add_ons", f"{add_on.name}: choose from 1 to {add_on.max_quantity}.")
+            errors.add(
+                "add_ons",
+                _("%(name)s: choose from 1 to %(max_quantity)s.")
+                % {"name": add_on.name, "max_quantity": add_on.max_quantity},
+            )
             return ()
         if tariff is not None:
             try:
@@ -207,14 +218,20 @@ def check_os_image(os_image, family: ProductFamily | None, errors: FieldErrors) 
         return
     if os_image is None:
         if family.code in OS_IMAGE_REQUIRED_FAMILIES:
-            errors.add("os_image", f"Choose the operating system of the {family.name}.")
+            errors.add(
+                "os_image",
+                _("Choose the operating system of the %(name)s.") % {"name": family.name},
+            )
         return
     if isinstance(os_image, OsImage):
         os_image = fresh(os_image)
     if not isinstance(os_image, OsImage):
-        errors.add("os_image", "Choose an operating system of the list.")
+        errors.add("os_image", _("Choose an operating system of the list."))
     elif family.code not in OS_IMAGE_REQUIRED_FAMILIES:
-        errors.add("os_image", f"{family.name} takes no operating system in the order.")
+        errors.add(
+            "os_image",
+            _("%(name)s takes no operating system in the order.") % {"name": family.name},
+        )
     else:
         try:
             check_os_image_offered(family=family, os_image=os_image)
@@ -229,8 +246,16 @@ def check_periods_of_zone(rule: ZoneRule, months: int, errors: FieldErrors) -> N
         listed = ", ".join(str(item) for item in periods) or "none of the periods offered"
         errors.add(
             "period_months",
-            f"Domains in .{rule.zone} are registered for whole years from {rule.min_years} "
-            f"to {rule.max_years}: choose {listed} months.",
+            _(
+                "Domains in .%(zone)s are registered for whole years from %(min_years)s "
+                "to %(max_years)s: choose %(listed)s months."
+            )
+            % {
+                "zone": rule.zone,
+                "min_years": rule.min_years,
+                "max_years": rule.max_years,
+                "listed": listed,
+            },
         )
 
 
@@ -251,13 +276,22 @@ def _check_domain(
     administrator the zone demands."""
     rule = zone_rule_for(name)
     if rule is None:
-        errors.add("host_name", f"Domains in .{name.labels[-1]} are not sold here.")
+        errors.add(
+            "host_name",
+            _("Domains in .%(labels)s are not sold here.") % {"labels": name.labels[-1]},
+        )
         return None
     tariff_zone = str((tariff.specs or {}).get("zone") or "").strip().lower().lstrip(".")
     if tariff_zone and tariff_zone != rule.zone:
         errors.add(
             "host_name",
-            f"{tariff.name} registers .{tariff_zone} domains; {name.unicode} is in .{rule.zone}.",
+            _("%(name)s registers .%(tariff_zone)s domains; %(unicode)s is in .%(zone)s.")
+            % {
+                "name": tariff.name,
+                "tariff_zone": tariff_zone,
+                "unicode": name.unicode,
+                "zone": rule.zone,
+            },
         )
         return None
     problem = registrable_problem(name, rule)
@@ -267,14 +301,21 @@ def _check_domain(
     check_periods_of_zone(rule, months, errors)
     auth_code = (transfer_auth_code or "").strip() if isinstance(transfer_auth_code, str) else ""
     if len(auth_code) > AUTH_CODE_MAX_CHARS or any(ord(char) < 32 for char in auth_code):
-        errors.add("transfer_auth_code", f"At most {AUTH_CODE_MAX_CHARS} printable characters.")
+        errors.add(
+            "transfer_auth_code",
+            _("At most %(auth_code_max_chars)s printable characters.")
+            % {"auth_code_max_chars": AUTH_CODE_MAX_CHARS},
+        )
         return None
     held = live_domain_named(name.ascii)
     if held is not None:
-        errors.add("host_name", f"{name.unicode} is already registered or ordered here.")
+        errors.add(
+            "host_name",
+            _("%(unicode)s is already registered or ordered here.") % {"unicode": name.unicode},
+        )
         return None
     if registry_answer is None or registry_answer.name != name.ascii:
-        errors.add("host_name", "The registry was not asked about this name; try again.")
+        errors.add("host_name", _("The registry was not asked about this name; try again."))
         return None
     if registry_answer.available is None:
         errors.add("host_name", registry_answer.problem)
@@ -282,16 +323,22 @@ def _check_domain(
     if auth_code and registry_answer.available:
         errors.add(
             "host_name",
-            f"{name.unicode} is not registered anywhere: order its registration instead of a "
-            "transfer.",
+            _(
+                "%(unicode)s is not registered anywhere: order its registration instead "
+                "of a transfer."
+            )
+            % {"unicode": name.unicode},
         )
         return None
     if not auth_code and not registry_answer.available:
         reason = f" ({registry_answer.reason})" if registry_answer.reason else ""
         errors.add(
             "host_name",
-            f"{name.unicode} is not available at the registry{reason}. If it is yours at "
-            "another registrar, order its transfer with its transfer code.",
+            _(
+                "%(unicode)s is not available at the registry%(reason)s. If it is yours "
+                "at another registrar, order its transfer with its transfer code."
+            )
+            % {"unicode": name.unicode, "reason": reason},
         )
         return None
     plan = contact_plan(client, rule, domain_admin, errors)
@@ -323,13 +370,13 @@ def check_host_name(
     optional for other families; refused naming ``host_name`` when it is not a valid name."""
     family = tariff.family if tariff is not None else None
     if value is not None and not isinstance(value, str):
-        errors.add("host_name", "Enter a domain or host name.")
+        errors.add("host_name", _("Enter a domain or host name."))
         return "", None
     text = (value or "").strip()
     if not text:
         if family is not None and family.code in HOST_NAME_REQUIRED_FAMILIES:
             what = "domain to register" if family.code == FamilyCode.DOMAIN else "domain it serves"
-            errors.add("host_name", f"Enter the {what}, e.g. example.ee.")
+            errors.add("host_name", _("Enter the %(what)s, e.g. example.ee.") % {"what": what})
         return "", None
     try:
         name = parse_name(text)
@@ -338,7 +385,7 @@ def check_host_name(
         return "", None
     if family is None or family.code != FamilyCode.DOMAIN:
         if transfer_auth_code:
-            errors.add("transfer_auth_code", "A transfer code is given only for a domain.")
+            errors.add("transfer_auth_code", _("A transfer code is given only for a domain."))
         return name.unicode, None
     domain = _check_domain(
         name,
@@ -377,7 +424,7 @@ def check_order_input(
     checked order, or None when a problem was found (the caller raises).
     """
     if not isinstance(client, Client):
-        errors.add("client", "An order is placed for a client.")
+        errors.add("client", _("An order is placed for a client."))
     check_payer(client, payer, errors)
     if isinstance(payer, Payer):
         payer = fresh(payer)
@@ -387,10 +434,10 @@ def check_order_input(
     if isinstance(tariff, Tariff):
         tariff = fresh(tariff)
     if not isinstance(tariff, Tariff):
-        errors.add("tariff", "Choose a tariff of the catalog.")
+        errors.add("tariff", _("Choose a tariff of the catalog."))
         tariff = None
     elif not (tariff.is_active and tariff.is_published and tariff.family.is_active):
-        errors.add("tariff", f"{tariff.name} is not offered.")
+        errors.add("tariff", _("%(name)s is not offered.") % {"name": tariff.name})
     else:
         family = tariff.family
     months = check_period(period_months, errors)
@@ -407,7 +454,7 @@ def check_order_input(
         errors=errors,
     )
     if not isinstance(start_at_once, bool):
-        errors.add("start_at_once", "Say yes or no.")
+        errors.add("start_at_once", _("Say yes or no."))
     if errors.errors:
         return None
     return CheckedOrder(

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.models import Client
 from hostledger.accounts.selectors import check_client_not_restricted
@@ -164,26 +165,30 @@ def _check_trial_contacts(client: Client, errors: FieldErrors) -> None:
     if not EmailAddress.objects.filter(user_id=client.owner_id, verified=True).exists():
         errors.add(
             "email",
-            "Confirm your e-mail address (the link in the message we sent you) before "
-            "starting a free trial.",
+            _(
+                "Confirm your e-mail address (the link in the message we sent you) before"
+                " starting a free trial."
+            ),
         )
     if not (client.phone or "").strip():
-        errors.add("phone", "Add your phone number to your account before starting a free trial.")
+        errors.add(
+            "phone", _("Add your phone number to your account before starting a free trial.")
+        )
     elif client.phone_confirmed_at is None:
         errors.add(
             "phone",
-            "Confirm your phone number (the code we send by SMS) before starting a free trial.",
+            _("Confirm your phone number (the code we send by SMS) before starting a free trial."),
         )
 
 
 def _check_trial(client, family, trial, trial_days, errors: FieldErrors) -> int | None:
     """The length of the free trial asked for, or None for a paid order (CAT-04)."""
     if not isinstance(trial, bool):
-        errors.add("trial", "Say yes or no.")
+        errors.add("trial", _("Say yes or no."))
         return None
     if not trial:
         if trial_days is not None:
-            errors.add("trial_days", "A length is given for a free trial only.")
+            errors.add("trial_days", _("A length is given for a free trial only."))
         return None
     if family is None:
         return None
@@ -302,7 +307,7 @@ def _order_place(
     if not isinstance(client, Client):
         raise DomainError(
             "invalid_input",
-            "client: an order is placed for a client.",
+            _("client: an order is placed for a client."),
             fields={"client": "not a client"},
         )
     check_client_not_restricted(client, on=today)  # an overdue verification request (ACC-10)
@@ -457,7 +462,7 @@ def order_place_for_trial(
     today = clean_order_date(today or timezone.localdate())
     if not isinstance(service, Service):
         raise DomainError(
-            "invalid_input", "service: no such service.", fields={"service": "not a service"}
+            "invalid_input", _("service: no such service."), fields={"service": "not a service"}
         )
     check_client_not_restricted(service.client, on=today)  # verification overdue (ACC-10)
     check_policies_accepted_for_ordering(service.client.owner)  # new version (GDPR-10)
@@ -467,9 +472,12 @@ def order_place_for_trial(
     check_payer(locked.client, payer, errors)
     months = check_period(period_months, errors)
     if locked.status != ServiceStatus.TRIAL:
-        errors.add("service", f"The service is {locked.status}, not on a free trial.")
+        errors.add(
+            "service",
+            _("The service is %(status)s, not on a free trial.") % {"status": locked.status},
+        )
     elif Order.objects.filter(trial_service=locked, status=Order.Status.PLACED).exists():
-        errors.add("service", "The continuation of this trial is already ordered.")
+        errors.add("service", _("The continuation of this trial is already ordered."))
     errors.raise_if_any()
     starts_on = max(today, locked.trial_ends_on + timedelta(days=1))
     add_ons = tuple(

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.models import Client
 from hostledger.core.errors import DomainError
@@ -164,7 +165,7 @@ def client_payments_apply(*, client, actor=None, today: date | None = None) -> l
     """
     if not isinstance(client, Client):
         raise DomainError(
-            "invalid_input", "client: no such client.", fields={"client": "not a client"}
+            "invalid_input", _("client: no such client."), fields={"client": "not a client"}
         )
     today = clean_order_date(today or timezone.localdate())
     return _payments_apply(client, actor=actor, today=today)
@@ -212,15 +213,15 @@ def order_cancel(*, order: Order, actor, reason: str = "") -> Order:
     reason = clean_reason(reason, required=False) or "The order was withdrawn before payment."
     if not isinstance(order, Order):
         raise DomainError(
-            "invalid_input", "order: no such order.", fields={"order": "not an order"}
+            "invalid_input", _("order: no such order."), fields={"order": "not an order"}
         )
     lock_client_balance(order.client)
     current = Order.objects.select_related("proforma").get(pk=order.pk)
     if current.status != Order.Status.PLACED:
         raise DomainError(
             "order_not_open",
-            f"The order is {current.get_status_display().lower()}; only an unpaid order can "
-            "be withdrawn.",
+            _("The order is %(state)s; only an unpaid order can be withdrawn.")
+            % {"state": current.get_status_display().lower()},
             fields={"order": f"status is {current.status}"},
             status=409,
         )

@@ -21,6 +21,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.validation import FieldErrors
 from hostledger.catalog.models import FamilyCode, OsImage
@@ -48,7 +49,7 @@ def _clean_resources(values: dict, errors: FieldErrors, *, required: bool) -> di
         if value is None and not required:
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            errors.add(name, "A whole number of at least 1.")
+            errors.add(name, _("A whole number of at least 1."))
             continue
         cleaned[name] = value
     return cleaned
@@ -59,20 +60,22 @@ def _clean_name(name, errors: FieldErrors) -> str:
     if not SERVER_NAME.match(text):
         errors.add(
             "name",
-            "1 to 63 letters, digits and inner hyphens, like a host name (web-1).",
+            _("1 to 63 letters, digits and inner hyphens, like a host name (web-1)."),
         )
     return text
 
 
 def _clean_os_image(os_image, errors: FieldErrors, pool: Service | None) -> None:
     if not isinstance(os_image, OsImage):
-        errors.add("os_image", "Choose an operating system of the list.")
+        errors.add("os_image", _("Choose an operating system of the list."))
         return
     if os_image.requires_paid_licence:
         errors.add(
             "os_image",
-            "Images with a paid licence are not installed in a pool; bring your own licence "
-            "(seed 003 annex 5 §2.1) or rent one.",
+            _(
+                "Images with a paid licence are not installed in a pool; bring your own "
+                "licence (seed 003 annex 5 §2.1) or rent one."
+            ),
         )
         return
     if pool is not None:
@@ -85,19 +88,20 @@ def _clean_os_image(os_image, errors: FieldErrors, pool: Service | None) -> None
 def _locked_pool(service) -> Service:
     if not isinstance(service, Service):
         raise DomainError(
-            "invalid_input", "service: no such service.", fields={"service": "not a service"}
+            "invalid_input", _("service: no such service."), fields={"service": "not a service"}
         )
     pool = locked_service(service)
     if pool.family.code != FamilyCode.CLOUD:
         raise DomainError(
             "not_a_pool",
-            "service: only a cloud data-center service holds servers.",
+            _("service: only a cloud data-center service holds servers."),
             fields={"service": "not a cloud pool"},
         )
     if pool.status != ServiceStatus.ACTIVE:
         raise DomainError(
             "pool_not_active",
-            f"service: the pool is {pool.status}; servers are managed in an active pool.",
+            _("service: the pool is %(status)s; servers are managed in an active pool.")
+            % {"status": pool.status},
             fields={"service": f"is {pool.status}"},
             status=409,
         )
@@ -147,7 +151,7 @@ def _locked_server(server, pool: Service) -> PoolServer:
         .first()
     )
     if current is None:
-        raise DomainError("not_found", "No such server in this pool.", status=404)
+        raise DomainError("not_found", _("No such server in this pool."), status=404)
     return current
 
 
@@ -168,7 +172,7 @@ def pool_server_create(
     pool = _locked_pool(service)
     _clean_os_image(os_image, errors, pool)
     if PoolServer.objects.filter(service=pool, name=cleaned_name, deleted_at__isnull=True).exists():
-        errors.add("name", "A server of this pool already has this name.")
+        errors.add("name", _("A server of this pool already has this name."))
     errors.raise_if_any()
     _check_fits(pool, resources, pool_used(pool))
     server = PoolServer.objects.create(
@@ -196,10 +200,10 @@ def pool_server_resize(
         {"cpu": cpu, "ram_gb": ram_gb, "disk_gb": disk_gb}, errors, required=False
     )
     if not changes and not errors.errors:
-        errors.add("cpu", "Give at least one of cpu, ram_gb and disk_gb.")
+        errors.add("cpu", _("Give at least one of cpu, ram_gb and disk_gb."))
     errors.raise_if_any()
     if not isinstance(server, PoolServer):
-        raise DomainError("not_found", "No such server in this pool.", status=404)
+        raise DomainError("not_found", _("No such server in this pool."), status=404)
     pool = _locked_pool(server.service)
     current = _locked_server(server, pool)
     wanted = {name: changes.get(name, getattr(current, name)) for name in RESOURCE_NAMES}
@@ -223,7 +227,7 @@ def pool_server_delete(*, server: PoolServer, actor) -> PoolServer:
     """Delete a server of a cloud pool (ORD-05); its resources are free again at once. Its
     module calls not yet run are cancelled and the module is asked to remove it (PRV-01)."""
     if not isinstance(server, PoolServer):
-        raise DomainError("not_found", "No such server in this pool.", status=404)
+        raise DomainError("not_found", _("No such server in this pool."), status=404)
     pool = _locked_pool(server.service)
     current = _locked_server(server, pool)
     now = timezone.now()

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts.models import Client
 from hostledger.core.errors import DomainError
@@ -70,22 +71,24 @@ def service_withdraw(*, service: Service, actor, today: date | None = None) -> S
     today = clean_order_date(today or timezone.localdate())
     if not isinstance(service, Service):
         raise DomainError(
-            "invalid_input", "service: no such service.", fields={"service": "not a service"}
+            "invalid_input", _("service: no such service."), fields={"service": "not a service"}
         )
     lock_client_balance(service.client)
     locked = locked_service(service)
     if locked.client.kind != Client.Kind.NATURAL:
         raise DomainError(
             "withdrawal_not_available",
-            "client: only a consumer (a natural person) may withdraw from the contract; "
-            "a legal person may cancel the service with notice instead.",
+            _(
+                "client: only a consumer (a natural person) may withdraw from the "
+                "contract; a legal person may cancel the service with notice instead."
+            ),
             fields={"client": "not a natural person"},
             status=409,
         )
     if locked.status == ServiceStatus.TERMINATED:
         raise DomainError(
             "service_not_cancellable",
-            "service: the service has ended already.",
+            _("service: the service has ended already."),
             fields={"service": "status is terminated"},
             status=409,
         )
@@ -93,7 +96,8 @@ def service_withdraw(*, service: Service, actor, today: date | None = None) -> S
     if today > last_day:
         raise DomainError(
             "withdrawal_period_over",
-            f"service: the withdrawal period of this contract ended on {last_day.isoformat()}.",
+            _("service: the withdrawal period of this contract ended on %(date)s.")
+            % {"date": last_day.isoformat()},
             fields={"service": f"withdrawal period ended on {last_day.isoformat()}"},
             status=409,
         )

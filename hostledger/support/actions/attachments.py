@@ -18,6 +18,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 from hostledger.core.registry import setting_value
@@ -69,7 +70,7 @@ def attachments_check(uploads, *, field: str = "attachments") -> list[CheckedAtt
     if len(uploads) > most:
         raise DomainError(
             "too_many_attachments",
-            f"A message can carry at most {most} attachments.",
+            _("A message can carry at most %(most)s attachments.") % {"most": most},
             fields={field: f"at most {most} files"},
         )
     largest = setting_value(conf.ATTACHMENT_MAX_BYTES)
@@ -81,21 +82,29 @@ def attachments_check(uploads, *, field: str = "attachments") -> list[CheckedAtt
         if not data:
             raise DomainError(
                 "empty_attachment",
-                f"The file {name} is empty.",
+                _("The file %(name)s is empty.") % {"name": name},
                 fields={field: f"{name}: empty file"},
             )
         if len(data) > largest:
             raise DomainError(
                 "attachment_too_large",
-                f"The file {name} is larger than {largest:,} bytes.",
+                _("The file %(name)s is larger than %(largest)s bytes.")
+                % {"name": name, "largest": f"{largest:,}"},
                 fields={field: f"{name}: larger than {largest:,} bytes"},
             )
         content_type = sniffed_type(data)
         if content_type not in allowed:
             raise DomainError(
                 "attachment_type_not_allowed",
-                f"The content of {name} is {content_type}, which cannot be attached "
-                f"(allowed: {', '.join(sorted(allowed))}).",
+                _(
+                    "The content of %(name)s is %(content_type)s, which cannot be attached "
+                    "(allowed: %(allowed)s)."
+                )
+                % {
+                    "name": name,
+                    "content_type": content_type,
+                    "allowed": ", ".join(sorted(allowed)),
+                },
                 fields={field: f"{name}: content is {content_type}, not allowed"},
             )
         checked.append(CheckedAttachment(file_name=name, data=data, content_type=content_type))

@@ -7,6 +7,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from hostledger.accounts import permissions as perms
 from hostledger.accounts.validation import FieldErrors
@@ -22,7 +23,7 @@ def _require_manager(actor) -> None:
     if not perms.has_permission(actor, perms.TICKETS_MANAGE):
         raise DomainError(
             "invalid_input",
-            "Only staff who manage the ticket system can do this.",
+            _("Only staff who manage the ticket system can do this."),
             fields={"actor": "lacks tickets.manage"},
         )
 
@@ -31,16 +32,16 @@ def _cleaned_department(data: dict, *, current: Department | None) -> dict:
     errors = FieldErrors()
     name = " ".join(str(data.get("name", current.name if current else "")).split())
     if not name or len(name) > 100:
-        errors.add("name", "Required, at most 100 characters.")
+        errors.add("name", _("Required, at most 100 characters."))
     address = str(data.get("mail_address", current.mail_address if current else "")).strip()
     address = address.lower()
     if address:
         try:
             validate_email(address)
         except ValidationError:
-            errors.add("mail_address", "Enter a valid e-mail address.")
+            errors.add("mail_address", _("Enter a valid e-mail address."))
         if "+" in address.partition("@")[0]:
-            errors.add("mail_address", "The address cannot contain '+' (reply tags use it).")
+            errors.add("mail_address", _("The address cannot contain '+' (reply tags use it)."))
     hours = {}
     for key, setting in (
         ("first_response_hours", conf.FIRST_RESPONSE_HOURS),
@@ -53,10 +54,14 @@ def _cleaned_department(data: dict, *, current: Department | None) -> dict:
         except (TypeError, ValueError):
             value = 0
         if not 1 <= value <= MAX_TARGET_HOURS:
-            errors.add(key, f"A whole number of hours from 1 to {MAX_TARGET_HOURS}.")
+            errors.add(
+                key,
+                _("A whole number of hours from 1 to %(max_target_hours)s.")
+                % {"max_target_hours": MAX_TARGET_HOURS},
+            )
         hours[key] = value
     if not errors and hours["resolution_hours"] < hours["first_response_hours"]:
-        errors.add("resolution_hours", "Cannot be shorter than the first response target.")
+        errors.add("resolution_hours", _("Cannot be shorter than the first response target."))
     errors.raise_if_any()
     return {"name": name, "mail_address": address, **hours}
 
@@ -70,7 +75,7 @@ def department_create(*, actor, data: dict, now=None) -> Department:
     if not slug or Department.objects.filter(slug=slug).exists():
         raise DomainError(
             "invalid_input",
-            "A department with this short name exists.",
+            _("A department with this short name exists."),
             fields={"slug": "already used" if slug else "required"},
         )
     if (
@@ -79,7 +84,7 @@ def department_create(*, actor, data: dict, now=None) -> Department:
     ):
         raise DomainError(
             "invalid_input",
-            "Another department has this address.",
+            _("Another department has this address."),
             fields={"mail_address": "already used"},
         )
     position = Department.objects.count()
@@ -102,7 +107,7 @@ def department_update(*, department: Department, actor, data: dict) -> Departmen
     ):
         raise DomainError(
             "invalid_input",
-            "Another department has this address.",
+            _("Another department has this address."),
             fields={"mail_address": "already used"},
         )
     for key, value in values.items():
@@ -145,8 +150,8 @@ def _cleaned_canned(title: str, body: str) -> tuple[str, str]:
     title = " ".join(str(title or "").split())
     body = str(body or "").replace("\r\n", "\n").strip()
     if not title or len(title) > 120:
-        errors.add("title", "Required, at most 120 characters.")
+        errors.add("title", _("Required, at most 120 characters."))
     if not body or len(body) > 20_000:
-        errors.add("body", "Required, at most 20,000 characters.")
+        errors.add("body", _("Required, at most 20,000 characters."))
     errors.raise_if_any()
     return title, body

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
@@ -60,21 +61,29 @@ def ticket_import(
     department = _require_department(department)
     subject = clean_subject(subject)
     if status not in TicketStatus.values:
-        raise DomainError("invalid_input", f"status: unknown '{status}'.", fields={"status": "?"})
+        raise DomainError(
+            "invalid_input",
+            gettext("status: unknown '%(status)s'.") % {"status": status},
+            fields={"status": "?"},
+        )
     if priority not in TicketPriority.values:
         raise DomainError(
-            "invalid_input", f"priority: unknown '{priority}'.", fields={"priority": "?"}
+            "invalid_input",
+            gettext("priority: unknown '%(priority)s'.") % {"priority": priority},
+            fields={"priority": "?"},
         )
     if not messages:
         raise DomainError(
-            "invalid_input", "messages: a ticket has at least one.", fields={"messages": "empty"}
+            "invalid_input",
+            gettext("messages: a ticket has at least one."),
+            fields={"messages": "empty"},
         )
     cleaned = []
     for number, message in enumerate(sorted(messages, key=lambda item: item.created_at)):
         if message.author_kind not in (AuthorKind.CLIENT, AuthorKind.STAFF):
             raise DomainError(
                 "invalid_input",
-                f"messages.{number}.author_kind: client or staff.",
+                gettext("messages.%(number)s.author_kind: client or staff.") % {"number": number},
                 fields={f"messages.{number}.author_kind": "client or staff"},
             )
         cleaned.append((message, clean_body(message.body, field=f"messages.{number}.body")))

@@ -12,6 +12,7 @@ import base64
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.core.errors import DomainError
 from hostledger.support.actions.attachments import attachment_content_store
@@ -60,7 +61,7 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor, now=None) -> Ticket:
     _require_staff_answerer(actor, field="actor")
     if source.pk == target.pk:
         raise DomainError(
-            "invalid_input", "A ticket cannot be merged into itself.", fields={"target": "same"}
+            "invalid_input", _("A ticket cannot be merged into itself."), fields={"target": "same"}
         )
     first, second = sorted([source.pk, target.pk])
     locked = {
@@ -70,18 +71,20 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor, now=None) -> Ticket:
     source, target = locked[source.pk], locked[target.pk]
     if source.merged_into_id or target.merged_into_id:
         raise DomainError(
-            "ticket_merged", "A merged ticket cannot be merged again.", fields={"target": "merged"}
+            "ticket_merged",
+            _("A merged ticket cannot be merged again."),
+            fields={"target": "merged"},
         )
     if target.client_id is None:
         raise DomainError(
             "invalid_input",
-            "Merge into a ticket of a client.",
+            _("Merge into a ticket of a client."),
             fields={"target": "the target has no client"},
         )
     if source.client_id is not None and source.client_id != target.client_id:
         raise DomainError(
             "invalid_input",
-            "Tickets of two different clients cannot be merged.",
+            _("Tickets of two different clients cannot be merged."),
             fields={"target": "of another client"},
         )
     messages = list(TicketMessage.objects.filter(ticket=source))
@@ -119,7 +122,7 @@ def ticket_client_link(*, ticket: Ticket, client, actor, now=None) -> Ticket:
     if ticket.client_id is not None or not ticket.needs_review:
         raise DomainError(
             "invalid_input",
-            "Only mail of an unknown sender is linked to a client.",
+            _("Only mail of an unknown sender is linked to a client."),
             fields={"client": "the ticket already has a client"},
         )
     ticket.client = client

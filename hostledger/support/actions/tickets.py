@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hostledger.accounts import permissions as perms
 from hostledger.core.errors import DomainError
@@ -51,12 +52,14 @@ def clean_subject(subject: str, *, field: str = "subject") -> str:
     longest = setting_value(conf.SUBJECT_MAX_CHARS)
     if not text:
         raise DomainError(
-            "invalid_input", "The subject is required.", fields={field: "This field is required."}
+            "invalid_input",
+            _("The subject is required."),
+            fields={field: "This field is required."},
         )
     if len(text) > longest:
         raise DomainError(
             "invalid_input",
-            f"The subject is longer than {longest} characters.",
+            _("The subject is longer than %(longest)s characters.") % {"longest": longest},
             fields={field: f"at most {longest} characters"},
         )
     return text
@@ -69,12 +72,14 @@ def clean_body(body: str, *, field: str = "body") -> str:
     longest = setting_value(conf.MESSAGE_MAX_CHARS)
     if not text:
         raise DomainError(
-            "invalid_input", "The message is required.", fields={field: "This field is required."}
+            "invalid_input",
+            _("The message is required."),
+            fields={field: "This field is required."},
         )
     if len(text) > longest:
         raise DomainError(
             "invalid_input",
-            f"The message is longer than {longest:,} characters.",
+            _("The message is longer than %(longest)s characters.") % {"longest": f"{longest:,}"},
             fields={field: f"at most {longest:,} characters"},
         )
     return text
@@ -88,7 +93,7 @@ def _require_department(department: Department | None) -> Department:
     if department is None or not department.is_active:
         raise DomainError(
             "invalid_input",
-            "Choose one of the departments.",
+            _("Choose one of the departments."),
             fields={"department": "Choose one of the departments."},
         )
     return department
@@ -98,7 +103,8 @@ def _require_open_to_client(ticket: Ticket) -> None:
     if ticket.merged_into_id is not None:
         raise DomainError(
             "ticket_merged",
-            f"This ticket was merged into T-{ticket.merged_into_id:06d}; write there.",
+            _("This ticket was merged into T-%(merged_into_id)s; write there.")
+            % {"merged_into_id": f"{ticket.merged_into_id:06d}"},
             fields={"ticket": "merged"},
         )
 
@@ -254,7 +260,7 @@ def _require_staff_answerer(user, *, field: str = "author") -> None:
     if not perms.has_permission(user, perms.TICKETS_ANSWER):
         raise DomainError(
             "invalid_input",
-            "Only staff who answer tickets can do this.",
+            _("Only staff who answer tickets can do this."),
             fields={field: "not a staff member who answers tickets"},
         )
 
@@ -279,20 +285,20 @@ def ticket_staff_reply(
     if status not in TicketStatus.values or status == TicketStatus.OPEN:
         raise DomainError(
             "invalid_input",
-            "After an answer the ticket is answered, waiting for the client, on hold or closed.",
+            _("After an answer the ticket is answered, waiting for the client, on hold or closed."),
             fields={"status": "answered, waiting_for_client, on_hold or closed"},
         )
     ticket = _locked(ticket)
     if ticket.merged_into_id is not None:
         raise DomainError(
             "ticket_merged",
-            "This ticket was merged; answer the ticket it was merged into.",
+            _("This ticket was merged; answer the ticket it was merged into."),
             fields={"ticket": "merged"},
         )
     if ticket.client_id is None:
         raise DomainError(
             "ticket_needs_client",
-            "Link this mail to a client before answering it.",
+            _("Link this mail to a client before answering it."),
             fields={"ticket": "no client"},
         )
     body = clean_body(body)
@@ -377,21 +383,21 @@ def ticket_rate(
     if not 1 <= value <= 5:
         raise DomainError(
             "invalid_input",
-            "The rating is a whole number from 1 to 5.",
+            _("The rating is a whole number from 1 to 5."),
             fields={"rating": "a whole number from 1 to 5"},
         )
     comment = _CONTROL.sub("", str(comment or "")).strip()
     if len(comment) > 2000:
         raise DomainError(
             "invalid_input",
-            "The comment is longer than 2,000 characters.",
+            _("The comment is longer than 2,000 characters."),
             fields={"comment": "at most 2,000 characters"},
         )
     ticket = _locked(ticket)
     if ticket.first_response_at is None:
         raise DomainError(
             "ticket_not_answered",
-            "A ticket can be rated once the provider has answered it.",
+            _("A ticket can be rated once the provider has answered it."),
             fields={"rating": "no answer to rate yet"},
         )
     ticket.rating = value
@@ -423,7 +429,7 @@ def ticket_priority_set(*, ticket: Ticket, priority: str, actor, now=None) -> Ti
     if priority not in TicketPriority.values:
         raise DomainError(
             "invalid_input",
-            "Unknown priority.",
+            _("Unknown priority."),
             fields={"priority": f"one of {', '.join(TicketPriority.values)}"},
         )
     ticket = _locked(ticket)
@@ -442,18 +448,18 @@ def ticket_status_set(*, ticket: Ticket, status: str, actor, now=None) -> Ticket
     if status not in TicketStatus.values:
         raise DomainError(
             "invalid_input",
-            "Unknown status.",
+            _("Unknown status."),
             fields={"status": f"one of {', '.join(TicketStatus.values)}"},
         )
     ticket = _locked(ticket)
     if ticket.merged_into_id is not None and status != TicketStatus.CLOSED:
         raise DomainError(
-            "ticket_merged", "A merged ticket stays closed.", fields={"status": "merged"}
+            "ticket_merged", _("A merged ticket stays closed."), fields={"status": "merged"}
         )
     if ticket.client_id is None and status != TicketStatus.CLOSED:
         raise DomainError(
             "ticket_needs_client",
-            "Mail of an unknown sender is linked to a client, merged or closed.",
+            _("Mail of an unknown sender is linked to a client, merged or closed."),
             fields={"status": "no client"},
         )
     ticket.status = status

@@ -52,7 +52,9 @@ def _service_named(public_id: str):
         return staff_service(public_id.strip())
     except NotFound:
         raise DomainError(
-            "invalid_input", "service: no such service.", fields={"service": _("No such service.")}
+            "invalid_input",
+            _("service: no such service."),
+            fields={"service": _("No such service.")},
         ) from None
 
 
