@@ -274,6 +274,7 @@ def service_plan_change(
             payer=locked.payer,
             actor=actor,
             issued_on=today,
+            entity=locked.family.entity,
             lines=[
                 LineInput(
                     description=(
