@@ -527,6 +527,7 @@ def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> Wor
     from hostledger.invoicing.models import Invoice, InvoiceLine, InvoiceSeriesCounter
     from hostledger.invoicing.numbering import series_lock
     from hostledger.invoicing.snapshots import PAYER_SNAPSHOT_FIELDS, provider_snapshot
+    from hostledger.providers.models import default_entity_id
     from hostledger.ledger.chart import provider_account
     from hostledger.ledger.models import (
         ClientBalance,
@@ -673,6 +674,7 @@ def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> Wor
         writer,
         Invoice,
         provider_snapshot=provider,
+        entity_id=default_entity_id(),
         currency="EUR",
         vat_number_check_id=None,
         order_reference="",
