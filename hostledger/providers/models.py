@@ -20,6 +20,7 @@ from django.db.models import Q
 from hostledger.core.ids import new_public_id
 
 DEFAULT_ENTITY_CODE = "default"
+DEFAULT_ENTITY_PUBLIC_ID = "ent_default"
 
 
 class ProviderEntity(models.Model):
@@ -84,6 +85,7 @@ def default_entity_id() -> int:
     entity = ProviderEntity.objects.filter(is_default=True).only("pk").first()
     if entity is None:
         entity, _ = ProviderEntity.objects.get_or_create(
-            code=DEFAULT_ENTITY_CODE, defaults={"is_default": True}
+            code=DEFAULT_ENTITY_CODE,
+            defaults={"is_default": True, "public_id": DEFAULT_ENTITY_PUBLIC_ID},
         )
     return entity.pk

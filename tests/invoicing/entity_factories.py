@@ -14,9 +14,9 @@ TELEPHONY = {
     "postal_code": "10112",
     "country": "EE",
     "email": "billing@apetel.example",
-    "iban": "EE471000001020145685",
-    "bic": "EEUHEE2X",
-    "bank_name": "SEB Pank",
+    "iban": "EE287700771001234567",
+    "bic": "LHVBEE22",
+    "bank_name": "LHV Pank",
     "invoice_series_prefix": "TEL",
 }
 
