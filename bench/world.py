@@ -527,7 +527,6 @@ def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> Wor
     from hostledger.invoicing.models import Invoice, InvoiceLine, InvoiceSeriesCounter
     from hostledger.invoicing.numbering import series_lock
     from hostledger.invoicing.snapshots import PAYER_SNAPSHOT_FIELDS, provider_snapshot
-    from hostledger.providers.models import default_entity_id
     from hostledger.ledger.chart import provider_account
     from hostledger.ledger.models import (
         ClientBalance,
@@ -536,6 +535,7 @@ def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> Wor
         LedgerTransaction,
         Payment,
     )
+    from hostledger.providers.models import default_entity_id
     from hostledger.provisioning.models import ProvisioningOperation
     from hostledger.subscriptions.actions.order_input import period_end
     from hostledger.subscriptions.models import (
