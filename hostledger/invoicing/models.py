@@ -253,7 +253,7 @@ class Invoice(_IssuedDocument):
         on_delete=models.PROTECT,
         default=default_entity_id,
         related_name="+",
-        help_text="The provider entity that issues the document: its seller block and series.",
+        help_text="The provider entity issuing it: its seller block and series.",
     )
     series = models.ForeignKey(
         InvoiceSeries, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
@@ -408,7 +408,7 @@ class CreditNote(_IssuedDocument):
         on_delete=models.PROTECT,
         default=default_entity_id,
         related_name="+",
-        help_text="The provider entity that issues the document: its seller block and series.",
+        help_text="The provider entity issuing it: its seller block and series.",
     )
     series = models.ForeignKey(InvoiceSeries, on_delete=models.PROTECT, related_name="+")
     number_year = models.PositiveIntegerField()

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name="entity",
             field=models.ForeignKey(
                 default=hostledger.providers.models.default_entity_id,
-                help_text="The provider entity that issues the document: its seller block and series.",
+                help_text="The provider entity issuing it: its seller block and series.",
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="+",
                 to="providers.providerentity",
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
             name="entity",
             field=models.ForeignKey(
                 default=hostledger.providers.models.default_entity_id,
-                help_text="The provider entity that issues the document: its seller block and series.",
+                help_text="The provider entity issuing it: its seller block and series.",
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="+",
                 to="providers.providerentity",
