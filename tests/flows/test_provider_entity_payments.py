@@ -30,13 +30,16 @@ def test_a_line_on_entity_bs_account_does_not_pay_entity_as_named_proforma__BIL_
     telephony = telephony_entity()
     client = new_client()
     payer = new_payer(client)
-    reference = client_payment_reference_ensure(client=client).creditor_reference
+    reference = client_payment_reference_ensure(client=client).reference_number
     hosting = _proforma(client, payer, "10.00")
     phone = _proforma(client, payer, "30.00", telephony)
-    text = f"{reference} {hosting.public_id.upper()}"
-    statement = camt053(
-        [Line("10.00", "LHV-ENTITY-B-1", text=text)], bank="swedbank", iban=TELEPHONY["iban"]
+    line = Line(
+        "10.00",
+        "LHV-ENTITY-B-1",
+        structured_reference=reference,
+        text=hosting.public_id.upper(),
     )
+    statement = camt053([line], iban=TELEPHONY["iban"])
 
     bank_file_import(content=statement, actor=new_staff())
 
@@ -49,7 +52,7 @@ def test_a_line_on_entity_bs_account_does_not_pay_entity_as_named_proforma__BIL_
     assert payment.bank_account == telephony.iban
 
 
-def test_a_line_on_entity_bs_account_pays_bs_named_proforma__BIL_06(db):
+def test_a_line_on_entity_bs_account_pays_bs_named_proforma__BIL_06(db, caplog):
     telephony = telephony_entity()
     client = new_client()
     payer = new_payer(client)
@@ -62,6 +65,7 @@ def test_a_line_on_entity_bs_account_pays_bs_named_proforma__BIL_06(db):
 
     phone.refresh_from_db()
     assert Payment.objects.get().named_invoice == phone.public_id
+    assert not caplog.records, [record.getMessage() for record in caplog.records]
     assert (phone.status, phone.number_display[:4]) == (Invoice.Status.PAID, "TEL-")
 
 
