@@ -10,7 +10,7 @@ from hostledger.invoicing.lines import LineInput
 from hostledger.invoicing.models import Invoice
 from hostledger.ledger.actions import client_payment_reference_ensure
 from hostledger.ledger.models import Payment
-from hostledger.ledger.selectors import provider_bank_accounts
+from hostledger.ledger.selectors import balance_of, provider_bank_accounts
 from tests.invoicing.entity_factories import TELEPHONY, telephony_entity
 from tests.ledger.camt import Line, camt053
 from tests.ledger.helpers import eur
@@ -52,20 +52,22 @@ def test_a_line_on_entity_bs_account_does_not_pay_entity_as_named_proforma__BIL_
     assert payment.bank_account == telephony.iban
 
 
-def test_a_line_on_entity_bs_account_pays_bs_named_proforma__BIL_06(db, caplog):
+def test_a_line_on_entity_bs_account_pays_bs_named_proforma__BIL_06(db):
     telephony = telephony_entity()
     client = new_client()
     payer = new_payer(client)
     reference = client_payment_reference_ensure(client=client).creditor_reference
     phone = _proforma(client, payer, "30.00", telephony)
     text = f"{reference} {phone.public_id.upper()}"
-    statement = camt053([Line("30.00", "LHV-ENTITY-B-2", text=text)], iban=TELEPHONY["iban"])
+    paid = str(phone.gross.amount)
+    statement = camt053([Line(paid, "LHV-ENTITY-B-2", text=text)], iban=TELEPHONY["iban"])
 
     bank_file_import(content=statement, actor=new_staff())
 
     phone.refresh_from_db()
-    assert Payment.objects.get().named_invoice == phone.public_id
-    assert not caplog.records, [record.getMessage() for record in caplog.records]
+    payment = Payment.objects.get()
+    assert (payment.client_id, payment.named_invoice) == (client.pk, phone.public_id)
+    assert balance_of(client) == eur("0.00")
     assert (phone.status, phone.number_display[:4]) == (Invoice.Status.PAID, "TEL-")
 
 
