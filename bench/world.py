@@ -535,6 +535,7 @@ def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> Wor
         LedgerTransaction,
         Payment,
     )
+    from hostledger.providers.models import default_entity_id
     from hostledger.provisioning.models import ProvisioningOperation
     from hostledger.subscriptions.actions.order_input import period_end
     from hostledger.subscriptions.models import (
@@ -673,6 +674,7 @@ def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> Wor
         writer,
         Invoice,
         provider_snapshot=provider,
+        entity_id=default_entity_id(),
         currency="EUR",
         vat_number_check_id=None,
         order_reference="",

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks_db",
     "hostledger.core",
+    "hostledger.providers",
     "hostledger.accounts",
     "hostledger.privacy",
     "hostledger.catalog",

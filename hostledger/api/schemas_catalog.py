@@ -555,3 +555,31 @@ def price_version_row(version: PriceVersion, *, tariff=None, add_on=None) -> dic
         "note": version.note,
         "withdrawn_at": version.withdrawn_at,
     }
+
+
+class SellerOut(Schema):
+    """A provider entity that sells part of the catalog: its details as its documents print
+    them, and the product families it sells."""
+
+    id: str = Field(examples=["ent_default"])
+    legal_name: str = Field(examples=["SmartApe OÜ"])
+    brand_name: str = Field(description="Empty when the entity has no brand of its own.")
+    registry_code: str = Field(examples=["16124388"])
+    vat_number: str = Field(examples=["EE102329731"])
+    country: str = Field(examples=["EE"])
+    terms_url: str = Field(description="Empty when the entity has no terms of its own.")
+    families: list[str] = Field(description="Codes of the product families it sells.")
+
+
+def seller(entity, snapshot: dict, families: list[str]) -> dict:
+    """A provider entity as :class:`SellerOut`, its details as its documents print them."""
+    return {
+        "id": entity.public_id,
+        "legal_name": snapshot.get("legal_name") or "",
+        "brand_name": entity.brand_name,
+        "registry_code": snapshot.get("registry_code") or "",
+        "vat_number": snapshot.get("vat_number") or "",
+        "country": snapshot.get("country") or "",
+        "terms_url": entity.terms_url,
+        "families": families,
+    }

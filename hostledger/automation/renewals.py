@@ -27,7 +27,7 @@ from hostledger.accounts.models import Client
 from hostledger.accounts.selectors import restricted_clients_sql
 from hostledger.automation import sql
 from hostledger.automation.models import PenaltyAccrual, ServiceRenewal
-from hostledger.catalog.models import AddOn, OsImage, Tariff
+from hostledger.catalog.models import AddOn, OsImage, ProductFamily, Tariff
 from hostledger.catalog.selectors import fees_in_force
 from hostledger.core.money import Money
 from hostledger.core.selections import SelectionPurpose, client_selection
@@ -38,6 +38,7 @@ from hostledger.invoicing.actions.settlement import invoice_vat_at_tax_point, va
 from hostledger.invoicing.lines import UNIT_MONTH, LineInput, price_line, vat_per_rate
 from hostledger.invoicing.models import Invoice, InvoiceLine, InvoiceSeriesCounter, VatRate
 from hostledger.invoicing.numbering import series_lock
+from hostledger.invoicing.snapshots import entity_series_codes, provider_snapshot
 from hostledger.invoicing.vat import RATED_SCHEMES, vat_rate_on
 from hostledger.ledger.chart import provider_account
 from hostledger.ledger.models import (
@@ -48,6 +49,8 @@ from hostledger.ledger.models import (
     Payment,
 )
 from hostledger.notifications.bulk import notifications_enqueue_select
+from hostledger.providers.models import ProviderEntity, default_entity_id
+from hostledger.providers.selectors import provider_entities
 from hostledger.subscriptions.actions.order_input import period_end
 from hostledger.subscriptions.actions.orders import _months_text
 from hostledger.subscriptions.models import (
@@ -84,8 +87,14 @@ class Pricing:
     _rates: dict[str, Decimal] = field(default_factory=dict)
     _lines: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     shapes: dict[tuple, tuple] = field(default_factory=dict)
+    family_entities: dict[int, int] = field(default_factory=dict)
+    entity_snapshots: dict[int, dict] = field(default_factory=dict)
 
     def load_names(self) -> None:
+        self.family_entities = dict(ProductFamily.objects.values_list("pk", "entity_id"))
+        self.entity_snapshots = {
+            entity.pk: provider_snapshot(entity) for entity in provider_entities()
+        }
         self.names.update(
             {("tariff", pk): name for pk, name in Tariff.objects.values_list("pk", "name")}
         )
@@ -98,6 +107,18 @@ class Pricing:
                 requires_paid_licence=True
             ).values_list("pk", "licence_monthly_fee_minor", "currency", "name")
         }
+
+    def entity_of(self, service: dict) -> int:
+        """The entity that renews ``service``: the entity of its product family."""
+        family_id = service["family_id"]
+        if family_id not in self.family_entities:
+            self.family_entities[family_id] = default_entity_id()
+        return self.family_entities[family_id]
+
+    def snapshot_of(self, entity_id: int) -> dict:
+        """The seller block of ``entity_id``'s renewals, read once per run (BIL-04)."""
+        snapshot = self.entity_snapshots.get(entity_id)
+        return snapshot if snapshot is not None else self.provider_snapshot
 
     def renewal_due_on(self, starts_on: date) -> date:
         """The due date of the renewal of a period starting on ``starts_on``: the usual
@@ -193,7 +214,8 @@ def _candidates(low: int, high: int, horizon: date, today: date) -> list[dict]:
                (SELECT MAX(h.history_date) FROM accounts_historicalpayer h
                  WHERE h.id = s.payer_id),
                (SELECT MIN(c.effective_on) FROM {sql.table(ServiceCancellation)} c
-                 WHERE c.service_id = s.id AND c.state = 'requested')
+                 WHERE c.service_id = s.id AND c.state = 'requested'),
+               s.family_id
         FROM {SERVICE} s JOIN {INVOICE} bi ON bi.id = s.billing_invoice_id
         WHERE s.client_id > %s AND s.client_id <= %s
           AND s.status IN ('provisioning', 'active', 'suspended')
@@ -226,6 +248,7 @@ def _candidates(low: int, high: int, horizon: date, today: date) -> list[dict]:
             billed_at,
             payer_changed_at,
             cancellation_on,
+            family_id,
         ) = row
         invoiced_through = _as_date(invoiced_through)
         starts_on = invoiced_through + timedelta(days=1)
@@ -238,6 +261,7 @@ def _candidates(low: int, high: int, horizon: date, today: date) -> list[dict]:
                 "client_id": client_id,
                 "payer_id": payer_id,
                 "tariff_id": tariff_id,
+                "family_id": family_id,
                 "os_image_id": os_image_id,
                 "starts_on": starts_on,
                 "months": months,
@@ -367,7 +391,8 @@ def _issue_many(services: list[dict], pricing: Pricing, now: datetime) -> int:
         "public_id varchar(24), service_id bigint, client_id bigint, payer_id bigint, "
         "starts_on date, ends_on date, due_on date, net_minor bigint, vat_minor bigint, "
         "vat_scheme varchar(24), vat_rate decimal(5,2), vat_country varchar(2), "
-        "vat_reason text, vat_number_check_id bigint, payer_snapshot text, currency varchar(3)",
+        "vat_reason text, vat_number_check_id bigint, payer_snapshot text, currency varchar(3), "
+        "entity_id bigint",
     )
     sql.temp_table(
         NEW_LINES,
@@ -404,25 +429,29 @@ def _issue_many(services: list[dict], pricing: Pricing, now: datetime) -> int:
                 service["check_id"],
                 service["snapshot"],
                 service["currency"],
+                pricing.entity_of(service),
             )
         )
     sql.load(NEW_RENEWALS, renewal_rows)
     sql.load(NEW_LINES, line_rows)
     stamp = sql.timestamp(now)
-    sql.execute(
-        f"""
-        INSERT INTO {INVOICE} (public_id, kind, status, client_id, payer_id, payer_snapshot,
-            provider_snapshot, number_display, issued_on, due_on, currency, net_minor,
-            vat_minor, gross_minor, vat_scheme, vat_rate, vat_country, vat_reason,
-            vat_number_check_id, created_at)
-        SELECT public_id, 'proforma', 'issued', client_id, payer_id, payer_snapshot,
-            {sql.json_parameter()}, '', %s, due_on, currency, net_minor, vat_minor,
-            net_minor + vat_minor, vat_scheme, vat_rate, vat_country, vat_reason,
-            vat_number_check_id, %s
-        FROM {NEW_RENEWALS}
-        """,
-        [sql.json_value(pricing.provider_snapshot), day(pricing.today), stamp],
-    )
+    # One statement per provider entity renewing in this chunk: each prints its own seller.
+    for entity_id in sorted({row[-1] for row in renewal_rows}):
+        sql.execute(
+            f"""
+            INSERT INTO {INVOICE} (public_id, kind, status, client_id, payer_id, payer_snapshot,
+                provider_snapshot, entity_id, number_display, issued_on, due_on, currency,
+                net_minor, vat_minor, gross_minor, vat_scheme, vat_rate, vat_country,
+                vat_reason, vat_number_check_id, created_at)
+            SELECT public_id, 'proforma', 'issued', client_id, payer_id, payer_snapshot,
+                {sql.json_parameter()}, entity_id, '', %s, due_on, currency, net_minor,
+                vat_minor, net_minor + vat_minor, vat_scheme, vat_rate, vat_country,
+                vat_reason, vat_number_check_id, %s
+            FROM {NEW_RENEWALS}
+            WHERE entity_id = %s
+            """,
+            [sql.json_value(pricing.snapshot_of(entity_id)), day(pricing.today), stamp, entity_id],
+        )
     sql.execute(
         f"""
         INSERT INTO {LINE} (invoice_id, position, description, quantity, unit_price_minor,
@@ -481,7 +510,11 @@ def _issue_one(service: dict, pricing: Pricing, now: datetime, notes=()) -> str:
                 for repair in notes
             ]
             invoice = proforma_create(
-                client=client, payer=payer, lines=lines, issued_on=pricing.today
+                client=client,
+                payer=payer,
+                lines=lines,
+                issued_on=pricing.today,
+                entity=ProviderEntity.objects.get(pk=pricing.entity_of(service)),
             )
             if notes:
                 repair_notes_mark_invoiced(
@@ -542,18 +575,20 @@ def renewals_charge(*, low: int, high: int, today: date, now: datetime) -> int:
     sql.temp_table(
         CHARGES,
         "invoice_id bigint, client_id bigint, public_id varchar(24), gross_minor bigint, "
-        "net_minor bigint, vat_minor bigint, seq bigint, paid_on date",
+        "net_minor bigint, vat_minor bigint, seq bigint, paid_on date, entity_id bigint",
     )
     day = sql.day(today)
     count = sql.execute(
         f"""
         INSERT INTO {CHARGES}
         SELECT d.invoice_id, d.client_id, d.public_id, d.gross_minor, d.net_minor,
-            d.vat_minor, ROW_NUMBER() OVER (ORDER BY d.client_id, d.due_on, d.invoice_id),
-            {_paid_on_sql()}
+            d.vat_minor,
+            ROW_NUMBER() OVER (PARTITION BY d.entity_id
+                ORDER BY d.client_id, d.due_on, d.invoice_id),
+            {_paid_on_sql()}, d.entity_id
         FROM (
             SELECT i.id AS invoice_id, i.client_id, i.public_id, i.gross_minor, i.net_minor,
-                i.vat_minor, i.due_on,
+                i.vat_minor, i.due_on, i.entity_id,
                 SUM(i.gross_minor) OVER (PARTITION BY i.client_id
                     ORDER BY i.due_on, i.issued_on, i.id ROWS UNBOUNDED PRECEDING) AS running
             FROM {RENEWAL} r JOIN {INVOICE} i ON i.id = r.invoice_id
@@ -570,28 +605,34 @@ def renewals_charge(*, low: int, high: int, today: date, now: datetime) -> int:
         return 0
     sql.analyze(CHARGES)
     rises = _charges_vat_at_tax_point()
-    from hostledger.core.registry import setting_value
-    from hostledger.invoicing import conf as invoicing_conf
-
-    series = series_lock(setting_value(invoicing_conf.INVOICE_SERIES))
-    year = today.year if series.restart_yearly else 0
-    counter, _ = InvoiceSeriesCounter.objects.get_or_create(series=series, year=year)
-    base = InvoiceSeriesCounter.objects.get(pk=counter.pk).last_number
-    InvoiceSeriesCounter.objects.filter(pk=counter.pk).update(last_number=base + count)
-    prefix = series.prefix.replace("{year}", str(today.year))
-    number = f"({base} + c.seq)"
+    moved = 0
+    # Each provider entity numbers its invoices in its own gapless series (BIL-04): one
+    # counter move and one UPDATE per entity paid in this chunk, in a fixed order of locks.
+    per_entity = dict(sql.fetchall(f"SELECT entity_id, COUNT(*) FROM {CHARGES} GROUP BY entity_id"))
+    entities = ProviderEntity.objects.in_bulk(list(per_entity))
+    for entity_id in sorted(per_entity):
+        series = series_lock(entity_series_codes(entities[entity_id])[0])
+        year = today.year if series.restart_yearly else 0
+        counter, _ = InvoiceSeriesCounter.objects.get_or_create(series=series, year=year)
+        base = InvoiceSeriesCounter.objects.get(pk=counter.pk).last_number
+        InvoiceSeriesCounter.objects.filter(pk=counter.pk).update(
+            last_number=base + per_entity[entity_id]
+        )
+        prefix = series.prefix.replace("{year}", str(today.year))
+        number = f"({base} + c.seq)"
+        moved += sql.execute(
+            f"""
+            UPDATE {INVOICE} SET kind = 'final', status = 'paid', series_id = %s,
+                number_year = %s, number = {number},
+                number_display = %s || {sql.padded_number(number, series.digits)},
+                finalised_on = c.paid_on
+            FROM {CHARGES} c
+            WHERE {INVOICE}.id = c.invoice_id AND {INVOICE}.status = 'issued'
+              AND c.entity_id = %s
+            """,
+            [series.pk, year, prefix, entity_id],
+        )
     stamp = sql.timestamp(now)
-    moved = sql.execute(
-        f"""
-        UPDATE {INVOICE} SET kind = 'final', status = 'paid', series_id = %s,
-            number_year = %s, number = {number},
-            number_display = %s || {sql.padded_number(number, series.digits)},
-            finalised_on = c.paid_on
-        FROM {CHARGES} c
-        WHERE {INVOICE}.id = c.invoice_id AND {INVOICE}.status = 'issued'
-        """,
-        [series.pk, year, prefix],
-    )
     if moved != count:
         raise RuntimeError(f"{count - moved} renewal proformas changed while being paid.")
     for invoice in Invoice.objects.filter(pk__in=rises).order_by("id"):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hostledger.core.ids import new_public_id
 from hostledger.core.money import DEFAULT_CURRENCY, Money
+from hostledger.providers.models import default_entity_id
 
 MICRO_PLACES = 6
 """Decimals of a micro-unit: unit prices and metered quantities are stored times 10**6."""
@@ -63,6 +64,13 @@ class ProductFamily(models.Model):
     """
 
     code = models.CharField(max_length=20, choices=FamilyCode.choices, unique=True)
+    entity = models.ForeignKey(
+        "providers.ProviderEntity",
+        on_delete=models.PROTECT,
+        default=default_entity_id,
+        related_name="product_families",
+        help_text="The provider entity that sells this family's products and bills them.",
+    )
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)

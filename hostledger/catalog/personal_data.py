@@ -23,6 +23,7 @@ declare(
     {
         "id": ROW_KEY,
         "updated_at": RECORD_TIME,
+        "entity": REFERENCE,
         **_catalog_fields(
             "code",
             "name",

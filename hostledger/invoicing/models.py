@@ -22,6 +22,7 @@ from hostledger.core.errors import DomainError
 from hostledger.core.fields import EncryptedTextField
 from hostledger.core.ids import new_public_id
 from hostledger.core.money import DEFAULT_CURRENCY, Money
+from hostledger.providers.models import default_entity_id
 
 
 class DocumentIssuedError(DomainError):
@@ -252,6 +253,13 @@ class Invoice(_IssuedDocument):
     payer = models.ForeignKey("accounts.Payer", on_delete=models.PROTECT, related_name="+")
     payer_snapshot = EncryptedTextField()
     provider_snapshot = models.JSONField(default=dict)
+    entity = models.ForeignKey(
+        "providers.ProviderEntity",
+        on_delete=models.PROTECT,
+        default=default_entity_id,
+        related_name="+",
+        help_text="The provider entity issuing it: its seller block and series.",
+    )
     series = models.ForeignKey(
         InvoiceSeries, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
     )
@@ -400,6 +408,13 @@ class CreditNote(_IssuedDocument):
     client = models.ForeignKey("accounts.Client", on_delete=models.PROTECT, related_name="+")
     payer_snapshot = EncryptedTextField()
     provider_snapshot = models.JSONField(default=dict)
+    entity = models.ForeignKey(
+        "providers.ProviderEntity",
+        on_delete=models.PROTECT,
+        default=default_entity_id,
+        related_name="+",
+        help_text="The provider entity issuing it: its seller block and series.",
+    )
     series = models.ForeignKey(InvoiceSeries, on_delete=models.PROTECT, related_name="+")
     number_year = models.PositiveIntegerField()
     number = models.PositiveIntegerField()

@@ -91,6 +91,7 @@ _DOCUMENT = {
     "client": REFERENCE,
     "payer_snapshot": _billing(Category.IDENTITY, encrypted=True),
     "provider_snapshot": PROVIDER,
+    "entity": REFERENCE,
     "series": REFERENCE,
     "number_year": NUMBERING,
     "number": NUMBERING,

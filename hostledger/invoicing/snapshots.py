@@ -14,6 +14,7 @@ import json
 
 from hostledger.core.registry import setting_value
 from hostledger.invoicing import conf
+from hostledger.providers.models import ProviderEntity
 
 PAYER_SNAPSHOT_FIELDS = (
     "public_id",
@@ -57,6 +58,39 @@ def payer_snapshot(payer) -> str:
     )
 
 
-def provider_snapshot() -> dict:
-    """The provider's identity, contacts and bank account from the settings in force now."""
-    return {name: setting_value(key) for name, key in PROVIDER_SNAPSHOT_SETTINGS.items()}
+ENTITY_FIELDS = {name: name for name in PROVIDER_SNAPSHOT_SETTINGS} | {"footer": "document_footer"}
+"""Snapshot key -> field of the provider entity that overrides the setting when filled."""
+
+ENTITY_ONLY_FIELDS = ("brand_name", "terms_url", "terms_text", "mail_sender")
+"""Details only an entity has (no provider setting): printed when the entity fills them."""
+
+
+def provider_snapshot(entity: ProviderEntity | None = None) -> dict:
+    """The seller's identity, contacts and bank account as in force now (BIL-04).
+
+    Each detail is the entity's own when it is filled, otherwise the provider setting of the
+    same name; without ``entity`` (or for the default entity, whose details are blank) this is
+    the provider settings, as for an installation with one entity.
+    """
+    snapshot = {name: setting_value(key) for name, key in PROVIDER_SNAPSHOT_SETTINGS.items()}
+    if entity is None:
+        return snapshot
+    for name, field in ENTITY_FIELDS.items():
+        value = getattr(entity, field, "")
+        if value:
+            snapshot[name] = value
+    for name in ENTITY_ONLY_FIELDS:
+        value = getattr(entity, name, "")
+        if value:
+            snapshot[name] = value
+    return snapshot
+
+
+def entity_series_codes(entity: ProviderEntity | None) -> tuple[str, str]:
+    """The codes of the series numbering ``entity``'s invoices and credit notes (BIL-04):
+    the entity's own, or the series of the provider settings."""
+    invoice = (entity.invoice_series_code if entity else "") or setting_value(conf.INVOICE_SERIES)
+    credit = (entity.credit_note_series_code if entity else "") or setting_value(
+        conf.CREDIT_NOTE_SERIES
+    )
+    return invoice, credit

@@ -26,6 +26,8 @@ from hostledger.ledger.models import (
     LedgerTransaction,
     Payment,
 )
+from hostledger.providers.models import default_entity_id
+from hostledger.providers.selectors import entity_for_account, provider_entities
 
 
 def balance_of(client: Client) -> Money:
@@ -121,8 +123,16 @@ def provider_bank_accounts() -> set[str]:
     listed = [
         setting_value(PROVIDER_IBAN),
         *re.split(r"[\s,;]+", str(setting_value(PROVIDER_BANK_ACCOUNTS) or "")),
+        *provider_entities().exclude(iban="").values_list("iban", flat=True),
     ]
     return {normalised_account(item) for item in listed if item and item.strip()}
+
+
+def entity_of_bank_account(account: str) -> int:
+    """The provider entity paid on ``account`` (a statement's own account): the entity whose
+    IBAN it is, or the default entity for the accounts of the provider settings."""
+    entity = entity_for_account(normalised_account(account)) if account else None
+    return entity.pk if entity is not None else default_entity_id()
 
 
 def client_payment_reference_numbers(client_id: int) -> dict:

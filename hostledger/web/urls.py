@@ -44,7 +44,7 @@ from hostledger.web import (
     urls_staff_tools,
     urls_staff_verification,
 )
-from hostledger.web.views import client, public, staff
+from hostledger.web.views import client, public, staff, staff_entities
 
 app_name = "web"
 urlpatterns = [
@@ -91,6 +91,13 @@ urlpatterns = [
     path("staff/settings/history/", staff.setting_history, name="setting_history"),
     path("staff/settings/<str:key>/", staff.setting_detail, name="setting_detail"),
     path("staff/settings/<str:key>/reset/", staff.setting_reset, name="setting_reset"),
+    path("staff/entities/", staff_entities.entity_list, name="staff_entity_list"),
+    path("staff/entities/new/", staff_entities.entity_create, name="staff_entity_create"),
+    path(
+        "staff/entities/<str:public_id>/",
+        staff_entities.entity_detail,
+        name="staff_entity_detail",
+    ),
     path("staff/jobs/", staff.job_list, name="job_list"),
     path("staff/jobs/run/", staff.job_run_now, name="job_run_now"),
     path("staff/jobs/runs/<int:run_id>/", staff.job_run_detail, name="job_run_detail"),

@@ -29,6 +29,7 @@ from hostledger.accounts.models import (
 )
 from hostledger.core.jobs import run_job_now
 from hostledger.core.models import AuditEvent, JobRun, ProviderSettingChange, ProviderSettingValue
+from hostledger.providers.models import ProviderEntity
 from tests.module_world import kept_for_the_module
 from tests.web.conftest import (
     STAFF_ROLES,
@@ -123,6 +124,7 @@ def build_world() -> World:
 def database_state() -> dict:
     """Everything a page of the client or staff area can change."""
     return {
+        "provider_entities": list(ProviderEntity.objects.order_by("pk").values()),
         "clients": list(
             Client.objects.order_by("pk").values_list(
                 "pk",
@@ -405,6 +407,9 @@ ENDPOINTS = [
     Endpoint("setting_list", staff_page("administrator")),
     Endpoint("setting_history", staff_page("administrator")),
     Endpoint("setting_detail", staff_page("administrator"), lambda world: ["accounts.minimum_age"]),
+    Endpoint("staff_entity_list", staff_page("administrator")),
+    Endpoint("staff_entity_create", staff_page("administrator")),
+    Endpoint("staff_entity_detail", staff_page("administrator"), lambda world: ["ent_default"]),
     Endpoint("job_list", staff_page("billing", "administrator")),
     Endpoint(
         "job_run_detail", staff_page("billing", "administrator"), lambda world: [world.job_run.pk]
@@ -460,6 +465,30 @@ ENDPOINTS = [
         lambda world: ["accounts.minimum_age"],
         method="POST",
         data=lambda world: {"value": "18", "reason": "Local law"},
+        writers=frozenset({"administrator"}),
+    ),
+    Endpoint(
+        "staff_entity_create",
+        staff_page("administrator", granted=302),
+        method="POST",
+        data=lambda world: {
+            "code": "telephony",
+            "invoice_series_prefix": "TEL",
+            "legal_name": "SmartApe Telecom OÜ",
+            "registry_code": "16999990",
+            "street": "Tartu mnt 80",
+            "city": "Tallinn",
+            "country": "EE",
+            "iban": "EE287700771001234567",
+        },
+        writers=frozenset({"administrator"}),
+    ),
+    Endpoint(
+        "staff_entity_detail",
+        staff_page("administrator", granted=302),
+        lambda world: ["ent_default"],
+        method="POST",
+        data=lambda world: {"brand_name": "SmartApe"},
         writers=frozenset({"administrator"}),
     ),
     Endpoint(

@@ -18,12 +18,17 @@ from hostledger.api.schemas_catalog import (
     OfferedFamilyOut,
     OfferedTariffDetailOut,
     PriceChangeNoticeOut,
+    SellerOut,
     offered_family,
     offered_tariff_detail,
     price_change_notice,
+    seller,
 )
 from hostledger.catalog import selectors
+from hostledger.catalog.models import ProductFamily
 from hostledger.core.errors import NotFound
+from hostledger.invoicing.snapshots import provider_snapshot
+from hostledger.providers.selectors import provider_entities
 
 router = Router(tags=["Catalog"])
 
@@ -31,6 +36,26 @@ TariffId = Annotated[str, Path(**path_id("tariff", "trf_3k9d2m7q8w1x4z6v"))]
 
 
 # ----------------------------------------------------------------------------- clients
+
+
+@router.get(
+    "/catalog/sellers",
+    response=responses({200: page_of(SellerOut)}, 400, 401, 403),
+    summary="List the sellers",
+)
+def catalog_seller_list(request: HttpRequest, page: Query[PageParams]):
+    """The provider entities that sell the catalog, the default first: each with the legal
+    details its invoices print and the codes of the active product families it sells."""
+    families: dict[int, list[str]] = {}
+    for entity_id, code in ProductFamily.objects.filter(is_active=True).values_list(
+        "entity_id", "code"
+    ):
+        families.setdefault(entity_id, []).append(code)
+    sellers = [
+        seller(entity, provider_snapshot(entity), sorted(families.get(entity.pk, [])))
+        for entity in provider_entities()
+    ]
+    return paginate(sellers, page)
 
 
 @router.get(

@@ -22,6 +22,7 @@ from hostledger.invoicing.actions.paper_acts import (
     paper_act_request_mark_sent,
     paper_act_request_withdraw,
 )
+from hostledger.invoicing.actions.series import series_open
 from hostledger.invoicing.actions.settlement import (
     client_proformas_settle,
     invoice_charge_key,
@@ -55,5 +56,6 @@ __all__ = [
     "proforma_cancel",
     "proforma_create",
     "proforma_lines_reduce",
+    "series_open",
     "vat_rate_schedule",
 ]

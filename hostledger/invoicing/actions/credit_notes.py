@@ -12,15 +12,13 @@ from django.utils.translation import gettext as _
 from hostledger.core.audit import record_audit_event
 from hostledger.core.errors import DomainError
 from hostledger.core.money import Money
-from hostledger.core.registry import setting_value
-from hostledger.invoicing import conf
 from hostledger.invoicing.actions.invoices import clean_date, locked_invoice
 from hostledger.invoicing.actions.settlement import invoice_charge_key
 from hostledger.invoicing.lines import price_lines
 from hostledger.invoicing.models import CreditNote, CreditNoteLine, Invoice
 from hostledger.invoicing.numbering import series_next_number
 from hostledger.invoicing.selectors import invoice_credited
-from hostledger.invoicing.snapshots import provider_snapshot
+from hostledger.invoicing.snapshots import entity_series_codes, provider_snapshot
 from hostledger.ledger.actions import charge_reverse_post
 from hostledger.ledger.locks import lock_client_balance
 from hostledger.ledger.models import LedgerTransaction
@@ -142,15 +140,15 @@ def credit_note_issue(
             fields={"lines": f"more than the {remaining} left to credit"},
             status=409,
         )
-    taken = series_next_number(
-        series_code=setting_value(conf.CREDIT_NOTE_SERIES), issued_on=issued_on
-    )
+    _, credit_note_series = entity_series_codes(locked.entity)
+    taken = series_next_number(series_code=credit_note_series, issued_on=issued_on)
     note = CreditNote.objects.create(
         status=CreditNote.Status.DRAFT,
         invoice=locked,
         client_id=locked.client_id,
         payer_snapshot=locked.payer_snapshot,
-        provider_snapshot=provider_snapshot(),
+        provider_snapshot=provider_snapshot(locked.entity),
+        entity_id=locked.entity_id,
         series=taken.series,
         number_year=taken.year,
         number=taken.number,

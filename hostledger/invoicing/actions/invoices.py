@@ -17,7 +17,7 @@ from hostledger.invoicing import conf
 from hostledger.invoicing.lines import line_totals, price_lines
 from hostledger.invoicing.models import Invoice, InvoiceLine, VatNumberCheck
 from hostledger.invoicing.numbering import series_next_number
-from hostledger.invoicing.snapshots import payer_snapshot, provider_snapshot
+from hostledger.invoicing.snapshots import entity_series_codes, payer_snapshot, provider_snapshot
 from hostledger.invoicing.vat import (
     ZERO_RATE,
     VatDecision,
@@ -26,6 +26,7 @@ from hostledger.invoicing.vat import (
     vies_look_up,
     vies_look_up_wanted,
 )
+from hostledger.providers.models import default_entity_id
 
 BUSINESS_PAYER_KIND = "legal"
 
@@ -83,8 +84,13 @@ def proforma_create(
     actor=None,
     issued_on: date | None = None,
     order_reference: str = "",
+    entity=None,
 ) -> Invoice:
     """Issue a proforma invoice to ``client`` for ``lines`` (BIL-03, BIL-05, BIL-02).
+
+    ``entity`` is the provider entity that sells what the lines bill (the entity of the
+    product's family); the proforma prints its seller details and, when paid, takes a number
+    of its series. Without one, the default entity issues it.
 
     VAT follows :func:`~hostledger.invoicing.vat.vat_decision` for the payer's country, kind
     (a legal person is a business) and VAT number on the issue date; a VIES look-up, when one
@@ -121,7 +127,8 @@ def proforma_create(
             client=client,
             payer=payer,
             payer_snapshot=payer_snapshot(payer),
-            provider_snapshot=provider_snapshot(),
+            provider_snapshot=provider_snapshot(entity),
+            entity_id=entity.pk if entity is not None else default_entity_id(),
             issued_on=issued_on,
             due_on=due_on,
             currency=currency,
@@ -193,7 +200,8 @@ def invoice_finalise(*, proforma: Invoice, paid_on: date, actor=None) -> Invoice
             _("paid_on: a proforma cannot be paid before it was issued."),
             fields={"paid_on": "before the issue date"},
         )
-    taken = series_next_number(series_code=setting_value(conf.INVOICE_SERIES), issued_on=paid_on)
+    invoice_series, _ = entity_series_codes(locked.entity)
+    taken = series_next_number(series_code=invoice_series, issued_on=paid_on)
     Invoice.objects.filter(
         pk=locked.pk, kind=Invoice.Kind.PROFORMA, status=Invoice.Status.ISSUED
     ).update(

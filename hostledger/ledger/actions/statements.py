@@ -43,7 +43,11 @@ from hostledger.ledger.references import (
     is_valid_reference_number,
     references_in_text,
 )
-from hostledger.ledger.selectors import clients_for_references, provider_bank_accounts
+from hostledger.ledger.selectors import (
+    clients_for_references,
+    entity_of_bank_account,
+    provider_bank_accounts,
+)
 
 InvoicesNamed = Callable[[set[str]], dict[str, Any]]
 """Given words of remittance texts (upper case), the invoices they name: word → an object
@@ -83,7 +87,14 @@ def _match(line: StatementLine, clients_by_reference: dict, invoices: dict) -> d
     matched = {
         clients_by_reference[ref].pk: ref for ref in references if ref in clients_by_reference
     }
-    named = [invoices[word] for word in remittance_words(line) if word in invoices]
+    # A statement line reached one entity's account: it names only that entity's documents,
+    # so a reference to another entity's invoice never pays it.
+    entity_id = entity_of_bank_account(line.account)
+    named = [
+        invoices[word]
+        for word in remittance_words(line)
+        if word in invoices and getattr(invoices[word], "entity_id", entity_id) == entity_id
+    ]
     if len(matched) > 1:
         return {"client": None, "reference": "", "note": "references of more than one client"}
     if matched:

@@ -227,6 +227,7 @@ def usage_bill_period(
             lines=[_line(charge) for charge in billable],
             actor=actor,
             issued_on=today,
+            entity=locked.family.entity,
         )
         for charge in billable:
             charge.invoice = proforma

@@ -280,6 +280,7 @@ def service_plan_change(
             payer=locked.payer,
             actor=actor,
             issued_on=today,
+            entity=locked.family.entity,
             lines=[
                 LineInput(
                     description=(

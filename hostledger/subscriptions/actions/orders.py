@@ -149,6 +149,7 @@ def _bill(order: Order, items: list[PricedItem], *, actor, today: date) -> Invoi
         actor=actor,
         issued_on=today,
         order_reference=order.number or order.public_id,
+        entity=order.family.entity,
     )
     Order.objects.filter(pk=order.pk, proforma__isnull=True).update(proforma=proforma)
     return proforma
