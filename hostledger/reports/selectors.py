@@ -159,7 +159,7 @@ def revenue_by_month_and_family(period: ReportPeriod) -> list[RevenueRow]:
     for (month, family_id, currency), net in totals.items():
         code, name = families.get(family_id, (OTHER_FAMILY, _("Other")))
         rows.append(RevenueRow(month, code, name, Money(net, currency)))
-    order = {code: index for index, (code, _) in enumerate(sorted(families.values()))}
+    order = {code: index for index, (code, __) in enumerate(sorted(families.values()))}
     rows.sort(key=lambda row: (row.month, order.get(row.family, len(order)), row.family))
     return rows
 

@@ -140,7 +140,7 @@ def credit_note_issue(
             fields={"lines": f"more than the {remaining} left to credit"},
             status=409,
         )
-    _, credit_note_series = entity_series_codes(locked.entity)
+    __, credit_note_series = entity_series_codes(locked.entity)
     taken = series_next_number(series_code=credit_note_series, issued_on=issued_on)
     note = CreditNote.objects.create(
         status=CreditNote.Status.DRAFT,

@@ -200,7 +200,7 @@ def invoice_finalise(*, proforma: Invoice, paid_on: date, actor=None) -> Invoice
             _("paid_on: a proforma cannot be paid before it was issued."),
             fields={"paid_on": "before the issue date"},
         )
-    invoice_series, _ = entity_series_codes(locked.entity)
+    invoice_series, __ = entity_series_codes(locked.entity)
     taken = series_next_number(series_code=invoice_series, issued_on=paid_on)
     Invoice.objects.filter(
         pk=locked.pk, kind=Invoice.Kind.PROFORMA, status=Invoice.Status.ISSUED
