@@ -28,6 +28,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from hostledger.catalog.coupons import HUNDRED_PERCENT
+from hostledger.catalog.models import DiscountKind
 from hostledger.core.money import Money, round_half_up
 
 ONE_DAY = timedelta(days=1)
@@ -103,3 +105,31 @@ def months_of_period(starts_on: date, ends_on: date) -> int:
     after = ends_on + ONE_DAY
     months = (after.year - starts_on.year) * 12 + after.month - starts_on.month
     return max(months, 1)
+
+
+def discounted_remaining_share_minor(
+    amount_minor: int, discount, *, starts_on: date, ends_on: date, first: date
+) -> int:
+    """The discounted share of ``amount_minor`` (a period's undiscounted price) that falls on
+    the days from ``first`` to ``ends_on`` (decision 0053): the discount (a
+    ``hostledger.catalog.coupons.Discount``) is applied to the exact prorated amount and
+    the result rounded once, half up — never a rounded share rounded again.
+
+    percentage: amount * (100 - percent) / 100 * remaining / days
+    fixed:      (amount - min(fixed, amount)) * remaining / days
+    """
+    if ends_on < starts_on:
+        raise ValueError("ends_on: a period cannot end before it starts.")
+    if first > ends_on:
+        return 0
+    days = days_between(starts_on, ends_on)
+    remaining = days if first <= starts_on else days_between(first, ends_on)
+    if discount is None:
+        return divide_half_up(amount_minor * remaining, days)
+    if discount.kind == DiscountKind.PERCENTAGE:
+        return divide_half_up(
+            amount_minor * (HUNDRED_PERCENT - discount.percent_scaled) * remaining,
+            HUNDRED_PERCENT * days,
+        )
+    off = min(discount.amount.minor, amount_minor) if amount_minor > 0 else 0
+    return divide_half_up((amount_minor - off) * remaining, days)
