@@ -492,3 +492,7 @@ class CouponRedemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coupon} for {self.order_reference}"
+
+    @property
+    def discount(self) -> Money:
+        return Money(self.discount_minor, self.currency)

@@ -109,6 +109,7 @@ CLIENT_SCOPED = (
     "/personal-data",
     "/tickets",
     "/domains",
+    "/coupon-checks",
 )
 """Rows under these paths act in A's account: ``?client=<A>`` is added to them."""
 
@@ -235,6 +236,11 @@ TABLE = [
                                                 401, 403, 403, 403, 403, 201, 403, 403, 201),
     ("POST",   "/staff/invoices/{proforma}/cancel",
                                                 401, 403, 403, 403, 403, 200, 403, 403, 200),
+    ("POST",   "/coupon-checks",                401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("GET",    "/staff/coupons",                401, 403, 403, 403, 403, 403, 403, 403, 200),
+    ("POST",   "/staff/coupons",                401, 403, 403, 403, 403, 403, 403, 403, 201),
+    ("POST",   "/staff/coupons/{coupon}/deactivate",
+                                                401, 403, 403, 403, 403, 403, 403, 403, 200),
     ("GET",    "/orders",                       401, 200, 404, 200, 404, 404, 404, 404, 404),
     ("GET",    "/orders/{order}",               401, 200, 404, 200, 404, 404, 404, 404, 404),
     ("POST",   "/orders",                       401, 201, 404, 403, 404, 404, 404, 404, 404),
@@ -650,6 +656,8 @@ BODIES = {
         "os_image": "{os_image}",
         "add_ons": [{"add_on": "{add_on}", "quantity": 2}],
     },
+    ("POST", "/coupon-checks"): {"tariff": "{tariff}", "code": "worldcoupon", "period_months": 3},
+    ("POST", "/staff/coupons"): {"code": "MATRIX-NEW", "kind": "fixed", "value": "5.00"},
     ("POST", "/orders/{order}/cancel"): {"reason": "Ordered by mistake"},
     ("POST", "/services/{trial_service}/trial-continuation"): {
         "payer": "{payer}",
@@ -787,6 +795,7 @@ READS_BY_POST = {
     ("POST", "/staff/notification-templates/payment_reminder/et/preview"),
     ("POST", "/staff/tickets/search"),
     ("POST", "/staff/clients/search"),
+    ("POST", "/coupon-checks"),
 }
 """Rows that POST a body to compute an answer and change nothing."""
 
@@ -898,6 +907,9 @@ def build_world() -> World:
             **make_datacenter(owner, services["pool"], operator),
             **dns_ids,
             **make_privacy_records(account),
+            "coupon": catalog_actions.coupon_create(
+                code="WORLDCOUPON", kind="percentage", value="10"
+            ).public_id,
             **make_privacy_requests(account, owner),
             "export": make_failed_export(account, owner),
             **make_interruptions(account, services),
@@ -1204,6 +1216,7 @@ def test_the_table_covers_every_operation_of_the_api(anonymous, db):
         "{draft_tariff}": "{tariff_id}",
         "{draft_price_version}": "{price_version_id}",
         "{tariff}": "{tariff_id}",
+        "{coupon}": "{coupon_id}",
         "{old_add_on}": "{add_on_id}",
         "{add_on}": "{add_on_id}",
         "{old_metered_item}": "{metered_item_id}",

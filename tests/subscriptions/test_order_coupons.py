@@ -25,13 +25,9 @@ def _coupon(**values) -> Coupon:
     return coupon_create(**defaults)
 
 
-def test_percentage_coupon_lowers_the_tariff_of_the_first_period_to_the_cent__ORD_01(
-    place, shop
-):
+def test_percentage_coupon_lowers_the_tariff_of_the_first_period_to_the_cent__ORD_01(place, shop):
     _coupon(value="12.5")
-    order = place(
-        period_months=12, add_ons=[AddOnChoice(shop.backups, 1)], coupon_code="sPrInG15"
-    )
+    order = place(period_months=12, add_ons=[AddOnChoice(shop.backups, 1)], coupon_code="sPrInG15")
     # 9.90 x 12 = 118.80; 12.5 % off is 14.85; the add-on keeps its price (3.49 x 12).
     assert order.discount == eur("14.85")
     assert order.net == eur("103.95") + eur("41.88")
@@ -66,9 +62,7 @@ def test_every_period_coupon_stays_on_the_service_first_period_one_does_not(plac
     assert place(coupon_code="once").service.coupon is None
 
 
-def test_unknown_inactive_or_foreign_coupon_is_a_field_error_and_nothing_is_written(
-    place, shop
-):
+def test_unknown_inactive_or_foreign_coupon_is_a_field_error_and_nothing_is_written(place, shop):
     off = _coupon(code="OFF")
     coupon_deactivate(coupon=off)
     for code in ("NOPE", "OFF"):
