@@ -135,6 +135,14 @@ class Order(models.Model):
     discount_minor = models.BigIntegerField(
         default=0, help_text="What the coupon or the quote's discount took off the first period."
     )
+    quote = models.ForeignKey(
+        "Quote",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        help_text="The quote the client accepted into this order (decision 0053).",
+    )
     proforma = models.ForeignKey(
         "invoicing.Invoice",
         on_delete=models.PROTECT,
@@ -803,3 +811,10 @@ class ServiceCredit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.credit_note_id}: {self.net_minor}"
+
+
+from hostledger.subscriptions.quote_models import (  # noqa: E402, F401  (one models module)
+    Quote,
+    QuoteLine,
+    QuoteStatus,
+)

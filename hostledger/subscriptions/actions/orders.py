@@ -37,6 +37,7 @@ from hostledger.subscriptions import conf
 from hostledger.subscriptions.models import (
     Order,
     OrderItem,
+    Quote,
     Service,
     ServiceAddOn,
     ServiceStatus,
@@ -84,6 +85,7 @@ def _order_create(
     trial_service: Service | None = None,
     coupon: Coupon | None = None,
     discount: Discount | None = None,
+    quote: Quote | None = None,
 ) -> Order:
     currency = items[0].monthly_fee.currency
     off_minor = 0 if trial_days else discount_off_minor(items, discount)
@@ -108,6 +110,7 @@ def _order_create(
         net_minor=net_minor,
         coupon=coupon,
         discount_minor=off_minor,
+        quote=quote,
         status=status,
         placed_at=placed_at,
         placed_by=actor,
@@ -261,6 +264,7 @@ def order_place(
     transfer_auth_code: str = "",
     coupon_code: str = "",
     manual_discount: Discount | None = None,
+    quote: Quote | None = None,
 ) -> Order:
     """Place an order for a new service (ORD-01, ORD-03, CAT-02, CAT-04, CAT-05, DOM-01,
     DOM-03).
@@ -313,6 +317,7 @@ def order_place(
         registry_answer=registry_answer,
         coupon_code=coupon_code,
         manual_discount=manual_discount,
+        quote=quote,
     )
 
 
@@ -336,6 +341,7 @@ def _order_place(
     registry_answer: RegistryAnswer | None,
     coupon_code: str = "",
     manual_discount: Discount | None = None,
+    quote: Quote | None = None,
 ) -> Order:
     today = clean_order_date(today or timezone.localdate())
     if not isinstance(client, Client):
@@ -399,6 +405,7 @@ def _order_place(
         trial_days=trial_length,
         coupon=coupon,
         discount=discount,
+        quote=quote,
     )
     if coupon is not None:
         coupon_redeem(
