@@ -110,3 +110,82 @@ def staff_coupon_row(coupon: Coupon) -> dict:
         "families": sorted(family.code for family in coupon.families.all()),
         "is_active": coupon.is_active,
     }
+
+
+class QuoteLineOut(Schema):
+    """One line of a quote priced as its orders will be billed: per order, then times the
+    quantity."""
+
+    position: int
+    tariff_id: str = Field(examples=["trf_3k9d2m7q8w1x4z6v"])
+    description: str = Field(description="The tariff's proforma line, with any discount.")
+    period_months: int
+    quantity: int
+    os_image_id: str | None
+    host_name: str
+    net_each: MoneyOut
+    vat_each: MoneyOut
+    gross: MoneyOut = Field(description="All the line's orders, VAT included.")
+
+
+class QuoteOut(Schema):
+    """A quote staff sent the client, priced for its payer today as the order form prices
+    it (decision 0053)."""
+
+    id: str = Field(examples=["quo_3k9d2m7q8w1x4z6v"])
+    status: Literal["sent", "accepted", "declined", "withdrawn"]
+    is_expired: bool = Field(description="Sent, but past valid_until: it cannot be accepted.")
+    valid_until: date
+    payer_id: str = Field(examples=["pay_3k9d2m7q8w1x4z6v"])
+    coupon: str | None = Field(examples=["SPRING15"])
+    discount_percent: str | None = Field(examples=["10"])
+    note: str
+    lines: list[QuoteLineOut]
+    net: MoneyOut
+    vat: MoneyOut
+    gross: MoneyOut
+    order_ids: list[str] = Field(description="The orders the accepted quote became.")
+
+
+class QuoteAcceptIn(InputSchema):
+    start_at_once: bool = Field(
+        False,
+        description="Start the services before the 14-day withdrawal period ends; the used "
+        "part is then charged on withdrawal (ORD-07).",
+    )
+
+
+def quote_row(quote, pricing, *, expired: bool) -> dict:
+    return {
+        "id": quote.public_id,
+        "status": quote.status,
+        "is_expired": expired,
+        "valid_until": quote.valid_until,
+        "payer_id": quote.payer.public_id,
+        "coupon": quote.coupon.code.upper() if quote.coupon_id else None,
+        "discount_percent": (
+            None
+            if quote.discount_percent is None
+            else format(quote.discount_percent.normalize(), "f")
+        ),
+        "note": quote.note,
+        "lines": [
+            {
+                "position": priced.line.position,
+                "tariff_id": priced.line.tariff.public_id,
+                "description": priced.quote.lines[0].description if priced.quote.lines else "",
+                "period_months": priced.line.period_months,
+                "quantity": priced.line.quantity,
+                "os_image_id": priced.line.os_image.public_id if priced.line.os_image else None,
+                "host_name": priced.line.host_name,
+                "net_each": priced.quote.net,
+                "vat_each": priced.quote.vat,
+                "gross": priced.gross,
+            }
+            for priced in pricing.lines
+        ],
+        "net": pricing.net,
+        "vat": pricing.vat,
+        "gross": pricing.gross,
+        "order_ids": [order.public_id for order in quote.orders.order_by("id")],
+    }

@@ -1,6 +1,7 @@
-"""Coupons (decision 0053): a client tries a code on a tariff before ordering (the order
-takes it in its ``coupon`` field); staff with ``catalog.manage`` list, create and switch off
-coupons. Each change is one catalog action, recorded in the audit trail."""
+"""Coupons and quotes (decision 0053): a client tries a code on a tariff before ordering (the
+order takes it in its ``coupon`` field), and reads, accepts or declines the quotes staff
+sent; staff with ``catalog.manage`` list, create and switch off coupons. Each change is one
+action, recorded in the audit trail."""
 
 from __future__ import annotations
 
@@ -21,8 +22,11 @@ from hostledger.api.schemas_promotions import (
     CouponCheckIn,
     CouponCheckOut,
     CouponCreateIn,
+    QuoteAcceptIn,
+    QuoteOut,
     StaffCouponOut,
     percent_text,
+    quote_row,
     staff_coupon_row,
 )
 from hostledger.catalog import actions
@@ -36,11 +40,21 @@ from hostledger.catalog.coupons import (
 from hostledger.catalog.models import ProductFamily
 from hostledger.core.errors import DomainError
 from hostledger.core.money import Money
+from hostledger.subscriptions import actions as subscriptions
+from hostledger.subscriptions.quote_selectors import (
+    client_quote,
+    client_quotes,
+    quote_is_expired,
+    quote_pricing,
+)
 
 router = Router(tags=["Coupons"])
 STAFF_TAGS = ["Staff: catalog"]
+QUOTE_TAGS = ["Quotes"]
+SERVICES_AREA = "services"
 
 CouponId = Annotated[str, Path(**path_id("coupon", "cpn_3k9d2m7q8w1x4z6v"))]
+QuoteId = Annotated[str, Path(**path_id("quote", "quo_3k9d2m7q8w1x4z6v"))]
 
 
 @router.post(
@@ -149,3 +163,80 @@ def staff_coupon_deactivate(request: HttpRequest, coupon_id: CouponId):
     coupon = staff_coupon(coupon_id)
     actions.coupon_deactivate(coupon=coupon, actor=request.user)
     return staff_coupon_row(staff_coupon(coupon_id))
+
+
+# ----------------------------------------------------------------------------- quotes
+
+
+@router.get(
+    "/quotes",
+    response=responses({200: page_of(QuoteOut)}, 400, 401, 403, 404),
+    summary="List quotes",
+    tags=QUOTE_TAGS,
+)
+def quote_list(request: HttpRequest, acting: Query[ActingClient], page: Query[PageParams]):
+    """The quotes staff sent the client, newest first, each priced for its payer today with
+    VAT as the order form prices it (decision 0053)."""
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
+    today = timezone.localdate()
+    found = paginate(client_quotes(access.client), page)
+    found["items"] = [
+        quote_row(quote, quote_pricing(quote, today=today), expired=quote_is_expired(quote, today))
+        for quote in found["items"]
+    ]
+    return found
+
+
+def _quote_out(quote) -> dict:
+    today = timezone.localdate()
+    return quote_row(
+        quote, quote_pricing(quote, today=today), expired=quote_is_expired(quote, today)
+    )
+
+
+@router.get(
+    "/quotes/{quote_id}",
+    response=responses({200: QuoteOut}, 400, 401, 403, 404),
+    summary="Read a quote",
+    tags=QUOTE_TAGS,
+)
+def quote_read(request: HttpRequest, quote_id: QuoteId, acting: Query[ActingClient]):
+    """One quote with its lines priced as its orders will be billed."""
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
+    return _quote_out(client_quote(access.client, quote_id))
+
+
+@router.post(
+    "/quotes/{quote_id}/accept",
+    response=responses({200: QuoteOut}, 400, 401, 403, 404),
+    summary="Accept a quote",
+    tags=QUOTE_TAGS,
+)
+def quote_accept(
+    request: HttpRequest, quote_id: QuoteId, acting: Query[ActingClient], payload: QuoteAcceptIn
+):
+    """Accept a sent quote into orders, one per unit of each line, in one transaction; the
+    proformas are paid from the balance when it covers them (ORD-03). Accepting an accepted
+    quote again places nothing and answers the same. An expired, withdrawn or declined
+    quote is a 400 naming ``quote``. Needs the owner or a trusted user with the services
+    scope."""
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
+    access.require_write(SERVICES_AREA)
+    quote = client_quote(access.client, quote_id)
+    subscriptions.quote_accept(quote=quote, actor=request.user, start_at_once=payload.start_at_once)
+    return _quote_out(client_quote(access.client, quote_id))
+
+
+@router.post(
+    "/quotes/{quote_id}/decline",
+    response=responses({200: QuoteOut}, 400, 401, 403, 404),
+    summary="Decline a quote",
+    tags=QUOTE_TAGS,
+)
+def quote_decline(request: HttpRequest, quote_id: QuoteId, acting: Query[ActingClient]):
+    """Turn a sent quote down. Needs the owner or a trusted user with the services scope."""
+    access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
+    access.require_write(SERVICES_AREA)
+    quote = client_quote(access.client, quote_id)
+    subscriptions.quote_decline(quote=quote, actor=request.user)
+    return _quote_out(client_quote(access.client, quote_id))
