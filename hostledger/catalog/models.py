@@ -454,6 +454,11 @@ class Coupon(models.Model):
         return None if self.amount_minor is None else Money(self.amount_minor, self.currency)
 
     @property
+    def percent_text(self) -> str:
+        """The percentage as staff typed it, without trailing zeros ("12.5", "20")."""
+        return "" if self.percent is None else format(self.percent.normalize(), "f")
+
+    @property
     def is_every_period(self) -> bool:
         return self.recurrence == CouponRecurrence.EVERY_PERIOD
 

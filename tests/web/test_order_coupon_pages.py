@@ -38,7 +38,7 @@ def test_summary_and_proforma_show_the_coupon_to_the_cent__ORD_01_BIL_02(owner, 
     coupon_create(code="TWENTY", kind="percentage", value="20")
     choices = vps_choices(shop, payer_a, coupon="twenty")
     html = html_of(owner.get(reverse("web:order_new"), choices, headers=HTMX))
-    assert "TWENTY: 20 % off (€29.70 less €5.94)" in html
+    assert "TWENTY: 20 % off (29.70 EUR less 5.94 EUR)" in html
     assert '<th scope="row">Net</th><td>€72.81</td>' in html
     assert '<th scope="row">VAT 24 %</th><td>€17.47</td>' in html
     assert '<td id="summary-total">€90.28</td>' in html
