@@ -118,6 +118,26 @@ def discounted_remaining_share_minor(
     percentage: amount * (100 - percent) / 100 * remaining / days
     fixed:      (amount - min(fixed, amount)) * remaining / days
     """
+    return discounted_change_share_minor(
+        0, amount_minor, discount, starts_on=starts_on, ends_on=ends_on, first=first
+    )
+
+
+def discounted_change_share_minor(
+    old_minor: int,
+    new_minor: int,
+    discount,
+    *,
+    other_delta_minor: int = 0,
+    starts_on: date,
+    ends_on: date,
+    first: date,
+) -> int:
+    """The share from ``first`` to ``ends_on`` of a plan change whose discounted part moves
+    from ``old_minor`` to ``new_minor`` for the period (the tariff's fee, lowered by the
+    service's every-period coupon) and whose other part (add-ons) by ``other_delta_minor``,
+    computed exactly and rounded once, half up (ORD-04, decision 0053). Without a discount
+    it is ``remaining_share_minor`` of the whole difference."""
     if ends_on < starts_on:
         raise ValueError("ends_on: a period cannot end before it starts.")
     if first > ends_on:
@@ -125,11 +145,15 @@ def discounted_remaining_share_minor(
     days = days_between(starts_on, ends_on)
     remaining = days if first <= starts_on else days_between(first, ends_on)
     if discount is None:
-        return divide_half_up(amount_minor * remaining, days)
+        return divide_half_up((new_minor - old_minor + other_delta_minor) * remaining, days)
     if discount.kind == DiscountKind.PERCENTAGE:
-        return divide_half_up(
-            amount_minor * (HUNDRED_PERCENT - discount.percent_scaled) * remaining,
-            HUNDRED_PERCENT * days,
-        )
-    off = min(discount.amount.minor, amount_minor) if amount_minor > 0 else 0
-    return divide_half_up((amount_minor - off) * remaining, days)
+        kept = HUNDRED_PERCENT - discount.percent_scaled
+        numerator = (new_minor - old_minor) * kept + other_delta_minor * HUNDRED_PERCENT
+        return divide_half_up(numerator * remaining, HUNDRED_PERCENT * days)
+    fixed = discount.amount.minor
+
+    def lowered(amount: int) -> int:
+        return amount - min(fixed, amount) if amount > 0 else amount
+
+    delta = lowered(new_minor) - lowered(old_minor) + other_delta_minor
+    return divide_half_up(delta * remaining, days)

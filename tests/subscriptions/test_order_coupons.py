@@ -12,9 +12,9 @@ from hostledger.catalog.actions import coupon_create, coupon_deactivate
 from hostledger.catalog.models import Coupon, CouponRedemption
 from hostledger.core.errors import DomainError
 from hostledger.invoicing.models import InvoiceLine
-from hostledger.subscriptions.actions import AddOnChoice
+from hostledger.subscriptions.actions import AddOnChoice, service_plan_change
 from hostledger.subscriptions.models import Order
-from tests.subscriptions.factories import TODAY, eur, new_client, new_payer
+from tests.subscriptions.factories import TODAY, eur, fund, new_client, new_payer
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +118,25 @@ def test_coupon_is_refused_on_a_free_trial(place, shop):
     with pytest.raises(DomainError) as refused:
         place(trial=True, trial_days=5, coupon_code="try")
     assert "free trial" in refused.value.fields["coupon"]
+
+
+def test_plan_change_prorates_the_discounted_difference_rounded_once__ORD_04(
+    place, run_hooks, client_record, shop
+):
+    """An every-period coupon lowers the tariff of a plan change as it lowers renewals:
+    (24.00 - 9.90) * (100 - 33.3333) / 100 * 22 / 31, exact, rounded once half up."""
+    _coupon(code="THIRD", value="33.3333", recurrence="every_period")
+    fund(client_record, "30.00")
+    service = place(coupon_code="third").service
+    change = run_hooks(
+        service_plan_change,
+        service=service,
+        tariff=shop.vps_large,
+        actor=client_record.owner,
+        today=date(2027, 3, 10),
+    )
+    exact = Decimal(1410) * (Decimal(100) - Decimal("33.3333")) / 100 * 22 / 31
+    expected = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    assert expected == 667
+    assert (change.direction, change.amount_minor) == ("upgrade", expected)
+    assert change.invoice.net_minor == expected
