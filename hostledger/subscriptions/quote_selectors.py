@@ -14,7 +14,7 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from hostledger.catalog.coupons import coupon_discount
+from hostledger.catalog.coupons import coupon_discount, coupon_problem
 from hostledger.core.errors import NotFound
 from hostledger.core.money import Money
 from hostledger.subscriptions.actions.quotes import quote_discount
@@ -89,14 +89,18 @@ class QuotePricing:
 def quote_pricing(quote: Quote, *, today: date) -> QuotePricing:
     """The quote's lines priced for its payer today as the order form prices them: VAT as
     the proforma of each order will carry it, the coupon or discount on each tariff."""
-    coupon_code, discount = quote_discount(quote)
-    if coupon_code and quote.coupon is not None:
-        discount = coupon_discount(quote.coupon)
+    _code, discount = quote_discount(quote)
     priced = []
     net_minor = vat_minor = 0
     currency = "EUR"
     problem = ""
     for line in quote.lines.select_related("tariff", "os_image"):
+        coupon_problem_text = ""
+        if quote.coupon is not None:
+            coupon_problem_text = coupon_problem(
+                quote.coupon, client=quote.client, tariff=line.tariff, today=today
+            )
+            discount = None if coupon_problem_text else coupon_discount(quote.coupon)
         offer = order_quote(
             payer=quote.payer,
             tariff=line.tariff,
@@ -105,9 +109,10 @@ def quote_pricing(quote: Quote, *, today: date) -> QuotePricing:
             period_months=line.period_months,
             today=today,
             discount=discount,
+            coupon_problem=coupon_problem_text,
         )
         currency = offer.net.currency
-        problem = problem or offer.problem
+        problem = problem or offer.problem or coupon_problem_text
         net_minor += offer.net.minor * line.quantity
         vat_minor += offer.vat.minor * line.quantity
         priced.append(PricedQuoteLine(line=line, quote=offer))
