@@ -13,7 +13,7 @@ urlpatterns = [
         name="staff_coupon",
     ),
     path(
-        "staff/catalog/coupons/<str:public_id>/availability/",
+        "staff/catalog/coupons/<str:public_id>/accepted/",
         staff_coupons.coupon_availability,
         name="staff_coupon_availability",
     ),
