@@ -296,4 +296,5 @@ declare(
             Retention.ACCOUNT_LIFETIME,
         ),
     },
+    subject=Subject(client="quote__client"),
 )
