@@ -1055,9 +1055,7 @@ def make_quote(account, payer, items) -> str:
         client=account,
         payer=payer,
         valid_until=timezone.localdate() + timedelta(days=10),
-        lines=[
-            QuoteLineInput(tariff=items["tariff"], period_months=1, os_image=items["os_image"])
-        ],
+        lines=[QuoteLineInput(tariff=items["tariff"], period_months=1, os_image=items["os_image"])],
     )
     return quote_send(quote=quote).public_id
 
