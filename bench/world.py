@@ -688,6 +688,9 @@ def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> Wor
         currency="EUR",
         cancelled_at=None,
         trial_service_id=None,
+        coupon_id=None,  # generated orders carry no coupon and come from no quote
+        discount_minor=0,
+        quote_id=None,
     )
     item = Table(writer, OrderItem, currency="EUR")
     service = Table(
@@ -704,6 +707,7 @@ def build_world(services: int, *, seed: int = 1, run_day: date = RUN_DAY) -> Wor
         notice_party="",
         host_name="",
         host_name_index="",
+        coupon_id=None,
     )
     service_add_on = Table(writer, ServiceAddOn)
     change = Table(writer, ServiceStatusChange)

@@ -38,6 +38,7 @@ from hostledger.api.routers import (
     privacy,
     privacy_requests,
     privacy_staff,
+    promotions,
     service_changes,
     service_controls,
     services,
@@ -131,6 +132,7 @@ api.add_router("", staff.router)
 api.add_router("", staff_reads.router)
 api.add_router("", catalog.router)
 api.add_router("", catalog_staff.router)
+api.add_router("", promotions.router)
 api.add_router("", billing.router)
 api.add_router("", payment_reversals.router)
 api.add_router("", invoices.router)

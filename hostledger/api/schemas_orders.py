@@ -110,6 +110,12 @@ class OrderOut(OrderSummaryOut):
     service_id: str | None = Field(
         description="The service this order is for.", examples=["svc_3k9d2m7q8w1x4z6v"]
     )
+    coupon: str | None = Field(
+        description="The coupon redeemed with the order (decision 0053).", examples=["SPRING15"]
+    )
+    discount: MoneyOut = Field(
+        description="What the coupon took off the first period; ``net`` is after it."
+    )
 
 
 class StaffOrderSummaryOut(OrderSummaryOut):
@@ -156,6 +162,12 @@ class OrderPlaceIn(InputSchema):
         "charged on withdrawal (ORD-07).",
     )
     trial: bool = Field(False, description="Ask for the family's free trial (CAT-04).")
+    coupon: text(
+        40,
+        "A coupon code (any letter case) lowering the tariff's fee of the first period, or of "
+        "every period; one that cannot be used is a 400 naming coupon (decision 0053).",
+        ["SPRING15"],
+    ) = ""
     trial_days: int | None = Field(
         None, ge=1, le=366, description="Length of the free trial; the family's longest if omitted."
     )
@@ -456,6 +468,8 @@ def order_detail(order: Order) -> dict:
             for item in order.items.all()
         ],
         "service_id": _public_id(order.service),
+        "coupon": order.coupon.code.upper() if order.coupon_id else None,
+        "discount": order.discount,
     }
 
 

@@ -27,7 +27,15 @@ from hostledger.accounts.models import Client
 from hostledger.accounts.selectors import restricted_clients_sql
 from hostledger.automation import sql
 from hostledger.automation.models import PenaltyAccrual, ServiceRenewal
-from hostledger.catalog.models import AddOn, OsImage, ProductFamily, Tariff
+from hostledger.catalog.coupons import Discount, coupon_discount
+from hostledger.catalog.models import (
+    AddOn,
+    Coupon,
+    CouponRecurrence,
+    OsImage,
+    ProductFamily,
+    Tariff,
+)
 from hostledger.catalog.selectors import fees_in_force
 from hostledger.core.money import Money
 from hostledger.core.selections import SelectionPurpose, client_selection
@@ -51,9 +59,10 @@ from hostledger.ledger.models import (
 from hostledger.notifications.bulk import notifications_enqueue_select
 from hostledger.providers.models import ProviderEntity, default_entity_id
 from hostledger.providers.selectors import provider_entities
-from hostledger.subscriptions.actions.order_input import period_end
+from hostledger.subscriptions.actions.order_input import PricedItem, item_line, period_end
 from hostledger.subscriptions.actions.orders import _months_text
 from hostledger.subscriptions.models import (
+    OrderItem,
     ServiceAddOn,
     ServiceCancellation,
     ServicePeriod,
@@ -89,6 +98,7 @@ class Pricing:
     shapes: dict[tuple, tuple] = field(default_factory=dict)
     family_entities: dict[int, int] = field(default_factory=dict)
     entity_snapshots: dict[int, dict] = field(default_factory=dict)
+    discounts: dict[int, Discount] = field(default_factory=dict)
 
     def load_names(self) -> None:
         self.family_entities = dict(ProductFamily.objects.values_list("pk", "entity_id"))
@@ -106,6 +116,10 @@ class Pricing:
             for pk, fee, currency, name in OsImage.objects.filter(
                 requires_paid_licence=True
             ).values_list("pk", "licence_monthly_fee_minor", "currency", "name")
+        }
+        self.discounts = {
+            coupon.pk: coupon_discount(coupon)
+            for coupon in Coupon.objects.filter(recurrence=CouponRecurrence.EVERY_PERIOD)
         }
 
     def entity_of(self, service: dict) -> int:
@@ -160,23 +174,28 @@ class Pricing:
 def renewal_lines(pricing: Pricing, service: dict, starts_on: date, ends_on: date):
     """The lines of one renewal: the tariff, each add-on and a paid OS licence, each for the
     whole period at the monthly fee in force on its first day (CAT-06), as orders bill them
-    (ORD-01)."""
+    (ORD-01); the tariff's line lowered by the service's every-period coupon, as the order
+    lowered it (decision 0053)."""
     months = service["months"]
     items = [("tariff", service["tariff_id"], 1)]
     items += [("add_on", add_on_id, quantity) for add_on_id, quantity in service["add_ons"]]
+    discount = pricing.discounts.get(service.get("coupon_id"))
     lines = []
     for kind, pk, quantity in items:
+        fee = pricing.fee(kind, pk, starts_on)
         lines.append(
-            LineInput(
-                description=(
-                    f"{f'{quantity} x ' if quantity > 1 else ''}{pricing.names[(kind, pk)]}, "
-                    f"{_months_text(months)}"
+            item_line(
+                PricedItem(
+                    kind=kind,
+                    code="",
+                    name=pricing.names[(kind, pk)],
+                    monthly_fee=fee,
+                    quantity=quantity,
+                    months=months,
                 ),
-                quantity=Decimal(quantity * months),
-                unit_price=pricing.fee(kind, pk, starts_on),
-                period_start=starts_on,
-                period_end=ends_on,
-                unit_code=UNIT_MONTH,
+                starts_on,
+                ends_on,
+                discount if kind == OrderItem.Kind.TARIFF else None,
             )
         )
     licence = pricing.licence_fees.get(service["os_image_id"])
@@ -207,7 +226,8 @@ def _candidates(low: int, high: int, horizon: date, today: date) -> list[dict]:
     restricted, restricted_params = restricted_clients_sql(today)
     rows = sql.fetchall(
         f"""
-        SELECT s.id, s.client_id, s.payer_id, s.tariff_id, s.os_image_id, s.invoiced_through,
+        SELECT s.id, s.client_id, s.payer_id, s.tariff_id, s.os_image_id, s.coupon_id,
+               s.invoiced_through,
                s.renewal_months, s.notice_effective_on, bi.payer_id, bi.payer_snapshot,
                bi.vat_scheme, bi.vat_rate, bi.vat_country, bi.vat_reason,
                bi.vat_number_check_id, bi.currency, bi.created_at,
@@ -234,6 +254,7 @@ def _candidates(low: int, high: int, horizon: date, today: date) -> list[dict]:
             payer_id,
             tariff_id,
             os_image_id,
+            coupon_id,
             invoiced_through,
             months,
             notice_effective_on,
@@ -263,6 +284,7 @@ def _candidates(low: int, high: int, horizon: date, today: date) -> list[dict]:
                 "tariff_id": tariff_id,
                 "family_id": family_id,
                 "os_image_id": os_image_id,
+                "coupon_id": coupon_id,
                 "starts_on": starts_on,
                 "months": months,
                 "snapshot": snapshot,
@@ -320,16 +342,23 @@ def renewals_issue(
             return issued, list(failed.values())
         notes = repairs_to_note([service["id"] for service in services])
         for service in services:
-            if not service["payer_same"] or service["id"] in notes:
+            if _issued_alone(service, notes):
                 problem = _issue_one(service, pricing, now, notes=notes.get(service["id"], ()))
                 if problem:
                     failed[service["id"]] = problem
                 else:
                     issued += 1
-        fast = [
-            service for service in services if service["payer_same"] and service["id"] not in notes
-        ]
+        fast = [service for service in services if not _issued_alone(service, notes)]
         issued += _issue_many(fast, pricing, now)
+
+
+def _issued_alone(service: dict, notes) -> bool:
+    """Whether a renewal goes through ``proforma_create`` on its own rather than in the set:
+    the payer changed, a repair is to be told, or an every-period coupon lowers it (its
+    discounted line is one amount, not months at a fee, decision 0053)."""
+    return (
+        not service["payer_same"] or service["id"] in notes or service.get("coupon_id") is not None
+    )
 
 
 def _priced_shape(pricing: Pricing, service: dict, rate: Decimal, day):

@@ -17,7 +17,8 @@ from functools import partial
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from hostledger.core.ids import new_public_id
@@ -366,3 +367,146 @@ class PriceVersion(models.Model):
     @property
     def monthly_fee(self) -> Money:
         return Money(self.monthly_fee_minor, self.currency)
+
+
+class DiscountKind(models.TextChoices):
+    """How a coupon lowers a price: a share of it, or a fixed amount off it."""
+
+    PERCENTAGE = "percentage", "Percentage"
+    FIXED = "fixed", "Fixed amount"
+
+
+class CouponRecurrence(models.TextChoices):
+    """Which billed periods of a service a coupon lowers: the first one (the order), or
+    every period (the order and each renewal)."""
+
+    FIRST_PERIOD = "first_period", "First period"
+    EVERY_PERIOD = "every_period", "Every period"
+
+
+PERCENT_PLACES = 4
+"""Decimals of a coupon's percentage: 12.5 and 33.3333 are exact, nothing finer."""
+
+
+class Coupon(models.Model):
+    """A promotion code a client types in the order form (decision 0053).
+
+    ``code`` is unique whatever its letter case (``SPRING`` and ``spring`` are one code).
+    A coupon takes ``percent`` per cent off (an exact decimal of up to four places) or
+    ``amount_minor`` off (in its currency, never more than the price it lowers), from the
+    tariff's own fee of the first period or of every period (renewals too). It may be
+    redeemed at most ``max_redemptions`` times in all and ``max_per_client`` times by one
+    client (empty: no limit), from ``valid_from`` to ``valid_until`` (both included; empty:
+    open), for the tariffs and families named (none named: every tariff). What it takes
+    off (kind, value, recurrence) cannot change once it has been redeemed: services that
+    carry it renew on the terms the client accepted.
+
+    ``redemption_count`` is kept by one conditional UPDATE per redemption so that two
+    clients taking the last use at once cannot both have it.
+    """
+
+    public_id = models.CharField(
+        max_length=24, unique=True, default=partial(new_public_id, "cpn"), editable=False
+    )
+    code = models.CharField(max_length=40)
+    description = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=12, choices=DiscountKind.choices)
+    percent = models.DecimalField(
+        max_digits=7, decimal_places=PERCENT_PLACES, null=True, blank=True
+    )
+    amount_minor = models.BigIntegerField(null=True, blank=True)
+    currency = models.CharField(max_length=3, default=DEFAULT_CURRENCY)
+    recurrence = models.CharField(
+        max_length=14, choices=CouponRecurrence.choices, default=CouponRecurrence.FIRST_PERIOD
+    )
+    max_redemptions = models.PositiveIntegerField(null=True, blank=True)
+    max_per_client = models.PositiveIntegerField(null=True, blank=True)
+    redemption_count = models.PositiveIntegerField(default=0)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    tariffs = models.ManyToManyField(Tariff, blank=True, related_name="coupons")
+    families = models.ManyToManyField(ProductFamily, blank=True, related_name="coupons")
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(Lower("code"), name="catalog_coupon_code_unique_any_case"),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="percentage", percent__gt=0, percent__lte=100, amount_minor__isnull=True)
+                    | Q(kind="fixed", amount_minor__gt=0, percent__isnull=True)
+                ),
+                name="catalog_coupon_one_discount",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_redemptions__isnull=True)
+                | Q(redemption_count__lte=F("max_redemptions")),
+                name="catalog_coupon_within_total_limit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def amount(self) -> Money | None:
+        return None if self.amount_minor is None else Money(self.amount_minor, self.currency)
+
+    @property
+    def percent_text(self) -> str:
+        """The percentage as staff typed it, without trailing zeros ("12.5", "20")."""
+        return "" if self.percent is None else format(self.percent.normalize(), "f")
+
+    @property
+    def is_every_period(self) -> bool:
+        return self.recurrence == CouponRecurrence.EVERY_PERIOD
+
+    @property
+    def remaining(self) -> int | None:
+        """Uses left in all (None: no limit)."""
+        if self.max_redemptions is None:
+            return None
+        return max(self.max_redemptions - self.redemption_count, 0)
+
+
+class CouponRedemption(models.Model):
+    """One use of a coupon by a client, recorded in the transaction that places the order
+    it lowers; ``order_reference`` is that order's public id, ``discount_minor`` what the
+    coupon took off its first period."""
+
+    coupon = models.ForeignKey(Coupon, on_delete=models.PROTECT, related_name="redemptions")
+    client = models.ForeignKey(
+        "accounts.Client", on_delete=models.PROTECT, related_name="coupon_redemptions"
+    )
+    order_reference = models.CharField(max_length=24)
+    discount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3, default=DEFAULT_CURRENCY)
+    redeemed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-redeemed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coupon", "order_reference"], name="catalog_coupon_redeemed_once_per_order"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["coupon", "client"], name="catalog_cpr_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coupon} for {self.order_reference}"
+
+    @property
+    def discount(self) -> Money:
+        return Money(self.discount_minor, self.currency)

@@ -104,3 +104,43 @@ declare(
         "withdrawn_at": RECORD_TIME,
     },
 )
+
+declare(
+    "catalog.Coupon",
+    {
+        "id": ROW_KEY,
+        "public_id": PUBLIC_ID,
+        "created_at": RECORD_TIME,
+        "updated_at": RECORD_TIME,
+        "created_by": REFERENCE,
+        **_catalog_fields(
+            "code",
+            "currency",
+            "is_active",
+            "description",
+            "kind",
+            "percent",
+            "amount_minor",
+            "recurrence",
+            "max_redemptions",
+            "max_per_client",
+            "redemption_count",
+            "valid_from",
+            "valid_until",
+        ),
+    },
+)
+declare("catalog.Coupon_tariffs", {"id": ROW_KEY, "coupon": REFERENCE, "tariff": REFERENCE})
+declare("catalog.Coupon_families", {"id": ROW_KEY, "coupon": REFERENCE, "productfamily": REFERENCE})
+declare(
+    "catalog.CouponRedemption",
+    {
+        "id": ROW_KEY,
+        "coupon": REFERENCE,
+        "client": REFERENCE,
+        "order_reference": REFERENCE,
+        "discount_minor": CATALOG_DATA,
+        "currency": CATALOG_DATA,
+        "redeemed_at": RECORD_TIME,
+    },
+)

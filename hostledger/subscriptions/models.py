@@ -123,7 +123,28 @@ class Order(models.Model):
         related_name="conversion_orders",
     )
     currency = models.CharField(max_length=3, default=DEFAULT_CURRENCY)
-    net_minor = models.BigIntegerField(help_text="Sum of the items for the whole first period.")
+    net_minor = models.BigIntegerField(
+        help_text="Sum of the items for the whole first period, less the discount."
+    )
+    coupon = models.ForeignKey(
+        "catalog.Coupon",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        help_text="The coupon redeemed with the order (decision 0053).",
+    )
+    discount_minor = models.BigIntegerField(
+        default=0, help_text="What the coupon or the quote's discount took off the first period."
+    )
+    quote = models.ForeignKey(
+        "Quote",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        help_text="The quote the client accepted into this order (decision 0053).",
+    )
     proforma = models.ForeignKey(
         "invoicing.Invoice",
         on_delete=models.PROTECT,
@@ -178,6 +199,10 @@ class Order(models.Model):
     @property
     def net(self) -> Money:
         return Money(self.net_minor, self.currency)
+
+    @property
+    def discount(self) -> Money:
+        return Money(self.discount_minor, self.currency)
 
     @property
     def service(self) -> Service | None:
@@ -395,6 +420,14 @@ class Service(models.Model):
     )
     suspension_reason = models.CharField(
         max_length=12, choices=SuspensionReason.choices, blank=True
+    )
+    coupon = models.ForeignKey(
+        "catalog.Coupon",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="services",
+        help_text="An every-period coupon the renewals of the service apply (decision 0053).",
     )
     module_name = models.CharField(max_length=40)
     module_service_id = models.CharField(max_length=200, blank=True)
@@ -780,3 +813,10 @@ class ServiceCredit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.credit_note_id}: {self.net_minor}"
+
+
+from hostledger.subscriptions.quote_models import (  # noqa: E402, F401  (one models module)
+    Quote,
+    QuoteLine,
+    QuoteStatus,
+)

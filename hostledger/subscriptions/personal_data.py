@@ -60,6 +60,9 @@ declare(
         "trial_service": REFERENCE,
         "currency": AMOUNT,
         "net_minor": AMOUNT,
+        "coupon": REFERENCE,
+        "discount_minor": AMOUNT,
+        "quote": REFERENCE,
         "proforma": REFERENCE,
         "status": STATE,
         "placed_at": RECORD_TIME,
@@ -120,6 +123,7 @@ declare(
         "paid_through": STATE,
         "billing_invoice": REFERENCE,
         "suspension_reason": STATE,
+        "coupon": REFERENCE,
         "module_name": MODULE,
         "module_service_id": MODULE,
         "module_data": MODULE,
@@ -254,4 +258,43 @@ declare(
         "currency": AMOUNT,
         "created_at": RECORD_TIME,
     },
+)
+
+declare(
+    "subscriptions.Quote",
+    {
+        "id": ROW_KEY,
+        "public_id": PUBLIC_ID,
+        "client": REFERENCE,
+        "payer": REFERENCE,
+        "status": STATE,
+        "valid_until": STATE,
+        "coupon": REFERENCE,
+        "discount_percent": AMOUNT,
+        "note": NotPersonal("staff's note to the client about the offer"),
+        "created_by": REFERENCE,
+        "created_at": RECORD_TIME,
+        "sent_at": RECORD_TIME,
+        "decided_at": RECORD_TIME,
+        "decided_by": REFERENCE,
+    },
+)
+declare(
+    "subscriptions.QuoteLine",
+    {
+        "id": ROW_KEY,
+        "quote": REFERENCE,
+        "position": ORDERED,
+        "tariff": REFERENCE,
+        "period_months": ORDERED,
+        "quantity": ORDERED,
+        "os_image": REFERENCE,
+        "host_name": Personal(
+            Category.TECHNICAL,
+            "naming the service the quote offers; may name a person (a domain)",
+            LegalBasis.CONTRACT,
+            Retention.ACCOUNT_LIFETIME,
+        ),
+    },
+    subject=Subject(client="quote__client"),
 )

@@ -28,6 +28,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from hostledger.catalog.coupons import HUNDRED_PERCENT
+from hostledger.catalog.models import DiscountKind
 from hostledger.core.money import Money, round_half_up
 
 ONE_DAY = timedelta(days=1)
@@ -103,3 +105,55 @@ def months_of_period(starts_on: date, ends_on: date) -> int:
     after = ends_on + ONE_DAY
     months = (after.year - starts_on.year) * 12 + after.month - starts_on.month
     return max(months, 1)
+
+
+def discounted_remaining_share_minor(
+    amount_minor: int, discount, *, starts_on: date, ends_on: date, first: date
+) -> int:
+    """The discounted share of ``amount_minor`` (a period's undiscounted price) that falls on
+    the days from ``first`` to ``ends_on`` (decision 0053): the discount (a
+    ``hostledger.catalog.coupons.Discount``) is applied to the exact prorated amount and
+    the result rounded once, half up — never a rounded share rounded again.
+
+    percentage: amount * (100 - percent) / 100 * remaining / days
+    fixed:      (amount - min(fixed, amount)) * remaining / days
+    """
+    return discounted_change_share_minor(
+        0, amount_minor, discount, starts_on=starts_on, ends_on=ends_on, first=first
+    )
+
+
+def discounted_change_share_minor(
+    old_minor: int,
+    new_minor: int,
+    discount,
+    *,
+    other_delta_minor: int = 0,
+    starts_on: date,
+    ends_on: date,
+    first: date,
+) -> int:
+    """The share from ``first`` to ``ends_on`` of a plan change whose discounted part moves
+    from ``old_minor`` to ``new_minor`` for the period (the tariff's fee, lowered by the
+    service's every-period coupon) and whose other part (add-ons) by ``other_delta_minor``,
+    computed exactly and rounded once, half up (ORD-04, decision 0053). Without a discount
+    it is ``remaining_share_minor`` of the whole difference."""
+    if ends_on < starts_on:
+        raise ValueError("ends_on: a period cannot end before it starts.")
+    if first > ends_on:
+        return 0
+    days = days_between(starts_on, ends_on)
+    remaining = days if first <= starts_on else days_between(first, ends_on)
+    if discount is None:
+        return divide_half_up((new_minor - old_minor + other_delta_minor) * remaining, days)
+    if discount.kind == DiscountKind.PERCENTAGE:
+        kept = HUNDRED_PERCENT - discount.percent_scaled
+        numerator = (new_minor - old_minor) * kept + other_delta_minor * HUNDRED_PERCENT
+        return divide_half_up(numerator * remaining, HUNDRED_PERCENT * days)
+    fixed = discount.amount.minor
+
+    def lowered(amount: int) -> int:
+        return amount - min(fixed, amount) if amount > 0 else amount
+
+    delta = lowered(new_minor) - lowered(old_minor) + other_delta_minor
+    return divide_half_up(delta * remaining, days)

@@ -37,7 +37,7 @@ from hostledger.subscriptions.models import (
 
 def _orders() -> QuerySet[Order]:
     return Order.objects.select_related(
-        "family", "tariff", "os_image", "payer", "proforma", "trial_service"
+        "family", "tariff", "os_image", "payer", "proforma", "trial_service", "coupon"
     ).prefetch_related(Prefetch("items", queryset=OrderItem.objects.order_by("position")))
 
 

@@ -15,6 +15,7 @@ from datetime import date
 
 from django.db.models import F, Q, QuerySet
 
+from hostledger.catalog.coupons import Discount
 from hostledger.catalog.models import FamilyCode, OsImage, Tariff
 from hostledger.catalog.selectors import OfferedFamily, OfferedTariff, catalog_for_browsing
 from hostledger.core.calendar import working_days_between
@@ -24,13 +25,15 @@ from hostledger.core.money import Money
 from hostledger.core.registry import setting_value
 from hostledger.domains.models import ZoneRule
 from hostledger.domains.selectors import zone_periods, zone_rule
-from hostledger.invoicing.lines import LineInput, PricedLine, line_totals, price_lines
+from hostledger.invoicing.lines import PricedLine, line_totals, price_lines
 from hostledger.invoicing.models import VatScheme
 from hostledger.invoicing.vat import compact_vat_number, vat_decision, vies_look_up_wanted
 from hostledger.subscriptions.actions.order_input import (
     HOST_NAME_REQUIRED_FAMILIES,
     OS_IMAGE_REQUIRED_FAMILIES,
     AddOnChoice,
+    discount_off_minor,
+    item_line,
     period_end,
     price_items,
 )
@@ -140,10 +143,8 @@ class OrderQuote:
     ends_on: date | None = None
     problem: str = ""
     monthly_net: Money | None = None
-
-
-def _months_text(months: int) -> str:
-    return "1 month" if months == 1 else f"{months} months"
+    discount: Money | None = None
+    coupon_problem: str = ""
 
 
 def order_quote(
@@ -155,13 +156,17 @@ def order_quote(
     period_months: int,
     today: date,
     trial_days: int | None = None,
+    discount: Discount | None = None,
+    coupon_problem: str = "",
 ) -> OrderQuote:
     """Price an order as ``order_place`` bills it: one proforma line per item for the whole
     period at the fees in force for it (CAT-06), VAT for ``payer`` on ``today`` (BIL-05),
     each line rounded half up to the cent (BIL-02). A free trial bills nothing (CAT-04).
 
     VIES is never asked from here (the page updates as the client types); a business payer
-    whose reverse charge depends on it gets the VAT of an unconfirmed number and a note."""
+    whose reverse charge depends on it gets the VAT of an unconfirmed number and a note.
+    ``discount`` (a coupon's, or a quote's) lowers the tariff's line as the proforma will
+    (decision 0053); ``coupon_problem`` is why a code typed cannot be used."""
     items = price_items(
         tariff=tariff, add_ons=add_ons, os_image=os_image, months=period_months, starts_on=today
     )
@@ -181,19 +186,8 @@ def order_quote(
             ends_on=today,
             monthly_net=monthly,
         )
-    inputs = [
-        LineInput(
-            description=(
-                f"{f'{item.quantity} x ' if item.quantity > 1 else ''}{item.name}, "
-                f"{_months_text(item.months)}"
-            ),
-            quantity=item.quantity * item.months,
-            unit_price=item.monthly_fee,
-            period_start=today,
-            period_end=ends_on,
-        )
-        for item in items
-    ]
+    inputs = [item_line(item, today, ends_on, discount) for item in items]
+    off = Money(discount_off_minor(items, discount), currency)
     vat_number = compact_vat_number(payer.vat_number)
     is_business = payer.kind == BUSINESS_PAYER_KIND
     try:
@@ -229,6 +223,8 @@ def order_quote(
         starts_on=today,
         ends_on=ends_on,
         monthly_net=monthly,
+        discount=off if off.is_positive() else None,
+        coupon_problem=coupon_problem,
     )
 
 

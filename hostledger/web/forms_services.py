@@ -8,7 +8,7 @@ show next to the field (``add_domain_error``).
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hostledger.accounts.forms import DomainErrorFormMixin
@@ -141,6 +141,13 @@ class OrderForm(PayerPeriodMixin, DomainErrorFormMixin, forms.Form):
                     "Nothing is billed now; order the paid period before the trial ends."
                 ),
             )
+        self.fields["coupon"] = forms.CharField(
+            label=gettext_lazy("Coupon code"),
+            max_length=40,
+            required=False,
+            help_text=gettext_lazy("Optional: a promotion code lowers the tariff's price."),
+            widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        )
         self.add_on_rows = [
             (self[f"{ADD_ON_PREFIX}{offered.add_on.public_id}"], offered)
             for offered in options.add_ons
@@ -203,6 +210,9 @@ class OrderForm(PayerPeriodMixin, DomainErrorFormMixin, forms.Form):
 
     def host_name(self) -> str:
         return (self.cleaned_data.get("host_name") or "") if self.is_bound else ""
+
+    def coupon_code(self) -> str:
+        return (self.cleaned_data.get("coupon") or "").strip() if self.is_bound else ""
 
     def transfer_auth_code(self) -> str:
         return (self.cleaned_data.get("transfer_auth_code") or "") if self.is_bound else ""

@@ -18,6 +18,7 @@ from hostledger.web import (
     urls_client_services,
     urls_client_tickets,
     urls_client_verification,
+    urls_promotions,
     urls_public_abuse,
     urls_public_knowledge,
     urls_public_notifications,
@@ -105,6 +106,8 @@ urlpatterns = [
 ]
 # Money: catalog, orders, services, balance, payments, invoices (their own modules)
 urlpatterns += urls_client_money.urlpatterns + urls_staff_money.urlpatterns
+# Promotions: coupons and quotes (decision 0053)
+urlpatterns += urls_promotions.urlpatterns
 # Interruptions, maintenance and repairs (SUP-03, SUP-04, SUP-07)
 urlpatterns += urls_client_incidents.urlpatterns + urls_staff_incidents.urlpatterns
 # Orders and services; acts of acceptance

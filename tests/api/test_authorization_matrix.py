@@ -43,7 +43,13 @@ from hostledger.privacy.actions import legal_hold_start, processing_restriction_
 from hostledger.privacy.actions_requests import request_file
 from hostledger.privacy.exports import personal_data_export_start
 from hostledger.privacy.models import PersonalDataExport
-from hostledger.subscriptions.actions import client_payments_apply, order_place
+from hostledger.subscriptions.actions import (
+    QuoteLineInput,
+    client_payments_apply,
+    order_place,
+    quote_create,
+    quote_send,
+)
 from hostledger.support.actions import ticket_open, ticket_staff_reply
 from hostledger.support.models import Department
 from tests.api import money_factories as money
@@ -108,6 +114,8 @@ CLIENT_SCOPED = (
     "/personal-data",
     "/tickets",
     "/domains",
+    "/coupon-checks",
+    "/quotes",
 )
 """Rows under these paths act in A's account: ``?client=<A>`` is added to them."""
 
@@ -235,6 +243,15 @@ TABLE = [
                                                 401, 403, 403, 403, 403, 201, 403, 403, 201),
     ("POST",   "/staff/invoices/{proforma}/cancel",
                                                 401, 403, 403, 403, 403, 200, 403, 403, 200),
+    ("POST",   "/coupon-checks",                401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("GET",    "/quotes",                       401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("GET",    "/quotes/{quote}",               401, 200, 404, 200, 404, 404, 404, 404, 404),
+    ("POST",   "/quotes/{quote}/accept",        401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("POST",   "/quotes/{quote}/decline",       401, 200, 404, 403, 404, 404, 404, 404, 404),
+    ("GET",    "/staff/coupons",                401, 403, 403, 403, 403, 403, 403, 403, 200),
+    ("POST",   "/staff/coupons",                401, 403, 403, 403, 403, 403, 403, 403, 201),
+    ("POST",   "/staff/coupons/{coupon}/deactivate",
+                                                401, 403, 403, 403, 403, 403, 403, 403, 200),
     ("GET",    "/orders",                       401, 200, 404, 200, 404, 404, 404, 404, 404),
     ("GET",    "/orders/{order}",               401, 200, 404, 200, 404, 404, 404, 404, 404),
     ("POST",   "/orders",                       401, 201, 404, 403, 404, 404, 404, 404, 404),
@@ -650,6 +667,9 @@ BODIES = {
         "os_image": "{os_image}",
         "add_ons": [{"add_on": "{add_on}", "quantity": 2}],
     },
+    ("POST", "/coupon-checks"): {"tariff": "{tariff}", "code": "worldcoupon", "period_months": 3},
+    ("POST", "/staff/coupons"): {"code": "MATRIX-NEW", "kind": "fixed", "value": "5.00"},
+    ("POST", "/quotes/{quote}/accept"): {"start_at_once": True},
     ("POST", "/orders/{order}/cancel"): {"reason": "Ordered by mistake"},
     ("POST", "/services/{trial_service}/trial-continuation"): {
         "payer": "{payer}",
@@ -787,6 +807,7 @@ READS_BY_POST = {
     ("POST", "/staff/notification-templates/payment_reminder/et/preview"),
     ("POST", "/staff/tickets/search"),
     ("POST", "/staff/clients/search"),
+    ("POST", "/coupon-checks"),
 }
 """Rows that POST a body to compute an answer and change nothing."""
 
@@ -900,6 +921,10 @@ def build_world() -> World:
             **make_datacenter(owner, services["pool"], operator),
             **dns_ids,
             **make_privacy_records(account),
+            "coupon": catalog_actions.coupon_create(
+                code="WORLDCOUPON", kind="percentage", value="10"
+            ).public_id,
+            "quote": make_quote(account, payer, items),
             **make_privacy_requests(account, owner),
             "export": make_failed_export(account, owner),
             **make_interruptions(account, services),
@@ -1024,6 +1049,17 @@ def make_failed_export(account, owner) -> str:
         status=PersonalDataExport.Status.FAILED, error="Matrix: not built"
     )
     return export.public_id
+
+
+def make_quote(account, payer, items) -> str:
+    """A quote sent to A: one VPS with the world's OS image for a month (decision 0053)."""
+    quote = quote_create(
+        client=account,
+        payer=payer,
+        valid_until=timezone.localdate() + timedelta(days=10),
+        lines=[QuoteLineInput(tariff=items["tariff"], period_months=1, os_image=items["os_image"])],
+    )
+    return quote_send(quote=quote).public_id
 
 
 def make_drafts(tariff) -> dict:
@@ -1203,6 +1239,8 @@ def test_the_table_covers_every_operation_of_the_api(anonymous, db):
         "{draft_tariff}": "{tariff_id}",
         "{draft_price_version}": "{price_version_id}",
         "{tariff}": "{tariff_id}",
+        "{coupon}": "{coupon_id}",
+        "{quote}": "{quote_id}",
         "{old_add_on}": "{add_on_id}",
         "{add_on}": "{add_on_id}",
         "{old_metered_item}": "{metered_item_id}",

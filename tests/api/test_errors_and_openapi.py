@@ -210,7 +210,7 @@ def test_every_operation_needs_a_credential_and_documents_its_error_answers(open
         for path, methods in openapi["paths"].items()
         for method, operation in methods.items()
     ]
-    assert len(operations) == 266
+    assert len(operations) == 275
     for path, method, operation in operations:
         label = f"{method.upper()} {path}"
         responses = operation["responses"]

@@ -127,6 +127,7 @@ def order_place(request: HttpRequest, acting: Query[ActingClient], payload: Orde
         host_name=payload.host_name,
         domain_admin=payload.domain_admin(),
         transfer_auth_code=payload.transfer_auth_code,
+        coupon_code=payload.coupon,
     )
     return Status(201, order_detail(selectors.client_order(access.client, order.public_id)))
 

@@ -13,6 +13,13 @@ from hostledger.catalog.actions.add_ons import (
     metered_item_deactivate,
     metered_item_update,
 )
+from hostledger.catalog.actions.coupons import (
+    coupon_activate,
+    coupon_create,
+    coupon_deactivate,
+    coupon_redeem,
+    coupon_update,
+)
 from hostledger.catalog.actions.families import family_update
 from hostledger.catalog.actions.os_images import (
     os_image_activate,
@@ -39,6 +46,11 @@ __all__ = [
     "add_on_create",
     "add_on_deactivate",
     "add_on_update",
+    "coupon_activate",
+    "coupon_create",
+    "coupon_deactivate",
+    "coupon_redeem",
+    "coupon_update",
     "family_update",
     "metered_item_activate",
     "metered_item_create",

@@ -41,10 +41,19 @@ from hostledger.subscriptions.actions.pools import (
     pool_server_delete,
     pool_server_resize,
 )
+from hostledger.subscriptions.actions.quotes import (
+    QuoteLineInput,
+    quote_accept,
+    quote_create,
+    quote_decline,
+    quote_send,
+    quote_withdraw,
+)
 from hostledger.subscriptions.actions.withdrawal import service_withdraw
 
 __all__ = [
     "AddOnChoice",
+    "QuoteLineInput",
     "client_payments_apply",
     "contract_notice_give",
     "contract_termination_notice_give",
@@ -56,6 +65,11 @@ __all__ = [
     "pool_server_delete",
     "pool_server_resize",
     "proforma_pay_from_balance",
+    "quote_accept",
+    "quote_create",
+    "quote_decline",
+    "quote_send",
+    "quote_withdraw",
     "service_activate",
     "service_cancellation_carry_out",
     "service_cancellation_request",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from hostledger.accounts.selectors import check_client_not_restricted
 from hostledger.accounts.validation import FieldErrors
+from hostledger.catalog.coupons import Discount, coupon_discount
 from hostledger.catalog.models import Tariff
 from hostledger.catalog.selectors import add_on_price_in_force, price_in_force
 from hostledger.core.errors import DomainError
@@ -37,7 +38,12 @@ from hostledger.subscriptions.models import (
     ServicePeriod,
     ServiceStatus,
 )
-from hostledger.subscriptions.proration import days_between, months_of_period, remaining_share_minor
+from hostledger.subscriptions.proration import (
+    days_between,
+    discounted_change_share_minor,
+    months_of_period,
+    remaining_share_minor,
+)
 
 from ._common import audit, locked_service
 from ._credits import Portion, credit_back
@@ -79,6 +85,15 @@ def _monthly_minor(tariff: Tariff, add_ons, period_start: date) -> int:
     return total
 
 
+def service_discount(service: Service) -> Discount | None:
+    """The discount of the service's every-period coupon, which its renewals and plan
+    changes apply (decision 0053); None without one."""
+    coupon = service.coupon if service.coupon_id else None
+    if coupon is None or not coupon.is_every_period:
+        return None
+    return coupon_discount(coupon)
+
+
 def _plan_text(tariff: Tariff, add_ons) -> str:
     parts = [tariff.name]
     parts.extend(
@@ -95,6 +110,7 @@ def _change_lines(service, old_plan, new_plan, *, today: date) -> list[dict]:
     periods = ServicePeriod.objects.filter(service=service, ends_on__gte=today).order_by(
         "starts_on"
     )
+    discount = service_discount(service)
     for period in periods:
         months = months_of_period(period.starts_on, period.ends_on)
         delta = (
@@ -102,9 +118,26 @@ def _change_lines(service, old_plan, new_plan, *, today: date) -> list[dict]:
             - _monthly_minor(*old_plan, period.starts_on)
         ) * months
         first = max(today, period.starts_on)
-        amount = remaining_share_minor(
-            delta, starts_on=period.starts_on, ends_on=period.ends_on, first=first
-        )
+        if discount is None:
+            amount = remaining_share_minor(
+                delta, starts_on=period.starts_on, ends_on=period.ends_on, first=first
+            )
+        else:
+            # The service's every-period coupon lowers the tariff's part, as its renewals
+            # do; the prorated difference is computed exactly and rounded once.
+            old_tariff = price_in_force(old_plan[0], period_start=period.starts_on).minor * months
+            new_tariff = price_in_force(new_plan[0], period_start=period.starts_on).minor * months
+            other = delta - (new_tariff - old_tariff)
+            amount = discounted_change_share_minor(
+                old_tariff,
+                new_tariff,
+                discount,
+                other_delta_minor=other,
+                starts_on=period.starts_on,
+                ends_on=period.ends_on,
+                first=first,
+            )
+            delta = discount.net_minor(new_tariff) - discount.net_minor(old_tariff) + other
         lines.append(
             {
                 "period": period.pk,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from hostledger.accounts.models import Client, Payer
 from hostledger.accounts.validation import FieldErrors
+from hostledger.catalog.coupons import Discount
 from hostledger.catalog.models import AddOn, FamilyCode, OsImage, ProductFamily, Tariff
 from hostledger.catalog.selectors import (
     add_on_price_in_force,
@@ -35,6 +36,7 @@ from hostledger.domains.selectors import (
     zone_periods,
     zone_rule_for,
 )
+from hostledger.invoicing.lines import UNIT_MONTH, UNIT_ONE, LineInput
 from hostledger.subscriptions.conf import allowed_periods
 from hostledger.subscriptions.models import OrderItem
 
@@ -113,6 +115,52 @@ class PricedItem:
         return Money(
             self.monthly_fee.minor * self.quantity * self.months, self.monthly_fee.currency
         )
+
+
+def item_line(
+    item: PricedItem, starts_on: date, ends_on: date, discount: Discount | None = None
+) -> LineInput:
+    """The proforma line of an item for the whole period: quantity = units times months at
+    the monthly fee (ORD-01, BIL-02). The tariff's line with a discount (a coupon, or a
+    quote's) is one amount instead: the discounted net of the period, rounded once, with the
+    discount and the list price in its description (decision 0053)."""
+    units = f"{item.quantity} x " if item.quantity > 1 else ""
+    description = f"{units}{item.name}, {months_text(item.months)}"
+    if discount is not None and item.kind == OrderItem.Kind.TARIFF:
+        net_minor = discount.net_minor(item.amount.minor)
+        if net_minor != item.amount.minor:
+            off = Money(item.amount.minor - net_minor, item.amount.currency)
+            return LineInput(
+                description=f"{description}, {discount.describe()} ({item.amount} less {off})",
+                quantity=1,
+                unit_price=Money(net_minor, item.amount.currency),
+                period_start=starts_on,
+                period_end=ends_on,
+                unit_code=UNIT_ONE,
+            )
+    return LineInput(
+        description=description,
+        quantity=item.quantity * item.months,
+        unit_price=item.monthly_fee,
+        period_start=starts_on,
+        period_end=ends_on,
+        unit_code=UNIT_MONTH,
+    )
+
+
+def discount_off_minor(items: list[PricedItem], discount: Discount | None) -> int:
+    """What ``discount`` takes off the tariff's item of a period (0 without one)."""
+    if discount is None:
+        return 0
+    return sum(
+        discount.off_minor(item.amount.minor)
+        for item in items
+        if item.kind == OrderItem.Kind.TARIFF
+    )
+
+
+def months_text(months: int) -> str:
+    return "1 month" if months == 1 else f"{months} months"
 
 
 def add_months(day: date, months: int) -> date:

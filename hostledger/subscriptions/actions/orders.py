@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from hostledger.accounts.models import Client
 from hostledger.accounts.selectors import check_client_not_restricted
 from hostledger.accounts.validation import FieldErrors
-from hostledger.catalog.models import FamilyCode, Tariff
+from hostledger.catalog.actions import coupon_redeem
+from hostledger.catalog.coupons import Discount, check_coupon, coupon_discount
+from hostledger.catalog.models import Coupon, FamilyCode, Tariff
 from hostledger.catalog.terms import check_trial_request
 from hostledger.core.errors import DomainError
 from hostledger.core.registry import setting_value
@@ -27,7 +29,6 @@ from hostledger.domains.availability import RegistryAnswer, registry_availabilit
 from hostledger.domains.contacts import AdminContactInput
 from hostledger.domains.names import parse_name
 from hostledger.invoicing.actions import proforma_create
-from hostledger.invoicing.lines import UNIT_MONTH, LineInput
 from hostledger.invoicing.models import Invoice
 from hostledger.ledger.locks import lock_client_balance
 from hostledger.notifications.actions import order_received_notify, proforma_issued_notify
@@ -37,6 +38,7 @@ from hostledger.subscriptions import conf
 from hostledger.subscriptions.models import (
     Order,
     OrderItem,
+    Quote,
     Service,
     ServiceAddOn,
     ServiceStatus,
@@ -53,6 +55,9 @@ from .order_input import (
     check_payer,
     check_period,
     clean_order_date,
+    discount_off_minor,
+    item_line,
+    months_text,
     period_end,
     price_items,
 )
@@ -60,21 +65,7 @@ from .payments import client_payments_apply
 
 
 def _months_text(months: int) -> str:
-    return "1 month" if months == 1 else f"{months} months"
-
-
-def _line(item: PricedItem, starts_on: date, ends_on: date) -> LineInput:
-    """One proforma line of an item for the whole period: quantity = units times months at the
-    monthly fee (ORD-01, BIL-02)."""
-    units = f"{item.quantity} x " if item.quantity > 1 else ""
-    return LineInput(
-        description=f"{units}{item.name}, {_months_text(item.months)}",
-        quantity=item.quantity * item.months,
-        unit_price=item.monthly_fee,
-        period_start=starts_on,
-        period_end=ends_on,
-        unit_code=UNIT_MONTH,
-    )
+    return months_text(months)
 
 
 def _order_create(
@@ -93,9 +84,13 @@ def _order_create(
     start_at_once: bool = False,
     trial_days: int | None = None,
     trial_service: Service | None = None,
+    coupon: Coupon | None = None,
+    discount: Discount | None = None,
+    quote: Quote | None = None,
 ) -> Order:
     currency = items[0].monthly_fee.currency
-    net_minor = 0 if trial_days else sum(item.amount.minor for item in items)
+    off_minor = 0 if trial_days else discount_off_minor(items, discount)
+    net_minor = 0 if trial_days else sum(item.amount.minor for item in items) - off_minor
     placed_at = timezone.now()
     order = Order.objects.create(
         number=order_number_next(placed_on=timezone.localdate(placed_at)),
@@ -114,6 +109,9 @@ def _order_create(
         trial_service=trial_service,
         currency=currency,
         net_minor=net_minor,
+        coupon=coupon,
+        discount_minor=off_minor,
+        quote=quote,
         status=status,
         placed_at=placed_at,
         placed_by=actor,
@@ -139,9 +137,19 @@ def _order_create(
     return order
 
 
-def _bill(order: Order, items: list[PricedItem], *, actor, today: date) -> Invoice:
-    """Issue the order's proforma, one line per item for the whole period, and link it."""
-    lines = [_line(item, order.period_starts_on, order.period_ends_on) for item in items]
+def _bill(
+    order: Order,
+    items: list[PricedItem],
+    *,
+    actor,
+    today: date,
+    discount: Discount | None = None,
+) -> Invoice:
+    """Issue the order's proforma, one line per item for the whole period (the tariff's
+    discounted when a coupon or a quote lowers it), and link it."""
+    lines = [
+        item_line(item, order.period_starts_on, order.period_ends_on, discount) for item in items
+    ]
     proforma = proforma_create(
         client=order.client,
         payer=order.payer,
@@ -204,6 +212,28 @@ def _check_trial(client, family, trial, trial_days, errors: FieldErrors) -> int 
         return None
 
 
+def _check_coupon(
+    code, client: Client, tariff, trial_length: int | None, today: date, errors: FieldErrors
+) -> Coupon | None:
+    """The coupon ``code`` names when the client may use it on ``tariff`` today (decision
+    0053); each refusal is recorded under ``coupon``. An empty code asks for none."""
+    if code is None or (isinstance(code, str) and not code.strip()):
+        return None
+    if not isinstance(code, str):
+        errors.add("coupon", "Give the coupon code as text.")
+        return None
+    if trial_length is not None:
+        errors.add("coupon", "A coupon lowers a paid order, not a free trial.")
+        return None
+    if not isinstance(tariff, Tariff):
+        return None
+    try:
+        return check_coupon(code, client=client, tariff=tariff, today=today)
+    except DomainError as refused:
+        errors.add("coupon", refused.fields["coupon"])
+        return None
+
+
 def _registry_answer(tariff, host_name) -> RegistryAnswer | None:
     """What the registry says of the domain a domain order names, asked before the order's
     transaction opens so that a slow registry holds no lock (DOM-02)."""
@@ -238,6 +268,9 @@ def order_place(
     host_name: str = "",
     domain_admin: AdminContactInput | None = None,
     transfer_auth_code: str = "",
+    coupon_code: str = "",
+    manual_discount: Discount | None = None,
+    quote: Quote | None = None,
 ) -> Order:
     """Place an order for a new service (ORD-01, ORD-03, CAT-02, CAT-04, CAT-05, DOM-01,
     DOM-03).
@@ -264,6 +297,12 @@ def order_place(
     ``trial_days`` up to the family's longest trial): nothing is billed, and the service goes
     to ``trial`` and is provisioned at once. ``start_at_once`` records the consumer's explicit
     request to start before the withdrawal period ends (ORD-07).
+
+    ``coupon_code`` names a coupon (any letter case) the client may use on the tariff today;
+    it lowers the tariff's fee of the first period, is redeemed with the order and, when it
+    is for every period, stays on the service for its renewals (decision 0053). A code that
+    cannot be used is a field error under ``coupon``. ``manual_discount`` is a discount
+    staff gave on an accepted quote; it lowers the first period only.
     """
     registry_answer = _registry_answer(tariff, host_name)
     return _order_place(
@@ -282,6 +321,9 @@ def order_place(
         domain_admin=domain_admin,
         transfer_auth_code=transfer_auth_code,
         registry_answer=registry_answer,
+        coupon_code=coupon_code,
+        manual_discount=manual_discount,
+        quote=quote,
     )
 
 
@@ -303,6 +345,9 @@ def _order_place(
     domain_admin: AdminContactInput | None,
     transfer_auth_code,
     registry_answer: RegistryAnswer | None,
+    coupon_code: str = "",
+    manual_discount: Discount | None = None,
+    quote: Quote | None = None,
 ) -> Order:
     today = clean_order_date(today or timezone.localdate())
     if not isinstance(client, Client):
@@ -333,9 +378,11 @@ def _order_place(
     )
     family = tariff.family if isinstance(tariff, Tariff) else None
     trial_length = _check_trial(client, family, trial, trial_days, errors)
+    coupon = _check_coupon(coupon_code, client, tariff, trial_length, today, errors)
     errors.raise_if_any()
     assert checked is not None
     is_trial = trial_length is not None
+    discount = coupon_discount(coupon) if coupon is not None else manual_discount
     starts_on = (
         checked.starts_on
         if is_trial
@@ -362,9 +409,26 @@ def _order_place(
         actor=actor,
         start_at_once=checked.start_at_once,
         trial_days=trial_length,
+        coupon=coupon,
+        discount=discount,
+        quote=quote,
     )
+    if coupon is not None:
+        coupon_redeem(
+            coupon=coupon,
+            client=client,
+            tariff=checked.tariff,
+            order_reference=order.public_id,
+            discount_minor=order.discount_minor,
+            today=today,
+        )
     service = _service_create(
-        order, checked.add_ons, actor=actor, concluded_on=today, host_name=checked.host_name
+        order,
+        checked.add_ons,
+        actor=actor,
+        concluded_on=today,
+        host_name=checked.host_name,
+        coupon=coupon if coupon is not None and coupon.is_every_period else None,
     )
     if checked.domain is not None:
         domain_order_record(
@@ -386,7 +450,7 @@ def _order_place(
     if is_trial:
         service_trial_start(service=service, starts_on=today, days=trial_length, actor=actor)
     else:
-        _bill(order, items, actor=actor, today=today)
+        _bill(order, items, actor=actor, today=today, discount=discount)
         client_payments_apply(client=client, actor=actor, today=today)
         _tell_order_received(order, service=service)
     return Order.objects.get(pk=order.pk)
@@ -418,6 +482,7 @@ def _service_create(
     actor,
     concluded_on: date,
     host_name: str = "",
+    coupon: Coupon | None = None,
 ) -> Service:
     now = timezone.now()
     service = Service.objects.create(
@@ -434,6 +499,7 @@ def _service_create(
         contract_ends_on=period_end(concluded_on, setting_value(conf.CONTRACT_TERM_MONTHS)),
         module_name=module_for(order.family.code).name,
         host_name=host_name,
+        coupon=coupon,
     )
     ServiceAddOn.objects.bulk_create(
         ServiceAddOn(service=service, add_on=choice.add_on, quantity=choice.quantity)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hostledger.accounts.models import AccessGrant
+from hostledger.catalog.coupons import check_coupon, coupon_discount
 from hostledger.catalog.models import FamilyCode
 from hostledger.catalog.selectors import os_images_for_family
 from hostledger.core.errors import DomainError
@@ -72,6 +73,17 @@ def _quote_for(form: OrderForm, options, today):
     payer = form.chosen_payer()
     if payer is None:
         return None
+    discount, problem = None, ""
+    code = form.coupon_code()
+    if code and not form.wants_trial():
+        try:
+            coupon = check_coupon(
+                code, client=payer.client, tariff=options.chosen.tariff, today=today
+            )
+        except DomainError as refused:
+            problem = refused.fields["coupon"]
+        else:
+            discount = coupon_discount(coupon)
     return order_quote(
         payer=payer,
         tariff=options.chosen.tariff,
@@ -80,6 +92,8 @@ def _quote_for(form: OrderForm, options, today):
         period_months=form.chosen_period(),
         today=today,
         trial_days=options.trial_days if form.wants_trial() else None,
+        discount=discount,
+        coupon_problem=problem,
     )
 
 
@@ -126,6 +140,7 @@ def order_new(request, access):
                 host_name=form.host_name(),
                 domain_admin=form.domain_admin(),
                 transfer_auth_code=form.transfer_auth_code(),
+                coupon_code=form.coupon_code(),
             )
         except DomainError as error:
             form.add_domain_error(error)
