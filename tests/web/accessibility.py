@@ -227,17 +227,22 @@ class Checked:
     overflowing: list[str]
 
 
-def check_pages(page, base_url: str, paths, who: str) -> Checked:
-    """Open each path that is a page of its own, run axe on it and see that it fits the
-    window's width."""
+def check_pages(context, base_url: str, paths, who: str) -> Checked:
+    """Open each path that is a page of its own, in a tab of its own (so that no download or
+    polling of the page before interferes), run axe on it and see that it fits the window's
+    width."""
     checked = Checked([], [], [])
     for path in paths:
+        page = context.new_page()
         if open_page(page, base_url + path):
             checked.violations += axe_violations(page, label=f"{who} {path}")
             checked.paths.append(path)
             too_wide = overflow(page)
             if too_wide:
                 checked.overflowing.append(f"{who} {path}: {too_wide}")
+        with suppress(PlaywrightError):
+            page.goto("about:blank")  # stop htmx polling
+        page.close()
     return checked
 
 

@@ -50,24 +50,20 @@ def test_every_client_and_public_page_passes_axe_wcag_21_aa(live_server, monkeyp
         world = world_for_pages()
         built = time.monotonic()
         with chromium(viewport={"width": 1366, "height": 768}) as new_context:
-            public = check_pages(new_context().new_page(), live_server.url, PUBLIC_PAGES, "visitor")
+            public = check_pages(new_context(), live_server.url, PUBLIC_PAGES, "visitor")
             context = new_context()
             sign_in(context, live_server, world.client_owner)
-            client = check_pages(
-                context.new_page(), live_server.url, pages_of("client", world.ids), "client"
-            )
+            client = check_pages(context, live_server.url, pages_of("client", world.ids), "client")
             light = time.monotonic()
             dark_visitor = check_pages(
-                new_context(color_scheme="dark").new_page(),
+                new_context(color_scheme="dark"),
                 live_server.url,
                 PUBLIC_PAGES,
                 "visitor (dark)",
             )
             dark = new_context(color_scheme="dark")
             sign_in(dark, live_server, world.client_owner)
-            dark_client = check_pages(
-                dark.new_page(), live_server.url, DARK_SAMPLE, "client (dark)"
-            )
+            dark_client = check_pages(dark, live_server.url, DARK_SAMPLE, "client (dark)")
     print(
         f"\nworld {built - started:.0f} s; axe on {len(public.paths) + len(client.paths)} pages "
         f"{light - built:.0f} s, on {len(DARK_SAMPLE) + len(PUBLIC_PAGES)} dark pages "

@@ -48,13 +48,11 @@ def test_every_staff_page_passes_axe_wcag_21_aa(live_server, monkeypatch):
         with chromium(viewport={"width": 1366, "height": 768}) as new_context:
             context = new_context()
             sign_in(context, live_server, world.staff)
-            staff = check_pages(
-                context.new_page(), live_server.url, pages_of("staff", world.ids), "staff"
-            )
+            staff = check_pages(context, live_server.url, pages_of("staff", world.ids), "staff")
             light = time.monotonic()
             dark = new_context(color_scheme="dark")
             sign_in(dark, live_server, world.staff)
-            dark_staff = check_pages(dark.new_page(), live_server.url, DARK_SAMPLE, "staff (dark)")
+            dark_staff = check_pages(dark, live_server.url, DARK_SAMPLE, "staff (dark)")
     print(
         f"\nworld {built - started:.0f} s; axe on {len(staff.paths)} pages {light - built:.0f} s, "
         f"on {len(DARK_SAMPLE)} dark pages {time.monotonic() - light:.0f} s"
