@@ -188,9 +188,12 @@ def open_page(page, url: str) -> bool:
         except PlaywrightError as error:
             # A download before ("Download is starting") can leave chromium on its way to
             # an error page, which cuts the next navigation short: once more.
-            if "interrupted by another navigation" in str(error) and attempt == 1:
+            if "interrupted by another navigation" in str(error):
                 page.wait_for_load_state()
-                continue
+                if attempt == 1:
+                    continue
+                # The page navigated to itself again; check it as it stands now.
+                return page.url == url and page.evaluate("document.doctype !== null")
             # A download or an empty error answer (net::ERR_HTTP_RESPONSE_CODE_FAILURE)
             # is no page.
             if "Download is starting" in str(error) or "net::ERR_" in str(error):
