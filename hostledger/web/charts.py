@@ -233,9 +233,10 @@ def bar_chart(
     while tick <= axis_top + step / 2:
         ticks.append(Tick(y_of(tick), _format_tick(tick, step)))
         tick += step
+    # One size for all the names: smaller when any is too long for its slot.
+    tight = any(len(text) * CHARACTER_WIDTH > slot * 0.95 for text in categories)
     labels = [
-        Label(round(LEFT + (i + 0.5) * slot, 2), text, len(text) * CHARACTER_WIDTH > slot * 0.95)
-        for i, text in enumerate(categories)
+        Label(round(LEFT + (i + 0.5) * slot, 2), text, tight) for i, text in enumerate(categories)
     ]
     legend = []
     x, row = LEFT, 0
