@@ -59,10 +59,15 @@ class Tick:
     label: str
 
 
+CHARACTER_WIDTH = 6.6
+"""About how wide a character of a 12 px category label is, in the chart's units."""
+
+
 @dataclass(frozen=True, slots=True)
 class Label:
     x: float
     text: str
+    tight: bool = False  # too long for its slot at the normal size: drawn smaller
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +233,11 @@ def bar_chart(
     while tick <= axis_top + step / 2:
         ticks.append(Tick(y_of(tick), _format_tick(tick, step)))
         tick += step
-    labels = [Label(round(LEFT + (i + 0.5) * slot, 2), text) for i, text in enumerate(categories)]
+    # One size for all the names: smaller when any is too long for its slot.
+    tight = any(len(text) * CHARACTER_WIDTH > slot * 0.95 for text in categories)
+    labels = [
+        Label(round(LEFT + (i + 0.5) * slot, 2), text, tight) for i, text in enumerate(categories)
+    ]
     legend = []
     x, row = LEFT, 0
     for number, item in enumerate(series):

@@ -58,7 +58,33 @@
     }
   });
 
+  // On narrow screens the navigation folds behind the top bar's Menu button. Without this
+  // file the button stays hidden and the navigation shows in full above the page.
+  function setUpNavigationMenu() {
+    var toggle = document.querySelector(".nav-toggle");
+    var nav = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!nav) {
+      return;
+    }
+    var setOpen = function (open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("is-open", open);
+    };
+    document.documentElement.classList.add("has-nav-toggle");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    nav.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        toggle.focus();
+      }
+    });
+  }
+
   onReady(function () {
+    setUpNavigationMenu();
     document.querySelectorAll("[data-autosubmit-button]").forEach(function (button) {
       button.hidden = true;
     });
