@@ -23,9 +23,9 @@ from hostledger.flows.bulk_actions import SUSPEND_SERVICES
 from hostledger.invoicing.models import Invoice
 from hostledger.notifications.models import Notification
 from hostledger.subscriptions.actions import order_place, service_activate
-from hostledger.subscriptions.models import Service, ServiceStatusChange, ServiceStatus
+from hostledger.subscriptions.models import Service, ServiceStatus, ServiceStatusChange
 from hostledger.support.actions import ticket_open
-from hostledger.support.models import Ticket
+from hostledger.support.models import Department, Ticket
 from tests.queued_tasks import run_queued_tasks
 from tests.subscriptions.factories import build_catalog, fund
 from tests.support.conftest import ensure_default_departments
@@ -112,7 +112,9 @@ def test_bulk_suspend_through_the_list_suspends_each_selected_service_once__ORD_
         service.refresh_from_db()
         assert service.status == ServiceStatus.SUSPENDED
         assert items[service.public_id].state == BulkJobItem.State.DONE
-        changes = ServiceStatusChange.objects.filter(service=service, to_status=ServiceStatus.SUSPENDED)
+        changes = ServiceStatusChange.objects.filter(
+            service=service, to_status=ServiceStatus.SUSPENDED
+        )
         assert changes.count() == 1
         assert changes.get().reason == "Spam from these servers."
         assert changes.get().actor == support
@@ -153,7 +155,6 @@ def test_bulk_suspend_needs_a_reason_and_a_selection__ORD_02(client, client_with
 
 
 def test_select_all_on_the_page_takes_every_row_listed(client, client_with_services):
-    _, active, waiting = client_with_services
     login(client, make_staff_user("support"))
     page_ids = [service.public_id for service in Service.objects.all()]
     client.post(
@@ -224,9 +225,12 @@ def test_a_stopped_bulk_job_resumed_does_only_the_rows_left(client_with_services
     assert run.status == JobRun.Status.SUCCEEDED
     assert run.counts["done"] == 2 and run.progress_done == 2
     for service in active:
-        assert ServiceStatusChange.objects.filter(
-            service=service, to_status=ServiceStatus.SUSPENDED
-        ).count() == 1
+        assert (
+            ServiceStatusChange.objects.filter(
+                service=service, to_status=ServiceStatus.SUSPENDED
+            ).count()
+            == 1
+        )
 
 
 # ----------------------------------------------------------------------------- reminders
@@ -291,7 +295,7 @@ def tickets(policies):
     opened = [
         ticket_open(
             client=owner.client,
-            department=None,
+            department=Department.objects.get(slug="support"),
             subject=f"Question {number}",
             body="Hello.",
             author=owner,
