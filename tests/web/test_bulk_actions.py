@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from hostledger.core.bulk_jobs import bulk_job_queue, bulk_job_resume
+from hostledger.core.bulk_jobs import bulk_job_queue
 from hostledger.core.jobs import JobContext, get_job
 from hostledger.core.models import AuditEvent, BulkJob, BulkJobItem, JobRun
 from hostledger.flows.bulk_actions import SUSPEND_SERVICES
@@ -198,7 +198,7 @@ def test_a_permission_taken_away_before_the_run_skips_every_row__ACC_11(client_w
     assert all(item.reason for item in _items(run).values())
 
 
-def test_a_stopped_bulk_job_resumed_does_only_the_rows_left(client_with_services):
+def test_a_stopped_bulk_job_resumed_does_only_the_rows_left(client, client_with_services):
     """A run whose process died after the first row: the resumed run suspends the second
     service only."""
     _, active, _ = client_with_services
@@ -219,11 +219,18 @@ def test_a_stopped_bulk_job_resumed_does_only_the_rows_left(client_with_services
     BulkJobItem.objects.filter(pk=first.pk).update(state=BulkJobItem.State.PENDING)
     JobRun.objects.filter(pk=run.pk).update(status=JobRun.Status.ABANDONED)
 
-    bulk_job_resume(job_run_id=run.pk, actor=support)
+    login(client, support)
+    page = client.get(reverse("web:staff_bulk_job", args=[run.pk]))
+    assert reverse("web:staff_bulk_job_resume", args=[run.pk]).encode() in page.content
+    resumed = client.post(reverse("web:staff_bulk_job_resume", args=[run.pk]))
+    assert resumed.status_code == 302
     assert _run_jobs() == 1
     run.refresh_from_db()
     assert run.status == JobRun.Status.SUCCEEDED
     assert run.counts["done"] == 2 and run.progress_done == 2
+    # Resuming a finished job is refused: nothing is queued.
+    client.post(reverse("web:staff_bulk_job_resume", args=[run.pk]))
+    assert _run_jobs() == 0
     for service in active:
         assert (
             ServiceStatusChange.objects.filter(
@@ -273,6 +280,7 @@ def test_bulk_payment_reminders_remind_each_overdue_proforma_once__AUT_04(client
 
     _rerun(run)
     assert Notification.objects.filter(event="payment_reminder").count() == 2
+    assert AuditEvent.objects.filter(action="invoice.reminder_sent").count() == 2
 
 
 def test_bulk_payment_reminders_without_billing_manage_are_refused__ACC_11(client, proformas):
@@ -336,6 +344,9 @@ def test_bulk_assign_gives_each_selected_ticket_to_the_staff_member__SUP_01(clie
 
     # The job's page is for who started it; staff without job runs who did not, see nothing.
     assert client.get(response["Location"]).status_code == 200
+    live = client.get(response["Location"], headers={"HX-Request": "true"})
+    assert live.status_code == 200 and b'id="bulk-results"' in live.content
+    assert b"<html" not in live.content
     login(client, make_staff_user("abuse"))
     assert client.get(response["Location"]).status_code == 404
 

@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hostledger.accounts import permissions as perms
-from hostledger.core.bulk_jobs import bulk_job_for_staff, bulk_job_queue, bulk_job_visible_to
+from hostledger.core.bulk_jobs import (
+    bulk_job_for_staff,
+    bulk_job_queue,
+    bulk_job_resume,
+    bulk_job_visible_to,
+)
 from hostledger.core.errors import DomainError, NotFound, PermissionDenied
 from hostledger.core.models import JobRun
 from hostledger.flows.bulk_actions import ASSIGN_TICKETS, REMIND_PROFORMAS, SUSPEND_SERVICES
@@ -114,9 +119,27 @@ def bulk_job_detail(request, run_id):
         "bulk": bulk,
         "items": items,
         "is_running": run.status in RUNNING_STATUSES,
+        "can_resume": run.status in (JobRun.Status.FAILED, JobRun.Status.ABANDONED),
         "sees_all_jobs": sees_all,
     }
     template = "web/staff/bulk_job.html"
     if request.headers.get("HX-Request"):
         template += "#results"
     return render(request, template, context)
+
+
+@require_POST
+@staff_area()
+def bulk_job_resume_view(request, run_id):
+    """Queue again a bulk job that failed or whose process stopped: only the rows not done
+    yet are done. Needs the permission of the job's action."""
+    try:
+        run = bulk_job_resume(job_run_id=run_id, actor=request.user)
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The job is queued again for the rows not done yet."))
+        return redirect("web:staff_bulk_job", run_id=run.pk)
+    return redirect("web:staff_bulk_job", run_id=run_id)
