@@ -8,6 +8,7 @@ from datetime import timedelta
 from hostledger.automation import conf
 from hostledger.core.jobs import JobContext, periodic_job
 from hostledger.core.registry import setting_value
+from hostledger.flows import bulk_actions  # noqa: F401  (registers the staff bulk actions' jobs)
 
 JOB_NAME = "automation.billing_run"
 

@@ -133,6 +133,31 @@ declare(
         "triggered_by": REFERENCE,
     },
 )
+declare(
+    "core.BulkJob",
+    {
+        "id": ROW_KEY,
+        "job_run": REFERENCE,
+        "action": NOT_PERSONAL,
+        "parameters": NotPersonal(
+            "the bulk action's parameters: a reason written by staff, a staff member's id"
+        ),
+        "actor": REFERENCE,
+        "created_at": RECORD_TIME,
+    },
+)
+declare(
+    "core.BulkJobItem",
+    {
+        "id": ROW_KEY,
+        "bulk_job": REFERENCE,
+        "position": NOT_PERSONAL,
+        "public_id": NotPersonal("public id of a service, proforma or ticket"),
+        "state": NOT_PERSONAL,
+        "reason": NotPersonal("why a row was skipped, from the action's error message"),
+        "finished_at": RECORD_TIME,
+    },
+)
 
 # --------------------------------------------------------------------------- Django
 

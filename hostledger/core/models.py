@@ -184,3 +184,48 @@ class JobRun(models.Model):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+
+class BulkJob(models.Model):
+    """A job that applies one staff action with the same parameters to a selection of rows
+    (a bulk action): what to do, with which parameters and as whom. Its :class:`JobRun`
+    carries the status, progress and counts; its items the rows and how each went."""
+
+    job_run = models.OneToOneField(JobRun, on_delete=models.CASCADE, related_name="bulk_job")
+    action = models.CharField(max_length=120)
+    parameters = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.action} (run {self.job_run_id})"
+
+
+class BulkJobItem(models.Model):
+    """One selected row of a bulk job. Its state is written in the transaction that applies
+    the action to the row, so a run restarted after a crash skips the rows already done."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DONE = "done", "Done"
+        SKIPPED = "skipped", "Skipped"
+
+    bulk_job = models.ForeignKey(BulkJob, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    public_id = models.CharField(max_length=64)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    reason = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["bulk_job", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bulk_job", "public_id"], name="core_bulkjobitem_one_per_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.state}"

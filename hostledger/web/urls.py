@@ -25,6 +25,7 @@ from hostledger.web import (
     urls_public_privacy,
     urls_staff_abuse,
     urls_staff_acts,
+    urls_staff_bulk,
     urls_staff_datacenter,
     urls_staff_decisions,
     urls_staff_dns,
@@ -154,6 +155,7 @@ urlpatterns += urls_client_domains.urlpatterns + urls_staff_domains.urlpatterns
 urlpatterns += urls_staff_reports.urlpatterns
 # Staff tools on a client's account: viewing as the client, the activity timeline
 urlpatterns += urls_staff_tools.urlpatterns
+urlpatterns += urls_staff_bulk.urlpatterns
 # Knowledge base: the public help pages, the suggestions on the new-ticket form, the editors
 urlpatterns += (
     urls_public_knowledge.urlpatterns

@@ -22,6 +22,7 @@ from hostledger.accounts import permissions as perms
 from hostledger.accounts.selectors import staff_client, staff_member, staff_members
 from hostledger.core import jobs, registry
 from hostledger.core.audit import record_personal_data_read
+from hostledger.core.bulk_jobs import JOB_PREFIX
 from hostledger.core.errors import DomainError, NotFound, PermissionDenied
 from hostledger.core.models import JobRun
 from hostledger.web.decorators import staff_area
@@ -409,6 +410,12 @@ def setting_history(request):
 # ----------------------------------------------------------------------------- jobs
 
 
+def _runnable_jobs() -> list[jobs.Job]:
+    """The jobs staff may start by hand: not the bulk actions, which start from a staff list
+    with the rows selected there."""
+    return [item for item in jobs.registered_jobs() if not item.name.startswith(JOB_PREFIX)]
+
+
 @require_GET
 @staff_area(perms.JOBS_VIEW)
 def job_list(request):
@@ -423,7 +430,7 @@ def job_list(request):
             "every": item.interval() if item.is_periodic else None,
             "last_run": last_run.get(item.name),
         }
-        for item in jobs.registered_jobs()
+        for item in _runnable_jobs()
     ]
     context = {
         "registered": registered,
@@ -437,7 +444,7 @@ def job_list(request):
 @staff_area(perms.JOBS_RUN)
 def job_run_now(request):
     """Queue a run of a job outside its schedule."""
-    form = RunJobForm(request.POST, job_names=[item.name for item in jobs.registered_jobs()])
+    form = RunJobForm(request.POST, job_names=[item.name for item in _runnable_jobs()])
     if not form.is_valid():
         messages.error(request, _("Choose one of the registered jobs."))
         return redirect("web:job_list")

@@ -21,6 +21,7 @@ from hostledger.core.money import Money
 from hostledger.invoicing import actions, staff_selectors
 from hostledger.invoicing.models import Invoice
 from hostledger.web.decorators import staff_area
+from hostledger.web.forms_bulk import InvoiceBulkForm
 from hostledger.web.forms_staff_money import CreditNoteForm, InvoiceFilterForm, ProformaCancelForm
 from hostledger.web.views.common import form_data, render_form_page
 
@@ -55,7 +56,14 @@ def invoice_list(request):
     invoices = [] if form.is_bound and not form.is_valid() else None
     if invoices is None:
         invoices = staff_selectors.invoices_for_staff(**form.filters())
-    context = {"form": form, "invoices": invoices, "limit": staff_selectors.INVOICE_LIST_LIMIT}
+    context = {
+        "form": form,
+        "invoices": invoices,
+        "limit": staff_selectors.INVOICE_LIST_LIMIT,
+        # Payment reminders go to issued proformas; the job skips those not overdue.
+        "bulk_form": InvoiceBulkForm(),
+        "page_ids": [invoice.public_id for invoice in invoices if _can_cancel(invoice)],
+    }
     return render(request, "web/staff/money/invoice_list.html", context)
 
 

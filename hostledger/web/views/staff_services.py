@@ -39,6 +39,7 @@ from hostledger.subscriptions.web_selectors import (
     staff_order,
 )
 from hostledger.web.decorators import staff_area
+from hostledger.web.forms_bulk import ServiceBulkForm
 from hostledger.web.forms_services import (
     OrderFilterForm,
     ServiceActivateForm,
@@ -109,7 +110,14 @@ def service_list(request):
             .annotate(paid_until=Max("periods__ends_on"))
             .order_by("-created_at", "-id")[:STAFF_LIST_LIMIT]
         )
-    context = {"form": form, "services": services, "limit": STAFF_LIST_LIMIT}
+    context = {
+        "form": form,
+        "services": services,
+        "limit": STAFF_LIST_LIMIT,
+        # Bulk actions (suspend) for staff who may change services.
+        "bulk_form": ServiceBulkForm() if perms.has_permission(request.user, MANAGE) else None,
+        "page_ids": [service.public_id for service in services],
+    }
     return render(request, "web/staff/services/service_list.html", context)
 
 

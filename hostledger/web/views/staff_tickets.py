@@ -24,6 +24,7 @@ from hostledger.core.registry import setting_value
 from hostledger.support import actions, conf
 from hostledger.support import selectors as support
 from hostledger.web.decorators import staff_area
+from hostledger.web.forms_bulk import TicketBulkForm
 from hostledger.web.forms_tickets import (
     AssignForm,
     CannedReplyForm,
@@ -87,6 +88,8 @@ def ticket_queue(request):
         "counts": support.department_counts(request.user, now=now),
         "review_count": support.review_queue_count(request.user),
         "can_manage": perms.has_permission(request.user, MANAGE),
+        "bulk_form": TicketBulkForm(answerers=answerers),
+        "page_ids": [ticket.public_id for ticket in tickets],
     }
     return render(request, "web/staff/tickets/queue.html", context)
 
