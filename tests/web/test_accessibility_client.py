@@ -3,7 +3,7 @@ rules in Debian's chromium and fits a 1366 px wide window (a wide table scrolls 
 own box): the pages without arguments and the pages of a real client's objects (the
 authorization world: services in each state, orders, invoices, payments, acts, messages,
 decisions), opened by that client; the sign-in pages by a visitor. A sample of them again in
-dark mode (the system's colour scheme), for contrast."""
+dark mode (the system's colour scheme), for contrast, and in Estonian and Russian."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from hostledger.accounts.actions import user_language_set
 from tests.domain_helpers import local_registry_in_memory
 from tests.web.accessibility import (
     PUBLIC_PAGES,
@@ -64,6 +65,25 @@ def test_every_client_and_public_page_passes_axe_wcag_21_aa(live_server, monkeyp
             dark = new_context(color_scheme="dark")
             sign_in(dark, live_server, world.client_owner)
             dark_client = check_pages(dark, live_server.url, DARK_SAMPLE, "client (dark)")
+            # The same sample in Estonian and Russian: the visitor by the browser's language,
+            # the client by the language saved on the profile.
+            languages = []
+            for language in ("et", "ru"):
+                visitor = new_context(locale=language)
+                languages.append(
+                    check_pages(visitor, live_server.url, PUBLIC_PAGES, f"visitor ({language})")
+                )
+                user_language_set(user=world.client_owner, language=language)
+                speaking = new_context()
+                sign_in(speaking, live_server, world.client_owner)
+                languages.append(
+                    check_pages(speaking, live_server.url, DARK_SAMPLE, f"client ({language})")
+                )
+                page = speaking.new_page()
+                page.goto(live_server.url + "/")
+                assert page.locator("html").get_attribute("lang") == language
+                page.close()
+            user_language_set(user=world.client_owner, language="en")
     print(
         f"\nworld {built - started:.0f} s; axe on {len(public.paths) + len(client.paths)} pages "
         f"{light - built:.0f} s, on {len(DARK_SAMPLE) + len(PUBLIC_PAGES)} dark pages "
@@ -76,6 +96,7 @@ def test_every_client_and_public_page_passes_axe_wcag_21_aa(live_server, monkeyp
         *client.violations,
         *dark_visitor.violations,
         *dark_client.violations,
+        *(violation for checked in languages for violation in checked.violations),
     ]
     assert violations == [], report(violations)
     assert public.overflowing + client.overflowing == []
