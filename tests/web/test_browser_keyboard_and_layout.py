@@ -29,6 +29,7 @@ from tests.web.test_client_money_pages import enable_local_gateway
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.long_running(120),
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
 ]
 
