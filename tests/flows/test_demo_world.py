@@ -19,6 +19,7 @@ from hostledger.metering.models import UsageRecord
 from hostledger.notifications.models import Notification
 from hostledger.subscriptions.models import Service, ServiceStatus
 from hostledger.support.models import Ticket, TicketMessage
+from tests.support.conftest import ensure_default_departments
 
 pytestmark = pytest.mark.long_running(90)
 
@@ -41,6 +42,7 @@ def _world_counts() -> dict[str, int]:
 
 
 def test_demo_world_has_something_on_every_page_and_is_made_once(db, var_dir):
+    ensure_default_departments()  # a test on a real transaction before may have emptied them
     call_command("demo", clients_per_kind=3, stdout=io.StringIO())
 
     world = Client.objects.filter(owner__email__endswith="@" + DEMO_WORLD_DOMAIN)
