@@ -20,6 +20,7 @@ from hostledger.invoicing.staff_selectors import invoices_for_staff
 from hostledger.ledger.chart import provider_account
 from hostledger.ledger.models import LedgerAccount
 from hostledger.ledger.staff_selectors import payments_for_staff, payments_recorded_between
+from hostledger.providers.models import default_entity_id
 from hostledger.web.overviews import day_bounds, find_clients
 from tests.web.conftest import make_client_user
 
@@ -88,21 +89,21 @@ def _fill_tables() -> None:
             INSERT INTO invoicing_invoice (public_id, kind, status, client_id, payer_id,
                 payer_snapshot, provider_snapshot, number_display, issued_on, due_on,
                 currency, net_minor, vat_minor, gross_minor, vat_scheme, vat_rate,
-                vat_country, vat_reason, created_at)
+                vat_country, vat_reason, created_at, entity_id)
             SELECT 'inv_plan' || n, 'proforma',
                 CASE WHEN n %% 5 = 0 THEN 'cancelled' WHEN n %% 5 < 3 THEN 'paid'
                 ELSE 'issued' END,
                 p.client_id, p.id, '', '{}'::jsonb,
                 CASE WHEN n %% 5 IN (1, 2) THEN 'P-' || n ELSE '' END,
                 current_date - (n %% 1095), current_date - (n %% 1095) + 7,
-                'EUR', 1000, 240, 1240, 'domestic', 24.00, 'EE', 'Domestic.', now()
+                'EUR', 1000, 240, 1240, 'domestic', 24.00, 'EE', 'Domestic.', now(), %s
             FROM generate_series(1, %s) AS n
             JOIN accounts_payer p ON p.public_id = 'pay_plan' || (
                 SELECT id FROM accounts_client
                 WHERE public_id = 'cli_plan' || (1 + n %% %s)
             )
             """,
-            [INVOICES, CLIENTS],
+            [default_entity_id(), INVOICES, CLIENTS],
         )
         cursor.execute(
             """
