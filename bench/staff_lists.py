@@ -194,6 +194,7 @@ def build(clients: int, seed: int = 11) -> dict[str, int]:
     from hostledger.invoicing.models import InvoiceSeries
     from hostledger.ledger.chart import provider_account
     from hostledger.ledger.models import LedgerAccount
+    from hostledger.providers.models import default_entity_id
 
     rng = random.Random(seed)
     encrypted: dict[str, str] = {}
@@ -371,6 +372,7 @@ def build(clients: int, seed: int = 11) -> dict[str, int]:
         )
         snapshot = enc('{"name": "Client"}')
         invoice_rows = []
+        entity = default_entity_id()
         numbers_by_year: dict[int, int] = {}
         for number in range(1, 2 * clients + 1):
             owner = people[rng.randrange(clients)]
@@ -408,6 +410,7 @@ def build(clients: int, seed: int = 11) -> dict[str, int]:
                     "EE",
                     "Domestic supply in EE.",
                     now,
+                    entity,
                 )
             )
         counts["invoices"] = _copy(
@@ -438,6 +441,7 @@ def build(clients: int, seed: int = 11) -> dict[str, int]:
                 "vat_country",
                 "vat_reason",
                 "created_at",
+                "entity_id",
             ],
             invoice_rows,
         )
