@@ -111,7 +111,7 @@ class OrderOut(OrderSummaryOut):
         description="The service this order is for.", examples=["svc_3k9d2m7q8w1x4z6v"]
     )
     coupon: str | None = Field(
-        description="The coupon redeemed with the order (decision 0053).", examples=["SPRING15"]
+        description="The coupon redeemed with the order (decision 0055).", examples=["SPRING15"]
     )
     discount: MoneyOut = Field(
         description="What the coupon took off the first period; ``net`` is after it."
@@ -165,7 +165,7 @@ class OrderPlaceIn(InputSchema):
     coupon: text(
         40,
         "A coupon code (any letter case) lowering the tariff's fee of the first period, or of "
-        "every period; one that cannot be used is a 400 naming coupon (decision 0053).",
+        "every period; one that cannot be used is a 400 naming coupon (decision 0055).",
         ["SPRING15"],
     ) = ""
     trial_days: int | None = Field(

@@ -1,4 +1,4 @@
-"""Schemas of the coupon endpoints (decision 0053) and the conversions that fill them."""
+"""Schemas of the coupon endpoints (decision 0055) and the conversions that fill them."""
 
 from __future__ import annotations
 
@@ -130,7 +130,7 @@ class QuoteLineOut(Schema):
 
 class QuoteOut(Schema):
     """A quote staff sent the client, priced for its payer today as the order form prices
-    it (decision 0053)."""
+    it (decision 0055)."""
 
     id: str = Field(examples=["quo_3k9d2m7q8w1x4z6v"])
     status: Literal["sent", "accepted", "declined", "withdrawn"]

@@ -175,7 +175,7 @@ def renewal_lines(pricing: Pricing, service: dict, starts_on: date, ends_on: dat
     """The lines of one renewal: the tariff, each add-on and a paid OS licence, each for the
     whole period at the monthly fee in force on its first day (CAT-06), as orders bill them
     (ORD-01); the tariff's line lowered by the service's every-period coupon, as the order
-    lowered it (decision 0053)."""
+    lowered it (decision 0055)."""
     months = service["months"]
     items = [("tariff", service["tariff_id"], 1)]
     items += [("add_on", add_on_id, quantity) for add_on_id, quantity in service["add_ons"]]
@@ -355,7 +355,7 @@ def renewals_issue(
 def _issued_alone(service: dict, notes) -> bool:
     """Whether a renewal goes through ``proforma_create`` on its own rather than in the set:
     the payer changed, a repair is to be told, or an every-period coupon lowers it (its
-    discounted line is one amount, not months at a fee, decision 0053)."""
+    discounted line is one amount, not months at a fee, decision 0055)."""
     return (
         not service["payer_same"] or service["id"] in notes or service.get("coupon_id") is not None
     )

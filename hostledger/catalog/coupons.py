@@ -1,4 +1,4 @@
-"""What a coupon takes off a price, and whether a client may use it (decision 0053).
+"""What a coupon takes off a price, and whether a client may use it (decision 0055).
 
 A coupon lowers the tariff's own fee of a billed period (add-ons and licences keep their
 price). :class:`Discount` is the same for a coupon and for a discount staff give on a quote:

@@ -389,7 +389,7 @@ PERCENT_PLACES = 4
 
 
 class Coupon(models.Model):
-    """A promotion code a client types in the order form (decision 0053).
+    """A promotion code a client types in the order form (decision 0055).
 
     ``code`` is unique whatever its letter case (``SPRING`` and ``spring`` are one code).
     A coupon takes ``percent`` per cent off (an exact decimal of up to four places) or

@@ -132,7 +132,7 @@ class Order(models.Model):
         null=True,
         blank=True,
         related_name="orders",
-        help_text="The coupon redeemed with the order (decision 0053).",
+        help_text="The coupon redeemed with the order (decision 0055).",
     )
     discount_minor = models.BigIntegerField(
         default=0, help_text="What the coupon or the quote's discount took off the first period."
@@ -143,7 +143,7 @@ class Order(models.Model):
         null=True,
         blank=True,
         related_name="orders",
-        help_text="The quote the client accepted into this order (decision 0053).",
+        help_text="The quote the client accepted into this order (decision 0055).",
     )
     proforma = models.ForeignKey(
         "invoicing.Invoice",
@@ -427,7 +427,7 @@ class Service(models.Model):
         null=True,
         blank=True,
         related_name="services",
-        help_text="An every-period coupon the renewals of the service apply (decision 0053).",
+        help_text="An every-period coupon the renewals of the service apply (decision 0055).",
     )
     module_name = models.CharField(max_length=40)
     module_service_id = models.CharField(max_length=200, blank=True)

@@ -111,7 +111,7 @@ def discounted_remaining_share_minor(
     amount_minor: int, discount, *, starts_on: date, ends_on: date, first: date
 ) -> int:
     """The discounted share of ``amount_minor`` (a period's undiscounted price) that falls on
-    the days from ``first`` to ``ends_on`` (decision 0053): the discount (a
+    the days from ``first`` to ``ends_on`` (decision 0055): the discount (a
     ``hostledger.catalog.coupons.Discount``) is applied to the exact prorated amount and
     the result rounded once, half up — never a rounded share rounded again.
 
@@ -136,7 +136,7 @@ def discounted_change_share_minor(
     """The share from ``first`` to ``ends_on`` of a plan change whose discounted part moves
     from ``old_minor`` to ``new_minor`` for the period (the tariff's fee, lowered by the
     service's every-period coupon) and whose other part (add-ons) by ``other_delta_minor``,
-    computed exactly and rounded once, half up (ORD-04, decision 0053). Without a discount
+    computed exactly and rounded once, half up (ORD-04, decision 0055). Without a discount
     it is ``remaining_share_minor`` of the whole difference."""
     if ends_on < starts_on:
         raise ValueError("ends_on: a period cannot end before it starts.")

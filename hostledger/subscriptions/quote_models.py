@@ -1,5 +1,5 @@
 """Quotes: offers staff prepare for one client, which the client accepts into orders
-(decision 0053). Imported by ``models.py``, Django's one models module of the app."""
+(decision 0055). Imported by ``models.py``, Django's one models module of the app."""
 
 from __future__ import annotations
 

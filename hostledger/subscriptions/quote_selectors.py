@@ -1,4 +1,4 @@
-"""Reads of quotes for the client area, the staff area and the API (decision 0053).
+"""Reads of quotes for the client area, the staff area and the API (decision 0055).
 
 A client reads only quotes staff sent (or that were sent and then decided), through
 :func:`client_quotes` and :func:`client_quote` scoped to the client (habit 6). The prices of

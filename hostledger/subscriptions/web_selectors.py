@@ -166,7 +166,7 @@ def order_quote(
     VIES is never asked from here (the page updates as the client types); a business payer
     whose reverse charge depends on it gets the VAT of an unconfirmed number and a note.
     ``discount`` (a coupon's, or a quote's) lowers the tariff's line as the proforma will
-    (decision 0053); ``coupon_problem`` is why a code typed cannot be used."""
+    (decision 0055); ``coupon_problem`` is why a code typed cannot be used."""
     items = price_items(
         tariff=tariff, add_ons=add_ons, os_image=os_image, months=period_months, starts_on=today
     )

@@ -1,4 +1,4 @@
-"""The staff form of a coupon (decision 0053). The form only shapes the input; the coupon
+"""The staff form of a coupon (decision 0055). The form only shapes the input; the coupon
 actions check it and name each bad field."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The staff form of a quote (decision 0053): the client, the payer, the validity, a coupon
+"""The staff form of a quote (decision 0055): the client, the payer, the validity, a coupon
 or a discount, a note, and up to ``QUOTE_FORM_LINES`` lines. The quote action checks the
 input and names each bad field."""
 

@@ -107,7 +107,7 @@ urlpatterns = [
 ]
 # Money: catalog, orders, services, balance, payments, invoices (their own modules)
 urlpatterns += urls_client_money.urlpatterns + urls_staff_money.urlpatterns
-# Promotions: coupons and quotes (decision 0053)
+# Promotions: coupons and quotes (decision 0055)
 urlpatterns += urls_promotions.urlpatterns
 # Interruptions, maintenance and repairs (SUP-03, SUP-04, SUP-07)
 urlpatterns += urls_client_incidents.urlpatterns + urls_staff_incidents.urlpatterns

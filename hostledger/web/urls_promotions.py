@@ -1,4 +1,4 @@
-"""URLs of coupons (staff) and quotes (staff and client area), decision 0053."""
+"""URLs of coupons (staff) and quotes (staff and client area), decision 0055."""
 
 from django.urls import path
 

@@ -1052,7 +1052,7 @@ def make_failed_export(account, owner) -> str:
 
 
 def make_quote(account, payer, items) -> str:
-    """A quote sent to A: one VPS with the world's OS image for a month (decision 0053)."""
+    """A quote sent to A: one VPS with the world's OS image for a month (decision 0055)."""
     quote = quote_create(
         client=account,
         payer=payer,

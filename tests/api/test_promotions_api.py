@@ -1,4 +1,4 @@
-"""Coupons and quotes through API v1 (decision 0053): trying a code, ordering with it, and
+"""Coupons and quotes through API v1 (decision 0055): trying a code, ordering with it, and
 accepting a quote into orders once. The clock stands at Monday 2 March 2026 in Tallinn."""
 
 from __future__ import annotations

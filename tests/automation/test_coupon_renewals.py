@@ -1,5 +1,5 @@
 """Every-period coupons in the billing run: each renewal is lowered as the order was, once
-per period; a first-period coupon is not renewed (decision 0053, AUT-01)."""
+per period; a first-period coupon is not renewed (decision 0055, AUT-01)."""
 
 from __future__ import annotations
 

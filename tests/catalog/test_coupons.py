@@ -1,5 +1,5 @@
 """Coupons: the discount computed to the cent, with proration and VAT; staff management;
-race-safe redemption (decision 0053, BIL-02)."""
+race-safe redemption (decision 0055, BIL-02)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """An invoice with a coupon's discounted tariff line passes the official EN 16931 rules, as
-CII and as UBL (decision 0053, BIL-10, BIL-02)."""
+CII and as UBL (decision 0055, BIL-10, BIL-02)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Coupons in orders: the discounted first period, its proforma, the limits and the dates
-(decision 0053, ORD-01, BIL-02)."""
+(decision 0055, ORD-01, BIL-02)."""
 
 from __future__ import annotations
 

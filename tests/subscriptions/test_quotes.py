@@ -1,5 +1,5 @@
 """Quotes: staff prepare and send them; the client accepts one into orders, once, or
-declines it; expired and withdrawn quotes cannot be accepted (decision 0053, ORD-01)."""
+declines it; expired and withdrawn quotes cannot be accepted (decision 0055, ORD-01)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Who may open every coupon and quote page and send every form (ACC-06, ACC-09, ACC-11,
-decision 0053).
+decision 0055).
 
 The actors of tests/web/test_authorization_matrix.py. Coupon pages are catalog pages: they
 need ``catalog.manage`` (administrators); staff quote pages ``services.manage`` (support and

@@ -1,6 +1,6 @@
 """The coupon field of the order form: the summary shows the discounted price with VAT as
 the proforma will charge it, and a code that cannot be used is shown under its field
-(decision 0053, ORD-01, BIL-02)."""
+(decision 0055, ORD-01, BIL-02)."""
 
 from __future__ import annotations
 

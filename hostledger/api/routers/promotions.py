@@ -1,4 +1,4 @@
-"""Coupons and quotes (decision 0053): a client tries a code on a tariff before ordering (the
+"""Coupons and quotes (decision 0055): a client tries a code on a tariff before ordering (the
 order takes it in its ``coupon`` field), and reads, accepts or declines the quotes staff
 sent; staff with ``catalog.manage`` list, create and switch off coupons. Each change is one
 action, recorded in the audit trail."""
@@ -121,7 +121,7 @@ def _families(codes: list[str]) -> list[ProductFamily]:
     tags=STAFF_TAGS,
 )
 def staff_coupon_create(request: HttpRequest, payload: CouponCreateIn):
-    """A new coupon (decision 0053). Codes are unique whatever their letter case; every bad
+    """A new coupon (decision 0055). Codes are unique whatever their letter case; every bad
     field is named (400)."""
     require_staff_permission(request.user, perms.CATALOG_MANAGE)
     tariffs = [
@@ -176,7 +176,7 @@ def staff_coupon_deactivate(request: HttpRequest, coupon_id: CouponId):
 )
 def quote_list(request: HttpRequest, acting: Query[ActingClient], page: Query[PageParams]):
     """The quotes staff sent the client, newest first, each priced for its payer today with
-    VAT as the order form prices it (decision 0053)."""
+    VAT as the order form prices it (decision 0055)."""
     access = accounts.client_access(request.user, acting.client, reads=accounts.SERVICES_SCOPE)
     today = timezone.localdate()
     found = paginate(client_quotes(access.client), page)

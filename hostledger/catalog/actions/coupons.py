@@ -1,4 +1,4 @@
-"""Staff management of coupons and their redemption by orders (decision 0053).
+"""Staff management of coupons and their redemption by orders (decision 0055).
 
 Staff create a coupon, change its limits, dates and products, and switch it off and on;
 what it takes off (kind, value, recurrence) is fixed once a client has redeemed it.
@@ -145,7 +145,7 @@ def coupon_create(
     is_active: bool = True,
     actor=None,
 ) -> Coupon:
-    """Create a coupon (decision 0053). ``value`` is the percentage (an exact decimal of up
+    """Create a coupon (decision 0055). ``value`` is the percentage (an exact decimal of up
     to four places, above 0 and at most 100) or the fixed amount in EUR; limits are whole
     numbers of at least one or empty (no limit); days are both included. Every problem is
     named under its field; nothing is written on refusal."""
@@ -208,7 +208,7 @@ def coupon_update(
     families=(),
     actor=None,
 ) -> Coupon:
-    """Change a coupon (decision 0053). Once a client has redeemed it, what it takes off
+    """Change a coupon (decision 0055). Once a client has redeemed it, what it takes off
     (kind, value, recurrence) stays as it was, so services renew on the terms accepted; a
     total limit below the uses already made is refused."""
     row = locked(coupon)
@@ -286,7 +286,7 @@ def coupon_redeem(
     today: date,
 ) -> CouponRedemption:
     """Record one use of ``coupon`` by ``client`` for the order ``order_reference``
-    (decision 0053), refusing under the field ``coupon`` when it is switched off, outside
+    (decision 0055), refusing under the field ``coupon`` when it is switched off, outside
     its dates, not for ``tariff``, used up in all, or used up by this client.
 
     The total is counted by a conditional UPDATE (``redemption_count < max_redemptions``):

@@ -87,7 +87,7 @@ def _monthly_minor(tariff: Tariff, add_ons, period_start: date) -> int:
 
 def service_discount(service: Service) -> Discount | None:
     """The discount of the service's every-period coupon, which its renewals and plan
-    changes apply (decision 0053); None without one."""
+    changes apply (decision 0055); None without one."""
     coupon = service.coupon if service.coupon_id else None
     if coupon is None or not coupon.is_every_period:
         return None

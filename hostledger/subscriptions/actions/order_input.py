@@ -123,7 +123,7 @@ def item_line(
     """The proforma line of an item for the whole period: quantity = units times months at
     the monthly fee (ORD-01, BIL-02). The tariff's line with a discount (a coupon, or a
     quote's) is one amount instead: the discounted net of the period, rounded once, with the
-    discount and the list price in its description (decision 0053)."""
+    discount and the list price in its description (decision 0055)."""
     units = f"{item.quantity} x " if item.quantity > 1 else ""
     description = f"{units}{item.name}, {months_text(item.months)}"
     if discount is not None and item.kind == OrderItem.Kind.TARIFF:

@@ -216,7 +216,7 @@ def _check_coupon(
     code, client: Client, tariff, trial_length: int | None, today: date, errors: FieldErrors
 ) -> Coupon | None:
     """The coupon ``code`` names when the client may use it on ``tariff`` today (decision
-    0053); each refusal is recorded under ``coupon``. An empty code asks for none."""
+    0055); each refusal is recorded under ``coupon``. An empty code asks for none."""
     if code is None or (isinstance(code, str) and not code.strip()):
         return None
     if not isinstance(code, str):
@@ -300,7 +300,7 @@ def order_place(
 
     ``coupon_code`` names a coupon (any letter case) the client may use on the tariff today;
     it lowers the tariff's fee of the first period, is redeemed with the order and, when it
-    is for every period, stays on the service for its renewals (decision 0053). A code that
+    is for every period, stays on the service for its renewals (decision 0055). A code that
     cannot be used is a field error under ``coupon``. ``manual_discount`` is a discount
     staff gave on an accepted quote; it lowers the first period only.
     """

@@ -1,5 +1,5 @@
 """Quotes: staff prepare an offer for one client, send it or withdraw it; the client accepts
-it into orders or declines it (decision 0053).
+it into orders or declines it (decision 0055).
 
 A quote moves ``draft → sent → accepted | declined``, or to ``withdrawn`` by staff before a
 decision, each move one conditional UPDATE from the state it leaves. Acceptance places one
@@ -107,7 +107,7 @@ def quote_create(
     actor=None,
     today: date | None = None,
 ) -> Quote:
-    """Write a draft quote for ``client`` (decision 0053): lines of tariffs with periods and
+    """Write a draft quote for ``client`` (decision 0055): lines of tariffs with periods and
     quantities, billed to one of the client's payers, valid up to ``valid_until``
     (today or later), with a coupon or a percentage staff give, not both. Every problem is
     named under its field; nothing is written on refusal."""
@@ -184,7 +184,7 @@ def _refuse_state(quote: Quote, verb: str) -> None:
 
 @transaction.atomic
 def quote_send(*, quote: Quote, actor=None, today: date | None = None) -> Quote:
-    """Show a draft quote to its client (decision 0053); an expired date is refused."""
+    """Show a draft quote to its client (decision 0055); an expired date is refused."""
     today = today or timezone.localdate()
     if quote.valid_until < today:
         problem = _("The quote expired on %(day)s.") % {"day": quote.valid_until.isoformat()}
@@ -205,7 +205,7 @@ def quote_send(*, quote: Quote, actor=None, today: date | None = None) -> Quote:
 
 @transaction.atomic
 def quote_withdraw(*, quote: Quote, actor=None) -> Quote:
-    """Take back a draft or sent quote before the client decides (decision 0053)."""
+    """Take back a draft or sent quote before the client decides (decision 0055)."""
     if not _move(
         quote,
         from_states=[QuoteStatus.DRAFT, QuoteStatus.SENT],
@@ -221,7 +221,7 @@ def quote_withdraw(*, quote: Quote, actor=None) -> Quote:
 
 @transaction.atomic
 def quote_decline(*, quote: Quote, actor=None) -> Quote:
-    """The client turns a sent quote down (decision 0053)."""
+    """The client turns a sent quote down (decision 0055)."""
     if not _move(
         quote,
         from_states=[QuoteStatus.SENT],
@@ -239,7 +239,7 @@ def quote_decline(*, quote: Quote, actor=None) -> Quote:
 def quote_accept(
     *, quote: Quote, actor, start_at_once: bool = False, today: date | None = None
 ) -> list[Order]:
-    """Accept a sent quote into orders, once (decision 0053, ORD-01).
+    """Accept a sent quote into orders, once (decision 0055, ORD-01).
 
     The quote moves ``sent → accepted`` by a conditional UPDATE that also requires it to be
     valid today; then each line places ``quantity`` orders with ``order_place`` (the quote's

@@ -15,12 +15,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalservice',
             name='coupon',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='An every-period coupon the renewals of the service apply (decision 0053).', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='catalog.coupon'),
+            field=models.ForeignKey(blank=True, db_constraint=False, help_text='An every-period coupon the renewals of the service apply (decision 0055).', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='catalog.coupon'),
         ),
         migrations.AddField(
             model_name='order',
             name='coupon',
-            field=models.ForeignKey(blank=True, help_text='The coupon redeemed with the order (decision 0053).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='catalog.coupon'),
+            field=models.ForeignKey(blank=True, help_text='The coupon redeemed with the order (decision 0055).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='catalog.coupon'),
         ),
         migrations.AddField(
             model_name='order',
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='service',
             name='coupon',
-            field=models.ForeignKey(blank=True, help_text='An every-period coupon the renewals of the service apply (decision 0053).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='services', to='catalog.coupon'),
+            field=models.ForeignKey(blank=True, help_text='An every-period coupon the renewals of the service apply (decision 0055).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='services', to='catalog.coupon'),
         ),
         migrations.AlterField(
             model_name='order',

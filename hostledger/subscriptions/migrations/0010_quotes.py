@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='order',
             name='quote',
-            field=models.ForeignKey(blank=True, help_text='The quote the client accepted into this order (decision 0053).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='subscriptions.quote'),
+            field=models.ForeignKey(blank=True, help_text='The quote the client accepted into this order (decision 0055).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='subscriptions.quote'),
         ),
         migrations.CreateModel(
             name='QuoteLine',

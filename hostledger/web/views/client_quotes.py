@@ -1,4 +1,4 @@
-"""The client's quotes (decision 0053): the offers staff sent, each priced with VAT as the
+"""The client's quotes (decision 0055): the offers staff sent, each priced with VAT as the
 order form prices it, accepted into orders or declined. Reading needs the services scope;
 accepting and declining the owner or a trusted user who may order (ACC-06)."""
 

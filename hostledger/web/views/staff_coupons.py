@@ -1,5 +1,5 @@
 """Staff pages of coupons: the list with redemption counts, creating, editing, switching off
-and on (decision 0053). Every page needs ``catalog.manage`` (ACC-11); each write is one
+and on (decision 0055). Every page needs ``catalog.manage`` (ACC-11); each write is one
 catalog action whose DomainError is shown next to the field it names."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Staff pages of quotes (decision 0053): the list, a new quote, and one quote with its
+"""Staff pages of quotes (decision 0055): the list, a new quote, and one quote with its
 prices as the client will see them, to send or withdraw. Every page needs
 ``services.manage``; each write is one quote action whose DomainError is shown next to the
 field it names."""
