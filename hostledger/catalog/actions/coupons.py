@@ -128,6 +128,68 @@ def _clean_common(data: dict, errors: FieldErrors) -> dict:
     return cleaned
 
 
+def _clean_input(
+    *,
+    code,
+    kind,
+    value,
+    recurrence,
+    description,
+    max_redemptions,
+    max_per_client,
+    valid_from,
+    valid_until,
+    tariffs,
+    families,
+    errors: FieldErrors,
+    exclude: int | None = None,
+) -> tuple[dict, list, list]:
+    """What staff entered for a coupon, checked: its column values, its tariffs and its
+    families; problems go to ``errors`` under their fields."""
+    cleaned_code = _clean_code(code, errors, exclude=exclude)
+    cleaned_kind, percent, amount_minor = _clean_discount(kind, value, errors)
+    if recurrence not in CouponRecurrence.values:
+        errors.add("recurrence", f"One of {', '.join(CouponRecurrence.values)}.")
+    common = _clean_common(
+        {
+            "description": description,
+            "max_redemptions": max_redemptions,
+            "max_per_client": max_per_client,
+            "valid_from": valid_from,
+            "valid_until": valid_until,
+        },
+        errors,
+    )
+    tariff_rows, family_rows = _clean_products(tariffs, families, errors)
+    fields = {
+        "code": cleaned_code,
+        "kind": cleaned_kind,
+        "percent": percent,
+        "amount_minor": amount_minor,
+        "recurrence": recurrence,
+        **common,
+    }
+    return fields, tariff_rows, family_rows
+
+
+def _store(coupon: Coupon, fields: dict, tariff_rows: list, family_rows: list) -> None:
+    """Save ``coupon`` with ``fields`` and its products; a code another coupon took in the
+    meantime is refused under ``code``."""
+    for name, new in fields.items():
+        setattr(coupon, name, new)
+    try:
+        with transaction.atomic():
+            coupon.save()
+    except IntegrityError:
+        raise DomainError(
+            "invalid_input",
+            "code: This code is already used (whatever its letter case).",
+            fields={"code": "This code is already used (whatever its letter case)."},
+        ) from None
+    coupon.tariffs.set(tariff_rows)
+    coupon.families.set(family_rows)
+
+
 @transaction.atomic
 def coupon_create(
     *,
@@ -150,43 +212,24 @@ def coupon_create(
     numbers of at least one or empty (no limit); days are both included. Every problem is
     named under its field; nothing is written on refusal."""
     errors = FieldErrors()
-    cleaned_code = _clean_code(code, errors)
-    cleaned_kind, percent, amount_minor = _clean_discount(kind, value, errors)
-    if recurrence not in CouponRecurrence.values:
-        errors.add("recurrence", f"One of {', '.join(CouponRecurrence.values)}.")
-    common = _clean_common(
-        {
-            "description": description,
-            "max_redemptions": max_redemptions,
-            "max_per_client": max_per_client,
-            "valid_from": valid_from,
-            "valid_until": valid_until,
-        },
-        errors,
+    fields, tariff_rows, family_rows = _clean_input(
+        code=code,
+        kind=kind,
+        value=value,
+        recurrence=recurrence,
+        description=description,
+        max_redemptions=max_redemptions,
+        max_per_client=max_per_client,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        tariffs=tariffs,
+        families=families,
+        errors=errors,
     )
-    tariff_rows, family_rows = _clean_products(tariffs, families, errors)
     clean_bool(is_active, "is_active", errors)
     errors.raise_if_any()
-    try:
-        with transaction.atomic():
-            coupon = Coupon.objects.create(
-                code=cleaned_code,
-                kind=cleaned_kind,
-                percent=percent,
-                amount_minor=amount_minor,
-                recurrence=recurrence,
-                is_active=is_active,
-                created_by=actor,
-                **common,
-            )
-    except IntegrityError:
-        raise DomainError(
-            "invalid_input",
-            "code: This code is already used (whatever its letter case).",
-            fields={"code": "This code is already used (whatever its letter case)."},
-        ) from None
-    coupon.tariffs.set(tariff_rows)
-    coupon.families.set(family_rows)
+    coupon = Coupon(is_active=is_active, created_by=actor)
+    _store(coupon, fields, tariff_rows, family_rows)
     audit("coupon.created", actor=actor, obj=coupon, data={"code": coupon.code})
     return coupon
 
@@ -213,52 +256,34 @@ def coupon_update(
     total limit below the uses already made is refused."""
     row = locked(coupon)
     errors = FieldErrors()
-    cleaned_code = _clean_code(code, errors, exclude=row.pk)
-    cleaned_kind, percent, amount_minor = _clean_discount(kind, value, errors)
-    if recurrence not in CouponRecurrence.values:
-        errors.add("recurrence", f"One of {', '.join(CouponRecurrence.values)}.")
-    common = _clean_common(
-        {
-            "description": description,
-            "max_redemptions": max_redemptions,
-            "max_per_client": max_per_client,
-            "valid_from": valid_from,
-            "valid_until": valid_until,
-        },
-        errors,
+    fields, tariff_rows, family_rows = _clean_input(
+        code=code,
+        kind=kind,
+        value=value,
+        recurrence=recurrence,
+        description=description,
+        max_redemptions=max_redemptions,
+        max_per_client=max_per_client,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        tariffs=tariffs,
+        families=families,
+        errors=errors,
+        exclude=row.pk,
     )
-    tariff_rows, family_rows = _clean_products(tariffs, families, errors)
-    if common["max_redemptions"] is not None and common["max_redemptions"] < row.redemption_count:
+    limit = fields["max_redemptions"]
+    if limit is not None and limit < row.redemption_count:
         errors.add(
             "max_redemptions",
             f"It has been redeemed {row.redemption_count} times already.",
         )
-    terms = {
-        "kind": cleaned_kind,
-        "percent": percent,
-        "amount_minor": amount_minor,
-        "currency": row.currency,
-        "recurrence": recurrence,
-    }
     if not errors.errors and coupon_is_redeemed(row):
         for name in TERMS:
-            if terms[name] != getattr(row, name):
+            if fields.get(name, getattr(row, name)) != getattr(row, name):
                 field = "value" if name in ("percent", "amount_minor") else name
                 errors.add(field, "Fixed once the coupon has been redeemed.")
     errors.raise_if_any()
-    for name, new in {"code": cleaned_code, **terms, **common}.items():
-        setattr(row, name, new)
-    try:
-        with transaction.atomic():
-            row.save()
-    except IntegrityError:
-        raise DomainError(
-            "invalid_input",
-            "code: This code is already used (whatever its letter case).",
-            fields={"code": "This code is already used (whatever its letter case)."},
-        ) from None
-    row.tariffs.set(tariff_rows)
-    row.families.set(family_rows)
+    _store(row, fields, tariff_rows, family_rows)
     audit("coupon.updated", actor=actor, obj=row, data={"code": row.code})
     return row
 
